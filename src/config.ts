@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All settings, from environment variables over an optional JSON file
+ * (config/duban.json, or the file named by DUBAN_CONFIG). One zod schema validates both;
+ * createConfig() is pure so tests can feed it any input.
+ */
+
+const LEVELS = ['key', 'special', 'routine'] as const;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:mm, e.g. 09:00');
+
+export const configSchema = z.object({
+  botToken: z.string().min(1).optional(),
+  botApiRoot: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/dbname')
+    .optional(),
+  dataDir: z.string().min(1).default('./data'),
+  adminIds: z.array(z.number().int().positive()).default([]),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  locale: z.enum(['zh', 'en']).default('zh'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Invite links expire after this many hours. */
+  inviteTtlHours: z.number().int().positive().default(72),
+  items: z
+    .object({
+      codePrefix: z.string().min(1).max(10).default('督办'),
+      /** Used when an instruction names no deadline, in working days from assignment. */
+      defaultDeadlineWorkingDays: z
+        .object({ key: z.number().int().positive(), special: z.number().int().positive(), routine: z.number().int().positive() })
+        .default({ key: 5, special: 10, routine: 15 }),
+    })
+    .default({ codePrefix: '督办', defaultDeadlineWorkingDays: { key: 5, special: 10, routine: 15 } }),
+  workingHours: z
+    .object({ start: hhmm, end: hhmm })
+    .refine((w) => w.start < w.end, 'start must be before end')
+    .default({ start: '09:00', end: '18:00' }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type Level = (typeof LEVELS)[number];
+
+/** Which environment variable feeds which setting; also how errors name a setting. */
+const ENV_NAMES: Record<string, string> = {
+  botToken: 'BOT_TOKEN',
+  botApiRoot: 'BOT_API_ROOT',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'DATA_DIR',
+  adminIds: 'ADMIN_IDS',
+  timezone: 'TIMEZONE',
+  locale: 'LOCALE',
+  logLevel: 'LOG_LEVEL',
+  inviteTtlHours: 'INVITE_TTL_HOURS',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function fromEnv(env: Env): { values: Record<string, unknown>; problems: string[] } {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = raw.trim();
+    if (key === 'adminIds') {
+      const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = parts.filter((p) => !/^\d+$/.test(p));
+      if (bad.length > 0) {
+        problems.push(`ADMIN_IDS: "${bad.join('", "')}" is not a Telegram user id; give numeric ids separated by commas, e.g. ADMIN_IDS=123456789,987654321`);
+      } else {
+        values[key] = parts.map(Number);
+      }
+    } else if (key === 'inviteTtlHours') {
+      values[key] = /^\d+$/.test(value) ? Number(value) : value;
+    } else {
+      values[key] = value;
+    }
+  }
+  return { values, problems };
+}
+
+export type ConfigInput = { env?: Env; file?: Record<string, unknown> };
+
+/** Builds the configuration from env (winning) over file values. Throws ConfigError listing every problem. */
+export function createConfig(input: ConfigInput = {}): Config {
+  const { values, problems } = fromEnv(input.env ?? {});
+  const merged = { ...(input.file ?? {}), ...values };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.map(String).join('.');
+      const top = String(issue.path[0] ?? '');
+      const name = ENV_NAMES[top] && issue.path.length === 1 ? ENV_NAMES[top] : `config file: ${key}`;
+      if (problems.some((p) => p.startsWith(`${name}:`))) continue;
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Reads the optional JSON config file: DUBAN_CONFIG, else config/duban.json when it exists. */
+export function readConfigFile(env: Env, cwd = process.cwd()): Record<string, unknown> | undefined {
+  const file = env.DUBAN_CONFIG ?? path.join(cwd, 'config', 'duban.json');
+  if (!existsSync(file)) {
+    if (env.DUBAN_CONFIG) throw new ConfigError([`DUBAN_CONFIG: file ${file} does not exist`]);
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConfigError([`${file}: must hold one JSON object`]);
+    }
+    return value as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError([`${file}: not valid JSON (${(error as Error).message})`]);
+  }
+}
+
+/** Loads config from process env and the config file; on failure prints every problem and exits 2. */
+export function loadConfigOrExit(env: Env = process.env): Config {
+  try {
+    return createConfig({ env, file: readConfigFile(env) });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`duban: ${error.message}\nFix the settings above (environment variables or config/duban.json) and start again.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Telegram users the bot has seen. The id is the Telegram user id. */
+export const people = pgTable('people', {
+  id: bigint('id', { mode: 'number' }).primaryKey(),
+  username: text('username'),
+  firstName: text('first_name').notNull().default(''),
+  lastName: text('last_name'),
+  languageCode: text('language_code'),
+  /** True once the person opened a private chat with the bot (so we may write to them). */
+  startedBot: boolean('started_bot').notNull().default(false),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Roles: admin (supervision office) and leader. */
+export const roles = pgTable(
+  'roles',
+  {
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['admin', 'leader'] }).notNull(),
+    grantedBy: bigint('granted_by', { mode: 'number' }),
+    grantedAt: ts('granted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.role] }), check('roles_role_check', sql`${t.role} in ('admin', 'leader')`)],
+);
+
+export const units = pgTable('units', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  headPersonId: bigint('head_person_id', { mode: 'number' }).references(() => people.id, { onDelete: 'set null' }),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** Other names a unit goes by (住建局 for 市住房和城乡建设局). Unique across all units. */
+export const unitAliases = pgTable(
+  'unit_aliases',
+  {
+    alias: text('alias').primaryKey(),
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('unit_aliases_unit_idx').on(t.unitId)],
+);
+
+export const unitMembers = pgTable(
+  'unit_members',
+  {
+    unitId: integer('unit_id')
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    personId: bigint('person_id', { mode: 'number' })
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    joinedAt: ts('joined_at').notNull(),
+    addedBy: bigint('added_by', { mode: 'number' }),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.personId] }), index('unit_members_person_idx').on(t.personId)],
+);
+
+/**
+ * Chats bound by an admin. threadId 0 means "the whole chat" (no forum topic), so the
+ * (chat, thread) pair can be a primary key.
+ */
+export const boundChats = pgTable(
+  'bound_chats',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    threadId: integer('thread_id').notNull().default(0),
+    kind: text('kind', { enum: ['leaders', 'unit', 'discipline'] }).notNull(),
+    unitId: integer('unit_id').references(() => units.id, { onDelete: 'cascade' }),
+    title: text('title'),
+    boundBy: bigint('bound_by', { mode: 'number' }),
+    boundAt: ts('bound_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.threadId] }),
+    uniqueIndex('bound_chats_unit_unique').on(t.unitId).where(sql`${t.kind} = 'unit'`),
+    uniqueIndex('bound_chats_discipline_unique').on(t.kind).where(sql`${t.kind} = 'discipline'`),
+    check('bound_chats_kind_check', sql`${t.kind} in ('leaders', 'unit', 'discipline')`),
+    check('bound_chats_unit_check', sql`(${t.kind} = 'unit') = (${t.unitId} is not null)`),
+  ],
+);
+
+/** Deep-link invitations into a unit. */
+export const invites = pgTable('invites', {
+  token: text('token').primaryKey(),
+  unitId: integer('unit_id')
+    .notNull()
+    .references(() => units.id, { onDelete: 'cascade' }),
+  createdBy: bigint('created_by', { mode: 'number' }).notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  revokedAt: ts('revoked_at'),
+  uses: integer('uses').notNull().default(0),
+});
+
+/** Telegram redelivers updates until confirmed; we remember what we handled for at least 24 hours. */
+export const processedUpdates = pgTable(
+  'processed_updates',
+  {
+    updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [index('processed_updates_received_idx').on(t.receivedAt)],
+);
