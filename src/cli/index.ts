@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerUnitsCommand } from './units.command.js';
 
 /**
  * `duban <command>`: the command-line interface. Each command lives in its own file and
@@ -12,6 +13,7 @@ export function createCli(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerMigrateCommand(program);
+  registerUnitsCommand(program);
   return program;
 }
 

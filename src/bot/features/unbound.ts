@@ -1,0 +1,24 @@
+import { Composer } from 'grammy';
+import { chatBinding } from '../../org/org.usecases.js';
+import type { BotContext } from '../context.js';
+import { say, threadIdOf } from '../helpers.js';
+
+/**
+ * Groups the bot does not know yet: when the bot is added, and when someone uses a command
+ * that needs a bound chat, the group gets one short explanation of how an admin binds it.
+ */
+export const unboundFeature = new Composer<BotContext>();
+
+unboundFeature.on('my_chat_member', async (ctx) => {
+  const { new_chat_member: member, chat } = ctx.myChatMember;
+  if (chat.type === 'private' || !['member', 'administrator'].includes(member.status)) return;
+  if (['member', 'administrator'].includes(ctx.myChatMember.old_chat_member.status)) return;
+  if (await chatBinding(ctx.deps, { chatId: chat.id, threadId: 0 })) return;
+  await ctx.api.sendMessage(chat.id, ctx.t('unbound-group'));
+});
+
+unboundFeature.chatType(['group', 'supergroup']).on('message::bot_command', async (ctx, next) => {
+  const binding = await chatBinding(ctx.deps, { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg) });
+  if (binding) return next();
+  await say(ctx, ctx.t('unbound-group'));
+});

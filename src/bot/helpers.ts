@@ -1,0 +1,62 @@
+import type { Message, User } from 'grammy/types';
+import type { ChatRef } from '../org/org.usecases.js';
+import type { PersonInput } from '../org/org.repository.js';
+import type { BotContext } from './context.js';
+
+/** Escapes text for parse_mode HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The forum topic a message belongs to (0 = the chat itself). */
+export function threadIdOf(msg: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): number {
+  return msg?.is_topic_message && msg.message_thread_id ? msg.message_thread_id : 0;
+}
+
+export function chatRefOf(ctx: BotContext): ChatRef {
+  const chat = ctx.chat!;
+  return {
+    chatId: chat.id,
+    threadId: threadIdOf(ctx.msg),
+    title: 'title' in chat ? (chat.title ?? null) : null,
+    type: chat.type,
+  };
+}
+
+export function personOf(user: User): PersonInput {
+  return {
+    id: user.id,
+    firstName: user.first_name,
+    lastName: user.last_name ?? null,
+    username: user.username ?? null,
+    languageCode: user.language_code ?? null,
+  };
+}
+
+export function displayName(person: { firstName?: string | null; lastName?: string | null; username?: string | null; id: number }): string {
+  const name = [person.firstName, person.lastName].filter(Boolean).join(' ').trim();
+  if (name) return name;
+  if (person.username) return `@${person.username}`;
+  return String(person.id);
+}
+
+/** A tappable mention of a person, in HTML. */
+export function mention(person: { firstName?: string | null; lastName?: string | null; username?: string | null; id: number }): string {
+  return `<a href="tg://user?id=${person.id}">${escapeHtml(displayName(person))}</a>`;
+}
+
+/** Replies in the same chat and forum topic, as HTML. */
+export function say(ctx: BotContext, text: string, extra: Record<string, unknown> = {}) {
+  const thread = threadIdOf(ctx.msg);
+  return ctx.reply(text, {
+    parse_mode: 'HTML',
+    link_preview_options: { is_disabled: true },
+    ...(thread ? { message_thread_id: thread } : {}),
+    ...extra,
+  });
+}
+
+/** Splits a command's argument text into words (both ASCII and full-width spaces). */
+export function words(text: string | RegExpMatchArray | undefined | null): string[] {
+  return (typeof text === 'string' ? text : '').trim().split(/[\s\u3000]+/).filter(Boolean);
+}

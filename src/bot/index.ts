@@ -1,0 +1,88 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, BotError, GrammyError, type BotConfig } from 'grammy';
+import { loadActor, recordPerson } from '../org/org.usecases.js';
+import { isAppError } from '../shared/errors.js';
+import { createUpdatesRepository } from '../updates/updates.repository.js';
+import type { BotContext, BotDeps } from './context.js';
+import { adminFeature } from './features/admin.js';
+import { startFeature } from './features/start.js';
+import { unboundFeature } from './features/unbound.js';
+import { unhandledFeature } from './features/unhandled.js';
+import { whoamiFeature } from './features/whoami.js';
+import { personOf, say } from './helpers.js';
+import { createI18n } from './i18n.js';
+
+export type CreateBotOptions = {
+  apiRoot?: string;
+  /** Skip getMe (tests that know the bot). */
+  botInfo?: BotConfig<BotContext>['botInfo'];
+};
+
+/** Turns an AppError code into its Fluent message id: `units.not_found` -> `err-units-not_found`. */
+export function errorMessageId(code: string): string {
+  return `err-${code.replace(/\./g, '-')}`;
+}
+
+/**
+ * Builds the bot: dependencies on the context, update de-duplication, i18n, then the features
+ * behind one error boundary. It does not start polling; main.ts does (through @grammyjs/runner).
+ */
+export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, {
+    client: { apiRoot: options.apiRoot ?? deps.config.botApiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  // Replies to people retry a 429 or 5xx a few times, never forever, and never a network
+  // error (that could send a message twice). The outbox has its own retry policy.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
+
+  const updates = createUpdatesRepository(deps);
+
+  bot.use(async (ctx, next) => {
+    ctx.deps = deps;
+    ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
+    let actor: ReturnType<BotContext['actor']> | undefined;
+    ctx.actor = () => (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
+    await next();
+  });
+  // Per-chat order (and per-user order for button presses) when updates run concurrently.
+  bot.use(sequentialize((ctx) => [ctx.chat?.id.toString(), ctx.from?.id.toString()].filter((k): k is string => Boolean(k))));
+  // Telegram redelivers unconfirmed updates; handle each update_id once.
+  bot.use(async (ctx, next) => {
+    if (!(await updates.claim(ctx.update.update_id))) {
+      ctx.logger.info('duplicate update skipped');
+      return;
+    }
+    await next();
+  });
+  bot.use(async (ctx, next) => {
+    if (ctx.from && !ctx.from.is_bot) {
+      await recordPerson(deps, { ...personOf(ctx.from), startedBot: ctx.chat?.type === 'private' });
+    }
+    await next();
+  });
+  bot.use(createI18n(deps.config.locale));
+
+  const features = bot.errorBoundary(async (error) => {
+    const ctx = error.ctx;
+    const cause = error.error;
+    if (isAppError(cause)) {
+      const text = ctx.t(errorMessageId(cause.code), cause.params);
+      ctx.logger.info({ code: cause.code }, 'refused');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ''), show_alert: true }).catch(() => {});
+      else await say(ctx, text).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not send refusal'));
+      return;
+    }
+    ctx.logger.error({ err: cause }, 'update failed');
+    if (cause instanceof GrammyError && cause.error_code === 403) return;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
+    else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
+  });
+  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, unhandledFeature);
+
+  bot.catch((error: BotError<BotContext>) => {
+    deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');
+  });
+  return bot;
+}

@@ -1,0 +1,90 @@
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { loadConfigOrExit, type Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { createBot } from './bot/index.js';
+import { registerCommands } from './bot/commands.js';
+import { createLogger, type Logger } from './logger.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { createUpdatesRepository } from './updates/updates.repository.js';
+
+export type App = { stop(): Promise<void>; database: Database };
+
+/**
+ * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner).
+ * Returns a handle whose stop() drains the runner and closes the database.
+ */
+export async function startApp(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  if (!config.botToken) throw new Error('BOT_TOKEN is required');
+
+  const database = await openDatabase(config);
+  await runMigrations(database);
+  logger.info({ storage: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
+
+  const deps = { db: database.db, clock, config, logger };
+  const bot = createBot(config.botToken, deps);
+  await bot.init();
+  await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+
+  const updates = createUpdatesRepository(deps);
+  const pruneTimer = setInterval(() => {
+    updates.prune().catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
+  }, 3600_000);
+  pruneTimer.unref();
+
+  const runner: RunnerHandle = run(bot, {
+    runner: {
+      fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] },
+    },
+  });
+  logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
+
+  let stopped = false;
+  return {
+    database,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(pruneTimer);
+      if (runner.isRunning()) await runner.stop();
+      await database.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+async function main() {
+  const config = loadConfigOrExit();
+  if (!config.botToken) {
+    process.stderr.write(
+      'duban: BOT_TOKEN is not set.\nGet a token from @BotFather and start with BOT_TOKEN=123456:ABC... npm start (see README.md).\n',
+    );
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let app: App;
+  try {
+    app = await startApp(config, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    process.stderr.write(`duban: could not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isMain) void main();
