@@ -1,1 +1,3 @@
 export * from './org.js';
+export * from './items.js';
+export * from './outbox.js';

@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * One supervised item. `state` is the pure state machine's snapshot (items.models.ts); the other
+ * columns are copied from it on every change so that sweeps, lists and the ledger can query
+ * without reading JSON. `version` guards against lost updates.
+ */
+export const items = pgTable(
+  'items',
+  {
+    id: serial('id').primaryKey(),
+    /** The code 督办〔year〕number号, given on confirm, gap-free per year. */
+    codeYear: integer('code_year'),
+    codeNumber: integer('code_number'),
+    status: text('status').notNull(),
+    level: text('level').notNull(),
+    instruction: text('instruction').notNull(),
+    issuedBy: bigint('issued_by', { mode: 'number' }).notNull(),
+    draftedBy: bigint('drafted_by', { mode: 'number' }).notNull(),
+    leaderInCharge: bigint('leader_in_charge', { mode: 'number' }),
+    /** YYYY-MM-DD in the organisation's timezone; text, not `date`, to keep it free of zone shifts. */
+    deadline: text('deadline'),
+    deadlineTime: text('deadline_time'),
+    /** The instant the deadline passes (end of the deadline day, or its time, in the timezone). */
+    deadlineAt: ts('deadline_at'),
+    originalDeadline: text('original_deadline'),
+    extensionCount: integer('extension_count').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    excused: boolean('excused').notNull().default(false),
+    /** Where the instruction was given: the replied-to message, or the /assign message itself. */
+    sourceChatId: bigint('source_chat_id', { mode: 'number' }).notNull(),
+    sourceThreadId: integer('source_thread_id').notNull().default(0),
+    sourceMessageId: integer('source_message_id'),
+    /** The draft card, edited in place while the leader adjusts it. */
+    draftMessageId: integer('draft_message_id'),
+    openedAt: ts('opened_at'),
+    resultSubmittedAt: ts('result_submitted_at'),
+    closedAt: ts('closed_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    version: integer('version').notNull(),
+    state: jsonb('state').notNull(),
+  },
+  (t) => [
+    uniqueIndex('items_code_unique').on(t.codeYear, t.codeNumber),
+    index('items_status_deadline_idx').on(t.status, t.deadlineAt),
+    check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
+  ],
+);
+
+/** The units currently on an item (lead or cooperating), copied from the state for queries. */
+export const itemUnits = pgTable(
+  'item_units',
+  {
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    unitId: integer('unit_id').notNull(),
+    role: text('role').notNull(),
+    assignedAt: ts('assigned_at'),
+    acknowledgedAt: ts('acknowledged_at'),
+    lastProgressAt: ts('last_progress_at'),
+    contributionAt: ts('contribution_at'),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.unitId] }), index('item_units_unit_idx').on(t.unitId)],
+);
+
+/** The append-only history: who, when, what. A trigger refuses UPDATE and DELETE. */
+export const itemEvents = pgTable(
+  'item_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id),
+    type: text('type').notNull(),
+    at: ts('at').notNull(),
+    actorId: bigint('actor_id', { mode: 'number' }).notNull(),
+    unitId: integer('unit_id'),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('item_events_item_idx').on(t.itemId, t.id), index('item_events_at_idx').on(t.at)],
+);
+
+/** Gap-free numbering per year: incremented in the confirming transaction. */
+export const itemCodeCounters = pgTable('item_code_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** Messages the bot sent about an item (cards, prompts), so replies to them find the item. */
+export const itemMessages = pgTable(
+  'item_messages',
+  {
+    chatId: bigint('chat_id', { mode: 'number' }).notNull(),
+    messageId: integer('message_id').notNull(),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    /** card | draft | response | prompt:<action> */
+    purpose: text('purpose').notNull(),
+    /** For a unit's card: the unit it was addressed to. */
+    unitId: integer('unit_id'),
+    /** For a prompt: who must answer it. */
+    personId: bigint('person_id', { mode: 'number' }),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.messageId] }), index('item_messages_item_idx').on(t.itemId)],
+);
