@@ -1,0 +1,1113 @@
+/**
+ * The life of one supervised item (督办事项), as a pure state machine.
+ *
+ * `createDraft` starts an item; `decide(state, command, ctx)` either accepts a command and returns
+ * the next state plus the events that describe what happened, or throws an `AppError` whose code
+ * is listed in `ITEM_ERRORS`. Nothing here reads the clock, the database or Telegram: the caller
+ * passes the actor (who they are, decided from our own tables, never from what a button claimed),
+ * the instant `at`, and the local calendar date `today` (and optionally the local time of day) in
+ * the organisation's timezone.
+ *
+ * The events are the append-only history from which the ledger and the bulletins are written, so
+ * each one says who (actorId), when (at), for which unit (unitId) and what changed (data, with
+ * before/after where something was replaced). Event data is plain JSON: instants inside it are ISO
+ * strings, dates are `YYYY-MM-DD`, times `HH:mm`.
+ *
+ * Lifecycle:
+ *
+ *   draft ──confirm_draft──> open ──submit_result──> result_submitted ──confirm_result──> closed
+ *     │                       ^                            │
+ *     │                       └────────return_result───────┘
+ *     └──discard_draft──> discarded
+ *   open | result_submitted ──cancel──> cancelled
+ *
+ * closed, cancelled and discarded are final. While open: acknowledge, report_progress,
+ * submit_contribution, waive_contributions, request_extension, transfer. While open or awaiting
+ * confirmation: approve/reject_extension, excuse, cancel.
+ */
+import { AppError } from '../shared/errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// Error codes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every refusal `decide` and `createDraft` can throw, with the names of its params. The bot keeps
+ * one translated message per code. Unit names in params come from `ctx.unitNames` (falling back
+ * to `#<id>`); lists of units are joined with `、` and come with `unitIds` (comma-separated) so a
+ * translation may render them itself.
+ */
+export const ITEM_ERRORS = {
+  /** The actor's role does not allow this action on this item (not a leader of it, not an admin...). */
+  'items.forbidden': ['action'],
+  /** The actor acts for a unit they are not a member of (or for none of the item's units). */
+  'items.not_a_member': ['unit', 'unitIds'],
+  /** The actor belongs to several units of this item that could do this: they must say which. */
+  'items.unit_ambiguous': ['units', 'unitIds'],
+  /** The named unit is not (or no longer, after a transfer) a unit of this item. */
+  'items.unit_not_in_item': ['unit'],
+  /** Only a lead unit may do this (submit the result, ask for an extension, be transferred). */
+  'items.not_lead_unit': ['unit', 'action'],
+  /** Only a cooperating unit submits a contribution. */
+  'items.not_cooperating_unit': ['unit', 'action'],
+  /** The item's status does not allow this action (e.g. confirming a result that was not submitted). */
+  'items.wrong_status': ['status', 'action'],
+  /** The item is closed: nothing more can happen to it. */
+  'items.already_closed': [],
+  /** The item was cancelled: nothing more can happen to it. */
+  'items.already_cancelled': [],
+  /** The draft was discarded: nothing more can happen to it. */
+  'items.already_discarded': [],
+  /** This unit has already acknowledged the item. */
+  'items.already_acknowledged': ['unit'],
+  /** The item has already been excused. */
+  'items.already_excused': [],
+  /** This action needs a reason (return, extension request, transfer, cancel, excuse). */
+  'items.reason_required': ['action'],
+  /** A progress report, contribution or result needs a text or at least one file. */
+  'items.content_required': ['action'],
+  /** /assign needs the instruction's text. */
+  'items.instruction_required': [],
+  /** A date is not a real calendar date in the form YYYY-MM-DD. */
+  'items.invalid_date': ['value'],
+  /** A time is not a time in the form HH:mm. */
+  'items.invalid_time': ['value'],
+  /** A unit was named both lead and cooperating. */
+  'items.unit_both_roles': ['unit'],
+  /** The draft cannot be confirmed without at least one lead unit. */
+  'items.lead_unit_required': [],
+  /** The draft cannot be confirmed without a deadline (or a time was given without a date). */
+  'items.deadline_required': [],
+  /** The deadline (or the requested/granted new deadline) has already passed. */
+  'items.deadline_in_past': ['deadline'],
+  /** A milestone falls after the item's deadline. */
+  'items.milestone_after_deadline': ['due', 'deadline'],
+  /** A milestone has already passed when the draft is confirmed. */
+  'items.milestone_in_past': ['due'],
+  /** The draft update changes nothing. */
+  'items.nothing_to_change': [],
+  /** A new deadline must be later than the current one. */
+  'items.deadline_not_later': ['until', 'deadline'],
+  /** An extension request is already waiting for a decision. */
+  'items.extension_pending': ['until', 'unit'],
+  /** There is no extension request to approve or reject. */
+  'items.no_pending_extension': [],
+  /** The result cannot be submitted before these cooperating units have contributed (or a leader waived them). */
+  'items.contributions_missing': ['units', 'unitIds', 'count'],
+  /** Nothing to waive: every cooperating unit has contributed or was already waived. */
+  'items.no_missing_contributions': [],
+  /** Only an item whose deadline has passed can be excused. */
+  'items.not_overdue': ['deadline'],
+  /** The unit to transfer to is already a lead unit of this item. */
+  'items.unit_already_in_item': ['unit'],
+} as const satisfies Record<`items.${string}`, readonly string[]>;
+
+export type ItemErrorCode = keyof typeof ITEM_ERRORS;
+export const ITEM_ERROR_CODES = Object.keys(ITEM_ERRORS) as ItemErrorCode[];
+
+type ErrorParams<C extends ItemErrorCode> = { [K in (typeof ITEM_ERRORS)[C][number]]: string | number };
+
+function refuse<C extends ItemErrorCode>(code: C, params: ErrorParams<C>): AppError {
+  return new AppError(code, params);
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+export const ITEM_STATUSES = ['draft', 'open', 'result_submitted', 'closed', 'cancelled', 'discarded'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
+export type ItemLevel = (typeof ITEM_LEVELS)[number];
+export const REPORT_PERIODS = ['day', 'week', 'month'] as const;
+export type ReportEvery = (typeof REPORT_PERIODS)[number];
+export type UnitRole = 'lead' | 'cooperating';
+
+/** Who is acting, read from our own tables (roles, unit_members). */
+export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; unitIds: readonly number[] };
+
+/** An attachment as Telegram gave it to us. */
+export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mimeType?: string };
+export type Milestone = { due: string; text: string };
+
+/** A text with attachments handed in by a person: a contribution or a result. */
+export type Submission = { text: string; files: FileRef[]; by: number; at: Date };
+export type ItemResult = Submission & { unitId: number };
+/** A leader's or admin's decision with its reason. */
+export type Ruling = { by: number; at: Date; reason: string };
+export type PendingExtension = {
+  unitId: number;
+  requestedBy: number;
+  requestedAt: Date;
+  until: string;
+  untilTime: string | null;
+  reason: string;
+};
+
+/**
+ * One unit's part in the item. A transfer does not delete the old lead unit's entry (its
+ * acknowledgement stays in the state and the history); it sets `removedAt` and adds a new entry,
+ * so a unit id can appear more than once, but at most once with `removedAt === null`.
+ */
+export type ItemUnitState = {
+  unitId: number;
+  role: UnitRole;
+  /** When the unit got the item: on confirm, or on transfer for the new unit. Null in a draft. */
+  assignedAt: Date | null;
+  /** Set when the unit was transferred away (or, for a cooperating unit, promoted to lead). */
+  removedAt: Date | null;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: number | null;
+  lastProgressAt: Date | null;
+  /** Cooperating units only: their current contribution (a resubmission replaces it). */
+  contribution: Submission | null;
+  /** Cooperating units only: a leader let the lead unit go on without this contribution. */
+  contributionWaived: { by: number; at: Date; reason: string | null } | null;
+};
+
+export type ItemState = {
+  status: ItemStatus;
+  /** The leader's instruction text. */
+  instruction: string;
+  /** Who ran /assign (an admin may draft on a leader's behalf). */
+  draftedBy: number;
+  /** The leader whose instruction this is. */
+  issuedBy: number;
+  /** Optional leader in charge (分管领导): may confirm, return and decide like the issuer. */
+  leaderInCharge: number | null;
+  level: ItemLevel;
+  /** YYYY-MM-DD; null only in a draft. */
+  deadline: string | null;
+  /** HH:mm, or null for "by the end of the day". */
+  deadlineTime: string | null;
+  /** The deadline before the first approved extension, or null if never extended. */
+  originalDeadline: string | null;
+  originalDeadlineTime: string | null;
+  milestones: Milestone[];
+  reportEvery: ReportEvery | null;
+  units: ItemUnitState[];
+  /** The current result; null before submission and again after a return (history keeps it). */
+  result: ItemResult | null;
+  /** The leader's response (回音) that closed the item. */
+  response: { text: string | null; by: number; at: Date } | null;
+  lastReturn: Ruling | null;
+  pendingExtension: PendingExtension | null;
+  extensionCount: number;
+  returnCount: number;
+  /** 容错: the item no longer counts against its units. */
+  excused: Ruling | null;
+  cancellation: Ruling | null;
+  openedAt: Date | null;
+  closedAt: Date | null;
+  /** Starts at 1 and grows by one with every accepted command (optimistic concurrency). */
+  version: number;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+/** The fields a draft can set and change. */
+export type DraftFields = {
+  instruction: string;
+  leadUnitIds: number[];
+  cooperatingUnitIds: number[];
+  deadline: string | null;
+  deadlineTime: string | null;
+  milestones: Milestone[];
+  level: ItemLevel;
+  reportEvery: ReportEvery | null;
+  leaderInCharge: number | null;
+};
+
+export type DraftInput = Partial<Omit<DraftFields, 'instruction'>> & {
+  instruction: string;
+  /** The leader the instruction comes from; defaults to the actor. Only an admin may name someone else. */
+  issuedBy?: number;
+};
+
+/**
+ * Changes to a draft. Setting only one of the unit lists moves units out of the other list
+ * (naming a cooperating unit as lead makes it lead); setting both with an overlap is refused.
+ * Setting `deadline` without `deadlineTime` clears the time.
+ */
+export type DraftPatch = Partial<DraftFields>;
+
+export type ItemCommand =
+  | { type: 'update_draft'; patch: DraftPatch }
+  | { type: 'confirm_draft' }
+  | { type: 'discard_draft' }
+  | { type: 'acknowledge'; unitId?: number }
+  | { type: 'report_progress'; unitId?: number; text: string; files?: FileRef[] }
+  | { type: 'submit_contribution'; unitId?: number; text: string; files?: FileRef[] }
+  | { type: 'submit_result'; unitId?: number; text: string; files?: FileRef[] }
+  | { type: 'confirm_result'; response?: string }
+  | { type: 'return_result'; reason: string }
+  | { type: 'request_extension'; unitId?: number; until: string; untilTime?: string | null; reason: string }
+  /** A leader may grant another date than requested by giving `until`. */
+  | { type: 'approve_extension'; until?: string; untilTime?: string | null; comment?: string }
+  | { type: 'reject_extension'; reason?: string }
+  | { type: 'transfer'; fromUnitId: number; toUnitId: number; reason: string }
+  | { type: 'cancel'; reason: string }
+  | { type: 'excuse'; reason: string }
+  | { type: 'waive_contributions'; reason?: string };
+
+export type ItemCommandType = ItemCommand['type'];
+
+export const ITEM_COMMAND_TYPES = [
+  'update_draft',
+  'confirm_draft',
+  'discard_draft',
+  'acknowledge',
+  'report_progress',
+  'submit_contribution',
+  'submit_result',
+  'confirm_result',
+  'return_result',
+  'request_extension',
+  'approve_extension',
+  'reject_extension',
+  'transfer',
+  'cancel',
+  'excuse',
+  'waive_contributions',
+] as const satisfies readonly ItemCommandType[];
+
+/** Commands a person performs for one of their units (the rest are leader/admin decisions). */
+export const UNIT_COMMAND_TYPES = [
+  'acknowledge',
+  'report_progress',
+  'submit_contribution',
+  'submit_result',
+  'request_extension',
+] as const satisfies readonly ItemCommandType[];
+
+/** Where and when a command is judged. `today` and `timeOfDay` are local to the organisation. */
+export type ItemContext = {
+  actor: Actor;
+  at: Date;
+  /** YYYY-MM-DD in the organisation's timezone at `at`. */
+  today: string;
+  /** HH:mm at `at` in the same timezone; without it a deadline with a time counts until the day ends. */
+  timeOfDay?: string;
+  /** Unit names for refusal params; ids are shown as `#<id>` when missing. */
+  unitNames?: ReadonlyMap<number, string>;
+};
+
+type JudgeContext = Omit<ItemContext, 'at'>;
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+export type DeadlineJson = { date: string; time: string | null };
+export type SubmissionJson = { text: string; files: FileRef[]; by: number; at: string };
+export type ExtensionJson = { unitId: number; requestedBy: number; requestedAt: string; until: string; untilTime: string | null; reason: string };
+type Change<T> = { before: T; after: T };
+type UnitAction = (typeof UNIT_COMMAND_TYPES)[number];
+
+/** The `data` of each event type. */
+export type ItemEventData = {
+  draft_created: DraftFields & { issuedBy: number; draftedBy: number };
+  /** Only the fields that changed. */
+  draft_updated: { before: Partial<DraftFields>; after: Partial<DraftFields> };
+  draft_discarded: { status: Change<ItemStatus> };
+  item_opened: DraftFields & { issuedBy: number; draftedBy: number; status: Change<ItemStatus> };
+  /** `via` says which action acknowledged: an explicit 签收 or the unit's first piece of work. */
+  unit_acknowledged: { role: UnitRole; via: UnitAction };
+  progress_reported: { role: UnitRole; text: string; files: FileRef[] };
+  /** `before` is the contribution this one replaces, if any. */
+  contribution_submitted: { text: string; files: FileRef[]; before: SubmissionJson | null };
+  contributions_waived: { reason: string | null; unitIds: number[] };
+  result_submitted: { text: string; files: FileRef[]; status: Change<ItemStatus>; waivedUnitIds: number[] };
+  result_confirmed: { response: string | null; result: SubmissionJson & { unitId: number }; status: Change<ItemStatus>; droppedExtension: ExtensionJson | null };
+  result_returned: { reason: string; result: SubmissionJson & { unitId: number }; status: Change<ItemStatus>; returnCount: Change<number> };
+  extension_requested: { deadline: DeadlineJson; requested: DeadlineJson; reason: string };
+  extension_approved: {
+    requestedBy: number;
+    requestReason: string;
+    requested: DeadlineJson;
+    deadline: Change<DeadlineJson>;
+    originalDeadline: DeadlineJson;
+    extensionCount: Change<number>;
+    comment: string | null;
+  };
+  extension_rejected: { requestedBy: number; requestReason: string; requested: DeadlineJson; reason: string | null };
+  /** unitId of the event is the unit transferred away from. */
+  unit_transferred: { fromUnitId: number; toUnitId: number; reason: string; toUnitWasCooperating: boolean };
+  item_cancelled: { reason: string; status: Change<ItemStatus>; droppedExtension: ExtensionJson | null };
+  item_excused: { reason: string; deadline: DeadlineJson; daysOverdue: number };
+};
+
+export type ItemEventType = keyof ItemEventData;
+
+export type ItemEvent = {
+  [K in ItemEventType]: { type: K; at: Date; actorId: number; unitId: number | null; data: ItemEventData[K] };
+}[ItemEventType];
+
+export type ItemDecision = { state: ItemState; events: ItemEvent[] };
+
+/** A button to show: an action this person may take now, and for which of their units. */
+export type ItemAction = { action: ItemCommandType; unitId: number | null };
+
+// ---------------------------------------------------------------------------------------------
+// Public functions
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Starts an item as a draft (/assign). Only leaders and admins assign; an admin may draft on a
+ * leader's behalf (`issuedBy`). A draft may be incomplete: lead units and deadline are required
+ * only on confirm. Throws an `AppError` with an `items.*` code.
+ */
+export function createDraft(input: DraftInput, ctx: ItemContext): ItemDecision {
+  const { actor } = ctx;
+  if (!actor.isLeader && !actor.isAdmin) throw refuse('items.forbidden', { action: 'assign' });
+  const issuedBy = input.issuedBy ?? actor.personId;
+  if (issuedBy !== actor.personId && !actor.isAdmin) throw refuse('items.forbidden', { action: 'assign' });
+
+  const fields = normalizeDraft(
+    {
+      instruction: input.instruction,
+      leadUnitIds: input.leadUnitIds ?? [],
+      cooperatingUnitIds: input.cooperatingUnitIds ?? [],
+      deadline: input.deadline ?? null,
+      deadlineTime: input.deadlineTime ?? null,
+      milestones: input.milestones ?? [],
+      level: input.level ?? 'routine',
+      reportEvery: input.reportEvery ?? null,
+      leaderInCharge: input.leaderInCharge ?? null,
+    },
+    ctx,
+  );
+  const state: ItemState = {
+    status: 'draft',
+    instruction: fields.instruction,
+    draftedBy: actor.personId,
+    issuedBy,
+    leaderInCharge: fields.leaderInCharge,
+    level: fields.level,
+    deadline: fields.deadline,
+    deadlineTime: fields.deadlineTime,
+    originalDeadline: null,
+    originalDeadlineTime: null,
+    milestones: fields.milestones,
+    reportEvery: fields.reportEvery,
+    units: draftUnits(fields),
+    result: null,
+    response: null,
+    lastReturn: null,
+    pendingExtension: null,
+    extensionCount: 0,
+    returnCount: 0,
+    excused: null,
+    cancellation: null,
+    openedAt: null,
+    closedAt: null,
+    version: 1,
+  };
+  return {
+    state,
+    events: [event('draft_created', ctx, null, { ...fields, issuedBy, draftedBy: actor.personId })],
+  };
+}
+
+/**
+ * Judges one command against the item: returns the next state (version + 1) and the events to
+ * append, or throws an `AppError` with an `items.*` code (see `ITEM_ERRORS`). The input state is
+ * never modified.
+ *
+ * Checks run in this order, so a person learns the most useful thing first: the item is finished
+ * (closed/cancelled/discarded) → the actor may not do this (role, unit membership) → the status
+ * does not allow it → its preconditions (already acknowledged, contributions missing...) → the
+ * command's own content (reason, text, dates).
+ */
+export function decide(state: ItemState, command: ItemCommand, ctx: ItemContext): ItemDecision {
+  const unit = judge(state, command.type, ctx, 'unitId' in command ? command.unitId : undefined);
+  const { state: next, events } = apply(state, command, unit, ctx);
+  return { state: { ...next, version: state.version + 1 }, events };
+}
+
+/**
+ * The actions this person could take on the item now, one per unit for unit actions (a person in
+ * two units of the item sees two 签收 buttons). Content checks (reason, text, dates) are left to
+ * `decide`; everything else is the same judgement.
+ */
+export function allowedActions(state: ItemState, actor: Actor, today: string, timeOfDay?: string): ItemAction[] {
+  const ctx: JudgeContext = timeOfDay === undefined ? { actor, today } : { actor, today, timeOfDay };
+  const unitCommands: readonly ItemCommandType[] = UNIT_COMMAND_TYPES;
+  const actions: ItemAction[] = [];
+  for (const action of ITEM_COMMAND_TYPES) {
+    if (unitCommands.includes(action)) {
+      for (const unit of activeUnits(state)) {
+        if (actor.unitIds.includes(unit.unitId) && passes(() => judge(state, action, ctx, unit.unitId))) {
+          actions.push({ action, unitId: unit.unitId });
+        }
+      }
+    } else if (passes(() => judge(state, action, ctx, undefined))) {
+      actions.push({ action, unitId: null });
+    }
+  }
+  return actions;
+}
+
+/** The units currently on the item (not transferred away), optionally of one role. */
+export function activeUnits(state: ItemState, role?: UnitRole): ItemUnitState[] {
+  return state.units.filter((u) => u.removedAt === null && (role === undefined || u.role === role));
+}
+
+/** Units of an open item that have not acknowledged it yet (targets of the acknowledgement nag). */
+export function unitsAwaitingAck(state: ItemState): ItemUnitState[] {
+  if (state.status !== 'open') return [];
+  return activeUnits(state).filter((u) => u.acknowledgedAt === null);
+}
+
+/** Cooperating units whose contribution the lead unit still waits for (neither submitted nor waived). */
+export function missingContributions(state: ItemState): ItemUnitState[] {
+  return activeUnits(state, 'cooperating').filter((u) => u.contribution === null && u.contributionWaived === null);
+}
+
+/**
+ * Whether the item's deadline has passed at `today` (and `timeOfDay`, for a deadline with a
+ * time), whatever its status. A deadline without a time lasts the whole day.
+ */
+export function deadlinePassed(state: ItemState, today: string, timeOfDay?: string): boolean {
+  if (state.deadline === null) return false;
+  return isAfter({ date: today, time: timeOfDay ?? null }, { date: state.deadline, time: state.deadlineTime }, timeOfDay !== undefined);
+}
+
+/**
+ * Whether the units are late now: the item is open and its deadline has passed. An item whose
+ * result awaits the leader's confirmation is not overdue (the units have done their part).
+ */
+export function isOverdue(state: ItemState, today: string, timeOfDay?: string): boolean {
+  return state.status === 'open' && deadlinePassed(state, today, timeOfDay);
+}
+
+/**
+ * Calendar days between the deadline and `today` for an overdue item, else 0. An item due today
+ * at a time that has passed is overdue by 0 days.
+ */
+export function daysOverdue(state: ItemState, today: string, timeOfDay?: string): number {
+  if (!isOverdue(state, today, timeOfDay) || state.deadline === null) return 0;
+  return calendarDaysBetween(state.deadline, today);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Judgement: who may do what, when (everything that does not depend on the command's content)
+// ---------------------------------------------------------------------------------------------
+
+const FINISHED: Partial<Record<ItemStatus, 'items.already_closed' | 'items.already_cancelled' | 'items.already_discarded'>> = {
+  closed: 'items.already_closed',
+  cancelled: 'items.already_cancelled',
+  discarded: 'items.already_discarded',
+};
+
+/** Returns the unit the actor acts for (unit commands) or null; throws the refusal otherwise. */
+function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, unitId: number | undefined): ItemUnitState | null {
+  const finished = FINISHED[state.status];
+  if (finished) throw refuse(finished, {});
+
+  switch (action) {
+    case 'update_draft':
+    case 'discard_draft':
+      requireDraftManager(state, ctx.actor, action);
+      requireStatus(state, action, 'draft');
+      return null;
+    case 'confirm_draft':
+      requireDraftManager(state, ctx.actor, action);
+      requireStatus(state, action, 'draft');
+      requireReadyToOpen(state, ctx);
+      return null;
+    case 'acknowledge': {
+      const unit = resolveUnit(state, ctx, unitId, null, action);
+      requireStatus(state, action, 'open');
+      if (unit.acknowledgedAt !== null) throw refuse('items.already_acknowledged', { unit: unitName(ctx, unit.unitId) });
+      return unit;
+    }
+    case 'report_progress': {
+      const unit = resolveUnit(state, ctx, unitId, null, action);
+      requireStatus(state, action, 'open');
+      return unit;
+    }
+    case 'submit_contribution': {
+      const unit = resolveUnit(state, ctx, unitId, 'cooperating', action);
+      requireStatus(state, action, 'open');
+      return unit;
+    }
+    case 'submit_result': {
+      const unit = resolveUnit(state, ctx, unitId, 'lead', action);
+      requireStatus(state, action, 'open');
+      const missing = missingContributions(state).map((u) => u.unitId);
+      if (missing.length > 0) {
+        throw refuse('items.contributions_missing', { units: unitNames(ctx, missing), unitIds: missing.join(','), count: missing.length });
+      }
+      return unit;
+    }
+    case 'request_extension': {
+      const unit = resolveUnit(state, ctx, unitId, 'lead', action);
+      requireStatus(state, action, 'open');
+      const pending = state.pendingExtension;
+      if (pending) throw refuse('items.extension_pending', { until: pending.until, unit: unitName(ctx, pending.unitId) });
+      return unit;
+    }
+    case 'confirm_result':
+    case 'return_result':
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'result_submitted');
+      return null;
+    case 'approve_extension':
+    case 'reject_extension':
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open', 'result_submitted');
+      if (!state.pendingExtension) throw refuse('items.no_pending_extension', {});
+      return null;
+    case 'transfer':
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open');
+      return null;
+    case 'cancel':
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open', 'result_submitted');
+      return null;
+    case 'waive_contributions':
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open');
+      if (missingContributions(state).length === 0) throw refuse('items.no_missing_contributions', {});
+      return null;
+    case 'excuse':
+      if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
+      requireStatus(state, action, 'open', 'result_submitted');
+      if (state.excused) throw refuse('items.already_excused', {});
+      if (!deadlinePassed(state, ctx.today, ctx.timeOfDay)) throw refuse('items.not_overdue', { deadline: formatDeadline(state) });
+      return null;
+  }
+}
+
+function passes(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch (error) {
+    if (error instanceof AppError) return false;
+    throw error;
+  }
+}
+
+function requireStatus(state: ItemState, action: ItemCommandType, ...allowed: ItemStatus[]): void {
+  if (!allowed.includes(state.status)) throw refuse('items.wrong_status', { status: state.status, action });
+}
+
+/** Drafts belong to whoever drafted them, to the leader they were drafted for, and to admins. */
+function requireDraftManager(state: ItemState, actor: Actor, action: ItemCommandType): void {
+  const own = actor.personId === state.draftedBy || (actor.isLeader && actor.personId === state.issuedBy);
+  if (!actor.isAdmin && !own) throw refuse('items.forbidden', { action });
+}
+
+/**
+ * Decisions on an item (confirm, return, extensions, transfer, cancel, waive) belong to the
+ * leader who issued it, the leader in charge, and admins (who act for any leader). Other leaders
+ * are refused: an instruction is one leader's, and another leader overruling it is not how the
+ * hierarchy works.
+ */
+function requireItemLeader(state: ItemState, actor: Actor, action: ItemCommandType): void {
+  const own = actor.isLeader && (actor.personId === state.issuedBy || actor.personId === state.leaderInCharge);
+  if (!actor.isAdmin && !own) throw refuse('items.forbidden', { action });
+}
+
+function requireReadyToOpen(state: ItemState, ctx: JudgeContext): void {
+  if (activeUnits(state, 'lead').length === 0) throw refuse('items.lead_unit_required', {});
+  if (state.deadline === null) throw refuse('items.deadline_required', {});
+  const deadline = { date: state.deadline, time: state.deadlineTime };
+  if (hasPassed(deadline, ctx)) throw refuse('items.deadline_in_past', { deadline: formatDeadline(state) });
+  for (const milestone of state.milestones) {
+    if (milestone.due > state.deadline) throw refuse('items.milestone_after_deadline', { due: milestone.due, deadline: state.deadline });
+    if (milestone.due < ctx.today) throw refuse('items.milestone_in_past', { due: milestone.due });
+  }
+}
+
+/**
+ * Which of the item's units the actor acts for. With `unitId` the actor must be a member of that
+ * unit and the unit must be on the item in the right role; without it, the actor's only unit on
+ * the item that fits is taken, and several are ambiguous.
+ */
+function resolveUnit(
+  state: ItemState,
+  ctx: JudgeContext,
+  unitId: number | undefined,
+  role: UnitRole | null,
+  action: ItemCommandType,
+): ItemUnitState {
+  const { actor } = ctx;
+  const wrongRole = (unit: ItemUnitState) =>
+    role === 'lead'
+      ? refuse('items.not_lead_unit', { unit: unitName(ctx, unit.unitId), action })
+      : refuse('items.not_cooperating_unit', { unit: unitName(ctx, unit.unitId), action });
+
+  if (unitId !== undefined) {
+    if (!actor.unitIds.includes(unitId)) throw refuse('items.not_a_member', { unit: unitName(ctx, unitId), unitIds: String(unitId) });
+    const unit = activeUnits(state).find((u) => u.unitId === unitId);
+    if (!unit) throw refuse('items.unit_not_in_item', { unit: unitName(ctx, unitId) });
+    if (role !== null && unit.role !== role) throw wrongRole(unit);
+    return unit;
+  }
+
+  const mine = activeUnits(state).filter((u) => actor.unitIds.includes(u.unitId));
+  const fitting = mine.filter((u) => role === null || u.role === role);
+  const [only, second] = fitting;
+  if (only && !second) return only;
+  if (only) {
+    const ids = fitting.map((u) => u.unitId);
+    throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(',') });
+  }
+  const [other] = mine;
+  if (other) throw wrongRole(other);
+  const candidates = activeUnits(state, role ?? undefined).map((u) => u.unitId);
+  throw refuse('items.not_a_member', { unit: unitNames(ctx, candidates), unitIds: candidates.join(',') });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application: the command's content, the next state and the events
+// ---------------------------------------------------------------------------------------------
+
+function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | null, ctx: ItemContext): ItemDecision {
+  const actorId = ctx.actor.personId;
+  switch (command.type) {
+    case 'update_draft':
+      return updateDraft(state, command.patch, ctx);
+
+    case 'confirm_draft': {
+      const next: ItemState = {
+        ...state,
+        status: 'open',
+        openedAt: ctx.at,
+        units: state.units.map((u) => ({ ...u, assignedAt: ctx.at })),
+      };
+      const data = { ...draftFieldsOf(state), issuedBy: state.issuedBy, draftedBy: state.draftedBy, status: change(state.status, next.status) };
+      return { state: next, events: [event('item_opened', ctx, null, data)] };
+    }
+
+    case 'discard_draft':
+      return {
+        state: { ...state, status: 'discarded' },
+        events: [event('draft_discarded', ctx, null, { status: change(state.status, 'discarded') })],
+      };
+
+    case 'acknowledge':
+      return acknowledgeImplicitly(state, must(unit), 'acknowledge', ctx);
+
+    case 'report_progress': {
+      const acting = must(unit);
+      const content = requireContent(command, 'report_progress');
+      const acked = acknowledgeImplicitly(state, acting, 'report_progress', ctx);
+      const next = updateUnit(acked.state, acting.unitId, { lastProgressAt: ctx.at });
+      const progress = event('progress_reported', ctx, acting.unitId, { role: acting.role, ...content });
+      return { state: next, events: [...acked.events, progress] };
+    }
+
+    case 'submit_contribution': {
+      const acting = must(unit);
+      const content = requireContent(command, 'submit_contribution');
+      const acked = acknowledgeImplicitly(state, acting, 'submit_contribution', ctx);
+      const contribution: Submission = { ...content, by: actorId, at: ctx.at };
+      const next = updateUnit(acked.state, acting.unitId, { contribution });
+      const submitted = event('contribution_submitted', ctx, acting.unitId, {
+        ...content,
+        before: acting.contribution ? submissionJson(acting.contribution) : null,
+      });
+      return { state: next, events: [...acked.events, submitted] };
+    }
+
+    case 'submit_result': {
+      const acting = must(unit);
+      const content = requireContent(command, 'submit_result');
+      const acked = acknowledgeImplicitly(state, acting, 'submit_result', ctx);
+      const next: ItemState = {
+        ...acked.state,
+        status: 'result_submitted',
+        result: { ...content, by: actorId, at: ctx.at, unitId: acting.unitId },
+      };
+      const waivedUnitIds = activeUnits(state, 'cooperating')
+        .filter((u) => u.contributionWaived !== null)
+        .map((u) => u.unitId);
+      const submitted = event('result_submitted', ctx, acting.unitId, { ...content, status: change(state.status, next.status), waivedUnitIds });
+      return { state: next, events: [...acked.events, submitted] };
+    }
+
+    case 'confirm_result': {
+      const result = must(state.result);
+      const response = optionalText(command.response);
+      const next: ItemState = {
+        ...state,
+        status: 'closed',
+        response: { text: response, by: actorId, at: ctx.at },
+        closedAt: ctx.at,
+        pendingExtension: null,
+      };
+      const data = {
+        response,
+        result: resultJson(result),
+        status: change(state.status, next.status),
+        droppedExtension: state.pendingExtension ? extensionJson(state.pendingExtension) : null,
+      };
+      return { state: next, events: [event('result_confirmed', ctx, result.unitId, data)] };
+    }
+
+    case 'return_result': {
+      const result = must(state.result);
+      const reason = requireReason(command.reason, 'return_result');
+      const next: ItemState = {
+        ...state,
+        status: 'open',
+        result: null,
+        returnCount: state.returnCount + 1,
+        lastReturn: { by: actorId, at: ctx.at, reason },
+      };
+      const data = {
+        reason,
+        result: resultJson(result),
+        status: change(state.status, next.status),
+        returnCount: change(state.returnCount, next.returnCount),
+      };
+      return { state: next, events: [event('result_returned', ctx, result.unitId, data)] };
+    }
+
+    case 'request_extension': {
+      const acting = must(unit);
+      const reason = requireReason(command.reason, 'request_extension');
+      const requested = requireNewDeadline(state, command.until, command.untilTime ?? null, ctx);
+      const acked = acknowledgeImplicitly(state, acting, 'request_extension', ctx);
+      const pendingExtension: PendingExtension = {
+        unitId: acting.unitId,
+        requestedBy: actorId,
+        requestedAt: ctx.at,
+        until: requested.date,
+        untilTime: requested.time,
+        reason,
+      };
+      const requestedEvent = event('extension_requested', ctx, acting.unitId, { deadline: currentDeadline(state), requested, reason });
+      return { state: { ...acked.state, pendingExtension }, events: [...acked.events, requestedEvent] };
+    }
+
+    case 'approve_extension': {
+      const pending = must(state.pendingExtension);
+      const requested = { date: pending.until, time: pending.untilTime };
+      const granted =
+        command.until === undefined ? requested : requireNewDeadline(state, command.until, command.untilTime ?? null, ctx);
+      const before = currentDeadline(state);
+      const original = state.originalDeadline === null ? before : { date: state.originalDeadline, time: state.originalDeadlineTime };
+      const next: ItemState = {
+        ...state,
+        deadline: granted.date,
+        deadlineTime: granted.time,
+        originalDeadline: original.date,
+        originalDeadlineTime: original.time,
+        extensionCount: state.extensionCount + 1,
+        pendingExtension: null,
+      };
+      const data = {
+        requestedBy: pending.requestedBy,
+        requestReason: pending.reason,
+        requested,
+        deadline: change(before, granted),
+        originalDeadline: original,
+        extensionCount: change(state.extensionCount, next.extensionCount),
+        comment: optionalText(command.comment),
+      };
+      return { state: next, events: [event('extension_approved', ctx, pending.unitId, data)] };
+    }
+
+    case 'reject_extension': {
+      const pending = must(state.pendingExtension);
+      const data = {
+        requestedBy: pending.requestedBy,
+        requestReason: pending.reason,
+        requested: { date: pending.until, time: pending.untilTime },
+        reason: optionalText(command.reason),
+      };
+      return { state: { ...state, pendingExtension: null }, events: [event('extension_rejected', ctx, pending.unitId, data)] };
+    }
+
+    case 'transfer':
+      return transfer(state, command, ctx);
+
+    case 'cancel': {
+      const reason = requireReason(command.reason, 'cancel');
+      const next: ItemState = { ...state, status: 'cancelled', cancellation: { by: actorId, at: ctx.at, reason }, pendingExtension: null };
+      const data = {
+        reason,
+        status: change(state.status, next.status),
+        droppedExtension: state.pendingExtension ? extensionJson(state.pendingExtension) : null,
+      };
+      return { state: next, events: [event('item_cancelled', ctx, null, data)] };
+    }
+
+    case 'excuse': {
+      const reason = requireReason(command.reason, 'excuse');
+      const data = {
+        reason,
+        deadline: currentDeadline(state),
+        daysOverdue: state.deadline === null ? 0 : Math.max(0, calendarDaysBetween(state.deadline, ctx.today)),
+      };
+      return { state: { ...state, excused: { by: actorId, at: ctx.at, reason } }, events: [event('item_excused', ctx, null, data)] };
+    }
+
+    case 'waive_contributions': {
+      const reason = optionalText(command.reason);
+      const waived = missingContributions(state);
+      const waiver = { by: actorId, at: ctx.at, reason };
+      const next: ItemState = { ...state, units: state.units.map((u) => (waived.includes(u) ? { ...u, contributionWaived: waiver } : u)) };
+      const data = { reason, unitIds: waived.map((u) => u.unitId) };
+      return { state: next, events: [event('contributions_waived', ctx, null, data)] };
+    }
+  }
+}
+
+function updateDraft(state: ItemState, patch: DraftPatch, ctx: ItemContext): ItemDecision {
+  const current = draftFieldsOf(state);
+  const merged: DraftFields = { ...current, ...definedOnly(patch) };
+  if (patch.deadline !== undefined && patch.deadlineTime === undefined) merged.deadlineTime = null;
+  if (patch.leadUnitIds && !patch.cooperatingUnitIds) {
+    merged.cooperatingUnitIds = current.cooperatingUnitIds.filter((id) => !patch.leadUnitIds?.includes(id));
+  }
+  if (patch.cooperatingUnitIds && !patch.leadUnitIds) {
+    merged.leadUnitIds = current.leadUnitIds.filter((id) => !patch.cooperatingUnitIds?.includes(id));
+  }
+  const fields = normalizeDraft(merged, ctx);
+
+  const before: Partial<DraftFields> = {};
+  const after: Partial<DraftFields> = {};
+  for (const key of Object.keys(fields) as (keyof DraftFields)[]) {
+    if (JSON.stringify(fields[key]) !== JSON.stringify(current[key])) {
+      Object.assign(before, { [key]: current[key] });
+      Object.assign(after, { [key]: fields[key] });
+    }
+  }
+  if (Object.keys(after).length === 0) throw refuse('items.nothing_to_change', {});
+
+  const next: ItemState = {
+    ...state,
+    instruction: fields.instruction,
+    leaderInCharge: fields.leaderInCharge,
+    level: fields.level,
+    deadline: fields.deadline,
+    deadlineTime: fields.deadlineTime,
+    milestones: fields.milestones,
+    reportEvery: fields.reportEvery,
+    units: draftUnits(fields),
+  };
+  return { state: next, events: [event('draft_updated', ctx, null, { before, after })] };
+}
+
+/**
+ * Hands a lead unit's part to another unit. The old entry stays (with its acknowledgement and
+ * history) but is marked removed; the new unit starts unacknowledged. A cooperating unit can be
+ * promoted this way: its cooperating entry is removed and it no longer owes a contribution.
+ */
+function transfer(state: ItemState, command: Extract<ItemCommand, { type: 'transfer' }>, ctx: ItemContext): ItemDecision {
+  const { fromUnitId, toUnitId } = command;
+  const from = activeUnits(state).find((u) => u.unitId === fromUnitId);
+  if (!from) throw refuse('items.unit_not_in_item', { unit: unitName(ctx, fromUnitId) });
+  if (from.role !== 'lead') throw refuse('items.not_lead_unit', { unit: unitName(ctx, fromUnitId), action: 'transfer' });
+  const to = activeUnits(state).find((u) => u.unitId === toUnitId);
+  if (to && to.role === 'lead') throw refuse('items.unit_already_in_item', { unit: unitName(ctx, toUnitId) });
+  const reason = requireReason(command.reason, 'transfer');
+
+  const units = state.units.map((u) => (u === from || u === to ? { ...u, removedAt: ctx.at } : u));
+  units.push({ ...blankUnit(toUnitId, 'lead'), assignedAt: ctx.at });
+  const data = { fromUnitId, toUnitId, reason, toUnitWasCooperating: to !== undefined };
+  return { state: { ...state, units }, events: [event('unit_transferred', ctx, fromUnitId, data)] };
+}
+
+/** Any work by a unit shows it received the item: acknowledge it first, with its own event. */
+function acknowledgeImplicitly(state: ItemState, unit: ItemUnitState, via: UnitAction, ctx: ItemContext): ItemDecision {
+  if (unit.acknowledgedAt !== null) return { state, events: [] };
+  return {
+    state: updateUnit(state, unit.unitId, { acknowledgedAt: ctx.at, acknowledgedBy: ctx.actor.personId }),
+    events: [event('unit_acknowledged', ctx, unit.unitId, { role: unit.role, via })],
+  };
+}
+
+function updateUnit(state: ItemState, unitId: number, patch: Partial<ItemUnitState>): ItemState {
+  return { ...state, units: state.units.map((u) => (u.removedAt === null && u.unitId === unitId ? { ...u, ...patch } : u)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content checks
+// ---------------------------------------------------------------------------------------------
+
+function normalizeDraft(fields: DraftFields, ctx: JudgeContext): DraftFields {
+  const instruction = fields.instruction.trim();
+  if (instruction === '') throw refuse('items.instruction_required', {});
+  const leadUnitIds = [...new Set(fields.leadUnitIds)];
+  const cooperatingUnitIds = [...new Set(fields.cooperatingUnitIds)];
+  const both = leadUnitIds.find((id) => cooperatingUnitIds.includes(id));
+  if (both !== undefined) throw refuse('items.unit_both_roles', { unit: unitName(ctx, both) });
+  if (fields.deadline !== null) requireDate(fields.deadline);
+  if (fields.deadlineTime !== null) {
+    requireTime(fields.deadlineTime);
+    if (fields.deadline === null) throw refuse('items.deadline_required', {});
+  }
+  const milestones = fields.milestones
+    .map((m) => ({ due: requireDate(m.due), text: m.text.trim() }))
+    .sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
+  return { ...fields, instruction, leadUnitIds, cooperatingUnitIds, milestones };
+}
+
+function requireContent(command: { text: string; files?: FileRef[] }, action: ItemCommandType): { text: string; files: FileRef[] } {
+  const text = command.text.trim();
+  const files = [...(command.files ?? [])];
+  if (text === '' && files.length === 0) throw refuse('items.content_required', { action });
+  return { text, files };
+}
+
+function requireReason(reason: string | undefined, action: ItemCommandType): string {
+  const trimmed = reason?.trim() ?? '';
+  if (trimmed === '') throw refuse('items.reason_required', { action });
+  return trimmed;
+}
+
+function optionalText(text: string | undefined): string | null {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+}
+
+/** A new deadline must be a valid date, later than the current deadline, and not already past. */
+function requireNewDeadline(state: ItemState, until: string, untilTime: string | null, ctx: ItemContext): DeadlineJson {
+  requireDate(until);
+  if (untilTime !== null) requireTime(untilTime);
+  const requested = { date: until, time: untilTime };
+  if (!isAfter(requested, currentDeadline(state), true)) {
+    throw refuse('items.deadline_not_later', { until: formatDeadlineJson(requested), deadline: formatDeadline(state) });
+  }
+  if (hasPassed(requested, ctx)) throw refuse('items.deadline_in_past', { deadline: formatDeadlineJson(requested) });
+  return requested;
+}
+
+function requireDate(value: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const valid =
+    match !== null &&
+    (() => {
+      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    })();
+  if (!valid) throw refuse('items.invalid_date', { value });
+  return value;
+}
+
+function requireTime(value: string): string {
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw refuse('items.invalid_time', { value });
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates and small helpers
+// ---------------------------------------------------------------------------------------------
+
+/** A deadline without a time lasts until the end of its day. */
+const END_OF_DAY = '24:00';
+
+/**
+ * Whether moment `a` is after deadline `b`. When `a` is "now" and carries no time of day
+ * (`aHasTime` false), it counts as the start of its day, so a deadline later that day has not
+ * passed yet.
+ */
+function isAfter(a: DeadlineJson, b: DeadlineJson, aHasTime: boolean): boolean {
+  if (a.date !== b.date) return a.date > b.date;
+  const aTime = a.time ?? (aHasTime ? END_OF_DAY : '00:00');
+  return aTime > (b.time ?? END_OF_DAY);
+}
+
+function hasPassed(deadline: DeadlineJson, ctx: JudgeContext): boolean {
+  return isAfter({ date: ctx.today, time: ctx.timeOfDay ?? null }, deadline, ctx.timeOfDay !== undefined);
+}
+
+function calendarDaysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+function currentDeadline(state: ItemState): DeadlineJson {
+  return { date: must(state.deadline), time: state.deadlineTime };
+}
+
+function formatDeadline(state: ItemState): string {
+  return state.deadline === null ? '' : formatDeadlineJson({ date: state.deadline, time: state.deadlineTime });
+}
+
+function formatDeadlineJson(deadline: DeadlineJson): string {
+  return deadline.time === null ? deadline.date : `${deadline.date} ${deadline.time}`;
+}
+
+function unitName(ctx: { unitNames?: ReadonlyMap<number, string> }, unitId: number): string {
+  return ctx.unitNames?.get(unitId) ?? `#${unitId}`;
+}
+
+function unitNames(ctx: { unitNames?: ReadonlyMap<number, string> }, unitIds: number[]): string {
+  return unitIds.map((id) => unitName(ctx, id)).join('、');
+}
+
+function draftFieldsOf(state: ItemState): DraftFields {
+  return {
+    instruction: state.instruction,
+    leadUnitIds: activeUnits(state, 'lead').map((u) => u.unitId),
+    cooperatingUnitIds: activeUnits(state, 'cooperating').map((u) => u.unitId),
+    deadline: state.deadline,
+    deadlineTime: state.deadlineTime,
+    milestones: state.milestones,
+    level: state.level,
+    reportEvery: state.reportEvery,
+    leaderInCharge: state.leaderInCharge,
+  };
+}
+
+function draftUnits(fields: DraftFields): ItemUnitState[] {
+  return [
+    ...fields.leadUnitIds.map((id) => blankUnit(id, 'lead')),
+    ...fields.cooperatingUnitIds.map((id) => blankUnit(id, 'cooperating')),
+  ];
+}
+
+function blankUnit(unitId: number, role: UnitRole): ItemUnitState {
+  return {
+    unitId,
+    role,
+    assignedAt: null,
+    removedAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    lastProgressAt: null,
+    contribution: null,
+    contributionWaived: null,
+  };
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function event<K extends ItemEventType>(type: K, ctx: ItemContext, unitId: number | null, data: ItemEventData[K]): ItemEvent {
+  return { type, at: ctx.at, actorId: ctx.actor.personId, unitId, data } as ItemEvent;
+}
+
+function change<T>(before: T, after: T): Change<T> {
+  return { before, after };
+}
+
+function submissionJson(s: Submission): SubmissionJson {
+  return { text: s.text, files: s.files, by: s.by, at: s.at.toISOString() };
+}
+
+function resultJson(r: ItemResult): SubmissionJson & { unitId: number } {
+  return { ...submissionJson(r), unitId: r.unitId };
+}
+
+function extensionJson(e: PendingExtension): ExtensionJson {
+  return { ...e, requestedAt: e.requestedAt.toISOString() };
+}
+
+/** For values the judgement has already proven present. */
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('items.models: invariant broken (value checked by judge is missing)');
+  return value;
+}

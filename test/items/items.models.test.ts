@@ -1,0 +1,1258 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ITEM_COMMAND_TYPES,
+  ITEM_ERROR_CODES,
+  ITEM_STATUSES,
+  UNIT_COMMAND_TYPES,
+  activeUnits,
+  allowedActions,
+  createDraft,
+  daysOverdue,
+  deadlinePassed,
+  decide,
+  isOverdue,
+  missingContributions,
+  unitsAwaitingAck,
+  type Actor,
+  type DraftInput,
+  type ItemCommand,
+  type ItemCommandType,
+  type ItemContext,
+  type ItemDecision,
+  type ItemErrorCode,
+  type ItemEvent,
+  type ItemState,
+  type ItemStatus,
+} from '../../src/items/items.models.js';
+import { AppError } from '../../src/shared/errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// The cast: units, people, dates
+// ---------------------------------------------------------------------------------------------
+
+const LEAD = 100; // 住建局, lead unit
+const COOP = 200; // 交通局, cooperating
+const COOP2 = 201; // 财政局, cooperating
+const OTHER = 300; // 教育局, not on the item
+const NEW_LEAD = 400; // 水务局, receives transfers
+
+const unitNames = new Map([
+  [LEAD, '住建局'],
+  [COOP, '交通局'],
+  [COOP2, '财政局'],
+  [OTHER, '教育局'],
+  [NEW_LEAD, '水务局'],
+]);
+
+const person = (personId: number, roles: { isAdmin?: boolean; isLeader?: boolean; unitIds?: number[] } = {}): Actor => ({
+  personId,
+  isAdmin: roles.isAdmin ?? false,
+  isLeader: roles.isLeader ?? false,
+  unitIds: roles.unitIds ?? [],
+});
+
+const admin = person(1, { isAdmin: true });
+const issuer = person(2, { isLeader: true });
+const leaderInCharge = person(3, { isLeader: true });
+const otherLeader = person(4, { isLeader: true });
+const leadMember = person(10, { unitIds: [LEAD] });
+const coopMember = person(11, { unitIds: [COOP] });
+const otherMember = person(12, { unitIds: [OTHER] });
+const stranger = person(13);
+const coop2Member = person(14, { unitIds: [COOP2] });
+const newLeadMember = person(15, { unitIds: [NEW_LEAD] });
+const leadAndCoopMember = person(16, { unitIds: [LEAD, COOP] });
+
+const roles = { admin, issuer, leaderInCharge, otherLeader, leadMember, coopMember, otherMember, stranger } as const;
+type RoleName = keyof typeof roles;
+
+const TODAY = '2026-01-05';
+const DEADLINE = '2026-01-20';
+const LATE = '2026-01-25'; // five days after the deadline
+
+let tick = 0;
+type When = { today?: string; timeOfDay?: string; at?: Date };
+
+function ctxFor(actor: Actor, when: When = {}): ItemContext {
+  tick += 1;
+  const ctx: ItemContext = {
+    actor,
+    at: when.at ?? new Date(Date.UTC(2026, 0, 5, 1, 0, tick)),
+    today: when.today ?? TODAY,
+    unitNames,
+  };
+  if (when.timeOfDay !== undefined) ctx.timeOfDay = when.timeOfDay;
+  return ctx;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: every call freezes its input so that a mutation fails loudly
+// ---------------------------------------------------------------------------------------------
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function act(state: ItemState, actor: Actor, command: ItemCommand, when: When = {}): ItemDecision {
+  return decide(deepFreeze(state), command, ctxFor(actor, when));
+}
+
+function run(state: ItemState, ...steps: [Actor, ItemCommand, When?][]): ItemState {
+  return steps.reduce((s, [actor, command, when]) => act(s, actor, command, when).state, state);
+}
+
+const seenCodes = new Set<string>();
+
+function refusalOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) {
+      seenCodes.add(error.code);
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a refusal, but the command was accepted');
+}
+
+function expectRefusal(fn: () => unknown, code: ItemErrorCode, params?: Record<string, string | number>): void {
+  const error = refusalOf(fn);
+  expect(error.code).toBe(code);
+  if (params) expect(error.params).toMatchObject(params);
+}
+
+function outcome(fn: () => unknown): 'ok' | string {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof AppError) {
+      seenCodes.add(error.code);
+      return error.code;
+    }
+    throw error;
+  }
+}
+
+const types = (events: ItemEvent[]) => events.map((e) => e.type);
+const unitOf = (state: ItemState, unitId: number) => activeUnits(state).find((u) => u.unitId === unitId);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures, built only through legal commands
+// ---------------------------------------------------------------------------------------------
+
+const draftInput: DraftInput = {
+  instruction: '请住建局牵头，交通局、财政局配合，1月20日前拿出老旧小区改造方案。',
+  leadUnitIds: [LEAD],
+  cooperatingUnitIds: [COOP, COOP2],
+  deadline: DEADLINE,
+  level: 'key',
+  leaderInCharge: leaderInCharge.personId,
+  milestones: [{ due: '2026-01-12', text: '拿出初稿' }],
+  reportEvery: 'week',
+};
+
+const cmd = {
+  updateDraft: { type: 'update_draft', patch: { level: 'special' } },
+  confirmDraft: { type: 'confirm_draft' },
+  discardDraft: { type: 'discard_draft' },
+  acknowledge: { type: 'acknowledge' },
+  progress: { type: 'report_progress', text: '已召开专题会' },
+  contribution: { type: 'submit_contribution', text: '交通组织方案见附件', files: [{ fileId: 'f-1', name: '方案.docx' }] },
+  result: { type: 'submit_result', text: '改造方案已印发', files: [{ fileId: 'f-2', name: '印发稿.pdf' }] },
+  confirmResult: { type: 'confirm_result', response: '同意，抓好落实' },
+  returnResult: { type: 'return_result', reason: '缺少资金测算' },
+  requestExtension: { type: 'request_extension', until: '2026-02-10', reason: '需等待财政评审' },
+  approveExtension: { type: 'approve_extension' },
+  rejectExtension: { type: 'reject_extension', reason: '时间紧迫' },
+  transfer: { type: 'transfer', fromUnitId: LEAD, toUnitId: NEW_LEAD, reason: '职能调整' },
+  cancel: { type: 'cancel', reason: '工作已另行安排' },
+  excuse: { type: 'excuse', reason: '受疫情影响' },
+  waive: { type: 'waive_contributions', reason: '配合事项已由牵头单位承担' },
+} as const satisfies Record<string, ItemCommand>;
+
+const sample: Record<ItemCommandType, ItemCommand> = {
+  update_draft: cmd.updateDraft,
+  confirm_draft: cmd.confirmDraft,
+  discard_draft: cmd.discardDraft,
+  acknowledge: cmd.acknowledge,
+  report_progress: cmd.progress,
+  submit_contribution: cmd.contribution,
+  submit_result: cmd.result,
+  confirm_result: cmd.confirmResult,
+  return_result: cmd.returnResult,
+  request_extension: cmd.requestExtension,
+  approve_extension: cmd.approveExtension,
+  reject_extension: cmd.rejectExtension,
+  transfer: cmd.transfer,
+  cancel: cmd.cancel,
+  excuse: cmd.excuse,
+  waive_contributions: cmd.waive,
+};
+
+const fixtures = {
+  draft: (input: Partial<DraftInput> = {}, actor: Actor = issuer) => createDraft({ ...draftInput, ...input }, ctxFor(actor)).state,
+  open: () => run(fixtures.draft(), [issuer, cmd.confirmDraft]),
+  contributed: () => run(fixtures.open(), [coopMember, cmd.contribution], [coop2Member, cmd.contribution]),
+  submitted: () => run(fixtures.contributed(), [leadMember, cmd.result]),
+  closed: () => run(fixtures.submitted(), [issuer, cmd.confirmResult]),
+  cancelled: () => run(fixtures.open(), [issuer, cmd.cancel]),
+  discarded: () => run(fixtures.draft(), [issuer, cmd.discardDraft]),
+  openWithPendingExtension: () => run(fixtures.open(), [leadMember, cmd.requestExtension]),
+  submittedWithPendingExtension: () => run(fixtures.contributed(), [leadMember, cmd.requestExtension], [leadMember, cmd.result]),
+};
+
+const stateIn: Record<ItemStatus, () => ItemState> = {
+  draft: fixtures.draft,
+  open: fixtures.open,
+  result_submitted: fixtures.submitted,
+  closed: fixtures.closed,
+  cancelled: fixtures.cancelled,
+  discarded: fixtures.discarded,
+};
+
+// ---------------------------------------------------------------------------------------------
+// What each command needs: who may give it, in which statuses, and in which state to try it
+// ---------------------------------------------------------------------------------------------
+
+type Rule = {
+  statuses: ItemStatus[];
+  actor: Actor;
+  today?: string;
+  /** A state of the given status in which every other precondition of the command holds. */
+  given?: (status: ItemStatus) => ItemState;
+  roles: Record<RoleName, 'ok' | ItemErrorCode>;
+};
+
+const draftManagers: Rule['roles'] = {
+  admin: 'ok',
+  issuer: 'ok',
+  leaderInCharge: 'items.forbidden',
+  otherLeader: 'items.forbidden',
+  leadMember: 'items.forbidden',
+  coopMember: 'items.forbidden',
+  otherMember: 'items.forbidden',
+  stranger: 'items.forbidden',
+};
+const itemLeaders: Rule['roles'] = { ...draftManagers, leaderInCharge: 'ok' };
+const anyUnitMember: Rule['roles'] = {
+  admin: 'items.not_a_member',
+  issuer: 'items.not_a_member',
+  leaderInCharge: 'items.not_a_member',
+  otherLeader: 'items.not_a_member',
+  leadMember: 'ok',
+  coopMember: 'ok',
+  otherMember: 'items.not_a_member',
+  stranger: 'items.not_a_member',
+};
+const leadUnitMember: Rule['roles'] = { ...anyUnitMember, coopMember: 'items.not_lead_unit' };
+const cooperatingUnitMember: Rule['roles'] = { ...anyUnitMember, leadMember: 'items.not_cooperating_unit' };
+
+const withPending = (status: ItemStatus) =>
+  status === 'open'
+    ? fixtures.openWithPendingExtension()
+    : status === 'result_submitted'
+      ? fixtures.submittedWithPendingExtension()
+      : stateIn[status]();
+
+const rules: Record<ItemCommandType, Rule> = {
+  update_draft: { statuses: ['draft'], actor: issuer, roles: draftManagers },
+  confirm_draft: { statuses: ['draft'], actor: issuer, roles: draftManagers },
+  discard_draft: { statuses: ['draft'], actor: issuer, roles: draftManagers },
+  acknowledge: { statuses: ['open'], actor: leadMember, roles: anyUnitMember },
+  report_progress: { statuses: ['open'], actor: leadMember, roles: anyUnitMember },
+  submit_contribution: { statuses: ['open'], actor: coopMember, roles: cooperatingUnitMember },
+  submit_result: {
+    statuses: ['open'],
+    actor: leadMember,
+    given: (status) => (status === 'open' ? fixtures.contributed() : stateIn[status]()),
+    roles: leadUnitMember,
+  },
+  request_extension: { statuses: ['open'], actor: leadMember, roles: leadUnitMember },
+  confirm_result: { statuses: ['result_submitted'], actor: issuer, roles: itemLeaders },
+  return_result: { statuses: ['result_submitted'], actor: issuer, roles: itemLeaders },
+  approve_extension: { statuses: ['open', 'result_submitted'], actor: issuer, given: withPending, roles: itemLeaders },
+  reject_extension: { statuses: ['open', 'result_submitted'], actor: issuer, given: withPending, roles: itemLeaders },
+  transfer: { statuses: ['open'], actor: issuer, roles: itemLeaders },
+  cancel: { statuses: ['open', 'result_submitted'], actor: issuer, roles: itemLeaders },
+  excuse: {
+    statuses: ['open', 'result_submitted'],
+    actor: admin,
+    today: LATE,
+    roles: { ...draftManagers, issuer: 'items.forbidden' },
+  },
+  waive_contributions: { statuses: ['open'], actor: issuer, roles: itemLeaders },
+};
+
+const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
+  closed: 'items.already_closed',
+  cancelled: 'items.already_cancelled',
+  discarded: 'items.already_discarded',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+describe('every command in every status', () => {
+  const cases = ITEM_COMMAND_TYPES.flatMap((type) => ITEM_STATUSES.map((status) => ({ type, status })));
+
+  it.each(cases)('$type on a $status item is accepted only where the rules allow it', ({ type, status }) => {
+    const rule = rules[type];
+    const state = rule.given ? rule.given(status) : stateIn[status]();
+    const result = outcome(() => act(state, rule.actor, sample[type], { today: rule.today ?? TODAY }));
+    const expected = rule.statuses.includes(status) ? 'ok' : (finishedCode[status] ?? 'items.wrong_status');
+    expect(result).toBe(expected);
+  });
+
+  it('a refusal for the wrong status names the status and the action', () => {
+    expectRefusal(() => act(fixtures.open(), issuer, cmd.confirmResult), 'items.wrong_status', {
+      status: 'open',
+      action: 'confirm_result',
+    });
+  });
+});
+
+describe('every command by every role', () => {
+  const cases = ITEM_COMMAND_TYPES.flatMap((type) => (Object.keys(roles) as RoleName[]).map((role) => ({ type, role })));
+
+  it.each(cases)('$type by $role is decided from who the actor is', ({ type, role }) => {
+    const rule = rules[type];
+    const status = rule.statuses[0] as ItemStatus;
+    const state = rule.given ? rule.given(status) : stateIn[status]();
+    const result = outcome(() => act(state, roles[role], sample[type], { today: rule.today ?? TODAY }));
+    expect(result).toBe(rule.roles[role]);
+  });
+
+  it('a stranger acting for a unit is told which units the item has', () => {
+    expectRefusal(() => act(fixtures.open(), stranger, cmd.acknowledge), 'items.not_a_member', {
+      unit: '住建局、交通局、财政局',
+      unitIds: '100,200,201',
+    });
+  });
+
+  it('a stranger submitting a result is told the lead unit', () => {
+    expectRefusal(() => act(fixtures.contributed(), stranger, cmd.result), 'items.not_a_member', { unit: '住建局' });
+  });
+
+  it('a forbidden leader decision names the action', () => {
+    expectRefusal(() => act(fixtures.submitted(), otherLeader, cmd.confirmResult), 'items.forbidden', { action: 'confirm_result' });
+  });
+
+  it('a person who lost the leader role cannot decide on the items they issued', () => {
+    const former = person(issuer.personId);
+    expectRefusal(() => act(fixtures.submitted(), former, cmd.confirmResult), 'items.forbidden');
+  });
+});
+
+describe('allowedActions', () => {
+  const states = {
+    draft: fixtures.draft,
+    open: fixtures.open,
+    contributed: fixtures.contributed,
+    openWithPendingExtension: fixtures.openWithPendingExtension,
+    submitted: fixtures.submitted,
+    submittedWithPendingExtension: fixtures.submittedWithPendingExtension,
+    closed: fixtures.closed,
+    cancelled: fixtures.cancelled,
+    discarded: fixtures.discarded,
+  };
+  const people = { ...roles, coop2Member, leadAndCoopMember };
+  const cases = Object.keys(states).flatMap((stateName) =>
+    Object.keys(people).flatMap((personName) => [TODAY, LATE].map((today) => ({ stateName, personName, today }))),
+  );
+
+  it.each(cases)(
+    'on the $stateName item on $today, the buttons shown to $personName are exactly the commands decide accepts',
+    ({ stateName, personName, today }) => {
+      const state = states[stateName as keyof typeof states]();
+      const actor = people[personName as keyof typeof people];
+      const allowed = allowedActions(state, actor, today);
+      const unitCommands: readonly ItemCommandType[] = UNIT_COMMAND_TYPES;
+      for (const type of ITEM_COMMAND_TYPES) {
+        if (unitCommands.includes(type)) {
+          for (const unitId of actor.unitIds) {
+            const shown = allowed.some((a) => a.action === type && a.unitId === unitId);
+            const accepted = outcome(() => act(state, actor, { ...sample[type], unitId } as ItemCommand, { today })) === 'ok';
+            expect({ type, unitId, shown }).toEqual({ type, unitId, shown: accepted });
+          }
+        } else {
+          const shown = allowed.some((a) => a.action === type && a.unitId === null);
+          const accepted = outcome(() => act(state, actor, sample[type], { today })) === 'ok';
+          expect({ type, shown }).toEqual({ type, shown: accepted });
+        }
+      }
+    },
+  );
+
+  it('shows the lead unit its acknowledgement, progress and extension buttons on a fresh item', () => {
+    expect(allowedActions(fixtures.open(), leadMember, TODAY)).toEqual([
+      { action: 'acknowledge', unitId: LEAD },
+      { action: 'report_progress', unitId: LEAD },
+      { action: 'request_extension', unitId: LEAD },
+    ]);
+  });
+
+  it('shows the issuing leader transfer, cancel and waive on a fresh item, and excuse to nobody but an admin', () => {
+    expect(allowedActions(fixtures.open(), issuer, LATE).map((a) => a.action)).toEqual(['transfer', 'cancel', 'waive_contributions']);
+    expect(allowedActions(fixtures.open(), admin, LATE).map((a) => a.action)).toEqual([
+      'transfer',
+      'cancel',
+      'excuse',
+      'waive_contributions',
+    ]);
+  });
+
+  it('shows a member of two units of the item one button per unit', () => {
+    const acks = allowedActions(fixtures.open(), leadAndCoopMember, TODAY).filter((a) => a.action === 'acknowledge');
+    expect(acks).toEqual([
+      { action: 'acknowledge', unitId: LEAD },
+      { action: 'acknowledge', unitId: COOP },
+    ]);
+  });
+
+  it('shows nothing on a closed item', () => {
+    for (const actor of Object.values(roles)) expect(allowedActions(fixtures.closed(), actor, TODAY)).toEqual([]);
+  });
+
+  it('takes the time of day into account for a deadline with a time', () => {
+    const state = run(fixtures.draft({ deadline: TODAY, deadlineTime: '17:00', milestones: [] }), [issuer, cmd.confirmDraft]);
+    expect(allowedActions(state, admin, TODAY, '16:59').map((a) => a.action)).not.toContain('excuse');
+    expect(allowedActions(state, admin, TODAY, '17:01').map((a) => a.action)).toContain('excuse');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Paths
+// ---------------------------------------------------------------------------------------------
+
+describe('the whole life of an item', () => {
+  it('goes from draft to closed with a result and a response, one version and at least one event per step', () => {
+    const steps: [Actor, ItemCommand][] = [
+      [issuer, { type: 'update_draft', patch: { deadline: '2026-01-22' } }],
+      [issuer, cmd.confirmDraft],
+      [leadMember, cmd.acknowledge],
+      [coopMember, cmd.acknowledge],
+      [coopMember, cmd.progress],
+      [coopMember, cmd.contribution],
+      [coop2Member, cmd.contribution],
+      [leadMember, cmd.progress],
+      [leadMember, cmd.result],
+      [issuer, cmd.confirmResult],
+    ];
+    const created = createDraft(draftInput, ctxFor(issuer));
+    const events: ItemEvent[] = [...created.events];
+    let state = created.state;
+    expect(state.version).toBe(1);
+    for (const [actor, command] of steps) {
+      const ctx = ctxFor(actor);
+      const decision = decide(deepFreeze(state), command, ctx);
+      expect(decision.state.version).toBe(state.version + 1);
+      expect(decision.events.length).toBeGreaterThan(0);
+      for (const e of decision.events) {
+        expect(e.at).toBe(ctx.at);
+        expect(e.actorId).toBe(actor.personId);
+        expect(JSON.parse(JSON.stringify(e.data))).toEqual(e.data);
+      }
+      events.push(...decision.events);
+      state = decision.state;
+    }
+
+    expect(types(events)).toEqual([
+      'draft_created',
+      'draft_updated',
+      'item_opened',
+      'unit_acknowledged',
+      'unit_acknowledged',
+      'progress_reported',
+      'contribution_submitted',
+      'unit_acknowledged',
+      'contribution_submitted',
+      'progress_reported',
+      'result_submitted',
+      'result_confirmed',
+    ]);
+    expect(state).toMatchObject({
+      status: 'closed',
+      deadline: '2026-01-22',
+      version: 11,
+      result: { text: '改造方案已印发', unitId: LEAD, by: leadMember.personId },
+      response: { text: '同意，抓好落实', by: issuer.personId },
+    });
+    expect(state.closedAt).toBeInstanceOf(Date);
+    expect(events.at(-1)).toMatchObject({
+      type: 'result_confirmed',
+      unitId: LEAD,
+      data: { response: '同意，抓好落实', result: { text: '改造方案已印发', unitId: LEAD }, status: { before: 'result_submitted', after: 'closed' } },
+    });
+  });
+
+  it('returns a result with a reason, keeps it in the history, and closes after the lead unit resubmits', () => {
+    const submitted = fixtures.submitted();
+    const returned = act(submitted, leaderInCharge, cmd.returnResult);
+    expect(returned.state).toMatchObject({
+      status: 'open',
+      result: null,
+      returnCount: 1,
+      lastReturn: { reason: '缺少资金测算', by: leaderInCharge.personId },
+    });
+    expect(returned.events).toEqual([
+      expect.objectContaining({
+        type: 'result_returned',
+        unitId: LEAD,
+        data: expect.objectContaining({
+          reason: '缺少资金测算',
+          result: expect.objectContaining({ text: '改造方案已印发', by: leadMember.personId }),
+          status: { before: 'result_submitted', after: 'open' },
+          returnCount: { before: 0, after: 1 },
+        }),
+      }),
+    ]);
+
+    const resubmitted = act(returned.state, leadMember, { type: 'submit_result', text: '补充了资金测算' });
+    expect(types(resubmitted.events)).toEqual(['result_submitted']);
+    const closed = act(resubmitted.state, admin, { type: 'confirm_result' });
+    expect(closed.state).toMatchObject({ status: 'closed', returnCount: 1, result: { text: '补充了资金测算' }, response: { text: null } });
+  });
+
+  it('refuses to return a result without a reason', () => {
+    expectRefusal(() => act(fixtures.submitted(), issuer, { type: 'return_result', reason: '  ' }), 'items.reason_required', {
+      action: 'return_result',
+    });
+  });
+
+  it('refuses anything once the item is closed', () => {
+    expectRefusal(() => act(fixtures.closed(), issuer, cmd.confirmResult), 'items.already_closed');
+    expectRefusal(() => act(fixtures.closed(), stranger, cmd.acknowledge), 'items.already_closed');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Drafts
+// ---------------------------------------------------------------------------------------------
+
+describe('drafting an item', () => {
+  it('records the draft with who issued and who drafted it', () => {
+    const { state, events } = createDraft(draftInput, ctxFor(issuer));
+    expect(state).toMatchObject({
+      status: 'draft',
+      issuedBy: issuer.personId,
+      draftedBy: issuer.personId,
+      leaderInCharge: leaderInCharge.personId,
+      level: 'key',
+      reportEvery: 'week',
+      deadline: DEADLINE,
+      deadlineTime: null,
+      version: 1,
+    });
+    expect(state.units.map((u) => [u.unitId, u.role, u.assignedAt])).toEqual([
+      [LEAD, 'lead', null],
+      [COOP, 'cooperating', null],
+      [COOP2, 'cooperating', null],
+    ]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'draft_created',
+        actorId: issuer.personId,
+        unitId: null,
+        data: expect.objectContaining({ leadUnitIds: [LEAD], cooperatingUnitIds: [COOP, COOP2], issuedBy: issuer.personId }),
+      }),
+    ]);
+  });
+
+  it('refuses /assign from someone who is neither leader nor admin', () => {
+    expectRefusal(() => createDraft(draftInput, ctxFor(leadMember)), 'items.forbidden', { action: 'assign' });
+  });
+
+  it('lets an admin draft on a leader\'s behalf, and that leader then manages the draft', () => {
+    const state = fixtures.draft({ issuedBy: issuer.personId }, admin);
+    expect(state).toMatchObject({ issuedBy: issuer.personId, draftedBy: admin.personId });
+    expect(act(state, issuer, cmd.confirmDraft).state.status).toBe('open');
+  });
+
+  it('refuses a leader drafting in another leader\'s name', () => {
+    expectRefusal(() => createDraft({ ...draftInput, issuedBy: issuer.personId }, ctxFor(otherLeader)), 'items.forbidden');
+  });
+
+  it('defaults to a routine item without units, deadline or reports', () => {
+    const { state } = createDraft({ instruction: '研究一下' }, ctxFor(issuer));
+    expect(state).toMatchObject({ level: 'routine', deadline: null, reportEvery: null, leaderInCharge: null, units: [], milestones: [] });
+  });
+
+  it('refuses a draft without instruction text', () => {
+    expectRefusal(() => createDraft({ instruction: '   ' }, ctxFor(issuer)), 'items.instruction_required');
+  });
+
+  it('refuses a unit that is both lead and cooperating, naming it', () => {
+    expectRefusal(
+      () => createDraft({ ...draftInput, leadUnitIds: [LEAD], cooperatingUnitIds: [COOP, LEAD] }, ctxFor(issuer)),
+      'items.unit_both_roles',
+      { unit: '住建局' },
+    );
+  });
+
+  it('names the same unit once even if it was listed twice', () => {
+    const state = fixtures.draft({ leadUnitIds: [LEAD, LEAD], cooperatingUnitIds: [COOP, COOP] });
+    expect(state.units.map((u) => u.unitId)).toEqual([LEAD, COOP]);
+  });
+
+  it('refuses dates and times that do not exist', () => {
+    expectRefusal(() => fixtures.draft({ deadline: '2026-02-30' }), 'items.invalid_date', { value: '2026-02-30' });
+    expectRefusal(() => fixtures.draft({ deadline: '2026-1-20' }), 'items.invalid_date');
+    expectRefusal(() => fixtures.draft({ deadlineTime: '24:00' }), 'items.invalid_time', { value: '24:00' });
+    expectRefusal(() => fixtures.draft({ milestones: [{ due: 'tomorrow', text: 'x' }] }), 'items.invalid_date');
+  });
+
+  it('refuses a deadline time without a deadline date', () => {
+    expectRefusal(() => fixtures.draft({ deadline: null, deadlineTime: '17:00' }), 'items.deadline_required');
+  });
+
+  it('keeps milestones in date order', () => {
+    const state = fixtures.draft({
+      milestones: [
+        { due: '2026-01-15', text: ' 征求意见 ' },
+        { due: '2026-01-10', text: '初稿' },
+      ],
+    });
+    expect(state.milestones).toEqual([
+      { due: '2026-01-10', text: '初稿' },
+      { due: '2026-01-15', text: '征求意见' },
+    ]);
+  });
+
+  it('records only the changed fields of a draft update, before and after', () => {
+    const { state, events } = act(fixtures.draft(), issuer, { type: 'update_draft', patch: { level: 'special', reportEvery: 'week' } });
+    expect(state.level).toBe('special');
+    expect(events).toEqual([expect.objectContaining({ type: 'draft_updated', data: { before: { level: 'key' }, after: { level: 'special' } } })]);
+  });
+
+  it('refuses an update that changes nothing', () => {
+    expectRefusal(() => act(fixtures.draft(), issuer, { type: 'update_draft', patch: { level: 'key' } }), 'items.nothing_to_change');
+  });
+
+  it('makes a cooperating unit lead when only the lead units are changed', () => {
+    const { state, events } = act(fixtures.draft(), issuer, { type: 'update_draft', patch: { leadUnitIds: [COOP] } });
+    expect(activeUnits(state, 'lead').map((u) => u.unitId)).toEqual([COOP]);
+    expect(activeUnits(state, 'cooperating').map((u) => u.unitId)).toEqual([COOP2]);
+    expect(events[0]?.data).toEqual({
+      before: { leadUnitIds: [LEAD], cooperatingUnitIds: [COOP, COOP2] },
+      after: { leadUnitIds: [COOP], cooperatingUnitIds: [COOP2] },
+    });
+  });
+
+  it('makes a lead unit cooperating when only the cooperating units are changed', () => {
+    const state = run(fixtures.draft(), [issuer, { type: 'update_draft', patch: { leadUnitIds: [LEAD, OTHER] } }]);
+    const next = act(state, issuer, { type: 'update_draft', patch: { cooperatingUnitIds: [OTHER] } }).state;
+    expect(activeUnits(next, 'lead').map((u) => u.unitId)).toEqual([LEAD]);
+    expect(activeUnits(next, 'cooperating').map((u) => u.unitId)).toEqual([OTHER]);
+  });
+
+  it('refuses an update naming a unit in both lists', () => {
+    expectRefusal(
+      () => act(fixtures.draft(), issuer, { type: 'update_draft', patch: { leadUnitIds: [COOP], cooperatingUnitIds: [COOP] } }),
+      'items.unit_both_roles',
+      { unit: '交通局' },
+    );
+  });
+
+  it('clears the deadline time when only the deadline date is changed', () => {
+    const state = fixtures.draft({ deadlineTime: '17:00' });
+    const next = act(state, issuer, { type: 'update_draft', patch: { deadline: '2026-01-21' } }).state;
+    expect([next.deadline, next.deadlineTime]).toEqual(['2026-01-21', null]);
+    const both = act(state, issuer, { type: 'update_draft', patch: { deadline: '2026-01-21', deadlineTime: '12:00' } }).state;
+    expect([both.deadline, both.deadlineTime]).toEqual(['2026-01-21', '12:00']);
+  });
+
+  it('can set and clear the leader in charge', () => {
+    const cleared = act(fixtures.draft(), issuer, { type: 'update_draft', patch: { leaderInCharge: null } }).state;
+    expect(cleared.leaderInCharge).toBeNull();
+  });
+
+  it('opens on confirm, giving every unit the item at that moment', () => {
+    const ctx = ctxFor(issuer);
+    const { state, events } = decide(fixtures.draft(), cmd.confirmDraft, ctx);
+    expect(state.status).toBe('open');
+    expect(state.openedAt).toBe(ctx.at);
+    expect(state.units.every((u) => u.assignedAt === ctx.at)).toBe(true);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'item_opened',
+        data: expect.objectContaining({ status: { before: 'draft', after: 'open' }, deadline: DEADLINE, leadUnitIds: [LEAD] }),
+      }),
+    ]);
+  });
+
+  it('refuses to confirm without a lead unit', () => {
+    expectRefusal(() => act(fixtures.draft({ leadUnitIds: [] }), issuer, cmd.confirmDraft), 'items.lead_unit_required');
+  });
+
+  it('refuses to confirm without a deadline', () => {
+    expectRefusal(() => act(fixtures.draft({ deadline: null }), issuer, cmd.confirmDraft), 'items.deadline_required');
+  });
+
+  it('refuses to confirm a deadline that has passed, but accepts one due later today', () => {
+    expectRefusal(() => act(fixtures.draft({ deadline: '2026-01-04', milestones: [] }), issuer, cmd.confirmDraft), 'items.deadline_in_past', {
+      deadline: '2026-01-04',
+    });
+    const dueToday = fixtures.draft({ deadline: TODAY, deadlineTime: '17:00', milestones: [] });
+    expect(act(dueToday, issuer, cmd.confirmDraft, { timeOfDay: '09:00' }).state.status).toBe('open');
+    expectRefusal(() => act(dueToday, issuer, cmd.confirmDraft, { timeOfDay: '17:30' }), 'items.deadline_in_past', {
+      deadline: '2026-01-05 17:00',
+    });
+  });
+
+  it('refuses to confirm with a milestone after the deadline or already past', () => {
+    expectRefusal(
+      () => act(fixtures.draft({ milestones: [{ due: '2026-01-21', text: 'x' }] }), issuer, cmd.confirmDraft),
+      'items.milestone_after_deadline',
+      { due: '2026-01-21', deadline: DEADLINE },
+    );
+    expectRefusal(() => act(fixtures.draft({ milestones: [{ due: '2026-01-04', text: 'x' }] }), issuer, cmd.confirmDraft), 'items.milestone_in_past', {
+      due: '2026-01-04',
+    });
+  });
+
+  it('discards a draft for good', () => {
+    const { state, events } = act(fixtures.draft(), admin, cmd.discardDraft);
+    expect(state.status).toBe('discarded');
+    expect(events).toEqual([expect.objectContaining({ type: 'draft_discarded', data: { status: { before: 'draft', after: 'discarded' } } })]);
+    expectRefusal(() => act(state, admin, cmd.confirmDraft), 'items.already_discarded');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Units at work
+// ---------------------------------------------------------------------------------------------
+
+describe('acknowledging', () => {
+  it('records who acknowledged for the unit and when', () => {
+    const ctx = ctxFor(coopMember);
+    const { state, events } = decide(fixtures.open(), cmd.acknowledge, ctx);
+    expect(unitOf(state, COOP)).toMatchObject({ acknowledgedAt: ctx.at, acknowledgedBy: coopMember.personId });
+    expect(unitOf(state, LEAD)?.acknowledgedAt).toBeNull();
+    expect(events).toEqual([
+      { type: 'unit_acknowledged', at: ctx.at, actorId: coopMember.personId, unitId: COOP, data: { role: 'cooperating', via: 'acknowledge' } },
+    ]);
+  });
+
+  it('refuses a second acknowledgement by the same unit, naming it', () => {
+    const state = run(fixtures.open(), [leadMember, cmd.acknowledge]);
+    expectRefusal(() => act(state, leadMember, cmd.acknowledge), 'items.already_acknowledged', { unit: '住建局' });
+  });
+
+  it('asks a member of two units of the item which one they act for', () => {
+    expectRefusal(() => act(fixtures.open(), leadAndCoopMember, cmd.acknowledge), 'items.unit_ambiguous', {
+      units: '住建局、交通局',
+      unitIds: '100,200',
+    });
+    const { events } = act(fixtures.open(), leadAndCoopMember, { type: 'acknowledge', unitId: COOP });
+    expect(events[0]?.unitId).toBe(COOP);
+  });
+
+  it('refuses acting for a unit the person does not belong to', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { type: 'acknowledge', unitId: COOP }), 'items.not_a_member', { unit: '交通局' });
+  });
+
+  it('refuses acting for a unit that is not on the item', () => {
+    expectRefusal(() => act(fixtures.open(), otherMember, { type: 'acknowledge', unitId: OTHER }), 'items.unit_not_in_item', { unit: '教育局' });
+  });
+
+  it('shows unknown unit names as ids', () => {
+    const ctx = { ...ctxFor(stranger), unitNames: new Map<number, string>() };
+    expect(refusalOf(() => decide(fixtures.open(), { type: 'acknowledge', unitId: 999 }, ctx)).params).toMatchObject({ unit: '#999' });
+  });
+});
+
+describe('reporting progress', () => {
+  it('acknowledges an unacknowledged unit first, with its own event', () => {
+    const { state, events } = act(fixtures.open(), leadMember, cmd.progress);
+    expect(types(events)).toEqual(['unit_acknowledged', 'progress_reported']);
+    expect(events[0]).toMatchObject({ unitId: LEAD, data: { role: 'lead', via: 'report_progress' } });
+    expect(events[1]).toMatchObject({ unitId: LEAD, data: { role: 'lead', text: '已召开专题会', files: [] } });
+    expect(unitOf(state, LEAD)?.acknowledgedBy).toBe(leadMember.personId);
+    expect(unitOf(state, LEAD)?.lastProgressAt).toEqual(events[1]?.at);
+  });
+
+  it('only reports when the unit had already acknowledged', () => {
+    const state = run(fixtures.open(), [coopMember, cmd.acknowledge]);
+    expect(types(act(state, coopMember, cmd.progress).events)).toEqual(['progress_reported']);
+  });
+
+  it('refuses an empty report, but accepts files without text', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { type: 'report_progress', text: ' ', files: [] }), 'items.content_required', {
+      action: 'report_progress',
+    });
+    const { events } = act(fixtures.open(), leadMember, { type: 'report_progress', text: '', files: [{ fileId: 'photo' }] });
+    expect(events[1]?.data).toEqual({ role: 'lead', text: '', files: [{ fileId: 'photo' }] });
+  });
+
+  it('does not acknowledge when the report is refused', () => {
+    const state = fixtures.open();
+    refusalOf(() => act(state, leadMember, { type: 'report_progress', text: '' }));
+    expect(unitOf(state, LEAD)?.acknowledgedAt).toBeNull();
+  });
+});
+
+describe('contributions of cooperating units', () => {
+  it('keeps the contribution on the unit and acknowledges it implicitly', () => {
+    const { state, events } = act(fixtures.open(), coopMember, cmd.contribution);
+    expect(unitOf(state, COOP)?.contribution).toMatchObject({ text: '交通组织方案见附件', by: coopMember.personId });
+    expect(types(events)).toEqual(['unit_acknowledged', 'contribution_submitted']);
+    expect(events[1]?.data).toEqual({ text: '交通组织方案见附件', files: [{ fileId: 'f-1', name: '方案.docx' }], before: null });
+  });
+
+  it('lets a cooperating unit amend its contribution, recording the one it replaces', () => {
+    const state = run(fixtures.open(), [coopMember, cmd.contribution]);
+    const { state: next, events } = act(state, coopMember, { type: 'submit_contribution', text: '修订版' });
+    expect(unitOf(next, COOP)?.contribution?.text).toBe('修订版');
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'contribution_submitted',
+        data: expect.objectContaining({ text: '修订版', before: expect.objectContaining({ text: '交通组织方案见附件', by: coopMember.personId }) }),
+      }),
+    ]);
+  });
+
+  it('refuses an empty contribution', () => {
+    expectRefusal(() => act(fixtures.open(), coopMember, { type: 'submit_contribution', text: '' }), 'items.content_required');
+  });
+
+  it('refuses a contribution from the lead unit', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, cmd.contribution), 'items.not_cooperating_unit', {
+      unit: '住建局',
+      action: 'submit_contribution',
+    });
+  });
+
+  it('refuses the result while cooperating units have not contributed, naming them', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, cmd.result), 'items.contributions_missing', {
+      units: '交通局、财政局',
+      unitIds: '200,201',
+      count: 2,
+    });
+    const oneIn = run(fixtures.open(), [coop2Member, cmd.contribution]);
+    expectRefusal(() => act(oneIn, leadMember, cmd.result), 'items.contributions_missing', { units: '交通局', unitIds: '200', count: 1 });
+  });
+
+  it('lists the missing contributions for the nag', () => {
+    expect(missingContributions(fixtures.open()).map((u) => u.unitId)).toEqual([COOP, COOP2]);
+    expect(missingContributions(fixtures.contributed())).toEqual([]);
+  });
+});
+
+describe('waiving contributions', () => {
+  it('lets a leader waive the missing contributions so the lead unit can submit', () => {
+    const oneIn = run(fixtures.open(), [coopMember, cmd.contribution]);
+    const { state, events } = act(oneIn, issuer, cmd.waive);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'contributions_waived', unitId: null, data: { reason: '配合事项已由牵头单位承担', unitIds: [COOP2] } }),
+    ]);
+    expect(unitOf(state, COOP2)?.contributionWaived).toMatchObject({ by: issuer.personId });
+    expect(unitOf(state, COOP)?.contributionWaived).toBeNull();
+    expect(missingContributions(state)).toEqual([]);
+
+    const submitted = act(state, leadMember, cmd.result);
+    expect(submitted.state.status).toBe('result_submitted');
+    expect(submitted.events.at(-1)?.data).toMatchObject({ waivedUnitIds: [COOP2] });
+  });
+
+  it('takes a waiver without a reason', () => {
+    expect(act(fixtures.open(), admin, { type: 'waive_contributions' }).events[0]?.data).toEqual({ reason: null, unitIds: [COOP, COOP2] });
+  });
+
+  it('refuses a waiver when nothing is missing', () => {
+    expectRefusal(() => act(fixtures.contributed(), issuer, cmd.waive), 'items.no_missing_contributions');
+    const waived = run(fixtures.open(), [issuer, cmd.waive]);
+    expectRefusal(() => act(waived, issuer, cmd.waive), 'items.no_missing_contributions');
+  });
+
+  it('still accepts a late contribution from a waived unit', () => {
+    const waived = run(fixtures.open(), [issuer, cmd.waive]);
+    expect(unitOf(act(waived, coopMember, cmd.contribution).state, COOP)?.contribution).not.toBeNull();
+  });
+
+  it('keeps the waiver after the result is returned', () => {
+    const state = run(fixtures.open(), [issuer, cmd.waive], [leadMember, cmd.result], [issuer, cmd.returnResult]);
+    expect(act(state, leadMember, cmd.result).state.status).toBe('result_submitted');
+  });
+});
+
+describe('submitting the result', () => {
+  it('moves the item to awaiting confirmation and acknowledges the lead unit implicitly', () => {
+    const ctx = ctxFor(leadMember);
+    const { state, events } = decide(fixtures.contributed(), cmd.result, ctx);
+    expect(state).toMatchObject({
+      status: 'result_submitted',
+      result: { text: '改造方案已印发', files: [{ fileId: 'f-2', name: '印发稿.pdf' }], by: leadMember.personId, at: ctx.at, unitId: LEAD },
+    });
+    expect(types(events)).toEqual(['unit_acknowledged', 'result_submitted']);
+    expect(events[1]?.data).toEqual({
+      text: '改造方案已印发',
+      files: [{ fileId: 'f-2', name: '印发稿.pdf' }],
+      status: { before: 'open', after: 'result_submitted' },
+      waivedUnitIds: [],
+    });
+  });
+
+  it('refuses the result from a cooperating unit', () => {
+    expectRefusal(() => act(fixtures.contributed(), coopMember, cmd.result), 'items.not_lead_unit', { unit: '交通局', action: 'submit_result' });
+  });
+
+  it('picks the lead unit of a person who is in the lead and a cooperating unit', () => {
+    const { state } = act(fixtures.contributed(), leadAndCoopMember, cmd.result);
+    expect(state.result?.unitId).toBe(LEAD);
+  });
+
+  it('lets either of two lead units submit the one result', () => {
+    const twoLeads = run(fixtures.draft({ leadUnitIds: [LEAD, NEW_LEAD], cooperatingUnitIds: [] }), [issuer, cmd.confirmDraft]);
+    expect(act(twoLeads, newLeadMember, cmd.result).state.result?.unitId).toBe(NEW_LEAD);
+  });
+
+  it('refuses an empty result', () => {
+    expectRefusal(() => act(fixtures.contributed(), leadMember, { type: 'submit_result', text: '' }), 'items.content_required', {
+      action: 'submit_result',
+    });
+  });
+
+  it('lets the leader in charge confirm, with no response text', () => {
+    const { state, events } = act(fixtures.submitted(), leaderInCharge, { type: 'confirm_result', response: ' ' });
+    expect(state.response).toMatchObject({ text: null, by: leaderInCharge.personId });
+    expect(events[0]?.data).toMatchObject({ response: null, droppedExtension: null });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Side roads
+// ---------------------------------------------------------------------------------------------
+
+describe('extensions', () => {
+  it('records a request with the current and the requested deadline', () => {
+    const { state, events } = act(fixtures.open(), leadMember, cmd.requestExtension);
+    expect(state.pendingExtension).toMatchObject({ unitId: LEAD, requestedBy: leadMember.personId, until: '2026-02-10', untilTime: null, reason: '需等待财政评审' });
+    expect(types(events)).toEqual(['unit_acknowledged', 'extension_requested']);
+    expect(events[1]).toMatchObject({
+      unitId: LEAD,
+      data: { deadline: { date: DEADLINE, time: null }, requested: { date: '2026-02-10', time: null }, reason: '需等待财政评审' },
+    });
+    expect(state.deadline).toBe(DEADLINE);
+  });
+
+  it('refuses a request without a reason', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, reason: '' }), 'items.reason_required', {
+      action: 'request_extension',
+    });
+  });
+
+  it('refuses a new deadline that is not later than the current one', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, until: DEADLINE }), 'items.deadline_not_later', {
+      until: DEADLINE,
+      deadline: DEADLINE,
+    });
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, until: '2026-01-19' }), 'items.deadline_not_later');
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, until: DEADLINE, untilTime: '18:00' }), 'items.deadline_not_later');
+  });
+
+  it('accepts a later time on the same day when the deadline had a time', () => {
+    const state = run(fixtures.draft({ deadlineTime: '12:00' }), [issuer, cmd.confirmDraft]);
+    const later = act(state, leadMember, { ...cmd.requestExtension, until: DEADLINE, untilTime: '18:00' });
+    expect(later.state.pendingExtension).toMatchObject({ until: DEADLINE, untilTime: '18:00' });
+    expect(act(state, leadMember, { ...cmd.requestExtension, until: DEADLINE }).state.pendingExtension?.untilTime).toBeNull();
+  });
+
+  it('refuses a new deadline that has already passed', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, until: '2026-01-22' }, { today: LATE }), 'items.deadline_in_past', {
+      deadline: '2026-01-22',
+    });
+  });
+
+  it('refuses malformed new deadlines', () => {
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, until: '2026-13-01' }), 'items.invalid_date');
+    expectRefusal(() => act(fixtures.open(), leadMember, { ...cmd.requestExtension, untilTime: '9:00' }), 'items.invalid_time');
+  });
+
+  it('refuses a second request while one is pending', () => {
+    expectRefusal(() => act(fixtures.openWithPendingExtension(), leadMember, cmd.requestExtension), 'items.extension_pending', {
+      until: '2026-02-10',
+      unit: '住建局',
+    });
+  });
+
+  it('refuses a request from a cooperating unit', () => {
+    expectRefusal(() => act(fixtures.open(), coopMember, cmd.requestExtension), 'items.not_lead_unit', { unit: '交通局' });
+  });
+
+  it('moves the deadline on approval, keeping the original and counting extensions', () => {
+    const { state, events } = act(fixtures.openWithPendingExtension(), issuer, { type: 'approve_extension', comment: '下不为例' });
+    expect(state).toMatchObject({
+      deadline: '2026-02-10',
+      deadlineTime: null,
+      originalDeadline: DEADLINE,
+      originalDeadlineTime: null,
+      extensionCount: 1,
+      pendingExtension: null,
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'extension_approved',
+        actorId: issuer.personId,
+        unitId: LEAD,
+        data: {
+          requestedBy: leadMember.personId,
+          requestReason: '需等待财政评审',
+          requested: { date: '2026-02-10', time: null },
+          deadline: { before: { date: DEADLINE, time: null }, after: { date: '2026-02-10', time: null } },
+          originalDeadline: { date: DEADLINE, time: null },
+          extensionCount: { before: 0, after: 1 },
+          comment: '下不为例',
+        },
+      }),
+    ]);
+  });
+
+  it('keeps the first deadline as the original through a second extension', () => {
+    const state = run(
+      fixtures.openWithPendingExtension(),
+      [issuer, cmd.approveExtension],
+      [leadMember, { ...cmd.requestExtension, until: '2026-02-20' }],
+      [admin, cmd.approveExtension],
+    );
+    expect(state).toMatchObject({ deadline: '2026-02-20', originalDeadline: DEADLINE, extensionCount: 2 });
+  });
+
+  it('lets the leader grant another date than requested, still later than the deadline', () => {
+    const pending = fixtures.openWithPendingExtension();
+    const granted = act(pending, issuer, { type: 'approve_extension', until: '2026-01-31', untilTime: '17:00' });
+    expect([granted.state.deadline, granted.state.deadlineTime]).toEqual(['2026-01-31', '17:00']);
+    expect(granted.events[0]?.data).toMatchObject({ requested: { date: '2026-02-10' }, deadline: { after: { date: '2026-01-31', time: '17:00' } } });
+    expectRefusal(() => act(pending, issuer, { type: 'approve_extension', until: '2026-01-18' }), 'items.deadline_not_later');
+  });
+
+  it('clears the request on rejection, with or without a reason, and keeps the deadline', () => {
+    const { state, events } = act(fixtures.openWithPendingExtension(), leaderInCharge, cmd.rejectExtension);
+    expect(state).toMatchObject({ pendingExtension: null, deadline: DEADLINE, extensionCount: 0, originalDeadline: null });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'extension_rejected',
+        unitId: LEAD,
+        data: { requestedBy: leadMember.personId, requestReason: '需等待财政评审', requested: { date: '2026-02-10', time: null }, reason: '时间紧迫' },
+      }),
+    ]);
+    expect(act(fixtures.openWithPendingExtension(), issuer, { type: 'reject_extension' }).events[0]?.data).toMatchObject({ reason: null });
+    expect(act(state, leadMember, cmd.requestExtension).state.pendingExtension).not.toBeNull();
+  });
+
+  it('refuses a decision when no request is pending', () => {
+    expectRefusal(() => act(fixtures.open(), issuer, cmd.approveExtension), 'items.no_pending_extension');
+    expectRefusal(() => act(fixtures.open(), issuer, cmd.rejectExtension), 'items.no_pending_extension');
+  });
+
+  it('can still be decided while the result awaits confirmation', () => {
+    expect(act(fixtures.submittedWithPendingExtension(), issuer, cmd.approveExtension).state).toMatchObject({
+      status: 'result_submitted',
+      deadline: '2026-02-10',
+    });
+  });
+
+  it('drops a pending request when the item closes or is cancelled, saying so in the event', () => {
+    const closed = act(fixtures.submittedWithPendingExtension(), issuer, cmd.confirmResult);
+    expect(closed.state.pendingExtension).toBeNull();
+    expect(closed.events[0]?.data).toMatchObject({ droppedExtension: { unitId: LEAD, until: '2026-02-10', reason: '需等待财政评审' } });
+    const cancelled = act(fixtures.openWithPendingExtension(), issuer, cmd.cancel);
+    expect(cancelled.state.pendingExtension).toBeNull();
+    expect(cancelled.events[0]?.data).toMatchObject({ droppedExtension: { until: '2026-02-10' } });
+  });
+});
+
+describe('transfer', () => {
+  const acked = () => run(fixtures.open(), [leadMember, cmd.acknowledge]);
+
+  it('hands the lead to another unit, which must acknowledge, and keeps the old unit\'s record', () => {
+    const ctx = ctxFor(issuer);
+    const { state, events } = decide(acked(), cmd.transfer, ctx);
+    const old = state.units.find((u) => u.unitId === LEAD);
+    expect(old).toMatchObject({ role: 'lead', removedAt: ctx.at, acknowledgedBy: leadMember.personId });
+    expect(unitOf(state, LEAD)).toBeUndefined();
+    expect(unitOf(state, NEW_LEAD)).toMatchObject({ role: 'lead', assignedAt: ctx.at, acknowledgedAt: null });
+    expect(unitsAwaitingAck(state).map((u) => u.unitId)).toEqual([COOP, COOP2, NEW_LEAD]);
+    expect(events).toEqual([
+      {
+        type: 'unit_transferred',
+        at: ctx.at,
+        actorId: issuer.personId,
+        unitId: LEAD,
+        data: { fromUnitId: LEAD, toUnitId: NEW_LEAD, reason: '职能调整', toUnitWasCooperating: false },
+      },
+    ]);
+
+    expectRefusal(() => act(state, leadMember, cmd.progress), 'items.not_a_member');
+    expect(types(act(state, newLeadMember, cmd.acknowledge).events)).toEqual(['unit_acknowledged']);
+  });
+
+  it('requires a reason', () => {
+    expectRefusal(() => act(acked(), admin, { ...cmd.transfer, reason: '' }), 'items.reason_required', { action: 'transfer' });
+  });
+
+  it('refuses to transfer from a cooperating unit or a unit not on the item', () => {
+    expectRefusal(() => act(acked(), issuer, { ...cmd.transfer, fromUnitId: COOP }), 'items.not_lead_unit', { unit: '交通局', action: 'transfer' });
+    expectRefusal(() => act(acked(), issuer, { ...cmd.transfer, fromUnitId: OTHER }), 'items.unit_not_in_item', { unit: '教育局' });
+  });
+
+  it('refuses to transfer to a unit that is already lead', () => {
+    const twoLeads = run(fixtures.draft({ leadUnitIds: [LEAD, NEW_LEAD] }), [issuer, cmd.confirmDraft]);
+    expectRefusal(() => act(twoLeads, issuer, cmd.transfer), 'items.unit_already_in_item', { unit: '水务局' });
+    expectRefusal(() => act(acked(), issuer, { ...cmd.transfer, toUnitId: LEAD }), 'items.unit_already_in_item', { unit: '住建局' });
+  });
+
+  it('promotes a cooperating unit, which then owes no contribution', () => {
+    const { state, events } = act(acked(), issuer, { ...cmd.transfer, toUnitId: COOP });
+    expect(activeUnits(state, 'lead').map((u) => u.unitId)).toEqual([COOP]);
+    expect(activeUnits(state, 'cooperating').map((u) => u.unitId)).toEqual([COOP2]);
+    expect(missingContributions(state).map((u) => u.unitId)).toEqual([COOP2]);
+    expect(events[0]?.data).toMatchObject({ toUnitWasCooperating: true });
+    expect(state.units).toHaveLength(4);
+  });
+
+  it('can transfer back to a unit that was transferred away', () => {
+    const state = run(acked(), [issuer, cmd.transfer], [issuer, { ...cmd.transfer, fromUnitId: NEW_LEAD, toUnitId: LEAD }]);
+    expect(activeUnits(state, 'lead').map((u) => u.unitId)).toEqual([LEAD]);
+    expect(unitOf(state, LEAD)?.acknowledgedAt).toBeNull();
+    expect(state.units.filter((u) => u.unitId === LEAD)).toHaveLength(2);
+  });
+});
+
+describe('cancelling', () => {
+  it('ends an open item for good, with the reason', () => {
+    const { state, events } = act(fixtures.open(), leaderInCharge, cmd.cancel);
+    expect(state).toMatchObject({ status: 'cancelled', cancellation: { reason: '工作已另行安排', by: leaderInCharge.personId } });
+    expect(events[0]).toMatchObject({ type: 'item_cancelled', data: { reason: '工作已另行安排', status: { before: 'open', after: 'cancelled' } } });
+    expectRefusal(() => act(state, leadMember, cmd.acknowledge), 'items.already_cancelled');
+  });
+
+  it('can cancel an item whose result awaits confirmation', () => {
+    expect(act(fixtures.submitted(), admin, cmd.cancel).state.status).toBe('cancelled');
+  });
+
+  it('requires a reason', () => {
+    expectRefusal(() => act(fixtures.open(), issuer, { type: 'cancel', reason: '' }), 'items.reason_required', { action: 'cancel' });
+  });
+});
+
+describe('excusing (容错)', () => {
+  it('lets an admin excuse an overdue item, which stays open and goes on', () => {
+    const { state, events } = act(fixtures.open(), admin, cmd.excuse, { today: LATE });
+    expect(state).toMatchObject({ status: 'open', excused: { reason: '受疫情影响', by: admin.personId } });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'item_excused', unitId: null, data: { reason: '受疫情影响', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 } }),
+    ]);
+    expect(act(state, leadMember, cmd.progress, { today: LATE }).state.excused).not.toBeNull();
+  });
+
+  it('refuses an item that is not overdue, even on its last day', () => {
+    expectRefusal(() => act(fixtures.open(), admin, cmd.excuse), 'items.not_overdue', { deadline: DEADLINE });
+    expectRefusal(() => act(fixtures.open(), admin, cmd.excuse, { today: DEADLINE, timeOfDay: '23:59' }), 'items.not_overdue');
+  });
+
+  it('counts a deadline with a time as passed once that time has gone by', () => {
+    const state = run(fixtures.draft({ deadlineTime: '17:00' }), [issuer, cmd.confirmDraft]);
+    expectRefusal(() => act(state, admin, cmd.excuse, { today: DEADLINE, timeOfDay: '17:00' }), 'items.not_overdue', {
+      deadline: '2026-01-20 17:00',
+    });
+    expectRefusal(() => act(state, admin, cmd.excuse, { today: DEADLINE }), 'items.not_overdue');
+    expect(act(state, admin, cmd.excuse, { today: DEADLINE, timeOfDay: '17:01' }).events[0]?.data).toMatchObject({ daysOverdue: 0 });
+  });
+
+  it('refuses to excuse twice', () => {
+    const state = run(fixtures.open(), [admin, cmd.excuse, { today: LATE }]);
+    expectRefusal(() => act(state, admin, cmd.excuse, { today: LATE }), 'items.already_excused');
+  });
+
+  it('requires a reason', () => {
+    expectRefusal(() => act(fixtures.open(), admin, { type: 'excuse', reason: '' }, { today: LATE }), 'items.reason_required', { action: 'excuse' });
+  });
+
+  it('refuses a leader, even the issuing one', () => {
+    expectRefusal(() => act(fixtures.open(), issuer, cmd.excuse, { today: LATE }), 'items.forbidden', { action: 'excuse' });
+  });
+
+  it('keeps the excuse through the close', () => {
+    const state = run(fixtures.submitted(), [admin, cmd.excuse, { today: LATE }], [issuer, cmd.confirmResult, { today: LATE }]);
+    expect(state).toMatchObject({ status: 'closed', excused: { reason: '受疫情影响' } });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers for the bot, the reminders and the ledger
+// ---------------------------------------------------------------------------------------------
+
+describe('overdue helpers', () => {
+  it('an open item is overdue from the day after its deadline, by calendar days', () => {
+    const state = fixtures.open();
+    expect([isOverdue(state, DEADLINE), daysOverdue(state, DEADLINE)]).toEqual([false, 0]);
+    expect([isOverdue(state, '2026-01-21'), daysOverdue(state, '2026-01-21')]).toEqual([true, 1]);
+    expect(daysOverdue(state, '2026-03-01')).toBe(40);
+  });
+
+  it('an item due at a time is overdue after that time on the day, by zero days', () => {
+    const state = run(fixtures.draft({ deadlineTime: '17:00' }), [issuer, cmd.confirmDraft]);
+    expect(isOverdue(state, DEADLINE, '17:00')).toBe(false);
+    expect(isOverdue(state, DEADLINE)).toBe(false);
+    expect([isOverdue(state, DEADLINE, '17:01'), daysOverdue(state, DEADLINE, '17:01')]).toEqual([true, 0]);
+  });
+
+  it('an item whose result awaits confirmation, or that is closed, is not overdue, though its deadline has passed', () => {
+    for (const state of [fixtures.submitted(), fixtures.closed(), fixtures.cancelled()]) {
+      expect([isOverdue(state, LATE), daysOverdue(state, LATE), deadlinePassed(state, LATE)]).toEqual([false, 0, true]);
+    }
+  });
+
+  it('a draft without a deadline has never passed it', () => {
+    expect(deadlinePassed(fixtures.draft({ deadline: null }), LATE)).toBe(false);
+  });
+});
+
+describe('unitsAwaitingAck', () => {
+  it('lists the units of an open item that have not acknowledged', () => {
+    const state = run(fixtures.open(), [coopMember, cmd.acknowledge]);
+    expect(unitsAwaitingAck(state).map((u) => u.unitId)).toEqual([LEAD, COOP2]);
+  });
+
+  it('lists nobody for a draft or an item that is past the open stage', () => {
+    expect(unitsAwaitingAck(fixtures.draft())).toEqual([]);
+    expect(unitsAwaitingAck(run(fixtures.open(), [issuer, cmd.waive], [leadMember, cmd.result]))).toEqual([]);
+  });
+});
+
+describe('versions and immutability', () => {
+  it('leaves the state untouched when a command is refused', () => {
+    const state = deepFreeze(fixtures.open());
+    const before = JSON.stringify(state);
+    refusalOf(() => act(state, leadMember, cmd.result));
+    expect(JSON.stringify(state)).toBe(before);
+    expect(state.version).toBe(2);
+  });
+
+  it('adds one to the version for every accepted command, however many events it yields', () => {
+    const open = fixtures.open();
+    const next = act(open, leadMember, cmd.progress);
+    expect(next.events).toHaveLength(2);
+    expect(next.state.version).toBe(open.version + 1);
+  });
+});
+
+describe('the error list', () => {
+  it('names every code with the items. prefix', () => {
+    for (const code of ITEM_ERROR_CODES) expect(code).toMatch(/^items\.[a-z_]+$/);
+  });
+
+  // Runs last: every documented code has been produced by some test above, so none is dead
+  // and none is thrown without a translation.
+  it('has every code produced by some test in this file', () => {
+    expect(ITEM_ERROR_CODES.filter((code) => !seenCodes.has(code))).toEqual([]);
+    expect([...seenCodes].filter((code) => !(ITEM_ERROR_CODES as string[]).includes(code))).toEqual([]);
+  });
+});
