@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerMigrateCommand } from './migrate.command.js';
+import { registerParseCommand } from './parse.command.js';
 import { registerUnitsCommand } from './units.command.js';
 
 /**
@@ -13,6 +14,7 @@ export function createCli(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerMigrateCommand(program);
+  registerParseCommand(program);
   registerUnitsCommand(program);
   return program;
 }

@@ -1,0 +1,281 @@
+import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { fromDayNumber, parseYMD, toDayNumber, weekday, type YMD } from './ymd.js';
+import { parseHHmm, zonedInstant, zonedParts } from './zoned-time.js';
+
+export type { YMD } from './ymd.js';
+
+/**
+ * The working calendar: China's statutory holidays and make-up working days (调休) from the
+ * `chinese-days` package, plus working hours in a configurable time zone.
+ *
+ * Data, not functions. We read chinese-days' published table (dist/chinese-days.json: holidays,
+ * make-up working days, keyed 'YYYY-MM-DD') rather than calling its isWorkday(): those functions
+ * build their keys by parsing dates as UTC and formatting them in the machine's zone, so on a
+ * machine west of UTC (TZ=America/New_York) every holiday moves one day early. The table is the
+ * same data without that trap; test/calendar checks it agrees with isWorkday() under TZ=UTC.
+ *
+ * Coverage. chinese-days (1.5.x) carries the State Council's arrangements from 2004 through the
+ * last year it has published (2026 at the time of writing). For any other year it answers plain
+ * Monday-Friday. We keep that fallback, the best guess there is, but make it visible:
+ * `isCoveredYear(year)` and `calendarCoverage()` tell which years are real, `dayInfo().covered`
+ * flags an assumed day, and callers (the parser, the reminder sweep) warn when their arithmetic
+ * crosses an uncovered year. A package update that adds 2027 is picked up without code changes.
+ *
+ * Dates are 'YYYY-MM-DD' strings (calendar dates, no zone). Instants are Dates; the zone that turns
+ * an instant into a date is always passed in, never taken from the machine.
+ *
+ * Speed. Each date is classified once and cached; the table itself is a hash lookup.
+ */
+
+type HolidayTable = { holidays: Record<string, string>; workdays: Record<string, string> };
+const table = holidayData as unknown as HolidayTable;
+
+export type DayInfo = {
+  date: YMD;
+  working: boolean;
+  /** 'holiday' (statutory, incl. 调休 days off), 'makeup' (a weekend day worked), 'weekend', 'weekday'. */
+  kind: 'holiday' | 'makeup' | 'weekend' | 'weekday';
+  /** The holiday name from chinese-days (e.g. "Spring Festival,春节,4"), or '' for ordinary days. */
+  name: string;
+  /** False when the year is outside chinese-days' data and Monday-Friday was assumed. */
+  covered: boolean;
+};
+
+export type WorkingHoursOptions = {
+  /** IANA zone, e.g. 'Asia/Shanghai'. */
+  timezone: string;
+  /** Start of the working day, 'HH:mm' (default '09:00'). */
+  start?: string;
+  /** End of the working day, 'HH:mm' (default '18:00'); must be after start. */
+  end?: string;
+};
+
+export type WorkingCalendarOptions = {
+  /**
+   * Local exceptions on top of the national calendar: true makes a date a working day, false a
+   * day off (e.g. a city's own holiday). They win over chinese-days.
+   */
+  overrides?: Record<YMD, boolean>;
+};
+
+export type WorkingCalendar = ReturnType<typeof createWorkingCalendar>;
+
+const publishedYears: ReadonlySet<number> = new Set(Object.keys(table.holidays).map((date) => Number(date.slice(0, 4))));
+
+/** True when chinese-days publishes the holiday arrangement of this year (see the module note). */
+export function isCoveredYear(year: number): boolean {
+  return publishedYears.has(year);
+}
+
+/** The first and last year with published holiday data (2004 and 2026 with chinese-days 1.5.7). */
+export function calendarCoverage(): { firstYear: number; lastYear: number } {
+  return { firstYear: Math.min(...publishedYears), lastYear: Math.max(...publishedYears) };
+}
+
+const nationalCache = new Map<number, DayInfo>();
+
+function nationalDayInfo(dayNumber: number): DayInfo {
+  let info = nationalCache.get(dayNumber);
+  if (info) return info;
+  const date = fromDayNumber(dayNumber);
+  const wd = weekday(date);
+  const isWeekend = wd === 0 || wd === 6;
+  const makeup = table.workdays[date];
+  const holiday = table.holidays[date];
+  let kind: DayInfo['kind'] = isWeekend ? 'weekend' : 'weekday';
+  if (makeup !== undefined) kind = 'makeup';
+  else if (holiday !== undefined) kind = 'holiday';
+  info = {
+    date,
+    working: kind === 'weekday' || kind === 'makeup',
+    kind,
+    name: makeup ?? holiday ?? '',
+    covered: isCoveredYear(parseYMD(date).year),
+  };
+  nationalCache.set(dayNumber, info);
+  return info;
+}
+
+function toMinutes(value: string | undefined, fallback: string): number {
+  return parseHHmm(value ?? fallback);
+}
+
+function workingWindow(options: WorkingHoursOptions): { start: number; end: number } {
+  const start = toMinutes(options.start, '09:00');
+  const end = toMinutes(options.end, '18:00');
+  if (!(start < end)) throw new RangeError(`working hours must start before they end (got ${options.start}-${options.end})`);
+  return { start, end };
+}
+
+/**
+ * Builds a working calendar. The module also exports the national calendar's functions
+ * directly (isWorkingDay, addWorkingDays, ...); build your own only for local overrides.
+ */
+export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
+  const overrides = new Map<number, boolean>();
+  for (const [date, working] of Object.entries(options.overrides ?? {})) {
+    overrides.set(toDayNumber(date), working);
+  }
+
+  function workingByNumber(n: number): boolean {
+    const override = overrides.get(n);
+    return override ?? nationalDayInfo(n).working;
+  }
+
+  /** Everything known about a date: working or not, why, and whether real data backs it. */
+  function dayInfo(date: YMD): DayInfo {
+    const n = toDayNumber(date);
+    const info = nationalDayInfo(n);
+    const override = overrides.get(n);
+    if (override === undefined || override === info.working) return info;
+    return { ...info, working: override, kind: override ? 'makeup' : 'holiday', name: info.name || 'local override' };
+  }
+
+  /** True on Monday-Friday that is no statutory holiday, and on make-up working days (调休上班). */
+  function isWorkingDay(date: YMD): boolean {
+    return workingByNumber(toDayNumber(date));
+  }
+
+  /**
+   * The n-th working day after `from` (n > 0), or before it (n < 0); `from` itself never counts.
+   * n = 0 returns `from` unchanged, working day or not. So "N个工作日内" from today is
+   * addWorkingDays(today, N): a Friday plus 1 is the next Monday (or the first day after a holiday).
+   */
+  function addWorkingDays(from: YMD, n: number): YMD {
+    if (!Number.isInteger(n)) throw new RangeError(`addWorkingDays needs a whole number of days, got ${n}`);
+    let day = toDayNumber(from);
+    const step = n > 0 ? 1 : -1;
+    let left = Math.abs(n);
+    while (left > 0) {
+      day += step;
+      if (workingByNumber(day)) left--;
+    }
+    return fromDayNumber(day);
+  }
+
+  /** The first working day strictly after `from`. */
+  function nextWorkingDay(from: YMD): YMD {
+    return addWorkingDays(from, 1);
+  }
+
+  /** `date` itself when it is a working day, else the first working day after it. */
+  function workingDayOnOrAfter(date: YMD): YMD {
+    return isWorkingDay(date) ? date : nextWorkingDay(date);
+  }
+
+  /**
+   * Working days d with a < d <= b (negative, counted the same way, when b is before a).
+   * The inverse of addWorkingDays: workingDaysBetween(a, addWorkingDays(a, n)) === n.
+   */
+  function workingDaysBetween(a: YMD, b: YMD): number {
+    const from = toDayNumber(a);
+    const to = toDayNumber(b);
+    if (to === from) return 0;
+    const [lo, hi, sign] = to > from ? [from, to, 1] : [to, from, -1];
+    let count = 0;
+    for (let d = lo + 1; d <= hi; d++) if (workingByNumber(d)) count++;
+    return sign * count;
+  }
+
+  /** Years between a and b (inclusive) for which Monday-Friday had to be assumed. */
+  function uncoveredYearsBetween(a: YMD, b: YMD): number[] {
+    const ya = parseYMD(a).year;
+    const yb = parseYMD(b).year;
+    const years: number[] = [];
+    for (let y = Math.min(ya, yb); y <= Math.max(ya, yb); y++) if (!isCoveredYear(y)) years.push(y);
+    return years;
+  }
+
+  /** Inside working hours: a working day in the zone, and start <= local time < end. */
+  function isWithinWorkingHours(instant: Date, options: WorkingHoursOptions): boolean {
+    const { start, end } = workingWindow(options);
+    const local = zonedParts(instant, options.timezone);
+    return local.minuteOfDay >= start && local.minuteOfDay < end && isWorkingDay(local.ymd);
+  }
+
+  /**
+   * `instant` when it is inside working hours, else the next moment that is: the start of this
+   * working day when it is early morning, otherwise the start of the next working day.
+   */
+  function nextWorkingInstant(instant: Date, options: WorkingHoursOptions): Date {
+    const { start, end } = workingWindow(options);
+    const local = zonedParts(instant, options.timezone);
+    if (isWorkingDay(local.ymd)) {
+      if (local.minuteOfDay >= start && local.minuteOfDay < end) return instant;
+      if (local.minuteOfDay < start) return zonedInstant(local.ymd, start, options.timezone);
+    }
+    return zonedInstant(nextWorkingDay(local.ymd), start, options.timezone);
+  }
+
+  /**
+   * The instant `hours` working hours after `instant` (fractions allowed, >= 0). Time outside
+   * working hours does not count: 2 working hours from Friday 17:00 is Monday 10:00 (or later
+   * after a holiday). A span that uses up a day exactly ends at that day's closing time rather
+   * than at the next opening. 0 hours gives nextWorkingInstant(instant).
+   */
+  function addWorkingHours(instant: Date, hours: number, options: WorkingHoursOptions): Date {
+    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`addWorkingHours needs hours >= 0, got ${hours}`);
+    const { start, end } = workingWindow(options);
+    let at = nextWorkingInstant(instant, options);
+    let left = Math.round(hours * 3_600_000);
+    for (;;) {
+      const ymd = zonedParts(at, options.timezone).ymd;
+      const close = zonedInstant(ymd, end, options.timezone).getTime();
+      const available = close - at.getTime();
+      if (left <= available) return new Date(at.getTime() + left);
+      left -= available;
+      at = zonedInstant(nextWorkingDay(ymd), start, options.timezone);
+    }
+  }
+
+  /** Working hours elapsed between two instants (negative when b is before a). */
+  function workingHoursBetween(a: Date, b: Date, options: WorkingHoursOptions): number {
+    if (b.getTime() < a.getTime()) return -workingHoursBetween(b, a, options);
+    const { start, end } = workingWindow(options);
+    const from = zonedParts(a, options.timezone).ymd;
+    const to = zonedParts(b, options.timezone).ymd;
+    let total = 0;
+    for (let d = toDayNumber(from); d <= toDayNumber(to); d++) {
+      if (!workingByNumber(d)) continue;
+      const ymd = fromDayNumber(d);
+      const open = zonedInstant(ymd, start, options.timezone).getTime();
+      const close = zonedInstant(ymd, end, options.timezone).getTime();
+      const lo = Math.max(open, a.getTime());
+      const hi = Math.min(close, b.getTime());
+      if (hi > lo) total += hi - lo;
+    }
+    return total / 3_600_000;
+  }
+
+  return {
+    dayInfo,
+    isWorkingDay,
+    addWorkingDays,
+    nextWorkingDay,
+    workingDayOnOrAfter,
+    workingDaysBetween,
+    uncoveredYearsBetween,
+    isWithinWorkingHours,
+    nextWorkingInstant,
+    addWorkingHours,
+    workingHoursBetween,
+  };
+}
+
+/** The national calendar (no local overrides). */
+export const nationalCalendar = createWorkingCalendar();
+
+export const {
+  dayInfo,
+  isWorkingDay,
+  addWorkingDays,
+  nextWorkingDay,
+  workingDayOnOrAfter,
+  workingDaysBetween,
+  uncoveredYearsBetween,
+  isWithinWorkingHours,
+  nextWorkingInstant,
+  addWorkingHours,
+  workingHoursBetween,
+} = nationalCalendar;
+

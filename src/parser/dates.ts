@@ -1,0 +1,648 @@
+import { nationalCalendar } from '../calendar/calendar.models.js';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  formatYMD,
+  isValidDate,
+  lastDayOfMonth,
+  mondayOf,
+  parseYMD,
+  weekday,
+  type YMD,
+} from '../calendar/ymd.js';
+import { zonedParts } from '../calendar/zoned-time.js';
+import { EN_NUM, EN_ORDINAL, NUM, parseEnglishNumber, parseEnglishOrdinal, parseNumber } from './numerals.js';
+import { parserWarnings as W } from './warnings.js';
+
+/**
+ * Dates in an instruction, read relative to "now" in the configured zone.
+ *
+ * Decisions (where people could read a phrase two ways, this is the way we read it):
+ * - "by day D" (X月X日前, by 30 July, due 2024-08-15) means until the END of day D in the
+ *   configured zone: the result is the date D, and `dueInstant()` in parser.models turns it into
+ *   23:59:59.999 local time. A time of day, when given, is kept apart as deadlineTime.
+ * - A date without a year is the next such date on or after today: 1月10日前 written in July
+ *   is next January. If that pushed a date written within the last month into next year (7月18日
+ *   written on 19 July), it is probably a slip, so a warning says how it was read.
+ * - A date with an explicit year (or 本月/今年) that is already past stays as written, with a warning.
+ * - N日内 / N天内 count calendar days from today: the deadline is today + N.
+ * - N个工作日内 counts working days after today: today + N working days (holidays and make-up
+ *   working days included), so on a Friday "1个工作日内" is the next working Monday.
+ * - 两周内 = today + 14 days, N个月内 = today + N calendar months, N小时内 = now + N hours (with a time).
+ * - Weeks run Monday to Sunday. 本周五 is the Friday of this week; when it is already past
+ *   (written on a Saturday) it is read as next Friday, with a warning. 下周三 is the Wednesday of
+ *   next week. A bare 周五 / "Friday" is the next Friday on or after today. English "next Friday"
+ *   is read like 下周五 (Friday of next week); "this Friday" like 本周五.
+ * - 本周内 = this week's Friday (the working week); 月底 = the last day of this month (today on
+ *   the last day); 年底/年内 = 31 December; 上旬 = the 10th, 中旬 = the 20th, 下旬 = month end;
+ *   X季度末 = the quarter's last day; "end of week" = Friday.
+ * - A time without a day (下午5点前) is today, or tomorrow once it has passed (with a warning).
+ * - A day without a month (30日前, 5号前) is that day of this month, or of next month once passed.
+ * - With several report rhythms (每日..., 每周...) the most frequent one is kept.
+ * - Not deadlines: dates after 每 (每月5日前 is a report rhythm), start dates (自/从 X 起,
+ *   X 至 Y's X, from/since X), events (X召开/印发), things already done (已于 X 完成), and a
+ *   date restated in other words (7月30日前(即下下周二)).
+ * - A written year more than 100 years from now (9999年) is a slip, read as an invalid date.
+ * - 当天 is a deadline only as 当天办结/当天内 (当日进展 is "the day's progress").
+ * - Several deadlines become milestones sorted by date; the last one is the deadline.
+ */
+
+export type DateContext = {
+  now: Date;
+  timezone: string;
+};
+
+export type DueDate = {
+  start: number;
+  end: number;
+  ymd: YMD;
+  /** Minutes since midnight, or null for "end of day". */
+  minute: number | null;
+  /** The words as written. */
+  written: string;
+};
+
+export type ReportEvery = 'day' | 'week' | 'month';
+
+export type DateReading = {
+  due: DueDate[];
+  /** Every date or time expression read, deadline or not (role lists never cross them). */
+  spans: { start: number; end: number }[];
+  reportEvery: ReportEvery | null;
+  warnings: string[];
+};
+
+type Candidate = {
+  start: number;
+  end: number;
+  kind: 'date' | 'time';
+  lang: 'zh' | 'en';
+  ymd: YMD | null;
+  minute: number | null;
+  /** For times: whether the words fix the half of the day (下午, pm, 17:00) or a day word implies it. */
+  period?: 'am' | 'pm' | 'fixed';
+  /** Day words that imply evening or morning for an attached time (今晚8点). */
+  implies?: 'am' | 'pm';
+  /** A standalone time is read only when it says 下午/pm or is followed by 前. */
+  strongTime?: boolean;
+  warnings: string[];
+};
+
+type Ctx = {
+  today: YMD;
+  year: number;
+  month: number;
+  day: number;
+  minuteOfDay: number;
+  now: Date;
+  timezone: string;
+};
+
+type Pattern = {
+  re: RegExp;
+  lang: 'zh' | 'en';
+  read(m: RegExpExecArray, ctx: Ctx, text: string): Omit<Candidate, 'start' | 'end' | 'lang'> | null;
+};
+
+const NOT_NUM_BEFORE = '(?<![\\d零〇一二两三四五六七八九十百千])';
+const YEAR = '(?:(\\d{4}|[零〇一二三四五六七八九]{4})年|(今|本|明|次|后|去)年)';
+const MONTHS_EN =
+  'january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec';
+const WEEKDAYS_EN = 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri';
+
+const EN_MONTH_INDEX: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+};
+const ZH_WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+const EN_WEEKDAY: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
+
+function date(ymd: YMD | null, warnings: string[] = []): Omit<Candidate, 'start' | 'end' | 'lang'> {
+  return { kind: 'date', ymd, minute: null, warnings };
+}
+
+function invalid(written: string): Omit<Candidate, 'start' | 'end' | 'lang'> {
+  return date(null, [W.invalidDate(written)]);
+}
+
+/** Explicit or relative year; undefined when none was written. */
+function yearOf(explicit: string | undefined, relative: string | undefined, ctx: Ctx): number | undefined {
+  if (explicit) return parseNumber(explicit);
+  switch (relative) {
+    case '今':
+    case '本':
+      return ctx.year;
+    case '明':
+    case '次':
+      return ctx.year + 1;
+    case '后':
+      return ctx.year + 2;
+    case '去':
+      return ctx.year - 1;
+    default:
+      return undefined;
+  }
+}
+
+/** A written year stays as written (past or not); without one, the next occurrence on or after today. */
+function monthDay(written: string, year: number | undefined, month: number, day: number | 'last', ctx: Ctx) {
+  const build = (y: number): YMD | null => {
+    if (!Number.isInteger(month) || month < 1 || month > 12) return null;
+    if (day === 'last') return lastDayOfMonth(y, month);
+    return isValidDate(y, month, day) ? formatYMD(y, month, day) : null;
+  };
+  if (year !== undefined) {
+    // 9999年 or 0001年 is a slip of the keyboard, not a deadline.
+    if (!(year >= ctx.year - 100 && year <= ctx.year + 100)) return invalid(written);
+    const ymd = build(year);
+    if (!ymd) return invalid(written);
+    return date(ymd, ymd < ctx.today ? [W.pastDate(written, ymd)] : []);
+  }
+  const thisYear = build(ctx.year);
+  if (thisYear && thisYear >= ctx.today) return date(thisYear);
+  // The next year that has the date (2月29日 waits for a leap year).
+  for (let y = ctx.year + 1; y <= ctx.year + 8; y++) {
+    const next = build(y);
+    if (!next) continue;
+    const recent = thisYear !== null && daysBetween(thisYear, ctx.today) <= 31;
+    return date(next, recent ? [W.rolledToNextYear(written, next)] : []);
+  }
+  return invalid(written);
+}
+
+/** The given weekday (1 = Monday ... 7 = Sunday) of this week, next week, or the next on or after today. */
+function weekdayDate(written: string, which: 'this' | 'next' | 'after-next' | 'coming', target: number, ctx: Ctx) {
+  const monday = mondayOf(ctx.today);
+  if (which === 'next') return date(addDays(monday, 7 + target - 1));
+  if (which === 'after-next') return date(addDays(monday, 14 + target - 1));
+  if (which === 'this') {
+    const ymd = addDays(monday, target - 1);
+    if (ymd >= ctx.today) return date(ymd);
+    const next = addDays(ymd, 7);
+    return date(next, [W.weekdayPassed(written, next)]);
+  }
+  const todayWd = weekday(ctx.today) === 0 ? 7 : weekday(ctx.today);
+  return date(addDays(ctx.today, (target - todayWd + 7) % 7));
+}
+
+function quarterEnd(written: string, year: number | undefined, quarter: number, ctx: Ctx) {
+  if (!(quarter >= 1 && quarter <= 4)) return null;
+  return monthDay(written, year, quarter * 3, 'last', ctx);
+}
+
+function workingDaysFromToday(n: number, ctx: Ctx) {
+  const ymd = nationalCalendar.addWorkingDays(ctx.today, n);
+  const uncovered = nationalCalendar.uncoveredYearsBetween(ctx.today, ymd);
+  return date(ymd, uncovered.length > 0 ? [W.uncoveredCalendar(uncovered)] : []);
+}
+
+function hoursFromNow(hours: number, ctx: Ctx): Omit<Candidate, 'start' | 'end' | 'lang'> {
+  const local = zonedParts(new Date(ctx.now.getTime() + hours * 3_600_000), ctx.timezone);
+  return { kind: 'date', ymd: local.ymd, minute: Math.floor(local.minuteOfDay), period: 'fixed', warnings: [] };
+}
+
+/** A duration from today: unit is day, week, month, workday or hour. */
+function duration(n: number, unit: string, ctx: Ctx) {
+  if (!Number.isFinite(n) || n < 0 || n > 3660) return null;
+  switch (unit) {
+    case 'day':
+      return date(addDays(ctx.today, Math.round(n)));
+    case 'week':
+      return date(addDays(ctx.today, Math.round(n * 7)));
+    case 'month':
+      return n === 0.5 ? date(addDays(ctx.today, 15)) : Number.isInteger(n) ? date(addMonths(ctx.today, n)) : null;
+    case 'workday':
+      return Number.isInteger(n) ? workingDaysFromToday(n, ctx) : null;
+    case 'hour':
+      return n <= 24 * 366 ? hoursFromNow(n, ctx) : null;
+    default:
+      return null;
+  }
+}
+
+function time(hour: number, minute: number, period: Candidate['period'], strong: boolean) {
+  if (!Number.isInteger(hour) || !Number.isInteger(minute) || hour < 0 || hour > 24 || minute < 0 || minute > 59) return null;
+  if (hour === 24 && minute > 0) return null;
+  return { kind: 'time' as const, ymd: null, minute: hour * 60 + minute, period, strongTime: strong, warnings: [] };
+}
+
+const ZH_PM = new Set(['下午', '傍晚', '晚上', '晚间', '夜间', '夜里']);
+const ZH_AM = new Set(['上午', '早上', '早晨', '清晨', '凌晨']);
+
+const PATTERNS: Pattern[] = [
+  // 2025年1月10日, 今年7月30日, 7月30日, 七月三十日
+  {
+    re: new RegExp(`${NOT_NUM_BEFORE}${YEAR}?(${NUM})月(${NUM})[日号]`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => monthDay(m[0], yearOf(m[1], m[2], ctx), parseNumber(m[3]!), parseNumber(m[4]!), ctx),
+  },
+  // 2024-08-15, 2024/8/15, 2024.8.15
+  {
+    re: /(?<![\d.])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d])/g,
+    lang: 'zh',
+    read: (m, ctx) => monthDay(m[0], Number(m[1]), Number(m[3]), Number(m[4]), ctx),
+  },
+  // 8月底, 2025年6月底, 9月下旬
+  {
+    re: new RegExp(`${NOT_NUM_BEFORE}${YEAR}?(${NUM})月份?(底|末|上旬|中旬|下旬)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const part = m[4]!;
+      const day = part === '上旬' ? 10 : part === '中旬' ? 20 : 'last';
+      return monthDay(m[0], yearOf(m[1], m[2], ctx), parseNumber(m[3]!), day, ctx);
+    },
+  },
+  // 月底, 本月底, 下月底, 下个月中旬
+  {
+    re: new RegExp(`${NOT_NUM_BEFORE}(本|这个|当|下个|下|次)?月(底|末|上旬|中旬|下旬)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const offset = m[1] === '下' || m[1] === '下个' || m[1] === '次' ? 1 : 0;
+      const first = addMonths(formatYMD(ctx.year, ctx.month, 1), offset);
+      const { year, month } = parseYMD(first);
+      const part = m[2]!;
+      const day = part === '上旬' ? 10 : part === '中旬' ? 20 : parseYMD(lastDayOfMonth(year, month)).day;
+      const ymd = formatYMD(year, month, day);
+      return date(ymd, ymd < ctx.today ? [W.pastDate(m[0], ymd)] : []);
+    },
+  },
+  // 本月10日, 下月5日, 下个月10号
+  {
+    re: new RegExp(`(本|这个|当|下个|下|次)月(${NUM})[日号]`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const offset = m[1] === '下' || m[1] === '下个' || m[1] === '次' ? 1 : 0;
+      const { year, month } = parseYMD(addMonths(formatYMD(ctx.year, ctx.month, 1), offset));
+      return monthDay(m[0], year, month, parseNumber(m[2]!), ctx);
+    },
+  },
+  // 年底, 年内, 今年底, 2025年底, 明年年底, 本年度内
+  {
+    re: new RegExp(`${NOT_NUM_BEFORE}(?:(\\d{4})|(今|本|明|次|去))?年(?:度)?(?:年)?(底|末|内)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => monthDay(m[0], yearOf(m[1], m[2], ctx) ?? ctx.year, 12, 31, ctx),
+  },
+  // 上半年, 今年上半年, 下半年
+  {
+    re: /(?:(\d{4})年|(今|本|明)年)?(上|下)半年/g,
+    lang: 'zh',
+    read: (m, ctx) => monthDay(m[0], yearOf(m[1], m[2], ctx), m[3] === '上' ? 6 : 12, m[3] === '上' ? 30 : 31, ctx),
+  },
+  // 三季度末, 第三季度, 2025年第一季度末
+  {
+    re: /(?:(\d{4})年|(今|本|明)年)?第?([一二三四1-4])季度(?:末|底)?/g,
+    lang: 'zh',
+    read: (m, ctx) => quarterEnd(m[0], yearOf(m[1], m[2], ctx), parseNumber(m[3]!), ctx),
+  },
+  // 本季度末, 下季度末
+  {
+    re: /(本|这个|当|下个|下)季度(?:末|底|内)/g,
+    lang: 'zh',
+    read: (m, ctx) => {
+      const q = Math.ceil(ctx.month / 3) + (m[1]!.startsWith('下') ? 1 : 0);
+      return q > 4 ? quarterEnd(m[0], ctx.year + 1, q - 4, ctx) : quarterEnd(m[0], ctx.year, q, ctx);
+    },
+  },
+  // 本周五, 下周三, 下下周一, 周五, 星期五, 礼拜天
+  {
+    re: new RegExp(`${NOT_NUM_BEFORE}(本|这|下下|下个|下|次)?(?:周|星期|礼拜)([一二三四五六日天1-7])`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const which = m[1] === '下下' ? 'after-next' : m[1] === '下' || m[1] === '下个' || m[1] === '次' ? 'next' : m[1] ? 'this' : 'coming';
+      return weekdayDate(m[0], which, ZH_WEEKDAY[m[2]!]!, ctx);
+    },
+  },
+  // 本周内, 下周内
+  {
+    re: /(本|这|下个|下)周内/g,
+    lang: 'zh',
+    read: (m, ctx) => weekdayDate(m[0], m[1]!.startsWith('下') ? 'next' : 'this', 5, ctx),
+  },
+  // 今天, 明天, 后天, 今晚, 明早
+  {
+    // 当天 only as a deadline (当天办结); 当日进展 is "the day's progress".
+    re: /(大后天|后天|明天|明日|明早|明晚|今天|今日|今晚|今早|当天(?=之内|以内|内|办结|完成|反馈|报送|答复|之前|前))/g,
+    lang: 'zh',
+    read: (m, ctx) => {
+      const w = m[1]!;
+      const offset = w === '大后天' ? 3 : w === '后天' ? 2 : w.startsWith('明') ? 1 : 0;
+      return { ...date(addDays(ctx.today, offset)), implies: w.endsWith('晚') ? 'pm' : w.endsWith('早') ? 'am' : undefined };
+    },
+  },
+  // 三日内, 15天内, 十五个自然日内
+  {
+    re: new RegExp(`(${NUM})个?(?:自然)?(?:日|天)(?:之内|以内|内)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => duration(parseNumber(m[1]!), 'day', ctx),
+  },
+  // 5个工作日内, 三个工作日
+  {
+    re: new RegExp(`(${NUM})个?工作日(?:之内|以内|内)?`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => duration(parseNumber(m[1]!), 'workday', ctx),
+  },
+  // 两周内, 一个星期内, 半个月内, 3个月内, 24小时内
+  {
+    re: new RegExp(`(${NUM}|半)个?(周|星期|礼拜|月|小时|钟头)(?:之内|以内|内)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const n = m[1] === '半' ? 0.5 : parseNumber(m[1]!);
+      const unit = m[2] === '月' ? 'month' : m[2] === '小时' || m[2] === '钟头' ? 'hour' : 'week';
+      // "3月内" is more likely "within March" than three months; only "3个月内" counts months.
+      if (unit === 'month' && !m[0].includes('个') && m[1] !== '半') return null;
+      return duration(n, unit, ctx);
+    },
+  },
+  // 30日前, 5号前: a day of this month (next month once it has passed)
+  {
+    re: new RegExp(`(?<![月\\d零〇一二两三四五六七八九十百千个])(${NUM})[日号](?=之前|以前|前|止|为止)`, 'g'),
+    lang: 'zh',
+    read: (m, ctx) => {
+      const d = parseNumber(m[1]!);
+      if (!(d >= 1 && d <= 31)) return invalid(m[0]);
+      for (let k = 0; k < 3; k++) {
+        const { year, month } = parseYMD(addMonths(formatYMD(ctx.year, ctx.month, 1), k));
+        if (isValidDate(year, month, d) && formatYMD(year, month, d) >= ctx.today) return date(formatYMD(year, month, d));
+      }
+      return invalid(m[0]);
+    },
+  },
+  // 下午5点, 17时30分, 17:00, 中午12点, 五点半
+  {
+    re: new RegExp(`(上午|早上|早晨|清晨|凌晨|中午|午间|下午|傍晚|晚上|晚间|夜间|夜里)?(${NUM})(?:点|时|:)(?:(半)|(一刻)|(三刻)|(${NUM})分?)?`, 'g'),
+    lang: 'zh',
+    read: (m, _ctx, text) => {
+      const word = m[1];
+      let hour = parseNumber(m[2]!);
+      const colon = m[0].includes(':');
+      if (colon && !(m[6] && /^\d{2}$/.test(m[6]))) return null; // "1:1" is a ratio, not a time
+      const minute = m[3] ? 30 : m[4] ? 15 : m[5] ? 45 : m[6] ? parseNumber(m[6]) : 0;
+      let period: Candidate['period'];
+      if (word && ZH_PM.has(word)) {
+        if (hour < 12) hour += 12;
+        period = 'fixed';
+      } else if (word === '中午' || word === '午间') {
+        if (hour >= 1 && hour <= 2) hour += 12;
+        period = 'fixed';
+      } else if (word && ZH_AM.has(word)) {
+        period = 'fixed';
+      } else {
+        period = hour > 12 || colon ? 'fixed' : undefined;
+      }
+      const end = (m.index ?? 0) + m[0].length;
+      const strong = word !== undefined || /^(?:之前|以前|前)/.test(text.slice(end, end + 2));
+      return time(hour, minute, period, strong);
+    },
+  },
+  // English: 30 July, 30th of July 2025, the thirtieth of July
+  {
+    re: new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL})(?:\\s+of)?\\s+(${MONTHS_EN})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`, 'gi'),
+    lang: 'en',
+    read: (m, ctx) =>
+      monthDay(m[0].trim(), m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[2]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[1]!), ctx),
+  },
+  // English: July 30, July 30th, 2025
+  {
+    re: new RegExp(`\\b(${MONTHS_EN})\\.?\\s+(?:the\\s+)?(${EN_ORDINAL})\\b(?:,?\\s+(\\d{4})\\b)?`, 'gi'),
+    lang: 'en',
+    read: (m, ctx) =>
+      monthDay(m[0], m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[1]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[2]!), ctx),
+  },
+  // English: end of (this|next) month/year/week/quarter, month-end, year-end
+  {
+    re: /\b(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:(this|next|current|the)\s+)?(month|year|week|quarter)|(month|year|week|quarter)[- ]end)\b/gi,
+    lang: 'en',
+    read: (m, ctx) => {
+      const next = m[1]?.toLowerCase() === 'next';
+      const unit = (m[2] ?? m[3])!.toLowerCase();
+      if (unit === 'week') return weekdayDate(m[0], next ? 'next' : 'this', 5, ctx);
+      if (unit === 'year') return monthDay(m[0], ctx.year + (next ? 1 : 0), 12, 31, ctx);
+      if (unit === 'quarter') {
+        const q = Math.ceil(ctx.month / 3) + (next ? 1 : 0);
+        return q > 4 ? quarterEnd(m[0], ctx.year + 1, q - 4, ctx) : quarterEnd(m[0], ctx.year, q, ctx);
+      }
+      const { year, month } = parseYMD(addMonths(formatYMD(ctx.year, ctx.month, 1), next ? 1 : 0));
+      return date(lastDayOfMonth(year, month));
+    },
+  },
+  // English: end of August (2025)
+  {
+    re: new RegExp(`\\b(?:the\\s+)?end\\s+of\\s+(${MONTHS_EN})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`, 'gi'),
+    lang: 'en',
+    read: (m, ctx) => monthDay(m[0].trim(), m[2] ? Number(m[2]) : undefined, EN_MONTH_INDEX[m[1]!.toLowerCase().slice(0, 3)]!, 'last', ctx),
+  },
+  // English: Friday, this Friday, next Friday
+  {
+    re: new RegExp(`\\b(?:(this|next|coming|this\\s+coming)\\s+)?(${WEEKDAYS_EN})\\b`, 'gi'),
+    lang: 'en',
+    read: (m, ctx) => {
+      const w = m[1]?.toLowerCase();
+      const which = w === 'next' ? 'next' : w === 'this' ? 'this' : 'coming';
+      return weekdayDate(m[0], which, EN_WEEKDAY[m[2]!.toLowerCase().slice(0, 3)]!, ctx);
+    },
+  },
+  // English: today, tonight, tomorrow, the day after tomorrow, end of day
+  {
+    re: /\b(the\s+day\s+after\s+tomorrow|tomorrow|today|tonight|end\s+of\s+(?:the\s+)?day|eod)\b/gi,
+    lang: 'en',
+    read: (m, ctx) => {
+      const w = m[1]!.toLowerCase();
+      const offset = w.startsWith('the') ? 2 : w === 'tomorrow' ? 1 : 0;
+      return { ...date(addDays(ctx.today, offset)), implies: w === 'tonight' ? 'pm' : undefined };
+    },
+  },
+  // English: within 3 working days, in 10 days, within two weeks, within a month, within 24 hours
+  {
+    re: new RegExp(`\\b(?:within|in)\\s+(?:the\\s+next\\s+)?(${EN_NUM})\\s+(?:(working|business|calendar)\\s+)?(days?|weeks?|months?|hours?)\\b`, 'gi'),
+    lang: 'en',
+    read: (m, ctx) => {
+      const n = parseEnglishNumber(m[1]!);
+      const kind = m[3]!.toLowerCase().replace(/s$/, '');
+      const working = m[2] !== undefined && m[2].toLowerCase() !== 'calendar';
+      if (working && kind !== 'day') return null;
+      return duration(n, working ? 'workday' : kind, ctx);
+    },
+  },
+  // English times: 5pm, 5:30 p.m., noon
+  {
+    re: /\b(?:(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?(?![a-z])|(noon|midday))/gi,
+    lang: 'en',
+    read: (m) => {
+      if (m[4]) return time(12, 0, 'fixed', true);
+      let hour = Number(m[1]);
+      if (hour < 1 || hour > 12) return null;
+      const pm = m[3]!.toLowerCase() === 'p';
+      if (hour === 12) hour = pm ? 12 : 0;
+      else if (pm) hour += 12;
+      return time(hour, m[2] ? Number(m[2]) : 0, 'fixed', true);
+    },
+  },
+];
+
+function collect(text: string, ctx: Ctx): Candidate[] {
+  const out: Candidate[] = [];
+  for (const pattern of PATTERNS) {
+    pattern.re.lastIndex = 0;
+    for (let m = pattern.re.exec(text); m; m = pattern.re.exec(text)) {
+      if (m[0].length === 0) {
+        pattern.re.lastIndex++;
+        continue;
+      }
+      const read = pattern.read(m, ctx, text);
+      if (read) out.push({ ...read, start: m.index, end: m.index + m[0].length, lang: pattern.lang });
+    }
+  }
+  // Earliest first, longest first at the same place; a match inside a kept one is dropped.
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Candidate[] = [];
+  let reach = -1;
+  for (const c of out) {
+    if (c.start < reach) continue;
+    kept.push(c);
+    reach = c.end;
+  }
+  return kept;
+}
+
+function applyPeriod(minute: number, implies: 'am' | 'pm' | undefined, period: Candidate['period']): number {
+  if (implies === 'pm' && period === undefined && minute < 12 * 60) return minute + 12 * 60;
+  return minute;
+}
+
+/** Joins a date and a time of day written next to each other (明天下午5点, 5pm tomorrow). */
+function attachTimes(text: string, candidates: Candidate[], ctx: Ctx): Candidate[] {
+  const out: Candidate[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    const next = candidates[i + 1];
+    const gap = next ? text.slice(c.end, next.start) : '';
+    if (c.kind === 'date' && next?.kind === 'time' && /^\s*(?:的|at|,)?\s*$/i.test(gap) && gap.length <= 4) {
+      out.push({ ...c, end: next.end, minute: c.ymd ? applyPeriod(next.minute!, c.implies, next.period) : null, warnings: [...c.warnings] });
+      i++;
+    } else if (c.kind === 'time' && next?.kind === 'date' && next.lang === 'en' && /^\s*(?:on)?\s*$/i.test(gap) && gap.length <= 4) {
+      out.push({ ...next, start: c.start, minute: next.ymd ? applyPeriod(c.minute!, next.implies, c.period) : null });
+      i++;
+    } else if (c.kind === 'time') {
+      if (!c.strongTime) continue;
+      // A time with no day: today, or tomorrow once it has passed.
+      const written = text.slice(c.start, c.end);
+      const minute = c.minute!;
+      if (minute >= ctx.minuteOfDay) out.push({ ...c, kind: 'date', ymd: ctx.today });
+      else {
+        const tomorrow = addDays(ctx.today, 1);
+        out.push({ ...c, kind: 'date', ymd: tomorrow, warnings: [W.timePassed(written, tomorrow)] });
+      }
+    } else {
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+const RHYTHM_BEFORE = /(?:每|每个|every\s+|each\s+)(?:月|周|星期|礼拜|天|日|晚|个?工作日)?\s*$/i;
+const START_BEFORE = /(?:自|从|自从|起自|from\s+|since\s+|starting\s+(?:on\s+|from\s+)?|beginning\s+(?:on\s+)?|effective\s+)\s*$/i;
+const START_AFTER = /^\s*(?:起|开始|以来|至今)/;
+const RANGE_AFTER = /^\s*(?:至|到|~|—|–|-|until|to|through)\s*/i;
+const EVENT_AFTER = /^\s*(?:上午|下午|晚上)?\s*(?:召开|举行|举办|印发|发布|下发|出台|开会|会议|的会议)/;
+const DONE_BEFORE = /(?:已于|已在|已经于|已经在|曾于|已)\s*$/;
+/** A date restated in other words (7月30日前(即下周二前)) is not a second deadline. */
+const RESTATED_BEFORE = /(?:即|也就是|\bi\.e\.,?)\s*$/i;
+
+/** Candidates that are not deadlines: report rhythms, start dates, events, things done. */
+function isDeadline(text: string, c: Candidate, next: Candidate | undefined): boolean {
+  const before = text.slice(Math.max(0, c.start - 12), c.start);
+  const after = text.slice(c.end, c.end + 12);
+  if (RHYTHM_BEFORE.test(before)) return false;
+  if (START_BEFORE.test(before) || START_AFTER.test(after)) return false;
+  if (EVENT_AFTER.test(after) || DONE_BEFORE.test(before) || RESTATED_BEFORE.test(before)) return false;
+  if (next) {
+    const range = RANGE_AFTER.exec(after);
+    if (range && c.end + range[0].length === next.start) return false;
+  }
+  return true;
+}
+
+const RHYTHMS: { re: RegExp; lang: 'zh' | 'en' }[] = [
+  { re: /(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)/g, lang: 'zh' },
+  { re: /\b(?:every|each)\s+(day|working\s+day|business\s+day|week|two\s+weeks|other\s+week|month|quarter)\b|\b(daily|weekly|monthly|fortnightly|biweekly|bi-weekly|quarterly)\b/gi, lang: 'en' },
+];
+const REPORT_ZH = /报|反馈|更新|填写/;
+const REPORT_EN = /\b(?:report|reports|reporting|update|updates|progress|status)\b/i;
+
+/** The report rhythm: 每周报送进展 -> week, 每月5日前报送 -> month, "weekly progress reports" -> week. */
+function readRhythm(text: string, warnings: string[]): ReportEvery | null {
+  const found: ReportEvery[] = [];
+  for (const { re, lang } of RHYTHMS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const clauseEnd = text.slice(m.index + m[0].length, m.index + m[0].length + 40).search(lang === 'zh' ? /[;。!?\n]/ : /[;.!?\n]/);
+      const rest = text.slice(m.index + m[0].length, m.index + m[0].length + (clauseEnd < 0 ? 40 : clauseEnd));
+      const around = lang === 'en' ? text.slice(Math.max(0, m.index - 40), m.index) + rest : rest;
+      if (!(lang === 'zh' ? REPORT_ZH : REPORT_EN).test(around)) continue;
+      const unit = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\s+/g, ' ');
+      if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) found.push('day');
+      else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) found.push('week');
+      else if (/^(?:月|month|monthly)$/.test(unit)) found.push('month');
+      else warnings.push(W.unsupportedRhythm(m[0]));
+    }
+  }
+  // With several rhythms the most frequent one is kept: it is the one people must keep up with.
+  for (const r of ['day', 'week', 'month'] as const) if (found.includes(r)) return r;
+  return null;
+}
+
+/** Whether [start, end) overlaps one of the spans (sorted by start, not overlapping). */
+function overlaps(spans: { start: number; end: number }[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length && spans[lo]!.start < end;
+}
+
+/** 于开学前 / 在会议召开前: something is due "before" a moment we cannot put a date on. */
+function unreadDeadlines(text: string, spans: { start: number; end: number }[]): string[] {
+  const out: string[] = [];
+  const re = /(?:于|在)([^,;:。!?\n\s]{2,12}?)(?:之前|以前|前)/g;
+  let looked = 0;
+  for (let m = re.exec(text); m && looked < 200; m = re.exec(text), looked++) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (/^此|^这|^那/.test(m[1]!) || overlaps(spans, start, end)) continue;
+    out.push(W.unreadDate(m[0].slice(1)));
+    if (out.length >= 5) break;
+  }
+  return out;
+}
+
+/** Reads every deadline and the report rhythm in a folded text. */
+export function readDates(text: string, context: DateContext): DateReading {
+  const local = zonedParts(context.now, context.timezone);
+  const ctx: Ctx = {
+    today: local.ymd,
+    year: local.year,
+    month: local.month,
+    day: local.day,
+    minuteOfDay: local.minuteOfDay,
+    now: context.now,
+    timezone: context.timezone,
+  };
+  const warnings: string[] = [];
+  const candidates = attachTimes(text, collect(text, ctx), ctx);
+  const due: DueDate[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
+    if (!isDeadline(text, c, candidates[i + 1])) continue;
+    warnings.push(...c.warnings);
+    if (!c.ymd) continue;
+    const minute = c.minute === null || c.minute >= 24 * 60 ? null : c.minute;
+    due.push({ start: c.start, end: c.end, ymd: c.ymd, minute, written: text.slice(c.start, c.end) });
+  }
+  const spans = candidates.map((c) => ({ start: c.start, end: c.end }));
+  warnings.push(...unreadDeadlines(text, spans));
+  return { due, spans, reportEvery: readRhythm(text, warnings), warnings };
+}
+

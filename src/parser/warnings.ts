@@ -1,0 +1,28 @@
+/**
+ * Every sentence the parser can say about what it could not read, in one place, so that the bot
+ * can later translate them (the function name is the key) without hunting through the grammar.
+ * Quoted fragments are the words as the leader wrote them.
+ */
+export const parserWarnings = {
+  emptyText: () => 'the instruction text is empty',
+  truncated: (limit: number) => `the text is longer than ${limit} characters; only the first ${limit} were read`,
+  noLead: () => 'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)',
+  leadAssumed: (lead: string, others: string[]) =>
+    others.length === 0
+      ? `no role word (牵头, 负责, 配合 ...) next to the unit names; "${lead}", named first, is taken as the lead unit`
+      : `no role word (牵头, 负责, 配合 ...) next to the unit names; "${lead}", named first, is taken as the lead unit and ${others.map((o) => `"${o}"`).join(', ')} as cooperating`,
+  unknownUnit: (name: string, suggestions: string[]) =>
+    suggestions.length === 0
+      ? `unit "${name}" is not in the registry`
+      : `unit "${name}" is not in the registry (did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?)`,
+  noDeadline: () => 'no deadline found',
+  invalidDate: (written: string) => `"${written}" is not a valid date`,
+  unreadDate: (written: string) => `"${written}" was not read as a date`,
+  pastDate: (written: string, date: string) => `"${written}" (${date}) is already past`,
+  rolledToNextYear: (written: string, date: string) => `"${written}" has already passed this year; read as ${date}`,
+  weekdayPassed: (written: string, date: string) => `"${written}" has already passed this week; read as ${date}`,
+  timePassed: (written: string, date: string) => `"${written}" has already passed today; read as ${date}`,
+  uncoveredCalendar: (years: number[]) =>
+    `no published holiday calendar for ${years.join(', ')}; working days there are counted Monday to Friday`,
+  unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,
+} as const;
