@@ -4,7 +4,10 @@ import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
+import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
+import { createDispatcher } from './outbox/dispatcher.js';
+import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createUpdatesRepository } from './updates/updates.repository.js';
 
@@ -23,7 +26,15 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
   await runMigrations(database);
   logger.info({ storage: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
 
-  const deps = { db: database.db, clock, config, logger };
+  // The outbox dispatcher talks to Telegram on real time (pacing, retry_after), whatever the
+  // business clock says, and without the interactive auto-retry: it has its own retry policy.
+  const dispatcher = createDispatcher({
+    db: database.db,
+    api: new Api(config.botToken, { apiRoot: config.botApiRoot }),
+    logger,
+    clock: systemClock,
+  });
+  const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
   const bot = createBot(config.botToken, deps);
   await bot.init();
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
@@ -39,6 +50,7 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
       fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] },
     },
   });
+  dispatcher.start();
   logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
 
   let stopped = false;
@@ -49,6 +61,7 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
       stopped = true;
       clearInterval(pruneTimer);
       if (runner.isRunning()) await runner.stop();
+      await dispatcher.stop();
       await database.close();
       logger.info('stopped');
     },

@@ -1,6 +1,7 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
 import type { Config } from '../config.js';
+import type { Translator } from '../i18n/translator.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../org/org.models.js';
@@ -12,6 +13,9 @@ export type BotDeps = {
   clock: Clock;
   config: Config;
   logger: Logger;
+  translator: Translator;
+  /** Called after a command planned outbox messages, so a local dispatcher can send them at once. */
+  onPlanned?: () => void;
 };
 
 export type BotContext = Context &

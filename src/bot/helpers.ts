@@ -3,10 +3,7 @@ import type { ChatRef } from '../org/org.usecases.js';
 import type { PersonInput } from '../org/org.repository.js';
 import type { BotContext } from './context.js';
 
-/** Escapes text for parse_mode HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { displayName, escapeHtml, mention } from '../shared/html.js';
 
 /** The forum topic a message belongs to (0 = the chat itself). */
 export function threadIdOf(msg: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): number {
@@ -31,18 +28,6 @@ export function personOf(user: User): PersonInput {
     username: user.username ?? null,
     languageCode: user.language_code ?? null,
   };
-}
-
-export function displayName(person: { firstName?: string | null; lastName?: string | null; username?: string | null; id: number }): string {
-  const name = [person.firstName, person.lastName].filter(Boolean).join(' ').trim();
-  if (name) return name;
-  if (person.username) return `@${person.username}`;
-  return String(person.id);
-}
-
-/** A tappable mention of a person, in HTML. */
-export function mention(person: { firstName?: string | null; lastName?: string | null; username?: string | null; id: number }): string {
-  return `<a href="tg://user?id=${person.id}">${escapeHtml(displayName(person))}</a>`;
 }
 
 /** Replies in the same chat and forum topic, as HTML. */

@@ -6,6 +6,8 @@ import { isAppError } from '../shared/errors.js';
 import { createUpdatesRepository } from '../updates/updates.repository.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { itemsFeature } from './features/items.js';
+import { lookupFeature } from './features/lookup.js';
 import { startFeature } from './features/start.js';
 import { unboundFeature } from './features/unbound.js';
 import { unhandledFeature } from './features/unhandled.js';
@@ -17,6 +19,8 @@ export type CreateBotOptions = {
   apiRoot?: string;
   /** Skip getMe (tests that know the bot). */
   botInfo?: BotConfig<BotContext>['botInfo'];
+  /** Called when an update has been fully handled (tests and the sandbox wait on it). */
+  onUpdateHandled?: (updateId: number) => void;
 };
 
 /** Turns an AppError code into its Fluent message id: `units.not_found` -> `err-units-not_found`. */
@@ -44,7 +48,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
     let actor: ReturnType<BotContext['actor']> | undefined;
     ctx.actor = () => (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
-    await next();
+    try {
+      await next();
+    } finally {
+      options.onUpdateHandled?.(ctx.update.update_id);
+    }
   });
   // Per-chat order (and per-user order for button presses) when updates run concurrently.
   bot.use(sequentialize((ctx) => [ctx.chat?.id.toString(), ctx.from?.id.toString()].filter((k): k is string => Boolean(k))));
@@ -63,6 +71,16 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     await next();
   });
   bot.use(createI18n(deps.config.locale));
+  // A command typed as the caption of a file ("/result 12 方案见附件") arrives in caption_entities,
+  // which grammY's command() does not read. Let such a message count as the command; the file
+  // stays on the message for the handler.
+  bot.on('message', async (ctx, next) => {
+    const msg = ctx.message;
+    if (msg.text === undefined && msg.caption && msg.caption_entities?.some((e) => e.type === 'bot_command' && e.offset === 0)) {
+      Object.assign(msg, { text: msg.caption, entities: msg.caption_entities });
+    }
+    await next();
+  });
 
   const features = bot.errorBoundary(async (error) => {
     const ctx = error.ctx;
@@ -79,7 +97,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, unhandledFeature);
+  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, itemsFeature, lookupFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

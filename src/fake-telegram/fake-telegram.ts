@@ -318,6 +318,14 @@ export class FakeTelegram {
     return this.#state.commands.get(commandsKey(options.scope, options.languageCode)) ?? [];
   }
 
+  /**
+   * Delivers an update a second time with its original update_id, as Telegram does when the
+   * bot's poller died before confirming it. The bot must handle it once only.
+   */
+  redeliver(update: Update): void {
+    this.#state.redeliver(update);
+  }
+
   /** Updates queued and not yet confirmed by the bot (via getUpdates' offset). */
   pendingUpdates(): readonly Update[] {
     return this.#state.updates;
@@ -476,7 +484,7 @@ export class FakeTelegram {
     for (const poll of [...this.#polls]) poll.conflict();
     if (offset !== undefined) this.#state.confirm(offset);
     if (Array.isArray(allowed)) this.#state.setAllowedUpdates(allowed.map(String));
-    const ready = this.#state.pendingUpdates(limit);
+    const ready = this.#state.takeUpdates(limit);
     if (ready.length > 0 || timeout === 0 || this.#stopped || closed.aborted) return ready;
     await new Promise<void>((resolve, reject) => {
       const poll: PendingPoll = {
@@ -505,7 +513,7 @@ export class FakeTelegram {
       closed.addEventListener('abort', onClose);
       this.#polls.add(poll);
     });
-    return this.#state.pendingUpdates(limit);
+    return this.#state.takeUpdates(limit);
   }
 
   #takeFailure(method: string, params: Record<string, unknown>): FailNextOptions | undefined {

@@ -77,6 +77,8 @@ export class FakeTelegramState {
   readonly commands = new Map<string, BotCommand[]>();
   /** Unconfirmed updates, oldest first. */
   updates: Update[] = [];
+  /** Updates handed out again regardless of the offset (see redeliver). */
+  redelivered: Update[] = [];
   allowedUpdates: Set<string> = DEFAULT_ALLOWED;
 
   private nextUserId = FIRST_USER_ID;
@@ -259,6 +261,16 @@ export class FakeTelegramState {
     return update;
   }
 
+  /**
+   * Delivers an update again with its original update_id, as Telegram does when a poller died
+   * before confirming it (its offset was lost). It is handed out once, whatever the offset says.
+   */
+  redeliver(update: Update): void {
+    this.redelivered.push(update);
+    this.emit('update', update);
+    for (const listener of [...this.updateListeners]) listener();
+  }
+
   /** Called whenever an update is queued; returns an unsubscribe function. */
   onUpdate(listener: () => void): () => void {
     this.updateListeners.add(listener);
@@ -281,7 +293,14 @@ export class FakeTelegramState {
   /** The first `limit` pending updates of allowed types (others are dropped, as Telegram does). */
   pendingUpdates(limit: number): Update[] {
     this.updates = this.updates.filter((u) => this.allowedUpdates.has(Object.keys(u).find((k) => k !== 'update_id')!));
-    return this.updates.slice(0, limit);
+    return [...this.redelivered, ...this.updates].slice(0, limit);
+  }
+
+  /** pendingUpdates for a getUpdates answer: redelivered updates are handed out once. */
+  takeUpdates(limit: number): Update[] {
+    const out = this.pendingUpdates(limit);
+    this.redelivered = this.redelivered.filter((u) => !out.includes(u));
+    return out;
   }
 
   // --- files and callback queries ---------------------------------------------------------------

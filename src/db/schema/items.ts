@@ -27,6 +27,10 @@ export const items = pgTable(
     /** The instant the deadline passes (end of the deadline day, or its time, in the timezone). */
     deadlineAt: ts('deadline_at'),
     originalDeadline: text('original_deadline'),
+    /** The draft's deadline came from the level's default, not from the instruction. */
+    deadlineDefaulted: boolean('deadline_defaulted').notNull().default(false),
+    /** What the draft card still asks about: unknown unit names (with suggestions) and parser warnings. */
+    draftNotes: jsonb('draft_notes'),
     extensionCount: integer('extension_count').notNull().default(0),
     returnCount: integer('return_count').notNull().default(0),
     excused: boolean('excused').notNull().default(false),

@@ -1,0 +1,430 @@
+import { Composer } from 'grammy';
+import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
+import { renderDraftCard, renderItemCard, unitName, type Audience } from '../../messages/item-card.js';
+import { activeUnits, decide, type ItemCommand } from '../../items/items.models.js';
+import type { StoredItem } from '../../items/items.repository.js';
+import {
+  changeDraftDeadline,
+  changeDraftUnits,
+  cycleDraftLevel,
+  findItemByMessage,
+  getItem,
+  localNow,
+  pickDraftUnit,
+  readDate,
+  rememberItemMessage,
+  runItemCommand,
+  startAssignment,
+  type CommandResult,
+  type DraftNotes,
+} from '../../items/items.usecases.js';
+import { chatBinding, resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { createOrgRepository } from '../../org/org.repository.js';
+import { appError, isAppError } from '../../shared/errors.js';
+import type { BotContext } from '../context.js';
+import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
+import { filesOf, itemFromArgs, textOf, tr, viewOf } from '../item-helpers.js';
+
+/**
+ * The item's life in the chat: /assign and its draft card, the unit and leader buttons, the
+ * prompts answered by replying, and one command for every button. Every handler ends in one
+ * use-case call; the pure model decides who may do what, from who pressed, never from the button.
+ */
+export const itemsFeature = new Composer<BotContext>();
+
+const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
+
+function planned(ctx: BotContext, result: CommandResult) {
+  if (result.planned > 0) ctx.deps.onPlanned?.();
+  return result;
+}
+
+async function run(ctx: BotContext, itemId: number, command: ItemCommand, expectedVersion?: number) {
+  return planned(ctx, await runItemCommand(ctx.deps, { actorId: ctx.from!.id, itemId, command, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assign and the draft card
+// ---------------------------------------------------------------------------------------------
+
+async function renderDraft(ctx: BotContext, item: StoredItem) {
+  const view = await viewOf(ctx, item);
+  const notes = (item.row.draftNotes as DraftNotes | null) ?? { unresolved: [], warnings: [] };
+  return renderDraftCard(view, tr(ctx), notes);
+}
+
+itemsFeature.command('assign', async (ctx) => {
+  const replied = ctx.msg.reply_to_message;
+  // In a forum topic every message "replies" to the topic's creation; that is not an instruction.
+  const isTopicRoot = replied && (replied.forum_topic_created !== undefined || replied.message_id === ctx.msg.message_thread_id);
+  const repliedUsable = replied && !replied.from?.is_bot && !isTopicRoot ? replied : undefined;
+  const text = [ctx.match.trim(), textOf(repliedUsable)].filter(Boolean).join('\n');
+  if (!text) {
+    await say(ctx, ctx.t('assign-usage'));
+    return;
+  }
+  const { item } = await startAssignment(ctx.deps, {
+    actorId: ctx.from!.id,
+    text,
+    source: { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg), messageId: repliedUsable?.message_id ?? ctx.msg.message_id },
+    chat: { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg) },
+  });
+  const card = await renderDraft(ctx, item);
+  const sent = await say(ctx, card.text, { reply_markup: card.reply_markup, reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
+  await rememberItemMessage(ctx.deps, { chatId: sent.chat.id, messageId: sent.message_id, itemId: item.id, purpose: 'draft', personId: ctx.from!.id });
+});
+
+/** Replaces the pressed card's text and buttons; an unchanged card is not an error. */
+async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown) {
+  await ctx
+    .editMessageText(text, { ...HTML, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
+    .catch((error: unknown) => {
+      if (!String((error as Error).message).includes('message is not modified')) throw error;
+    });
+}
+
+async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, text: string, unitId: number | null) {
+  const chatId = ctx.chat!.id;
+  const thread = threadIdOf(ctx.callbackQuery?.message ?? ctx.msg);
+  const sent = await ctx.api.sendMessage(chatId, text, {
+    ...HTML,
+    ...(thread ? { message_thread_id: thread } : {}),
+    reply_markup: { force_reply: true, selective: true, input_field_placeholder: ctx.t('prompt-placeholder') },
+  });
+  await rememberItemMessage(ctx.deps, { chatId, messageId: sent.message_id, itemId: item.id, purpose: `prompt:${purpose}`, unitId, personId: ctx.from!.id });
+}
+
+/**
+ * Checks, without changing anything, that this person could take this action now, so a prompt
+ * is only sent to someone whose answer will be accepted.
+ */
+async function preflight(ctx: BotContext, item: StoredItem, command: ItemCommand) {
+  const actor = await ctx.actor();
+  const now = localNow(ctx.deps);
+  const units = await createOrgRepository(ctx.deps).listUnits();
+  decide(item.state, command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(units.map((u) => [u.id, u.name])) });
+}
+
+function audienceOfPressedCard(item: StoredItem, data: ButtonData): Audience {
+  return data.unitId && activeUnits(item.state).some((u) => u.unitId === data.unitId) ? { kind: 'unit', unitId: data.unitId } : { kind: 'leaders' };
+}
+
+itemsFeature.on('callback_query:data', async (ctx, next) => {
+  const data = decodeButton(ctx.callbackQuery.data);
+  if (!data) return next();
+  if (data.action === 'lst') return next();
+  const t = tr(ctx);
+  const item = await getItem(ctx.deps, { itemId: data.itemId });
+  const view = async (i: StoredItem) => viewOf(ctx, i);
+  const code = (i: StoredItem) => itemCodeText(ctx, i);
+  switch (data.action) {
+    case 'dok': {
+      const { item: opened } = await run(ctx, item.id, { type: 'confirm_draft' }, data.version);
+      // The full card follows as a reply to the instruction; the draft card becomes a short receipt.
+      await editPressed(ctx, ctx.t('draft-confirmed', { code: escapeHtml(code(opened)) }));
+      await ctx.answerCallbackQuery({ text: ctx.t('draft-confirmed-short', { code: code(opened) }) });
+      return;
+    }
+    case 'dno': {
+      await run(ctx, item.id, { type: 'discard_draft' });
+      await editPressed(ctx, ctx.t('draft-discarded'));
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    case 'dlv': {
+      const { item: changed } = planned(ctx, await cycleDraftLevel(ctx.deps, { actorId: ctx.from.id, itemId: item.id }));
+      const card = await renderDraft(ctx, changed);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: ctx.t(`level-${changed.state.level}`) });
+      return;
+    }
+    case 'dpk': {
+      const { item: changed } = planned(ctx, await pickDraftUnit(ctx.deps, { actorId: ctx.from.id, itemId: item.id, unitId: data.unitId, role: data.version === 1 ? 'lead' : 'cooperating' }));
+      const card = await renderDraft(ctx, changed);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    case 'ddl':
+    case 'dun': {
+      await preflight(ctx, item, { type: 'update_draft', patch: { level: item.state.level === 'key' ? 'routine' : 'key' } });
+      await sendPrompt(ctx, item, data.action === 'ddl' ? 'draft_deadline' : 'draft_units', ctx.t(data.action === 'ddl' ? 'prompt-draft-deadline' : 'prompt-draft-units'), null);
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    case 'ack': {
+      const { item: changed } = await run(ctx, item.id, { type: 'acknowledge', unitId: data.unitId });
+      const card = renderItemCard(await view(changed), audienceOfPressedCard(changed, data), t);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: ctx.t('ack-done', { unit: unitName(await view(changed), data.unitId), code: code(changed) }) });
+      return;
+    }
+    case 'prg':
+    case 'res':
+    case 'ext': {
+      const unit = item.state.units.find((u) => u.unitId === data.unitId && u.removedAt === null);
+      const role = unit?.role ?? 'lead';
+      const kind = data.action === 'prg' ? 'progress' : data.action === 'ext' ? 'extension' : role === 'lead' ? 'result' : 'contribution';
+      const probe: ItemCommand =
+        kind === 'progress'
+          ? { type: 'report_progress', unitId: data.unitId, text: 'x' }
+          : kind === 'result'
+            ? { type: 'submit_result', unitId: data.unitId, text: 'x' }
+            : kind === 'contribution'
+              ? { type: 'submit_contribution', unitId: data.unitId, text: 'x' }
+              : { type: 'request_extension', unitId: data.unitId, until: '9999-12-31', reason: 'x' };
+      await preflight(ctx, item, probe);
+      const v = await view(item);
+      await sendPrompt(ctx, item, kind, ctx.t(`prompt-${kind}`, { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    case 'cfm': {
+      const { item: changed } = await run(ctx, item.id, { type: 'confirm_result' }, data.version);
+      const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: ctx.t('confirm-done', { code: code(changed) }) });
+      return;
+    }
+    case 'ret': {
+      if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
+      await preflight(ctx, item, { type: 'return_result', reason: 'x' });
+      await sendPrompt(ctx, item, 'return', ctx.t('prompt-return', { code: escapeHtml(code(item)) }), null);
+      await ctx.answerCallbackQuery();
+      return;
+    }
+    case 'exa':
+    case 'exr': {
+      const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
+      const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
+      return;
+    }
+    default:
+      return next();
+  }
+});
+
+/** The item's code as people write it, or '' for a draft. */
+function itemCodeText(ctx: BotContext, item: StoredItem): string {
+  return item.row.codeYear && item.row.codeNumber ? `${ctx.deps.config.items.codePrefix}〔${item.row.codeYear}〕${item.row.codeNumber}号` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies: to a prompt (the answer), or to a unit's card (a progress report)
+// ---------------------------------------------------------------------------------------------
+
+itemsFeature.on('message', async (ctx, next) => {
+  const replied = ctx.msg.reply_to_message;
+  if (!replied || replied.from?.id !== ctx.me.id) return next();
+  if (ctx.msg.text?.startsWith('/')) return next();
+  const link = await findItemByMessage(ctx.deps, { chatId: ctx.chat.id, messageId: replied.message_id });
+  if (!link) return next();
+  const text = textOf(ctx.msg);
+  const files = filesOf(ctx.msg);
+  const actorId = ctx.from.id;
+  if (link.purpose.startsWith('prompt:')) {
+    if (link.personId !== null && link.personId !== actorId) {
+      await say(ctx, ctx.t('prompt-not-yours'));
+      return;
+    }
+    const purpose = link.purpose.slice('prompt:'.length);
+    const unitId = link.unitId ?? undefined;
+    const itemId = link.itemId;
+    let result: CommandResult;
+    switch (purpose) {
+      case 'draft_deadline':
+      case 'draft_units': {
+        result = planned(
+          ctx,
+          purpose === 'draft_deadline'
+            ? await changeDraftDeadline(ctx.deps, { actorId, itemId, text })
+            : await changeDraftUnits(ctx.deps, { actorId, itemId, text }),
+        );
+        const card = await renderDraft(ctx, result.item);
+        const draftMessageId = result.item.row.draftMessageId;
+        if (draftMessageId) {
+          await ctx.api
+            .editMessageText(ctx.chat.id, draftMessageId, card.text, { ...HTML, reply_markup: card.reply_markup })
+            .catch(() => say(ctx, card.text, { reply_markup: card.reply_markup }));
+        }
+        await say(ctx, ctx.t('draft-updated'));
+        return;
+      }
+      case 'progress':
+        await run(ctx, itemId, { type: 'report_progress', unitId, text, files });
+        await say(ctx, ctx.t('progress-done'));
+        return;
+      case 'result':
+        await run(ctx, itemId, { type: 'submit_result', unitId, text, files });
+        await say(ctx, ctx.t('result-done'));
+        return;
+      case 'contribution':
+        await run(ctx, itemId, { type: 'submit_contribution', unitId, text, files });
+        await say(ctx, ctx.t('contribution-done'));
+        return;
+      case 'extension': {
+        const [dateText, ...reasonWords] = words(text);
+        const date = readDate(ctx.deps, dateText ?? '');
+        await run(ctx, itemId, { type: 'request_extension', unitId, until: date.date, untilTime: date.time, reason: reasonWords.join(' ') });
+        await say(ctx, ctx.t('extension-requested'));
+        return;
+      }
+      case 'return':
+        await run(ctx, itemId, { type: 'return_result', reason: text });
+        await say(ctx, ctx.t('return-done'));
+        return;
+      default:
+        return next();
+    }
+  }
+  if (link.purpose === 'unit_card' && link.unitId !== null) {
+    await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
+    await say(ctx, ctx.t('progress-done'));
+    return;
+  }
+  return next();
+});
+
+// ---------------------------------------------------------------------------------------------
+// A command for every button
+// ---------------------------------------------------------------------------------------------
+
+/** The unit a command names after the code ("/ack 12 住建局"), if it names one of the item's units. */
+async function unitArg(ctx: BotContext, item: StoredItem, rest: string): Promise<{ unitId: number | undefined; rest: string }> {
+  const [first, ...others] = words(rest);
+  if (!first) return { unitId: undefined, rest: '' };
+  const all = await createOrgRepository(ctx.deps).listUnits();
+  try {
+    const unit = resolveUnitOrThrow(all, first);
+    if (activeUnits(item.state).some((u) => u.unitId === unit.id)) return { unitId: unit.id, rest: others.join(' ') };
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+  }
+  return { unitId: undefined, rest };
+}
+
+itemsFeature.command('ack', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-ack');
+  const { unitId } = await unitArg(ctx, item, rest);
+  const { item: changed, events } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
+  const v = await viewOf(ctx, changed);
+  await say(ctx, ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }));
+});
+
+itemsFeature.command('progress', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-progress');
+  const { unitId, rest: text } = await unitArg(ctx, item, rest);
+  await run(ctx, item.id, { type: 'report_progress', ...(unitId ? { unitId } : {}), text, files: filesOf(ctx.msg) });
+  await say(ctx, ctx.t('progress-done'));
+});
+
+itemsFeature.command('result', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-result');
+  const { unitId, rest: text } = await unitArg(ctx, item, rest);
+  const actor = await ctx.actor();
+  const mine = activeUnits(item.state).filter((u) => (unitId ? u.unitId === unitId : actor.unitIds.includes(u.unitId)));
+  // A lead unit's /result is the item's result; a cooperating unit's is its contribution.
+  const asLead = mine.some((u) => u.role === 'lead') || mine.length === 0;
+  const files = filesOf(ctx.msg);
+  const unit = unitId ?? (mine.length === 1 ? mine[0]!.unitId : undefined);
+  await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
+  await say(ctx, ctx.t(asLead ? 'result-done' : 'contribution-done'));
+});
+
+itemsFeature.command('extend', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-extend');
+  const { unitId, rest: after } = await unitArg(ctx, item, rest);
+  const [dateText, ...reason] = words(after);
+  if (!dateText) throw appError('items.code_required', { usage: ctx.t('usage-extend') });
+  const date = readDate(ctx.deps, dateText);
+  await run(ctx, item.id, { type: 'request_extension', ...(unitId ? { unitId } : {}), until: date.date, untilTime: date.time, reason: reason.join(' ') });
+  await say(ctx, ctx.t('extension-requested'));
+});
+
+itemsFeature.command('approve', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-approve');
+  const [dateText, ...comment] = words(rest);
+  const date = dateText ? readDate(ctx.deps, dateText) : null;
+  await run(ctx, item.id, { type: 'approve_extension', ...(date ? { until: date.date, untilTime: date.time } : {}), ...(comment.length ? { comment: comment.join(' ') } : {}) });
+  await say(ctx, ctx.t('extension-approved-short', { code: itemCodeText(ctx, item) }));
+});
+
+itemsFeature.command('reject', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-reject');
+  await run(ctx, item.id, { type: 'reject_extension', ...(rest ? { reason: rest } : {}) });
+  await say(ctx, ctx.t('extension-rejected-short', { code: itemCodeText(ctx, item) }));
+});
+
+itemsFeature.command('confirm', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-confirm');
+  await run(ctx, item.id, { type: 'confirm_result', ...(rest ? { response: rest } : {}) });
+  await say(ctx, ctx.t('confirm-done', { code: itemCodeText(ctx, item) }));
+});
+
+itemsFeature.command('return', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-return');
+  await run(ctx, item.id, { type: 'return_result', reason: rest });
+  await say(ctx, ctx.t('return-done'));
+});
+
+itemsFeature.command('transfer', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-transfer');
+  const all = await createOrgRepository(ctx.deps).listUnits();
+  const tokens = words(rest);
+  const leads = activeUnits(item.state, 'lead');
+  let from: number | undefined;
+  let to: number | undefined;
+  let reasonStart = 0;
+  const first = tokens[0] ? resolveSafely(all, tokens[0]) : null;
+  const second = tokens[1] ? resolveSafely(all, tokens[1]) : null;
+  if (first && second) {
+    from = first;
+    to = second;
+    reasonStart = 2;
+  } else if (first) {
+    to = first;
+    reasonStart = 1;
+    if (leads.length === 1) from = leads[0]!.unitId;
+  }
+  if (!to) {
+    if (tokens[0]) resolveUnitOrThrow(all, tokens[0]);
+    throw appError('items.code_required', { usage: ctx.t('usage-transfer') });
+  }
+  if (!from) throw appError('items.transfer_from_required', { usage: ctx.t('usage-transfer') });
+  await run(ctx, item.id, { type: 'transfer', fromUnitId: from, toUnitId: to, reason: tokens.slice(reasonStart).join(' ') });
+  await say(ctx, ctx.t('transfer-done', { code: itemCodeText(ctx, item) }));
+});
+
+function resolveSafely(all: Parameters<typeof resolveUnitOrThrow>[0], name: string): number | null {
+  try {
+    return resolveUnitOrThrow(all, name).id;
+  } catch {
+    return null;
+  }
+}
+
+itemsFeature.command('cancel', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-cancel');
+  await run(ctx, item.id, { type: 'cancel', reason: rest });
+  await say(ctx, ctx.t('cancel-done', { code: itemCodeText(ctx, item) }));
+});
+
+itemsFeature.command('excuse', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-excuse');
+  await run(ctx, item.id, { type: 'excuse', reason: rest });
+  await say(ctx, ctx.t('excuse-done', { code: itemCodeText(ctx, item) }));
+});
+
+itemsFeature.command('waive', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-waive');
+  await run(ctx, item.id, { type: 'waive_contributions', ...(rest ? { reason: rest } : {}) });
+  await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
+});
+
+/** Used by /assign's refusal in a chat that is not a leaders group. */
+export async function isLeadersChat(ctx: BotContext): Promise<boolean> {
+  const binding = await chatBinding(ctx.deps, { chatId: ctx.chat!.id, threadId: threadIdOf(ctx.msg) });
+  return binding?.kind === 'leaders';
+}

@@ -1,0 +1,137 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { zonedParts } from '../../calendar/zoned-time.js';
+import { decodeButton, encodeButton } from '../../messages/callback-data.js';
+import { deadlineText, renderItemCard, unitName, type ItemView } from '../../messages/item-card.js';
+import { activeUnits, daysOverdue } from '../../items/items.models.js';
+import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
+import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
+import { createOrgRepository } from '../../org/org.repository.js';
+import { resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { clip, displayName, escapeHtml } from '../../shared/html.js';
+import type { BotContext } from '../context.js';
+import { say, words } from '../helpers.js';
+import { itemFromArgs, tr, viewOf } from '../item-helpers.js';
+
+/** /task CODE (the card and the whole timeline) and /list with its filters, paged with buttons. */
+export const lookupFeature = new Composer<BotContext>();
+
+const PAGE_SIZE = 10;
+const TIMELINE_MAX = 40;
+
+function localTime(ctx: BotContext, at: Date): string {
+  const p = zonedParts(at, ctx.deps.config.timezone);
+  return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEvent[]): Promise<string[]> {
+  const people = await createOrgRepository(ctx.deps).peopleByIds([...new Set(events.map((e) => e.actorId))]);
+  const names = new Map(people.map((p) => [p.id, displayName(p)]));
+  const shown = events.length > TIMELINE_MAX ? events.slice(-TIMELINE_MAX) : events;
+  const lines = shown.map((e) => {
+    const data = e.data as { text?: string; reason?: string };
+    const detail = data.text ?? data.reason ?? '';
+    const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
+    return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`)}${unit} · ${escapeHtml(names.get(e.actorId) ?? String(e.actorId))}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
+  });
+  if (events.length > TIMELINE_MAX) lines.unshift(ctx.t('timeline-more', { count: events.length - TIMELINE_MAX }));
+  return lines;
+}
+
+lookupFeature.command('task', async (ctx) => {
+  const { item } = await itemFromArgs(ctx, ctx.match, 'usage-task');
+  const view = await viewOf(ctx, item);
+  const card = renderItemCard(view, { kind: 'none' }, tr(ctx));
+  const timeline = await timelineLines(ctx, view, await itemEvents(ctx.deps, { itemId: item.id }));
+  await say(ctx, clip([card.text, '', ctx.t('timeline-title'), ...timeline].join('\n'), 4000));
+});
+
+/** Filter codes for the paging buttons (the button says which page of which list; rights are rechecked). */
+const FILTERS = ['all', 'open', 'overdue', 'waiting', 'mine', 'unit'] as const;
+type FilterName = (typeof FILTERS)[number];
+
+async function filterFor(ctx: BotContext, name: FilterName, unitId: number): Promise<ListFilter> {
+  switch (name) {
+    case 'all':
+      return { kind: 'all' };
+    case 'open':
+      return { kind: 'open' };
+    case 'overdue':
+      return { kind: 'overdue', now: ctx.deps.clock.now() };
+    case 'waiting':
+      return { kind: 'waiting' };
+    case 'unit':
+      return { kind: 'units', unitIds: [unitId] };
+    case 'mine': {
+      const actor = await ctx.actor();
+      return { kind: 'mine', unitIds: actor.unitIds, personId: actor.personId };
+    }
+  }
+}
+
+async function renderList(ctx: BotContext, name: FilterName, unitId: number, page: number) {
+  const actor = await ctx.actor();
+  // Leaders and admins see every list; unit staff see their own units' items only.
+  if (!actor.isAdmin && !actor.isLeader && name !== 'mine' && !(name === 'unit' && actor.unitIds.includes(unitId))) {
+    return { text: ctx.t('list-forbidden'), keyboard: undefined };
+  }
+  const { items, total } = await listItems(ctx.deps, { filter: await filterFor(ctx, name, unitId), page, pageSize: PAGE_SIZE });
+  const units = await createOrgRepository(ctx.deps).listUnits();
+  const unitNames = new Map(units.map((u) => [u.id, u.name]));
+  const { today } = localNow(ctx.deps);
+  const title = ctx.t(`list-title-${name}`, { unit: escapeHtml(unitNames.get(unitId) ?? ''), total });
+  if (total === 0) return { text: `${title}\n${ctx.t('list-empty')}`, keyboard: undefined };
+  const lines = items.map((item) => {
+    const lead = activeUnits(item.state, 'lead').map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`).join(ctx.t('list-separator'));
+    const overdue = daysOverdue(item.state, today);
+    const code = `${ctx.deps.config.items.codePrefix}〔${item.row.codeYear}〕${item.row.codeNumber}号`;
+    return ctx.t('list-line', {
+      code: escapeHtml(code),
+      units: escapeHtml(lead),
+      deadline: deadlineText(item.state.deadline, item.state.deadlineTime),
+      status: ctx.t(`status-${item.state.status}`),
+      overdue: overdue > 0 ? ctx.t('list-overdue', { days: overdue }) : '',
+      text: escapeHtml(clip(item.state.instruction.replace(/\s+/g, ' '), 40)),
+    });
+  });
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const keyboard = new InlineKeyboard();
+  const code = FILTERS.indexOf(name);
+  if (page > 0) keyboard.text(ctx.t('btn-prev'), encodeButton('lst', page - 1, code, unitId));
+  if (page + 1 < pages) keyboard.text(ctx.t('btn-next'), encodeButton('lst', page + 1, code, unitId));
+  const footer = pages > 1 ? `\n${ctx.t('list-page', { page: page + 1, pages })}` : '';
+  return { text: `${title}\n${lines.join('\n')}${footer}`, keyboard: pages > 1 ? keyboard : undefined };
+}
+
+lookupFeature.command('list', async (ctx) => {
+  const [first, ...rest] = words(ctx.match);
+  const aliases: Record<string, FilterName> = { mine: 'mine', 我的: 'mine', unit: 'unit', 单位: 'unit', overdue: 'overdue', 逾期: 'overdue', waiting: 'waiting', 待确认: 'waiting', all: 'all', 全部: 'all', open: 'open', 在办: 'open' };
+  const name: FilterName | undefined = first ? aliases[first.toLowerCase()] : 'mine';
+  if (!name) {
+    await say(ctx, ctx.t('usage-list'));
+    return;
+  }
+  let unitId = 0;
+  if (name === 'unit') {
+    if (rest.length === 0) {
+      await say(ctx, ctx.t('usage-list'));
+      return;
+    }
+    unitId = resolveUnitOrThrow(await createOrgRepository(ctx.deps).listUnits(), rest.join(' ')).id;
+  }
+  const { text, keyboard } = await renderList(ctx, name, unitId, 0);
+  await say(ctx, text, keyboard ? { reply_markup: keyboard } : {});
+});
+
+lookupFeature.on('callback_query:data', async (ctx, next) => {
+  const data = decodeButton(ctx.callbackQuery.data);
+  if (!data || data.action !== 'lst') return next();
+  const name = FILTERS[data.unitId];
+  if (!name) return next();
+  const { text, keyboard } = await renderList(ctx, name, data.version, data.itemId);
+  await ctx
+    .editMessageText(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
+    .catch((error: unknown) => {
+      if (!String((error as Error).message).includes('message is not modified')) throw error;
+    });
+  await ctx.answerCallbackQuery();
+});

@@ -1,0 +1,326 @@
+## General
+
+start-private =
+    Hello, { $name }! I am the <b>duban</b> supervision bot: leaders assign work in group chats, and I track acknowledgements, progress and deadlines, warn before deadlines, nag when they pass and escalate when nagging fails, until every matter has a result and every item a response.
+
+    Send /help to see the commands. If your unit gave you an invite link, just open it to join.
+start-group = Hello! I am the duban supervision bot. Send /help to see what can be done in this group.
+help =
+    <b>duban · help</b>
+
+    <b>Everyone</b>
+    /whoami — my roles and units
+    /help — this help
+
+    <b>Admins (supervision office)</b>
+    /bind leaders — bind this group as the leaders group
+    /bind unit NAME — bind this group as a unit's group
+    /bind discipline — bind this group as the discipline group
+    /unbind — unbind this group (or topic)
+    /unit add NAME [ALIAS ...] — register a unit
+    /unit alias NAME ALIAS — add an alias
+    /unit list — list units
+    /unit head NAME — reply to someone's message to make them the unit head
+    /unit member NAME — reply to someone's message to add them to the unit
+    /leader add — reply to someone's message (or give a numeric id) to make them a leader
+    /admin add — reply to someone's message (or give a numeric id) to make them an admin
+    /invite NAME — an invite link that adds whoever opens it to the unit
+    /invite revoke NAME — revoke the unit's invite links
+whoami-title = <b>{ $name }</b> (id <code>{ $id }</code>)
+whoami-roles = Roles: { $roles }
+whoami-no-roles = Roles: none
+whoami-units = Units: { $units }
+whoami-no-units = Units: none (ask the supervision office for your unit's invite link)
+role-admin = admin
+role-leader = leader
+unit-head-mark = { " " }(head)
+list-separator = { ", " }
+
+## Binding chats
+
+unbound-group = This group is not bound yet. An admin binds it by sending /bind leaders (leaders group), /bind unit NAME (a unit's group) or /bind discipline (discipline group) here.
+bound-leaders = ✅ This group is now the <b>leaders group</b>. Assignments, digests and bulletins come here.
+bound-unit = ✅ This group is now the group of <b>{ $unit }</b>. Items for that unit come here.
+bound-discipline = ✅ This group is now the <b>discipline group</b>; it receives items that nagging could not move.
+bound-replaced = { " " }(was: { $previous })
+binding-leaders = leaders group
+binding-unit = group of { $unit }
+binding-discipline = discipline group
+unbound-done = This group is no longer bound (it was the { $previous }).
+bind-usage = Usage: /bind leaders, /bind unit NAME or /bind discipline.
+
+## Units
+
+unit-usage = Usage: /unit add NAME [ALIAS ...], /unit alias NAME ALIAS, /unit list, /unit head NAME (reply to a message), /unit member NAME (reply to a message).
+unit-added = ✅ Unit <b>{ $name }</b> registered{ $aliases }.
+unit-added-aliases = { " " }(aliases: { $aliases })
+unit-alias-added = ✅ <b>{ $name }</b> is now also known as “{ $alias }”.
+unit-list-empty = No units yet. An admin registers one with /unit add NAME.
+unit-list-title = <b>Units</b> ({ $count })
+unit-list-line = { $index }. <b>{ $name }</b>{ $aliases } · { $members } members · { $head } · { $chat }
+unit-list-aliases = { " " }({ $aliases })
+unit-list-head = head: { $head }
+unit-list-no-head = no head
+unit-list-chat = group bound
+unit-list-no-chat = no group (direct messages)
+unit-head-set = ✅ { $person } is now the head of <b>{ $unit }</b>.
+unit-member-added = ✅ { $person } is now a member of <b>{ $unit }</b>.
+unit-member-already = { $person } is already a member of <b>{ $unit }</b>.
+need-reply-target = Reply to the person's message with this command, or put their numeric Telegram id after it.
+
+## Roles
+
+role-granted = ✅ { $person } is now { $role }.
+role-already = { $person } is already { $role }.
+role-usage = Usage: reply to someone's message with /leader add or /admin add, or write /leader add 123456789.
+
+## Invites
+
+invite-usage = Usage: /invite NAME, or /invite revoke NAME.
+invite-created =
+    Invite link for <b>{ $unit }</b> (valid until { $expires }):
+    { $link }
+
+    Forward it to the unit's staff; opening it and pressing Start adds them to the unit. To revoke: /invite revoke { $unit }
+invite-revoked = Revoked { $count } invite link(s) of <b>{ $unit }</b>.
+invite-joined = ✅ You joined <b>{ $unit }</b>. You will be told about items assigned to it.
+invite-already-member = You are already a member of <b>{ $unit }</b>.
+
+## Errors (one per code)
+
+err-org-admin_only = Only admins (the supervision office) may do this. Please ask an admin.
+err-units-not_found = There is no unit “{ $name }”. Send /unit list to see the registered units.
+err-units-not_found_suggest = There is no unit “{ $name }”. Did you mean: { $suggestions }?
+err-units-name_taken = “{ $name }” is already a unit's name or alias; please choose another.
+err-units-name_empty = A unit name cannot be empty.
+err-units-name_too_long = The unit name “{ $name }” is too long (40 characters at most).
+err-units-name_bad_chars = The unit name “{ $name }” has characters that are not allowed (no leading / @ #, no commas or semicolons).
+err-chats-group_only = Use this command in the group you want to bind.
+err-chats-unit_name_required = Please name the unit: /bind unit NAME.
+err-chats-not_bound = This group (or topic) is not bound; there is nothing to unbind.
+err-invites-invalid = This invite link is not valid. Please ask the supervision office for a new one.
+err-invites-expired = This invite link has expired. Please ask the supervision office for a new one.
+err-invites-revoked = This invite link was revoked. Please ask the supervision office for a new one.
+err-items-forbidden = You may not do this on this item ({ $action }). Only the issuing leader, the leader in charge or an admin may; ask the supervision office if in doubt.
+err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
+err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command, e.g. /ack CODE UNIT.
+err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
+err-items-not_lead_unit = Only a lead unit can do this; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
+err-items-not_cooperating_unit = { $unit } leads this item, so it submits the result: /result CODE TEXT.
+err-items-wrong_status = The item is “{ $status }” now, so this cannot be done. Send /task CODE to see where it stands.
+err-items-already_closed = This item is already closed; nothing more to do.
+err-items-already_cancelled = This item was cancelled; nothing more to do.
+err-items-already_discarded = This draft was discarded. Send /assign again to assign it.
+err-items-already_acknowledged = { $unit } has already acknowledged this item.
+err-items-already_excused = This item is already excused.
+err-items-reason_required = Please give a reason, e.g. /return CODE REASON.
+err-items-content_required = Nothing to record: write some text or attach a file.
+err-items-instruction_required = Please give the instruction: /assign TEXT, or reply to the instruction with /assign.
+err-items-invalid_date = “{ $value }” is not a valid date; write it as 2026-12-15.
+err-items-invalid_time = “{ $value }” is not a valid time; write it as 17:00.
+err-items-unit_both_roles = { $unit } cannot both lead and cooperate; choose one.
+err-items-lead_unit_required = There is no lead unit yet: press “Units” and name one, then confirm.
+err-items-deadline_required = There is no deadline yet: press “Deadline” and give a date, then confirm.
+err-items-deadline_in_past = The deadline { $deadline } has passed; choose today or a later date.
+err-items-milestone_after_deadline = The milestone { $due } is after the deadline { $deadline }; please adjust.
+err-items-milestone_in_past = The milestone { $due } has already passed; please adjust before confirming.
+err-items-nothing_to_change = Nothing changed: the new value is the same as the old one.
+err-items-deadline_not_later = The new deadline { $until } must be later than the current one, { $deadline }.
+err-items-extension_pending = An extension request (to { $until }, { $unit }) is already waiting for a leader; wait for that decision first.
+err-items-no_pending_extension = There is no extension request waiting.
+err-items-contributions_missing = { $count } cooperating unit(s) have not contributed yet: { $units }. Wait for them, or ask a leader to send /waive CODE.
+err-items-no_missing_contributions = Every cooperating unit has contributed (or was waived); nothing to waive.
+err-items-not_overdue = This item is not overdue (deadline { $deadline }), so it cannot be excused.
+err-items-unit_already_in_item = { $unit } already leads this item.
+err-items-leaders_chat_only = Assign in the leaders group: send /assign in a group bound with /bind leaders.
+err-items-text_too_long = Too long ({ $length } characters; at most { $max }). Please shorten it or attach it as a file.
+err-items-not_found = There is no item “{ $ref }”. Check the code, or send /list all.
+err-items-stale = This card is out of date: it was already done, or the item changed (now: { $status }). Send /task CODE for the current card.
+err-items-code_required = Please give the item's code. Usage: { $usage }
+err-items-date_unreadable = I cannot read the date “{ $text }”. Write it as 2026-12-15, “15 December” or “next Friday”.
+err-items-transfer_from_required = This item has several lead units; say which one hands it over. Usage: { $usage }
+err-items-bad_button = This button no longer works. Send /task CODE for the current card.
+err-units-file_empty = The file is empty: its first row must be the header name,aliases,head_id.
+err-units-file_invalid = The file has problems, so no unit was imported:
+    { $problems }
+err-units-file_unreadable = I cannot read this file ({ $reason }), so no unit was imported.
+err-units-file_type = Only .csv and .xlsx files can be imported.
+err-internal = Sorry, something went wrong and nothing was changed. Please try again later; if it keeps happening, tell an admin.
+unknown-command = I do not know this command. Send /help to see what I can do.
+
+## Levels, statuses, roles
+
+level-key = key
+level-special = special
+level-routine = routine
+status-draft = draft
+status-open = in progress
+status-result_submitted = awaiting confirmation
+status-closed = closed
+status-cancelled = cancelled
+status-discarded = discarded
+every-day = daily
+every-week = weekly
+every-month = monthly
+role-lead-short = lead
+role-cooperating-short = cooperating
+
+## Cards
+
+card-title = 📌 <b>{ $code }</b>
+card-draft-title = 📝 <b>Draft assignment</b> (not assigned yet: check, then confirm)
+card-level = Level: { $level }
+card-instruction = Instruction: { $text }
+card-issued-by = Issued by: { $name }
+card-leader-in-charge = Leader in charge: { $name }
+card-lead = Lead: { $units }
+card-cooperating = Cooperating: { $units }
+card-deadline = Deadline: { $deadline }
+card-deadline-defaulted = { " " }(none in the instruction; the level's default)
+card-deadline-extended = { " " }(originally { $original }; extended { $count } time(s))
+card-milestones = Milestones:
+card-report-every = Progress reports: { $every }
+card-source = Open the instruction
+card-none = (none)
+card-units-title = Acknowledgements:
+card-unit-acked = { " " }✅ acknowledged
+card-unit-not-acked = { " " }⏳ not acknowledged
+card-unit-contributed = contributed
+card-unit-waived = waived
+card-extension-pending = 🕒 { $unit } asks to extend to { $until }: { $reason }
+card-result = 📄 Result ({ $unit }): { $text }
+card-last-return = ↩️ Last returned because: { $reason } ({ $count } time(s))
+card-response = ✅ Response ({ $name }): { $text }
+card-cancelled = ✖️ Cancelled: { $reason }
+card-excused = 🛡 Excused: { $reason }
+card-overdue = 🔴 Overdue
+card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
+card-hint-cooperating = Press “Acknowledge” first. Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
+card-waiting-contributions = Still waiting for: { $units }
+
+btn-ack = ✅ Acknowledge
+btn-progress = 📝 Progress
+btn-result = 📄 Submit result
+btn-contribution = 📄 Contribute
+btn-extend = 🕒 Extension
+btn-confirm = ✅ Confirm
+btn-return = ↩️ Return
+btn-extension-approve = ✅ Approve extension
+btn-extension-reject = ✖️ Reject extension
+btn-draft-confirm = ✅ Assign
+btn-draft-deadline = 📅 Deadline
+btn-draft-units = 🏢 Units
+btn-draft-level = ⭐ Level: { $level }
+btn-draft-discard = ✖️ Discard
+btn-prev = ◀ Previous
+btn-next = Next ▶
+
+## Assign
+
+assign-usage = Usage: /assign TEXT, or reply to the instruction (a text, or a photo or file with a caption) with /assign. For example: /assign Housing Bureau to lead, with Urban Management assisting; due next Friday.
+draft-hint = Check it: “Assign” makes it official and tells the units.
+draft-unresolved = ❓ Unknown unit “{ $name }”. Press “Units” to correct it, or ask an admin to register it with /unit add.
+draft-unresolved-suggest = ❓ Unknown unit “{ $name }”. Which of these is it?
+draft-confirmed = ✅ Assigned as <b>{ $code }</b>; the units have been told.
+draft-confirmed-short = Assigned: { $code }
+draft-discarded = ✖️ This draft was discarded.
+draft-updated = ✅ Draft updated; confirm it on the draft card.
+
+## Prompts (answered by replying)
+
+prompt-placeholder = Type here…
+prompt-draft-deadline = 📅 Reply to this message with the new deadline, e.g. 2026-12-15 or “next Friday”.
+prompt-draft-units = 🏢 Reply to this message with the units, e.g. “Lead: Housing Bureau. Support: Urban Management”.
+prompt-progress = 📝 Reply to this message with the progress of <b>{ $unit }</b> on { $code } (files welcome).
+prompt-result = 📄 Reply to this message with the result of <b>{ $unit }</b> for { $code } (files welcome).
+prompt-contribution = 📄 Reply to this message with the contribution of <b>{ $unit }</b> to { $code } (files welcome).
+prompt-extension = 🕒 Reply to this message with the new deadline first, then the reason, e.g. “2026-12-31 waiting for the province's approval”.
+prompt-return = ↩️ Reply to this message with the reason for returning { $code }.
+prompt-not-yours = This prompt is for a colleague, so your reply was not recorded. Press the card's button yourself to act.
+
+## Done
+
+ack-done = ✅ { $unit } acknowledged { $code }.
+progress-done = ✅ Progress recorded and passed to the leaders.
+result-done = ✅ Result submitted; waiting for the leader's confirmation.
+contribution-done = ✅ Contribution submitted and passed to the lead unit.
+extension-requested = ✅ Extension requested; waiting for a leader's decision.
+extension-approved-short = Extension approved: { $code }
+extension-rejected-short = Extension rejected: { $code }
+confirm-done = ✅ Closed: { $code }
+return-done = ↩️ Returned; the lead unit has been told to rework it.
+transfer-done = ✅ Transferred: { $code }
+cancel-done = ✖️ Cancelled: { $code }
+excuse-done = 🛡 Excused: { $code }
+waive-done = ✅ No longer waiting for contributions: { $code }
+
+## Notices (sent through the outbox)
+
+notice-unit-unreachable = ⚠️ Could not tell <b>{ $unit }</b> about { $code }: it has no bound group and none of its members has started the bot. An admin should bind its group (/bind unit NAME) or have its members open their invite link.
+notice-dm-failed = ⚠️ { $person } ({ $unit }) cannot receive messages about { $code }: they blocked the bot or never started it. Please remind them to open the chat with the bot.
+notice-group-failed = ⚠️ Could not post to the group of <b>{ $unit }</b> ({ $code }): the bot may have been removed. An admin should check.
+notice-progress = 📝 <b>{ $unit }</b> reports progress on { $code }:
+    { $text }
+notice-attachment = 📎 { $unit } · { $code }
+notice-contribution = 📄 <b>{ $unit }</b> contributed to { $code }:
+    { $text }
+notice-waived = ✅ A leader let { $code } go on without the missing contributions; the lead unit may submit the result.
+notice-result = 📄 <b>{ $unit }</b> submitted the result of { $code }; { $leaders }, please confirm or return it.
+notice-response = ✅ <b>{ $code } is closed.</b> Response ({ $by }): { $response }
+notice-returned = ↩️ The result of { $code } was returned; please rework it. Reason: { $reason }
+notice-extension-requested = 🕒 <b>{ $unit }</b> asks to extend { $code } to { $until }. Reason: { $reason }
+notice-extension-approved = ✅ The extension of { $code } was approved; new deadline { $until }.
+notice-extension-rejected = ✖️ The extension of { $code } was rejected. { $reason }
+notice-transferred-in = 📌 { $code } is now led by your unit. Reason: { $reason }
+notice-transferred-out = ↪️ { $code } is now led by { $to }; your unit no longer leads it. Reason: { $reason }
+notice-cancelled = ✖️ { $code } was cancelled. Reason: { $reason }
+notice-excused = 🛡 { $code } was excused and no longer counts as overdue against your unit. Reason: { $reason }
+
+## Lookups
+
+timeline-title = <b>History</b>
+timeline-more = ({ $count } earlier entries not shown; the ledger has them all)
+event-draft_created = drafted
+event-draft_updated = draft changed
+event-draft_discarded = draft discarded
+event-item_opened = assigned
+event-unit_acknowledged = acknowledged
+event-progress_reported = progress
+event-contribution_submitted = contribution
+event-contributions_waived = contributions waived
+event-result_submitted = result submitted
+event-result_confirmed = confirmed, closed
+event-result_returned = returned
+event-extension_requested = extension requested
+event-extension_approved = extension approved
+event-extension_rejected = extension rejected
+event-unit_transferred = transferred
+event-item_cancelled = cancelled
+event-item_excused = excused
+list-title-all = <b>All items</b> ({ $total })
+list-title-open = <b>Open items</b> ({ $total })
+list-title-overdue = <b>Overdue items</b> ({ $total })
+list-title-waiting = <b>Results awaiting confirmation</b> ({ $total })
+list-title-mine = <b>My open items</b> ({ $total })
+list-title-unit = <b>Open items of { $unit }</b> ({ $total })
+list-empty = Nothing matches.
+list-line = { $code } · { $units } · due { $deadline } · { $status }{ $overdue }
+    { $text }
+list-overdue = { " " }🔴 { $days } day(s) overdue
+list-page = Page { $page }/{ $pages }
+list-forbidden = Only leaders and admins see all items. Use /list mine for your unit's items.
+
+usage-ack = /ack CODE [UNIT]
+usage-progress = /progress CODE TEXT
+usage-result = /result CODE TEXT (a lead unit's result, a cooperating unit's contribution)
+usage-extend = /extend CODE NEW-DEADLINE REASON, e.g. /extend 12 2026-12-31 waiting for approval
+usage-approve = /approve CODE [OTHER-DATE]
+usage-reject = /reject CODE [REASON]
+usage-confirm = /confirm CODE [RESPONSE]
+usage-return = /return CODE REASON
+usage-transfer = /transfer CODE [FROM-UNIT] TO-UNIT REASON
+usage-cancel = /cancel CODE REASON
+usage-excuse = /excuse CODE REASON
+usage-waive = /waive CODE [REASON]
+usage-task = /task CODE
+usage-list = Usage: /list [mine|unit NAME|overdue|waiting|all]

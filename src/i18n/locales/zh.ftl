@@ -1,0 +1,326 @@
+## General
+
+start-private =
+    您好，{ $name }！我是<b>督办</b>机器人：领导在群里交办事项，我跟踪签收、进展和时限，到期前预警、逾期催办、屡督不办逐级上报，直到事事有结果、件件有回音。
+
+    发送 /help 查看可用命令。若单位给了您邀请链接，请直接点开它加入单位。
+start-group = 您好！我是督办机器人。发送 /help 查看本群可用的命令。
+help =
+    <b>督办机器人 · 帮助</b>
+
+    <b>所有人</b>
+    /whoami — 查看我的角色和所属单位
+    /help — 本帮助
+
+    <b>管理员（督查室）</b>
+    /bind leaders — 把本群绑定为领导群
+    /bind unit 单位名 — 把本群绑定为某单位的工作群
+    /bind discipline — 把本群绑定为纪委群
+    /unbind — 解除本群（或本话题）的绑定
+    /unit add 单位名 [别名 ...] — 登记单位
+    /unit alias 单位名 别名 — 为单位添加别名
+    /unit list — 单位列表
+    /unit head 单位名 — 回复某人的消息，设其为单位负责人
+    /unit member 单位名 — 回复某人的消息，把其加入单位
+    /leader add — 回复某人的消息（或给出数字 ID），设为领导
+    /admin add — 回复某人的消息（或给出数字 ID），设为管理员
+    /invite 单位名 — 生成加入单位的邀请链接
+    /invite revoke 单位名 — 作废该单位的所有邀请链接
+whoami-title = <b>{ $name }</b>（ID <code>{ $id }</code>）
+whoami-roles = 角色：{ $roles }
+whoami-no-roles = 角色：无
+whoami-units = 所属单位：{ $units }
+whoami-no-units = 所属单位：无（请向督查室索取单位邀请链接）
+role-admin = 管理员
+role-leader = 领导
+unit-head-mark = （负责人）
+list-separator = 、
+
+## Binding chats
+
+unbound-group = 本群尚未绑定。请管理员在本群发送 /bind leaders（领导群）、/bind unit 单位名（单位工作群）或 /bind discipline（纪委群）。
+bound-leaders = ✅ 本群已绑定为<b>领导群</b>。交办事项、日报和通报将发到这里。
+bound-unit = ✅ 本群已绑定为 <b>{ $unit }</b> 的工作群。交给该单位的事项将发到这里。
+bound-discipline = ✅ 本群已绑定为<b>纪委群</b>，接收屡督不办的事项。
+bound-replaced = （原绑定：{ $previous }）
+binding-leaders = 领导群
+binding-unit = { $unit } 工作群
+binding-discipline = 纪委群
+unbound-done = 已解除本群的绑定（原为：{ $previous }）。
+bind-usage = 用法：/bind leaders、/bind unit 单位名 或 /bind discipline。
+
+## Units
+
+unit-usage = 用法：/unit add 单位名 [别名 ...]、/unit alias 单位名 别名、/unit list、/unit head 单位名（回复某人消息）、/unit member 单位名（回复某人消息）。
+unit-added = ✅ 已登记单位 <b>{ $name }</b>{ $aliases }。
+unit-added-aliases = （别名：{ $aliases }）
+unit-alias-added = ✅ 已为 <b>{ $name }</b> 添加别名「{ $alias }」。
+unit-list-empty = 还没有登记任何单位。管理员可用 /unit add 单位名 登记。
+unit-list-title = <b>单位列表</b>（共 { $count } 个）
+unit-list-line = { $index }. <b>{ $name }</b>{ $aliases } · 成员 { $members } 人 · { $head } · { $chat }
+unit-list-aliases = （{ $aliases }）
+unit-list-head = 负责人：{ $head }
+unit-list-no-head = 未设负责人
+unit-list-chat = 已绑定工作群
+unit-list-no-chat = 无工作群（私信通知）
+unit-head-set = ✅ 已设 { $person } 为 <b>{ $unit }</b> 的负责人。
+unit-member-added = ✅ 已把 { $person } 加入 <b>{ $unit }</b>。
+unit-member-already = { $person } 已是 <b>{ $unit }</b> 的成员。
+need-reply-target = 请回复要设置的那个人的消息再发送此命令，或在命令后写上对方的数字 ID。
+
+## Roles
+
+role-granted = ✅ 已设 { $person } 为{ $role }。
+role-already = { $person } 已经是{ $role }。
+role-usage = 用法：回复某人的消息发送 /leader add 或 /admin add，或写作 /leader add 123456789。
+
+## Invites
+
+invite-usage = 用法：/invite 单位名，或 /invite revoke 单位名。
+invite-created =
+    加入 <b>{ $unit }</b> 的邀请链接（{ $expires } 前有效）：
+    { $link }
+
+    请转发给该单位的承办人；点开链接并按「开始」即加入单位。作废：/invite revoke { $unit }
+invite-revoked = 已作废 <b>{ $unit }</b> 的 { $count } 个邀请链接。
+invite-joined = ✅ 您已加入 <b>{ $unit }</b>。交给该单位的事项会通知您。
+invite-already-member = 您已是 <b>{ $unit }</b> 的成员。
+
+## Errors (one per code)
+
+err-org-admin_only = 只有管理员（督查室）可以这样做。如需操作，请联系管理员。
+err-units-not_found = 没有找到单位「{ $name }」。发送 /unit list 查看已登记的单位。
+err-units-not_found_suggest = 没有找到单位「{ $name }」。您是不是要找：{ $suggestions }？
+err-units-name_taken = 「{ $name }」已是某个单位的名称或别名，请换一个名称。
+err-units-name_empty = 单位名称不能为空。
+err-units-name_too_long = 单位名称「{ $name }」太长（最多 40 个字）。
+err-units-name_bad_chars = 单位名称「{ $name }」含有不允许的字符（开头不能是 / @ #，不能含逗号、分号、顿号）。
+err-chats-group_only = 这个命令要在群里使用：请在要绑定的群里发送。
+err-chats-unit_name_required = 请写上单位名：/bind unit 单位名。
+err-chats-not_bound = 本群（或本话题）没有绑定，无需解除。
+err-invites-invalid = 这个邀请链接无效。请向督查室重新索取。
+err-invites-expired = 这个邀请链接已过期。请向督查室重新索取。
+err-invites-revoked = 这个邀请链接已被作废。请向督查室重新索取。
+err-items-forbidden = 您无权对本事项执行此操作（{ $action }）。只有交办领导、分管领导或管理员可以；如有疑问请联系督查室。
+err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
+err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位，例如 /ack 编号 单位名。
+err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
+err-items-not_lead_unit = 只有牵头单位可以执行此操作；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
+err-items-not_cooperating_unit = { $unit } 是牵头单位，提交的是办理结果：请用 /result 编号 内容。
+err-items-wrong_status = 事项当前状态为「{ $status }」，不能执行此操作。发送 /task 编号 查看最新情况。
+err-items-already_closed = 该事项已办结，无需再操作。
+err-items-already_cancelled = 该事项已撤销，无需再操作。
+err-items-already_discarded = 该草稿已取消。如需交办，请重新发送 /assign。
+err-items-already_acknowledged = { $unit } 已签收过该事项，无需重复签收。
+err-items-already_excused = 该事项已容错，无需重复操作。
+err-items-reason_required = 此操作需要写明理由，例如：/return 编号 理由。
+err-items-content_required = 内容不能为空：请写上文字，或附上文件。
+err-items-instruction_required = 请写上批示内容：/assign 批示内容，或回复批示消息发送 /assign。
+err-items-invalid_date = 「{ $value }」不是有效日期，请写成 2026-12-15 或 12月15日。
+err-items-invalid_time = 「{ $value }」不是有效时间，请写成 17:00。
+err-items-unit_both_roles = { $unit } 不能既牵头又配合，请只选一种。
+err-items-lead_unit_required = 还没有牵头单位：请点「改单位」写明牵头单位后再确认。
+err-items-deadline_required = 还没有办理时限：请点「改时限」写明日期后再确认。
+err-items-deadline_in_past = 时限 { $deadline } 已经过去，请选一个今天或以后的日期。
+err-items-milestone_after_deadline = 时间节点 { $due } 晚于最终时限 { $deadline }，请调整。
+err-items-milestone_in_past = 时间节点 { $due } 已经过去，请调整后再确认。
+err-items-nothing_to_change = 没有变化：新值与原来相同。
+err-items-deadline_not_later = 新时限 { $until } 必须晚于当前时限 { $deadline }。
+err-items-extension_pending = 已有一个延期申请（至 { $until }，{ $unit }）在等待领导审批，请等审批后再申请。
+err-items-no_pending_extension = 没有待审批的延期申请。
+err-items-contributions_missing = 还有 { $count } 个配合单位未提交配合意见：{ $units }。请等其提交，或请领导发送 /waive 编号 免于等待。
+err-items-no_missing_contributions = 所有配合单位都已提交（或已免于等待），无需再免。
+err-items-not_overdue = 该事项尚未逾期（时限 { $deadline }），不能容错。
+err-items-unit_already_in_item = { $unit } 已是本事项的牵头单位。
+err-items-leaders_chat_only = 交办要在领导群里进行：请在已绑定为领导群的群里发送 /assign。
+err-items-text_too_long = 内容太长（{ $length } 字），最多 { $max } 字。请精简后再发，或作为文件附上。
+err-items-not_found = 没有找到事项「{ $ref }」。请检查编号，或发送 /list all 查看。
+err-items-stale = 这张卡片已过时：该操作已完成，或事项已有新变化（当前状态：{ $status }）。发送 /task 编号 查看最新情况。
+err-items-code_required = 请写上事项编号。用法：{ $usage }
+err-items-date_unreadable = 看不懂日期「{ $text }」。请写成 2026-12-15、12月15日 或 下周五。
+err-items-transfer_from_required = 本事项有多个牵头单位，请写明从哪个单位转出。用法：{ $usage }
+err-items-bad_button = 这个按钮已失效。发送 /task 编号 查看最新的卡片。
+err-units-file_empty = 文件是空的：第一行应是表头 name,aliases,head_id。
+err-units-file_invalid = 文件有问题，一个单位也没有导入：
+    { $problems }
+err-units-file_unreadable = 读不懂这个文件（{ $reason }），一个单位也没有导入。
+err-units-file_type = 只能导入 .csv 或 .xlsx 文件。
+err-internal = 抱歉，处理时出错了，什么也没有改变。请稍后再试；如果一再出错，请联系管理员。
+unknown-command = 不认识这个命令。发送 /help 查看可用命令。
+
+## Levels, statuses, roles
+
+level-key = 重点督办
+level-special = 专项督办
+level-routine = 常规督办
+status-draft = 草稿
+status-open = 办理中
+status-result_submitted = 待确认
+status-closed = 已办结
+status-cancelled = 已撤销
+status-discarded = 已取消
+every-day = 每天
+every-week = 每周
+every-month = 每月
+role-lead-short = 牵头
+role-cooperating-short = 配合
+
+## Cards
+
+card-title = 📌 <b>{ $code }</b>
+card-draft-title = 📝 <b>交办草稿</b>（尚未交办，请核对后确认）
+card-level = 级别：{ $level }
+card-instruction = 批示：{ $text }
+card-issued-by = 交办领导：{ $name }
+card-leader-in-charge = 分管领导：{ $name }
+card-lead = 牵头单位：{ $units }
+card-cooperating = 配合单位：{ $units }
+card-deadline = 办理时限：{ $deadline }
+card-deadline-defaulted = （批示未写时限，按级别默认）
+card-deadline-extended = （原时限 { $original }，已延期 { $count } 次）
+card-milestones = 时间节点：
+card-report-every = 进展报送：{ $every }一报
+card-source = 查看原批示
+card-none = （未指定）
+card-units-title = 签收情况：
+card-unit-acked = ✅ 已签收
+card-unit-not-acked = ⏳ 未签收
+card-unit-contributed = 已提交配合意见
+card-unit-waived = 免于等待
+card-extension-pending = 🕒 { $unit } 申请延期至 { $until }：{ $reason }
+card-result = 📄 办理结果（{ $unit }）：{ $text }
+card-last-return = ↩️ 上次退回理由：{ $reason }（已退回 { $count } 次）
+card-response = ✅ 回音（{ $name }）：{ $text }
+card-cancelled = ✖️ 已撤销：{ $reason }
+card-excused = 🛡 已容错：{ $reason }
+card-overdue = 🔴 已逾期
+card-hint-lead = 请先点「签收」。办理中可点按钮或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
+card-hint-cooperating = 请先点「签收」。请把配合意见点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
+card-waiting-contributions = 尚待配合意见：{ $units }
+
+btn-ack = ✅ 签收
+btn-progress = 📝 报告进展
+btn-result = 📄 提交结果
+btn-contribution = 📄 提交配合意见
+btn-extend = 🕒 申请延期
+btn-confirm = ✅ 确认办结
+btn-return = ↩️ 退回
+btn-extension-approve = ✅ 批准延期
+btn-extension-reject = ✖️ 驳回延期
+btn-draft-confirm = ✅ 确认交办
+btn-draft-deadline = 📅 改时限
+btn-draft-units = 🏢 改单位
+btn-draft-level = ⭐ 级别：{ $level }
+btn-draft-discard = ✖️ 取消
+btn-prev = ◀ 上一页
+btn-next = 下一页 ▶
+
+## Assign
+
+assign-usage = 用法：/assign 批示内容，或回复批示消息（文字、图片或文件的说明）发送 /assign。例如：/assign 请市住建局牵头，市城管局配合，于下周五前报送整改方案。
+draft-hint = 请核对：点「确认交办」即正式交办并通知各单位。
+draft-unresolved = ❓ 未登记的单位：「{ $name }」。请点「改单位」改写，或请管理员先 /unit add 登记。
+draft-unresolved-suggest = ❓ 未登记的单位：「{ $name }」。是下面的哪个单位？
+draft-confirmed = ✅ 已交办，编号 <b>{ $code }</b>，已通知各单位。
+draft-confirmed-short = 已交办：{ $code }
+draft-discarded = ✖️ 该交办草稿已取消。
+draft-updated = ✅ 草稿已更新，请在草稿卡片上确认。
+
+## Prompts (answered by replying)
+
+prompt-placeholder = 在此输入……
+prompt-draft-deadline = 📅 请回复本消息，写上新的办理时限，例如 2026-12-15、12月15日 或 下周五。
+prompt-draft-units = 🏢 请回复本消息，写明单位，例如：市住建局牵头，市城管局、市自然资源局配合。
+prompt-progress = 📝 请回复本消息，写明 <b>{ $unit }</b> 对 { $code } 的办理进展（可附文件）。
+prompt-result = 📄 请回复本消息，写明 <b>{ $unit }</b> 对 { $code } 的办理结果（可附文件）。
+prompt-contribution = 📄 请回复本消息，写明 <b>{ $unit }</b> 对 { $code } 的配合意见（可附文件）。
+prompt-extension = 🕒 请回复本消息，先写新时限，再写理由，例如：2026-12-31 需等待省厅批复。
+prompt-return = ↩️ 请回复本消息，写明退回 { $code } 的理由。
+prompt-not-yours = 这条提示是给另一位同事的，您的回复没有记录。如需操作，请自己点卡片上的按钮。
+
+## Done
+
+ack-done = ✅ { $unit } 已签收 { $code }。
+progress-done = ✅ 进展已记录，并已报送领导群。
+result-done = ✅ 办理结果已提交，等待领导确认。
+contribution-done = ✅ 配合意见已提交，已转牵头单位。
+extension-requested = ✅ 延期申请已提交，等待领导审批。
+extension-approved-short = 已批准延期：{ $code }
+extension-rejected-short = 已驳回延期：{ $code }
+confirm-done = ✅ 已确认办结：{ $code }
+return-done = ↩️ 已退回，已通知牵头单位重新办理。
+transfer-done = ✅ 已转办：{ $code }
+cancel-done = ✖️ 已撤销：{ $code }
+excuse-done = 🛡 已容错：{ $code }
+waive-done = ✅ 已免于等待配合意见：{ $code }
+
+## Notices (sent through the outbox)
+
+notice-unit-unreachable = ⚠️ 无法通知 <b>{ $unit }</b>（{ $code }）：该单位没有绑定工作群，成员也都没有私聊过机器人。请管理员绑定该单位的群（/bind unit 单位名），或请其成员打开邀请链接。
+notice-dm-failed = ⚠️ { $person }（{ $unit }）无法收到 { $code } 的私信：对方屏蔽了机器人或尚未开始对话。请提醒其打开与机器人的私聊。
+notice-group-failed = ⚠️ 无法发到 <b>{ $unit }</b> 的工作群（{ $code }）：机器人可能已被移出该群。请管理员检查。
+notice-progress = 📝 <b>{ $unit }</b> 报告 { $code } 进展：
+    { $text }
+notice-attachment = 📎 { $unit } · { $code }
+notice-contribution = 📄 <b>{ $unit }</b> 提交了 { $code } 的配合意见：
+    { $text }
+notice-waived = ✅ 领导已同意 { $code } 不再等待其余配合意见，牵头单位可以提交办理结果。
+notice-result = 📄 <b>{ $unit }</b> 提交了 { $code } 的办理结果，请 { $leaders } 确认或退回。
+notice-response = ✅ <b>{ $code } 已办结。</b>回音（{ $by }）：{ $response }
+notice-returned = ↩️ { $code } 的办理结果被退回，请重新办理。理由：{ $reason }
+notice-extension-requested = 🕒 <b>{ $unit }</b> 申请将 { $code } 延期至 { $until }。理由：{ $reason }
+notice-extension-approved = ✅ { $code } 的延期申请已批准，新时限 { $until }。
+notice-extension-rejected = ✖️ { $code } 的延期申请被驳回。{ $reason }
+notice-transferred-in = 📌 { $code } 已转由本单位牵头办理。理由：{ $reason }
+notice-transferred-out = ↪️ { $code } 已转由 { $to } 牵头，本单位不再牵头。理由：{ $reason }
+notice-cancelled = ✖️ { $code } 已撤销。理由：{ $reason }
+notice-excused = 🛡 { $code } 已容错，不再计入本单位逾期。理由：{ $reason }
+
+## Lookups
+
+timeline-title = <b>办理记录</b>
+timeline-more = （更早的 { $count } 条记录未显示，完整记录见台账）
+event-draft_created = 起草
+event-draft_updated = 修改草稿
+event-draft_discarded = 取消草稿
+event-item_opened = 交办
+event-unit_acknowledged = 签收
+event-progress_reported = 报告进展
+event-contribution_submitted = 提交配合意见
+event-contributions_waived = 免于等待配合意见
+event-result_submitted = 提交办理结果
+event-result_confirmed = 确认办结
+event-result_returned = 退回
+event-extension_requested = 申请延期
+event-extension_approved = 批准延期
+event-extension_rejected = 驳回延期
+event-unit_transferred = 转办
+event-item_cancelled = 撤销
+event-item_excused = 容错
+list-title-all = <b>全部事项</b>（{ $total } 件）
+list-title-open = <b>在办事项</b>（{ $total } 件）
+list-title-overdue = <b>逾期事项</b>（{ $total } 件）
+list-title-waiting = <b>待确认的办理结果</b>（{ $total } 件）
+list-title-mine = <b>我的在办事项</b>（{ $total } 件）
+list-title-unit = <b>{ $unit } 的在办事项</b>（{ $total } 件）
+list-empty = 没有符合条件的事项。
+list-line = { $code } · { $units } · 时限 { $deadline } · { $status }{ $overdue }
+    { $text }
+list-overdue = { " " }🔴逾期 { $days } 天
+list-page = 第 { $page }/{ $pages } 页
+list-forbidden = 只有领导和管理员可以查看全部事项。您可以用 /list mine 查看本单位的事项。
+
+usage-ack = /ack 编号 [单位]
+usage-progress = /progress 编号 进展内容
+usage-result = /result 编号 结果内容（牵头单位为办理结果，配合单位为配合意见）
+usage-extend = /extend 编号 新时限 理由，例如 /extend 12 2026-12-31 需等待省厅批复
+usage-approve = /approve 编号 [另定时限]
+usage-reject = /reject 编号 [理由]
+usage-confirm = /confirm 编号 [回音内容]
+usage-return = /return 编号 理由
+usage-transfer = /transfer 编号 [原牵头单位] 新牵头单位 理由
+usage-cancel = /cancel 编号 理由
+usage-excuse = /excuse 编号 理由
+usage-waive = /waive 编号 [理由]
+usage-task = /task 编号
+usage-list = 用法：/list [mine|unit 单位名|overdue|waiting|all]

@@ -1,0 +1,37 @@
+import { endOfZonedDay, parseHHmm, zonedInstant } from '../calendar/zoned-time.js';
+import type { ItemState } from './items.models.js';
+
+/**
+ * The state snapshot is stored as JSON: instants become ISO strings and must be revived.
+ * Keys listed here are the only Date-valued fields of ItemState (nested ones included).
+ */
+const DATE_KEYS = new Set([
+  'at',
+  'assignedAt',
+  'removedAt',
+  'acknowledgedAt',
+  'lastProgressAt',
+  'requestedAt',
+  'openedAt',
+  'closedAt',
+]);
+
+export function serializeState(state: ItemState): unknown {
+  return JSON.parse(JSON.stringify(state));
+}
+
+export function deserializeState(json: unknown): ItemState {
+  return JSON.parse(JSON.stringify(json), (key, value: unknown) =>
+    DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value,
+  ) as ItemState;
+}
+
+/**
+ * The instant a deadline passes. "By day D" means until the end of day D in the organisation's
+ * timezone; "by D at HH:mm" means until that minute there.
+ */
+export function deadlineInstant(deadline: string | null, deadlineTime: string | null, timezone: string): Date | null {
+  if (!deadline) return null;
+  if (deadlineTime) return zonedInstant(deadline, parseHHmm(deadlineTime), timezone);
+  return endOfZonedDay(deadline, timezone);
+}

@@ -1,0 +1,49 @@
+import type { Config } from '../config.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { zonedParts } from '../calendar/zoned-time.js';
+import type { Translator } from '../i18n/translator.js';
+import type { ItemView } from '../messages/item-card.js';
+import { messageLink } from '../messages/item-card.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { displayName } from '../shared/html.js';
+import { formatItemCode } from './items.refs.js';
+import type { StoredItem } from './items.repository.js';
+
+/** What item use-cases need. */
+export type ItemsDeps = {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items' | 'inviteTtlHours' | 'workingHours'>;
+  translator: Translator;
+};
+
+/** Local date and time of day in the organisation's timezone. */
+export function localNow(deps: Pick<ItemsDeps, 'clock' | 'config'>): { at: Date; today: string; timeOfDay: string; year: number } {
+  const at = deps.clock.now();
+  const p = zonedParts(at, deps.config.timezone);
+  return { at, today: p.ymd, timeOfDay: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, year: p.year };
+}
+
+export function itemCode(deps: Pick<ItemsDeps, 'config'>, item: StoredItem): string | null {
+  return item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.config.items.codePrefix, item.row.codeYear, item.row.codeNumber) : null;
+}
+
+/** Builds the view of an item that cards render: names of its units and people. */
+export async function buildView(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }, item: StoredItem): Promise<ItemView> {
+  const org = createOrgRepository({ db: deps.db, clock: deps.clock });
+  const units = await org.listUnits();
+  const s = item.state;
+  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null].filter((x): x is number => x !== null);
+  const people = await org.peopleByIds([...new Set(ids)]);
+  return {
+    id: item.id,
+    code: itemCode(deps, item),
+    state: s,
+    unitNames: new Map(units.map((u) => [u.id, u.name])),
+    personNames: new Map(people.map((p) => [p.id, displayName(p)])),
+    sourceLink: messageLink(item.row.sourceChatId, item.row.sourceMessageId, item.row.sourceThreadId),
+    deadlineDefaulted: item.row.deadlineDefaulted,
+    today: localNow(deps).today,
+  };
+}

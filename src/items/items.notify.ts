@@ -1,0 +1,221 @@
+import type { DbOrTx } from '../db/client.js';
+import type { Locale, Translate } from '../i18n/translator.js';
+import { renderItemCard, unitName, type ItemView } from '../messages/item-card.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import type { OutboxMessage } from '../outbox/outbox.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { clip, escapeHtml, mention } from '../shared/html.js';
+import type { ItemsDeps } from './items.context.js';
+import { activeUnits, type FileRef, type ItemEvent } from './items.models.js';
+import type { StoredItem } from './items.repository.js';
+
+/** Where a message for a unit goes: its bound group, else the members who started the bot. */
+export type UnitTarget = { chatId: number; threadId: number; personId: number | null; locale: Locale };
+
+export async function unitTargets(deps: { db: DbOrTx; clock: Clock; defaultLocale: Locale }, unitId: number): Promise<UnitTarget[]> {
+  const org = createOrgRepository(deps);
+  const chat = await org.unitChat(unitId);
+  if (chat) return [{ chatId: chat.chatId, threadId: chat.threadId, personId: null, locale: deps.defaultLocale }];
+  const members = await org.membersOf(unitId);
+  return members
+    .filter((m) => m.startedBot)
+    .map((m) => ({
+      chatId: m.id,
+      threadId: 0,
+      personId: m.id,
+      locale: m.languageCode?.toLowerCase().startsWith('en') ? 'en' : m.languageCode?.toLowerCase().startsWith('zh') ? 'zh' : deps.defaultLocale,
+    }));
+}
+
+const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+
+/**
+ * Plans, as outbox rows, what the people concerned must be told about the events of one
+ * accepted command. Called inside the command's transaction, so the messages exist exactly when
+ * the change does. Keys are (item, version, event, target): planning twice is a no-op.
+ */
+export async function planItemNotifications(
+  deps: Pick<ItemsDeps, 'clock' | 'config' | 'translator'> & { db: DbOrTx },
+  input: { item: StoredItem; events: ItemEvent[]; view: ItemView },
+): Promise<OutboxMessage[]> {
+  const { item, events, view } = input;
+  const org = createOrgRepository(deps);
+  const defaultLocale = deps.config.locale;
+  const t = deps.translator.for(defaultLocale);
+  const code = escapeHtml(view.code ?? '');
+  const version = item.state.version;
+  const leaders = { chatId: item.row.sourceChatId, threadId: item.row.sourceThreadId };
+  const out: OutboxMessage[] = [];
+  const targetsCache = new Map<number, UnitTarget[]>();
+  const targetsOf = async (unitId: number) => {
+    if (!targetsCache.has(unitId)) targetsCache.set(unitId, await unitTargets({ db: deps.db, clock: deps.clock, defaultLocale }, unitId));
+    return targetsCache.get(unitId)!;
+  };
+  const leadUnitIds = () => activeUnits(item.state, 'lead').map((u) => u.unitId);
+
+  const toLeaders = (kind: string, text: string, extra: Record<string, unknown> = {}, purpose = 'notice') =>
+    out.push({
+      key: `i${item.id}:v${version}:${kind}:leaders`,
+      chatId: leaders.chatId,
+      threadId: leaders.threadId,
+      payload: { text: clip(text, 4000), ...HTML, ...extra },
+      itemId: item.id,
+      purpose,
+    });
+
+  /** Sends to a unit's group (or members); says in the leaders group when the unit cannot be reached. */
+  const toUnit = async (kind: string, unitId: number, render: (t: Translate) => { text: string; reply_markup?: unknown }, purpose = 'notice') => {
+    const targets = await targetsOf(unitId);
+    if (targets.length === 0) {
+      toLeaders(`${kind}:unreachable:${unitId}`, t('notice-unit-unreachable', { unit: escapeHtml(unitName(view, unitId)), code }));
+      return;
+    }
+    for (const target of targets) {
+      const rendered = render(deps.translator.for(target.locale));
+      const fallbackText = target.personId
+        ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit: escapeHtml(unitName(view, unitId)), code })
+        : t('notice-group-failed', { unit: escapeHtml(unitName(view, unitId)), code });
+      out.push({
+        key: `i${item.id}:v${version}:${kind}:u${unitId}:c${target.chatId}`,
+        chatId: target.chatId,
+        threadId: target.threadId,
+        payload: { text: clip(rendered.text, 4000), ...HTML, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}) },
+        itemId: item.id,
+        unitId,
+        purpose,
+        fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: fallbackText },
+      });
+    }
+  };
+
+  const filesTo = (kind: string, target: { chatId: number; threadId: number }, files: FileRef[], caption: string, unitId: number | null) => {
+    files.slice(0, 10).forEach((f, i) =>
+      out.push({
+        key: `i${item.id}:v${version}:${kind}:file${i}:c${target.chatId}`,
+        chatId: target.chatId,
+        threadId: target.threadId,
+        method: 'sendDocument',
+        payload: { document: f.fileId, caption: clip(caption, 1000), parse_mode: 'HTML' },
+        itemId: item.id,
+        unitId,
+        purpose: 'attachment',
+      }),
+    );
+  };
+
+  for (const event of events) {
+    const unit = event.unitId !== null ? escapeHtml(unitName(view, event.unitId)) : '';
+    switch (event.type) {
+      case 'item_opened': {
+        const card = renderItemCard(view, { kind: 'leaders' }, t);
+        toLeaders('opened', card.text, {
+          ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}),
+          ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
+        }, 'card');
+        for (const u of activeUnits(item.state)) {
+          await toUnit('opened', u.unitId, (tt) => renderItemCard(view, { kind: 'unit', unitId: u.unitId }, tt), 'unit_card');
+        }
+        break;
+      }
+      case 'progress_reported': {
+        const text = t('notice-progress', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) });
+        toLeaders(`progress:${event.unitId}`, text);
+        filesTo('progress', leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
+        break;
+      }
+      case 'contribution_submitted': {
+        const text = t('notice-contribution', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) });
+        toLeaders(`contribution:${event.unitId}`, text);
+        for (const lead of leadUnitIds()) {
+          await toUnit(`contribution:${event.unitId}`, lead, (tt) => ({ text: tt('notice-contribution', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) }) }));
+          for (const target of await targetsOf(lead)) filesTo(`contribution:${lead}`, target, event.data.files, t('notice-attachment', { unit, code }), lead);
+        }
+        break;
+      }
+      case 'contributions_waived': {
+        for (const lead of leadUnitIds()) {
+          await toUnit('waived', lead, (tt) => ({ text: tt('notice-waived', { code }) }));
+        }
+        break;
+      }
+      case 'result_submitted': {
+        const card = renderItemCard(view, { kind: 'leaders' }, t);
+        const deciders = [item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null);
+        const people = await org.peopleByIds(deciders);
+        const who = people.map((p) => mention(p)).join(' ');
+        toLeaders('result', `${t('notice-result', { unit, code, leaders: who })}\n\n${card.text}`, card.reply_markup ? { reply_markup: card.reply_markup } : {}, 'card');
+        filesTo('result', leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
+        break;
+      }
+      case 'result_confirmed': {
+        const response = event.data.response ? escapeHtml(clip(event.data.response, 1500)) : '';
+        const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
+        toLeaders('response', t('notice-response', { code, by, response }), {
+          ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
+        }, 'response');
+        for (const u of activeUnits(item.state)) {
+          await toUnit('response', u.unitId, (tt) => ({ text: tt('notice-response', { code, by, response }) }));
+        }
+        break;
+      }
+      case 'result_returned': {
+        const reason = escapeHtml(clip(event.data.reason, 1500));
+        for (const lead of leadUnitIds()) {
+          await toUnit('returned', lead, (tt) => {
+            const card = renderItemCard(view, { kind: 'unit', unitId: lead }, tt);
+            return { text: `${tt('notice-returned', { code, reason })}\n\n${card.text}`, ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}) };
+          }, 'unit_card');
+        }
+        break;
+      }
+      case 'extension_requested': {
+        const card = renderItemCard(view, { kind: 'leaders' }, t);
+        toLeaders(
+          'ext-request',
+          `${t('notice-extension-requested', { unit, code, until: event.data.requested.date, reason: escapeHtml(clip(event.data.reason, 1000)) })}\n\n${card.text}`,
+          card.reply_markup ? { reply_markup: card.reply_markup } : {},
+          'card',
+        );
+        break;
+      }
+      case 'extension_approved': {
+        for (const lead of leadUnitIds()) {
+          await toUnit('ext-approved', lead, (tt) => ({ text: tt('notice-extension-approved', { code, until: event.data.deadline.after.date }) }));
+        }
+        break;
+      }
+      case 'extension_rejected': {
+        const reason = escapeHtml(event.data.reason ?? '');
+        for (const lead of leadUnitIds()) {
+          await toUnit('ext-rejected', lead, (tt) => ({ text: tt('notice-extension-rejected', { code, reason }) }));
+        }
+        break;
+      }
+      case 'unit_transferred': {
+        const to = event.data.toUnitId;
+        const reason = escapeHtml(clip(event.data.reason, 1000));
+        await toUnit('transfer-in', to, (tt) => {
+          const card = renderItemCard(view, { kind: 'unit', unitId: to }, tt);
+          return { text: `${tt('notice-transferred-in', { code, reason })}\n\n${card.text}`, ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}) };
+        }, 'unit_card');
+        await toUnit('transfer-out', event.data.fromUnitId, (tt) => ({ text: tt('notice-transferred-out', { code, to: escapeHtml(unitName(view, to)), reason }) }));
+        break;
+      }
+      case 'item_cancelled': {
+        for (const u of activeUnits(item.state)) {
+          await toUnit('cancelled', u.unitId, (tt) => ({ text: tt('notice-cancelled', { code, reason: escapeHtml(clip(event.data.reason, 1000)) }) }));
+        }
+        break;
+      }
+      case 'item_excused': {
+        for (const u of activeUnits(item.state)) {
+          await toUnit('excused', u.unitId, (tt) => ({ text: tt('notice-excused', { code, reason: escapeHtml(clip(event.data.reason, 1000)) }) }));
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,241 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
+import type { Clock } from '../shared/clock.js';
+import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
+import { activeUnits, type ItemEvent, type ItemState } from './items.models.js';
+
+export type ItemRow = typeof items.$inferSelect;
+export type StoredItem = { id: number; row: ItemRow; state: ItemState };
+export type StoredEvent = typeof itemEvents.$inferSelect;
+
+export type ItemSource = { chatId: number; threadId: number; messageId: number | null };
+
+export type ListFilter =
+  | { kind: 'all' }
+  | { kind: 'open' }
+  | { kind: 'overdue'; now: Date }
+  | { kind: 'waiting' }
+  | { kind: 'units'; unitIds: number[] }
+  /** Items of my units, or issued by me / in my charge. */
+  | { kind: 'mine'; unitIds: number[]; personId: number };
+
+function columnsFrom(state: ItemState, timezone: string) {
+  return {
+    status: state.status,
+    level: state.level,
+    instruction: state.instruction,
+    issuedBy: state.issuedBy,
+    draftedBy: state.draftedBy,
+    leaderInCharge: state.leaderInCharge,
+    deadline: state.deadline,
+    deadlineTime: state.deadlineTime,
+    deadlineAt: deadlineInstant(state.deadline, state.deadlineTime, timezone),
+    originalDeadline: state.originalDeadline,
+    extensionCount: state.extensionCount,
+    returnCount: state.returnCount,
+    excused: state.excused !== null,
+    openedAt: state.openedAt,
+    resultSubmittedAt: state.status === 'result_submitted' ? (state.result?.at ?? null) : null,
+    closedAt: state.closedAt,
+    version: state.version,
+    state: serializeState(state),
+  };
+}
+
+/** Storage of items: the state snapshot with its query columns, the unit rows and the history. */
+export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clock: Clock; timezone: string }) {
+  async function writeUnits(itemId: number, state: ItemState) {
+    await db.delete(itemUnits).where(eq(itemUnits.itemId, itemId));
+    const current = activeUnits(state);
+    if (current.length === 0) return;
+    await db.insert(itemUnits).values(
+      current.map((u) => ({
+        itemId,
+        unitId: u.unitId,
+        role: u.role,
+        assignedAt: u.assignedAt,
+        acknowledgedAt: u.acknowledgedAt,
+        lastProgressAt: u.lastProgressAt,
+        contributionAt: u.contribution?.at ?? null,
+      })),
+    );
+  }
+
+  async function appendEvents(itemId: number, events: ItemEvent[]) {
+    if (events.length === 0) return;
+    await db.insert(itemEvents).values(
+      events.map((e) => ({ itemId, type: e.type, at: e.at, actorId: e.actorId, unitId: e.unitId, data: e.data as unknown })),
+    );
+  }
+
+  const toStored = (row: ItemRow): StoredItem => ({ id: row.id, row, state: deserializeState(row.state) });
+
+  return {
+    async insert(input: { state: ItemState; events: ItemEvent[]; source: ItemSource; draft?: { deadlineDefaulted: boolean; notes: unknown } }): Promise<StoredItem> {
+      const now = clock.now();
+      const [row] = await db
+        .insert(items)
+        .values({
+          ...columnsFrom(input.state, timezone),
+          sourceChatId: input.source.chatId,
+          sourceThreadId: input.source.threadId,
+          sourceMessageId: input.source.messageId,
+          deadlineDefaulted: input.draft?.deadlineDefaulted ?? false,
+          draftNotes: input.draft?.notes ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await writeUnits(row!.id, input.state);
+      await appendEvents(row!.id, input.events);
+      return toStored(row!);
+    },
+
+    /** Reads an item and locks its row until the transaction ends (concurrent commands queue up). */
+    async getForUpdate(id: number): Promise<StoredItem | null> {
+      const [row] = await db.select().from(items).where(eq(items.id, id)).for('update');
+      return row ? toStored(row) : null;
+    },
+
+    async get(id: number): Promise<StoredItem | null> {
+      const [row] = await db.select().from(items).where(eq(items.id, id));
+      return row ? toStored(row) : null;
+    },
+
+    /**
+     * Writes the new state and appends its events. The version check makes a lost update
+     * impossible even without the row lock; with it, it never fires.
+     */
+    async save(input: {
+      id: number;
+      previousVersion: number;
+      state: ItemState;
+      events: ItemEvent[];
+      code?: { year: number; number: number };
+      draftNotes?: unknown;
+      deadlineDefaulted?: boolean;
+    }): Promise<StoredItem> {
+      const rows = await db
+        .update(items)
+        .set({
+          ...columnsFrom(input.state, timezone),
+          ...(input.code ? { codeYear: input.code.year, codeNumber: input.code.number } : {}),
+          ...(input.draftNotes !== undefined ? { draftNotes: input.draftNotes } : {}),
+          ...(input.deadlineDefaulted !== undefined ? { deadlineDefaulted: input.deadlineDefaulted } : {}),
+          ...(input.state.status !== 'draft' ? { draftNotes: null } : {}),
+          updatedAt: clock.now(),
+        })
+        .where(and(eq(items.id, input.id), eq(items.version, input.previousVersion)))
+        .returning();
+      if (rows.length === 0) throw new Error(`item ${input.id} changed concurrently (expected version ${input.previousVersion})`);
+      await writeUnits(input.id, input.state);
+      await appendEvents(input.id, input.events);
+      return toStored(rows[0]!);
+    },
+
+    async setDraftMessage(input: { id: number; messageId: number }): Promise<void> {
+      await db.update(items).set({ draftMessageId: input.messageId }).where(eq(items.id, input.id));
+    },
+
+    /**
+     * The next number of the year, gap-free: the counter row is locked by this transaction until
+     * it commits, so concurrent confirms queue up, and a rolled-back confirm gives its number back.
+     */
+    async nextCodeNumber(year: number): Promise<number> {
+      const [row] = await db
+        .insert(itemCodeCounters)
+        .values({ year, last: 1 })
+        .onConflictDoUpdate({ target: itemCodeCounters.year, set: { last: sql`${itemCodeCounters.last} + 1` } })
+        .returning({ last: itemCodeCounters.last });
+      return row!.last;
+    },
+
+    async findByCode(input: { year: number; number: number }): Promise<StoredItem | null> {
+      const [row] = await db
+        .select()
+        .from(items)
+        .where(and(eq(items.codeYear, input.year), eq(items.codeNumber, input.number)));
+      return row ? toStored(row) : null;
+    },
+
+    /** The items numbered `number` in any year, newest year first. */
+    async findByNumber(number: number): Promise<StoredItem[]> {
+      const rows = await db.select().from(items).where(eq(items.codeNumber, number)).orderBy(desc(items.codeYear));
+      return rows.map(toStored);
+    },
+
+    /** The item a bot message belongs to (a card, a draft, a prompt). */
+    async findByMessage(input: { chatId: number; messageId: number }) {
+      const [row] = await db
+        .select()
+        .from(itemMessages)
+        .where(and(eq(itemMessages.chatId, input.chatId), eq(itemMessages.messageId, input.messageId)));
+      return row ?? null;
+    },
+
+    async rememberMessage(input: { chatId: number; messageId: number; itemId: number; purpose: string; unitId?: number | null; personId?: number | null }) {
+      await db
+        .insert(itemMessages)
+        .values({ ...input, unitId: input.unitId ?? null, personId: input.personId ?? null, createdAt: clock.now() })
+        .onConflictDoUpdate({
+          target: [itemMessages.chatId, itemMessages.messageId],
+          set: { itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null },
+        });
+    },
+
+    async messagesOf(input: { itemId: number; purposes?: string[] }) {
+      const where = input.purposes
+        ? and(eq(itemMessages.itemId, input.itemId), inArray(itemMessages.purpose, input.purposes))
+        : eq(itemMessages.itemId, input.itemId);
+      return db.select().from(itemMessages).where(where);
+    },
+
+    async events(itemId: number): Promise<StoredEvent[]> {
+      return db.select().from(itemEvents).where(eq(itemEvents.itemId, itemId)).orderBy(asc(itemEvents.id));
+    },
+
+    /** Confirmed items matching a filter, newest first, a page at a time. */
+    async list(input: { filter: ListFilter; offset: number; limit: number }): Promise<{ items: StoredItem[]; total: number }> {
+      const conditions: SQL[] = [sql`${items.codeNumber} is not null`];
+      const f = input.filter;
+      if (f.kind === 'open') conditions.push(inArray(items.status, ['open', 'result_submitted']));
+      if (f.kind === 'waiting') conditions.push(eq(items.status, 'result_submitted'));
+      if (f.kind === 'overdue') conditions.push(eq(items.status, 'open'), sql`${items.deadlineAt} < ${f.now}`);
+      if (f.kind === 'units') {
+        if (f.unitIds.length === 0) return { items: [], total: 0 };
+        conditions.push(
+          inArray(items.status, ['open', 'result_submitted']),
+          sql`exists (select 1 from ${itemUnits} iu where iu.item_id = ${items.id} and iu.unit_id in (${sql.join(
+            f.unitIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}))`,
+        );
+      }
+      if (f.kind === 'mine') {
+        const unitCondition = f.unitIds.length
+          ? sql`exists (select 1 from ${itemUnits} iu where iu.item_id = ${items.id} and iu.unit_id in (${sql.join(
+              f.unitIds.map((id) => sql`${id}`),
+              sql`, `,
+            )}))`
+          : sql`false`;
+        conditions.push(
+          inArray(items.status, ['open', 'result_submitted']),
+          sql`(${unitCondition} or ${items.issuedBy} = ${f.personId} or ${items.leaderInCharge} = ${f.personId})`,
+        );
+      }
+      const where = and(...conditions);
+      const [countRow] = await db.select({ n: sql<number>`count(*)::int` }).from(items).where(where);
+      const rows = await db
+        .select()
+        .from(items)
+        .where(where)
+        .orderBy(f.kind === 'overdue' ? asc(items.deadlineAt) : desc(items.id))
+        .offset(input.offset)
+        .limit(input.limit);
+      return { items: rows.map(toStored), total: Number(countRow?.n ?? 0) };
+    },
+  };
+}
+
+export type ItemsRepository = ReturnType<typeof createItemsRepository>;

@@ -1,0 +1,260 @@
+import { addWorkingDays } from '../calendar/calendar.models.js';
+import type { DbOrTx } from '../db/client.js';
+import type { UnresolvedMention } from '../messages/item-card.js';
+import { chatBinding, loadActor } from '../org/org.usecases.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import type { UnitRecord } from '../org/org.models.js';
+import { createOutboxRepository } from '../outbox/outbox.repository.js';
+import { createUnitMatcher } from '../parser/units-matcher.js';
+import { parseInstruction } from '../parser/parser.models.js';
+import { appError } from '../shared/errors.js';
+import { buildView, localNow, type ItemsDeps } from './items.context.js';
+import { createDraft, decide, ITEM_LEVELS, type DraftPatch, type ItemCommand, type ItemEvent, type ItemLevel } from './items.models.js';
+import { planItemNotifications } from './items.notify.js';
+import type { ItemRef } from './items.refs.js';
+import { createItemsRepository, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
+
+export { localNow, buildView, type ItemsDeps };
+
+/** Longest text we keep for an instruction, a report or a reason (Telegram's own limit is 4096). */
+export const MAX_TEXT = 4000;
+
+export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: string[] };
+
+function items(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }) {
+  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+}
+
+function checkLength(text: string, what: string) {
+  if (text.length > MAX_TEXT) throw appError('items.text_too_long', { what, max: MAX_TEXT, length: text.length });
+}
+
+function defaultDeadline(deps: Pick<ItemsDeps, 'clock' | 'config'>, level: ItemLevel): string {
+  return addWorkingDays(localNow(deps).today, deps.config.items.defaultDeadlineWorkingDays[level]);
+}
+
+/** Maps the parser's unit names to registry units; unknown names come back with suggestions. */
+function resolveNames(all: UnitRecord[], lead: string[], cooperating: string[]) {
+  const matcher = createUnitMatcher(all.map((u) => ({ name: u.name, aliases: u.aliases })));
+  const byName = new Map(all.map((u) => [u.name, u]));
+  const leadIds: number[] = [];
+  const coopIds: number[] = [];
+  const unresolved: UnresolvedMention[] = [];
+  for (const [names, role, ids] of [
+    [lead, 'lead', leadIds],
+    [cooperating, 'cooperating', coopIds],
+  ] as const) {
+    for (const name of names) {
+      const canonical = byName.has(name) ? name : matcher.resolve(name);
+      const unit = canonical ? byName.get(canonical) : undefined;
+      if (unit) ids.push(unit.id);
+      else {
+        const suggestions = matcher
+          .suggest(name, 3)
+          .map((n) => byName.get(n))
+          .filter((u): u is UnitRecord => Boolean(u))
+          .map((u) => ({ id: u.id, name: u.name }));
+        unresolved.push({ name, role, suggestions });
+      }
+    }
+  }
+  return { leadIds, coopIds: coopIds.filter((id) => !leadIds.includes(id)), unresolved };
+}
+
+/**
+ * /assign: reads the instruction, creates a draft with what it understood, and returns it for the
+ * draft card. Only in a leaders group, only by a leader or an admin (the model checks the role).
+ */
+export async function startAssignment(
+  deps: ItemsDeps,
+  input: { actorId: number; text: string; source: ItemSource; chat: { chatId: number; threadId: number } },
+): Promise<{ item: StoredItem; notes: DraftNotes }> {
+  const actor = await loadActor(deps, { personId: input.actorId });
+  if (!actor.isLeader && !actor.isAdmin) throw appError('items.forbidden', { action: 'assign' });
+  const binding = await chatBinding(deps, input.chat);
+  if (!binding || binding.kind !== 'leaders') throw appError('items.leaders_chat_only');
+  const text = input.text.trim();
+  if (!text) throw appError('items.instruction_required');
+  checkLength(text, 'instruction');
+
+  const now = localNow(deps);
+  const org = createOrgRepository(deps);
+  const all = await org.listUnits();
+  const parsed = parseInstruction(text, { now: now.at, timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
+  const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
+  const deadlineDefaulted = parsed.deadline === null;
+  const deadline = parsed.deadline ?? defaultDeadline(deps, parsed.level);
+  const decision = createDraft(
+    {
+      instruction: text,
+      leadUnitIds: leadIds,
+      cooperatingUnitIds: coopIds,
+      deadline,
+      deadlineTime: parsed.deadline ? parsed.deadlineTime : null,
+      milestones: parsed.milestones.filter((m) => m.due <= deadline),
+      level: parsed.level,
+      reportEvery: parsed.reportEvery,
+    },
+    { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(all.map((u) => [u.id, u.name])) },
+  );
+  const notes: DraftNotes = { unresolved, warnings: parsed.warnings };
+  const item = await deps.db.transaction(async (tx) => {
+    const repo = items({ ...deps, db: tx });
+    return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes } });
+  });
+  return { item, notes };
+}
+
+export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: number };
+
+/**
+ * Runs one command on one item in one transaction: lock the row, judge with the pure model,
+ * number the item on confirm, save state and history, and plan the messages. Concurrent
+ * commands on the same item queue on the row lock; the second sees the first one's result.
+ * `expectedVersion` (from a button) refuses a press on a card that no longer shows the item.
+ */
+export async function runItemCommand(
+  deps: ItemsDeps,
+  input: { actorId: number; itemId: number; command: ItemCommand; expectedVersion?: number; draftNotes?: DraftNotes | null; deadlineDefaulted?: boolean },
+): Promise<CommandResult> {
+  for (const field of ['text', 'reason', 'response', 'comment'] as const) {
+    const value = (input.command as Partial<Record<typeof field, unknown>>)[field];
+    if (typeof value === 'string') checkLength(value, field);
+  }
+  const actor = await loadActor(deps, { personId: input.actorId });
+  const org = createOrgRepository(deps);
+  const unitNames = new Map((await org.listUnits()).map((u) => [u.id, u.name]));
+  return deps.db.transaction(async (tx) => {
+    const repo = items({ ...deps, db: tx });
+    const item = await repo.getForUpdate(input.itemId);
+    if (!item) throw appError('items.not_found', { ref: String(input.itemId) });
+    if (input.expectedVersion !== undefined && input.expectedVersion !== 0 && item.state.version !== input.expectedVersion) {
+      throw appError('items.stale', { status: item.state.status });
+    }
+    const now = localNow(deps);
+    const decision = decide(item.state, input.command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames });
+    const code = input.command.type === 'confirm_draft' ? { year: now.year, number: await repo.nextCodeNumber(now.year) } : undefined;
+    const saved = await repo.save({
+      id: item.id,
+      previousVersion: item.state.version,
+      state: decision.state,
+      events: decision.events,
+      ...(code ? { code } : {}),
+      ...(input.draftNotes !== undefined ? { draftNotes: input.draftNotes } : {}),
+      ...(input.deadlineDefaulted !== undefined ? { deadlineDefaulted: input.deadlineDefaulted } : {}),
+    });
+    const view = await buildView({ ...deps, db: tx }, saved);
+    const messages = await planItemNotifications({ ...deps, db: tx }, { item: saved, events: decision.events, view });
+    const planned = await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages);
+    return { item: saved, events: decision.events, planned };
+  });
+}
+
+/** Draft: the next level in the cycle key -> special -> routine; a defaulted deadline follows the level. */
+export async function cycleDraftLevel(deps: ItemsDeps, input: { actorId: number; itemId: number }): Promise<CommandResult> {
+  const current = await items(deps).get(input.itemId);
+  if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
+  const level = ITEM_LEVELS[(ITEM_LEVELS.indexOf(current.state.level) + 1) % ITEM_LEVELS.length]!;
+  const patch: DraftPatch = { level };
+  if (current.row.deadlineDefaulted) patch.deadline = defaultDeadline(deps, level);
+  return runItemCommand(deps, { ...input, command: { type: 'update_draft', patch } });
+}
+
+/** Draft: a new deadline read from what the leader wrote ("12月15日", "下周五", "2026-12-15"). */
+export async function changeDraftDeadline(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
+  const date = readDate(deps, input.text);
+  return runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: input.itemId,
+    command: { type: 'update_draft', patch: { deadline: date.date, deadlineTime: date.time } },
+    deadlineDefaulted: false,
+  });
+}
+
+/** Draft: lead and cooperating units read from what the leader wrote ("牵头：市住建局；配合：市城管局"). */
+export async function changeDraftUnits(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
+  const all = await createOrgRepository(deps).listUnits();
+  const parsed = parseInstruction(input.text, { now: deps.clock.now(), timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
+  const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
+  if (unresolved.length > 0) {
+    const first = unresolved[0]!;
+    if (first.suggestions.length) throw appError('units.not_found_suggest', { name: first.name, suggestions: first.suggestions.map((s) => s.name).join('、') });
+    throw appError('units.not_found', { name: first.name });
+  }
+  if (leadIds.length === 0) throw appError('items.lead_unit_required');
+  return runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: input.itemId,
+    command: { type: 'update_draft', patch: { leadUnitIds: leadIds, cooperatingUnitIds: coopIds } },
+    draftNotes: { unresolved: [], warnings: [] },
+  });
+}
+
+/** Draft: takes a suggested unit for an unknown name (from the draft card's pick list). */
+export async function pickDraftUnit(deps: ItemsDeps, input: { actorId: number; itemId: number; unitId: number; role: 'lead' | 'cooperating' }): Promise<CommandResult> {
+  const current = await items(deps).get(input.itemId);
+  if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
+  const unit = await createOrgRepository(deps).getUnit(input.unitId);
+  if (!unit) throw appError('items.stale', { status: current.state.status });
+  const notes = (current.row.draftNotes as DraftNotes | null) ?? { unresolved: [], warnings: [] };
+  const remaining = notes.unresolved.filter((u) => !u.suggestions.some((s) => s.id === input.unitId));
+  const lead = current.state.units.filter((u) => u.role === 'lead').map((u) => u.unitId);
+  const coop = current.state.units.filter((u) => u.role === 'cooperating').map((u) => u.unitId);
+  const patch: DraftPatch =
+    input.role === 'lead'
+      ? { leadUnitIds: [...new Set([...lead, unit.id])], cooperatingUnitIds: coop.filter((id) => id !== unit.id) }
+      : { cooperatingUnitIds: [...new Set([...coop, unit.id])], leadUnitIds: lead.filter((id) => id !== unit.id) };
+  return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: { type: 'update_draft', patch }, draftNotes: { ...notes, unresolved: remaining } });
+}
+
+/** Reads one date (and maybe a time) from a short text, relative to now, or refuses. */
+export function readDate(deps: Pick<ItemsDeps, 'clock' | 'config'>, text: string): { date: string; time: string | null } {
+  const t = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:\s+(\d{2}:\d{2}))?$/.exec(t);
+  if (iso) return { date: `${iso[1]}-${iso[2]}-${iso[3]}`, time: iso[4] ?? null };
+  const parsed = parseInstruction(`${t}前`, { now: deps.clock.now(), timezone: deps.config.timezone, units: [] });
+  if (!parsed.deadline) throw appError('items.date_unreadable', { text: t.slice(0, 40) });
+  return { date: parsed.deadline, time: parsed.deadlineTime };
+}
+
+export async function getItem(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }, input: { itemId: number }): Promise<StoredItem> {
+  const item = await items(deps).get(input.itemId);
+  if (!item) throw appError('items.not_found', { ref: String(input.itemId) });
+  return item;
+}
+
+/** Finds a confirmed item by code ("督办〔2026〕12号", "2026-12", "12"); a number alone prefers this year. */
+export async function findItemByRef(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { ref: ItemRef; typed: string }): Promise<StoredItem> {
+  const repo = items(deps);
+  if (input.ref.year !== null) {
+    const found = await repo.findByCode({ year: input.ref.year, number: input.ref.number });
+    if (found) return found;
+  } else {
+    const candidates = await repo.findByNumber(input.ref.number);
+    const thisYear = localNow(deps).year;
+    const found = candidates.find((c) => c.row.codeYear === thisYear) ?? candidates[0];
+    if (found) return found;
+  }
+  throw appError('items.not_found', { ref: input.typed });
+}
+
+export async function itemEvents(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { itemId: number }) {
+  return items(deps).events(input.itemId);
+}
+
+export async function listItems(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { filter: ListFilter; page: number; pageSize: number }) {
+  return items(deps).list({ filter: input.filter, offset: input.page * input.pageSize, limit: input.pageSize });
+}
+
+export async function findItemByMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }) {
+  return items(deps).findByMessage(input);
+}
+
+export async function rememberItemMessage(
+  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  input: { chatId: number; messageId: number; itemId: number; purpose: string; unitId?: number | null; personId?: number | null },
+) {
+  const repo = items(deps);
+  await repo.rememberMessage(input);
+  if (input.purpose === 'draft') await repo.setDraftMessage({ id: input.itemId, messageId: input.messageId });
+}

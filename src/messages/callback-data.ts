@@ -1,0 +1,42 @@
+/**
+ * Inline-button data, at most 64 bytes: `<action>:<itemId>[:<unitId>[:<version>]]`.
+ * It only says which button was pressed; who pressed it, and whether they may, is decided on the
+ * server from our own tables every time.
+ */
+
+export const BUTTON_ACTIONS = [
+  'ack', // 签收
+  'prg', // progress (prompt)
+  'res', // result or contribution (prompt)
+  'ext', // extension request (prompt)
+  'cfm', // confirm the result
+  'ret', // return the result (prompt for the reason)
+  'exa', // approve the extension
+  'exr', // reject the extension
+  'dok', // draft: confirm
+  'dno', // draft: discard
+  'dlv', // draft: cycle the level
+  'ddl', // draft: change the deadline (prompt)
+  'dun', // draft: change units (prompt)
+  'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
+  'lst', // list paging: itemId = page, unitId = filter code
+] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+export type ButtonData = { action: ButtonAction; itemId: number; unitId: number; version: number };
+
+export function encodeButton(action: ButtonAction, itemId: number, unitId = 0, version = 0): string {
+  const data = `${action}:${itemId}:${unitId}:${version}`;
+  if (Buffer.byteLength(data) > 64) throw new Error(`callback data too long: ${data}`);
+  return data;
+}
+
+/** Reads button data; anything malformed (forged, or from an older bot) gives null. */
+export function decodeButton(data: string | undefined): ButtonData | null {
+  if (!data) return null;
+  const m = /^([a-z]{3}):(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(data);
+  if (!m) return null;
+  const action = m[1] as ButtonAction;
+  if (!BUTTON_ACTIONS.includes(action)) return null;
+  return { action, itemId: Number(m[2]), unitId: Number(m[3]), version: Number(m[4]) };
+}

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
+import { startHarness, buttonsOf, type Harness } from '../helpers/bot-harness.js';
+import { seedOrg, type Org } from '../helpers/org-fixture.js';
+import { storageKinds } from '../helpers/db.js';
+import { createItemsRepository } from '../../src/items/items.repository.js';
+
+const kind = storageKinds()[0]!;
+
+function button(message: Message, text: string) {
+  const found = buttonsOf(message).find((b) => b.text.includes(text));
+  if (!found) throw new Error(`no button "${text}" on: ${message.text}\nbuttons: ${buttonsOf(message).map((b) => b.text).join(' | ')}`);
+  return found;
+}
+
+describe(`an item's whole life in Chinese (${kind})`, () => {
+  let h: Harness;
+  let org: Org;
+  let instruction: Message;
+  let code = '';
+
+  beforeAll(async () => {
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    org = await seedOrg(h);
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  const items = () => createItemsRepository({ db: h.database.db, clock: h.clock, timezone: 'Asia/Shanghai' });
+
+  it('reads an instruction the leader replies to with /assign and shows a draft card', async () => {
+    instruction = await h.say(org.leader, org.leadersGroup, '请市住建局牵头，市城管局配合，于3月20日前报送整改方案。每周报送进展。');
+    await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
+    const draft = h.lastBotMessage(org.leadersGroup);
+    expect(draft.text).toContain('交办草稿');
+    expect(draft.text).toContain('牵头单位：市住房和城乡建设局');
+    expect(draft.text).toContain('配合单位：市城市管理执法局');
+    expect(draft.text).toContain('办理时限：2026-03-20');
+    expect(draft.text).toContain('进展报送：每周一报');
+    expect(buttonsOf(draft).map((b) => b.text)).toEqual(expect.arrayContaining(['✅ 确认交办', '📅 改时限', '🏢 改单位', '✖️ 取消']));
+  });
+
+  it('on confirm numbers the item, answers under the instruction and sends each unit its card', async () => {
+    const draft = h.lastBotMessage(org.leadersGroup);
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
+    const edited = h.tg.message(org.leadersGroup.id, draft.message_id)!;
+    expect(edited.text).toContain('已交办，编号 督办〔2026〕1号');
+    code = '督办〔2026〕1号';
+    const card = h.botMessages(org.leadersGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
+    expect(card.reply_to_message?.message_id).toBe(instruction.message_id);
+
+    const housingCard = h.lastBotMessage(org.housingGroup);
+    expect(housingCard.text).toContain('督办〔2026〕1号');
+    expect(buttonsOf(housingCard).map((b) => b.text)).toEqual(['✅ 签收', '📝 报告进展', '📄 提交结果', '🕒 申请延期']);
+    const urbanCard = h.lastBotMessage(org.urbanGroup);
+    expect(buttonsOf(urbanCard).map((b) => b.text)).toEqual(['✅ 签收', '📝 报告进展', '📄 提交配合意见']);
+  });
+
+  it('records each unit’s acknowledgement separately, by button and by command', async () => {
+    const housingCard = h.lastBotMessage(org.housingGroup);
+    await h.press(org.housingStaff, org.housingGroup, housingCard.message_id, button(housingCard, '签收'));
+    expect(h.callbackAnswers().at(-1)?.text).toContain('市住房和城乡建设局 已签收');
+    const after = h.tg.message(org.housingGroup.id, housingCard.message_id)!;
+    expect(buttonsOf(after).map((b) => b.text)).not.toContain('✅ 签收');
+    expect(after.text).toContain('市住房和城乡建设局（牵头）✅ 已签收');
+
+    await h.say(org.urbanStaff, org.urbanGroup, '/ack 1');
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('市城市管理执法局 已签收 督办〔2026〕1号');
+    await h.say(org.urbanStaff, org.urbanGroup, '/ack 1');
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('已签收过该事项');
+
+    const item = (await items().findByCode({ year: 2026, number: 1 }))!;
+    expect(item.state.units.filter((u) => u.acknowledgedBy !== null).map((u) => u.acknowledgedBy)).toEqual([org.housingStaff.id, org.urbanStaff.id]);
+  });
+
+  it('takes a progress report given simply by replying to the unit’s card, and tells the leaders', async () => {
+    const housingCard = h.botMessages(org.housingGroup).find((m) => m.text?.includes('督办〔2026〕1号'))!;
+    await h.say(org.housingStaff, org.housingGroup, '已完成现场排查，正在编制方案。', { replyTo: housingCard.message_id });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('进展已记录');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('市住房和城乡建设局 报告 督办〔2026〕1号 进展');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('已完成现场排查');
+  });
+
+  it('refuses the lead unit’s result while a cooperating unit has not contributed, naming it', async () => {
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 整改方案已完成');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('还有 1 个配合单位未提交配合意见：市城市管理执法局');
+    expect((await items().findByCode({ year: 2026, number: 1 }))!.state.status).toBe('open');
+  });
+
+  it('passes a cooperating unit’s contribution to the lead unit', async () => {
+    await h.say(org.urbanStaff, org.urbanGroup, '/result 1 已配合完成占道整治，附清单。');
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('配合意见已提交');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('市城市管理执法局 提交了 督办〔2026〕1号 的配合意见');
+  });
+
+  it('handles an extension: asked by button and reply, approved by the leader with one tap', async () => {
+    const card = h.botMessages(org.housingGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
+    await h.press(org.housingStaff, org.housingGroup, card.message_id, button(card, '申请延期'));
+    const prompt = h.lastBotMessage(org.housingGroup);
+    expect(prompt.text).toContain('先写新时限，再写理由');
+    await h.say(org.housingStaff, org.housingGroup, '2026-03-31 需等待专家评审', { replyTo: prompt.message_id });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('延期申请已提交');
+    const request = h.lastBotMessage(org.leadersGroup);
+    expect(request.text).toContain('市住房和城乡建设局 申请将 督办〔2026〕1号 延期至 2026-03-31');
+    await h.press(org.leader, org.leadersGroup, request.message_id, button(request, '批准延期'));
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('新时限 2026-03-31');
+    const item = (await items().findByCode({ year: 2026, number: 1 }))!;
+    expect(item.state).toMatchObject({ deadline: '2026-03-31', originalDeadline: '2026-03-20', extensionCount: 1 });
+  });
+
+  it('sends a submitted result to the leaders with confirm and return buttons; a return needs a reason', async () => {
+    await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('办理结果已提交');
+    const resultCard = h.botMessages(org.leadersGroup).reverse().find((m) => m.text?.includes('提交了 督办〔2026〕1号 的办理结果'))!;
+    expect(resultCard.text).toContain('李 市长');
+    expect(buttonsOf(resultCard).map((b) => b.text)).toEqual(['✅ 确认办结', '↩️ 退回']);
+    expect(h.botMessages(org.leadersGroup).some((m) => m.document?.file_name === '整改方案.docx')).toBe(true);
+
+    await h.press(org.leader, org.leadersGroup, resultCard.message_id, button(resultCard, '退回'));
+    const prompt = h.lastBotMessage(org.leadersGroup);
+    expect(prompt.text).toContain('写明退回');
+    await h.say(org.leader, org.leadersGroup, '请补充资金测算。', { replyTo: prompt.message_id });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('办理结果被退回，请重新办理。理由：请补充资金测算。');
+    const item = (await items().findByCode({ year: 2026, number: 1 }))!;
+    expect(item.state).toMatchObject({ status: 'open', returnCount: 1, result: null });
+  });
+
+  it('takes the resubmitted result and closes the item on confirm, posting the response under the instruction', async () => {
+    const returned = h.lastBotMessage(org.housingGroup);
+    await h.press(org.housingStaff, org.housingGroup, returned.message_id, button(returned, '提交结果'));
+    const prompt = h.lastBotMessage(org.housingGroup);
+    await h.say(org.housingStaff, org.housingGroup, '已补充资金测算，方案定稿。', { replyTo: prompt.message_id });
+    const resultCard = h.lastBotMessage(org.leadersGroup);
+    expect(resultCard.text).toContain('已补充资金测算');
+
+    // A stale card (the first result's) is refused: its version is gone.
+    const stale = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('整改方案已完成，请审阅'))!;
+    await h.press(org.leader, org.leadersGroup, stale.message_id, button(stale, '确认办结'));
+    expect(h.callbackAnswers().at(-1)).toMatchObject({ show_alert: true });
+    expect(h.callbackAnswers().at(-1)?.text).toContain('已过时');
+
+    await h.press(org.leader, org.leadersGroup, resultCard.message_id, button(resultCard, '确认办结'));
+    const response = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('督办〔2026〕1号 已办结'))!;
+    expect(response.reply_to_message?.message_id).toBe(instruction.message_id);
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('督办〔2026〕1号 已办结');
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('督办〔2026〕1号 已办结');
+    const item = (await items().findByCode({ year: 2026, number: 1 }))!;
+    expect(item.state.status).toBe('closed');
+  });
+
+  it('shows the card with the whole timeline on /task', async () => {
+    await h.say(org.leader, org.leadersGroup, `/task ${code}`);
+    const text = h.lastBotMessage(org.leadersGroup).text!;
+    for (const step of ['交办', '签收', '报告进展', '提交配合意见', '申请延期', '批准延期', '提交办理结果', '退回', '确认办结']) expect(text).toContain(step);
+    expect(text).toContain('已办结');
+  });
+
+  it('reaches a unit without a group through its members’ private chats, and says so when nobody can be reached', async () => {
+    await h.say(org.leader, org.leadersGroup, '/assign 请市自然资源局牵头，市教育局配合，于4月30日前完成。');
+    const draft = h.lastBotMessage(org.leadersGroup);
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
+    expect(h.lastBotMessage(org.resourcesStaff.id).text).toContain('督办〔2026〕2号');
+    expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('无法通知 市教育局'))).toBe(true);
+  });
+
+  it('lists items with filters', async () => {
+    await h.say(org.leader, org.leadersGroup, '/list all');
+    const text = h.lastBotMessage(org.leadersGroup).text!;
+    expect(text).toContain('全部事项（2 件）');
+    expect(text).toContain('督办〔2026〕2号');
+    await h.say(org.housingStaff, org.housingGroup, '/list all');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('只有领导和管理员');
+  });
+});
+
+describe(`an item's life in English (${kind})`, () => {
+  let h: Harness;
+  let org: Org;
+
+  beforeAll(async () => {
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    org = await seedOrg(h, { english: true });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('assigns from an English instruction and answers English users in English', async () => {
+    await h.say(org.leader, org.leadersGroup, '/assign Housing Bureau to lead, with Urban Management assisting. Due 2026-03-20.');
+    const draft = h.lastBotMessage(org.leadersGroup);
+    expect(draft.text).toContain('Draft assignment');
+    expect(draft.text).toContain('Lead: 市住房和城乡建设局');
+    expect(draft.text).toContain('Cooperating: 市城市管理执法局');
+    expect(draft.text).toContain('Deadline: 2026-03-20');
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, 'Assign'));
+    expect(h.tg.message(org.leadersGroup.id, draft.message_id)!.text).toContain('Assigned as 督办〔2026〕1号');
+    await h.say(org.housingStaff, org.housingGroup, '/ack 1');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('acknowledged 督办〔2026〕1号');
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 done');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('have not contributed yet');
+    await h.say(org.leader, org.leadersGroup, '/waive 1 not needed');
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 All done.');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('Result submitted');
+    await h.say(org.leader, org.leadersGroup, '/confirm 1 Well done.');
+    expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('Closed: 督办〔2026〕1号'))).toBe(true);
+    // Group notices speak the configured language (Chinese), with the leader's response in it.
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('回音（Li Mayor）：Well done.');
+  });
+});
