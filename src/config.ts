@@ -21,6 +21,30 @@ function isTimeZone(value: string): boolean {
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:mm, e.g. 09:00');
 
+/** How one level (key / special / routine) is reminded; all counts are on the working calendar. */
+const levelPolicy = z.object({
+  /** Warnings this many working days before the deadline and each milestone (0 = on the day). */
+  warnDays: z.array(z.number().int().min(0).max(30)).default([1]),
+  /** Nag a unit that has not acknowledged within this many working hours. */
+  ackNagHours: z.number().int().positive().default(8),
+  /** Nag an overdue item every this many working days. */
+  overdueNagEveryDays: z.number().int().positive().default(1),
+  /** Nag the confirming leader when a result has waited this many working days. */
+  confirmNagDays: z.number().int().positive().default(2),
+});
+const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue: z.number().int().positive() });
+
+export const DEFAULT_LEVEL_POLICIES = {
+  key: { warnDays: [3, 1, 0], ackNagHours: 4, overdueNagEveryDays: 1, confirmNagDays: 1 },
+  special: { warnDays: [2, 0], ackNagHours: 8, overdueNagEveryDays: 1, confirmNagDays: 2 },
+  routine: { warnDays: [1], ackNagHours: 16, overdueNagEveryDays: 2, confirmNagDays: 3 },
+};
+export const DEFAULT_ESCALATION = {
+  rung2: { nags: 2, daysOverdue: 3 },
+  rung3: { nags: 4, daysOverdue: 7 },
+  rung4: { nags: 6, daysOverdue: 15 },
+};
+
 export const configSchema = z.object({
   botToken: z.string().min(1).optional(),
   botApiRoot: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
@@ -48,6 +72,34 @@ export const configSchema = z.object({
     .object({ start: hhmm, end: hhmm })
     .refine((w) => w.start < w.end, 'start must be before end')
     .default({ start: '09:00', end: '18:00' }),
+  reminders: z
+    .object({
+      /** node-cron expression of the sweep that plans warnings, nags and escalations. */
+      sweepCron: z.string().min(9).default('* * * * *'),
+      levels: z
+        .object({ key: levelPolicy, special: levelPolicy, routine: levelPolicy })
+        .default(DEFAULT_LEVEL_POLICIES),
+      /**
+       * The escalation ladder: rung 1 is the unit's staff (every nag); a higher rung is reached when
+       * the item's overdue nags reach `nags` or its working days overdue reach `daysOverdue`.
+       * 2 = the unit head and the unit group, 3 = the leaders group and the leader in charge,
+       * 4 = the discipline group, when one is bound (屡督不办).
+       */
+      escalation: z
+        .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold })
+        .default(DEFAULT_ESCALATION),
+    })
+    .default({ sweepCron: '* * * * *', levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),
+  digests: z
+    .object({
+      /** Daily digest to each leaders group and each unit group, local time, working days only. */
+      dailyTime: hhmm.default('08:30'),
+      /** Weekly bulletin (通报): node-cron expression in the organisation's timezone. */
+      bulletinCron: z.string().min(9).default('0 9 * * 1'),
+      /** A digest missed (bot down) by less than this is sent late with a note; older ones are skipped. */
+      lateWindowMinutes: z.number().int().min(0).default(120),
+    })
+    .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120 }),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,3 +1,4 @@
 export * from './org.js';
 export * from './items.js';
 export * from './outbox.js';
+export * from './reminders.js';

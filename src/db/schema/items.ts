@@ -43,12 +43,19 @@ export const items = pgTable(
     openedAt: ts('opened_at'),
     resultSubmittedAt: ts('result_submitted_at'),
     closedAt: ts('closed_at'),
+    /**
+     * When the reminder sweep must look at this item next (a warning, a nag or an escalation falls
+     * due), or null when nothing can fall due. The sweep reads only rows whose time has come, so
+     * its cost follows the due items, not the open ones.
+     */
+    nextCheckAt: ts('next_check_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     version: integer('version').notNull(),
     state: jsonb('state').notNull(),
   },
   (t) => [
+    index('items_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
     uniqueIndex('items_code_unique').on(t.codeYear, t.codeNumber),
     index('items_status_deadline_idx').on(t.status, t.deadlineAt),
     check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
