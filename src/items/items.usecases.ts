@@ -6,7 +6,8 @@ import { createOrgRepository } from '../org/org.repository.js';
 import type { UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
 import { createUnitMatcher } from '../parser/units-matcher.js';
-import { parseInstruction } from '../parser/parser.models.js';
+import { parseInstruction, readInstruction } from '../parser/parser.models.js';
+import type { ParserNote } from '../parser/warnings.js';
 import { appError } from '../shared/errors.js';
 import { buildView, localNow, type ItemsDeps } from './items.context.js';
 import { createDraft, decide, ITEM_LEVELS, type DraftPatch, type ItemCommand, type ItemEvent, type ItemLevel } from './items.models.js';
@@ -19,7 +20,8 @@ export { localNow, buildView, type ItemsDeps };
 /** Longest text we keep for an instruction, a report or a reason (Telegram's own limit is 4096). */
 export const MAX_TEXT = 4000;
 
-export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: string[] };
+/** What the draft card still asks about; `warnings` are the parser's, translated when shown. */
+export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: ParserNote[] };
 
 function items(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }) {
   return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
@@ -80,7 +82,7 @@ export async function startAssignment(
   const now = localNow(deps);
   const org = createOrgRepository(deps);
   const all = await org.listUnits();
-  const parsed = parseInstruction(text, { now: now.at, timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
+  const parsed = readInstruction(text, { now: now.at, timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
   const deadlineDefaulted = parsed.deadline === null;
   const deadline = parsed.deadline ?? defaultDeadline(deps, parsed.level);
@@ -97,7 +99,8 @@ export async function startAssignment(
     },
     { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(all.map((u) => [u.id, u.name])) },
   );
-  const notes: DraftNotes = { unresolved, warnings: parsed.warnings };
+  // Unknown units are offered as a pick list on the card; the other warnings are shown as they are.
+  const notes: DraftNotes = { unresolved, warnings: parsed.notes.filter((n) => n.code !== 'unknownUnit' && n.code !== 'noDeadline') };
   const item = await deps.db.transaction(async (tx) => {
     const repo = items({ ...deps, db: tx });
     return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes } });

@@ -2,7 +2,9 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
 import { activeUnits, missingContributions, type ItemState } from '../items/items.models.js';
 import { clip, escapeHtml } from '../shared/html.js';
+import type { ParserNote } from '../parser/warnings.js';
 import { encodeButton } from './callback-data.js';
+import { parserNoteText } from './parser-notes.js';
 
 /** Everything a card shows about an item, gathered by the use-case. */
 export type ItemView = {
@@ -156,7 +158,7 @@ export function renderItemCard(view: ItemView, audience: Audience, t: Translate)
 export type UnresolvedMention = { name: string; role: 'lead' | 'cooperating'; suggestions: { id: number; name: string }[] };
 
 /** The draft card the assigning leader adjusts before confirming. */
-export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolved: UnresolvedMention[]; warnings: string[] }): Rendered {
+export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolved: UnresolvedMention[]; warnings: ParserNote[] }): Rendered {
   const lines = header(view, t);
   for (const u of extra.unresolved) {
     lines.push(
@@ -165,7 +167,7 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
         : t('draft-unresolved', { name: escapeHtml(u.name) }),
     );
   }
-  for (const w of extra.warnings) lines.push(`⚠️ ${escapeHtml(w)}`);
+  for (const w of extra.warnings) lines.push(`⚠️ ${parserNoteText(w, t)}`);
   lines.push('', t('draft-hint'));
   const rows: InlineKeyboardButton[][] = [];
   for (const u of extra.unresolved) {

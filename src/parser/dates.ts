@@ -13,7 +13,7 @@ import {
 } from '../calendar/ymd.js';
 import { zonedParts } from '../calendar/zoned-time.js';
 import { EN_NUM, EN_ORDINAL, NUM, parseEnglishNumber, parseEnglishOrdinal, parseNumber } from './numerals.js';
-import { parserWarnings as W } from './warnings.js';
+import { note, type ParserNote } from './warnings.js';
 
 /**
  * Dates in an instruction, read relative to "now" in the configured zone.
@@ -70,7 +70,7 @@ export type DateReading = {
   /** Every date or time expression read, deadline or not (role lists never cross them). */
   spans: { start: number; end: number }[];
   reportEvery: ReportEvery | null;
-  warnings: string[];
+  warnings: ParserNote[];
 };
 
 type Candidate = {
@@ -86,7 +86,7 @@ type Candidate = {
   implies?: 'am' | 'pm';
   /** A standalone time is read only when it says 下午/pm or is followed by 前. */
   strongTime?: boolean;
-  warnings: string[];
+  warnings: ParserNote[];
 };
 
 type Ctx = {
@@ -117,12 +117,12 @@ const EN_MONTH_INDEX: Record<string, number> = {
 const ZH_WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
 const EN_WEEKDAY: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
-function date(ymd: YMD | null, warnings: string[] = []): Omit<Candidate, 'start' | 'end' | 'lang'> {
+function date(ymd: YMD | null, warnings: ParserNote[] = []): Omit<Candidate, 'start' | 'end' | 'lang'> {
   return { kind: 'date', ymd, minute: null, warnings };
 }
 
 function invalid(written: string): Omit<Candidate, 'start' | 'end' | 'lang'> {
-  return date(null, [W.invalidDate(written)]);
+  return date(null, [note('invalidDate', written)]);
 }
 
 /** Explicit or relative year; undefined when none was written. */
@@ -156,7 +156,7 @@ function monthDay(written: string, year: number | undefined, month: number, day:
     if (!(year >= ctx.year - 100 && year <= ctx.year + 100)) return invalid(written);
     const ymd = build(year);
     if (!ymd) return invalid(written);
-    return date(ymd, ymd < ctx.today ? [W.pastDate(written, ymd)] : []);
+    return date(ymd, ymd < ctx.today ? [note('pastDate', written, ymd)] : []);
   }
   const thisYear = build(ctx.year);
   if (thisYear && thisYear >= ctx.today) return date(thisYear);
@@ -165,7 +165,7 @@ function monthDay(written: string, year: number | undefined, month: number, day:
     const next = build(y);
     if (!next) continue;
     const recent = thisYear !== null && daysBetween(thisYear, ctx.today) <= 31;
-    return date(next, recent ? [W.rolledToNextYear(written, next)] : []);
+    return date(next, recent ? [note('rolledToNextYear', written, next)] : []);
   }
   return invalid(written);
 }
@@ -179,7 +179,7 @@ function weekdayDate(written: string, which: 'this' | 'next' | 'after-next' | 'c
     const ymd = addDays(monday, target - 1);
     if (ymd >= ctx.today) return date(ymd);
     const next = addDays(ymd, 7);
-    return date(next, [W.weekdayPassed(written, next)]);
+    return date(next, [note('weekdayPassed', written, next)]);
   }
   const todayWd = weekday(ctx.today) === 0 ? 7 : weekday(ctx.today);
   return date(addDays(ctx.today, (target - todayWd + 7) % 7));
@@ -193,7 +193,7 @@ function quarterEnd(written: string, year: number | undefined, quarter: number, 
 function workingDaysFromToday(n: number, ctx: Ctx) {
   const ymd = nationalCalendar.addWorkingDays(ctx.today, n);
   const uncovered = nationalCalendar.uncoveredYearsBetween(ctx.today, ymd);
-  return date(ymd, uncovered.length > 0 ? [W.uncoveredCalendar(uncovered)] : []);
+  return date(ymd, uncovered.length > 0 ? [note('uncoveredCalendar', uncovered)] : []);
 }
 
 function hoursFromNow(hours: number, ctx: Ctx): Omit<Candidate, 'start' | 'end' | 'lang'> {
@@ -263,7 +263,7 @@ const PATTERNS: Pattern[] = [
       const part = m[2]!;
       const day = part === '上旬' ? 10 : part === '中旬' ? 20 : parseYMD(lastDayOfMonth(year, month)).day;
       const ymd = formatYMD(year, month, day);
-      return date(ymd, ymd < ctx.today ? [W.pastDate(m[0], ymd)] : []);
+      return date(ymd, ymd < ctx.today ? [note('pastDate', m[0], ymd)] : []);
     },
   },
   // 本月10日, 下月5日, 下个月10号
@@ -530,7 +530,7 @@ function attachTimes(text: string, candidates: Candidate[], ctx: Ctx): Candidate
       if (minute >= ctx.minuteOfDay) out.push({ ...c, kind: 'date', ymd: ctx.today });
       else {
         const tomorrow = addDays(ctx.today, 1);
-        out.push({ ...c, kind: 'date', ymd: tomorrow, warnings: [W.timePassed(written, tomorrow)] });
+        out.push({ ...c, kind: 'date', ymd: tomorrow, warnings: [note('timePassed', written, tomorrow)] });
       }
     } else {
       out.push(c);
@@ -570,7 +570,7 @@ const REPORT_ZH = /报|反馈|更新|填写/;
 const REPORT_EN = /\b(?:report|reports|reporting|update|updates|progress|status)\b/i;
 
 /** The report rhythm: 每周报送进展 -> week, 每月5日前报送 -> month, "weekly progress reports" -> week. */
-function readRhythm(text: string, warnings: string[]): ReportEvery | null {
+function readRhythm(text: string, warnings: ParserNote[]): ReportEvery | null {
   const found: ReportEvery[] = [];
   for (const { re, lang } of RHYTHMS) {
     re.lastIndex = 0;
@@ -583,7 +583,7 @@ function readRhythm(text: string, warnings: string[]): ReportEvery | null {
       if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) found.push('day');
       else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) found.push('week');
       else if (/^(?:月|month|monthly)$/.test(unit)) found.push('month');
-      else warnings.push(W.unsupportedRhythm(m[0]));
+      else warnings.push(note('unsupportedRhythm', m[0]));
     }
   }
   // With several rhythms the most frequent one is kept: it is the one people must keep up with.
@@ -604,15 +604,15 @@ function overlaps(spans: { start: number; end: number }[], start: number, end: n
 }
 
 /** 于开学前 / 在会议召开前: something is due "before" a moment we cannot put a date on. */
-function unreadDeadlines(text: string, spans: { start: number; end: number }[]): string[] {
-  const out: string[] = [];
+function unreadDeadlines(text: string, spans: { start: number; end: number }[]): ParserNote[] {
+  const out: ParserNote[] = [];
   const re = /(?:于|在)([^,;:。!?\n\s]{2,12}?)(?:之前|以前|前)/g;
   let looked = 0;
   for (let m = re.exec(text); m && looked < 200; m = re.exec(text), looked++) {
     const start = m.index;
     const end = start + m[0].length;
     if (/^此|^这|^那/.test(m[1]!) || overlaps(spans, start, end)) continue;
-    out.push(W.unreadDate(m[0].slice(1)));
+    out.push(note('unreadDate', m[0].slice(1)));
     if (out.length >= 5) break;
   }
   return out;
@@ -630,7 +630,7 @@ export function readDates(text: string, context: DateContext): DateReading {
     now: context.now,
     timezone: context.timezone,
   };
-  const warnings: string[] = [];
+  const warnings: ParserNote[] = [];
   const candidates = attachTimes(text, collect(text, ctx), ctx);
   const due: DueDate[] = [];
   for (let i = 0; i < candidates.length; i++) {

@@ -3,7 +3,7 @@ import { readDates, type DueDate, type ReportEvery } from './dates.js';
 import { readRoles } from './roles.js';
 import { foldText } from './text.js';
 import { createUnitMatcher, type UnitMatcher, type UnitRecord } from './units-matcher.js';
-import { parserWarnings as W } from './warnings.js';
+import { note, type ParserNote } from './warnings.js';
 
 export type { UnitRecord, UnitMatcher, UnitMention } from './units-matcher.js';
 export type { ReportEvery } from './dates.js';
@@ -44,6 +44,9 @@ export type ParsedInstruction = {
   warnings: string[];
 };
 
+/** parseInstruction's result plus its warnings as codes and arguments, to say them in the reader's language. */
+export type InstructionReading = ParsedInstruction & { notes: ParserNote[] };
+
 export type ParseOptions = {
   now: Date;
   /** IANA zone of the organisation, e.g. 'Asia/Shanghai'. */
@@ -76,6 +79,12 @@ function matcherFor(units: ParseOptions['units']): UnitMatcher {
  * an unknown time zone); any text, however broken, gives a result with warnings.
  */
 export function parseInstruction(text: string, options: ParseOptions): ParsedInstruction {
+  const { notes: _notes, ...result } = readInstruction(text, options);
+  return result;
+}
+
+/** parseInstruction, with the warnings also as codes and arguments (the bot translates them). */
+export function readInstruction(text: string, options: ParseOptions): InstructionReading {
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) throw new RangeError('parseInstruction: `now` must be a valid Date');
   if (!isValidTimeZone(options.timezone)) throw new RangeError(`parseInstruction: unknown time zone ${JSON.stringify(options.timezone)}`);
   const matcher = matcherFor(options.units);
@@ -84,26 +93,30 @@ export function parseInstruction(text: string, options: ParseOptions): ParsedIns
     return read(raw, options, matcher);
   } catch (error) {
     // A bug in a rule must not take the bot down with it: say what happened instead.
-    return { ...emptyResult(), warnings: [`the text could not be read (${(error as Error).message})`] };
+    return withNotes(emptyResult(), [note('unreadable', (error as Error).message)]);
   }
 }
 
-function emptyResult(): ParsedInstruction {
-  return { lead: [], cooperating: [], deadline: null, deadlineTime: null, level: 'routine', milestones: [], reportEvery: null, unresolved: [], warnings: [] };
+function emptyResult(): InstructionReading {
+  return { lead: [], cooperating: [], deadline: null, deadlineTime: null, level: 'routine', milestones: [], reportEvery: null, unresolved: [], warnings: [], notes: [] };
 }
 
-function read(raw: string, options: ParseOptions, matcher: UnitMatcher): ParsedInstruction {
-  const warnings: string[] = [];
-  if (raw.trim().length === 0) return { ...emptyResult(), warnings: [W.emptyText()] };
+function withNotes(result: InstructionReading, notes: ParserNote[]): InstructionReading {
+  return { ...result, warnings: notes.map((n) => n.text), notes };
+}
+
+function read(raw: string, options: ParseOptions, matcher: UnitMatcher): InstructionReading {
+  const warnings: ParserNote[] = [];
+  if (raw.trim().length === 0) return withNotes(emptyResult(), [note('emptyText')]);
   let text = raw;
   if (text.length > MAX_TEXT_LENGTH) {
-    warnings.push(W.truncated(MAX_TEXT_LENGTH));
+    warnings.push(note('truncated', MAX_TEXT_LENGTH));
     // Do not cut a surrogate pair in half.
     const cut = /[\ud800-\udbff]/.test(text[MAX_TEXT_LENGTH - 1] ?? '') ? MAX_TEXT_LENGTH - 1 : MAX_TEXT_LENGTH;
     text = text.slice(0, cut);
   }
   const folded = foldText(text);
-  if (folded.trim().length === 0) return { ...emptyResult(), warnings: [...warnings, W.emptyText()] };
+  if (folded.trim().length === 0) return withNotes(emptyResult(), [...warnings, note('emptyText')]);
 
   const dates = readDates(folded, { now: options.now, timezone: options.timezone });
   const mentions = matcher.findAll(folded);
@@ -112,13 +125,13 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): ParsedI
   const due = sortDue(dedupeDue(dates.due));
   const last = due[due.length - 1];
   const milestones = due.length >= 2 ? due.map((d) => ({ due: d.ymd, text: milestoneText(folded, d, dates.due) })) : [];
-  if (!last) warnings.push(W.noDeadline());
+  if (!last) warnings.push(note('noDeadline'));
 
   const lead = roles.lead.map((u) => u.name);
   const cooperating = roles.cooperating.map((u) => u.name);
   const unresolved = [...new Set([...roles.lead, ...roles.cooperating].filter((u) => !u.known).map((u) => u.name))];
 
-  return {
+  return withNotes({
     lead,
     cooperating,
     deadline: last?.ymd ?? null,
@@ -127,8 +140,9 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): ParsedI
     milestones,
     reportEvery: dates.reportEvery,
     unresolved,
-    warnings: [...warnings, ...roles.warnings, ...dates.warnings],
-  };
+    warnings: [],
+    notes: [],
+  }, [...warnings, ...roles.warnings, ...dates.warnings]);
 }
 
 /** The same date written twice (7月30日前, 即下周二前) is one due date; the first wording stays. */

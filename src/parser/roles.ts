@@ -1,6 +1,6 @@
 import { isCjk } from './text.js';
 import type { UnitMatcher, UnitMention } from './units-matcher.js';
-import { parserWarnings as W } from './warnings.js';
+import { note, type ParserNote } from './warnings.js';
 
 /**
  * Who leads and who cooperates.
@@ -28,7 +28,7 @@ export type RoleUnit = { name: string; known: boolean; start: number };
 export type RoleReading = {
   lead: RoleUnit[];
   cooperating: RoleUnit[];
-  warnings: string[];
+  warnings: ParserNote[];
 };
 
 type Role = 'lead' | 'coop';
@@ -391,7 +391,7 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
     }
   }
 
-  const warnings: string[] = [];
+  const warnings: ParserNote[] = [];
   let leadUnits = dedupe(lead);
   let coopUnits = dedupe(coop).filter((u) => !leadUnits.some((l) => l.name === u.name));
 
@@ -401,15 +401,15 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
       leadUnits = [fallback[0]!];
       const others = fallback.slice(1);
       coopUnits = dedupe([...coopUnits, ...others]);
-      warnings.push(W.leadAssumed(fallback[0]!.name, others.map((o) => o.name)));
+      warnings.push(note('leadAssumed', fallback[0]!.name, others.map((o) => o.name)));
     } else {
-      warnings.push(W.noLead());
+      warnings.push(note('noLead'));
     }
   }
 
   // "Did you mean" costs a comparison with every registry name: asked for the first few only.
   const unknown = [...leadUnits, ...coopUnits].filter((u) => !u.known);
-  unknown.forEach((u, i) => warnings.push(W.unknownUnit(u.name, i < MAX_SUGGESTED ? matcher.suggest(u.name) : [])));
+  unknown.forEach((u, i) => warnings.push(note('unknownUnit', u.name, i < MAX_SUGGESTED ? matcher.suggest(u.name) : [])));
   return { lead: leadUnits, cooperating: coopUnits, warnings };
 }
 

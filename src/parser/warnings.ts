@@ -25,4 +25,16 @@ export const parserWarnings = {
   uncoveredCalendar: (years: number[]) =>
     `no published holiday calendar for ${years.join(', ')}; working days there are counted Monday to Friday`,
   unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,
+  unreadable: (reason: string) => `the text could not be read (${reason})`,
 } as const;
+
+export type ParserWarningCode = keyof typeof parserWarnings;
+
+/** A warning with its code and arguments, so the bot can say it in the reader's language. */
+export type ParserNote = { [K in ParserWarningCode]: { code: K; args: Parameters<(typeof parserWarnings)[K]>; text: string } }[ParserWarningCode];
+
+/** Makes a warning: the English sentence (the `warnings` field) and its code and arguments. */
+export function note<K extends ParserWarningCode>(code: K, ...args: Parameters<(typeof parserWarnings)[K]>): ParserNote {
+  const text = (parserWarnings[code] as (...a: unknown[]) => string)(...args);
+  return { code, args, text } as ParserNote;
+}

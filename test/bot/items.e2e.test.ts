@@ -164,6 +164,26 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('无法通知 市教育局'))).toBe(true);
   });
 
+  it('offers a pick list for an unknown unit, and falls back to the level’s default deadline when none is written', async () => {
+    await h.say(org.leader, org.leadersGroup, '/assign 请市住房城乡局牵头研究办理。');
+    const draft = h.lastBotMessage(org.leadersGroup);
+    expect(draft.text).toContain('未登记的单位：「市住房城乡局」');
+    expect(draft.text).toContain('（批示未写时限，按级别默认）');
+    // Routine: 15 working days after Monday 2026-03-02.
+    expect(draft.text).toContain('办理时限：2026-03-23');
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '牵头：市住房和城乡建设局'));
+    const picked = h.tg.message(org.leadersGroup.id, draft.message_id)!;
+    expect(picked.text).toContain('牵头单位：市住房和城乡建设局');
+    expect(picked.text).not.toContain('未登记的单位');
+    // The level button cycles routine -> key; key's default is 5 working days, and the defaulted deadline follows.
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(picked, '级别'));
+    const keyed = h.tg.message(org.leadersGroup.id, draft.message_id)!;
+    expect(keyed.text).toContain('级别：重点督办');
+    expect(keyed.text).toContain('办理时限：2026-03-09');
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(keyed, '取消'));
+    expect(h.tg.message(org.leadersGroup.id, draft.message_id)!.text).toContain('已取消');
+  });
+
   it('lists items with filters', async () => {
     await h.say(org.leader, org.leadersGroup, '/list all');
     const text = h.lastBotMessage(org.leadersGroup).text!;

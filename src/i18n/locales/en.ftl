@@ -324,3 +324,23 @@ usage-excuse = /excuse CODE REASON
 usage-waive = /waive CODE [REASON]
 usage-task = /task CODE
 usage-list = Usage: /list [mine|unit NAME|overdue|waiting|all]
+
+## Parser warnings (shown on the draft card)
+
+parser-emptyText = The instruction is empty.
+parser-truncated = The instruction is longer than { $limit } characters; only the first { $limit } were read.
+parser-noLead = No lead unit found (no “lead”, 牵头, 负责 or 办理 next to a unit name).
+parser-leadAssumed = No role words next to the unit names; “{ $lead }”, named first, is taken as the lead unit. Please check.
+parser-leadAssumed-others = No role words next to the unit names; “{ $lead }”, named first, is taken as the lead unit and { $others } as cooperating. Please check.
+parser-unknownUnit = “{ $name }” is not a registered unit.
+parser-unknownUnit-suggest = “{ $name }” is not a registered unit; did you mean { $suggestions }?
+parser-noDeadline = No deadline found in the instruction.
+parser-invalidDate = “{ $written }” is not a valid date.
+parser-unreadDate = “{ $written }” was not read as a date; please check the deadline.
+parser-pastDate = “{ $written }” ({ $date }) has already passed.
+parser-rolledToNextYear = “{ $written }” has passed this year; read as { $date }.
+parser-weekdayPassed = “{ $written }” has passed this week; read as { $date }.
+parser-timePassed = “{ $written }” has passed today; read as { $date }.
+parser-uncoveredCalendar = No holiday calendar is published for { $years } yet; working days there count Monday to Friday.
+parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly, monthly); none was set.
+parser-unreadable = The instruction could not be read; please check every field before confirming.

@@ -324,3 +324,23 @@ usage-excuse = /excuse 编号 理由
 usage-waive = /waive 编号 [理由]
 usage-task = /task 编号
 usage-list = 用法：/list [mine|unit 单位名|overdue|waiting|all]
+
+## Parser warnings (shown on the draft card)
+
+parser-emptyText = 批示内容是空的。
+parser-truncated = 批示超过 { $limit } 字，只读了前 { $limit } 字。
+parser-noLead = 没有找到牵头单位（单位名旁没有“牵头”“负责”“办理”等字样）。
+parser-leadAssumed = 单位名旁没有“牵头”“配合”等字样，按先后把「{ $lead }」当作牵头单位，请核对。
+parser-leadAssumed-others = 单位名旁没有“牵头”“配合”等字样，按先后把「{ $lead }」当作牵头单位、{ $others } 当作配合单位，请核对。
+parser-unknownUnit = 「{ $name }」不在单位名录中。
+parser-unknownUnit-suggest = 「{ $name }」不在单位名录中，是不是 { $suggestions }？
+parser-noDeadline = 批示里没有找到办理时限。
+parser-invalidDate = 「{ $written }」不是有效日期。
+parser-unreadDate = 「{ $written }」没能读成日期，请核对时限。
+parser-pastDate = 「{ $written }」（{ $date }）已经过去。
+parser-rolledToNextYear = 「{ $written }」今年已过，按 { $date } 理解。
+parser-weekdayPassed = 「{ $written }」本周已过，按 { $date } 理解。
+parser-timePassed = 「{ $written }」今天已过，按 { $date } 理解。
+parser-uncoveredCalendar = { $years } 年的法定节假日尚未公布，工作日暂按周一至周五计算。
+parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周、每月），未设置报送要求。
+parser-unreadable = 批示没能读懂，请核对各项后再确认。
