@@ -3,6 +3,7 @@ import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
 import { renderDraftCard, renderItemCard, unitName, type Audience } from '../../messages/item-card.js';
 import { activeUnits, decide, type ItemCommand } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
+import { itemCode } from '../../items/items.context.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
@@ -208,7 +209,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
 
 /** The item's code as people write it, or '' for a draft. */
 function itemCodeText(ctx: BotContext, item: StoredItem): string {
-  return item.row.codeYear && item.row.codeNumber ? `${ctx.deps.config.items.codePrefix}〔${item.row.codeYear}〕${item.row.codeNumber}号` : '';
+  return itemCode(ctx.deps, item) ?? '';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { decodeButton, encodeButton } from '../../messages/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../messages/item-card.js';
 import { activeUnits, daysOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
+import { itemCode } from '../../items/items.context.js';
 import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
 import { createOrgRepository } from '../../org/org.repository.js';
 import { resolveUnitOrThrow } from '../../org/org.usecases.js';
@@ -83,7 +84,7 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
   const lines = items.map((item) => {
     const lead = activeUnits(item.state, 'lead').map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`).join(ctx.t('list-separator'));
     const overdue = daysOverdue(item.state, today);
-    const code = `${ctx.deps.config.items.codePrefix}〔${item.row.codeYear}〕${item.row.codeNumber}号`;
+    const code = itemCode(ctx.deps, item) ?? '';
     return ctx.t('list-line', {
       code: escapeHtml(code),
       units: escapeHtml(lead),
