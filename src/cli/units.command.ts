@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { parseUnitsCsv } from '../org/units-file.js';
+import { parseUnitsFile } from '../org/units-file.js';
 import { importUnits, listUnits } from '../org/org.usecases.js';
-import { isAppError } from '../shared/errors.js';
+import { isAppError, type AppError } from '../shared/errors.js';
 import { systemClock } from '../shared/clock.js';
 
 async function withDeps<T>(fn: (deps: Parameters<typeof listUnits>[0]) => Promise<T>): Promise<T> {
@@ -19,31 +18,41 @@ async function withDeps<T>(fn: (deps: Parameters<typeof listUnits>[0]) => Promis
   }
 }
 
+function reportRefusal(file: string, error: AppError): void {
+  const detail =
+    error.code === 'units.file_type'
+      ? `only ${error.params.expected} files can be imported`
+      : (error.params.problems ?? error.params.reason ?? error.params.name ?? '');
+  process.stderr.write(`duban: ${file} was not imported (${error.code})${detail ? `:\n${detail}` : ''}\nNothing was changed.\n`);
+  process.exitCode = 1;
+}
+
 export function registerUnitsCommand(program: Command): void {
   const units = program.command('units').description('the unit registry');
 
   units
     .command('import')
-    .argument('<file>', 'CSV with the header name,aliases[,head_id]; aliases separated by ;')
+    .argument('<file>', '.csv or .xlsx (first sheet) with the header name,aliases[,head_id]; aliases separated by ;')
     .description('add units from a file (all or nothing; re-importing the same file changes nothing)')
     .action(async (file: string) => {
-      let content: string;
+      let rows: Awaited<ReturnType<typeof parseUnitsFile>>;
       try {
-        content = readFileSync(file, 'utf8');
+        rows = await parseUnitsFile(file);
       } catch (error) {
+        if (isAppError(error)) {
+          reportRefusal(file, error);
+          return;
+        }
         process.stderr.write(`duban: cannot read ${file}: ${(error as Error).message}\n`);
         process.exitCode = 2;
         return;
       }
       try {
-        const rows = parseUnitsCsv(content);
         const result = await withDeps((deps) => importUnits(deps, { rows }));
         process.stdout.write(`imported ${file}: ${result.added} added, ${result.updated} updated, ${result.unchanged} unchanged\n`);
       } catch (error) {
         if (!isAppError(error)) throw error;
-        const detail = error.params.problems ?? error.params.reason ?? error.params.name ?? '';
-        process.stderr.write(`duban: ${file} was not imported (${error.code})${detail ? `:\n${detail}` : ''}\nNothing was changed.\n`);
-        process.exitCode = 1;
+        reportRefusal(file, error);
       }
     });
 
