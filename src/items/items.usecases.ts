@@ -9,6 +9,7 @@ import { createUnitMatcher } from '../parser/units-matcher.js';
 import { parseInstruction, readInstruction } from '../parser/parser.models.js';
 import type { ParserNote } from '../parser/warnings.js';
 import { appError } from '../shared/errors.js';
+import { displayName } from '../shared/html.js';
 import { buildView, localNow, type ItemsDeps } from './items.context.js';
 import { createDraft, decide, ITEM_LEVELS, type DraftPatch, type ItemCommand, type ItemEvent, type ItemLevel } from './items.models.js';
 import { planItemNotifications } from './items.notify.js';
@@ -69,9 +70,21 @@ function resolveNames(all: UnitRecord[], lead: string[], cooperating: string[]) 
  */
 export async function startAssignment(
   deps: ItemsDeps,
-  input: { actorId: number; text: string; source: ItemSource; chat: { chatId: number; threadId: number } },
+  input: {
+    actorId: number;
+    text: string;
+    source: ItemSource;
+    chat: { chatId: number; threadId: number };
+    /** The author of the replied-to instruction: an admin assigning it does so on that leader's behalf. */
+    instructionAuthorId?: number;
+  },
 ): Promise<{ item: StoredItem; notes: DraftNotes }> {
   const actor = await loadActor(deps, { personId: input.actorId });
+  let issuedBy: number | undefined;
+  if (actor.isAdmin && input.instructionAuthorId !== undefined && input.instructionAuthorId !== input.actorId) {
+    const author = await loadActor(deps, { personId: input.instructionAuthorId });
+    if (author.isLeader) issuedBy = author.personId;
+  }
   if (!actor.isLeader && !actor.isAdmin) throw appError('items.forbidden', { action: 'assign' });
   const binding = await chatBinding(deps, input.chat);
   if (!binding || binding.kind !== 'leaders') throw appError('items.leaders_chat_only');
@@ -96,6 +109,7 @@ export async function startAssignment(
       milestones: parsed.milestones.filter((m) => m.due <= deadline),
       level: parsed.level,
       reportEvery: parsed.reportEvery,
+      ...(issuedBy !== undefined ? { issuedBy } : {}),
     },
     { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(all.map((u) => [u.id, u.name])) },
   );
@@ -208,6 +222,16 @@ export async function pickDraftUnit(deps: ItemsDeps, input: { actorId: number; i
       ? { leadUnitIds: [...new Set([...lead, unit.id])], cooperatingUnitIds: coop.filter((id) => id !== unit.id) }
       : { cooperatingUnitIds: [...new Set([...coop, unit.id])], leadUnitIds: lead.filter((id) => id !== unit.id) };
   return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: { type: 'update_draft', patch }, draftNotes: { ...notes, unresolved: remaining } });
+}
+
+/** Draft: names the leader in charge (分管领导), who may then confirm and decide like the issuer. */
+export async function setDraftLeaderInCharge(deps: ItemsDeps, input: { actorId: number; itemId: number; personId: number }): Promise<CommandResult> {
+  const person = await loadActor(deps, { personId: input.personId });
+  if (!person.isLeader) {
+    const known = await createOrgRepository(deps).getPerson(input.personId);
+    throw appError('items.not_a_leader', { name: known ? displayName(known) : String(input.personId) });
+  }
+  return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: { type: 'update_draft', patch: { leaderInCharge: input.personId } } });
 }
 
 /** Reads one date (and maybe a time) from a short text, relative to now, or refuses. */

@@ -18,6 +18,7 @@ export const BUTTON_ACTIONS = [
   'dlv', // draft: cycle the level
   'ddl', // draft: change the deadline (prompt)
   'dun', // draft: change units (prompt)
+  'dlc', // draft: set the leader in charge (prompt)
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
 ] as const;

@@ -184,7 +184,8 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
   ]);
   rows.push([
     { text: t('btn-draft-level', { level: t(`level-${view.state.level}`) }), callback_data: encodeButton('dlv', view.id) },
-    { text: t('btn-draft-discard'), callback_data: encodeButton('dno', view.id) },
+    { text: t('btn-draft-incharge'), callback_data: encodeButton('dlc', view.id) },
   ]);
+  rows.push([{ text: t('btn-draft-discard'), callback_data: encodeButton('dno', view.id) }]);
   return { text: clip(lines.join('\n'), 4000), reply_markup: { inline_keyboard: rows } };
 }

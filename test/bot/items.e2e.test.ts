@@ -184,10 +184,29 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     expect(h.tg.message(org.leadersGroup.id, draft.message_id)!.text).toContain('已取消');
   });
 
+  it('lets an admin assign on a leader’s behalf, and name a leader in charge who may then decide', async () => {
+    const words = await h.say(org.otherLeader, org.leadersGroup, '请市住建局牵头，于4月10日前完成排查。');
+    await h.say(h.admin, org.leadersGroup, '/assign', { replyTo: words.message_id });
+    const draft = h.lastBotMessage(org.leadersGroup);
+    expect(draft.text).toContain('交办领导：赵 副市长');
+    await h.press(h.admin, org.leadersGroup, draft.message_id, button(draft, '分管领导'));
+    const prompt = h.lastBotMessage(org.leadersGroup);
+    await h.say(h.admin, org.leadersGroup, `${org.housingStaff.id}`, { replyTo: prompt.message_id });
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('不是领导，不能担任分管领导');
+    await h.say(h.admin, org.leadersGroup, `${org.leader.id}`, { replyTo: prompt.message_id });
+    const updated = h.tg.message(org.leadersGroup.id, draft.message_id)!;
+    expect(updated.text).toContain('分管领导：李 市长');
+    await h.press(h.admin, org.leadersGroup, draft.message_id, button(updated, '确认交办'));
+    const code = /督办〔2026〕(\d+)号/.exec(h.tg.message(org.leadersGroup.id, draft.message_id)!.text!)![1];
+    await h.say(org.housingStaff, org.housingGroup, `/result ${code} 排查完毕`);
+    await h.say(org.leader, org.leadersGroup, `/confirm ${code} 好`);
+    expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes(`已确认办结：督办〔2026〕${code}号`))).toBe(true);
+  });
+
   it('lists items with filters', async () => {
     await h.say(org.leader, org.leadersGroup, '/list all');
     const text = h.lastBotMessage(org.leadersGroup).text!;
-    expect(text).toContain('全部事项（2 件）');
+    expect(text).toContain('全部事项（3 件）');
     expect(text).toContain('督办〔2026〕2号');
     await h.say(org.housingStaff, org.housingGroup, '/list all');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('只有领导和管理员');

@@ -12,6 +12,7 @@ import {
   getItem,
   localNow,
   pickDraftUnit,
+  setDraftLeaderInCharge,
   readDate,
   rememberItemMessage,
   runItemCommand,
@@ -67,6 +68,7 @@ itemsFeature.command('assign', async (ctx) => {
   const { item } = await startAssignment(ctx.deps, {
     actorId: ctx.from!.id,
     text,
+    ...(repliedUsable?.from ? { instructionAuthorId: repliedUsable.from.id } : {}),
     source: { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg), messageId: repliedUsable?.message_id ?? ctx.msg.message_id },
     chat: { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg) },
   });
@@ -147,9 +149,11 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       return;
     }
     case 'ddl':
-    case 'dun': {
+    case 'dun':
+    case 'dlc': {
       await preflight(ctx, item, { type: 'update_draft', patch: { level: item.state.level === 'key' ? 'routine' : 'key' } });
-      await sendPrompt(ctx, item, data.action === 'ddl' ? 'draft_deadline' : 'draft_units', ctx.t(data.action === 'ddl' ? 'prompt-draft-deadline' : 'prompt-draft-units'), null);
+      const [purpose, prompt] = ({ ddl: ['draft_deadline', 'prompt-draft-deadline'], dun: ['draft_units', 'prompt-draft-units'], dlc: ['draft_incharge', 'prompt-draft-incharge'] } as const)[data.action];
+      await sendPrompt(ctx, item, purpose, ctx.t(prompt), null);
       await ctx.answerCallbackQuery();
       return;
     }
@@ -236,12 +240,15 @@ itemsFeature.on('message', async (ctx, next) => {
     let result: CommandResult;
     switch (purpose) {
       case 'draft_deadline':
-      case 'draft_units': {
+      case 'draft_units':
+      case 'draft_incharge': {
         result = planned(
           ctx,
           purpose === 'draft_deadline'
             ? await changeDraftDeadline(ctx.deps, { actorId, itemId, text })
-            : await changeDraftUnits(ctx.deps, { actorId, itemId, text }),
+            : purpose === 'draft_units'
+              ? await changeDraftUnits(ctx.deps, { actorId, itemId, text })
+              : await setDraftLeaderInCharge(ctx.deps, { actorId, itemId, personId: await mentionedPerson(ctx) }),
         );
         const card = await renderDraft(ctx, result.item);
         const draftMessageId = result.item.row.draftMessageId;
@@ -287,6 +294,22 @@ itemsFeature.on('message', async (ctx, next) => {
   }
   return next();
 });
+
+/** The person a message names: a text mention, an @username we know, or a numeric id. */
+async function mentionedPerson(ctx: BotContext): Promise<number> {
+  const msg = ctx.msg!;
+  const text = textOf(msg);
+  for (const e of msg.entities ?? []) {
+    if (e.type === 'text_mention') return e.user.id;
+    if (e.type === 'mention') {
+      const known = await createOrgRepository(ctx.deps).findPersonByUsername(text.slice(e.offset, e.offset + e.length));
+      if (known) return known.id;
+    }
+  }
+  const id = /\b(\d{5,})\b/.exec(text)?.[1];
+  if (id) return Number(id);
+  throw appError('items.person_unreadable', { text: text.slice(0, 40) });
+}
 
 // ---------------------------------------------------------------------------------------------
 // A command for every button
