@@ -213,37 +213,74 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 });
 
-describe(`an item's life in English (${kind})`, () => {
+describe(`an item's whole life in English, in an English-speaking office (${kind})`, () => {
   let h: Harness;
   let org: Org;
 
   beforeAll(async () => {
-    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00', config: { locale: 'en' } });
     org = await seedOrg(h, { english: true });
   });
   afterAll(async () => {
     await h.stop();
   });
 
-  it('assigns from an English instruction and answers English users in English', async () => {
-    await h.say(org.leader, org.leadersGroup, '/assign Housing Bureau to lead, with Urban Management assisting. Due 2026-03-20.');
+  it('goes from an instruction to a closed item with a response, all in English', async () => {
+    const instruction = await h.say(org.leader, org.leadersGroup, 'Housing Bureau to lead, with Urban Management assisting. Due 2026-03-20. Report progress weekly.');
+    await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('Draft assignment');
     expect(draft.text).toContain('Lead: 市住房和城乡建设局');
     expect(draft.text).toContain('Cooperating: 市城市管理执法局');
     expect(draft.text).toContain('Deadline: 2026-03-20');
+    expect(draft.text).toContain('Progress reports: weekly');
     await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, 'Assign'));
     expect(h.tg.message(org.leadersGroup.id, draft.message_id)!.text).toContain('Assigned as 督办〔2026〕1号');
-    await h.say(org.housingStaff, org.housingGroup, '/ack 1');
-    expect(h.lastBotMessage(org.housingGroup).text).toContain('acknowledged 督办〔2026〕1号');
-    await h.say(org.housingStaff, org.housingGroup, '/result 1 done');
-    expect(h.lastBotMessage(org.housingGroup).text).toContain('have not contributed yet');
-    await h.say(org.leader, org.leadersGroup, '/waive 1 not needed');
-    await h.say(org.housingStaff, org.housingGroup, '/result 1 All done.');
-    expect(h.lastBotMessage(org.housingGroup).text).toContain('Result submitted');
-    await h.say(org.leader, org.leadersGroup, '/confirm 1 Well done.');
-    expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('Closed: 督办〔2026〕1号'))).toBe(true);
-    // Group notices speak the configured language (Chinese), with the leader's response in it.
-    expect(h.lastBotMessage(org.leadersGroup).text).toContain('回音（Li Mayor）：Well done.');
+    const card = h.botMessages(org.leadersGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
+    expect(card.reply_to_message?.message_id).toBe(instruction.message_id);
+
+    // Acknowledgements, one per unit: a button in one group, a command in the other.
+    const housingCard = h.lastBotMessage(org.housingGroup);
+    expect(buttonsOf(housingCard).map((b) => b.text)).toEqual(['✅ Acknowledge', '📝 Progress', '📄 Submit result', '🕒 Extension']);
+    await h.press(org.housingStaff, org.housingGroup, housingCard.message_id, button(housingCard, 'Acknowledge'));
+    expect(h.callbackAnswers().at(-1)?.text).toContain('acknowledged 督办〔2026〕1号');
+    await h.say(org.urbanStaff, org.urbanGroup, '/ack 1');
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('市城市管理执法局 acknowledged 督办〔2026〕1号');
+
+    // Progress by replying to the card.
+    await h.say(org.housingStaff, org.housingGroup, 'Site survey finished.', { replyTo: housingCard.message_id });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('Progress recorded');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('reports progress on 督办〔2026〕1号');
+
+    // The lead unit waits for the cooperating unit's contribution.
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 Plan done');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('1 cooperating unit(s) have not contributed yet: 市城市管理执法局');
+    await h.say(org.urbanStaff, org.urbanGroup, '/result 1 Street works done.');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('contributed to 督办〔2026〕1号');
+
+    // An extension, asked and approved.
+    await h.say(org.housingStaff, org.housingGroup, '/extend 1 2026-03-31 waiting for the experts');
+    const request = h.lastBotMessage(org.leadersGroup);
+    expect(request.text).toContain('asks to extend 督办〔2026〕1号 to 2026-03-31');
+    await h.press(org.leader, org.leadersGroup, request.message_id, button(request, 'Approve extension'));
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('new deadline 2026-03-31');
+
+    // A result, returned with a reason, resubmitted, confirmed.
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 Plan done.');
+    const resultCard = h.lastBotMessage(org.leadersGroup);
+    expect(buttonsOf(resultCard).map((b) => b.text)).toEqual(['✅ Confirm', '↩️ Return']);
+    await h.press(org.leader, org.leadersGroup, resultCard.message_id, button(resultCard, 'Return'));
+    await h.say(org.leader, org.leadersGroup, 'Add the budget.', { replyTo: h.lastBotMessage(org.leadersGroup).message_id });
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('was returned; please rework it. Reason: Add the budget.');
+    await h.say(org.housingStaff, org.housingGroup, '/result 1 Plan with budget.');
+    const second = h.lastBotMessage(org.leadersGroup);
+    await h.press(org.leader, org.leadersGroup, second.message_id, button(second, 'Confirm'));
+    const response = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('督办〔2026〕1号 is closed'))!;
+    expect(response.reply_to_message?.message_id).toBe(instruction.message_id);
+    expect(h.lastBotMessage(org.urbanGroup).text).toContain('督办〔2026〕1号 is closed');
+
+    await h.say(org.leader, org.leadersGroup, '/task 1');
+    const task = h.lastBotMessage(org.leadersGroup).text!;
+    for (const step of ['assigned', 'acknowledged', 'progress', 'contribution', 'extension approved', 'returned', 'confirmed, closed']) expect(task).toContain(step);
   });
 });
