@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerLedgerCommand } from './ledger.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerParseCommand } from './parse.command.js';
 import { registerUnitsCommand } from './units.command.js';
@@ -16,6 +17,7 @@ export function createCli(): Command {
   registerMigrateCommand(program);
   registerParseCommand(program);
   registerUnitsCommand(program);
+  registerLedgerCommand(program);
   return program;
 }
 

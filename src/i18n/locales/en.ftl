@@ -211,6 +211,10 @@ btn-draft-confirm = ✅ Assign
 btn-draft-deadline = 📅 Deadline
 btn-draft-units = 🏢 Units
 btn-draft-level = ⭐ Level: { $level }
+btn-draft-incharge = 👤 Leader in charge
+prompt-draft-incharge = 👤 Reply to this message @mentioning the leader in charge (or with their numeric id). They may confirm, return and decide extensions like the issuing leader.
+err-items-not_a_leader = { $name } is not a leader, so cannot be the leader in charge. An admin makes leaders with /leader add.
+err-items-person_unreadable = I cannot tell who “{ $text }” is. @mention them, or give their numeric id.
 btn-draft-discard = ✖️ Discard
 btn-prev = ◀ Previous
 btn-next = Next ▶
@@ -344,3 +348,131 @@ parser-timePassed = “{ $written }” has passed today; read as { $date }.
 parser-uncoveredCalendar = No holiday calendar is published for { $years } yet; working days there count Monday to Friday.
 parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly, monthly); none was set.
 parser-unreadable = The instruction could not be read; please check every field before confirming.
+
+## Reminders (warnings, nags, escalation; planned by the sweep)
+
+event-escalated = escalated
+reminder-warning =
+    { $mark } <b>Deadline warning</b> · { $code }
+    { $title }
+    Due { $deadline }: { $days ->
+        [0] due today
+        [one] 1 working day left
+       *[other] { $days } working days left
+    }. <b>{ $unit }</b>, please finish and report the result on time.
+reminder-milestone =
+    { $mark } <b>Milestone warning</b> · { $code }
+    { $title }
+    Milestone { $date } ({ $milestone }): { $days ->
+        [0] due today
+        [one] 1 working day left
+       *[other] { $days } working days left
+    }. <b>{ $unit }</b>, please keep to it.
+reminder-ack-nag =
+    ⏰ <b>Please acknowledge</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> was assigned this on { $assigned } and has not acknowledged it after { $hours } working hours. Press “Acknowledge” on the item's card, or send /ack { $ref }.
+reminder-report-nag =
+    📝 <b>Progress report missing</b> · { $code }
+    { $title }
+    This item asks for a progress report { $every }; the report <b>{ $unit }</b> owed by { $due } has not arrived. Reply to the unit's card, or send /progress { $ref } TEXT.
+reminder-overdue-nag =
+    🔴 <b>Overdue</b> (reminder { $count }) · { $code }
+    { $title }
+    { $days ->
+        [0] The deadline { $deadline } has passed
+        [one] The deadline { $deadline } passed 1 working day ago
+       *[other] The deadline { $deadline } passed { $days } working days ago
+    } and <b>{ $unit }</b> has not reported the result. Please act now; if you need more time, request an extension with a reason.
+reminder-head-line = ⬆️ Escalated: { $head }, as head of the unit, please see that it gets done.
+reminder-escalation-head =
+    ⬆️ <b>Escalation · rung 2</b> · { $code }
+    { $title }
+    Your unit <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). As its head, please see that it gets done.
+reminder-escalation-leaders =
+    ⬆️ <b>Escalation · rung 3</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). { $leaders }, please look into it.
+reminder-escalation-discipline =
+    ⚠️ <b>Repeatedly reminded, still not done · rung 4</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s); referred to the discipline body. Issued by { $leaders }.
+reminder-confirm-nag =
+    ⏳ <b>A result awaits confirmation</b> · { $code }
+    { $title }
+    The result <b>{ $unit }</b> submitted on { $submitted } has waited { $days } working day(s). { $leaders }, please confirm or return it (/confirm { $ref }, or /return { $ref } REASON).
+reminder-escalated-event = rung { $rung } ({ $to }): { $days } working day(s) overdue, { $count } reminder(s)
+reminder-rung-2 = unit head, unit group
+reminder-rung-3 = leaders group, leader in charge
+reminder-rung-4 = discipline group
+
+## Digests and bulletins (src/digests)
+
+digest-title = 📋 <b>Daily supervision digest</b> { $date }
+digest-period = Covering { $since } to { $until } (since the last digest)
+digest-late-note = ⏰ Due at { $time }, sent { $minutes } minutes late because the bot was down.
+digest-nothing = No open items, and nothing assigned or closed since the last digest.
+digest-summary = Open { $open } · overdue { $overdue } · due within { $days } working days { $dueSoon } · awaiting confirmation { $waiting } · new { $opened } · closed { $closed }
+digest-excused-note = { $count } more overdue item(s) were excused and are not counted.
+digest-section-overdue = <b>🔴 Overdue</b> ({ $count })
+digest-section-due-soon = <b>⏰ Due within { $days } working days</b> ({ $count })
+digest-section-waiting = <b>⏳ Results awaiting a leader's confirmation</b> ({ $count })
+digest-section-opened = <b>🆕 Newly assigned</b> ({ $count })
+digest-section-closed = <b>✅ Closed</b> ({ $count })
+digest-line-overdue = { $mark } { $code } { $units } · { $overdue } · { $text }
+digest-line-due-soon = { $mark } { $code } { $units } · due { $deadline } ({ $left } working day(s) left) · { $text }
+digest-line-waiting = ⏳ { $code } { $units } · submitted { $submitted } · { $text }
+digest-line-opened = 🆕 { $code } { $units } · due { $deadline } · { $text }
+digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
+digest-overdue-days = { $days } day(s) overdue
+digest-overdue-today = due today, time passed
+digest-closed-on-time = closed on time
+digest-closed-late = closed late
+digest-more = …and { $count } more: { $command }
+digest-units-title = <b>By unit</b> (items they lead, { $count } units)
+digest-unit-line = <b>{ $unit }</b>: { $counts }
+digest-count-open = open { $count }
+digest-count-overdue = 🔴overdue { $count }
+digest-count-overdue-severe = 🔴overdue { $count } ({ $severe } severe)
+digest-count-due-soon = ⏰due soon { $count }
+digest-count-waiting = ⏳awaiting confirmation { $count }
+digest-count-opened = 🆕new { $count }
+digest-count-closed = ✅closed { $count }
+digest-continued = (continued, { $part }/{ $parts })
+unit-digest-title = 📋 <b>{ $unit } · daily digest</b> { $date }
+unit-digest-nothing = Your unit has no open items.
+unit-digest-summary = Open { $open } (leading { $lead }, cooperating { $cooperating })
+unit-digest-count-unacknowledged = not acknowledged { $count }
+unit-digest-line = { $mark } { $code } ({ $role }) due { $deadline }{ $state } · { $text }
+unit-digest-role-lead = lead
+unit-digest-role-cooperating = cooperating
+unit-digest-waiting = awaiting confirmation
+unit-digest-excused = { " " }(excused)
+unit-digest-unacknowledged = not acknowledged
+bulletin-title = 📊 <b>Supervision bulletin</b> { $week }
+bulletin-period = Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $weekTo }.
+bulletin-week = <b>This week</b>: new { $opened } · closed { $closed } ({ $onTime } on time) · returned { $returned } · nags { $nags } · still overdue at week's end { $overdue }
+bulletin-excluded = Excused items ({ $excused }) and cancelled items ({ $cancelled }) are not counted.
+bulletin-ranking-title = <b>Units ranked (year to date)</b> by on-time closing rate, then on-time acknowledgement rate, overdue items, nags received, results returned
+bulletin-ranking-empty = No unit has anything to rank this year yet.
+bulletin-line = { $rank }. <b>{ $unit }</b> · closed on time { $closeRate } ({ $closedOnTime }/{ $closeCounted }) · acknowledged on time { $ackRate } ({ $ackOnTime }/{ $ackCounted }) · overdue { $overdue } · nags { $nags } · returned { $returned }
+bulletin-idle = { $count } more unit(s) had no items this year.
+bulletin-chart-title = Supervision bulletin { $week }: on-time closing rate and overdue items
+bulletin-chart-subtitle = Year to date, { $from } to { $to }
+err-digests-forbidden = Only leaders and admins can read the digest and the bulletin; unit staff get their unit's digest with /digest in the unit's group or in a private chat with me.
+err-digests-wrong_chat = Use this command in the leaders group, a unit's group or a private chat with me (the bulletin only in the leaders group or privately).
+
+## Ledger
+
+ledger-title = Supervision ledger
+ledger-caption = 📊 Ledger: { $items } items, { $events } history entries.
+ledger-too-big = The ledger is { $mb } MB, more than the 50 MB Telegram lets a bot send. Narrow it (e.g. /ledger 2026-11 or /ledger open), or run npx duban ledger export --out ledger.xlsx on the server.
+ledger-lead = lead
+ledger-cooperating = cooperating
+ledger-deadline = deadline
+ledger-rung = escalated to rung
+ledger-system = system
+err-ledger-forbidden = Only leaders and admins may export the ledger.
+err-ledger-bad_filter = I do not understand the filter “{ $word }”. Use: overdue, open, closed, unit NAME, 2026-11 (a month), level key|special|routine.
+err-ledger-bad_level = “{ $value }” is not a level: write key, special or routine.
+err-ledger-unit_name_required = Put a unit name after unit, e.g. /ledger unit Housing Bureau.

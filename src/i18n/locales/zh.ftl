@@ -211,6 +211,10 @@ btn-draft-confirm = ✅ 确认交办
 btn-draft-deadline = 📅 改时限
 btn-draft-units = 🏢 改单位
 btn-draft-level = ⭐ 级别：{ $level }
+btn-draft-incharge = 👤 分管领导
+prompt-draft-incharge = 👤 请回复本消息，@ 分管领导（或写其数字 ID）。分管领导可以像交办领导一样确认、退回和审批延期。
+err-items-not_a_leader = { $name } 不是领导，不能担任分管领导。请管理员先用 /leader add 设其为领导。
+err-items-person_unreadable = 没看出是谁：「{ $text }」。请 @ 对方，或写其数字 ID。
 btn-draft-discard = ✖️ 取消
 btn-prev = ◀ 上一页
 btn-next = 下一页 ▶
@@ -344,3 +348,128 @@ parser-timePassed = 「{ $written }」今天已过，按 { $date } 理解。
 parser-uncoveredCalendar = { $years } 年的法定节假日尚未公布，工作日暂按周一至周五计算。
 parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周、每月），未设置报送要求。
 parser-unreadable = 批示没能读懂，请核对各项后再确认。
+
+## Reminders (warnings, nags, escalation; planned by the sweep)
+
+event-escalated = 督办升级
+reminder-warning =
+    { $mark } <b>到期预警</b> · { $code }
+    { $title }
+    办理时限 { $deadline }，{ $days ->
+        [0] 今天到期
+       *[other] 还剩 { $days } 个工作日
+    }。请 <b>{ $unit }</b> 抓紧办理，按时报送办理结果。
+reminder-milestone =
+    { $mark } <b>时间节点预警</b> · { $code }
+    { $title }
+    时间节点 { $date }（{ $milestone }），{ $days ->
+        [0] 今天到期
+       *[other] 还剩 { $days } 个工作日
+    }。请 <b>{ $unit }</b> 按节点推进。
+reminder-ack-nag =
+    ⏰ <b>催签收</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 于 { $assigned } 收到交办，已过 { $hours } 个工作小时仍未签收。请点事项卡片上的「签收」，或发送 /ack { $ref }。
+reminder-report-nag =
+    📝 <b>催报进展</b> · { $code }
+    { $title }
+    本事项要求{ $every }报送进展，<b>{ $unit }</b> 应于 { $due } 前报送的进展尚未收到。请回复本单位的事项卡片，或发送 /progress { $ref } 进展内容。
+reminder-overdue-nag =
+    🔴 <b>催办</b>（第 { $count } 次）· { $code }
+    { $title }
+    { $days ->
+        [0] 办理时限 { $deadline } 已到
+       *[other] 办理时限 { $deadline } 已过，逾期 { $days } 个工作日
+    }，<b>{ $unit }</b> 尚未报送办理结果。请立即办理；确需延期的，请申请延期并说明理由。
+reminder-head-line = ⬆️ 已升级督办，请单位负责人 { $head } 督促办理。
+reminder-escalation-head =
+    ⬆️ <b>督办升级 · 第2级</b> · { $code }
+    { $title }
+    贵单位 <b>{ $unit }</b> 承办的事项已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请您作为单位负责人督促办理。
+reminder-escalation-leaders =
+    ⬆️ <b>督办升级 · 第3级</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请 { $leaders } 过问。
+reminder-escalation-discipline =
+    ⚠️ <b>屡督不办 · 第4级</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结，提请纪检监察机关关注。交办领导：{ $leaders }。
+reminder-confirm-nag =
+    ⏳ <b>请确认办理结果</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 于 { $submitted } 提交的办理结果已等待确认 { $days } 个工作日。请 { $leaders } 确认办结或退回（/confirm { $ref }，或 /return { $ref } 理由）。
+reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $days } 个工作日，已催办 { $count } 次
+reminder-rung-2 = 单位负责人、单位工作群
+reminder-rung-3 = 领导群、分管领导
+reminder-rung-4 = 纪检监察群
+
+## Digests and bulletins (src/digests)
+
+digest-title = 📋 <b>每日督办摘要</b> { $date }
+digest-period = 统计区间：{ $since } 至 { $until }（自上次摘要起）
+digest-late-note = ⏰ 本应在 { $time } 发送，因系统停机推迟 { $minutes } 分钟。
+digest-nothing = 目前没有在办事项，上次摘要以来也没有新交办或办结的事项。
+digest-summary = 在办 { $open } 件 · 逾期 { $overdue } 件 · { $days } 个工作日内到期 { $dueSoon } 件 · 待确认 { $waiting } 件 · 新交办 { $opened } 件 · 办结 { $closed } 件
+digest-excused-note = 另有 { $count } 件逾期事项已容错，不计入逾期。
+digest-section-overdue = <b>🔴 逾期事项</b>（{ $count } 件）
+digest-section-due-soon = <b>⏰ { $days } 个工作日内到期</b>（{ $count } 件）
+digest-section-waiting = <b>⏳ 办理结果待领导确认</b>（{ $count } 件）
+digest-section-opened = <b>🆕 新交办</b>（{ $count } 件）
+digest-section-closed = <b>✅ 已办结</b>（{ $count } 件）
+digest-line-overdue = { $mark } { $code } { $units } · { $overdue } · { $text }
+digest-line-due-soon = { $mark } { $code } { $units } · { $deadline } 到期（还有 { $left } 个工作日）· { $text }
+digest-line-waiting = ⏳ { $code } { $units } · { $submitted } 提交 · { $text }
+digest-line-opened = 🆕 { $code } { $units } · 时限 { $deadline } · { $text }
+digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
+digest-overdue-days = 逾期 { $days } 天
+digest-overdue-today = 今天到期，已超时
+digest-closed-on-time = 按时办结
+digest-closed-late = 逾期办结
+digest-more = …另有 { $count } 件，查看：{ $command }
+digest-units-title = <b>各单位情况</b>（牵头事项，{ $count } 个单位）
+digest-unit-line = <b>{ $unit }</b>：{ $counts }
+digest-count-open = 在办 { $count }
+digest-count-overdue = 🔴逾期 { $count }
+digest-count-overdue-severe = 🔴逾期 { $count }（严重 { $severe }）
+digest-count-due-soon = ⏰临期 { $count }
+digest-count-waiting = ⏳待确认 { $count }
+digest-count-opened = 🆕新交办 { $count }
+digest-count-closed = ✅办结 { $count }
+digest-continued = （续，第 { $part }/{ $parts } 条）
+unit-digest-title = 📋 <b>{ $unit } · 每日督办摘要</b> { $date }
+unit-digest-nothing = 本单位目前没有在办事项。
+unit-digest-summary = 在办 { $open } 件（牵头 { $lead } 件，配合 { $cooperating } 件）
+unit-digest-count-unacknowledged = 未签收 { $count }
+unit-digest-line = { $mark } { $code }（{ $role }）时限 { $deadline }{ $state } · { $text }
+unit-digest-role-lead = 牵头
+unit-digest-role-cooperating = 配合
+unit-digest-waiting = 待领导确认
+unit-digest-excused = （已容错）
+unit-digest-unacknowledged = 未签收
+bulletin-title = 📊 <b>督办通报</b> { $week }
+bulletin-period = 本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $weekTo }。
+bulletin-week = <b>本周</b>：新交办 { $opened } 件 · 办结 { $closed } 件（按时 { $onTime } 件）· 退回 { $returned } 次 · 催办 { $nags } 次 · 周末仍逾期 { $overdue } 件
+bulletin-excluded = 已容错（{ $excused } 件）和已撤销（{ $cancelled } 件）的事项不计入。
+bulletin-ranking-title = <b>单位排名（年度累计）</b>：依次比较按时办结率、按时签收率、逾期件数、被催办次数、被退回次数
+bulletin-ranking-empty = 本年度还没有可排名的单位。
+bulletin-line = { $rank }. <b>{ $unit }</b> · 按时办结 { $closeRate }（{ $closedOnTime }/{ $closeCounted }）· 按时签收 { $ackRate }（{ $ackOnTime }/{ $ackCounted }）· 逾期 { $overdue } · 催办 { $nags } · 退回 { $returned }
+bulletin-idle = 另有 { $count } 个单位本年度没有督办事项。
+bulletin-chart-title = 督办通报 { $week }：按时办结率与逾期件数
+bulletin-chart-subtitle = 年度累计 { $from } 至 { $to }
+err-digests-forbidden = 只有领导和管理员可以查看督办摘要和通报；单位工作人员可在本单位工作群或私聊中用 /digest 查看本单位的摘要。
+err-digests-wrong_chat = 请在领导群、单位工作群或与我的私聊中使用这个命令（通报只在领导群或私聊中提供）。
+
+## Ledger
+
+ledger-title = 督查督办工作台账
+ledger-caption = 📊 督办台账：{ $items } 件事项，{ $events } 条办理记录。
+ledger-too-big = 台账有 { $mb } MB，超过 Telegram 允许机器人发送的 50 MB。请加筛选条件（如 /ledger 2026-11 或 /ledger open），或在服务器上运行 npx duban ledger export --out 台账.xlsx。
+ledger-lead = 牵头
+ledger-cooperating = 配合
+ledger-deadline = 时限
+ledger-rung = 升级至第
+ledger-system = 系统
+err-ledger-forbidden = 只有领导和管理员可以导出台账。
+err-ledger-bad_filter = 看不懂筛选条件「{ $word }」。可用：overdue（逾期）、open（在办）、closed（办结）、unit 单位名、2026-11（月份）、level key|special|routine。
+err-ledger-bad_level = 「{ $value }」不是督办级别：请写 key（重点）、special（专项）或 routine（常规）。
+err-ledger-unit_name_required = 请在 unit 后写单位名，例如 /ledger unit 住建局。

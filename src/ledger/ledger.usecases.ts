@@ -1,0 +1,148 @@
+import type { Config } from '../config.js';
+import { addMonths } from '../calendar/ymd.js';
+import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import type { Db } from '../db/client.js';
+import { bulletinFiguresFor } from '../digests/digests.usecases.js';
+import type { Locale, Translator } from '../i18n/translator.js';
+import { loadActor } from '../org/org.usecases.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import { formatItemCode } from '../items/items.refs.js';
+import type { Clock } from '../shared/clock.js';
+import { appError } from '../shared/errors.js';
+import { clip, displayName } from '../shared/html.js';
+import { toLedgerItemRow, type LedgerFilter } from './ledger.models.js';
+import { createLedgerRepository, type LedgerEvent } from './ledger.repository.js';
+import { writeLedgerWorkbook, type LedgerEventRow, type LedgerItemRow, type LedgerUnitRow } from './ledger.workbook.js';
+
+export type LedgerDeps = {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'inviteTtlHours' | 'items' | 'reminders' | 'workingHours' | 'digests'>;
+  translator: Translator;
+};
+
+/** Local [start, end) of a YYYY-MM month as instants. */
+function monthRange(month: string, timezone: string): [Date, Date] {
+  const first = `${month}-01`;
+  return [zonedInstant(first, 0, timezone), zonedInstant(addMonths(first, 1), 0, timezone)];
+}
+
+/** Summarises one history event's data for the timeline sheet. */
+function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: string) => string): string {
+  const d = (event.data ?? {}) as Record<string, unknown>;
+  const date = (x: unknown) => (x && typeof x === 'object' && 'date' in x ? String((x as { date: string }).date) : '');
+  const parts: string[] = [];
+  if (typeof d.text === 'string' && d.text) parts.push(d.text);
+  if (Array.isArray(d.files) && d.files.length) parts.push(`📎×${d.files.length}`);
+  if (typeof d.reason === 'string' && d.reason) parts.push(d.reason);
+  if (typeof d.response === 'string' && d.response) parts.push(d.response);
+  if (event.type === 'extension_requested') parts.unshift(date(d.requested));
+  if (event.type === 'extension_approved') {
+    const change = d.deadline as { before?: unknown; after?: unknown } | undefined;
+    parts.unshift(`${date(change?.before)} → ${date(change?.after)}`);
+  }
+  if (event.type === 'unit_transferred') parts.unshift(`${unitName(Number(d.fromUnitId))} → ${unitName(Number(d.toUnitId))}`);
+  if (event.type === 'item_opened' || event.type === 'draft_created') {
+    const lead = (d.leadUnitIds as number[] | undefined)?.map(unitName).join('、') ?? '';
+    const coop = (d.cooperatingUnitIds as number[] | undefined)?.map(unitName).join('、') ?? '';
+    parts.push([lead && `${t('ledger-lead')}: ${lead}`, coop && `${t('ledger-cooperating')}: ${coop}`, typeof d.deadline === 'string' ? `${t('ledger-deadline')}: ${d.deadline}` : ''].filter(Boolean).join('；'));
+  }
+  if (event.type === 'escalated' && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
+  return clip(parts.filter(Boolean).join('；'), 2000);
+}
+
+/**
+ * Writes the ledger (台账) for the items a filter selects, from the history, to `out`: one row per
+ * item, the whole timeline, and the bulletin's per-unit figures for the period (the filter's month,
+ * else the current year to now). Only leaders and admins may (the command line runs as the office).
+ */
+export async function exportLedger(
+  deps: LedgerDeps,
+  input: { filter: LedgerFilter; locale?: Locale; out: NodeJS.WritableStream | string; actorId?: number },
+): Promise<{ itemRows: number; eventRows: number; generatedAt: Date }> {
+  if (input.actorId !== undefined) {
+    const actor = await loadActor(deps, { personId: input.actorId });
+    if (!actor.isAdmin && !actor.isLeader) throw appError('ledger.forbidden');
+  }
+  const locale = input.locale ?? deps.config.locale;
+  const t = deps.translator.for(locale);
+  const tz = deps.config.timezone;
+  const now = deps.clock.now();
+  const today = zonedParts(now, tz).ymd;
+  const org = createOrgRepository(deps);
+  const units = await org.listUnits();
+  const unitNames = new Map(units.map((u) => [u.id, u.name]));
+  const unitName = (id: number) => unitNames.get(id) ?? `#${id}`;
+  const peopleCache = new Map<number, string>();
+  const personName = async (ids: number[]) => {
+    const missing = [...new Set(ids)].filter((id) => id !== 0 && !peopleCache.has(id));
+    if (missing.length) for (const p of await org.peopleByIds(missing)) peopleCache.set(p.id, displayName(p));
+  };
+  const nameOf = (id: number | null) => (id === null ? '' : id === 0 ? t('ledger-system') : (peopleCache.get(id) ?? String(id)));
+  const range = input.filter.month ? monthRange(input.filter.month, tz) : null;
+  const repo = createLedgerRepository(deps);
+  const prefix = deps.config.items.codePrefix;
+
+  async function* itemRows(): AsyncGenerator<LedgerItemRow> {
+    for await (const batch of repo.items({ filter: input.filter, now, monthRange: range })) {
+      const ids = batch.map((b) => b.id);
+      const [nags, progress] = await Promise.all([repo.nagCounts(ids), repo.lastProgress(ids), personName(batch.flatMap((b) => [b.state.issuedBy, b.state.leaderInCharge ?? 0]))]);
+      for (const item of batch) {
+        yield toLedgerItemRow({
+          code: formatItemCode(prefix, item.codeYear, item.codeNumber),
+          state: item.state,
+          names: { unit: unitName, person: nameOf },
+          today,
+          nags: nags.get(item.id) ?? 0,
+          lastProgress: progress.get(item.id) ?? null,
+          closedLocalDate: item.closedAt ? zonedParts(item.closedAt, tz).ymd : null,
+        });
+      }
+    }
+  }
+
+  async function* eventRows(): AsyncGenerator<LedgerEventRow> {
+    for await (const batch of repo.events({ filter: input.filter, now, monthRange: range })) {
+      await personName(batch.map((e) => e.actorId));
+      for (const e of batch) {
+        const label = deps.translator.has(locale, `event-${e.type}`) ? t(`event-${e.type}`) : e.type;
+        yield {
+          code: formatItemCode(prefix, e.codeYear, e.codeNumber),
+          at: e.at,
+          who: nameOf(e.actorId),
+          unit: e.unitId !== null ? unitName(e.unitId) : null,
+          what: label,
+          details: details(e, unitName, t),
+        };
+      }
+    }
+  }
+
+  const from = range ? range[0] : zonedInstant(`${today.slice(0, 4)}-01-01`, 0, tz);
+  const figures = await bulletinFiguresFor(deps, { from, to: range && range[1] < now ? range[1] : now });
+  const unitRows: LedgerUnitRow[] = [...figures.units.values()]
+    .filter((f) => input.filter.unitId === undefined || f.unitId === input.filter.unitId)
+    .map((f) => ({
+      unit: unitName(f.unitId),
+      items: f.assigned,
+      onTimeAckRate: f.onTimeAckRate,
+      onTimeCloseRate: f.onTimeCloseRate,
+      overdue: f.overdue,
+      nags: f.nags,
+      returned: f.returned,
+      excusedExcluded: f.excusedExcluded,
+    }))
+    .sort((a, b) => a.unit.localeCompare(b.unit, 'zh'));
+
+  const result = await writeLedgerWorkbook({
+    items: itemRows(),
+    events: eventRows(),
+    units: unitRows,
+    locale,
+    timezone: tz,
+    out: input.out,
+    generatedAt: now,
+    title: t('ledger-title'),
+  });
+  return { ...result, generatedAt: now };
+}
