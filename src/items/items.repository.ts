@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
+import { computeNextCheckAt, type ReminderSchedule } from '../reminders/reminders.models.js';
 import type { Clock } from '../shared/clock.js';
 import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
 import { activeUnits, type ItemEvent, type ItemState } from './items.models.js';
@@ -20,7 +21,17 @@ export type ListFilter =
   /** Items of my units, or issued by me / in my charge. */
   | { kind: 'mine'; unitIds: number[]; personId: number };
 
-function columnsFrom(state: ItemState, timezone: string) {
+/**
+ * When the reminder sweep must look at the item next. Without the schedule (a caller that does
+ * not pass the reminder config) a live item is marked for the next sweep, which computes the
+ * exact time itself: never late, at the cost of one look.
+ */
+function nextCheckAt(state: ItemState, now: Date, schedule: ReminderSchedule | undefined): Date | null {
+  if (schedule) return computeNextCheckAt({ state, now, schedule });
+  return state.status === 'open' || state.status === 'result_submitted' ? now : null;
+}
+
+function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; schedule: ReminderSchedule | undefined }) {
   return {
     status: state.status,
     level: state.level,
@@ -39,12 +50,16 @@ function columnsFrom(state: ItemState, timezone: string) {
     resultSubmittedAt: state.status === 'result_submitted' ? (state.result?.at ?? null) : null,
     closedAt: state.closedAt,
     version: state.version,
+    nextCheckAt: nextCheckAt(state, checks.now, checks.schedule),
     state: serializeState(state),
   };
 }
 
-/** Storage of items: the state snapshot with its query columns, the unit rows and the history. */
-export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clock: Clock; timezone: string }) {
+/**
+ * Storage of items: the state snapshot with its query columns, the unit rows and the history.
+ * `reminders` (from `reminderSchedule(config)`) lets every save set the item's next reminder check.
+ */
+export function createItemsRepository({ db, clock, timezone, reminders }: { db: DbOrTx; clock: Clock; timezone: string; reminders?: ReminderSchedule }) {
   async function writeUnits(itemId: number, state: ItemState) {
     await db.delete(itemUnits).where(eq(itemUnits.itemId, itemId));
     const current = activeUnits(state);
@@ -77,7 +92,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
       const [row] = await db
         .insert(items)
         .values({
-          ...columnsFrom(input.state, timezone),
+          ...columnsFrom(input.state, timezone, { now, schedule: reminders }),
           sourceChatId: input.source.chatId,
           sourceThreadId: input.source.threadId,
           sourceMessageId: input.source.messageId,
@@ -116,15 +131,16 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
       draftNotes?: unknown;
       deadlineDefaulted?: boolean;
     }): Promise<StoredItem> {
+      const now = clock.now();
       const rows = await db
         .update(items)
         .set({
-          ...columnsFrom(input.state, timezone),
+          ...columnsFrom(input.state, timezone, { now, schedule: reminders }),
           ...(input.code ? { codeYear: input.code.year, codeNumber: input.code.number } : {}),
           ...(input.draftNotes !== undefined ? { draftNotes: input.draftNotes } : {}),
           ...(input.deadlineDefaulted !== undefined ? { deadlineDefaulted: input.deadlineDefaulted } : {}),
           ...(input.state.status !== 'draft' ? { draftNotes: null } : {}),
-          updatedAt: clock.now(),
+          updatedAt: now,
         })
         .where(and(eq(items.id, input.id), eq(items.version, input.previousVersion)))
         .returning();

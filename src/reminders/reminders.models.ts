@@ -1,0 +1,463 @@
+/**
+ * When an item's people must be warned, nagged or escalated to: pure rules, no I/O.
+ *
+ * `planReminders` looks at one item at one instant and answers two questions: which reminders
+ * are due now and not planned yet, and when the item must be looked at next (`nextCheckAt`). The
+ * sweep (reminders.usecases.ts) stores the answer; the reminders table's unique key (item, unit,
+ * kind, slot) makes planning idempotent, so the same question asked twice (two sweeps, three
+ * instances) plans nothing twice.
+ *
+ * Slots. Every reminder belongs to a slot that names the moment it stands for: a warning to "3
+ * working days before the deadline 2026-03-20", an overdue nag to "the working day 2026-03-24 of
+ * the deadline 2026-03-20", an acknowledgement nag to "the 2nd period of 4 working hours since the
+ * assignment at ...". A schedule is a series of slots with instants.
+ *
+ * Downtime. Of each series only the latest slot whose instant has come is due; the earlier ones it
+ * supersedes are never planned. So after three days down, the next sweep plans one overdue nag per
+ * unit (today's), not three, and a warning for "1 day left" replaces the missed "3 days left".
+ *
+ * Working calendar. Every slot instant is a working instant (a working day, inside working hours,
+ * in the configured zone), and nothing is due while `now` is outside working hours: the sweep then
+ * answers "look again at the next working instant", so a reminder that fell due in the night goes
+ * out at the next opening.
+ *
+ * The policy (documented with the defaults in README.md, "Reminders"):
+ * - warning: on the working day `n` working days before the deadline (and each milestone) for each
+ *   `n` in the level's `warnDays`, at the opening of working hours; 0 is the deadline day itself,
+ *   or the last working day before a deadline that falls on a day off. Colour: 2 or more working
+ *   days left blue, 1 or 0 yellow; overdue red. Warnings the unit had passed when it was assigned
+ *   are not sent (its card shows the deadline). To the lead units and the cooperating units that
+ *   still owe their contribution; milestone warnings to the lead units.
+ * - ack_nag: a unit that has not acknowledged `ackNagHours` working hours after its assignment is
+ *   nagged, and again every `ackNagHours` working hours, until the deadline (then the overdue nag
+ *   takes over).
+ * - report_nag: with a report rhythm, a lead unit owes a progress report every period counted from
+ *   its last report (or its assignment): day = by the next working day, week = by the same weekday
+ *   a week later, month = by the same date a month later (moved to the next working day when that
+ *   is a day off). A period that ends without a report is nagged at the next working day's opening,
+ *   and again after every further period without one. Reports due on or after the deadline date
+ *   are not asked for: the result is.
+ * - overdue_nag: from the first working instant after the deadline passes, every
+ *   `overdueNagEveryDays` working days, to the lead units and the cooperating units that still owe
+ *   their contribution. Not for excused items.
+ * - escalation: each overdue nag counts; a unit reaches rung r (2..4) when its overdue nags for the
+ *   current deadline reach `escalation.rungR.nags` or the working days overdue reach
+ *   `escalation.rungR.daysOverdue`. Rung 2 mentions the unit head in every later nag and writes to
+ *   the head privately; rung 3 tells the item's leaders chat with the leader in charge mentioned;
+ *   rung 4 tells the discipline group (without one bound, the ladder stops at 3). Each rung is
+ *   reached once per deadline; an approved extension starts the count again.
+ * - confirm_nag: a result waiting `confirmNagDays` working days (of working hours) for the
+ *   leader's confirmation nags the issuing leader and the leader in charge, and again every
+ *   `confirmNagDays` working days.
+ */
+import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.models.js';
+import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
+import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
+import { deadlineInstant } from '../items/items.codec.js';
+import { activeUnits, missingContributions, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
+import { createWorkingClock, type WorkingClock } from './working-clock.js';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------------
+
+export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+/** Kinds that count as a nag (催办) for the bulletin and the ledger. */
+export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag'] as const satisfies readonly ReminderKind[];
+
+export type Colour = 'blue' | 'yellow' | 'red';
+
+/** How one level is reminded (config.reminders.levels[level]). */
+export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; overdueNagEveryDays: number; confirmNagDays: number };
+export type RungThreshold = { nags: number; daysOverdue: number };
+export type EscalationPolicy = { rung2: RungThreshold; rung3: RungThreshold; rung4: RungThreshold };
+/** config.reminders (the sweep's cron expression is the scheduler's business). */
+export type ReminderPolicy = { levels: Record<ItemLevel, LevelPolicy>; escalation: EscalationPolicy };
+
+/** Where and when people work: config.timezone and config.workingHours, on China's calendar. */
+export type WorkingTime = {
+  timezone: string;
+  workingHours: { start: string; end: string };
+  /** A calendar with local overrides; the national one by default. */
+  calendar?: WorkingCalendar;
+};
+
+/** Everything the sweep needs from the configuration. */
+export type ReminderSchedule = { policy: ReminderPolicy; time: WorkingTime };
+
+/** Builds the schedule from the application config. */
+export function reminderSchedule(config: {
+  timezone: string;
+  workingHours: { start: string; end: string };
+  reminders: ReminderPolicy;
+}): ReminderSchedule {
+  return {
+    policy: { levels: config.reminders.levels, escalation: config.reminders.escalation },
+    time: { timezone: config.timezone, workingHours: config.workingHours },
+  };
+}
+
+/** A reminder already planned for the item (a row of the reminders table). */
+export type PlannedSlot = { unitId: number; kind: ReminderKind; slot: string };
+
+/**
+ * Who hears a reminder: `unit` the unit's group (or its members who started the bot), `unit_head`
+ * the unit head privately, `leaders` the item's leaders chat with the leader in charge mentioned
+ * (and privately), `deciders` the item's leaders chat with the issuing leader and the leader in
+ * charge mentioned (and privately), `discipline` the discipline group.
+ */
+export type Recipient = 'unit' | 'unit_head' | 'leaders' | 'deciders' | 'discipline';
+
+/** What each kind of reminder says, beyond its kind. Instants are Dates, dates 'YYYY-MM-DD'. */
+export type ReminderFacts =
+  | { kind: 'warning'; target: 'deadline'; date: YMD; time: string | null; daysBefore: number; workingDaysLeft: number }
+  | { kind: 'warning'; target: 'milestone'; date: YMD; texts: string[]; daysBefore: number; workingDaysLeft: number }
+  | { kind: 'ack_nag'; assignedAt: Date; workingHours: number; nagNumber: number }
+  | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
+  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
+  | { kind: 'escalation'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
+  | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number };
+
+/**
+ * A reminder due now. `unitId` is 0 for the item as a whole (the confirming leaders). `rung` is
+ * the escalation rung the unit is on (1 for everything but overdue nags and escalations).
+ */
+export type DueReminder = ReminderFacts & { unitId: number; slot: string; rung: number; colour: Colour | null; to: Recipient[] };
+
+export type ReminderInput = {
+  state: ItemState;
+  now: Date;
+  schedule: ReminderSchedule;
+  /** What the sweep planned before; empty when unknown (then due slots count as unplanned). */
+  planned?: readonly PlannedSlot[];
+  /** Whether a discipline group is bound; without one the ladder stops at rung 3. */
+  disciplineChat?: boolean;
+};
+
+export type ReminderPlan = {
+  /** Reminders to plan now, escalations after the nag that reached them. */
+  due: DueReminder[];
+  /** When to look again once `due` is planned; null when nothing can fall due any more. */
+  nextCheckAt: Date | null;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Public functions
+// ---------------------------------------------------------------------------------------------
+
+/** ≥ 2 working days left: blue; 1 or 0 (the deadline day): yellow; past the deadline: red. */
+export function colourFor(workingDaysLeft: number, overdue = false): Colour {
+  if (overdue || workingDaysLeft < 0) return 'red';
+  return workingDaysLeft >= 2 ? 'blue' : 'yellow';
+}
+
+/** The rung a unit is on after `nagCount` overdue nags, `daysOverdue` working days late. */
+export function rungFor(escalation: EscalationPolicy, nagCount: number, daysOverdue: number, disciplineChat: boolean): number {
+  const reached = (t: RungThreshold) => nagCount >= t.nags || daysOverdue >= t.daysOverdue;
+  if (disciplineChat && reached(escalation.rung4)) return 4;
+  if (reached(escalation.rung3)) return 3;
+  if (reached(escalation.rung2)) return 2;
+  return 1;
+}
+
+/** The reminders due for one item now, and when to look at it next. */
+export function planReminders(input: ReminderInput): ReminderPlan {
+  const t = workingTime(input.schedule.time);
+  const { state, now } = input;
+  const planned = new Set((input.planned ?? []).map(slotKey));
+  const plannedList = input.planned ?? [];
+  const policy = input.schedule.policy.levels[state.level];
+  const streams: Stream[] = [];
+
+  if (state.status === 'open' && state.deadline !== null) {
+    const deadlineAt = deadlineInstant(state.deadline, state.deadlineTime, t.timezone)!;
+    const owing = owingUnits(state);
+    for (const unit of owing) streams.push(deadlineWarnings(t, state, unit, policy, now, deadlineAt));
+    for (const unit of activeUnits(state, 'lead')) streams.push(...milestoneWarnings(t, state, unit, policy, now));
+    for (const unit of activeUnits(state)) streams.push(ackNags(t, unit, policy, now, deadlineAt));
+    if (state.reportEvery !== null) {
+      for (const unit of activeUnits(state, 'lead')) streams.push(reportNags(t, state, unit, state.reportEvery, now, deadlineAt));
+    }
+    if (state.excused === null) {
+      for (const unit of owing) {
+        streams.push(overdueNags(t, state, unit, policy, input.schedule.policy.escalation, now, deadlineAt, plannedList, input.disciplineChat ?? false));
+      }
+    }
+  }
+  if (state.status === 'result_submitted' && state.result !== null) streams.push(confirmNags(t, state, policy, now));
+
+  const inHours = t.clock.isWithinWorkingHours(now);
+  const due: DueReminder[] = [];
+  let next: number = Infinity;
+  for (const stream of streams) {
+    if (stream.next) next = Math.min(next, stream.next.getTime());
+    const unplanned = stream.due.filter((r) => !planned.has(slotKey(r)));
+    if (unplanned.length === 0) continue;
+    // A due reminder waits for working hours; by then a later slot may have superseded it.
+    if (inHours) due.push(...unplanned);
+    else next = Math.min(next, t.clock.nextWorkingInstant(now).getTime());
+  }
+  return { due, nextCheckAt: Number.isFinite(next) ? new Date(next) : null };
+}
+
+/**
+ * When the sweep must first look at an item, computed on every save without knowing what was
+ * planned already: a slot that is due now counts as unplanned, so the answer may be "now", and
+ * the sweep then finds out (at no cost beyond one look) that it was planned before.
+ */
+export function computeNextCheckAt(input: Omit<ReminderInput, 'planned' | 'disciplineChat'>): Date | null {
+  const plan = planReminders(input);
+  if (plan.due.length === 0) return plan.nextCheckAt;
+  const now = input.now.getTime();
+  return new Date(Math.min(now, plan.nextCheckAt?.getTime() ?? now));
+}
+
+export function slotKey(r: { unitId: number; kind: ReminderKind; slot: string }): string {
+  return `${r.unitId}|${r.kind}|${r.slot}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedules
+// ---------------------------------------------------------------------------------------------
+
+/** One series of slots for one unit: what is due now (the latest slot come, plus its escalations) and the next instant. */
+type Stream = { due: DueReminder[]; next: Date | null };
+const NOTHING: Stream = { due: [], next: null };
+
+type Time = {
+  timezone: string;
+  cal: WorkingCalendar;
+  clock: WorkingClock;
+  /** Length of a working day in hours (a "working day" of waiting, for the confirmation nag). */
+  dayHours: number;
+};
+
+function workingTime(w: WorkingTime): Time {
+  const cal = w.calendar ?? nationalCalendar;
+  return {
+    timezone: w.timezone,
+    cal,
+    clock: createWorkingClock({ timezone: w.timezone, start: w.workingHours.start, end: w.workingHours.end, calendar: cal }),
+    dayHours: (parseHHmm(w.workingHours.end) - parseHHmm(w.workingHours.start)) / 60,
+  };
+}
+
+const localDate = (t: Time, at: Date): YMD => t.clock.localDate(at);
+const opening = (t: Time, day: YMD): Date => t.clock.opening(day);
+const lastWorkingDayOnOrBefore = (t: Time, day: YMD): YMD => (t.cal.isWorkingDay(day) ? day : t.cal.addWorkingDays(day, -1));
+const deadlineKey = (date: YMD, time: string | null) => (time === null ? date : `${date}T${time}`);
+
+/** Units that still owe something for the deadline: the lead units, and cooperating units whose contribution is missing. */
+function owingUnits(state: ItemState): ItemUnitState[] {
+  const missing = new Set(missingContributions(state).map((u) => u.unitId));
+  return activeUnits(state).filter((u) => u.assignedAt !== null && (u.role === 'lead' || missing.has(u.unitId)));
+}
+
+/**
+ * Warnings before one date: slots at the opening of the working day `n` working days before it
+ * (n in warnDays), from the unit's assignment until `endsAt`. The latest slot come is due.
+ */
+function warningSlots(
+  t: Time,
+  input: { date: YMD; warnDays: readonly number[]; assignedAt: Date; endsAt: Date; now: Date },
+): { due: { daysBefore: number; at: Date } | null; next: Date | null } {
+  const d0 = lastWorkingDayOnOrBefore(t, input.date);
+  const slots = [...new Set(input.warnDays)]
+    .map((n) => ({ daysBefore: n, at: opening(t, t.cal.addWorkingDays(d0, -n)) }))
+    .filter((s) => s.at.getTime() >= input.assignedAt.getTime() && s.at.getTime() < input.endsAt.getTime())
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  const come = slots.filter((s) => s.at.getTime() <= input.now.getTime());
+  const due = input.now.getTime() < input.endsAt.getTime() ? (come.at(-1) ?? null) : null;
+  return { due, next: slots.find((s) => s.at.getTime() > input.now.getTime())?.at ?? null };
+}
+
+function deadlineWarnings(t: Time, state: ItemState, unit: ItemUnitState, policy: LevelPolicy, now: Date, deadlineAt: Date): Stream {
+  const date = state.deadline!;
+  const w = warningSlots(t, { date, warnDays: policy.warnDays, assignedAt: unit.assignedAt!, endsAt: deadlineAt, now });
+  if (!w.due) return { due: [], next: w.next };
+  const left = t.cal.workingDaysBetween(localDate(t, now), date);
+  const reminder: DueReminder = {
+    kind: 'warning',
+    target: 'deadline',
+    date,
+    time: state.deadlineTime,
+    daysBefore: w.due.daysBefore,
+    workingDaysLeft: left,
+    unitId: unit.unitId,
+    slot: `d:${deadlineKey(date, state.deadlineTime)}:${w.due.daysBefore}`,
+    rung: 1,
+    colour: colourFor(left),
+    to: ['unit'],
+  };
+  return { due: [reminder], next: w.next };
+}
+
+function milestoneWarnings(t: Time, state: ItemState, unit: ItemUnitState, policy: LevelPolicy, now: Date): Stream[] {
+  if (unit.assignedAt === null) return [];
+  const byDate = new Map<YMD, string[]>();
+  for (const m of state.milestones) byDate.set(m.due, [...(byDate.get(m.due) ?? []), m.text]);
+  return [...byDate].map(([date, texts]) => {
+    const endsAt = endOfZonedDay(date, t.timezone);
+    const w = warningSlots(t, { date, warnDays: policy.warnDays, assignedAt: unit.assignedAt!, endsAt, now });
+    if (!w.due) return { due: [], next: w.next };
+    const left = t.cal.workingDaysBetween(localDate(t, now), date);
+    const reminder: DueReminder = {
+      kind: 'warning',
+      target: 'milestone',
+      date,
+      texts,
+      daysBefore: w.due.daysBefore,
+      workingDaysLeft: left,
+      unitId: unit.unitId,
+      slot: `m:${date}:${w.due.daysBefore}`,
+      rung: 1,
+      colour: colourFor(left),
+      to: ['unit'],
+    };
+    return { due: [reminder], next: w.next };
+  });
+}
+
+/**
+ * A series every `stepHours` working hours after `from`: slot k (k >= 1) at the k-th step, moved
+ * to the next working instant (a step that ends at closing time is sent at the next opening).
+ * Returns the latest k come (0 when none) and the instant of slot k + 1.
+ */
+function everyWorkingHours(t: Time, from: Date, stepHours: number, now: Date): { k: number; next: Date } {
+  const slotAt = (k: number) => t.clock.nextWorkingInstant(t.clock.addWorkingHours(from, k * stepHours));
+  const elapsed = Math.max(0, t.clock.workingHoursBetween(from, now));
+  let k = Math.floor(elapsed / stepHours + 1e-9);
+  while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
+  return { k, next: slotAt(k + 1) };
+}
+
+function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, deadlineAt: Date): Stream {
+  const before = (at: Date) => at.getTime() < deadlineAt.getTime();
+  if (unit.assignedAt === null || unit.acknowledgedAt !== null || !before(now)) return NOTHING;
+  const { k, next } = everyWorkingHours(t, unit.assignedAt, policy.ackNagHours, now);
+  const nextBefore = before(next) ? next : null;
+  if (k === 0) return { due: [], next: nextBefore };
+  const reminder: DueReminder = {
+    kind: 'ack_nag',
+    assignedAt: unit.assignedAt,
+    workingHours: Math.floor(t.clock.workingHoursBetween(unit.assignedAt, now)),
+    nagNumber: k,
+    unitId: unit.unitId,
+    slot: `${unit.assignedAt.toISOString()}#${k}`,
+    rung: 1,
+    colour: colourFor(t.cal.workingDaysBetween(localDate(t, now), localDate(t, deadlineAt))),
+    to: ['unit'],
+  };
+  return { due: [reminder], next: nextBefore };
+}
+
+/** The dates reports are due, one after another, counted from the date of the last report or the assignment. */
+function* reportDueDates(t: Time, since: YMD, every: ReportEvery): Generator<YMD> {
+  let day = since;
+  for (let k = 1; ; k++) {
+    // Days step from the previous due date; weeks and months count from `since`, so a due date
+    // moved past a holiday does not push the following ones.
+    if (every === 'day') day = t.cal.addWorkingDays(day, 1);
+    else day = t.cal.workingDayOnOrAfter(every === 'week' ? addDays(since, 7 * k) : addMonths(since, k));
+    yield day;
+  }
+}
+
+function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: ReportEvery, now: Date, deadlineAt: Date): Stream {
+  if (unit.assignedAt === null || now.getTime() >= deadlineAt.getTime()) return NOTHING;
+  const since = unit.lastProgressAt ?? unit.assignedAt;
+  const deadline = state.deadline!;
+  const today = localDate(t, now);
+  // The report due on a date is missing once that date is over: nagged at the next working day's opening.
+  let latest: YMD | null = null;
+  let next: Date | null = null;
+  for (const dueDate of reportDueDates(t, localDate(t, since), every)) {
+    if (dueDate >= deadline) break;
+    const nagDay = t.cal.addWorkingDays(dueDate, 1);
+    const at = nagDay <= today ? opening(t, nagDay) : null;
+    if (at === null || at.getTime() > now.getTime()) {
+      const candidate = at ?? opening(t, nagDay);
+      if (candidate.getTime() < deadlineAt.getTime()) next = candidate;
+      break;
+    }
+    latest = dueDate;
+  }
+  if (latest === null) return { due: [], next };
+  const reminder: DueReminder = {
+    kind: 'report_nag',
+    every,
+    dueDate: latest,
+    lastReportAt: unit.lastProgressAt,
+    unitId: unit.unitId,
+    slot: latest,
+    rung: 1,
+    colour: colourFor(t.cal.workingDaysBetween(today, deadline)),
+    to: ['unit'],
+  };
+  return { due: [reminder], next };
+}
+
+function overdueNags(
+  t: Time,
+  state: ItemState,
+  unit: ItemUnitState,
+  policy: LevelPolicy,
+  escalation: EscalationPolicy,
+  now: Date,
+  deadlineAt: Date,
+  planned: readonly PlannedSlot[],
+  disciplineChat: boolean,
+): Stream {
+  // A deadline "by HH:mm" has passed a minute later (the model compares minutes); by a day, at midnight.
+  const first = t.clock.nextWorkingInstant(new Date(deadlineAt.getTime() + 60_000));
+  if (now.getTime() < first.getTime()) return { due: [], next: first };
+  const every = policy.overdueNagEveryDays;
+  const firstDay = localDate(t, first);
+  const slotAt = (k: number) => (k === 0 ? first : opening(t, t.cal.addWorkingDays(firstDay, k * every)));
+  const today = localDate(t, now);
+  let k = Math.floor(Math.max(0, t.cal.workingDaysBetween(firstDay, today)) / every);
+  while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
+  const next = slotAt(k + 1);
+
+  const date = state.deadline!;
+  const key = deadlineKey(date, state.deadlineTime);
+  const day = k === 0 ? firstDay : t.cal.addWorkingDays(firstDay, k * every);
+  const slot = `${key}/${day}`;
+  const mine = planned.filter((p) => p.unitId === unit.unitId && p.slot.startsWith(`${key}/`));
+  if (mine.some((p) => p.kind === 'overdue_nag' && p.slot === slot)) return { due: [], next };
+
+  const nagCount = mine.filter((p) => p.kind === 'overdue_nag').length + 1;
+  const daysOverdue = Math.max(0, t.cal.workingDaysBetween(date, today));
+  const rung = rungFor(escalation, nagCount, daysOverdue, disciplineChat);
+  const base = { date, time: state.deadlineTime, daysOverdue, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
+  const due: DueReminder[] = [{ ...base, kind: 'overdue_nag', slot, to: ['unit'] }];
+  for (let r = 2; r <= rung; r++) {
+    const rungSlot = `${key}/r${r}`;
+    if (mine.some((p) => p.kind === 'escalation' && p.slot === rungSlot)) continue;
+    due.push({ ...base, kind: 'escalation', slot: rungSlot, rung: r, to: [RUNG_RECIPIENT[r]!] });
+  }
+  return { due, next };
+}
+
+/** Who a rung adds (rung 1, the unit, hears every nag). */
+const RUNG_RECIPIENT: Record<number, Recipient> = { 2: 'unit_head', 3: 'leaders', 4: 'discipline' };
+
+function confirmNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
+  const result = state.result!;
+  const { k, next } = everyWorkingHours(t, result.at, policy.confirmNagDays * t.dayHours, now);
+  if (k === 0) return { due: [], next };
+  const reminder: DueReminder = {
+    kind: 'confirm_nag',
+    resultAt: result.at,
+    resultUnitId: result.unitId,
+    workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(result.at, now) / t.dayHours + 1e-9),
+    nagNumber: k,
+    unitId: 0,
+    slot: `${result.at.toISOString()}#${k}`,
+    rung: 1,
+    colour: null,
+    to: ['deciders'],
+  };
+  return { due: [reminder], next };
+}

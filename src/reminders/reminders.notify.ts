@@ -1,0 +1,178 @@
+import { zonedParts } from '../calendar/zoned-time.js';
+import type { DbOrTx } from '../db/client.js';
+import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
+import { activeUnits } from '../items/items.models.js';
+import type { UnitTarget } from '../items/items.notify.js';
+import { formatItemCode } from '../items/items.refs.js';
+import type { StoredItem } from '../items/items.repository.js';
+import { createOrgRepository, type Person } from '../org/org.repository.js';
+import type { OutboxMessage } from '../outbox/outbox.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
+import type { Colour, DueReminder, Recipient } from './reminders.models.js';
+import { createRemindersRepository } from './reminders.repository.js';
+
+const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+const MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
+
+/** What one batch of the sweep knows about the organisation, read once for all its items. */
+export type ReminderDirectory = {
+  units: Map<number, { name: string; headPersonId: number | null }>;
+  people: Map<number, Person>;
+  discipline: { chatId: number; threadId: number } | null;
+  /** Where a unit's messages go (see `unitTargets` in items.notify.ts). */
+  targets: Map<number, UnitTarget[]>;
+};
+
+export async function loadDirectory(
+  deps: { db: DbOrTx; clock: Clock; defaultLocale: Locale },
+  input: { items: StoredItem[]; discipline: { chatId: number; threadId: number } | null },
+): Promise<ReminderDirectory> {
+  const repo = createRemindersRepository(deps);
+  const unitIds = [...new Set(input.items.flatMap((item) => activeUnits(item.state).map((u) => u.unitId)))];
+  const [units, targets] = await Promise.all([
+    repo.unitsByIds(unitIds),
+    repo.unitTargetsOf({ unitIds, defaultLocale: deps.defaultLocale }),
+  ]);
+  const personIds = new Set<number>();
+  for (const item of input.items) {
+    personIds.add(item.state.issuedBy);
+    if (item.state.leaderInCharge !== null) personIds.add(item.state.leaderInCharge);
+  }
+  for (const u of units.values()) if (u.headPersonId !== null) personIds.add(u.headPersonId);
+  const people = new Map((await createOrgRepository(deps).peopleByIds([...personIds])).map((p) => [p.id, p]));
+  return { units, people, discipline: input.discipline, targets };
+}
+
+/** A planned message with the reminder it belongs to, so only newly recorded reminders are sent. */
+export type ReminderMessage = OutboxMessage & { reminderKey: string };
+
+/**
+ * The messages of one item's due reminders, in each recipient's language. Outbox keys are
+ * (item, unit, kind, slot, chat): a reminder planned twice is one message.
+ */
+export async function renderReminders(
+  deps: { translator: Translator; defaultLocale: Locale; timezone: string; codePrefix: string },
+  input: { item: StoredItem; due: DueReminder[]; directory: ReminderDirectory; keyOf: (r: DueReminder) => string },
+): Promise<ReminderMessage[]> {
+  const { item, directory } = input;
+  const s = item.state;
+  const t = deps.translator.for(deps.defaultLocale);
+  const code = escapeHtml(
+    item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.codePrefix, item.row.codeYear, item.row.codeNumber) : `#${item.id}`,
+  );
+  const ref = item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : String(item.id);
+  const title = escapeHtml(clip(s.instruction.replace(/\s+/g, ' '), 80));
+  const leadersChat = { chatId: item.row.sourceChatId, threadId: item.row.sourceThreadId };
+  const unitLabel = (id: number) => escapeHtml(directory.units.get(id)?.name ?? `#${id}`);
+  const who = (id: number | null) => (id === null ? null : (directory.people.get(id) ?? null));
+  const local = (at: Date) => {
+    const p = zonedParts(at, deps.timezone);
+    return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  };
+  const deadlineText = (date: string, time: string | null) => (time ? `${date} ${time}` : date);
+  const out: ReminderMessage[] = [];
+
+  for (const r of input.due) {
+    const key = input.keyOf(r);
+    const base = `r:i${item.id}:u${r.unitId}:${r.kind}:${r.slot}`;
+    const purpose = `reminder_${r.kind}`;
+    const unit = unitLabel(r.unitId);
+    const push = (m: Omit<ReminderMessage, 'reminderKey' | 'itemId' | 'purpose'>) =>
+      out.push({ ...m, reminderKey: key, itemId: item.id, purpose, unitId: r.unitId === 0 ? null : r.unitId });
+
+    /** The text in one language. */
+    const text = (tt: Translate): string => {
+      const common = { code, title, unit, ref };
+      switch (r.kind) {
+        case 'warning':
+          return r.target === 'deadline'
+            ? tt('reminder-warning', { ...common, mark: MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
+            : tt('reminder-milestone', { ...common, mark: MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
+        case 'ack_nag':
+          return tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours });
+        case 'report_nag':
+          return tt('reminder-report-nag', { ...common, due: r.dueDate, every: tt(`every-${r.every}`) });
+        case 'overdue_nag': {
+          const lines = [tt('reminder-overdue-nag', { ...common, deadline: deadlineText(r.date, r.time), days: r.daysOverdue, count: r.nagCount })];
+          const head = who(directory.units.get(r.unitId)?.headPersonId ?? null);
+          if (r.rung >= 2 && head) lines.push(tt('reminder-head-line', { head: mention(head) }));
+          return lines.join('\n');
+        }
+        case 'escalation': {
+          const facts = { ...common, days: r.daysOverdue, count: r.nagCount, deadline: deadlineText(r.date, r.time) };
+          if (r.rung === 2) return tt('reminder-escalation-head', facts);
+          const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
+          if (r.rung === 3) return tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
+          const issuer = who(s.issuedBy);
+          return tt('reminder-escalation-discipline', { ...facts, leaders: escapeHtml(issuer ? displayName(issuer) : String(s.issuedBy)) });
+        }
+        case 'confirm_nag': {
+          const deciders = [...new Set([s.issuedBy, s.leaderInCharge].filter((x): x is number => x !== null))];
+          const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
+          return tt('reminder-confirm-nag', { ...common, unit: unitLabel(r.resultUnitId), submitted: local(r.resultAt), days: r.workingDaysWaiting, leaders: names });
+        }
+      }
+    };
+
+    /** A private message to a person who started the bot, in their language. */
+    const toPerson = (person: Person | null) => {
+      if (!person?.startedBot) return;
+      const tt = deps.translator.for(localeFor(person.languageCode, deps.defaultLocale));
+      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(tt), 4000), ...HTML } });
+    };
+    const toChat = (chat: { chatId: number; threadId: number }, fallback: OutboxMessage['fallback'] = null) =>
+      push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...HTML }, fallback });
+
+    for (const recipient of r.to as Recipient[]) {
+      switch (recipient) {
+        case 'unit': {
+          const targets = directory.targets.get(r.unitId) ?? [];
+          if (targets.length === 0) {
+            push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...HTML } });
+            break;
+          }
+          for (const target of targets) {
+            const fallbackText = target.personId
+              ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit, code })
+              : t('notice-group-failed', { unit, code });
+            push({
+              key: `${base}:c${target.chatId}`,
+              chatId: target.chatId,
+              threadId: target.threadId,
+              payload: { text: clip(text(deps.translator.for(target.locale)), 4000), ...HTML },
+              fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
+            });
+          }
+          break;
+        }
+        case 'unit_head':
+          toPerson(who(directory.units.get(r.unitId)?.headPersonId ?? null));
+          break;
+        case 'leaders':
+          toChat(leadersChat);
+          toPerson(who(s.leaderInCharge) ?? who(s.issuedBy));
+          break;
+        case 'deciders':
+          toChat(leadersChat);
+          for (const id of new Set([s.issuedBy, s.leaderInCharge])) if (id !== null) toPerson(who(id));
+          break;
+        case 'discipline':
+          if (directory.discipline) toChat(directory.discipline);
+          break;
+      }
+    }
+  }
+  return dedupeByKey(out);
+}
+
+/** A person can be both the unit head and a member who gets the unit's DMs: one message each. */
+function dedupeByKey(messages: ReminderMessage[]): ReminderMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => (seen.has(m.key) ? false : (seen.add(m.key), true)));
+}
+
+/** Where an escalation went, for the history: recipient names and the chats written to. */
+export function escalationTargets(r: DueReminder, messages: ReminderMessage[], key: string): { to: string[]; chats: number[] } {
+  return { to: [...r.to], chats: [...new Set(messages.filter((m) => m.reminderKey === key).map((m) => m.chatId))] };
+}

@@ -1,0 +1,154 @@
+import type { WorkingCalendar } from '../calendar/calendar.models.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Translator } from '../i18n/translator.js';
+import type { Logger } from '../logger.js';
+import type { StoredItem } from '../items/items.repository.js';
+import { createOutboxRepository } from '../outbox/outbox.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from './reminders.notify.js';
+import { createRemindersRepository, type EscalationEvent, type NewReminder } from './reminders.repository.js';
+
+/** What the sweep needs. */
+export type SweepDeps = {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'timezone' | 'locale' | 'workingHours' | 'reminders' | 'items'>;
+  translator: Translator;
+  logger?: Logger;
+  /** A working calendar with local overrides; the national one by default. */
+  calendar?: WorkingCalendar;
+};
+
+export type SweepResult = {
+  /** Items looked at. */
+  items: number;
+  /** Reminders newly recorded (warnings, nags, escalation rungs). */
+  reminders: number;
+  /** Outbox rows newly planned. */
+  messages: number;
+  /** Escalation rungs reached (each one an `escalated` event). */
+  escalations: number;
+  /** Items whose reminders could not be worked out (logged; retried later). */
+  failed: number;
+  batches: number;
+};
+
+type Escalation = Extract<DueReminder, { kind: 'escalation' }>;
+
+/** An item that failed is looked at again after this long, so one bad item cannot stall the sweep. */
+const RETRY_FAILED_MS = 15 * 60_000;
+
+/**
+ * One sweep: plans every warning, nag and escalation that is due now, as reminder rows and outbox
+ * messages, and moves each item's next check time on. Node-cron calls it every minute (the
+ * scheduler owns the timer); it reads `now` from the injected clock unless given.
+ *
+ * Items are claimed in batches of `limit` with FOR UPDATE SKIP LOCKED, one transaction per batch:
+ * the reminder rows, the outbox rows, the escalation events and the new check times of a batch
+ * commit together, so a crash plans either all of it or none. Several sweeps at once (instances,
+ * or a slow sweep overlapping the next tick) take disjoint items; should two ever judge the same
+ * item, the reminders table's unique (item, unit, kind, slot) lets only one of them record a
+ * reminder, and only recorded reminders are sent. A sweep stops after `maxBatches` and leaves the
+ * rest, still due, to the next one.
+ */
+export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: number; maxBatches?: number } = {}): Promise<SweepResult> {
+  const now = input.now ?? deps.clock.now();
+  const limit = input.limit ?? 100;
+  const maxBatches = input.maxBatches ?? 50;
+  const schedule: ReminderSchedule = reminderSchedule(deps.config);
+  if (deps.calendar) schedule.time.calendar = deps.calendar;
+  const total: SweepResult = { items: 0, reminders: 0, messages: 0, escalations: 0, failed: 0, batches: 0 };
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const result = await sweepBatch(deps, { now, limit, schedule });
+    if (result.items === 0) break;
+    total.batches++;
+    total.items += result.items;
+    total.reminders += result.reminders;
+    total.messages += result.messages;
+    total.escalations += result.escalations;
+    total.failed += result.failed;
+    if (result.items < limit) break;
+  }
+  if (total.items > 0) deps.logger?.info({ ...total, at: now.toISOString() }, 'reminder sweep');
+  return total;
+}
+
+async function sweepBatch(
+  deps: SweepDeps,
+  input: { now: Date; limit: number; schedule: ReminderSchedule },
+): Promise<Omit<SweepResult, 'batches'>> {
+  const { now, schedule } = input;
+  return deps.db.transaction(async (tx) => {
+    const repo = createRemindersRepository({ db: tx, clock: deps.clock });
+    const claimed = await repo.claimDue({ now, limit: input.limit });
+    if (claimed.length === 0) return { items: 0, reminders: 0, messages: 0, escalations: 0, failed: 0 };
+
+    const planned = await repo.plannedFor(claimed.map((i) => i.id));
+    const discipline = await repo.disciplineChat();
+    const keyOf = (itemId: number) => (r: DueReminder) => `${itemId}|${slotKey(r)}`;
+    const nextChecks: { id: number; nextCheckAt: Date | null }[] = [];
+    let failed = 0;
+    const fail = (itemId: number, error: unknown) => {
+      failed++;
+      deps.logger?.error({ err: error, itemId }, 'reminder planning failed; will retry');
+      nextChecks.push({ id: itemId, nextCheckAt: new Date(now.getTime() + RETRY_FAILED_MS) });
+    };
+
+    const plans: { item: StoredItem; due: DueReminder[]; nextCheckAt: Date | null }[] = [];
+    for (const item of claimed) {
+      try {
+        const plan = planReminders({ state: item.state, now, schedule, planned: planned.get(item.id) ?? [], disciplineChat: discipline !== null });
+        plans.push({ item, ...plan });
+      } catch (error) {
+        fail(item.id, error);
+      }
+    }
+
+    // Word everything before writing anything (reads only), so that an item that fails leaves nothing behind.
+    const directory = plans.some((p) => p.due.length > 0)
+      ? await loadDirectory({ db: tx, clock: deps.clock, defaultLocale: deps.config.locale }, { items: plans.map((p) => p.item), discipline })
+      : null;
+    const rows: NewReminder[] = [];
+    const messages: ReminderMessage[] = [];
+    const escalations: { itemId: number; reminder: Escalation; key: string }[] = [];
+    for (const { item, due, nextCheckAt } of plans) {
+      try {
+        const rendered =
+          due.length === 0
+            ? []
+            : await renderReminders(
+                { translator: deps.translator, defaultLocale: deps.config.locale, timezone: deps.config.timezone, codePrefix: deps.config.items.codePrefix },
+                { item, due, directory: directory!, keyOf: keyOf(item.id) },
+              );
+        for (const r of due) {
+          rows.push({ itemId: item.id, unitId: r.unitId, kind: r.kind, slot: r.slot, rung: r.rung, colour: r.colour });
+          if (r.kind === 'escalation') escalations.push({ itemId: item.id, reminder: r, key: keyOf(item.id)(r) });
+        }
+        messages.push(...rendered);
+        // Everything due is planned now, so the next check lies ahead; never re-claim within this sweep.
+        const next = nextCheckAt && nextCheckAt.getTime() <= now.getTime() ? new Date(now.getTime() + 60_000) : nextCheckAt;
+        nextChecks.push({ id: item.id, nextCheckAt: next });
+      } catch (error) {
+        fail(item.id, error);
+      }
+    }
+
+    const inserted = await repo.insert({ rows, at: now });
+    const fresh = messages.filter((m) => inserted.has(m.reminderKey));
+    const enqueued = await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(fresh.map(({ reminderKey: _, ...m }) => m));
+
+    const t = deps.translator.for(deps.config.locale);
+    const events: EscalationEvent[] = escalations
+      .filter((e) => inserted.has(e.key))
+      .map(({ itemId, reminder: r, key }) => {
+        const { to, chats } = escalationTargets(r, fresh, key);
+        const text = t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), days: r.daysOverdue, count: r.nagCount });
+        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
+      });
+    await repo.appendEscalations(events);
+    await repo.setNextChecks(nextChecks);
+    return { items: claimed.length, reminders: inserted.size, messages: enqueued, escalations: events.length, failed };
+  });
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
+import { createTranslator } from '../../src/i18n/translator.js';
+import { runSweep } from '../../src/reminders/reminders.usecases.js';
+import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
+import { storageKinds } from '../helpers/db.js';
+import { seedOrg, type Org } from '../helpers/org-fixture.js';
+
+const kind = storageKinds()[0]!;
+
+/** The user ids a message mentions (text_mention / text_link to tg://user). */
+function mentioned(message: Message): number[] {
+  return (message.entities ?? []).flatMap((e) => {
+    if (e.type === 'text_mention') return [e.user.id];
+    if (e.type === 'text_link' && e.url.startsWith('tg://user?id=')) return [Number(e.url.slice('tg://user?id='.length))];
+    return [];
+  });
+}
+
+describe(`reminders arrive in the right chats of the real bot (${kind})`, () => {
+  let h: Harness;
+  let org: Org;
+  const sweepAt = async (local: string) => {
+    h.clock.set(new Date(`${local.replace(' ', 'T')}:00+08:00`));
+    const result = await runSweep({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() });
+    await h.dispatcher.drain();
+    return result;
+  };
+  const fromBot = (chat: Parameters<Harness['botMessages']>[0], text: string) => h.botMessages(chat).filter((m) => m.text?.includes(text));
+
+  beforeAll(async () => {
+    h = await startHarness({ kind, clock: '2026-09-21T10:00:00+08:00' });
+    org = await seedOrg(h);
+    const instruction = await h.say(org.leader, org.leadersGroup, '请市住建局牵头，于9月30日前完成老旧小区改造方案。列为重点督办。');
+    await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
+    const draft = h.lastBotMessage(org.leadersGroup);
+    await h.press(org.leader, org.leadersGroup, draft.message_id, buttonsOf(draft).find((b) => b.text.includes('确认交办'))!);
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('督办〔2026〕1号');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('nags the unit group when it has not acknowledged in 4 working hours, once', async () => {
+    await sweepAt('2026-09-21 14:00');
+    await sweepAt('2026-09-21 14:05');
+    const nags = fromBot(org.housingGroup, '催签收');
+    expect(nags).toHaveLength(1);
+    expect(nags[0]!.text).toContain('市住房和城乡建设局 于 2026-09-21 10:00 收到交办，已过 4 个工作小时仍未签收');
+    await h.say(org.housingStaff, org.housingGroup, '/ack 1');
+  });
+
+  it('warns the unit group before the deadline, and says nothing during the National Day holiday', async () => {
+    await sweepAt('2026-09-29 09:00');
+    expect(h.lastBotMessage(org.housingGroup).text).toMatch(/^🟡 到期预警 · 督办〔2026〕1号[\s\S]*还剩 1 个工作日/);
+    const count = h.botMessages(org.housingGroup).length;
+    for (const at of ['2026-10-02 10:00', '2026-10-05 10:00']) await sweepAt(at);
+    expect(h.botMessages(org.housingGroup).length).toBe(count);
+  });
+
+  it('nags the overdue unit every working day and, at the 4th nag, takes it to the leaders group with the leader mentioned', async () => {
+    for (const day of ['2026-10-08', '2026-10-09', '2026-10-10']) await sweepAt(`${day} 09:00`);
+    expect(fromBot(org.housingGroup, '催办')).toHaveLength(3);
+    expect(fromBot(org.leadersGroup, '督办升级')).toHaveLength(0);
+
+    await sweepAt('2026-10-12 09:00');
+    const nag = h.lastBotMessage(org.housingGroup);
+    expect(nag.text).toContain('🔴 催办（第 4 次）· 督办〔2026〕1号');
+    expect(nag.text).toContain('逾期 4 个工作日');
+    const escalation = fromBot(org.leadersGroup, '督办升级 · 第3级');
+    expect(escalation).toHaveLength(1);
+    expect(escalation[0]!.text).toContain('市住房和城乡建设局 已逾期 4 个工作日');
+    expect(mentioned(escalation[0]!)).toEqual([org.leader.id]);
+  });
+
+  it('shows each rung in the item’s history on /task', async () => {
+    await h.say(org.leader, org.leadersGroup, '/task 1');
+    const task = h.lastBotMessage(org.leadersGroup).text!;
+    expect(task.match(/督办升级/g)?.length).toBe(2);
+    expect(task).toContain('第3级（领导群、分管领导）：逾期 4 个工作日，已催办 4 次');
+  });
+});
