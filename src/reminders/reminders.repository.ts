@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { boundChats, itemEvents, items, people, reminders, unitMembers, units } from '../db/schema/index.js';
 import { localeFor, type Locale } from '../i18n/translator.js';
@@ -129,6 +129,16 @@ export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Cl
         out.get(m.unitId)!.push({ chatId: m.id, threadId: 0, personId: m.id, locale: localeFor(m.languageCode, input.defaultLocale) });
       }
       return out;
+    },
+
+    /** Gives live items without a check time (saved before the sweep existed) one: `at`. */
+    async markUnchecked(input: { at: Date }): Promise<number> {
+      const rows = await db
+        .update(items)
+        .set({ nextCheckAt: input.at })
+        .where(and(isNull(items.nextCheckAt), inArray(items.status, ['open', 'result_submitted'])))
+        .returning({ id: items.id });
+      return rows.length;
     },
 
     /** The discipline group (屡督不办 goes there), if one is bound. */

@@ -75,6 +75,15 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
   return total;
 }
 
+/**
+ * Once at start-up: items saved before the sweep existed (or by a build that did not set
+ * next_check_at) have no check time, and the sweep reads only items whose time has come. This
+ * marks every live one for the next sweep, which then works out its real time. Returns how many.
+ */
+export async function markUncheckedItems(deps: Pick<SweepDeps, 'db' | 'clock'>): Promise<number> {
+  return createRemindersRepository({ db: deps.db, clock: deps.clock }).markUnchecked({ at: deps.clock.now() });
+}
+
 async function sweepBatch(
   deps: SweepDeps,
   input: { now: Date; limit: number; schedule: ReminderSchedule },

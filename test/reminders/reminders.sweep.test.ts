@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { reminderSchedule } from '../../src/reminders/reminders.models.js';
 import { createRemindersRepository } from '../../src/reminders/reminders.repository.js';
+import { markUncheckedItems } from '../../src/reminders/reminders.usecases.js';
 import { describePg, storageKinds } from '../helpers/db.js';
 import { CHATS, PEOPLE, createSweepWorld, type OutboxRow, type SweepWorld } from './sweep-fixture.js';
 
@@ -142,6 +144,21 @@ describe(`the reminder sweep (${kind})`, () => {
     for (const id of ids) await w.resetNextCheck(id, bj('2026-03-25 08:00'));
     expect(await w.sweep()).toMatchObject({ items: 5, reminders: 0, messages: 0, escalations: 0 });
     for (const id of ids) expect((await w.escalatedEvents(id)).map((e) => e.data.rung)).toEqual([2]);
+  });
+
+  it('at start-up gives live items saved without a check time one, so the sweep sees them; finished items stay unchecked', async () => {
+    const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
+    const live = await w.assign({ level: 'key', deadline: '2026-03-20' });
+    const closed = await w.assign({ level: 'key', deadline: '2026-03-20' });
+    await w.act(PEOPLE.housingStaff, closed, { type: 'submit_result', text: '已完成' });
+    await w.act(PEOPLE.leader, closed, { type: 'confirm_result' });
+    await w.database.db.execute(sql`update items set next_check_at = null`);
+    w.clock.set(bj('2026-03-02 14:00'));
+    expect((await w.sweep()).items).toBe(0);
+    expect(await markUncheckedItems(w.deps)).toBe(1);
+    expect(await w.sweep()).toMatchObject({ items: 1, reminders: 1 });
+    expect((await w.reminders(live)).map((r) => r.kind)).toEqual(['ack_nag']);
+    expect(await w.nextCheckAt(closed)).toBeNull();
   });
 
   it('records a reminder once: inserting the same (item, unit, kind, slot) again, even with another rung, reports nothing new', async () => {
