@@ -6,6 +6,10 @@ import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
+import { inlineFilePayloads } from './digests/outbox-files.js';
+import { runSweep } from './reminders/reminders.usecases.js';
+import { createAppJobs } from './scheduler/jobs.js';
+import { createScheduler } from './scheduler/scheduler.js';
 import { createDispatcher } from './outbox/dispatcher.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -28,9 +32,12 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
 
   // The outbox dispatcher talks to Telegram on real time (pacing, retry_after), whatever the
   // business clock says, and without the interactive auto-retry: it has its own retry policy.
+  const dispatcherApi = new Api(config.botToken, { apiRoot: config.botApiRoot });
+  // Files the bot makes (the bulletin chart) sit in the outbox as base64; upload them on the way out.
+  dispatcherApi.config.use(inlineFilePayloads());
   const dispatcher = createDispatcher({
     db: database.db,
-    api: new Api(config.botToken, { apiRoot: config.botApiRoot }),
+    api: dispatcherApi,
     logger,
     clock: systemClock,
   });
@@ -53,6 +60,18 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
   dispatcher.start();
   logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
 
+  // The second entrance: node-cron triggers the daily digests, the weekly bulletin and the
+  // reminder sweep, once across instances (cron_runs), catching up digests missed while down.
+  const scheduler = createScheduler({
+    db: database.db,
+    clock,
+    logger,
+    timezone: config.timezone,
+    jobs: createAppJobs(deps, { sweep: (input) => runSweep(deps, input) }),
+    heartbeatCron: config.reminders.sweepCron,
+  });
+  await scheduler.start();
+
   let stopped = false;
   return {
     database,
@@ -60,6 +79,7 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
       if (stopped) return;
       stopped = true;
       clearInterval(pruneTimer);
+      await scheduler.stop();
       if (runner.isRunning()) await runner.stop();
       await dispatcher.stop();
       await database.close();

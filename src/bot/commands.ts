@@ -7,11 +7,15 @@ const PRIVATE: Record<Lang, BotCommand[]> = {
   zh: [
     { command: 'start', description: '开始使用 / 打开邀请链接' },
     { command: 'whoami', description: '我的角色和所属单位' },
+    { command: 'digest', description: '督办摘要（领导：全局；单位：本单位）' },
+    { command: 'bulletin', description: '督办通报：单位排名（领导、管理员）' },
     { command: 'help', description: '帮助' },
   ],
   en: [
     { command: 'start', description: 'Start / open an invite link' },
     { command: 'whoami', description: 'My roles and units' },
+    { command: 'digest', description: 'Supervision digest (leaders: all; staff: my unit)' },
+    { command: 'bulletin', description: 'Bulletin: units ranked (leaders, admins)' },
     { command: 'help', description: 'Help' },
   ],
 };
@@ -20,6 +24,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
   zh: [
     { command: 'help', description: '帮助' },
     { command: 'whoami', description: '我的角色和所属单位' },
+    { command: 'digest', description: '督办摘要（领导群：全局；单位群：本单位）' },
+    { command: 'bulletin', description: '督办通报：单位排名（领导、管理员）' },
     { command: 'bind', description: '绑定本群：leaders / unit 单位名 / discipline（管理员）' },
     { command: 'unbind', description: '解除本群绑定（管理员）' },
     { command: 'unit', description: '单位：add / alias / list / head / member（管理员）' },
@@ -30,6 +36,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
   en: [
     { command: 'help', description: 'Help' },
     { command: 'whoami', description: 'My roles and units' },
+    { command: 'digest', description: 'Supervision digest (leaders group: all; unit group: the unit)' },
+    { command: 'bulletin', description: 'Bulletin: units ranked (leaders, admins)' },
     { command: 'bind', description: 'Bind this group: leaders / unit NAME / discipline (admins)' },
     { command: 'unbind', description: 'Unbind this group (admins)' },
     { command: 'unit', description: 'Units: add / alias / list / head / member (admins)' },

@@ -1,0 +1,320 @@
+import { addWorkingHours } from '../calendar/calendar.models.js';
+import { deadlineInstant } from '../items/items.codec.js';
+import type { ItemLevel } from '../items/items.models.js';
+
+/**
+ * The bulletin's figures (通报), computed from the history alone: item_events (who got which item
+ * when, acknowledgements, deadlines and extensions, results, returns, confirmations, cancels,
+ * excuses) and the reminders the sweep planned (nags). Pure: the caller loads the rows; the
+ * ledger reuses the same function for its per-unit sheet.
+ *
+ * Definitions, for one unit and a period P = [from, to):
+ *
+ * - excluded items: an item that was excused (容错) — at any time, also after P: an excuse means
+ *   the item no longer counts against its units, in every report computed after it — or that was
+ *   cancelled before `to`. Excluded items count in no figure below; `excusedExcluded` counts the
+ *   excused ones the unit was on.
+ * - assigned: the unit got an item in P (on confirm, or as the new lead unit of a transfer).
+ * - acknowledgement on time: within the level's `ackNagHours` working hours of getting it (the
+ *   same limit after which the sweep nags). Counted over the assignments of P that are decided by
+ *   `to`: acknowledged before `to`, or whose limit passed before `to`. An assignment the unit lost
+ *   (transfer) before its limit, unacknowledged, is not counted. onTimeAckRate = onTime / counted.
+ * - closing on time (lead units only, the lead unit owns the result): counted are the items closed
+ *   (result confirmed) in P, and the items whose deadline passed in P and that were not closed by
+ *   `to` — except those whose result came in by the deadline and only wait for the leader (the
+ *   wait is not the unit's). On time: the confirmed result was submitted by the deadline in force
+ *   (after approved extensions). onTimeCloseRate = closedOnTime / counted.
+ * - overdue: lead items open at `to` (no result waiting) whose deadline has passed by then.
+ * - nags: reminders of kind ack_nag, overdue_nag, report_nag or escalation addressed to the unit,
+ *   planned in P.
+ * - returned: results of the unit returned by a leader in P.
+ *
+ * A rate is null when nothing was counted. Nothing here depends on the order of the rows.
+ */
+
+export const NAG_KINDS = ['ack_nag', 'overdue_nag', 'report_nag', 'escalation'] as const;
+
+/** One history event, as item_events holds it (data may be the full event data or just the fields read here). */
+export type HistoryEvent = { id?: number; itemId: number; type: string; at: Date; unitId: number | null; data: unknown };
+/** One planned reminder (reminders table). */
+export type NagRecord = { itemId: number; unitId: number; kind: string; plannedAt: Date };
+
+export type FiguresOptions = {
+  from: Date;
+  to: Date;
+  timezone: string;
+  workingHours: { start: string; end: string };
+  /** Working hours a unit has to acknowledge, per level (config.reminders.levels[level].ackNagHours). */
+  ackNagHours: Record<ItemLevel, number>;
+};
+
+export type UnitFigures = {
+  unitId: number;
+  assigned: number;
+  ackCounted: number;
+  ackOnTime: number;
+  onTimeAckRate: number | null;
+  closeCounted: number;
+  closed: number;
+  closedOnTime: number;
+  onTimeCloseRate: number | null;
+  overdue: number;
+  nags: number;
+  returned: number;
+  excusedExcluded: number;
+};
+
+/** Item-level totals of the period (an item with two lead units counts once here). */
+export type FiguresTotals = {
+  opened: number;
+  closed: number;
+  closedOnTime: number;
+  overdue: number;
+  returned: number;
+  nags: number;
+  excused: number;
+  cancelled: number;
+};
+
+export type BulletinFigures = { from: Date; to: Date; units: Map<number, UnitFigures>; totals: FiguresTotals };
+
+type Assignment = { unitId: number; role: 'lead' | 'cooperating'; assignedAt: Date; removedAt: Date | null; ackAt: Date | null };
+
+type ItemFold = {
+  opened: boolean;
+  status: 'open' | 'result_submitted' | 'closed' | 'cancelled';
+  level: ItemLevel;
+  deadline: string | null;
+  deadlineTime: string | null;
+  assignments: Assignment[];
+  resultAt: Date | null;
+  closedAt: Date | null;
+  confirmedResultAt: Date | null;
+  cancelledAt: Date | null;
+  excused: boolean;
+  returns: { unitId: number; at: Date }[];
+};
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
+const numbers = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number') : []);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function emptyFigures(unitId: number): UnitFigures {
+  return {
+    unitId,
+    assigned: 0,
+    ackCounted: 0,
+    ackOnTime: 0,
+    onTimeAckRate: null,
+    closeCounted: 0,
+    closed: 0,
+    closedOnTime: 0,
+    onTimeCloseRate: null,
+    overdue: 0,
+    nags: 0,
+    returned: 0,
+    excusedExcluded: 0,
+  };
+}
+
+/** Replays one item's history up to `to` (excuses: whenever they happened). */
+function foldItem(events: HistoryEvent[], to: number): ItemFold {
+  const fold: ItemFold = {
+    opened: false,
+    status: 'open',
+    level: 'routine',
+    deadline: null,
+    deadlineTime: null,
+    assignments: [],
+    resultAt: null,
+    closedAt: null,
+    confirmedResultAt: null,
+    cancelledAt: null,
+    excused: false,
+    returns: [],
+  };
+  const active = (unitId: number) => fold.assignments.find((a) => a.unitId === unitId && a.removedAt === null);
+  for (const e of events) {
+    if (e.type === 'item_excused') {
+      fold.excused = true;
+      continue;
+    }
+    if (e.at.getTime() >= to) continue;
+    const data = obj(e.data);
+    switch (e.type) {
+      case 'item_opened': {
+        fold.opened = true;
+        fold.level = (str(data.level) as ItemLevel | null) ?? 'routine';
+        fold.deadline = str(data.deadline);
+        fold.deadlineTime = str(data.deadlineTime);
+        for (const unitId of numbers(data.leadUnitIds)) fold.assignments.push({ unitId, role: 'lead', assignedAt: e.at, removedAt: null, ackAt: null });
+        for (const unitId of numbers(data.cooperatingUnitIds)) fold.assignments.push({ unitId, role: 'cooperating', assignedAt: e.at, removedAt: null, ackAt: null });
+        break;
+      }
+      case 'unit_acknowledged': {
+        const a = e.unitId === null ? undefined : active(e.unitId);
+        if (a && a.ackAt === null) a.ackAt = e.at;
+        break;
+      }
+      case 'unit_transferred': {
+        const from = numbers([data.fromUnitId])[0];
+        const to_ = numbers([data.toUnitId])[0];
+        if (from === undefined || to_ === undefined) break;
+        for (const a of fold.assignments) if (a.removedAt === null && (a.unitId === from || a.unitId === to_)) a.removedAt = e.at;
+        fold.assignments.push({ unitId: to_, role: 'lead', assignedAt: e.at, removedAt: null, ackAt: null });
+        break;
+      }
+      case 'extension_approved': {
+        const after = obj(obj(data.deadline).after);
+        fold.deadline = str(after.date) ?? fold.deadline;
+        fold.deadlineTime = str(after.time);
+        break;
+      }
+      case 'result_submitted':
+        fold.status = 'result_submitted';
+        fold.resultAt = e.at;
+        break;
+      case 'result_returned':
+        fold.status = 'open';
+        fold.resultAt = null;
+        if (e.unitId !== null) fold.returns.push({ unitId: e.unitId, at: e.at });
+        break;
+      case 'result_confirmed': {
+        fold.status = 'closed';
+        fold.closedAt = e.at;
+        const resultAt = str(obj(data.result).at);
+        fold.confirmedResultAt = resultAt ? new Date(resultAt) : fold.resultAt;
+        break;
+      }
+      case 'item_cancelled':
+        fold.status = 'cancelled';
+        fold.cancelledAt = e.at;
+        break;
+      default:
+        break;
+    }
+  }
+  return fold;
+}
+
+/** Figures of every unit that had anything to do with an item in scope, plus item-level totals. */
+export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: Iterable<NagRecord> }, options: FiguresOptions): BulletinFigures {
+  const from = options.from.getTime();
+  const to = options.to.getTime();
+  const inPeriod = (d: Date | null) => d !== null && d.getTime() >= from && d.getTime() < to;
+  const units = new Map<number, UnitFigures>();
+  const unit = (id: number) => {
+    let f = units.get(id);
+    if (!f) units.set(id, (f = emptyFigures(id)));
+    return f;
+  };
+  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0 };
+
+  const byItem = new Map<number, HistoryEvent[]>();
+  for (const e of input.events) {
+    const list = byItem.get(e.itemId);
+    if (list) list.push(e);
+    else byItem.set(e.itemId, [e]);
+  }
+  const excluded = new Set<number>();
+  const hoursOpts = { timezone: options.timezone, start: options.workingHours.start, end: options.workingHours.end };
+
+  for (const [itemId, events] of byItem) {
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id ?? 0) - (b.id ?? 0));
+    const fold = foldItem(events, to);
+    if (!fold.opened) continue;
+    // In scope: open at some point of P (not closed or cancelled before it).
+    if (fold.closedAt !== null && fold.closedAt.getTime() < from) continue;
+    if (fold.cancelledAt !== null && fold.cancelledAt.getTime() < from && !fold.excused) continue;
+    const current = fold.assignments.filter((a) => a.removedAt === null);
+    const leads = current.filter((a) => a.role === 'lead').map((a) => a.unitId);
+    if (fold.excused || fold.status === 'cancelled') {
+      excluded.add(itemId);
+      if (fold.excused) {
+        totals.excused++;
+        for (const id of new Set(fold.assignments.map((a) => a.unitId))) unit(id).excusedExcluded++;
+      } else totals.cancelled++;
+      continue;
+    }
+
+    const openedAt = fold.assignments[0]?.assignedAt ?? null;
+    if (inPeriod(openedAt)) totals.opened++;
+
+    for (const a of fold.assignments) {
+      if (!inPeriod(a.assignedAt)) continue;
+      const f = unit(a.unitId);
+      f.assigned++;
+      const limit = addWorkingHours(a.assignedAt, options.ackNagHours[fold.level], hoursOpts).getTime();
+      if (a.ackAt !== null) {
+        f.ackCounted++;
+        if (a.ackAt.getTime() <= limit) f.ackOnTime++;
+      } else if (limit < to && !(a.removedAt !== null && a.removedAt.getTime() <= limit)) {
+        f.ackCounted++;
+      }
+    }
+
+    const deadlineAt = deadlineInstant(fold.deadline, fold.deadlineTime, options.timezone)?.getTime() ?? null;
+    if (fold.status === 'closed' && inPeriod(fold.closedAt)) {
+      const onTime = deadlineAt !== null && fold.confirmedResultAt !== null && fold.confirmedResultAt.getTime() <= deadlineAt;
+      totals.closed++;
+      if (onTime) totals.closedOnTime++;
+      for (const id of leads) {
+        const f = unit(id);
+        f.closeCounted++;
+        f.closed++;
+        if (onTime) f.closedOnTime++;
+      }
+    } else if (fold.status !== 'closed' && deadlineAt !== null && deadlineAt >= from && deadlineAt < to) {
+      const waitingInTime = fold.status === 'result_submitted' && fold.resultAt !== null && fold.resultAt.getTime() <= deadlineAt;
+      if (!waitingInTime) for (const id of leads) unit(id).closeCounted++;
+    }
+
+    if (fold.status === 'open' && deadlineAt !== null && deadlineAt < to) {
+      totals.overdue++;
+      for (const id of leads) unit(id).overdue++;
+    }
+
+    for (const r of fold.returns) {
+      if (!inPeriod(r.at)) continue;
+      totals.returned++;
+      unit(r.unitId).returned++;
+    }
+  }
+
+  const nagKinds: readonly string[] = NAG_KINDS;
+  for (const nag of input.nags) {
+    if (nag.unitId === 0 || !nagKinds.includes(nag.kind) || excluded.has(nag.itemId) || !inPeriod(nag.plannedAt)) continue;
+    totals.nags++;
+    unit(nag.unitId).nags++;
+  }
+
+  for (const f of units.values()) {
+    f.onTimeAckRate = f.ackCounted > 0 ? f.ackOnTime / f.ackCounted : null;
+    f.onTimeCloseRate = f.closeCounted > 0 ? f.closedOnTime / f.closeCounted : null;
+  }
+  return { from: options.from, to: options.to, units, totals };
+}
+
+/** Whether a unit has anything to show (units with only zeros are left out of a ranking). */
+export function hasActivity(f: UnitFigures): boolean {
+  return f.assigned + f.ackCounted + f.closeCounted + f.overdue + f.nags + f.returned > 0;
+}
+
+/**
+ * The bulletin's order: on-time closing rate (best first), then on-time acknowledgement rate,
+ * then fewer overdue items, fewer nags, fewer returns; a unit with no rate goes after those with
+ * one; the name breaks the remaining ties so the order never depends on the input's.
+ */
+export function rankUnits<T extends UnitFigures & { name: string }>(rows: T[]): T[] {
+  const rate = (r: number | null) => (r === null ? -1 : r);
+  return [...rows].sort(
+    (a, b) =>
+      rate(b.onTimeCloseRate) - rate(a.onTimeCloseRate) ||
+      rate(b.onTimeAckRate) - rate(a.onTimeAckRate) ||
+      a.overdue - b.overdue ||
+      a.nags - b.nags ||
+      a.returned - b.returned ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+}

@@ -1,0 +1,290 @@
+import { isWorkingDay } from '../calendar/calendar.models.js';
+import { zonedParts } from '../calendar/zoned-time.js';
+import type { Config } from '../config.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Locale, Translator } from '../i18n/translator.js';
+import type { Logger } from '../logger.js';
+import { createOrgRepository, type BoundChat } from '../org/org.repository.js';
+import { chatBinding, loadActor } from '../org/org.usecases.js';
+import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { appError } from '../shared/errors.js';
+import { renderBulletinChart, type BulletinChartRow } from './bulletin.chart.js';
+import { bulletinFigures, type BulletinFigures } from './bulletin.figures.js';
+import {
+  bulletinPeriods,
+  bulletinRanking,
+  digestWindow,
+  isoWeekKey,
+  LATE_NOTE_AFTER_MS,
+  LIST_LIMIT,
+  renderBulletin,
+  renderLeadersDigest,
+  renderUnitDigest,
+  UNIT_LIST_LIMIT,
+  unitDigestHasContent,
+  type DigestWindow,
+} from './digests.models.js';
+import { createDigestsRepository } from './digests.repository.js';
+import { inlineFile } from './outbox-files.js';
+
+/** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
+export const DIGEST_JOB = 'digest';
+export const BULLETIN_JOB = 'bulletin';
+
+/** Charts of more units than this go out as a document: Telegram shrinks tall photos to illegibility. */
+const CHART_PHOTO_MAX_UNITS = 100;
+
+export type DigestsDeps = {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'inviteTtlHours' | 'items' | 'digests' | 'reminders' | 'workingHours'>;
+  translator: Translator;
+  logger?: Logger;
+  /** Called after messages were planned, so a local dispatcher sends them at once. */
+  onPlanned?: () => void;
+  /** The chart renderer (tests may pass a cheap one). */
+  renderChart?: (rows: BulletinChartRow[], options: { locale: Locale; title: string; subtitle?: string }) => Promise<Buffer>;
+};
+
+const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+
+/** Outbox keys name the chat, and the topic when there is one: a chat can hold a leaders topic and a unit topic. */
+function chatRef(chat: Pick<BoundChat, 'chatId' | 'threadId'>): string {
+  return chat.threadId ? `${chat.chatId}_${chat.threadId}` : String(chat.chatId);
+}
+
+/** Keys of a message split in parts: the first part has the plain key, the next ones `:2`, `:3`... */
+function partKey(base: string, index: number): string {
+  return index === 0 ? base : `${base}:${index + 1}`;
+}
+
+async function windowAt(deps: DigestsDeps, at: Date): Promise<DigestWindow> {
+  const lastDigestAt = await createDigestsRepository(deps).lastDigestAt({ jobName: DIGEST_JOB, before: at });
+  return digestWindow({
+    at,
+    timezone: deps.config.timezone,
+    dailyTime: deps.config.digests.dailyTime,
+    lastDigestAt,
+    severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
+  });
+}
+
+async function unitNamesOf(deps: { db: DbOrTx; clock: Clock }): Promise<Map<number, string>> {
+  const units = await createOrgRepository(deps).listUnits();
+  return new Map(units.map((u) => [u.id, u.name]));
+}
+
+/** The leaders digest at `at` (default now) as message texts. */
+export async function leadersDigestMessages(deps: DigestsDeps, input: { at?: Date; locale?: Locale; lateFrom?: Date | null } = {}): Promise<string[]> {
+  const at = input.at ?? deps.clock.now();
+  const window = await windowAt(deps, at);
+  const digest = await createDigestsRepository(deps).leadersDigest({ window, limit: LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  const t = deps.translator.for(input.locale ?? deps.config.locale);
+  return renderLeadersDigest(digest, { t, timezone: deps.config.timezone, unitNames: await unitNamesOf(deps), window, lateFrom: input.lateFrom ?? null });
+}
+
+/** One unit's digest at `at` (default now) as message texts. */
+export async function unitDigestMessages(deps: DigestsDeps, input: { unitId: number; at?: Date; locale?: Locale }): Promise<string[]> {
+  const at = input.at ?? deps.clock.now();
+  const window = await windowAt(deps, at);
+  const [digest] = await createDigestsRepository(deps).unitDigests({ window, unitIds: [input.unitId], limit: UNIT_LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  const names = await unitNamesOf(deps);
+  const t = deps.translator.for(input.locale ?? deps.config.locale);
+  return renderUnitDigest(digest!, { t, timezone: deps.config.timezone, unitNames: names, window, unitName: names.get(input.unitId) ?? `#${input.unitId}` });
+}
+
+export type DigestRunResult = { outcome: 'sent' | 'late' | 'skipped'; reason?: 'non_working_day'; chats: number; planned: number };
+
+/**
+ * The scheduled daily digest of `scheduledAt`'s day: one to each leaders group, and one to each
+ * unit group whose unit has something open or new. On a day off nothing is sent (the next
+ * digest covers the gap). When it runs more than a few minutes after `scheduledAt` (downtime),
+ * each message says so. All messages are planned in one transaction with keys
+ * `digest:<chat>:<date>` (and `:2`, `:3` for further parts), so a second run plans nothing.
+ */
+export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
+  const at = input.at ?? deps.clock.now();
+  const date = zonedParts(input.scheduledAt, deps.config.timezone).ymd;
+  if (!isWorkingDay(date)) {
+    deps.logger?.info({ date }, 'no digest on a day off');
+    return { outcome: 'skipped', reason: 'non_working_day', chats: 0, planned: 0 };
+  }
+  const late = at.getTime() - input.scheduledAt.getTime() > LATE_NOTE_AFTER_MS;
+  const lateFrom = late ? input.scheduledAt : null;
+  const org = createOrgRepository(deps);
+  const [leadersChats, unitChats, names] = await Promise.all([org.listBindings('leaders'), org.listBindings('unit'), unitNamesOf(deps)]);
+  const window = await windowAt(deps, at);
+  const repo = createDigestsRepository(deps);
+  const t = deps.translator.for(deps.config.locale);
+  const render = { t, timezone: deps.config.timezone, unitNames: names, window, lateFrom };
+  const messages: OutboxMessage[] = [];
+
+  if (leadersChats.length > 0) {
+    const digest = await repo.leadersDigest({ window, limit: LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+    const texts = renderLeadersDigest(digest, render);
+    for (const chat of leadersChats) {
+      texts.forEach((text, i) =>
+        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...HTML }, purpose: 'digest' }),
+      );
+    }
+  }
+  const unitDigests = await repo.unitDigests({ window, unitIds: unitChats.map((c) => c.unitId!), limit: UNIT_LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  let unitChatsSent = 0;
+  for (const digest of unitDigests) {
+    if (!unitDigestHasContent(digest)) continue;
+    const chat = unitChats.find((c) => c.unitId === digest.unitId)!;
+    const texts = renderUnitDigest(digest, { ...render, unitName: names.get(digest.unitId) ?? `#${digest.unitId}` });
+    unitChatsSent++;
+    texts.forEach((text, i) =>
+      messages.push({
+        key: partKey(`digest:${chatRef(chat)}:${date}`, i),
+        chatId: chat.chatId,
+        threadId: chat.threadId,
+        payload: { text, ...HTML },
+        unitId: digest.unitId,
+        purpose: 'unit_digest',
+      }),
+    );
+  }
+
+  const planned = await deps.db.transaction((tx) => createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages));
+  if (planned > 0) deps.onPlanned?.();
+  deps.logger?.info({ date, late, leadersChats: leadersChats.length, unitChats: unitChatsSent, planned }, 'daily digests planned');
+  return { outcome: late ? 'late' : 'sent', chats: leadersChats.length + unitChatsSent, planned };
+}
+
+/** Loads the history of [from, to) and computes the bulletin figures (the ledger's per-unit sheet uses this too). */
+export async function bulletinFiguresFor(deps: Pick<DigestsDeps, 'db' | 'config'>, input: { from: Date; to: Date }): Promise<BulletinFigures> {
+  const history = await createDigestsRepository(deps).history(input);
+  const levels = deps.config.reminders.levels;
+  return bulletinFigures(history, {
+    from: input.from,
+    to: input.to,
+    timezone: deps.config.timezone,
+    workingHours: deps.config.workingHours,
+    ackNagHours: { key: levels.key.ackNagHours, special: levels.special.ackNagHours, routine: levels.routine.ackNagHours },
+  });
+}
+
+export type BulletinOutput = {
+  week: string;
+  texts: string[];
+  /** The ranking chart, or null when no unit has anything to rank (or drawing failed). */
+  chart: { png: Buffer; asDocument: boolean; filename: string; caption: string } | null;
+};
+
+/**
+ * The bulletin at `at`: the past week's totals and the ranking of units on the year's figures
+ * (see bulletin.figures.ts for every definition), as texts and a chart.
+ */
+export async function buildBulletin(deps: DigestsDeps, input: { at?: Date; locale?: Locale; lateFrom?: Date | null } = {}): Promise<BulletinOutput> {
+  const at = input.at ?? deps.clock.now();
+  const locale = input.locale ?? deps.config.locale;
+  const t = deps.translator.for(locale);
+  const periods = bulletinPeriods(at, deps.config.timezone);
+  const [week, year, names] = await Promise.all([
+    bulletinFiguresFor(deps, periods.week),
+    bulletinFiguresFor(deps, periods.year),
+    unitNamesOf(deps),
+  ]);
+  const { ranked, idle } = bulletinRanking(year, names);
+  const texts = renderBulletin({ periods, week, year, ranked, idle }, t);
+  if (input.lateFrom) {
+    const p = zonedParts(input.lateFrom, deps.config.timezone);
+    const minutes = Math.max(1, Math.round((at.getTime() - input.lateFrom.getTime()) / 60_000));
+    texts[0] = `${texts[0]}\n${t('digest-late-note', { time: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, minutes })}`;
+  }
+  const weekKey = isoWeekKey(periods.week.lastDay);
+  let chart: BulletinOutput['chart'] = null;
+  if (ranked.length > 0) {
+    try {
+      const render = deps.renderChart ?? renderBulletinChart;
+      const title = t('bulletin-chart-title', { week: weekKey });
+      const subtitle = t('bulletin-chart-subtitle', { from: periods.year.firstDay, to: periods.week.lastDay });
+      const png = await render(
+        ranked.map((u) => ({ unit: u.name, onTimeCloseRate: u.onTimeCloseRate, overdue: u.overdue })),
+        { locale, title, subtitle },
+      );
+      chart = { png, asDocument: ranked.length > CHART_PHOTO_MAX_UNITS, filename: `bulletin-${weekKey}.png`, caption: title };
+    } catch (error) {
+      deps.logger?.error({ err: error }, 'bulletin chart failed; the bulletin goes without it');
+    }
+  }
+  return { week: weekKey, texts, chart };
+}
+
+/**
+ * The scheduled weekly bulletin to every leaders group: texts and the chart, planned in one
+ * transaction with keys `bulletin:<chat>:<isoWeek>` (`:2`... for parts, `:chart` for the picture).
+ * Bulletins are not skipped on days off: the week's record is posted when it is due.
+ */
+export async function runWeeklyBulletin(deps: DigestsDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
+  const at = input.at ?? deps.clock.now();
+  const late = at.getTime() - input.scheduledAt.getTime() > LATE_NOTE_AFTER_MS;
+  const chats = await createOrgRepository(deps).listBindings('leaders');
+  if (chats.length === 0) return { outcome: late ? 'late' : 'sent', chats: 0, planned: 0 };
+  const bulletin = await buildBulletin(deps, { at, lateFrom: late ? input.scheduledAt : null });
+  const messages: OutboxMessage[] = [];
+  for (const chat of chats) {
+    const base = `bulletin:${chatRef(chat)}:${bulletin.week}`;
+    bulletin.texts.forEach((text, i) =>
+      messages.push({ key: partKey(base, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...HTML }, purpose: 'bulletin' }),
+    );
+    if (bulletin.chart) {
+      const { png, asDocument, filename, caption } = bulletin.chart;
+      messages.push({
+        key: `${base}:chart`,
+        chatId: chat.chatId,
+        threadId: chat.threadId,
+        method: asDocument ? 'sendDocument' : 'sendPhoto',
+        payload: { [asDocument ? 'document' : 'photo']: inlineFile(png, filename), caption },
+        purpose: 'bulletin_chart',
+      });
+    }
+  }
+  const planned = await deps.db.transaction((tx) => createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages));
+  if (planned > 0) deps.onPlanned?.();
+  deps.logger?.info({ week: bulletin.week, late, chats: chats.length, planned }, 'weekly bulletin planned');
+  return { outcome: late ? 'late' : 'sent', chats: chats.length, planned };
+}
+
+export type ChatRequest = { chatId: number; threadId: number; isPrivate: boolean };
+
+/**
+ * /digest: a leader or admin gets the leaders digest (in a leaders group or privately); in a unit
+ * group its members (and leaders, admins) get that unit's digest; privately, unit staff get their
+ * units' digests. Anyone else is refused.
+ */
+export async function requestDigest(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<string[]> {
+  const actor = await loadActor(deps, { personId: input.actorId });
+  const privileged = actor.isLeader || actor.isAdmin;
+  const opts = input.locale ? { locale: input.locale } : {};
+  if (input.chat.isPrivate) {
+    if (privileged) return leadersDigestMessages(deps, opts);
+    if (actor.unitIds.length === 0) throw appError('digests.forbidden');
+    const parts = await Promise.all(actor.unitIds.map((unitId) => unitDigestMessages(deps, { unitId, ...opts })));
+    return parts.flat();
+  }
+  const binding = await chatBinding(deps, input.chat);
+  if (binding?.kind === 'leaders') {
+    if (!privileged) throw appError('digests.forbidden');
+    return leadersDigestMessages(deps, opts);
+  }
+  if (binding?.kind === 'unit' && binding.unitId !== null) {
+    if (!privileged && !actor.unitIds.includes(binding.unitId)) throw appError('digests.forbidden');
+    return unitDigestMessages(deps, { unitId: binding.unitId, ...opts });
+  }
+  throw appError('digests.wrong_chat');
+}
+
+/** /bulletin: leaders and admins, in a leaders group or privately. */
+export async function requestBulletin(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<BulletinOutput> {
+  const actor = await loadActor(deps, { personId: input.actorId });
+  if (!actor.isLeader && !actor.isAdmin) throw appError('digests.forbidden');
+  if (!input.chat.isPrivate) {
+    const binding = await chatBinding(deps, input.chat);
+    if (binding?.kind !== 'leaders') throw appError('digests.wrong_chat');
+  }
+  return buildBulletin(deps, input.locale ? { locale: input.locale } : {});
+}

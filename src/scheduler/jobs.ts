@@ -1,0 +1,60 @@
+import { zonedParts } from '../calendar/zoned-time.js';
+import { isoWeekKey } from '../digests/digests.models.js';
+import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin, type DigestsDeps } from '../digests/digests.usecases.js';
+import type { ScheduledJob } from './scheduler.js';
+
+export const SWEEP_JOB = 'sweep';
+
+/** The reminder sweep as the scheduler sees it: plan what has fallen due at `now`. */
+export type SweepFn = (input: { now: Date }) => Promise<unknown>;
+
+/**
+ * The jobs of the app, from the configuration:
+ * - digest: every day at `digests.dailyTime` (the use-case skips days off); slot = the local date.
+ * - bulletin: on `digests.bulletinCron`; slot = the ISO week, so one bulletin a week.
+ * - sweep: on `reminders.sweepCron`, when a sweep is given; slot = the fire instant. A missed sweep is
+ *   not caught up: the next one finds the same due items in the database.
+ * Digests and bulletins missed by less than `digests.lateWindowMinutes` run late; older ones are
+ * recorded as skipped and logged.
+ */
+export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = {}): ScheduledJob[] {
+  const { config } = deps;
+  const [hour, minute] = config.digests.dailyTime.split(':').map(Number) as [number, number];
+  const lateWindowMs = config.digests.lateWindowMinutes * 60_000;
+  const localDate = (at: Date) => zonedParts(at, config.timezone).ymd;
+  const jobs: ScheduledJob[] = [
+    {
+      name: DIGEST_JOB,
+      cron: `${minute} ${hour} * * *`,
+      slotOf: localDate,
+      lateWindowMs,
+      reportMissed: true,
+      leaseMs: 10 * 60_000,
+      run: async ({ scheduledAt, at }) => (await runDailyDigests(deps, { scheduledAt, at })).outcome,
+    },
+    {
+      name: BULLETIN_JOB,
+      cron: config.digests.bulletinCron,
+      slotOf: (at) => isoWeekKey(localDate(at)),
+      lateWindowMs,
+      reportMissed: true,
+      leaseMs: 15 * 60_000,
+      run: async ({ scheduledAt, at }) => (await runWeeklyBulletin(deps, { scheduledAt, at })).outcome,
+    },
+  ];
+  const sweep = options.sweep;
+  if (sweep) {
+    jobs.push({
+      name: SWEEP_JOB,
+      cron: config.reminders.sweepCron,
+      lateWindowMs: 59_999,
+      leaseMs: 5 * 60_000,
+      keepRunsMs: 2 * 86_400_000,
+      run: async ({ at }) => {
+        await sweep({ now: at });
+        return 'done';
+      },
+    });
+  }
+  return jobs;
+}
