@@ -8,7 +8,9 @@
  * - unitDigestsMs: the 500 unit digests built (one query for the counts, one for the lists);
  * - runMs: the whole scheduled run: both of the above and every outbox row in one transaction.
  *
- * Each figure is the median of `runs` timed runs after one warm-up run (max alongside).
+ * Each figure is the median of `runs` timed runs after one warm-up run (max alongside). The
+ * machine's load and the time of one plain scan of the items table are reported with them: on a
+ * shared machine the figures scale with that yardstick.
  *
  *   npx tsx test/bench/digest.bench.ts            prints a table
  *   npx tsx test/bench/digest.bench.ts --json     prints one JSON object
@@ -144,6 +146,13 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
       }
     }
     const [outboxRow] = (await db.execute(sql`select count(*)::int as n from outbox`)) as unknown as { n: number }[];
+    // A yardstick for the machine: one plain scan of the items table (a few ms on an idle server).
+    const scans: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await db.execute(sql`select count(*) from items`);
+      scans.push(performance.now() - t0);
+    }
     return {
       units,
       openItems,
@@ -163,6 +172,7 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
       // Other processes compete for the CPU with the database: say how much.
       cpus: cpus().length,
       loadAverage1m: round(loadavg()[0]!),
+      calibrationScanMs: round(median(scans)),
     };
   } finally {
     await database.close();
