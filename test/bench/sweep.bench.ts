@@ -11,7 +11,9 @@
  * At each size it measures
  *   - emptySweepMs_N: a sweep when nothing is due (median of `emptyRuns`; target < 20 ms), and
  *   - dueSweepMs_N: a sweep that finds `due` overdue items among the N open ones (one overdue nag
- *     each: a reminder row and an outbox message), median of 3; its cost should not grow with N.
+ *     each: a reminder row and an outbox message), median and minimum of 5; its cost should not
+ *     grow with N (the minimum is the steadier figure on a busy machine).
+ * Then, at the largest size, one sweep with ten times the due items (dueSweepMs_N_x10due).
  * The database is dropped at the end. `runSweepBench()` is the entry for test/bench/index.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -98,15 +100,24 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
           [future.deadline, futureAt, opened, future.nextCheck, futureState],
         );
       }
-      await raw.unsafe('analyze items');
+    }
+
+    /**
+     * Settles the table after a bulk insert, as a live database would be: without this,
+     * autovacuum (insert-triggered since PostgreSQL 13) and the checkpoint of the insert's WAL run
+     * during the measurements and the 1M figures measure them.
+     */
+    async function settle() {
+      await raw.unsafe('vacuum (analyze) items');
+      await raw.unsafe('checkpoint');
     }
 
     /** Makes `due` random open items overdue and due now; forgets what earlier runs planned. */
-    async function makeDue(ids: number[] | null): Promise<number[]> {
+    async function makeDue(ids: number[] | null, count = due): Promise<number[]> {
       await raw.unsafe(`delete from reminders; delete from outbox;`);
       const chosen =
         ids ??
-        (await raw.unsafe<{ id: number }[]>(`select id from items where next_check_at > $1::timestamptz order by random() limit ${due}`, [NOW.toISOString()])).map((r) => Number(r.id));
+        (await raw.unsafe<{ id: number }[]>(`select id from items where next_check_at > $1::timestamptz order by random() limit ${count}`, [NOW.toISOString()])).map((r) => Number(r.id));
       await raw.unsafe(
         `update items set deadline = $1, deadline_at = $2::timestamptz, next_check_at = $3::timestamptz,
            state = jsonb_set($4::text::jsonb, '{units,0,unitId}', state->'units'->0->'unitId')
@@ -118,16 +129,21 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
 
     // Warm up the connections, the translator and the JIT.
     await addOpenItems(1, Math.min(1000, sizes[0] ?? 1000));
-    let warm = await makeDue(null);
-    await runSweep(deps);
-    await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [warm]);
-    warm = [];
+    let warm: number[] | null = null;
+    for (let i = 0; i < 3; i++) {
+      warm = await makeDue(warm);
+      await runSweep(deps);
+    }
+    await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [warm!]);
 
     let built = Math.min(1000, sizes[0] ?? 1000);
     for (const size of sizes) {
       const started = performance.now();
       if (size > built) await addOpenItems(built + 1, size);
       out[`buildSeconds_${size}`] = round((performance.now() - started) / 1000);
+      const settling = performance.now();
+      await settle();
+      out[`vacuumSeconds_${size}`] = round((performance.now() - settling) / 1000);
       built = Math.max(built, size);
 
       const empty: number[] = [];
@@ -142,7 +158,7 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
 
       const dueRuns: number[] = [];
       let ids: number[] | null = null;
-      for (let run = 0; run < 3; run++) {
+      for (let run = 0; run < 5; run++) {
         ids = await makeDue(ids);
         const t0 = performance.now();
         const result = await runSweep(deps);
@@ -152,10 +168,20 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
         }
       }
       out[`dueSweepMs_${size}`] = round(median(dueRuns));
+      out[`dueSweepMinMs_${size}`] = round(Math.min(...dueRuns));
       out[`dueSweepMsPerItem_${size}`] = round(median(dueRuns) / due);
       // Put them back among the not-due, so the next size has exactly `due` due items again.
       await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [ids!]);
     }
+    // The other axis: ten times the due items, at the largest size, cost about ten times as much.
+    const many = due * 10;
+    const manyIds = await makeDue(null, many);
+    const t0 = performance.now();
+    const manyResult = await runSweep(deps);
+    out[`dueSweepMs_${built}_x10due`] = round(performance.now() - t0);
+    if (manyResult.items !== many || manyResult.messages !== many) throw new Error(`expected ${many} due items planned once each, got ${JSON.stringify(manyResult)}`);
+    await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [manyIds]);
+
     const plan = await raw.unsafe<{ 'QUERY PLAN': string }[]>(
       `explain select * from items where next_check_at <= $1::timestamptz order by next_check_at limit 100 for update skip locked`,
       [NOW.toISOString()],
