@@ -8,6 +8,7 @@ import { createOutboxRepository } from '../outbox/outbox.repository.js';
 import { createUnitMatcher } from '../parser/units-matcher.js';
 import { parseInstruction, readInstruction } from '../parser/parser.models.js';
 import type { ParserNote } from '../parser/warnings.js';
+import { reminderSchedule } from '../reminders/reminders.models.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { buildView, localNow, type ItemsDeps } from './items.context.js';
@@ -25,7 +26,8 @@ export const MAX_TEXT = 4000;
 export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: ParserNote[] };
 
 function items(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }) {
-  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+  // With the reminder schedule, every save also sets when the sweep must look at the item next.
+  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone, reminders: reminderSchedule(deps.config) });
 }
 
 function checkLength(text: string, what: string) {

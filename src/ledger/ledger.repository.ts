@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { NAG_KINDS } from '../digests/bulletin.figures.js';
 import { itemEvents, itemUnits, items, reminders } from '../db/schema/index.js';
 import { deserializeState } from '../items/items.codec.js';
 import type { ItemState } from '../items/items.models.js';
@@ -74,13 +75,13 @@ export function createLedgerRepository({ db }: { db: DbOrTx }) {
       }
     },
 
-    /** Nags (and escalations) each item received. */
+    /** Nags (and escalations) each item's units received: the bulletin's own count. */
     async nagCounts(itemIds: number[]): Promise<Map<number, number>> {
       if (itemIds.length === 0) return new Map();
       const rows = await db
         .select({ itemId: reminders.itemId, n: sql<number>`count(*)::int` })
         .from(reminders)
-        .where(and(inArray(reminders.itemId, itemIds), inArray(reminders.kind, ['ack_nag', 'overdue_nag', 'report_nag', 'confirm_nag', 'escalation'])))
+        .where(and(inArray(reminders.itemId, itemIds), inArray(reminders.kind, [...NAG_KINDS])))
         .groupBy(reminders.itemId);
       return new Map(rows.map((r) => [r.itemId, Number(r.n)]));
     },

@@ -9,7 +9,7 @@ import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { parseLedgerFilter } from '../../src/ledger/ledger.models.js';
-import { exportLedger } from '../../src/ledger/ledger.usecases.js';
+import { exportLedger, type LedgerDeps } from '../../src/ledger/ledger.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import { createOrgRepository } from '../../src/org/org.repository.js';
 import { createManualClock } from '../../src/shared/clock.js';
@@ -23,7 +23,7 @@ const CHAT = -1001;
 
 describe.each(storageKinds())('the ledger exported from the history (%s)', (kind) => {
   let database: TestDatabase;
-  let deps: ItemsDeps;
+  let deps: ItemsDeps & LedgerDeps;
   const clock = createManualClock('2026-03-02T09:00:00+08:00');
   const dir = mkdtempSync(path.join(tmpdir(), 'duban-ledger-'));
   const ids: Record<string, number> = {};

@@ -172,14 +172,18 @@ describe(`the reminder sweep (${kind})`, () => {
     ]);
   });
 
-  it('sets the first check time of a freshly assigned item on save when given the schedule, and "now" without it', async () => {
+  it('sets the first check time of a freshly assigned item on save, and a sweep keeps it', async () => {
     const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
     const itemId = await w.assign({ level: 'key', deadline: '2026-03-20' });
-    // items.usecases does not pass the schedule yet: the item is marked for the next sweep...
-    expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 10:00').toISOString());
-    // ...which works out the exact time: the acknowledgement nag, 4 working hours on.
+    // The acknowledgement nag of a key item falls due 4 working hours after assignment.
+    expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 14:00').toISOString());
     await w.sweep();
     expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 14:00').toISOString());
+    // A repository without the schedule marks the item for the next sweep instead.
+    const bare = createItemsRepository({ db: w.database.db, clock: w.clock, timezone: 'Asia/Shanghai' });
+    const before = (await bare.get(itemId))!;
+    await bare.save({ id: itemId, previousVersion: before.state.version, state: { ...before.state, version: before.state.version + 1 }, events: [] });
+    expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 10:00').toISOString());
     // A repository given the schedule stores the exact time itself.
     const repo = createItemsRepository({ db: w.database.db, clock: w.clock, timezone: 'Asia/Shanghai', reminders: reminderSchedule(w.config) });
     const item = (await repo.get(itemId))!;

@@ -32,7 +32,8 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
     const data = e.data as { text?: string; reason?: string };
     const detail = data.text ?? data.reason ?? '';
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
-    return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`)}${unit} · ${escapeHtml(names.get(e.actorId) ?? String(e.actorId))}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
+    const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
+    return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`)}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
   });
   if (events.length > TIMELINE_MAX) lines.unshift(ctx.t('timeline-more', { count: events.length - TIMELINE_MAX }));
   return lines;
