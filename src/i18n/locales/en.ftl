@@ -12,6 +12,23 @@ help =
     /whoami — my roles and units
     /help — this help
 
+    <b>Unit staff</b>
+    /ack CODE — acknowledge (or press the card's button)
+    /progress CODE TEXT — report progress (or reply to your unit's card)
+    /result CODE TEXT — the lead unit's result, a cooperating unit's contribution (may be a file's caption)
+    /extend CODE DATE REASON — ask for an extension
+
+    <b>Leaders</b>
+    /assign TEXT — assign (or reply to the instruction with /assign)
+    /confirm CODE [RESPONSE] · /return CODE REASON — confirm or return a result
+    /approve CODE · /reject CODE — decide an extension
+    /transfer CODE [FROM] TO REASON · /cancel CODE REASON · /waive CODE
+    /digest — digest · /bulletin — bulletin · /ledger — the ledger as XLSX
+
+    <b>Look up</b>
+    /task CODE — an item and its history
+    /list [mine|unit NAME|overdue|waiting|all] — items
+
     <b>Admins (supervision office)</b>
     /bind leaders — bind this group as the leaders group
     /bind unit NAME — bind this group as a unit's group
@@ -26,6 +43,7 @@ help =
     /admin add — reply to someone's message (or give a numeric id) to make them an admin
     /invite NAME — an invite link that adds whoever opens it to the unit
     /invite revoke NAME — revoke the unit's invite links
+    /excuse CODE REASON — excuse an overdue item (it no longer counts against the unit)
 whoami-title = <b>{ $name }</b> (id <code>{ $id }</code>)
 whoami-roles = Roles: { $roles }
 whoami-no-roles = Roles: none

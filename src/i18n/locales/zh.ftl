@@ -12,6 +12,23 @@ help =
     /whoami — 查看我的角色和所属单位
     /help — 本帮助
 
+    <b>承办人</b>
+    /ack 编号 — 签收（或点事项卡片上的「签收」）
+    /progress 编号 内容 — 报告进展（或直接回复本单位的事项卡片）
+    /result 编号 内容 — 牵头单位提交办理结果；配合单位提交配合意见（可把命令写在文件说明里）
+    /extend 编号 新时限 理由 — 申请延期
+
+    <b>领导</b>
+    /assign 批示 — 交办（或回复批示消息发送 /assign）
+    /confirm 编号 [回音] · /return 编号 理由 — 确认办结或退回
+    /approve 编号 · /reject 编号 — 审批延期
+    /transfer 编号 [原单位] 新单位 理由 · /cancel 编号 理由 · /waive 编号
+    /digest — 督办摘要 · /bulletin — 通报 · /ledger — 导出台账
+
+    <b>查询</b>
+    /task 编号 — 事项卡片和办理记录
+    /list [mine|unit 单位名|overdue|waiting|all] — 事项列表
+
     <b>管理员（督查室）</b>
     /bind leaders — 把本群绑定为领导群
     /bind unit 单位名 — 把本群绑定为某单位的工作群
@@ -26,6 +43,7 @@ help =
     /admin add — 回复某人的消息（或给出数字 ID），设为管理员
     /invite 单位名 — 生成加入单位的邀请链接
     /invite revoke 单位名 — 作废该单位的所有邀请链接
+    /excuse 编号 理由 — 容错：逾期事项不再计入单位
 whoami-title = <b>{ $name }</b>（ID <code>{ $id }</code>）
 whoami-roles = 角色：{ $roles }
 whoami-no-roles = 角色：无
