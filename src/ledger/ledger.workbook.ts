@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import { zoneOffsetMs } from '../calendar/zoned-time.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that
@@ -202,41 +203,27 @@ const QUARTER_HOUR_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
 type OffsetCache = {
-  formatter: Intl.DateTimeFormat;
+  timezone: string;
   /** UTC day -> its offset, or null when the offset changes during that day. */
   days: Map<number, number | null>;
   quarterHours: Map<number, number>;
 };
 
 function offsetCache(timezone: string): OffsetCache {
-  const formatter = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  return { formatter, days: new Map(), quarterHours: new Map() };
+  return { timezone, days: new Map(), quarterHours: new Map() };
 }
 
-/** The offset at `ms`, a whole second (Intl's parts have no milliseconds). */
-function intlOffset(formatter: Intl.DateTimeFormat, ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!) - ms;
+/** The zone's offset at `ms` (zoned-time's Intl reading; cached per day and quarter hour below). */
+function intlOffset(cache: OffsetCache, ms: number): number {
+  return zoneOffsetMs(new Date(ms), cache.timezone);
 }
 
 function offsetAt(cache: OffsetCache, ms: number): number {
   const day = Math.floor(ms / DAY_MS);
   let uniform = cache.days.get(day);
   if (uniform === undefined) {
-    const first = intlOffset(cache.formatter, day * DAY_MS);
-    const last = intlOffset(cache.formatter, (day + 1) * DAY_MS - QUARTER_HOUR_MS);
+    const first = intlOffset(cache, day * DAY_MS);
+    const last = intlOffset(cache, (day + 1) * DAY_MS - QUARTER_HOUR_MS);
     uniform = first === last ? first : null;
     if (cache.days.size > 100_000) cache.days.clear();
     cache.days.set(day, uniform);
@@ -245,7 +232,7 @@ function offsetAt(cache: OffsetCache, ms: number): number {
   const quarter = Math.floor(ms / QUARTER_HOUR_MS);
   let offset = cache.quarterHours.get(quarter);
   if (offset === undefined) {
-    offset = intlOffset(cache.formatter, quarter * QUARTER_HOUR_MS);
+    offset = intlOffset(cache, quarter * QUARTER_HOUR_MS);
     cache.quarterHours.set(quarter, offset);
   }
   return offset;
