@@ -59,6 +59,8 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Invite links expire after this many hours. */
   inviteTtlHours: z.number().int().positive().default(72),
+  /** Without BOT_TOKEN, `npm start` serves the sandbox page here, on 127.0.0.1 only (0 = any free port). */
+  sandboxPort: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
   items: z
     .object({
       codePrefix: z.string().min(1).max(10).default('督办'),
@@ -116,6 +118,7 @@ const ENV_NAMES: Record<string, string> = {
   locale: 'LOCALE',
   logLevel: 'LOG_LEVEL',
   inviteTtlHours: 'INVITE_TTL_HOURS',
+  sandboxPort: 'SANDBOX_PORT',
 };
 
 export class ConfigError extends Error {
@@ -142,7 +145,7 @@ function fromEnv(env: Env): { values: Record<string, unknown>; problems: string[
       } else {
         values[key] = parts.map(Number);
       }
-    } else if (key === 'inviteTtlHours') {
+    } else if (key === 'inviteTtlHours' || key === 'sandboxPort') {
       values[key] = /^\d+$/.test(value) ? Number(value) : value;
     } else {
       values[key] = value;

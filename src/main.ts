@@ -9,19 +9,43 @@ import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
 import { runSweep } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
-import { createScheduler } from './scheduler/scheduler.js';
-import { createDispatcher } from './outbox/dispatcher.js';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createUpdatesRepository } from './updates/updates.repository.js';
 
-export type App = { stop(): Promise<void>; database: Database };
+export type App = {
+  stop(): Promise<void>;
+  database: Database;
+  /** The outbox dispatcher; the sandbox drains it to show what a step caused at once. */
+  dispatcher: Dispatcher;
+  /** The sandbox ticks it after moving its clock. */
+  scheduler: Scheduler;
+};
+
+export type StartAppOptions = {
+  clock?: Clock;
+  logger?: Logger;
+  /** The dispatcher's clock: real time, except in the sandbox, whose movable clock drives both. */
+  dispatcherClock?: Clock;
+  dispatcherLimits?: Partial<DispatcherLimits>;
+  /** Runs on the migrated database before the bot starts (the sandbox seeds its demo here). */
+  beforeStart?: (database: Database) => Promise<void>;
+  /** Called when an update has been handled (the sandbox waits on it). */
+  onUpdateHandled?: (updateId: number) => void;
+  /**
+   * False: no node-cron timers; the caller ticks the scheduler itself. The sandbox does, because
+   * node-cron fires on the wall clock while the sandbox's time runs ahead of it.
+   */
+  startScheduler?: boolean;
+};
 
 /**
  * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner).
  * Returns a handle whose stop() drains the runner and closes the database.
  */
-export async function startApp(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<App> {
+export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
   if (!config.botToken) throw new Error('BOT_TOKEN is required');
@@ -29,9 +53,12 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
   const database = await openDatabase(config);
   await runMigrations(database);
   logger.info({ storage: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
+  await options.beforeStart?.(database);
 
   // The outbox dispatcher talks to Telegram on real time (pacing, retry_after), whatever the
   // business clock says, and without the interactive auto-retry: it has its own retry policy.
+  // (The sandbox gives it its own clock too: messages planned at the sandbox's moved "now" must be
+  // due for the dispatcher as well.)
   const dispatcherApi = new Api(config.botToken, { apiRoot: config.botApiRoot });
   // Files the bot makes (the bulletin chart) sit in the outbox as base64; upload them on the way out.
   dispatcherApi.config.use(inlineFilePayloads());
@@ -39,10 +66,11 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
     db: database.db,
     api: dispatcherApi,
     logger,
-    clock: systemClock,
+    clock: options.dispatcherClock ?? systemClock,
+    ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}),
   });
   const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
-  const bot = createBot(config.botToken, deps);
+  const bot = createBot(config.botToken, deps, options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {});
   await bot.init();
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
 
@@ -70,11 +98,13 @@ export async function startApp(config: Config, options: { clock?: Clock; logger?
     jobs: createAppJobs(deps, { sweep: (input) => runSweep(deps, input) }),
     heartbeatCron: config.reminders.sweepCron,
   });
-  await scheduler.start();
+  if (options.startScheduler !== false) await scheduler.start();
 
   let stopped = false;
   return {
     database,
+    dispatcher,
+    scheduler,
     async stop() {
       if (stopped) return;
       stopped = true;
