@@ -1,55 +1,125 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
-import { createOutboxDispatchRepository, createOutboxRepository, type OutboxRow } from './outbox.repository.js';
+import { recentEventLoopLagMs } from './event-loop-lag.js';
+import { createOutboxDispatchRepository, type OutboxRow } from './outbox.repository.js';
 
 export type DispatcherLimits = {
-  /** Gap between two messages to one private chat (Telegram: about 1 a second). */
+  /** Gap between one message to a private chat being answered and the next one leaving (Telegram: about 1 a second). */
   privateGapMs: number;
-  /** Gap between two messages to one group (Telegram: at most 20 a minute). */
+  /** The same for a group or channel (Telegram: at most 20 a minute; a 3 s gap keeps every 60 s window at 20). */
   groupGapMs: number;
-  /** Messages a second overall, for this process (Telegram: about 30). */
+  /**
+   * Messages a second across all chats and all dispatchers sharing the database (Telegram: about
+   * 30). Paced through one shared slot row; 0 turns global pacing off.
+   */
   globalPerSecond: number;
-  /** A 5xx or network error is retried this many times with backoff before the row fails. */
+  /** A 5xx or network error is retried until the row has been tried this many times; then it fails. */
   maxAttempts: number;
-  /** Backoff cap for 5xx and network errors. */
+  /** First retry wait after a 5xx or network error; it doubles with every attempt. */
+  baseBackoffMs: number;
+  /** Cap of that wait. */
   maxBackoffMs: number;
+  /** How long a claimed row stays ours; a dispatcher that dies leaves it to others after this. */
   leaseMs: number;
+  /** A send is aborted after this long (and never later than `leaseSafetyMs` before the lease ends). */
+  sendTimeoutMs: number;
+  /** A send still in flight this close to the end of its lease is aborted, so that two dispatchers never send one row at once. */
+  leaseSafetyMs: number;
+  /** A global slot missed by more than this (a late timer, a busy event loop) is not used; a new one is taken. */
+  lateSlotMs: number;
+  /** Rows in flight per dispatcher (at most one per chat). */
   batchSize: number;
+  /** The background loop looks at the outbox at least this often (rows planned by other processes). */
+  idlePollMs: number;
 };
 
 export const DEFAULT_LIMITS: DispatcherLimits = {
   privateGapMs: 1000,
   groupGapMs: 3000,
-  globalPerSecond: 25,
+  globalPerSecond: 28,
   maxAttempts: 8,
+  baseBackoffMs: 1000,
   maxBackoffMs: 5 * 60_000,
   leaseMs: 60_000,
-  batchSize: 50,
+  sendTimeoutMs: 20_000,
+  leaseSafetyMs: 5_000,
+  lateSlotMs: 25,
+  batchSize: 30,
+  idlePollMs: 1000,
 };
 
 export type Dispatcher = {
-  /** Claims and sends what is due now; returns how many rows it handled. */
+  /** Claims what is due now (at most one row per chat), sends it, and returns how many rows it claimed. */
   runOnce(): Promise<number>;
-  /** Repeats runOnce until nothing is due now (tests, and the sandbox). */
+  /**
+   * For tests and the sandbox: sends until nothing is due by the dispatcher's clock and nothing
+   * is in flight. It waits, with the injected sleep, through chat pacing, 429 holds, retry
+   * backoff and other dispatchers' leases; rows planned for a later time are left alone unless
+   * the clock reaches them while it waits. Returns how many rows it claimed.
+   */
   drain(): Promise<number>;
   /** Starts the background loop; `wake()` makes it look at once (after a local enqueue). */
   start(): void;
   wake(): void;
+  /**
+   * Stops the background loop: sends already on the wire are finished and recorded, rows still
+   * waiting for their slot are given back at once (not left to their lease); then it resolves.
+   */
   stop(): Promise<void>;
 };
 
-type Sleep = (ms: number) => Promise<void>;
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; resolves early when `signal` aborts. Tests inject one that moves a manual clock. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+const METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto']);
+/** A send needs at least this much of its lease left to start. */
+const MIN_SEND_WINDOW_MS = 1000;
+/** How often recording a delivered message is retried when the database fails. */
+const MARK_SENT_TRIES = 8;
 
 /**
- * Sends the outbox. Planned once, sent at least once: a row is marked sent right after Telegram
- * accepted it, so only a crash between those two steps can repeat one message (bots cannot make
- * sendMessage idempotent). 429 holds the chat for retry_after (all instances see the hold);
- * 5xx and network errors back off exponentially up to a cap; 403 fails the row with the reason
- * and says it instead where the row's fallback points (an @mention in the unit's group).
+ * Sends the outbox: planned once, sent at least once, in order per chat, within Telegram's limits,
+ * by one or several processes sharing the database.
+ *
+ * Each row goes: claim (a lease, at most one row per chat in flight across all dispatchers) ->
+ * reserve (renew the lease, take a global slot) -> wait for the slot -> send, aborted before the
+ * lease ends -> mark sent and pace the chat from the moment Telegram answered.
+ *
+ * Telegram's answers:
+ * - 429: the row goes back without costing an attempt, and the whole chat is held for
+ *   retry_after (every dispatcher sees the hold in chat_send_state);
+ * - 403 (blocked, removed) and 400 "chat not found": the row fails with the reason and its
+ *   fallback is planned in the same transaction (an @mention in the unit's group);
+ * - 5xx and network errors: retried with a doubling backoff (the chat is held meanwhile, so its
+ *   later rows do not overtake), until `maxAttempts`, then the row fails with the reason;
+ *   401: the same waits, without using up attempts (a bad token is the operator's to fix);
+ * - other 4xx: the row fails at once; retrying a bad request does not help.
+ *
+ * Duplicates (bots cannot make sendMessage idempotent) are possible in exactly these windows,
+ * each at most the one row in flight:
+ * - a network error or timeout after Telegram received the request (the answer was lost): the
+ *   retry sends it again;
+ * - the process dies, or the database stays unreachable, between Telegram's answer and marking
+ *   the row sent: after the lease another dispatcher sends it again (marking is retried first);
+ * - the process is frozen (not dead) for longer than its lease while a request is on the wire,
+ *   so that the abort timer cannot fire: another dispatcher takes the row meanwhile.
+ * The dispatchers' clocks must agree (NTP) to well within `leaseSafetyMs` and the chat gaps.
  */
 export function createDispatcher(deps: {
   db: Db;
@@ -59,116 +129,195 @@ export function createDispatcher(deps: {
   clock: Clock;
   sleep?: Sleep;
   limits?: Partial<DispatcherLimits>;
+  /** Names this dispatcher in claimed_by (a random id by default). */
+  owner?: string;
 }): Dispatcher {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? realSleep;
+  const clock = deps.clock;
   const repo = createOutboxDispatchRepository({ db: deps.db });
-  const owner = randomUUID();
-  const logger = deps.logger.child({ component: 'dispatcher' });
-  let globalNext = 0;
-  let running = false;
+  const owner = deps.owner ?? randomUUID();
+  const logger = deps.logger.child({ component: 'dispatcher', dispatcher: owner });
+  const baseGlobalGapMs = limits.globalPerSecond > 0 ? 1000 / limits.globalPerSecond : 0;
+  /** The global pace, spread by how much this process has stalled lately (see event-loop-lag.ts). */
+  const globalGap = () => (baseGlobalGapMs === 0 ? 0 : (baseGlobalGapMs * (1000 + Math.min(recentEventLoopLagMs(), 1000))) / 1000);
+  const api = deps.api.raw as unknown as Record<string, (payload: Record<string, unknown>, signal?: AbortSignal) => Promise<{ message_id?: number } | true>>;
+
+  /** Aborted by stop(): waits end early and rows not yet on the wire are given back. */
+  const stopController = () => {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal); // every row waiting for its slot listens
+    return controller;
+  };
+  let stopping = stopController();
   let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  let onWake: (() => void) | null = null;
 
-  async function paceGlobally() {
-    const gap = limits.globalPerSecond > 0 ? 1000 / limits.globalPerSecond : 0;
-    const now = deps.clock.now().getTime();
-    const at = Math.max(now, globalNext);
-    globalNext = at + gap;
-    if (at > now) await sleep(at - now);
-  }
+  const gapFor = (chatId: number) => (chatId < 0 ? limits.groupGapMs : limits.privateGapMs);
+  const ms = (at: Date) => at.getTime();
 
-  async function send(row: OutboxRow): Promise<number | null> {
-    const params: Record<string, unknown> = { ...(row.payload as Record<string, unknown>) };
+  async function send(row: OutboxRow, timeoutMs: number): Promise<number | null> {
+    if (!METHODS.has(row.method)) throw new Error(`outbox method ${row.method} is not one the dispatcher sends`);
+    const params: Record<string, unknown> = { ...(row.payload as Record<string, unknown>), chat_id: row.chatId };
     if (row.threadId) params.message_thread_id = row.threadId;
-    const api = deps.api.raw as unknown as Record<string, (p: Record<string, unknown>) => Promise<{ message_id?: number }>>;
-    const result = await api[row.method]!({ chat_id: row.chatId, ...params });
-    return result?.message_id ?? null;
-  }
-
-  async function handle(row: OutboxRow): Promise<void> {
-    const gapMs = row.chatId < 0 ? limits.groupGapMs : limits.privateGapMs;
-    const slot = await repo.reserveSlot({ chatId: row.chatId, now: deps.clock.now(), gapMs });
-    const wait = slot.getTime() - deps.clock.now().getTime();
-    if (wait > limits.leaseMs / 2) {
-      await repo.retryLater({ id: row.id, notBefore: slot, error: 'paced', countAttempt: false });
-      return;
-    }
-    if (wait > 0) await sleep(wait);
-    await paceGlobally();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const messageId = await send(row);
-      await repo.markSent({ row, at: deps.clock.now(), messageId });
-      logger.debug({ outboxId: row.id, chatId: row.chatId, purpose: row.purpose }, 'sent');
-    } catch (error) {
-      await onError(row, error);
+      const result = await api[row.method]!(params, abort.signal);
+      return typeof result === 'object' && typeof result.message_id === 'number' ? result.message_id : null;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async function onError(row: OutboxRow, error: unknown): Promise<void> {
-    const now = deps.clock.now();
-    if (error instanceof GrammyError) {
-      if (error.error_code === 429) {
-        const retryAfter = (error.parameters.retry_after ?? 5) * 1000;
-        const until = new Date(now.getTime() + retryAfter);
-        await repo.holdChat({ chatId: row.chatId, until });
-        await repo.retryLater({ id: row.id, notBefore: until, error: error.description, countAttempt: false });
-        logger.warn({ outboxId: row.id, chatId: row.chatId, retryAfter }, 'rate limited; holding the chat');
+  /** One claimed row, from reservation to its final state. Never throws: the lease covers what fails here. */
+  async function handle(row: OutboxRow, stop: AbortSignal): Promise<void> {
+    const where = { outboxId: row.id, chatId: row.chatId, purpose: row.purpose };
+    try {
+      if (row.attempts > limits.maxAttempts) {
+        // Only dispatchers that died with the row claimed get it here: every other path stops
+        // counting at maxAttempts. A row that kills its dispatcher must not kill the next ones.
+        await fail(row, `gave up: claimed ${row.attempts} times, the last ones by dispatchers that died`);
         return;
       }
-      if (error.error_code === 403) {
-        await repo.markFailed({ id: row.id, error: error.description });
-        await repo.markForbidden({ chatId: row.chatId, at: now, reason: error.description });
-        logger.warn({ outboxId: row.id, chatId: row.chatId, reason: error.description }, 'chat refuses the bot');
-        if (row.fallback) {
-          const fb = row.fallback as { chatId: number; threadId?: number; text: string };
-          await createOutboxRepository({ db: deps.db, clock: deps.clock }).enqueue([
-            {
-              key: `${row.key}:fallback`,
-              chatId: fb.chatId,
-              threadId: fb.threadId ?? 0,
-              payload: { text: fb.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
-              itemId: row.itemId,
-              unitId: row.unitId,
-              purpose: `${row.purpose}_fallback`,
-            },
-          ]);
+      let gap = globalGap();
+      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap });
+      for (;;) {
+        if (!slot) {
+          logger.warn(where, 'lost the row before sending it: another dispatcher took it after our lease');
+          return;
         }
+        if (ms(slot.at) > ms(slot.leaseUntil) - limits.leaseSafetyMs - MIN_SEND_WINDOW_MS) {
+          // The global queue is longer than our lease: let the row wait in the outbox, its chat
+          // held until about when its turn would have come, instead of claiming it again at once.
+          await repo.putBack({ row, owner, holdUntil: slot.at, countAttempt: false });
+          return;
+        }
+        const wait = ms(slot.at) - ms(clock.now());
+        if (wait > 0) await sleep(wait, stop);
+        if (stop.aborted) {
+          await repo.putBack({ row, owner, countAttempt: false });
+          return;
+        }
+        // A slot used long after its time would bunch up with the slots after it. Waking this
+        // late means the process stalled, and a send started just before the stall may only now
+        // reach Telegram: the new slot is at least one gap away from now.
+        if (gap === 0 || ms(clock.now()) - ms(slot.at) <= limits.lateSlotMs) break;
+        gap = globalGap();
+        slot = await repo.reserve({ id: row.id, owner, now: new Date(ms(clock.now()) + gap), leaseMs: limits.leaseMs, globalGapMs: gap });
+      }
+      const timeoutMs = Math.min(limits.sendTimeoutMs, ms(slot.leaseUntil) - limits.leaseSafetyMs - ms(clock.now()));
+      if (timeoutMs < MIN_SEND_WINDOW_MS) {
+        await repo.putBack({ row, owner, countAttempt: false });
         return;
       }
-      if (error.error_code < 500) {
-        // A bad request will not get better by retrying.
-        await repo.markFailed({ id: row.id, error: `${error.error_code} ${error.description}` });
-        logger.error({ outboxId: row.id, chatId: row.chatId, error: error.description }, 'message refused by Telegram');
+      let messageId: number | null;
+      try {
+        messageId = await send(row, timeoutMs);
+      } catch (error) {
+        await onSendError(row, error);
         return;
       }
-    } else if (!(error instanceof HttpError)) {
-      await repo.markFailed({ id: row.id, error: String((error as Error)?.message ?? error) });
-      logger.error({ err: error, outboxId: row.id }, 'sending failed');
+      await recordSent(row, messageId, slot.leaseUntil);
+    } catch (error) {
+      logger.error({ err: error, ...where }, 'dispatching failed; the row comes back when its lease ends');
+    }
+  }
+
+  /**
+   * Telegram has the message: record it. A database error here would make the lease send it
+   * again, so marking is retried for as long as the row is ours.
+   */
+  async function recordSent(row: OutboxRow, messageId: number | null, leaseUntil: Date): Promise<void> {
+    const where = { outboxId: row.id, chatId: row.chatId, purpose: row.purpose, messageId };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await repo.markSent({ row, owner, at: clock.now(), messageId, chatGapMs: gapFor(row.chatId) });
+        if (outcome === 'sent') logger.debug(where, 'sent');
+        else if (outcome === 'reclaimed') logger.warn(where, 'sent after our lease ended; the dispatcher that took the row will not send it');
+        else logger.error(where, 'sent a row that was already sent or failed: a duplicate');
+        return;
+      } catch (error) {
+        if (attempt >= MARK_SENT_TRIES || ms(clock.now()) >= ms(leaseUntil)) {
+          logger.error({ err: error, ...where }, 'sent, but could not record it: it will be sent again after its lease');
+          return;
+        }
+        logger.warn({ err: error, ...where }, 'sent; recording it failed, retrying');
+        await sleep(Math.min(100 * 2 ** attempt, 5000));
+      }
+    }
+  }
+
+  async function fail(row: OutboxRow, error: string, refusedBy = false): Promise<void> {
+    const ours = await repo.fail({ row, owner, error, now: clock.now(), refusedBy });
+    if (!ours) logger.warn({ outboxId: row.id }, 'could not fail the row: another dispatcher took it');
+  }
+
+  async function onSendError(row: OutboxRow, error: unknown): Promise<void> {
+    const where = { outboxId: row.id, chatId: row.chatId, purpose: row.purpose, attempts: row.attempts };
+    const now = clock.now();
+    if (error instanceof GrammyError) {
+      const code = error.error_code;
+      const reason = `${code} ${error.description}`;
+      if (code === 429) {
+        const retryAfterMs = (error.parameters.retry_after ?? 5) * 1000;
+        await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false });
+        logger.warn({ ...where, retryAfterMs }, 'rate limited; holding the chat');
+        return;
+      }
+      if (code === 403 || (code === 400 && /chat not found/i.test(error.description))) {
+        await fail(row, reason, true);
+        logger.warn({ ...where, reason, fallback: row.fallback !== null }, 'the chat refuses the bot');
+        return;
+      }
+      if (code === 401) {
+        await retryLater(row, reason, false);
+        logger.error({ ...where, reason }, 'Telegram does not accept the bot token; the row waits');
+        return;
+      }
+      if (code < 500) {
+        await fail(row, reason);
+        logger.error({ ...where, reason }, 'Telegram refused the message');
+        return;
+      }
+      await retryLater(row, reason, true);
       return;
     }
-    // 5xx or a network error: back off, up to a cap, then give up.
-    const description = error instanceof GrammyError ? `${error.error_code} ${error.description}` : (error as Error).message;
-    if (row.attempts >= limits.maxAttempts) {
-      await repo.markFailed({ id: row.id, error: `gave up after ${row.attempts} attempts: ${description}` });
-      logger.error({ outboxId: row.id, chatId: row.chatId }, 'gave up sending');
+    if (error instanceof HttpError) {
+      // The request may have reached Telegram before the connection failed: retrying can
+      // duplicate this one message, losing it would be worse.
+      const cause = (error.error as Error | undefined)?.message;
+      await retryLater(row, `network: ${cause ?? error.message}`, true);
       return;
     }
-    const backoff = Math.min(limits.maxBackoffMs, 1000 * 2 ** (row.attempts - 1));
-    await repo.retryLater({ id: row.id, notBefore: new Date(now.getTime() + backoff), error: description, countAttempt: true });
-    logger.warn({ outboxId: row.id, chatId: row.chatId, backoff }, 'send failed; will retry');
+    await fail(row, String((error as Error)?.message ?? error));
+    logger.error({ err: error, ...where }, 'sending failed');
+  }
+
+  /**
+   * Holds the chat for the row's backoff and gives the row back; fails it once attempts run out.
+   * An uncounted retry (401) waits the longest backoff: its attempts never grow to double it.
+   */
+  async function retryLater(row: OutboxRow, reason: string, countAttempt: boolean): Promise<void> {
+    if (countAttempt && row.attempts >= limits.maxAttempts) {
+      await fail(row, `gave up after ${row.attempts} attempts: ${reason}`);
+      logger.error({ outboxId: row.id, chatId: row.chatId, reason }, 'gave up sending');
+      return;
+    }
+    const backoffMs = countAttempt ? Math.min(limits.maxBackoffMs, limits.baseBackoffMs * 2 ** Math.max(0, row.attempts - 1)) : limits.maxBackoffMs;
+    await repo.putBack({ row, owner, holdUntil: new Date(ms(clock.now()) + backoffMs), error: reason, countAttempt });
+    logger.warn({ outboxId: row.id, chatId: row.chatId, reason, backoffMs }, 'send failed; will retry');
+  }
+
+  async function claim(limit: number): Promise<OutboxRow[]> {
+    return repo.claim({ now: clock.now(), limit, leaseMs: limits.leaseMs, owner });
   }
 
   async function runOnce(): Promise<number> {
-    const rows = await repo.claim({ now: deps.clock.now(), limit: limits.batchSize, leaseMs: limits.leaseMs, owner });
-    // Rows for one chat go in order; different chats go side by side.
-    const byChat = new Map<number, OutboxRow[]>();
-    for (const row of rows) byChat.set(row.chatId, [...(byChat.get(row.chatId) ?? []), row]);
-    await Promise.all(
-      [...byChat.values()].map(async (chatRows) => {
-        for (const row of chatRows) await handle(row);
-      }),
-    );
+    const rows = await claim(limits.batchSize);
+    const stop = stopping.signal;
+    await Promise.all(rows.map((row) => handle(row, stop)));
     return rows.length;
   }
 
@@ -177,48 +326,90 @@ export function createDispatcher(deps: {
     for (;;) {
       const n = await runOnce();
       total += n;
-      if (n === 0) return total;
+      if (n > 0) continue;
+      const now = clock.now();
+      const outlook = await repo.outlook({ now });
+      if (outlook.due === 0 && outlook.inFlight === 0) return total;
+      // Another dispatcher's row in flight usually finishes long before its lease: look again soon.
+      const untilNext = outlook.nextAt ? ms(outlook.nextAt) - ms(now) : limits.idlePollMs;
+      await sleep(Math.max(1, outlook.inFlight > 0 ? Math.min(untilNext, limits.idlePollMs) : untilNext));
     }
   }
 
-  async function backgroundLoop() {
-    while (running) {
+  /** Resolves on wake(), stop(), any in-flight row finishing, or after `waitMs` of real time. */
+  function idle(waitMs: number, inFlight: Set<Promise<void>>, stop: AbortSignal): Promise<void> {
+    if (woken || stop.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stop.removeEventListener('abort', done);
+        if (onWake === done) onWake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      stop.addEventListener('abort', done, { once: true });
+      onWake = done;
+      for (const p of inFlight) void p.then(done);
+    });
+  }
+
+  /**
+   * The production loop: keeps up to batchSize rows in flight, claiming more as rows finish, so
+   * one slow send does not hold up the others. When nothing more is claimable it sleeps until the
+   * next row may be (a time, a chat's hold, a lease), at most idlePollMs, or until woken.
+   */
+  async function backgroundLoop(stop: AbortSignal): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    while (!stop.aborted) {
+      woken = false;
       try {
-        const n = await runOnce();
-        if (n > 0) continue;
-        const next = await repo.nextDueAt();
-        const waitMs = next ? Math.max(50, Math.min(1000, next.getTime() - deps.clock.now().getTime())) : 1000;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wakeUp = null;
+        const free = limits.batchSize - inFlight.size;
+        let full = free <= 0;
+        if (free > 0) {
+          const rows = await claim(free);
+          for (const row of rows) {
+            const p: Promise<void> = handle(row, stop).finally(() => inFlight.delete(p));
+            inFlight.add(p);
+          }
+          full = rows.length === free;
+        }
+        let waitMs = limits.idlePollMs;
+        if (!full) {
+          const now = clock.now();
+          const { nextAt } = await repo.outlook({ now });
+          if (nextAt) waitMs = Math.min(waitMs, Math.max(ms(nextAt) - ms(now), 5));
+        }
+        await idle(waitMs, inFlight, stop);
       } catch (error) {
         logger.error({ err: error }, 'dispatcher loop error');
-        await realSleep(1000);
+        await idle(limits.idlePollMs, new Set(), stop);
       }
     }
+    await Promise.all(inFlight);
   }
 
   return {
     runOnce,
     drain,
     start() {
-      if (running) return;
-      running = true;
-      loop = backgroundLoop();
+      if (loop) return;
+      stopping = stopController();
+      loop = backgroundLoop(stopping.signal);
     },
     wake() {
-      wakeUp?.();
+      woken = true;
+      onWake?.();
     },
     async stop() {
-      running = false;
-      wakeUp?.();
+      if (!loop) return;
+      stopping.abort();
       await loop;
       loop = null;
+      // runOnce and drain may still be used after a stop (tests do).
+      stopping = stopController();
     },
   };
 }

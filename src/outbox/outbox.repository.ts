@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.js';
+import { chatSendState, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto';
@@ -16,14 +16,22 @@ export type OutboxMessage = {
   unitId?: number | null;
   purpose: string;
   /** Said instead when the chat refuses us with 403 (e.g. an @mention in the unit's group). */
-  fallback?: { chatId: number; threadId?: number; text: string } | null;
+  fallback?: OutboxFallback | null;
   notBefore?: Date;
 };
+
+export type OutboxFallback = { chatId: number; threadId?: number; text: string };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** Purposes whose sent message is remembered per item, so that replies to it find the item. */
 const TRACKED_PURPOSES = new Set(['card', 'unit_card', 'response', 'draft']);
+
+/**
+ * The row of chat_send_state that paces all chats together (Telegram's ~30 messages a second
+ * per bot). No Telegram chat has id 0.
+ */
+export const GLOBAL_SLOT_CHAT_ID = 0;
 
 export function createOutboxRepository({ db, clock }: { db: DbOrTx; clock: Clock }) {
   return {
@@ -57,124 +65,226 @@ export function createOutboxRepository({ db, clock }: { db: DbOrTx; clock: Clock
 
 export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
 
+/** What {@link OutboxDispatchRepository.markSent} found: ours, re-claimed by another dispatcher, or already done. */
+export type MarkSentOutcome = 'sent' | 'reclaimed' | 'already_done';
+
+/** What the outbox holds, for deciding how long to wait. */
+export type OutboxOutlook = {
+  /** Pending rows whose time has come (whether or not their chat is on hold). */
+  due: number;
+  /** Rows some dispatcher has claimed and not finished. */
+  inFlight: number;
+  /** The earliest time a row may become claimable: a time, a chat's hold or a lease running out. */
+  nextAt: Date | null;
+};
+
+// Raw SQL takes instants as ISO text and durations as milliseconds: drivers disagree on binding
+// a Date or an interval, text and numbers they all bind the same way.
+const instant = (at: Date): SQL => sql`${at.toISOString()}::timestamptz`;
+const millis = (ms: number): SQL => sql`(${ms}::double precision * interval '1 millisecond')`;
+
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows?: T[] }).rows ?? (result as T[]);
+}
+
+const toDate = (value: string | Date | null | undefined): Date | null => (value === null || value === undefined ? null : new Date(value));
+
 /**
- * The dispatcher's side of the outbox. Its clock is the dispatcher's own (real time in
- * production): pacing and retry waits are about Telegram's time, not the business calendar.
+ * The dispatcher's side of the outbox. Every instant it takes comes from the dispatcher's clock
+ * (real time in production): pacing and retry waits are about Telegram's time, not the business
+ * calendar. Several dispatchers (processes) may share one database; the statements below are what
+ * keeps them from sending a row twice, out of order, or faster than Telegram allows.
+ *
+ * The rules, enforced in SQL:
+ * - a row is claimable when it is due (pending with not_before come, or 'sending' with its lease
+ *   run out), its chat is not on hold (chat_send_state.next_at), and it is its chat's head: no
+ *   earlier row of that chat is in flight or due. So at most one row per chat is in flight across
+ *   all dispatchers, and a chat's rows leave in id order;
+ * - every state change after the claim is conditional on still owning the row (status 'sending'
+ *   and claimed_by), except "sent", which is a fact whoever learns it.
  */
-export function createOutboxDispatchRepository({ db }: { db: DbOrTx }) {
+export function createOutboxDispatchRepository({ db }: { db: Db }) {
   return {
     /**
-     * Claims up to `limit` due rows: pending ones whose time has come, and 'sending' ones whose
-     * lease ran out (their dispatcher died between claim and send). SKIP LOCKED lets several
-     * dispatchers claim side by side without taking the same row.
+     * Claims up to `limit` rows, at most one per chat (see the rules above), oldest first.
+     * SKIP LOCKED lets dispatchers claim side by side; a row another claim has locked is skipped,
+     * and so are the later rows of its chat (they are not heads in this statement's snapshot).
      */
     async claim(input: { now: Date; limit: number; leaseMs: number; owner: string }): Promise<OutboxRow[]> {
-      // Raw SQL takes instants as ISO text: drivers disagree on binding a Date here.
-      const now = input.now.toISOString();
-      const until = new Date(input.now.getTime() + input.leaseMs).toISOString();
+      const now = instant(input.now);
       const result = await db.execute(sql`
-        with due as (
-          select o.id from ${outbox} o
-          where o.status in ('pending', 'sending')
-            and (o.status = 'pending' or o.claimed_until < ${now}::timestamptz)
-            and o.not_before <= ${now}::timestamptz
+        with due as materialized (
+          select o.id from outbox o
+          where ((o.status = 'pending' and o.not_before <= ${now}) or (o.status = 'sending' and o.claimed_until <= ${now}))
+            and not exists (select 1 from chat_send_state c where c.chat_id = o.chat_id and c.next_at > ${now})
             and not exists (
-              select 1 from ${chatSendState} c
-              where c.chat_id = o.chat_id and (c.next_at > ${now}::timestamptz + interval '2 seconds')
+              select 1 from outbox e
+              where e.chat_id = o.chat_id and e.id < o.id and e.status in ('pending', 'sending')
+                and (e.status = 'sending' or e.not_before <= ${now})
             )
           order by o.id
           limit ${input.limit}
           for update of o skip locked
         )
-        update ${outbox} set status = 'sending', claimed_until = ${until}::timestamptz, claimed_by = ${input.owner}, attempts = ${outbox.attempts} + 1
-        from due where ${outbox.id} = due.id
-        returning ${outbox.id} as id`);
-      const ids = (result as unknown as { rows?: { id: string | number }[] }).rows ?? (result as unknown as { id: string | number }[]);
+        update outbox set status = 'sending', claimed_until = ${now} + ${millis(input.leaseMs)}, claimed_by = ${input.owner}, attempts = outbox.attempts + 1
+        from due where outbox.id = due.id
+        returning outbox.id`);
+      const ids = rowsOf<{ id: string | number }>(result).map((r) => Number(r.id));
       if (ids.length === 0) return [];
-      const rows = await db
-        .select()
-        .from(outbox)
-        .where(sql`${outbox.id} in (${sql.join(ids.map((r) => sql`${Number(r.id)}`), sql`, `)})`)
-        .orderBy(outbox.id);
-      return rows;
+      return db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(outbox.id);
     },
 
     /**
-     * Reserves the next send slot for a chat: Telegram allows about one message a second per
-     * chat (and 20 a minute per group). The row in chat_send_state is shared by all dispatchers,
-     * so instances cannot together go faster than the limit. Returns when the send may happen.
+     * Right before a send: renews the lease (failing when the row is no longer ours: our lease
+     * ran out and another dispatcher took it) and, when `globalGapMs` > 0, takes the next slot
+     * of the global pace shared by all dispatchers. Returns when the send may start and until
+     * when the row is ours, or null when it is not ours any more.
      */
-    async reserveSlot(input: { chatId: number; now: Date; gapMs: number }): Promise<Date> {
-      const gap = `${input.gapMs} milliseconds`;
-      const now = input.now.toISOString();
-      const result = await db.execute(sql`
-        insert into ${chatSendState} (chat_id, next_at) values (${input.chatId}, ${now}::timestamptz + ${gap}::interval)
-        on conflict (chat_id) do update set next_at = greatest(${chatSendState.nextAt}, ${now}::timestamptz) + ${gap}::interval
-        returning next_at`);
-      const rows = (result as unknown as { rows?: { next_at: string | Date }[] }).rows ?? (result as unknown as { next_at: string | Date }[]);
-      return new Date(new Date(rows[0]!.next_at).getTime() - input.gapMs);
-    },
-
-    /** After a 429: nothing goes to this chat before `until`. */
-    async holdChat(input: { chatId: number; until: Date }): Promise<void> {
-      await db
-        .insert(chatSendState)
-        .values({ chatId: input.chatId, nextAt: input.until })
-        .onConflictDoUpdate({ target: chatSendState.chatId, set: { nextAt: sql`greatest(${chatSendState.nextAt}, ${input.until})` } });
-    },
-
-    async markForbidden(input: { chatId: number; at: Date; reason: string }): Promise<void> {
-      await db
-        .insert(chatSendState)
-        .values({ chatId: input.chatId, nextAt: input.at, forbiddenAt: input.at, forbiddenReason: input.reason })
-        .onConflictDoUpdate({ target: chatSendState.chatId, set: { forbiddenAt: input.at, forbiddenReason: input.reason } });
-    },
-
-    async markSent(input: { row: OutboxRow; at: Date; messageId: number | null }): Promise<void> {
-      await db
-        .update(outbox)
-        .set({ status: 'sent', sentAt: input.at, messageId: input.messageId, claimedUntil: null, lastError: null })
-        .where(eq(outbox.id, input.row.id));
-      if (input.messageId !== null && input.row.itemId !== null && TRACKED_PURPOSES.has(input.row.purpose)) {
-        await db
-          .insert(itemMessages)
-          .values({
-            chatId: input.row.chatId,
-            messageId: input.messageId,
-            itemId: input.row.itemId,
-            purpose: input.row.purpose,
-            unitId: input.row.unitId,
-            createdAt: input.at,
-          })
-          .onConflictDoNothing();
+    async reserve(input: { id: number; owner: string; now: Date; leaseMs: number; globalGapMs: number }): Promise<{ at: Date; leaseUntil: Date } | null> {
+      const leaseUntil = new Date(input.now.getTime() + input.leaseMs);
+      if (input.globalGapMs <= 0) {
+        const renewed = await db
+          .update(outbox)
+          .set({ claimedUntil: leaseUntil })
+          .where(and(eq(outbox.id, input.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
+          .returning({ id: outbox.id });
+        return renewed.length > 0 ? { at: input.now, leaseUntil } : null;
       }
+      const gap = millis(input.globalGapMs);
+      const result = await db.execute(sql`
+        with lease as (
+          update outbox set claimed_until = ${instant(leaseUntil)}
+          where id = ${input.id} and status = 'sending' and claimed_by = ${input.owner}
+          returning id
+        )
+        insert into chat_send_state as s (chat_id, next_at)
+        select ${GLOBAL_SLOT_CHAT_ID}::bigint, ${instant(input.now)} + ${gap} from lease
+        on conflict (chat_id) do update set next_at = greatest(s.next_at, ${instant(input.now)}) + ${gap}
+        returning s.next_at - ${gap} as at`);
+      const [row] = rowsOf<{ at: string | Date }>(result);
+      return row ? { at: new Date(row.at), leaseUntil } : null;
     },
 
-    /** Puts a claimed row back to wait (429, 5xx, network error). `countAttempt: false` undoes the claim's count. */
-    async retryLater(input: { id: number; notBefore: Date; error: string; countAttempt: boolean }): Promise<void> {
-      await db
-        .update(outbox)
-        .set({
-          status: 'pending',
-          notBefore: input.notBefore,
-          claimedUntil: null,
-          lastError: input.error,
-          ...(input.countAttempt ? {} : { attempts: sql`${outbox.attempts} - 1` }),
-        })
-        .where(and(eq(outbox.id, input.id), eq(outbox.status, 'sending')));
+    /**
+     * Telegram accepted the row: marks it sent (whoever holds it now: a send is a fact), remembers
+     * tracked messages per item, and paces the chat from now: its next row may not be claimed
+     * before `at + chatGapMs`. One statement, so the three happen together or not at all.
+     */
+    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; chatGapMs: number }): Promise<MarkSentOutcome> {
+      const { row } = input;
+      const track = input.messageId !== null && row.itemId !== null && TRACKED_PURPOSES.has(row.purpose);
+      const result = await db.execute(sql`
+        with sent as (
+          update outbox set status = 'sent', sent_at = ${instant(input.at)}, message_id = ${input.messageId}::int, claimed_until = null, last_error = null
+          where id = ${row.id} and status in ('pending', 'sending')
+          returning id, claimed_by
+        ), pace as (
+          insert into chat_send_state as s (chat_id, next_at) values (${row.chatId}::bigint, ${instant(input.at)} + ${millis(input.chatGapMs)})
+          on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at), forbidden_at = null, forbidden_reason = null
+        )${
+          track
+            ? sql`, track as (
+          insert into item_messages (chat_id, message_id, item_id, purpose, unit_id, created_at)
+          select ${row.chatId}::bigint, ${input.messageId}::int, ${row.itemId}::int, ${row.purpose}::text, ${row.unitId}::int, ${instant(input.at)} from sent
+          on conflict do nothing
+        )`
+            : sql``
+        }
+        select claimed_by from sent`);
+      const [sent] = rowsOf<{ claimed_by: string | null }>(result);
+      if (!sent) return 'already_done';
+      return sent.claimed_by === input.owner ? 'sent' : 'reclaimed';
     },
 
-    async markFailed(input: { id: number; error: string }): Promise<void> {
-      await db.update(outbox).set({ status: 'failed', claimedUntil: null, lastError: input.error }).where(eq(outbox.id, input.id));
+    /**
+     * Gives a claimed row back to wait, and optionally holds its whole chat until `holdUntil`
+     * (a 429's retry_after, or a retry's backoff: the chat's later rows must not overtake it).
+     * `countAttempt: false` undoes the claim's count (a 429, a stop, a slot too far away).
+     * Returns false when the row was not ours any more; the hold is applied either way.
+     */
+    async putBack(input: {
+      row: OutboxRow;
+      owner: string;
+      holdUntil?: Date | null;
+      error?: string | null;
+      countAttempt: boolean;
+    }): Promise<boolean> {
+      const { row } = input;
+      const hold = input.holdUntil
+        ? sql`, hold as (
+          insert into chat_send_state as s (chat_id, next_at) values (${row.chatId}::bigint, ${instant(input.holdUntil)})
+          on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at)
+        )`
+        : sql``;
+      const result = await db.execute(sql`
+        with released as (
+          update outbox set status = 'pending', claimed_until = null,
+            last_error = coalesce(${input.error ?? null}::text, outbox.last_error),
+            attempts = outbox.attempts - ${input.countAttempt ? 0 : 1}::int
+          where id = ${row.id} and status = 'sending' and claimed_by = ${input.owner}
+          returning id
+        )${hold}
+        select count(*)::int as n from released`);
+      return (rowsOf<{ n: number }>(result)[0]?.n ?? 0) > 0;
     },
 
-    /** The earliest time anything is due (for the dispatcher's sleep), or null when nothing is pending. */
-    async nextDueAt(): Promise<Date | null> {
-      const [row] = await db
-        .select({ at: sql<string | Date | null>`min(case when ${outbox.status} = 'pending' then ${outbox.notBefore} else ${outbox.claimedUntil} end)` })
-        .from(outbox)
-        .where(sql`${outbox.status} in ('pending', 'sending')`);
-      return row?.at ? new Date(row.at) : null;
+    /**
+     * Fails a claimed row with its reason. With `refusedBy` (Telegram said 403: the bot was
+     * blocked or removed) it also notes the refusal on the chat and plans the row's fallback, in
+     * the same transaction: a crash cannot fail the row and lose what is said instead.
+     * Returns false when the row was not ours any more (then nothing changes).
+     */
+    async fail(input: { row: OutboxRow; owner: string; error: string; now: Date; refusedBy?: boolean }): Promise<boolean> {
+      const { row } = input;
+      return db.transaction(async (tx) => {
+        const failed = await tx
+          .update(outbox)
+          .set({ status: 'failed', claimedUntil: null, lastError: input.error })
+          .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
+          .returning({ id: outbox.id });
+        if (failed.length === 0) return false;
+        if (!input.refusedBy) return true;
+        await tx
+          .insert(chatSendState)
+          .values({ chatId: row.chatId, nextAt: input.now, forbiddenAt: input.now, forbiddenReason: input.error })
+          .onConflictDoUpdate({ target: chatSendState.chatId, set: { forbiddenAt: input.now, forbiddenReason: input.error } });
+        const fallback = row.fallback as OutboxFallback | null;
+        if (fallback && fallback.chatId !== row.chatId) {
+          await createOutboxRepository({ db: tx, clock: { now: () => input.now } }).enqueue([
+            {
+              key: `${row.key}:fallback`,
+              chatId: fallback.chatId,
+              threadId: fallback.threadId ?? 0,
+              payload: { text: fallback.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+              itemId: row.itemId,
+              unitId: row.unitId,
+              purpose: `${row.purpose}_fallback`,
+            },
+          ]);
+        }
+        return true;
+      });
+    },
+
+    /**
+     * How much is due and when the next row may become claimable. A chat whose head is in flight
+     * contributes that row's lease end, not its waiting rows' times: they cannot go before it.
+     */
+    async outlook(input: { now: Date }): Promise<OutboxOutlook> {
+      const result = await db.execute(sql`
+        select
+          (select count(*) from outbox where status = 'pending' and not_before <= ${instant(input.now)})::int as due,
+          (select count(*) from outbox where status = 'sending')::int as in_flight,
+          (select min(t) from (
+            select greatest(o.not_before, c.next_at) as t
+            from outbox o left join chat_send_state c on c.chat_id = o.chat_id
+            where o.status = 'pending'
+              and not exists (select 1 from outbox s where s.chat_id = o.chat_id and s.status = 'sending')
+            union all
+            select claimed_until from outbox where status = 'sending'
+          ) waiting) as next_at`);
+      const [row] = rowsOf<{ due: number; in_flight: number; next_at: string | Date | null }>(result);
+      return { due: row?.due ?? 0, inFlight: row?.in_flight ?? 0, nextAt: toDate(row?.next_at) };
     },
   };
 }
