@@ -44,6 +44,12 @@ function withDatabase(url: string, database: string): string {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** The target: a daily digest for 500 units (100,000 open items) built in under 300 ms. */
+export const benchTarget = {
+  description: 'daily digest for 500 units over 100,000 open items built in under 300 ms',
+  met: (f: Record<string, number>) => f.units! >= 500 && f.openItems! >= 100_000 && f.leadersDigestMs! < 300,
+};
+
 export async function runDigestBench(options: DigestBenchOptions = {}): Promise<Record<string, number>> {
   const units = options.units ?? 500;
   const openItems = options.openItems ?? 100_000;

@@ -108,6 +108,12 @@ function benchUnits(): LedgerUnitRow[] {
   }));
 }
 
+/** The target: 100,000 items and 1,000,000 events, by streaming, under 30 s and 300 MB. */
+export const benchTarget = {
+  description: 'ledger for 100,000 items and 1,000,000 events in under 30 s with peak memory under 300 MB',
+  met: (f: Record<string, number>) => f.items! >= 100_000 && f.events! >= 1_000_000 && f.seconds! < 30 && f.peakRssMB! < 300,
+};
+
 export async function runLedgerBench(options: { items?: number; events?: number } = {}): Promise<Record<string, number>> {
   const items = options.items ?? 100_000;
   const events = options.events ?? 1_000_000;
