@@ -121,10 +121,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
 async function main() {
   const config = loadConfigOrExit();
   if (!config.botToken) {
-    process.stderr.write(
-      'duban: BOT_TOKEN is not set.\nGet a token from @BotFather and start with BOT_TOKEN=123456:ABC... npm start (see README.md).\n',
-    );
-    process.exit(2);
+    // No token: the same bot against the fake Telegram of a local sandbox page (src/sandbox).
+    const { runSandbox } = await import('./sandbox/sandbox.main.js');
+    await runSandbox(config);
+    return;
   }
   const logger = createLogger({ level: config.logLevel });
   let app: App;

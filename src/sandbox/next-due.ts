@@ -1,0 +1,34 @@
+import { gt, min } from 'drizzle-orm';
+import { isWorkingDay } from '../calendar/calendar.models.js';
+import { zonedParts } from '../calendar/zoned-time.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { items } from '../db/schema/index.js';
+import { nextFire, parseCron } from '../scheduler/cron-matcher.js';
+
+export type DueKind = 'reminder' | 'digest' | 'bulletin';
+export type Due = { at: Date; kind: DueKind };
+
+/**
+ * The next instant after `after` at which something is due: an item's next check (a warning, a
+ * nag or an escalation falls due; the reminder sweep keeps items.next_check_at), the daily digest
+ * (working days only) or the weekly bulletin. Null when nothing is known within two weeks.
+ */
+export async function nextDue(deps: { db: Db; config: Config }, after: Date): Promise<Due | null> {
+  const candidates: Due[] = [];
+  const [row] = await deps.db.select({ at: min(items.nextCheckAt) }).from(items).where(gt(items.nextCheckAt, after));
+  if (row?.at) candidates.push({ at: new Date(row.at), kind: 'reminder' });
+
+  const { timezone, digests } = deps.config;
+  const [hh, mm] = digests.dailyTime.split(':').map(Number);
+  const daily = parseCron(`${mm} ${hh} * * *`);
+  let digest = nextFire(daily, after, timezone, 14);
+  while (digest && !isWorkingDay(zonedParts(digest, timezone).ymd)) digest = nextFire(daily, digest, timezone, 14);
+  if (digest) candidates.push({ at: digest, kind: 'digest' });
+
+  const bulletin = nextFire(parseCron(digests.bulletinCron), after, timezone, 14);
+  if (bulletin) candidates.push({ at: bulletin, kind: 'bulletin' });
+
+  candidates.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return candidates[0] ?? null;
+}
