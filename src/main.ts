@@ -7,7 +7,7 @@ import { registerCommands } from './bot/commands.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
-import { runSweep } from './reminders/reminders.usecases.js';
+import { markUncheckedItems, runSweep } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
@@ -70,6 +70,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}),
   });
   const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
+  // Items saved without a reminder check time (older data) get one, so the sweep sees them.
+  const unchecked = await markUncheckedItems(deps);
+  if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
   const bot = createBot(config.botToken, deps, options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {});
   await bot.init();
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));

@@ -9,7 +9,7 @@ import { chatBinding, loadActor } from '../org/org.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
-import { renderBulletinChart, type BulletinChartRow } from './bulletin.chart.js';
+import type { BulletinChartRow } from './bulletin.chart.js';
 import { bulletinFigures, type BulletinFigures } from './bulletin.figures.js';
 import {
   bulletinPeriods,
@@ -199,7 +199,8 @@ export async function buildBulletin(deps: DigestsDeps, input: { at?: Date; local
   let chart: BulletinOutput['chart'] = null;
   if (ranked.length > 0) {
     try {
-      const render = deps.renderChart ?? renderBulletinChart;
+      // Loaded on first use: vega and resvg take seconds to load and most starts never draw a chart.
+      const render = deps.renderChart ?? (await import('./bulletin.chart.js')).renderBulletinChart;
       const title = t('bulletin-chart-title', { week: weekKey });
       const subtitle = t('bulletin-chart-subtitle', { from: periods.year.firstDay, to: periods.week.lastDay });
       const png = await render(

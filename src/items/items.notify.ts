@@ -148,13 +148,14 @@ export async function planItemNotifications(
         break;
       }
       case 'result_confirmed': {
-        const response = event.data.response ? escapeHtml(clip(event.data.response, 1500)) : '';
+        // A leader who confirms with one tap writes no words: the response then says it was confirmed.
+        const response = event.data.response ? escapeHtml(clip(event.data.response, 1500)) : t('response-default');
         const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
         toLeaders('response', t('notice-response', { code, by, response }), {
           ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
         }, 'response');
         for (const u of activeUnits(item.state)) {
-          await toUnit('response', u.unitId, (tt) => ({ text: tt('notice-response', { code, by, response }) }));
+          await toUnit('response', u.unitId, (tt) => ({ text: tt('notice-response', { code, by, response: event.data.response ? response : tt('response-default') }) }));
         }
         break;
       }

@@ -12,7 +12,7 @@ import { appError } from '../shared/errors.js';
 import { clip, displayName } from '../shared/html.js';
 import { toLedgerItemRow, type LedgerFilter } from './ledger.models.js';
 import { createLedgerRepository, type LedgerEvent } from './ledger.repository.js';
-import { writeLedgerWorkbook, type LedgerEventRow, type LedgerItemRow, type LedgerUnitRow } from './ledger.workbook.js';
+import type { LedgerEventRow, LedgerItemRow, LedgerUnitRow } from './ledger.workbook.js';
 
 export type LedgerDeps = {
   db: Db;
@@ -134,6 +134,8 @@ export async function exportLedger(
     }))
     .sort((a, b) => a.unit.localeCompare(b.unit, 'zh'));
 
+  // exceljs is loaded on first use: it takes seconds to load and most starts never write a ledger.
+  const { writeLedgerWorkbook } = await import('./ledger.workbook.js');
   const result = await writeLedgerWorkbook({
     items: itemRows(),
     events: eventRows(),

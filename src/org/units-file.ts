@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { appError } from '../shared/errors.js';
 import type { UnitImportRow } from './org.usecases.js';
 
@@ -99,7 +99,9 @@ function cellText(cell: ExcelJS.Cell): string {
 
 /** Reads a units workbook (.xlsx): the first worksheet, with the spreadsheet's own row numbers. */
 export async function parseUnitsXlsx(buffer: Buffer): Promise<UnitImportRow[]> {
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is loaded only when a spreadsheet is imported.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch (error) {

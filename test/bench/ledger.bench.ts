@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeLedgerWorkbook, type LedgerEventRow, type LedgerItemRow, type LedgerUnitRow } from '../../src/ledger/ledger.workbook.js';
+import { createRandom as random } from '../helpers/random.js';
 
 /**
  * The ledger of a large office: 100,000 items and 1,000,000 history events by default, made up
@@ -18,17 +19,6 @@ const LEADERS = ['张市长', '李副市长', '王副市长', '赵秘书长'];
 const START = Date.UTC(2026, 0, 5, 1, 0);
 const HOUR = 3_600_000;
 
-/** A small deterministic generator (mulberry32), so every run writes the same workbook. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 const ymd = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);

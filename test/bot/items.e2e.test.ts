@@ -143,6 +143,8 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     await h.press(org.leader, org.leadersGroup, resultCard.message_id, button(resultCard, '确认办结'));
     const response = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('督办〔2026〕1号 已办结'))!;
     expect(response.reply_to_message?.message_id).toBe(instruction.message_id);
+    // Confirmed with one tap, without words: the response says it was confirmed.
+    expect(response.text).toContain('回音（李 市长）：同意办结。');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('督办〔2026〕1号 已办结');
     expect(h.lastBotMessage(org.urbanGroup).text).toContain('督办〔2026〕1号 已办结');
     const item = (await items().findByCode({ year: 2026, number: 1 }))!;
@@ -198,6 +200,11 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     expect(updated.text).toContain('分管领导：李 市长');
     await h.press(h.admin, org.leadersGroup, draft.message_id, button(updated, '确认交办'));
     const code = /督办〔2026〕(\d+)号/.exec(h.tg.message(org.leadersGroup.id, draft.message_id)!.text!)![1];
+    // Replying to the unit's card reports progress and acknowledges: the card loses its 签收 button.
+    const unitCard = h.lastBotMessage(org.housingGroup);
+    expect(buttonsOf(unitCard).map((b) => b.text)).toContain('✅ 签收');
+    await h.say(org.housingStaff, org.housingGroup, '正在排查。', { replyTo: unitCard.message_id });
+    expect(buttonsOf(h.tg.message(org.housingGroup.id, unitCard.message_id)!).map((b) => b.text)).not.toContain('✅ 签收');
     await h.say(org.housingStaff, org.housingGroup, `/result ${code} 排查完毕`);
     await h.say(org.leader, org.leadersGroup, `/confirm ${code} 好`);
     expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes(`已确认办结：督办〔2026〕${code}号`))).toBe(true);

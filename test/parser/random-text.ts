@@ -4,17 +4,9 @@
  * with noise: empty strings, 100 KB strings, emoji, lone surrogates and control characters.
  */
 
-/** Mulberry32: small, fast, good enough to shuffle test input. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../helpers/random.js';
+
+export { createRandom };
 
 const FRAGMENTS = [
   '请', '市住建局', '住建局', '市城管执法局', '城管局', '市自然资源局', '市交通委', '市规划研究中心', '牵头', '负责', '配合', '协助',

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { addWorkingHours, createWorkingCalendar, isWithinWorkingHours, nextWorkingInstant, workingHoursBetween } from '../../src/calendar/calendar.models.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
 import { createWorkingClock } from '../../src/reminders/working-clock.js';
+import { createRandom as random } from '../helpers/random.js';
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the memoised working clock of the reminder rules', () => {
   const zones = [

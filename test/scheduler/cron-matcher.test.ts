@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { afterAll, describe, expect, it } from 'vitest';
 import { matchesInstant, nextFire, parseCron, previousFire } from '../../src/scheduler/cron-matcher.js';
+import { createRandom as random } from '../helpers/random.js';
 
 const TZ = 'Asia/Shanghai';
 const EXPRESSIONS = [
@@ -18,17 +19,6 @@ const EXPRESSIONS = [
   '* * * * *',
 ];
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('cron matching, apart from the timer', () => {
   const tasks: ReturnType<typeof cron.createTask>[] = [];

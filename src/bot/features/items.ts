@@ -288,8 +288,13 @@ itemsFeature.on('message', async (ctx, next) => {
     }
   }
   if (link.purpose === 'unit_card' && link.unitId !== null) {
-    await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
+    const { item } = await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
     await say(ctx, ctx.t('progress-done'));
+    // Reporting acknowledges too: refresh the card so its 签收 button goes away.
+    const card = renderItemCard(await viewOf(ctx, item), { kind: 'unit', unitId: link.unitId }, tr(ctx));
+    await ctx.api
+      .editMessageText(ctx.chat.id, replied.message_id, card.text, { ...HTML, reply_markup: (card.reply_markup ?? { inline_keyboard: [] }) as never })
+      .catch(() => {});
     return;
   }
   return next();

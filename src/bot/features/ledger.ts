@@ -6,7 +6,6 @@ import { Composer, InputFile } from 'grammy';
 import { localeFor } from '../../i18n/translator.js';
 import { parseLedgerFilter } from '../../ledger/ledger.models.js';
 import { exportLedger } from '../../ledger/ledger.usecases.js';
-import { ledgerFileName } from '../../ledger/ledger.workbook.js';
 import { createOrgRepository } from '../../org/org.repository.js';
 import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
@@ -33,6 +32,7 @@ ledgerFeature.command('ledger', async (ctx) => {
       return;
     }
     const thread = threadIdOf(ctx.msg);
+    const { ledgerFileName } = await import('../../ledger/ledger.workbook.js');
     await ctx.replyWithDocument(new InputFile(file, ledgerFileName(generatedAt, ctx.deps.config.timezone, locale)), {
       caption: ctx.t('ledger-caption', { items: itemRows, events: eventRows }),
       ...(thread ? { message_thread_id: thread } : {}),

@@ -288,6 +288,7 @@ notice-contribution = 📄 <b>{ $unit }</b> contributed to { $code }:
     { $text }
 notice-waived = ✅ A leader let { $code } go on without the missing contributions; the lead unit may submit the result.
 notice-result = 📄 <b>{ $unit }</b> submitted the result of { $code }; { $leaders }, please confirm or return it.
+response-default = Confirmed as done.
 notice-response = ✅ <b>{ $code } is closed.</b> Response ({ $by }): { $response }
 notice-returned = ↩️ The result of { $code } was returned; please rework it. Reason: { $reason }
 notice-extension-requested = 🕒 <b>{ $unit }</b> asks to extend { $code } to { $until }. Reason: { $reason }

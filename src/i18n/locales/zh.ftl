@@ -288,6 +288,7 @@ notice-contribution = 📄 <b>{ $unit }</b> 提交了 { $code } 的配合意见�
     { $text }
 notice-waived = ✅ 领导已同意 { $code } 不再等待其余配合意见，牵头单位可以提交办理结果。
 notice-result = 📄 <b>{ $unit }</b> 提交了 { $code } 的办理结果，请 { $leaders } 确认或退回。
+response-default = 同意办结。
 notice-response = ✅ <b>{ $code } 已办结。</b>回音（{ $by }）：{ $response }
 notice-returned = ↩️ { $code } 的办理结果被退回，请重新办理。理由：{ $reason }
 notice-extension-requested = 🕒 <b>{ $unit }</b> 申请将 { $code } 延期至 { $until }。理由：{ $reason }
