@@ -538,15 +538,19 @@ async function send() {
     } else {
       await api('POST', `/chats/${chat.id}/messages`, { as: state.me, text, lang: LANG, ...(replyTo ? { replyTo } : {}) });
     }
-    $('text').value = '';
-    autosize();
+    // Clear only what this send took: while it was on its way the person may have switched
+    // chats and started the next message or attached the next file.
+    if ($('text').value === text) {
+      $('text').value = '';
+      autosize();
+    }
     renderCommands();
-    clearReply();
-    clearFile();
+    if (state.replyTo === replyTo) clearReply();
+    if (state.file === file) clearFile();
   } catch (error) {
     toast(errorText(error), true);
   } finally {
-    $('send').disabled = !chat.member;
+    $('send').disabled = !currentChat().member;
     $('text').focus();
   }
 }
