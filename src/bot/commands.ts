@@ -3,16 +3,31 @@ import type { BotCommand } from 'grammy/types';
 
 type Lang = 'zh' | 'en';
 
-const PRIVATE: Record<Lang, BotCommand[]> = {
+/** What unit staff use on items, in private chats and in groups alike. */
+const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
   zh: [
-    { command: 'start', description: '开始使用 / 打开邀请链接' },
-    { command: 'whoami', description: '我的角色和所属单位' },
     { command: 'list', description: '事项列表：mine / unit 单位名 / overdue / waiting / all' },
     { command: 'task', description: '事项卡片和办理记录：/task 编号' },
     { command: 'ack', description: '签收：/ack 编号' },
     { command: 'progress', description: '报告进展：/progress 编号 内容' },
     { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
+  ],
+  en: [
+    { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
+    { command: 'task', description: 'An item and its history: /task CODE' },
+    { command: 'ack', description: 'Acknowledge: /ack CODE' },
+    { command: 'progress', description: 'Report progress: /progress CODE TEXT' },
+    { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
+    { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
+  ],
+};
+
+const PRIVATE: Record<Lang, BotCommand[]> = {
+  zh: [
+    { command: 'start', description: '开始使用 / 打开邀请链接' },
+    { command: 'whoami', description: '我的角色和所属单位' },
+    ...ITEM_COMMANDS.zh,
     { command: 'digest', description: '督办摘要（领导：全局；单位：本单位）' },
     { command: 'bulletin', description: '督办通报：单位排名（领导、管理员）' },
     { command: 'help', description: '帮助' },
@@ -20,12 +35,7 @@ const PRIVATE: Record<Lang, BotCommand[]> = {
   en: [
     { command: 'start', description: 'Start / open an invite link' },
     { command: 'whoami', description: 'My roles and units' },
-    { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
-    { command: 'task', description: 'An item and its history: /task CODE' },
-    { command: 'ack', description: 'Acknowledge: /ack CODE' },
-    { command: 'progress', description: 'Report progress: /progress CODE TEXT' },
-    { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
-    { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
+    ...ITEM_COMMANDS.en,
     { command: 'digest', description: 'Supervision digest (leaders: all; staff: my unit)' },
     { command: 'bulletin', description: 'Bulletin: units ranked (leaders, admins)' },
     { command: 'help', description: 'Help' },
@@ -36,12 +46,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
   zh: [
     { command: 'help', description: '帮助' },
     { command: 'whoami', description: '我的角色和所属单位' },
-    { command: 'list', description: '事项列表：mine / unit 单位名 / overdue / waiting / all' },
-    { command: 'task', description: '事项卡片和办理记录：/task 编号' },
-    { command: 'ack', description: '签收：/ack 编号' },
-    { command: 'progress', description: '报告进展：/progress 编号 内容' },
-    { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
-    { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
+    ...ITEM_COMMANDS.zh,
     { command: 'assign', description: '交办：/assign 批示，或回复批示消息（领导、管理员）' },
     { command: 'confirm', description: '确认办结：/confirm 编号 [回音]' },
     { command: 'return', description: '退回结果：/return 编号 理由' },
@@ -64,12 +69,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
   en: [
     { command: 'help', description: 'Help' },
     { command: 'whoami', description: 'My roles and units' },
-    { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
-    { command: 'task', description: 'An item and its history: /task CODE' },
-    { command: 'ack', description: 'Acknowledge: /ack CODE' },
-    { command: 'progress', description: 'Report progress: /progress CODE TEXT' },
-    { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
-    { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
+    ...ITEM_COMMANDS.en,
     { command: 'assign', description: 'Assign: /assign TEXT, or reply to the instruction (leaders, admins)' },
     { command: 'confirm', description: 'Confirm a result: /confirm CODE [RESPONSE]' },
     { command: 'return', description: 'Return a result: /return CODE REASON' },
