@@ -200,12 +200,6 @@ export function createItemsRepository({ db, clock, timezone, reminders }: { db: 
         });
     },
 
-    async messagesOf(input: { itemId: number; purposes?: string[] }) {
-      const where = input.purposes
-        ? and(eq(itemMessages.itemId, input.itemId), inArray(itemMessages.purpose, input.purposes))
-        : eq(itemMessages.itemId, input.itemId);
-      return db.select().from(itemMessages).where(where);
-    },
 
     async events(itemId: number): Promise<StoredEvent[]> {
       return db.select().from(itemEvents).where(eq(itemEvents.itemId, itemId)).orderBy(asc(itemEvents.id));

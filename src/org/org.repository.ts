@@ -73,13 +73,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.length > 0;
     },
 
-    async revokeRole(input: { personId: number; role: Role }): Promise<boolean> {
-      const rows = await db
-        .delete(roles)
-        .where(and(eq(roles.personId, input.personId), eq(roles.role, input.role)))
-        .returning({ personId: roles.personId });
-      return rows.length > 0;
-    },
 
     async listUnits(): Promise<UnitRecord[]> {
       const [unitRows, aliasRows] = await Promise.all([
@@ -157,13 +150,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.length > 0;
     },
 
-    async removeMember(input: { unitId: number; personId: number }): Promise<boolean> {
-      const rows = await db
-        .delete(unitMembers)
-        .where(and(eq(unitMembers.unitId, input.unitId), eq(unitMembers.personId, input.personId)))
-        .returning({ unitId: unitMembers.unitId });
-      return rows.length > 0;
-    },
 
     async unitIdsOf(personId: number): Promise<number[]> {
       const rows = await db.select({ unitId: unitMembers.unitId }).from(unitMembers).where(eq(unitMembers.personId, personId));
@@ -188,9 +174,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return row ?? null;
     },
 
-    async bindingsOfChat(chatId: number): Promise<BoundChat[]> {
-      return db.select().from(boundChats).where(eq(boundChats.chatId, chatId));
-    },
 
     async listBindings(kind?: ChatKind): Promise<BoundChat[]> {
       const q = db.select().from(boundChats);

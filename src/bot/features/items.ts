@@ -20,7 +20,7 @@ import {
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { chatBinding, resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { resolveUnitOrThrow } from '../../org/org.usecases.js';
 import { createOrgRepository } from '../../org/org.repository.js';
 import { appError, isAppError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
@@ -451,9 +451,3 @@ itemsFeature.command('waive', async (ctx) => {
   await run(ctx, item.id, { type: 'waive_contributions', ...(rest ? { reason: rest } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
 });
-
-/** Used by /assign's refusal in a chat that is not a leaders group. */
-export async function isLeadersChat(ctx: BotContext): Promise<boolean> {
-  const binding = await chatBinding(ctx.deps, { chatId: ctx.chat!.id, threadId: threadIdOf(ctx.msg) });
-  return binding?.kind === 'leaders';
-}
