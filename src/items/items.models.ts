@@ -450,6 +450,15 @@ export function allowedActions(state: ItemState, actor: Actor, today: string, ti
   return actions;
 }
 
+/**
+ * Throws the refusal when this person may not take this action now (everything but the
+ * command's content, like `allowedActions`): for asking a question only when its answer will be
+ * accepted.
+ */
+export function requireAllowed(state: ItemState, action: ItemCommandType, ctx: Omit<ItemContext, 'at'>, unitId?: number): void {
+  judge(state, action, ctx, unitId);
+}
+
 /** The units currently on the item (not transferred away), optionally of one role. */
 export function activeUnits(state: ItemState, role?: UnitRole): ItemUnitState[] {
   return state.units.filter((u) => u.removedAt === null && (role === undefined || u.role === role));

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db/client.js';
 import type { Locale, Translate } from '../i18n/translator.js';
-import { renderItemCard, unitName, type ItemView } from '../messages/item-card.js';
+import { unitName, type ItemView } from '../messages/item-card.js';
+import { newCardMessage } from '../notifications/cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
@@ -63,6 +64,47 @@ export async function planItemNotifications(
       purpose,
     });
 
+  /** A living card in the leaders chat, with a notice above it (see notifications/cards.ts). */
+  const cardToLeaders = (kind: string, headline: string, extra: Record<string, unknown> = {}) =>
+    out.push(
+      newCardMessage({
+        key: `i${item.id}:v${version}:${kind}:leaders`,
+        view,
+        audience: { kind: 'leaders' },
+        locale: defaultLocale,
+        headline,
+        translator: deps.translator,
+        target: leaders,
+        extra,
+      }),
+    );
+
+  /** A living card to each of a unit's targets, in the target's language, with a notice above it. */
+  const cardToUnit = async (kind: string, unitId: number, headline: (t: Translate) => string) => {
+    const targets = await targetsOf(unitId);
+    if (targets.length === 0) {
+      toLeaders(`${kind}:unreachable:${unitId}`, t('notice-unit-unreachable', { unit: escapeHtml(unitName(view, unitId)), code }));
+      return;
+    }
+    for (const target of targets) {
+      const fallbackText = target.personId
+        ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit: escapeHtml(unitName(view, unitId)), code })
+        : t('notice-group-failed', { unit: escapeHtml(unitName(view, unitId)), code });
+      out.push(
+        newCardMessage({
+          key: `i${item.id}:v${version}:${kind}:u${unitId}:c${target.chatId}`,
+          view,
+          audience: { kind: 'unit', unitId },
+          locale: target.locale,
+          headline: headline(deps.translator.for(target.locale)),
+          translator: deps.translator,
+          target,
+          fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: fallbackText },
+        }),
+      );
+    }
+  };
+
   /** Sends to a unit's group (or members); says in the leaders group when the unit cannot be reached. */
   const toUnit = async (kind: string, unitId: number, render: (t: Translate) => { text: string; reply_markup?: unknown }, purpose = 'notice') => {
     const targets = await targetsOf(unitId);
@@ -107,14 +149,8 @@ export async function planItemNotifications(
     const unit = event.unitId !== null ? escapeHtml(unitName(view, event.unitId)) : '';
     switch (event.type) {
       case 'item_opened': {
-        const card = renderItemCard(view, { kind: 'leaders' }, t);
-        toLeaders('opened', card.text, {
-          ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}),
-          ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
-        }, 'card');
-        for (const u of activeUnits(item.state)) {
-          await toUnit('opened', u.unitId, (tt) => renderItemCard(view, { kind: 'unit', unitId: u.unitId }, tt), 'unit_card');
-        }
+        cardToLeaders('opened', '', item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {});
+        for (const u of activeUnits(item.state)) await cardToUnit('opened', u.unitId, () => '');
         break;
       }
       case 'progress_reported': {
@@ -139,11 +175,10 @@ export async function planItemNotifications(
         break;
       }
       case 'result_submitted': {
-        const card = renderItemCard(view, { kind: 'leaders' }, t);
         const deciders = [item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null);
         const people = await org.peopleByIds(deciders);
         const who = people.map((p) => mention(p)).join(' ');
-        toLeaders('result', `${t('notice-result', { unit, code, leaders: who })}\n\n${card.text}`, card.reply_markup ? { reply_markup: card.reply_markup } : {}, 'card');
+        cardToLeaders('result', t('notice-result', { unit, code, leaders: who }));
         filesTo('result', leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
         break;
       }
@@ -161,22 +196,11 @@ export async function planItemNotifications(
       }
       case 'result_returned': {
         const reason = escapeHtml(clip(event.data.reason, 1500));
-        for (const lead of leadUnitIds()) {
-          await toUnit('returned', lead, (tt) => {
-            const card = renderItemCard(view, { kind: 'unit', unitId: lead }, tt);
-            return { text: `${tt('notice-returned', { code, reason })}\n\n${card.text}`, ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}) };
-          }, 'unit_card');
-        }
+        for (const lead of leadUnitIds()) await cardToUnit('returned', lead, (tt) => tt('notice-returned', { code, reason }));
         break;
       }
       case 'extension_requested': {
-        const card = renderItemCard(view, { kind: 'leaders' }, t);
-        toLeaders(
-          'ext-request',
-          `${t('notice-extension-requested', { unit, code, until: event.data.requested.date, reason: escapeHtml(clip(event.data.reason, 1000)) })}\n\n${card.text}`,
-          card.reply_markup ? { reply_markup: card.reply_markup } : {},
-          'card',
-        );
+        cardToLeaders('ext-request', t('notice-extension-requested', { unit, code, until: event.data.requested.date, reason: escapeHtml(clip(event.data.reason, 1000)) }));
         break;
       }
       case 'extension_approved': {
@@ -195,10 +219,7 @@ export async function planItemNotifications(
       case 'unit_transferred': {
         const to = event.data.toUnitId;
         const reason = escapeHtml(clip(event.data.reason, 1000));
-        await toUnit('transfer-in', to, (tt) => {
-          const card = renderItemCard(view, { kind: 'unit', unitId: to }, tt);
-          return { text: `${tt('notice-transferred-in', { code, reason })}\n\n${card.text}`, ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}) };
-        }, 'unit_card');
+        await cardToUnit('transfer-in', to, (tt) => tt('notice-transferred-in', { code, reason }));
         await toUnit('transfer-out', event.data.fromUnitId, (tt) => ({ text: tt('notice-transferred-out', { code, to: escapeHtml(unitName(view, to)), reason }) }));
         break;
       }

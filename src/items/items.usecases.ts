@@ -14,6 +14,7 @@ import { displayName } from '../shared/html.js';
 import { buildView, localNow, type ItemsDeps } from './items.context.js';
 import { createDraft, decide, ITEM_LEVELS, type DraftPatch, type ItemCommand, type ItemEvent, type ItemLevel } from './items.models.js';
 import { planItemNotifications } from './items.notify.js';
+import { planCardRefresh } from '../notifications/cards.js';
 import type { ItemRef } from './items.refs.js';
 import { createItemsRepository, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
 
@@ -164,8 +165,11 @@ export async function runItemCommand(
     });
     const view = await buildView({ ...deps, db: tx }, saved);
     const messages = await planItemNotifications({ ...deps, db: tx }, { item: saved, events: decision.events, view });
-    const planned = await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages);
-    return { item: saved, events: decision.events, planned };
+    const outbox = createOutboxRepository({ db: tx, clock: deps.clock });
+    const planned = await outbox.enqueue(messages);
+    // Every card of the item, in every chat, now shows the new state (edits coalesced and paced).
+    const refreshed = await planCardRefresh({ db: tx, clock: deps.clock, translator: deps.translator }, { view });
+    return { item: saved, events: decision.events, planned: planned + refreshed.edits };
   });
 }
 

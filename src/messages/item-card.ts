@@ -1,9 +1,9 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, missingContributions, type ItemState } from '../items/items.models.js';
+import { activeUnits, allowedActions, missingContributions, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import type { ParserNote } from '../parser/warnings.js';
-import { encodeButton } from './callback-data.js';
+import { encodeButton, type ButtonAction } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
 
 /** Everything a card shows about an item, gathered by the use-case. */
@@ -106,37 +106,46 @@ function statusLines(view: ItemView, t: Translate): string[] {
   return lines;
 }
 
-/** Buttons for an audience. Shown by audience; whether the presser may act is decided on press. */
+/**
+ * The actor an audience stands for: any member of the unit, or the item's deciding leader. The
+ * card shows the buttons this actor may press now, from the model's own `allowedActions`; who
+ * really pressed is judged again on the server when the button is pressed.
+ */
+export function audienceActor(view: Pick<ItemView, 'state'>, audience: Audience): Actor | null {
+  if (audience.kind === 'unit') return { personId: -1, isAdmin: false, isLeader: false, unitIds: [audience.unitId] };
+  if (audience.kind === 'leaders') return { personId: view.state.leaderInCharge ?? view.state.issuedBy, isAdmin: false, isLeader: true, unitIds: [] };
+  return null;
+}
+
+/** The button each allowed action gets on a card (actions without one are commands only). */
+const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; label: (role: 'lead' | 'cooperating') => string; versioned: boolean }>> = {
+  acknowledge: { action: 'ack', label: () => 'btn-ack', versioned: false },
+  report_progress: { action: 'prg', label: () => 'btn-progress', versioned: false },
+  submit_result: { action: 'res', label: () => 'btn-result', versioned: false },
+  submit_contribution: { action: 'res', label: () => 'btn-contribution', versioned: false },
+  request_extension: { action: 'ext', label: () => 'btn-extend', versioned: false },
+  confirm_result: { action: 'cfm', label: () => 'btn-confirm', versioned: true },
+  return_result: { action: 'ret', label: () => 'btn-return', versioned: true },
+  approve_extension: { action: 'exa', label: () => 'btn-extension-approve', versioned: true },
+  reject_extension: { action: 'exr', label: () => 'btn-extension-reject', versioned: true },
+};
+
+/** Buttons for an audience: exactly the actions it may take now, two to a row. */
 export function cardButtons(view: ItemView, audience: Audience, t: Translate): InlineKeyboardButton[][] {
-  const s = view.state;
+  const actor = audienceActor(view, audience);
+  if (!actor || view.state.status === 'draft') return [];
+  const buttons: InlineKeyboardButton[] = [];
+  for (const allowed of allowedActions(view.state, actor, view.today)) {
+    const spec = ACTION_BUTTONS[allowed.action];
+    if (!spec) continue;
+    const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
+    buttons.push({
+      text: t(spec.label(unit?.role ?? 'lead')),
+      callback_data: encodeButton(spec.action, view.id, allowed.unitId ?? 0, spec.versioned ? view.state.version : 0),
+    });
+  }
   const rows: InlineKeyboardButton[][] = [];
-  if (audience.kind === 'unit' && s.status === 'open') {
-    const u = activeUnits(s).find((x) => x.unitId === audience.unitId);
-    if (!u) return [];
-    const first: InlineKeyboardButton[] = [];
-    if (!u.acknowledgedAt) first.push({ text: t('btn-ack'), callback_data: encodeButton('ack', view.id, u.unitId) });
-    first.push({ text: t('btn-progress'), callback_data: encodeButton('prg', view.id, u.unitId) });
-    rows.push(first);
-    const second: InlineKeyboardButton[] = [
-      { text: t(u.role === 'lead' ? 'btn-result' : 'btn-contribution'), callback_data: encodeButton('res', view.id, u.unitId) },
-    ];
-    if (u.role === 'lead' && !s.pendingExtension) second.push({ text: t('btn-extend'), callback_data: encodeButton('ext', view.id, u.unitId) });
-    rows.push(second);
-  }
-  if (audience.kind === 'leaders') {
-    if (s.status === 'result_submitted') {
-      rows.push([
-        { text: t('btn-confirm'), callback_data: encodeButton('cfm', view.id, 0, s.version) },
-        { text: t('btn-return'), callback_data: encodeButton('ret', view.id, 0, s.version) },
-      ]);
-    }
-    if (s.pendingExtension && (s.status === 'open' || s.status === 'result_submitted')) {
-      rows.push([
-        { text: t('btn-extension-approve'), callback_data: encodeButton('exa', view.id, 0, s.version) },
-        { text: t('btn-extension-reject'), callback_data: encodeButton('exr', view.id, 0, s.version) },
-      ]);
-    }
-  }
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
   return rows;
 }
 
@@ -145,11 +154,18 @@ export function renderItemCard(view: ItemView, audience: Audience, t: Translate)
   const lines = [...header(view, t), ...unitLines(view, t), ...statusLines(view, t)];
   if (audience.kind === 'unit' && view.state.status === 'open') {
     const u = activeUnits(view.state).find((x) => x.unitId === audience.unitId);
-    if (u) lines.push('', t(u.role === 'lead' ? 'card-hint-lead' : 'card-hint-cooperating', { code: escapeHtml(view.code ?? '') }));
+    if (u) {
+      const hint = u.acknowledgedAt ? (u.role === 'lead' ? 'card-hint-lead-acked' : 'card-hint-cooperating-acked') : u.role === 'lead' ? 'card-hint-lead' : 'card-hint-cooperating';
+      const done = u.role === 'cooperating' && (u.contribution !== null || u.contributionWaived !== null);
+      if (!done) lines.push('', t(hint, { code: escapeHtml(view.code ?? '') }));
+    }
     const missing = missingContributions(view.state);
     if (u?.role === 'lead' && missing.length) {
       lines.push(t('card-waiting-contributions', { units: escapeHtml(missing.map((m) => unitName(view, m.unitId)).join(t('list-separator'))) }));
     }
+  }
+  if (audience.kind === 'unit' && !activeUnits(view.state).some((u) => u.unitId === audience.unitId) && view.state.status !== 'draft') {
+    lines.push('', t('card-no-longer-yours', { unit: escapeHtml(unitName(view, audience.unitId)) }));
   }
   const keyboard = cardButtons(view, audience, t);
   return { text: clip(lines.join('\n'), 4000), ...(keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}) };

@@ -35,6 +35,12 @@ export type DispatcherLimits = {
   batchSize: number;
   /** The background loop looks at the outbox at least this often (rows planned by other processes). */
   idlePollMs: number;
+  /**
+   * Edits of one card are at least this far apart: an edit due sooner waits in the outbox (not
+   * holding up the chat's other messages), where later changes replace it. So a card that
+   * changes ten times in a minute is edited once or twice, with its latest state.
+   */
+  cardEditGapMs: number;
 };
 
 export const DEFAULT_LIMITS: DispatcherLimits = {
@@ -50,6 +56,7 @@ export const DEFAULT_LIMITS: DispatcherLimits = {
   lateSlotMs: 25,
   batchSize: 30,
   idlePollMs: 1000,
+  cardEditGapMs: 60_000,
 };
 
 export type Dispatcher = {
@@ -87,7 +94,7 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-const METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto']);
+const METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto', 'editMessageText']);
 /** A send needs at least this much of its lease left to start. */
 const MIN_SEND_WINDOW_MS = 1000;
 /** How often recording a delivered message is retried when the database fails. */
@@ -181,6 +188,13 @@ export function createDispatcher(deps: {
         await fail(row, `gave up: claimed ${row.attempts} times, the last ones by dispatchers that died`);
         return;
       }
+      if (row.editMessageId !== null && limits.cardEditGapMs > 0) {
+        const lastEditAt = await repo.lastEditAt({ chatId: row.chatId, messageId: row.editMessageId });
+        if (lastEditAt && ms(lastEditAt) + limits.cardEditGapMs > ms(clock.now())) {
+          await repo.defer({ row, owner, until: new Date(ms(lastEditAt) + limits.cardEditGapMs) });
+          return;
+        }
+      }
       let gap = globalGap();
       let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap });
       for (;;) {
@@ -264,6 +278,19 @@ export function createDispatcher(deps: {
         const retryAfterMs = (error.parameters.retry_after ?? 5) * 1000;
         await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false });
         logger.warn({ ...where, retryAfterMs }, 'rate limited; holding the chat');
+        return;
+      }
+      if (row.editMessageId !== null && code === 400 && /not modified/i.test(error.description)) {
+        // The card already shows this render (an edit made directly, or a retry): done.
+        await recordSent(row, row.editMessageId, new Date(ms(now) + limits.leaseMs));
+        return;
+      }
+      if (row.editMessageId !== null && (code === 403 || (code === 400 && /message to edit not found|can't be edited|message_id_invalid|chat not found/i.test(error.description)))) {
+        const payload = row.payload as { reply_markup?: { inline_keyboard?: unknown[] } };
+        const resend = code === 400 && (payload.reply_markup?.inline_keyboard?.length ?? 0) > 0;
+        const ours = await repo.cardGone({ row, owner, error: reason, now, resend });
+        if (!ours) logger.warn({ outboxId: row.id }, 'could not retire the card: another dispatcher took the row');
+        logger.warn({ ...where, reason, resend }, 'a card can no longer be edited');
         return;
       }
       if (code === 403 || (code === 400 && /chat not found/i.test(error.description))) {

@@ -1,9 +1,9 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
-import { chatSendState, outbox } from '../db/schema/index.js';
+import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 
-export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto';
+export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
 
 /** A message to plan. `key` makes planning idempotent: (item, kind, slot). */
 export type OutboxMessage = {
@@ -18,6 +18,10 @@ export type OutboxMessage = {
   /** Said instead when the chat refuses us with 403 (e.g. an @mention in the unit's group). */
   fallback?: OutboxFallback | null;
   notBefore?: Date;
+  /** A living card (src/notifications/cards.ts): recorded in item_messages once sent. */
+  card?: { audience: string; locale: string; headline: string; hash: string } | null;
+  /** For editMessageText: the message edited (pending edits of one message coalesce). */
+  editMessageId?: number | null;
 };
 
 export type OutboxFallback = { chatId: number; threadId?: number; text: string };
@@ -54,6 +58,8 @@ export function createOutboxRepository({ db, clock }: { db: DbOrTx; clock: Clock
             fallback: m.fallback ?? null,
             notBefore: m.notBefore ?? now,
             createdAt: now,
+            card: m.card ?? null,
+            editMessageId: m.editMessageId ?? null,
           })),
         )
         .onConflictDoNothing({ target: outbox.key })
@@ -172,7 +178,9 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
      */
     async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; chatGapMs: number }): Promise<MarkSentOutcome> {
       const { row } = input;
-      const track = input.messageId !== null && row.itemId !== null && TRACKED_PURPOSES.has(row.purpose);
+      const card = row.card as { audience: string; locale: string; headline: string; hash: string } | null;
+      const track = input.messageId !== null && row.itemId !== null && (card !== null || TRACKED_PURPOSES.has(row.purpose));
+      const edited = row.editMessageId !== null;
       const result = await db.execute(sql`
         with sent as (
           update outbox set status = 'sent', sent_at = ${instant(input.at)}, message_id = ${input.messageId}::int, claimed_until = null, last_error = null
@@ -184,9 +192,17 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
         )${
           track
             ? sql`, track as (
-          insert into item_messages (chat_id, message_id, item_id, purpose, unit_id, created_at)
-          select ${row.chatId}::bigint, ${input.messageId}::int, ${row.itemId}::int, ${row.purpose}::text, ${row.unitId}::int, ${instant(input.at)} from sent
+          insert into item_messages (chat_id, message_id, item_id, purpose, unit_id, created_at, thread_id, audience, locale, headline, rendered_hash)
+          select ${row.chatId}::bigint, ${input.messageId}::int, ${row.itemId}::int, ${row.purpose}::text, ${row.unitId}::int, ${instant(input.at)},
+            ${row.threadId}::int, ${card?.audience ?? null}::text, ${card?.locale ?? null}::text, ${card?.headline ?? null}::text, ${card?.hash ?? null}::text from sent
           on conflict do nothing
+        )`
+            : sql``
+        }${
+          edited
+            ? sql`, edit as (
+          update item_messages set edited_at = ${instant(input.at)}
+          where chat_id = ${row.chatId}::bigint and message_id = ${row.editMessageId}::int and exists (select 1 from sent)
         )`
             : sql``
         }
@@ -259,6 +275,67 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
               itemId: row.itemId,
               unitId: row.unitId,
               purpose: `${row.purpose}_fallback`,
+            },
+          ]);
+        }
+        return true;
+      });
+    },
+
+    /** When a card was last edited (by the dispatcher's clock), or null. */
+    async lastEditAt(input: { chatId: number; messageId: number }): Promise<Date | null> {
+      const [row] = await db
+        .select({ editedAt: itemMessages.editedAt })
+        .from(itemMessages)
+        .where(and(eq(itemMessages.chatId, input.chatId), eq(itemMessages.messageId, input.messageId)));
+      return row?.editedAt ?? null;
+    },
+
+    /**
+     * Gives a claimed row back to wait until `until` without holding its chat (an edit spaced
+     * from the card's last edit: the chat's other messages go meanwhile). The claim is not counted.
+     */
+    async defer(input: { row: OutboxRow; owner: string; until: Date }): Promise<boolean> {
+      const released = await db
+        .update(outbox)
+        .set({ status: 'pending', claimedUntil: null, notBefore: input.until, attempts: sql`${outbox.attempts} - 1` })
+        .where(and(eq(outbox.id, input.row.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
+        .returning({ id: outbox.id });
+      return released.length > 0;
+    },
+
+    /**
+     * Telegram will not edit a living card any more (deleted, too old, chat gone): the row is
+     * done, the card is marked gone so no later change plans an edit of it, and, when `resend`
+     * (the audience still has buttons to press), the same render is posted as a new card, which
+     * is then the living one. One transaction.
+     */
+    async cardGone(input: { row: OutboxRow; owner: string; error: string; now: Date; resend: boolean }): Promise<boolean> {
+      const { row } = input;
+      return db.transaction(async (tx) => {
+        const done = await tx
+          .update(outbox)
+          .set({ status: 'failed', claimedUntil: null, lastError: input.error })
+          .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
+          .returning({ id: outbox.id });
+        if (done.length === 0) return false;
+        const [card] = await tx
+          .update(itemMessages)
+          .set({ goneAt: input.now })
+          .where(and(eq(itemMessages.chatId, row.chatId), eq(itemMessages.messageId, row.editMessageId ?? -1)))
+          .returning();
+        if (input.resend && card && card.audience !== null && row.itemId !== null) {
+          const { message_id: _, ...payload } = row.payload as Record<string, unknown>;
+          await createOutboxRepository({ db: tx, clock: { now: () => input.now } }).enqueue([
+            {
+              key: `${row.key}:resend`,
+              chatId: row.chatId,
+              threadId: card.threadId,
+              payload,
+              itemId: row.itemId,
+              unitId: card.unitId,
+              purpose: card.purpose,
+              card: { audience: card.audience, locale: card.locale ?? 'zh', headline: card.headline ?? '', hash: card.renderedHash ?? '' },
             },
           ]);
         }

@@ -133,6 +133,9 @@ const SANDBOX_DISPATCH: Partial<DispatcherLimits> = {
   groupGapMs: 0,
   globalPerSecond: 0,
   idlePollMs: 100,
+  // Someone trying the sandbox presses buttons faster than anyone in a real office: show each
+  // card's change within seconds rather than spacing edits a minute apart.
+  cardEditGapMs: 5_000,
 };
 /** How often the sandbox ticks its scheduler on its own, as node-cron's minutely sweep would. */
 const TICK_MS = 30_000;

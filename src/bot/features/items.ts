@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
-import { renderDraftCard, renderItemCard, unitName, type Audience } from '../../messages/item-card.js';
-import { activeUnits, decide, type ItemCommand } from '../../items/items.models.js';
+import { renderDraftCard, unitName } from '../../messages/item-card.js';
+import { activeUnits, requireAllowed, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -20,7 +20,7 @@ import {
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { listUnits, resolveUnitOrThrow } from '../../org/org.usecases.js';
 import { createOrgRepository } from '../../org/org.repository.js';
 import { appError, isAppError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
@@ -101,22 +101,16 @@ async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, te
  * Checks, without changing anything, that this person could take this action now, so a prompt
  * is only sent to someone whose answer will be accepted.
  */
-async function preflight(ctx: BotContext, item: StoredItem, command: ItemCommand) {
+async function preflight(ctx: BotContext, item: StoredItem, action: ItemCommandType, unitId?: number) {
   const actor = await ctx.actor();
   const now = localNow(ctx.deps);
-  const units = await createOrgRepository(ctx.deps).listUnits();
-  decide(item.state, command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(units.map((u) => [u.id, u.name])) });
-}
-
-function audienceOfPressedCard(item: StoredItem, data: ButtonData): Audience {
-  return data.unitId && activeUnits(item.state).some((u) => u.unitId === data.unitId) ? { kind: 'unit', unitId: data.unitId } : { kind: 'leaders' };
+  requireAllowed(item.state, action, { actor, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map((await listUnits(ctx.deps)).map((u) => [u.id, u.name])) }, unitId);
 }
 
 itemsFeature.on('callback_query:data', async (ctx, next) => {
   const data = decodeButton(ctx.callbackQuery.data);
   if (!data) return next();
   if (data.action === 'lst') return next();
-  const t = tr(ctx);
   const item = await getItem(ctx.deps, { itemId: data.itemId });
   const view = async (i: StoredItem) => viewOf(ctx, i);
   const code = (i: StoredItem) => itemCodeText(ctx, i);
@@ -151,16 +145,15 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'ddl':
     case 'dun':
     case 'dlc': {
-      await preflight(ctx, item, { type: 'update_draft', patch: { level: item.state.level === 'key' ? 'routine' : 'key' } });
+      await preflight(ctx, item, 'update_draft');
       const [purpose, prompt] = ({ ddl: ['draft_deadline', 'prompt-draft-deadline'], dun: ['draft_units', 'prompt-draft-units'], dlc: ['draft_incharge', 'prompt-draft-incharge'] } as const)[data.action];
       await sendPrompt(ctx, item, purpose, ctx.t(prompt), null);
       await ctx.answerCallbackQuery();
       return;
     }
     case 'ack': {
+      // The pressed card, like every other card of the item, is edited through the outbox.
       const { item: changed } = await run(ctx, item.id, { type: 'acknowledge', unitId: data.unitId });
-      const card = renderItemCard(await view(changed), audienceOfPressedCard(changed, data), t);
-      await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: ctx.t('ack-done', { unit: unitName(await view(changed), data.unitId), code: code(changed) }) });
       return;
     }
@@ -170,15 +163,8 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       const unit = item.state.units.find((u) => u.unitId === data.unitId && u.removedAt === null);
       const role = unit?.role ?? 'lead';
       const kind = data.action === 'prg' ? 'progress' : data.action === 'ext' ? 'extension' : role === 'lead' ? 'result' : 'contribution';
-      const probe: ItemCommand =
-        kind === 'progress'
-          ? { type: 'report_progress', unitId: data.unitId, text: 'x' }
-          : kind === 'result'
-            ? { type: 'submit_result', unitId: data.unitId, text: 'x' }
-            : kind === 'contribution'
-              ? { type: 'submit_contribution', unitId: data.unitId, text: 'x' }
-              : { type: 'request_extension', unitId: data.unitId, until: '9999-12-31', reason: 'x' };
-      await preflight(ctx, item, probe);
+      const action = ({ progress: 'report_progress', result: 'submit_result', contribution: 'submit_contribution', extension: 'request_extension' } as const)[kind];
+      await preflight(ctx, item, action, data.unitId);
       const v = await view(item);
       await sendPrompt(ctx, item, kind, ctx.t(`prompt-${kind}`, { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
       await ctx.answerCallbackQuery();
@@ -186,14 +172,12 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     }
     case 'cfm': {
       const { item: changed } = await run(ctx, item.id, { type: 'confirm_result' }, data.version);
-      const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
-      await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: ctx.t('confirm-done', { code: code(changed) }) });
       return;
     }
     case 'ret': {
       if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
-      await preflight(ctx, item, { type: 'return_result', reason: 'x' });
+      await preflight(ctx, item, 'return_result');
       await sendPrompt(ctx, item, 'return', ctx.t('prompt-return', { code: escapeHtml(code(item)) }), null);
       await ctx.answerCallbackQuery();
       return;
@@ -201,8 +185,6 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'exa':
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
-      const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
-      await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
       return;
     }
@@ -288,13 +270,9 @@ itemsFeature.on('message', async (ctx, next) => {
     }
   }
   if (link.purpose === 'unit_card' && link.unitId !== null) {
-    const { item } = await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
+    // Reporting acknowledges too: the card loses its 签收 button through the living-card refresh.
+    await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
     await say(ctx, ctx.t('progress-done'));
-    // Reporting acknowledges too: refresh the card so its 签收 button goes away.
-    const card = renderItemCard(await viewOf(ctx, item), { kind: 'unit', unitId: link.unitId }, tr(ctx));
-    await ctx.api
-      .editMessageText(ctx.chat.id, replied.message_id, card.text, { ...HTML, reply_markup: (card.reply_markup ?? { inline_keyboard: [] }) as never })
-      .catch(() => {});
     return;
   }
   return next();

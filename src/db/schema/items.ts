@@ -118,6 +118,24 @@ export const itemMessages = pgTable(
     /** For a prompt: who must answer it. */
     personId: bigint('person_id', { mode: 'number' }),
     createdAt: ts('created_at').notNull(),
+    /**
+     * A living card (see src/notifications/cards.ts): who it is rendered for, in which language,
+     * the notice above the card (HTML, may be empty), and the hash of the render last planned for
+     * it, so an unchanged card is never edited. Null audience: not a living card (drafts, prompts).
+     */
+    threadId: integer('thread_id').notNull().default(0),
+    audience: text('audience'),
+    locale: text('locale'),
+    headline: text('headline'),
+    renderedHash: text('rendered_hash'),
+    /** When the last edit of this card was sent (edits of one message are spaced, see cards.ts). */
+    editedAt: ts('edited_at'),
+    /** Telegram said the message can no longer be edited (deleted, too old, chat gone). */
+    goneAt: ts('gone_at'),
   },
-  (t) => [primaryKey({ columns: [t.chatId, t.messageId] }), index('item_messages_item_idx').on(t.itemId)],
+  (t) => [
+    primaryKey({ columns: [t.chatId, t.messageId] }),
+    index('item_messages_item_idx').on(t.itemId),
+    index('item_messages_live_idx').on(t.itemId).where(sql`${t.audience} is not null and ${t.goneAt} is null`),
+  ],
 );

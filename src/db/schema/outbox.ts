@@ -35,8 +35,16 @@ export const outbox = pgTable(
     messageId: integer('message_id'),
     lastError: text('last_error'),
     createdAt: ts('created_at').notNull(),
+    /**
+     * A living card: { audience, locale, headline, hash } copied into item_messages once sent, so
+     * later changes of the item re-render and edit it (src/notifications/cards.ts).
+     */
+    card: jsonb('card'),
+    /** For an edit (method editMessageText): the message it edits; pending edits of one message coalesce. */
+    editMessageId: integer('edit_message_id'),
   },
   (t) => [
+    index('outbox_edit_idx').on(t.chatId, t.editMessageId).where(sql`${t.editMessageId} is not null and ${t.status} = 'pending'`),
     index('outbox_due_idx').on(t.notBefore, t.id).where(sql`${t.status} in ('pending', 'sending')`),
     index('outbox_item_idx').on(t.itemId),
     check('outbox_status_check', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),

@@ -214,6 +214,9 @@ card-excused = 🛡 Excused: { $reason }
 card-overdue = 🔴 Overdue
 card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
 card-hint-cooperating = Press “Acknowledge” first. Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
+card-hint-lead-acked = Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
+card-hint-cooperating-acked = Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
+card-no-longer-yours = ↪️ { $unit } no longer handles this item; nothing more to do here.
 card-waiting-contributions = Still waiting for: { $units }
 
 btn-ack = ✅ Acknowledge

@@ -1,0 +1,29 @@
+CREATE TABLE "notice_queue" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"chat_id" bigint NOT NULL,
+	"thread_id" integer DEFAULT 0 NOT NULL,
+	"item_id" integer NOT NULL,
+	"unit_id" integer DEFAULT 0 NOT NULL,
+	"kind" text NOT NULL,
+	"severity" integer NOT NULL,
+	"line" text NOT NULL,
+	"buttons" jsonb,
+	"fallback" jsonb,
+	"queued_at" timestamp with time zone NOT NULL,
+	"bundled_at" timestamp with time zone,
+	"bundle_key" text
+);
+--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "thread_id" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "audience" text;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "locale" text;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "headline" text;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "rendered_hash" text;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "edited_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "gone_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "card" jsonb;--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "edit_message_id" integer;--> statement-breakpoint
+CREATE INDEX "notice_queue_waiting_idx" ON "notice_queue" USING btree ("chat_id","id") WHERE "notice_queue"."bundled_at" is null;--> statement-breakpoint
+CREATE INDEX "notice_queue_named_idx" ON "notice_queue" USING btree ("chat_id","item_id","bundled_at");--> statement-breakpoint
+CREATE INDEX "item_messages_live_idx" ON "item_messages" USING btree ("item_id") WHERE "item_messages"."audience" is not null and "item_messages"."gone_at" is null;--> statement-breakpoint
+CREATE INDEX "outbox_edit_idx" ON "outbox" USING btree ("chat_id","edit_message_id") WHERE "outbox"."edit_message_id" is not null and "outbox"."status" = 'pending';
