@@ -27,6 +27,11 @@ const levelPolicy = z.object({
   warnDays: z.array(z.number().int().min(0).max(30)).default([1]),
   /** Nag a unit that has not acknowledged within this many working hours. */
   ackNagHours: z.number().int().positive().default(8),
+  /**
+   * After this many acknowledgement nags the unit is not nagged again: its head is told (rung 2),
+   * and one more period later the leaders (rung 3). The leaders' digest shows it every day.
+   */
+  ackNagLimit: z.number().int().min(1).default(3),
   /** Nag an overdue item every this many working days. */
   overdueNagEveryDays: z.number().int().positive().default(1),
   /** Nag the confirming leader when a result has waited this many working days. */
@@ -35,9 +40,9 @@ const levelPolicy = z.object({
 const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue: z.number().int().positive() });
 
 export const DEFAULT_LEVEL_POLICIES = {
-  key: { warnDays: [3, 1, 0], ackNagHours: 4, overdueNagEveryDays: 1, confirmNagDays: 1 },
-  special: { warnDays: [2, 0], ackNagHours: 8, overdueNagEveryDays: 1, confirmNagDays: 2 },
-  routine: { warnDays: [1], ackNagHours: 16, overdueNagEveryDays: 2, confirmNagDays: 3 },
+  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1 },
+  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2 },
+  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3 },
 };
 export const DEFAULT_ESCALATION = {
   rung2: { nags: 2, daysOverdue: 3 },
@@ -78,6 +83,12 @@ export const configSchema = z.object({
     .object({
       /** node-cron expression of the sweep that plans warnings, nags and escalations. */
       sweepCron: z.string().min(9).default('* * * * *'),
+      /**
+       * Local times of the reminder bundles after the morning message (working days only): what fell
+       * due since the last bundle goes to each chat as one message. The morning's reminders go with
+       * the daily digest (digests.dailyTime).
+       */
+      bundleTimes: z.array(hhmm).max(4).default(['15:00']),
       levels: z
         .object({ key: levelPolicy, special: levelPolicy, routine: levelPolicy })
         .default(DEFAULT_LEVEL_POLICIES),
@@ -91,7 +102,7 @@ export const configSchema = z.object({
         .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold })
         .default(DEFAULT_ESCALATION),
     })
-    .default({ sweepCron: '* * * * *', levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),
+    .default({ sweepCron: '* * * * *', bundleTimes: ['15:00'], levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),
   digests: z
     .object({
       /** Daily digest to each leaders group and each unit group, local time, working days only. */

@@ -98,7 +98,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     clock,
     logger,
     timezone: config.timezone,
-    jobs: createAppJobs(deps, { sweep: (input) => runSweep(deps, input) }),
+    jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
     heartbeatCron: config.reminders.sweepCron,
   });
   if (options.startScheduler !== false) await scheduler.start();

@@ -6,6 +6,7 @@ import type { Locale, Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { createOrgRepository, type BoundChat } from '../org/org.repository.js';
 import { chatBinding, loadActor } from '../org/org.usecases.js';
+import { foldMorningBundles } from '../notifications/notifications.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
@@ -148,9 +149,13 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
     );
   }
 
-  const planned = await deps.db.transaction((tx) => createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages));
+  // The morning's reminders travel with the digest: one message per chat (notifications/bundles.ts).
+  const { planned, bundles } = await deps.db.transaction(async (tx) => {
+    const folded = await foldMorningBundles({ db: tx, translator: deps.translator, config: deps.config }, { at, date, digests: messages });
+    return { planned: await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(folded.messages), bundles: folded.bundles };
+  });
   if (planned > 0) deps.onPlanned?.();
-  deps.logger?.info({ date, late, leadersChats: leadersChats.length, unitChats: unitChatsSent, planned }, 'daily digests planned');
+  deps.logger?.info({ date, late, leadersChats: leadersChats.length, unitChats: unitChatsSent, bundles, planned }, 'daily digests planned');
   return { outcome: late ? 'late' : 'sent', chats: leadersChats.length + unitChatsSent, planned };
 }
 

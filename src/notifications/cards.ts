@@ -3,7 +3,8 @@ import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { itemMessages, outbox } from '../db/schema/index.js';
 import type { Locale, Translator } from '../i18n/translator.js';
-import { renderItemCard, type Audience, type ItemView, type Rendered } from '../messages/item-card.js';
+import { encodeButton } from '../messages/callback-data.js';
+import { cardButtons, renderItemCard, type Audience, type ItemView, type Rendered } from '../messages/item-card.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip } from '../shared/html.js';
@@ -35,6 +36,8 @@ export type CardMeta = {
   headline: string;
   /** Hash of the render the row carries. */
   hash: string;
+  /** A notice with live buttons (an escalation): the headline and the item's status, not the whole card. */
+  compact?: boolean;
 };
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
@@ -53,8 +56,23 @@ export function audienceOf(meta: { audience: string | null; unitId: number | nul
   return meta.audience === 'unit' && meta.unitId !== null ? { kind: 'unit', unitId: meta.unitId } : { kind: 'leaders' };
 }
 
-/** A card with its notice above it: the text and buttons a living card shows now. */
-export function renderLivingCard(view: ItemView, audience: Audience, headline: string, t: (key: string, params?: Record<string, string | number | null | undefined>) => string): Rendered {
+type T = (key: string, params?: Record<string, string | number | null | undefined>) => string;
+
+/**
+ * A card with its notice above it: the text and buttons a living card shows now. A compact card
+ * (an escalation notice) shows its notice, the item's status now, the buttons its audience may
+ * press, and 查看 to open the whole card; once the item is finished it keeps the notice and the
+ * final status and loses its buttons.
+ */
+export function renderLivingCard(view: ItemView, audience: Audience, headline: string, t: T, compact = false): Rendered {
+  if (compact) {
+    const finished = !['open', 'result_submitted'].includes(view.state.status);
+    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton('viw', view.id) }]];
+    return {
+      text: clip(`${headline}\n${t('card-status-now', { status: t(`status-${view.state.status}`) })}`, 4000),
+      ...(buttons.length ? { reply_markup: { inline_keyboard: buttons } } : {}),
+    };
+  }
   const card = renderItemCard(view, audience, t);
   return headline ? { ...card, text: clip(`${headline}\n\n${card.text}`, 4000) } : card;
 }
@@ -74,17 +92,21 @@ export function newCardMessage(input: {
   purpose?: string;
   extra?: Record<string, unknown>;
   fallback?: OutboxMessage['fallback'];
+  compact?: boolean;
+  /** The unit the message is about, for a leaders' card (an escalation about that unit). */
+  aboutUnitId?: number | null;
 }): OutboxMessage {
   const headline = input.headline ?? '';
-  const rendered = renderLivingCard(input.view, input.audience, headline, input.translator.for(input.locale));
-  const card: CardMeta = { audience: input.audience.kind === 'unit' ? 'unit' : 'leaders', locale: input.locale, headline, hash: renderHash(rendered) };
+  const compact = input.compact ?? false;
+  const rendered = renderLivingCard(input.view, input.audience, headline, input.translator.for(input.locale), compact);
+  const card: CardMeta = { audience: input.audience.kind === 'unit' ? 'unit' : 'leaders', locale: input.locale, headline, hash: renderHash(rendered), ...(compact ? { compact } : {}) };
   return {
     key: input.key,
     chatId: input.target.chatId,
     threadId: input.target.threadId,
     payload: { text: rendered.text, ...HTML, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}), ...(input.extra ?? {}) },
     itemId: input.view.id,
-    unitId: input.audience.kind === 'unit' ? input.audience.unitId : null,
+    unitId: input.audience.kind === 'unit' ? input.audience.unitId : (input.aboutUnitId ?? null),
     purpose: input.purpose ?? (input.audience.kind === 'unit' ? 'unit_card' : 'card'),
     card,
     ...(input.fallback ? { fallback: input.fallback } : {}),
@@ -114,7 +136,7 @@ export async function planCardRefresh(
     .where(and(eq(outbox.itemId, view.id), eq(outbox.status, 'pending'), isNotNull(outbox.card), isNull(outbox.editMessageId)));
   for (const row of pending) {
     const meta = row.card as CardMeta;
-    const rendered = renderLivingCard(view, audienceOf({ audience: meta.audience, unitId: row.unitId }), meta.headline, deps.translator.for(meta.locale));
+    const rendered = renderLivingCard(view, audienceOf({ audience: meta.audience, unitId: row.unitId }), meta.headline, deps.translator.for(meta.locale), meta.compact ?? false);
     const hash = renderHash(rendered);
     if (hash === meta.hash) continue;
     const payload: Record<string, unknown> = { ...(row.payload as Record<string, unknown>), text: rendered.text };
@@ -130,7 +152,7 @@ export async function planCardRefresh(
     .where(and(eq(itemMessages.itemId, view.id), isNotNull(itemMessages.audience), isNull(itemMessages.goneAt)));
   const edits: (OutboxMessage & { hash: string })[] = [];
   for (const card of live) {
-    const rendered = renderLivingCard(view, audienceOf(card), card.headline ?? '', deps.translator.for((card.locale as Locale | null) ?? 'zh'));
+    const rendered = renderLivingCard(view, audienceOf(card), card.headline ?? '', deps.translator.for((card.locale as Locale | null) ?? 'zh'), card.compact);
     const hash = renderHash(rendered);
     if (hash === card.renderedHash) {
       result.unchanged++;

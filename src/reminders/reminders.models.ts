@@ -61,7 +61,7 @@ import { createWorkingClock, type WorkingClock } from './working-clock.js';
 // Types
 // ---------------------------------------------------------------------------------------------
 
-export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag'] as const;
+export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag', 'extension_nag'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 /** Kinds that count as a nag (催办) for the bulletin and the ledger. */
 export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag'] as const satisfies readonly ReminderKind[];
@@ -69,7 +69,7 @@ export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag'] as const satis
 export type Colour = 'blue' | 'yellow' | 'red';
 
 /** How one level is reminded (config.reminders.levels[level]). */
-export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; overdueNagEveryDays: number; confirmNagDays: number };
+export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number };
 export type RungThreshold = { nags: number; daysOverdue: number };
 export type EscalationPolicy = { rung2: RungThreshold; rung3: RungThreshold; rung4: RungThreshold };
 /** config.reminders (the sweep's cron expression is the scheduler's business). */
@@ -116,8 +116,10 @@ export type ReminderFacts =
   | { kind: 'ack_nag'; assignedAt: Date; workingHours: number; nagNumber: number }
   | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
   | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
-  | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number };
+  | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
+  | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0 }
+  | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
+  | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number };
 
 /**
  * A reminder due now. `unitId` is 0 for the item as a whole (the confirming leaders). `rung` is
@@ -179,13 +181,19 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     if (state.reportEvery !== null) {
       for (const unit of activeUnits(state, 'lead')) streams.push(reportNags(t, state, unit, state.reportEvery, now, deadlineAt));
     }
-    if (state.excused === null) {
+    // A pending extension request stops the overdue nags until a leader decides: the deciding
+    // leaders are reminded instead (extension_nag).
+    if (state.pendingExtension !== null) streams.push(extensionNags(t, state, policy, now));
+    else if (state.excused === null) {
       for (const unit of owing) {
         streams.push(overdueNags(t, state, unit, policy, input.schedule.policy.escalation, now, deadlineAt, plannedList, input.disciplineChat ?? false));
       }
     }
   }
-  if (state.status === 'result_submitted' && state.result !== null) streams.push(confirmNags(t, state, policy, now));
+  if (state.status === 'result_submitted' && state.result !== null) {
+    streams.push(confirmNags(t, state, policy, now));
+    if (state.pendingExtension !== null) streams.push(extensionNags(t, state, policy, now));
+  }
 
   const inHours = t.clock.isWithinWorkingHours(now);
   const due: DueReminder[] = [];
@@ -332,22 +340,52 @@ function everyWorkingHours(t: Time, from: Date, stepHours: number, now: Date): {
   return { k, next: slotAt(k + 1) };
 }
 
+/**
+ * Acknowledgement nags: every `ackNagHours` working hours after the assignment, at most
+ * `ackNagLimit` times. Then the ladder takes over instead of repeating: one period after the last
+ * nag the unit head is told (rung 2), one more period later the leaders (rung 3); then nothing
+ * more (the leaders' daily digest lists the item as unacknowledged every day).
+ */
 function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, deadlineAt: Date): Stream {
   const before = (at: Date) => at.getTime() < deadlineAt.getTime();
   if (unit.assignedAt === null || unit.acknowledgedAt !== null || !before(now)) return NOTHING;
-  const { k, next } = everyWorkingHours(t, unit.assignedAt, policy.ackNagHours, now);
-  const nextBefore = before(next) ? next : null;
+  const limit = Math.max(1, policy.ackNagLimit);
+  const last = limit + 2;
+  const { k: come, next } = everyWorkingHours(t, unit.assignedAt, policy.ackNagHours, now);
+  const k = Math.min(come, last);
+  const nextBefore = come < last && before(next) ? next : null;
   if (k === 0) return { due: [], next: nextBefore };
+  const workingHours = Math.floor(t.clock.workingHoursBetween(unit.assignedAt, now));
+  const colour = colourFor(t.cal.workingDaysBetween(localDate(t, now), localDate(t, deadlineAt)));
+  if (k <= limit) {
+    const reminder: DueReminder = {
+      kind: 'ack_nag',
+      assignedAt: unit.assignedAt,
+      workingHours,
+      nagNumber: k,
+      unitId: unit.unitId,
+      slot: `${unit.assignedAt.toISOString()}#${k}`,
+      rung: 1,
+      colour,
+      to: ['unit'],
+    };
+    return { due: [reminder], next: nextBefore };
+  }
+  const rung = k - limit + 1;
   const reminder: DueReminder = {
-    kind: 'ack_nag',
+    kind: 'escalation',
+    cause: 'ack',
     assignedAt: unit.assignedAt,
-    workingHours: Math.floor(t.clock.workingHoursBetween(unit.assignedAt, now)),
-    nagNumber: k,
+    workingHours,
+    nagCount: limit,
+    date: localDate(t, deadlineAt),
+    time: null,
+    daysOverdue: 0,
     unitId: unit.unitId,
-    slot: `${unit.assignedAt.toISOString()}#${k}`,
-    rung: 1,
-    colour: colourFor(t.cal.workingDaysBetween(localDate(t, now), localDate(t, deadlineAt))),
-    to: ['unit'],
+    slot: `ack:${unit.assignedAt.toISOString()}/r${rung}`,
+    rung,
+    colour,
+    to: [RUNG_RECIPIENT[rung]!],
   };
   return { due: [reminder], next: nextBefore };
 }
@@ -435,7 +473,7 @@ function overdueNags(
   for (let r = 2; r <= rung; r++) {
     const rungSlot = `${key}/r${r}`;
     if (mine.some((p) => p.kind === 'escalation' && p.slot === rungSlot)) continue;
-    due.push({ ...base, kind: 'escalation', slot: rungSlot, rung: r, to: [RUNG_RECIPIENT[r]!] });
+    due.push({ ...base, kind: 'escalation', cause: 'overdue', slot: rungSlot, rung: r, to: [RUNG_RECIPIENT[r]!] });
   }
   return { due, next };
 }
@@ -455,6 +493,27 @@ function confirmNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date):
     nagNumber: k,
     unitId: 0,
     slot: `${result.at.toISOString()}#${k}`,
+    rung: 1,
+    colour: null,
+    to: ['deciders'],
+  };
+  return { due: [reminder], next };
+}
+
+/** A pending extension request waits for the deciding leaders: they are reminded like for a result. */
+function extensionNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
+  const request = state.pendingExtension!;
+  const { k, next } = everyWorkingHours(t, request.requestedAt, policy.confirmNagDays * t.dayHours, now);
+  if (k === 0) return { due: [], next };
+  const reminder: DueReminder = {
+    kind: 'extension_nag',
+    requestedAt: request.requestedAt,
+    requestUnitId: request.unitId,
+    until: request.until,
+    workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(request.requestedAt, now) / t.dayHours + 1e-9),
+    nagNumber: k,
+    unitId: 0,
+    slot: `${request.requestedAt.toISOString()}#${k}`,
     rung: 1,
     colour: null,
     to: ['deciders'],

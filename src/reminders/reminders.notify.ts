@@ -45,7 +45,12 @@ export async function loadDirectory(
 }
 
 /** A planned message with the reminder it belongs to, so only newly recorded reminders are sent. */
-export type ReminderMessage = OutboxMessage & { reminderKey: string };
+export type ReminderMessage = OutboxMessage & {
+  reminderKey: string;
+  /** The language the text is in, and who it is for: bundles use both. */
+  locale: Locale;
+  recipient: Recipient | 'unreachable';
+};
 
 /**
  * The messages of one item's due reminders, in each recipient's language. Outbox keys are
@@ -78,8 +83,9 @@ export async function renderReminders(
     const base = `r:i${item.id}:u${r.unitId}:${r.kind}:${r.slot}`;
     const purpose = `reminder_${r.kind}`;
     const unit = unitLabel(r.unitId);
-    const push = (m: Omit<ReminderMessage, 'reminderKey' | 'itemId' | 'purpose'>) =>
-      out.push({ ...m, reminderKey: key, itemId: item.id, purpose, unitId: r.unitId === 0 ? null : r.unitId });
+    let recipient: ReminderMessage['recipient'] = 'unit';
+    const push = (m: Omit<ReminderMessage, 'reminderKey' | 'itemId' | 'purpose' | 'recipient' | 'locale'>, locale: Locale = deps.defaultLocale) =>
+      out.push({ ...m, reminderKey: key, itemId: item.id, purpose, unitId: r.unitId === 0 ? null : r.unitId, locale, recipient });
 
     /** The text in one language. */
     const text = (tt: Translate): string => {
@@ -100,6 +106,12 @@ export async function renderReminders(
           return lines.join('\n');
         }
         case 'escalation': {
+          if (r.cause === 'ack') {
+            const facts = { ...common, assigned: local(r.assignedAt), hours: r.workingHours, count: r.nagCount };
+            if (r.rung === 2) return tt('reminder-ack-escalation-head', facts);
+            const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
+            return tt('reminder-ack-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
+          }
           const facts = { ...common, days: r.daysOverdue, count: r.nagCount, deadline: deadlineText(r.date, r.time) };
           if (r.rung === 2) return tt('reminder-escalation-head', facts);
           const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
@@ -112,23 +124,30 @@ export async function renderReminders(
           const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
           return tt('reminder-confirm-nag', { ...common, unit: unitLabel(r.resultUnitId), submitted: local(r.resultAt), days: r.workingDaysWaiting, leaders: names });
         }
+        case 'extension_nag': {
+          const deciders = [...new Set([s.issuedBy, s.leaderInCharge].filter((x): x is number => x !== null))];
+          const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
+          return tt('reminder-extension-nag', { ...common, unit: unitLabel(r.requestUnitId), requested: local(r.requestedAt), until: r.until, days: r.workingDaysWaiting, leaders: names });
+        }
       }
     };
 
     /** A private message to a person who started the bot, in their language. */
     const toPerson = (person: Person | null) => {
       if (!person?.startedBot) return;
-      const tt = deps.translator.for(localeFor(person.languageCode, deps.defaultLocale));
-      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(tt), 4000), ...HTML } });
+      const locale = localeFor(person.languageCode, deps.defaultLocale);
+      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(deps.translator.for(locale)), 4000), ...HTML } }, locale);
     };
     const toChat = (chat: { chatId: number; threadId: number }, fallback: OutboxMessage['fallback'] = null) =>
       push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...HTML }, fallback });
 
-    for (const recipient of r.to as Recipient[]) {
-      switch (recipient) {
+    for (const to of r.to as Recipient[]) {
+      recipient = to;
+      switch (to) {
         case 'unit': {
           const targets = directory.targets.get(r.unitId) ?? [];
           if (targets.length === 0) {
+            recipient = 'unreachable';
             push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...HTML } });
             break;
           }
@@ -142,7 +161,7 @@ export async function renderReminders(
               threadId: target.threadId,
               payload: { text: clip(text(deps.translator.for(target.locale)), 4000), ...HTML },
               fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
-            });
+            }, target.locale);
           }
           break;
         }

@@ -4,7 +4,10 @@ import type { Db } from '../db/client.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { StoredItem } from '../items/items.repository.js';
-import { createOutboxRepository } from '../outbox/outbox.repository.js';
+import { zonedParts } from '../calendar/zoned-time.js';
+import { queueNotices, type QueuedNotice } from '../notifications/bundles.js';
+import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
+import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from './reminders.notify.js';
@@ -26,8 +29,10 @@ export type SweepResult = {
   items: number;
   /** Reminders newly recorded (warnings, nags, escalation rungs). */
   reminders: number;
-  /** Outbox rows newly planned. */
+  /** Outbox rows newly planned (immediate messages: rung 3 and 4 escalations). */
   messages: number;
+  /** Lines queued for the chats' next bundles. */
+  queued: number;
   /** Escalation rungs reached (each one an `escalated` event). */
   escalations: number;
   /** Items whose reminders could not be worked out (logged; retried later). */
@@ -59,7 +64,7 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
   const maxBatches = input.maxBatches ?? 50;
   const schedule: ReminderSchedule = reminderSchedule(deps.config);
   if (deps.calendar) schedule.time.calendar = deps.calendar;
-  const total: SweepResult = { items: 0, reminders: 0, messages: 0, escalations: 0, failed: 0, batches: 0 };
+  const total: SweepResult = { items: 0, reminders: 0, messages: 0, queued: 0, escalations: 0, failed: 0, batches: 0 };
   for (let batch = 0; batch < maxBatches; batch++) {
     const result = await sweepBatch(deps, { now, limit, schedule });
     if (result.items === 0) break;
@@ -67,6 +72,7 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
     total.items += result.items;
     total.reminders += result.reminders;
     total.messages += result.messages;
+    total.queued += result.queued;
     total.escalations += result.escalations;
     total.failed += result.failed;
     if (result.items < limit) break;
@@ -92,7 +98,7 @@ async function sweepBatch(
   return deps.db.transaction(async (tx) => {
     const repo = createRemindersRepository({ db: tx, clock: deps.clock });
     const claimed = await repo.claimDue({ now, limit: input.limit });
-    if (claimed.length === 0) return { items: 0, reminders: 0, messages: 0, escalations: 0, failed: 0 };
+    if (claimed.length === 0) return { items: 0, reminders: 0, messages: 0, queued: 0, escalations: 0, failed: 0 };
 
     const planned = await repo.plannedFor(claimed.map((i) => i.id));
     const discipline = await repo.disciplineChat();
@@ -146,18 +152,34 @@ async function sweepBatch(
 
     const inserted = await repo.insert({ rows, at: now });
     const fresh = messages.filter((m) => inserted.has(m.reminderKey));
-    const enqueued = await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(fresh.map(({ reminderKey: _, ...m }) => m));
+    // Rung 3 and 4 go at once; everything else waits for the chat's next bundle (notifications/bundles.ts).
+    const immediate: OutboxMessage[] = [];
+    const queued: QueuedNotice[] = [];
+    const today = zonedParts(now, deps.config.timezone).ymd;
+    for (const { item, due } of plans) {
+      const mine = fresh.filter((m) => m.itemId === item.id);
+      if (mine.length === 0) continue;
+      const view = reminderView(item, directory!, { codePrefix: deps.config.items.codePrefix, today });
+      const routed = routeReminderMessages({ view, codeNumber: item.row.codeNumber, due, messages: mine, keyOf: keyOf(item.id), translator: deps.translator });
+      immediate.push(...routed.immediate);
+      queued.push(...routed.queued);
+    }
+    const enqueued = await createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(immediate);
+    const queuedCount = await queueNotices(tx, { notices: queued, at: now });
 
     const t = deps.translator.for(deps.config.locale);
     const events: EscalationEvent[] = escalations
       .filter((e) => inserted.has(e.key))
       .map(({ itemId, reminder: r, key }) => {
         const { to, chats } = escalationTargets(r, fresh, key);
-        const text = t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), days: r.daysOverdue, count: r.nagCount });
+        const text =
+          r.cause === 'ack'
+            ? t('reminder-ack-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), count: r.nagCount })
+            : t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), days: r.daysOverdue, count: r.nagCount });
         return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
       });
     await repo.appendEscalations(events);
     await repo.setNextChecks(nextChecks);
-    return { items: claimed.length, reminders: inserted.size, messages: enqueued, escalations: events.length, failed };
+    return { items: claimed.length, reminders: inserted.size, messages: enqueued, queued: queuedCount, escalations: events.length, failed };
   });
 }

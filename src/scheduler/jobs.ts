@@ -1,12 +1,18 @@
 import { zonedParts } from '../calendar/zoned-time.js';
 import { isoWeekKey } from '../digests/digests.models.js';
 import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin, type DigestsDeps } from '../digests/digests.usecases.js';
+import { morningCutoff, runReminderBundles } from '../notifications/notifications.usecases.js';
 import type { ScheduledJob } from './scheduler.js';
 
 export const SWEEP_JOB = 'sweep';
+/** The later reminder bundles run as `bundle-<HHmm>`, one job per configured time. */
+export const BUNDLE_JOB = 'bundle';
 
-/** The reminder sweep as the scheduler sees it: plan what has fallen due at `now`. */
-export type SweepFn = (input: { now: Date }) => Promise<unknown>;
+/**
+ * The reminder sweep as the scheduler sees it: plan what has fallen due at `now`. `purpose` says
+ * which job runs it: the minutely sweep, or a bundle slot making sure its reminders are planned.
+ */
+export type SweepFn = (input: { now: Date; purpose?: 'minute' | 'morning' | 'bundle' }) => Promise<unknown>;
 
 /**
  * The jobs of the app, from the configuration:
@@ -30,8 +36,26 @@ export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = 
       lateWindowMs,
       reportMissed: true,
       leaseMs: 10 * 60_000,
-      run: async ({ scheduledAt, at }) => (await runDailyDigests(deps, { scheduledAt, at })).outcome,
+      run: async ({ scheduledAt, at }) => {
+        // Plan the morning's reminders first, so that they go with the digest as one message.
+        if (options.sweep) await options.sweep({ now: morningCutoff(at, config), purpose: 'morning' });
+        return (await runDailyDigests(deps, { scheduledAt, at })).outcome;
+      },
     },
+    ...config.reminders.bundleTimes.map((time): ScheduledJob => {
+      const [h, m] = time.split(':').map(Number) as [number, number];
+      return {
+        name: `${BUNDLE_JOB}-${time.replace(':', '')}`,
+        cron: `${m} ${h} * * *`,
+        slotOf: localDate,
+        lateWindowMs,
+        leaseMs: 10 * 60_000,
+        run: async ({ scheduledAt, at }) => {
+          if (options.sweep) await options.sweep({ now: at, purpose: 'bundle' });
+          return (await runReminderBundles(deps, { scheduledAt, at })).outcome;
+        },
+      };
+    }),
     {
       name: BULLETIN_JOB,
       cron: config.digests.bulletinCron,
@@ -51,7 +75,7 @@ export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = 
       leaseMs: 5 * 60_000,
       keepRunsMs: 2 * 86_400_000,
       run: async ({ at }) => {
-        await sweep({ now: at });
+        await sweep({ now: at, purpose: 'minute' });
         return 'done';
       },
     });

@@ -95,12 +95,22 @@ export async function createSweepWorld(kind: StorageKind, options: { discipline?
       return runSweep(deps);
     },
 
-    /** What the sweep planned (reminder messages only), oldest first. */
+    /**
+     * What the sweep planned (reminder messages only), oldest first: lines queued for the chats'
+     * bundles and the escalations sent at once (rung 3 and 4), in one list. A queued line's key
+     * is `q<id>`; within one sweep they are ordered by kind (nags before the rungs they reach).
+     */
     async outbox(itemId?: number): Promise<OutboxRow[]> {
+      const item = itemId === undefined ? sql`` : sql`and item_id = ${itemId}`;
       const result = await database.db.execute(sql`
-        select key, chat_id, purpose, payload->>'text' as text, unit_id, item_id from outbox
-        where purpose like 'reminder_%' ${itemId === undefined ? sql`` : sql`and item_id = ${itemId}`}
-        order by id`);
+        select key, chat_id, purpose, text, unit_id, item_id from (
+          select key, chat_id, purpose, payload->>'text' as text, unit_id, item_id, created_at as at, id, 1 as src from outbox
+          where purpose like 'reminder_%' ${item}
+          union all
+          select 'q' || id, chat_id, 'reminder_' || kind, line, nullif(unit_id, 0), item_id, queued_at, id, 0 from notice_queue
+          where true ${item}
+        ) planned
+        order by at, array_position(array['reminder_warning', 'reminder_ack_nag', 'reminder_report_nag', 'reminder_overdue_nag', 'reminder_escalation', 'reminder_confirm_nag', 'reminder_extension_nag'], purpose), src, id`);
       return rowsOf<{ key: string; chat_id: string | number; purpose: string; text: string; unit_id: number | null; item_id: number }>(result).map((r) => ({
         key: r.key,
         chatId: Number(r.chat_id),

@@ -45,6 +45,7 @@ describePg('three scheduler instances on one PostgreSQL', () => {
   let schedulers: Scheduler[];
   let chats: { leaders: number; housing: number; urban: number; education: number };
   const sweeps: { instance: number; now: Date }[] = [];
+  const slotSweeps: { instance: number; now: Date }[] = [];
 
   beforeAll(async () => {
     database = await createPgTestDatabase();
@@ -63,8 +64,10 @@ describePg('three scheduler instances on one PostgreSQL', () => {
       const pool = await openDatabase({ databaseUrl: database.url!, max: 4 });
       pools.push(pool);
       const jobs = createAppJobs(digestsDeps(pool.db, clock), {
-        sweep: async ({ now }) => {
-          sweeps.push({ instance: i, now });
+        // The minutely sweep; the digest also sweeps first (its morning reminders), counted apart.
+        sweep: async ({ now, purpose }) => {
+          if (purpose === 'minute') sweeps.push({ instance: i, now });
+          else slotSweeps.push({ instance: i, now });
         },
       });
       schedulers.push(createScheduler({ db: pool.db, clock, logger: silentLogger, timezone: TZ, jobs, instance: `instance-${i}` }));
@@ -93,6 +96,8 @@ describePg('three scheduler instances on one PostgreSQL', () => {
     expect(digest.filter((r) => r.action === 'taken')).toHaveLength(2);
     expect(digest.find((r) => r.action === 'ran')?.outcome).toBe('sent');
     expect(sweeps).toHaveLength(1);
+    // The digest's own sweep plans the reminders due at today's opening (09:00), once.
+    expect(slotSweeps.map((s) => s.now)).toEqual([new Date('2026-03-11T09:00:00+08:00')]);
 
     await dispatcher.drain();
     expect(digestsIn(chats.leaders)).toHaveLength(1);

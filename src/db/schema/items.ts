@@ -127,6 +127,8 @@ export const itemMessages = pgTable(
     audience: text('audience'),
     locale: text('locale'),
     headline: text('headline'),
+    /** A notice with live buttons (escalation): rendered without the card's body. */
+    compact: boolean('compact').notNull().default(false),
     renderedHash: text('rendered_hash'),
     /** When the last edit of this card was sent (edits of one message are spaced, see cards.ts). */
     editedAt: ts('edited_at'),

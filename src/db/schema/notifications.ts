@@ -16,6 +16,8 @@ export const noticeQueue = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     chatId: bigint('chat_id', { mode: 'number' }).notNull(),
     threadId: integer('thread_id').notNull().default(0),
+    /** The chat's language: the bundle's heading is written in it. */
+    locale: text('locale').notNull().default('zh'),
     itemId: integer('item_id').notNull(),
     unitId: integer('unit_id').notNull().default(0),
     /** The reminder kind (warning, ack_nag, report_nag, overdue_nag, escalation, confirm_nag, extension_nag). */

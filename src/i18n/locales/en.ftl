@@ -219,6 +219,8 @@ card-hint-cooperating-acked = Submit your contribution with the button or /resul
 card-no-longer-yours = ↪️ { $unit } no longer handles this item; nothing more to do here.
 card-waiting-contributions = Still waiting for: { $units }
 
+card-status-now = Status now: { $status }
+btn-view = 📌 Open
 btn-ack = ✅ Acknowledge
 btn-progress = 📝 Progress
 btn-result = 📄 Submit result
@@ -423,6 +425,27 @@ reminder-confirm-nag =
     ⏳ <b>A result awaits confirmation</b> · { $code }
     { $title }
     The result <b>{ $unit }</b> submitted on { $submitted } has waited { $days } working day(s). { $leaders }, please confirm or return it (/confirm { $ref }, or /return { $ref } REASON).
+reminder-ack-escalation-head =
+    ⬆️ <b>Escalation · not acknowledged</b> · { $code }
+    { $title }
+    Your unit <b>{ $unit }</b> was assigned this on { $assigned } and has not acknowledged it after { $hours } working hours and { $count } reminder(s). As its head, please see that it is acknowledged and handled.
+reminder-ack-escalation-leaders =
+    ⬆️ <b>Escalation · not acknowledged</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> was assigned this on { $assigned } and has not acknowledged it after { $hours } working hours, { $count } reminder(s) and a word to its head. { $leaders }, please look into it. No further acknowledgement reminders; the daily digest keeps listing it.
+reminder-extension-nag =
+    🕒 <b>An extension request awaits your decision</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> asked on { $requested } to extend the deadline to { $until }; it has waited { $days } working day(s). Until you decide, the unit is not reminded that it is overdue. { $leaders }, please approve or reject it (/approve { $ref }, or /reject { $ref } REASON).
+reminder-ack-escalated-event = rung { $rung } ({ $to }): not acknowledged after { $count } reminder(s)
+bundle-item-short = #{ $number }
+bundle-btn-ack = ✅ Acknowledge { $n }
+bundle-btn-view = 📌 Open { $n }
+bundle-btn-confirm = ✅ Confirm { $n }
+bundle-btn-approve = ✅ Approve { $n }
+bundle-continued = (continued)
+bundle-heading-morning = ⏰ <b>Today's reminders</b> · { $date }
+bundle-heading-later = ⏰ <b>Reminders</b> · { $date } { $time }
 reminder-escalated-event = rung { $rung } ({ $to }): { $days } working day(s) overdue, { $count } reminder(s)
 reminder-rung-2 = unit head, unit group
 reminder-rung-3 = leaders group, leader in charge

@@ -219,6 +219,8 @@ card-hint-cooperating-acked = 请点「提交配合意见」提交，或发送 /
 card-no-longer-yours = ↪️ 本事项已不由 { $unit } 承办，无需再操作。
 card-waiting-contributions = 尚待配合意见：{ $units }
 
+card-status-now = 当前状态：{ $status }
+btn-view = 📌 查看
 btn-ack = ✅ 签收
 btn-progress = 📝 报告进展
 btn-result = 📄 提交结果
@@ -420,6 +422,27 @@ reminder-confirm-nag =
     ⏳ <b>请确认办理结果</b> · { $code }
     { $title }
     <b>{ $unit }</b> 于 { $submitted } 提交的办理结果已等待确认 { $days } 个工作日。请 { $leaders } 确认办结或退回（/confirm { $ref }，或 /return { $ref } 理由）。
+reminder-ack-escalation-head =
+    ⬆️ <b>督办升级 · 未签收</b> · { $code }
+    { $title }
+    贵单位 <b>{ $unit }</b> 于 { $assigned } 收到交办，已过 { $hours } 个工作小时、催签收 { $count } 次仍未签收。请您作为单位负责人督促签收办理。
+reminder-ack-escalation-leaders =
+    ⬆️ <b>督办升级 · 未签收</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 于 { $assigned } 收到交办，已过 { $hours } 个工作小时、催签收 { $count } 次并告知单位负责人后仍未签收。请 { $leaders } 过问。此后不再催签收，每日综述继续列出。
+reminder-extension-nag =
+    🕒 <b>请审批延期申请</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 于 { $requested } 申请延期至 { $until }，已等待 { $days } 个工作日。审批前不再对该单位催办逾期。请 { $leaders } 批准或驳回（/approve { $ref } 或 /reject { $ref } 理由）。
+reminder-ack-escalated-event = 第{ $rung }级（{ $to }）：未签收，已催签收 { $count } 次
+bundle-item-short = { $number }号
+bundle-btn-ack = ✅ 签收 { $n }
+bundle-btn-view = 📌 查看 { $n }
+bundle-btn-confirm = ✅ 确认办结 { $n }
+bundle-btn-approve = ✅ 批准延期 { $n }
+bundle-continued = （续）
+bundle-heading-morning = ⏰ <b>今日督办提醒</b> · { $date }
+bundle-heading-later = ⏰ <b>督办提醒</b> · { $date } { $time }
 reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $days } 个工作日，已催办 { $count } 次
 reminder-rung-2 = 单位负责人、单位工作群
 reminder-rung-3 = 领导群、分管领导

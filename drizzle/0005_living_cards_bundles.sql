@@ -2,6 +2,7 @@ CREATE TABLE "notice_queue" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"chat_id" bigint NOT NULL,
 	"thread_id" integer DEFAULT 0 NOT NULL,
+	"locale" text DEFAULT 'zh' NOT NULL,
 	"item_id" integer NOT NULL,
 	"unit_id" integer DEFAULT 0 NOT NULL,
 	"kind" text NOT NULL,
@@ -18,6 +19,7 @@ ALTER TABLE "item_messages" ADD COLUMN "thread_id" integer DEFAULT 0 NOT NULL;--
 ALTER TABLE "item_messages" ADD COLUMN "audience" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "locale" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "headline" text;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "compact" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "rendered_hash" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "edited_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "gone_at" timestamp with time zone;--> statement-breakpoint
