@@ -19,18 +19,18 @@ export type ItemsDeps = {
 };
 
 /** Local date and time of day in the organisation's timezone. */
-export function localNow(deps: Pick<ItemsDeps, 'clock' | 'config'>): { at: Date; today: string; timeOfDay: string; year: number } {
+export function localNow(deps: { clock: Clock; config: Pick<Config, 'timezone'> }): { at: Date; today: string; timeOfDay: string; year: number } {
   const at = deps.clock.now();
   const p = zonedParts(at, deps.config.timezone);
   return { at, today: p.ymd, timeOfDay: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, year: p.year };
 }
 
-export function itemCode(deps: Pick<ItemsDeps, 'config'>, item: StoredItem): string | null {
+export function itemCode(deps: { config: Pick<Config, 'items'> }, item: StoredItem): string | null {
   return item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.config.items.codePrefix, item.row.codeYear, item.row.codeNumber) : null;
 }
 
 /** Builds the view of an item that cards render: names of its units and people. */
-export async function buildView(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }, item: StoredItem): Promise<ItemView> {
+export async function buildView(deps: { clock: Clock; config: Pick<Config, 'timezone' | 'items'>; db: DbOrTx }, item: StoredItem): Promise<ItemView> {
   const org = createOrgRepository({ db: deps.db, clock: deps.clock });
   const units = await org.listUnits();
   const s = item.state;

@@ -174,6 +174,10 @@ export function planReminders(input: ReminderInput): ReminderPlan {
 
   if (state.status === 'open' && state.deadline !== null) {
     const deadlineAt = deadlineInstant(state.deadline, state.deadlineTime, t.timezone)!;
+    // The moment the deadline passes is a check too, even on a day off: the item's cards then
+    // show it overdue (the sweep refreshes them), before its first nag at the next working hour.
+    const passed = new Date(deadlineAt.getTime() + 60_000);
+    if (now.getTime() < passed.getTime()) streams.push({ due: [], next: passed });
     const owing = owingUnits(state);
     for (const unit of owing) streams.push(deadlineWarnings(t, state, unit, policy, now, deadlineAt));
     for (const unit of activeUnits(state, 'lead')) streams.push(...milestoneWarnings(t, state, unit, policy, now));

@@ -5,7 +5,9 @@ import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import type { StoredItem } from '../items/items.repository.js';
 import { zonedParts } from '../calendar/zoned-time.js';
+import { buildView } from '../items/items.context.js';
 import { queueNotices, type QueuedNotice } from '../notifications/bundles.js';
+import { planCardRefresh } from '../notifications/cards.js';
 import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
@@ -180,6 +182,18 @@ async function sweepBatch(
       });
     await repo.appendEscalations(events);
     await repo.setNextChecks(nextChecks);
+
+    // Cards show an item overdue from the moment its deadline passes: refresh the cards of
+    // claimed items that are past their deadline and not nagged yet (a handful; the refresh
+    // edits only cards whose render changed).
+    const plannedBefore = planned;
+    for (const { item } of plans) {
+      const s = item.state;
+      if (s.status !== 'open' || item.row.deadlineAt === null || item.row.deadlineAt.getTime() > now.getTime()) continue;
+      if ((plannedBefore.get(item.id) ?? []).some((p) => p.kind === 'overdue_nag')) continue;
+      const view = await buildView({ db: tx, clock: deps.clock, config: deps.config }, item);
+      await planCardRefresh({ db: tx, clock: deps.clock, translator: deps.translator }, { view });
+    }
     return { items: claimed.length, reminders: inserted.size, messages: enqueued, queued: queuedCount, escalations: events.length, failed };
   });
 }

@@ -41,7 +41,15 @@ const chatId = (chat: Chat | number) => (typeof chat === 'number' ? chat : chat.
  * The real bot, long-polling the fake Bot API through @grammyjs/runner, on a fresh database,
  * with a manual business clock and the outbox drained after every step.
  */
-export async function startHarness(options: { kind?: StorageKind; config?: Record<string, unknown>; clock?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    kind?: StorageKind;
+    config?: Record<string, unknown>;
+    clock?: string;
+    /** Dispatch on the business clock (for a story set in the future: rows planned then are due then). */
+    dispatchOnBusinessClock?: boolean;
+  } = {},
+): Promise<Harness> {
   const tg = await startFakeTelegram({ token: BOT_TOKEN, botUsername: 'duban_test_bot', botFirstName: '督办' });
   const admin = tg.createUser({ firstName: '督查室', lastName: '王', languageCode: 'zh-hans' });
   const database = await createTestDatabase(options.kind);
@@ -51,7 +59,7 @@ export async function startHarness(options: { kind?: StorageKind; config?: Recor
     db: database.db,
     api: new Api(BOT_TOKEN, { apiRoot: tg.apiRoot }),
     logger: silentLogger,
-    clock: systemClock,
+    clock: options.dispatchOnBusinessClock ? clock : systemClock,
     limits: { privateGapMs: 0, groupGapMs: 0, globalPerSecond: 0, cardEditGapMs: 0 },
   });
   const handled = new Set<number>();
