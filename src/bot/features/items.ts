@@ -366,7 +366,7 @@ itemsFeature.command('extend', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-extend');
   const { unitId, rest: after } = await unitArg(ctx, item, rest);
   const [dateText, ...reason] = words(after);
-  if (!dateText) throw appError('items.code_required', { usage: ctx.t('usage-extend') });
+  if (!dateText) throw appError('items.args_missing', { usage: ctx.t('usage-extend') });
   const date = readDate(ctx.deps, dateText);
   await run(ctx, item.id, { type: 'request_extension', ...(unitId ? { unitId } : {}), until: date.date, untilTime: date.time, reason: reason.join(' ') });
   await say(ctx, ctx.t('extension-requested'));
@@ -419,7 +419,7 @@ itemsFeature.command('transfer', async (ctx) => {
   }
   if (!to) {
     if (tokens[0]) resolveUnitOrThrow(all, tokens[0]);
-    throw appError('items.code_required', { usage: ctx.t('usage-transfer') });
+    throw appError('items.args_missing', { usage: ctx.t('usage-transfer') });
   }
   if (!from) throw appError('items.transfer_from_required', { usage: ctx.t('usage-transfer') });
   await run(ctx, item.id, { type: 'transfer', fromUnitId: from, toUnitId: to, reason: tokens.slice(reasonStart).join(' ') });

@@ -119,20 +119,27 @@ err-chats-not_bound = This group (or topic) is not bound; there is nothing to un
 err-invites-invalid = This invite link is not valid. Please ask the supervision office for a new one.
 err-invites-expired = This invite link has expired. Please ask the supervision office for a new one.
 err-invites-revoked = This invite link was revoked. Please ask the supervision office for a new one.
-err-items-forbidden = You may not do this on this item ({ $action }). Only the issuing leader, the leader in charge or an admin may; ask the supervision office if in doubt.
+err-items-forbidden = { $action ->
+        [assign] Only leaders and the supervision office (admins) can assign items. Please pass the instruction to a leader, who assigns it in the leaders group.
+        [update_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
+        [confirm_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it to check and confirm it.
+        [discard_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
+        [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
+       *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
+    }
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
 err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command, e.g. /ack CODE UNIT.
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
-err-items-not_lead_unit = Only a lead unit can do this; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
+err-items-not_lead_unit = Only a lead unit can { $actionName }; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
 err-items-not_cooperating_unit = { $unit } leads this item, so it submits the result: /result CODE TEXT.
-err-items-wrong_status = The item is “{ $status }” now, so this cannot be done. Send /task CODE to see where it stands.
+err-items-wrong_status = The item is “{ $status }” now, so you cannot { $actionName }. Send /task CODE to see where it stands.
 err-items-already_closed = This item is already closed; nothing more to do.
 err-items-already_cancelled = This item was cancelled; nothing more to do.
 err-items-already_discarded = This draft was discarded. Send /assign again to assign it.
 err-items-already_acknowledged = { $unit } has already acknowledged this item.
 err-items-already_excused = This item is already excused.
-err-items-reason_required = Please give a reason, e.g. /return CODE REASON.
-err-items-content_required = Nothing to record: write some text or attach a file.
+err-items-reason_required = Please give a reason to { $actionName }. Usage: { $usage }
+err-items-content_required = Nothing to record: write some text or attach a file. Usage: { $usage }
 err-items-instruction_required = Please give the instruction: /assign TEXT, or reply to the instruction with /assign.
 err-items-invalid_date = “{ $value }” is not a valid date; write it as 2026-12-15.
 err-items-invalid_time = “{ $value }” is not a valid time; write it as 17:00.
@@ -154,7 +161,8 @@ err-items-leaders_chat_only = Assign in the leaders group: send /assign in a gro
 err-items-text_too_long = Too long ({ $length } characters; at most { $max }). Please shorten it or attach it as a file.
 err-items-not_found = There is no item “{ $ref }”. Check the code, or send /list all.
 err-items-stale = This card is out of date: it was already done, or the item changed (now: { $status }). Send /task CODE for the current card.
-err-items-code_required = Please give the item's code. Usage: { $usage }
+err-items-code_required = Please give the item's code, or send the command as a reply to the item's card. Usage: { $usage }
+err-items-args_missing = Something is missing; please write it out in full: { $usage }
 err-items-date_unreadable = I cannot read the date “{ $text }”. Write it as 2026-12-15, “15 December” or “next Friday”.
 err-items-transfer_from_required = This item has several lead units; say which one hands it over. Usage: { $usage }
 err-items-bad_button = This button no longer works. Send /task CODE for the current card.
@@ -165,6 +173,26 @@ err-units-file_unreadable = I cannot read this file ({ $reason }), so no unit wa
 err-units-file_type = Only .csv and .xlsx files can be imported.
 err-internal = Sorry, something went wrong and nothing was changed. Please try again later; if it keeps happening, tell an admin.
 unknown-command = I do not know this command. Send /help to see what I can do.
+
+## Actions, in plain words (refusals name the action with these, never by its internal name)
+
+action-assign = assign items
+action-update_draft = edit the draft
+action-confirm_draft = confirm the draft
+action-discard_draft = discard the draft
+action-acknowledge = acknowledge
+action-report_progress = report progress
+action-submit_contribution = submit a contribution
+action-submit_result = submit the result
+action-confirm_result = confirm the result
+action-return_result = return the result
+action-request_extension = request an extension
+action-approve_extension = approve an extension
+action-reject_extension = reject an extension
+action-transfer = transfer the item
+action-cancel = cancel the item
+action-excuse = excuse the item
+action-waive_contributions = stop waiting for contributions
 
 ## Levels, statuses, roles
 

@@ -119,20 +119,27 @@ err-chats-not_bound = 本群（或本话题）没有绑定，无需解除。
 err-invites-invalid = 这个邀请链接无效。请向督查室重新索取。
 err-invites-expired = 这个邀请链接已过期。请向督查室重新索取。
 err-invites-revoked = 这个邀请链接已被作废。请向督查室重新索取。
-err-items-forbidden = 您无权对本事项执行此操作（{ $action }）。只有交办领导、分管领导或管理员可以；如有疑问请联系督查室。
+err-items-forbidden = { $action ->
+        [assign] 只有领导或督查室（管理员）可以交办事项。请把批示转给领导，由领导在领导群交办。
+        [update_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需修改，请告诉起草人。
+        [confirm_draft] 只有起草人、交办领导或督查室可以{ $actionName }。请告诉起草人核对后确认。
+        [discard_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需取消，请告诉起草人。
+        [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
+       *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
+    }
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
 err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位，例如 /ack 编号 单位名。
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
-err-items-not_lead_unit = 只有牵头单位可以执行此操作；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
+err-items-not_lead_unit = 只有牵头单位可以{ $actionName }；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
 err-items-not_cooperating_unit = { $unit } 是牵头单位，提交的是办理结果：请用 /result 编号 内容。
-err-items-wrong_status = 事项当前状态为「{ $status }」，不能执行此操作。发送 /task 编号 查看最新情况。
+err-items-wrong_status = 事项当前状态为「{ $status }」，不能{ $actionName }。发送 /task 编号 查看最新情况。
 err-items-already_closed = 该事项已办结，无需再操作。
 err-items-already_cancelled = 该事项已撤销，无需再操作。
 err-items-already_discarded = 该草稿已取消。如需交办，请重新发送 /assign。
 err-items-already_acknowledged = { $unit } 已签收过该事项，无需重复签收。
 err-items-already_excused = 该事项已容错，无需重复操作。
-err-items-reason_required = 此操作需要写明理由，例如：/return 编号 理由。
-err-items-content_required = 内容不能为空：请写上文字，或附上文件。
+err-items-reason_required = 请写明{ $actionName }的理由。用法：{ $usage }
+err-items-content_required = 内容不能为空：请写上文字，或附上文件。用法：{ $usage }
 err-items-instruction_required = 请写上批示内容：/assign 批示内容，或回复批示消息发送 /assign。
 err-items-invalid_date = 「{ $value }」不是有效日期，请写成 2026-12-15 或 12月15日。
 err-items-invalid_time = 「{ $value }」不是有效时间，请写成 17:00。
@@ -154,7 +161,8 @@ err-items-leaders_chat_only = 交办要在领导群里进行：请在已绑定�
 err-items-text_too_long = 内容太长（{ $length } 字），最多 { $max } 字。请精简后再发，或作为文件附上。
 err-items-not_found = 没有找到事项「{ $ref }」。请检查编号，或发送 /list all 查看。
 err-items-stale = 这张卡片已过时：该操作已完成，或事项已有新变化（当前状态：{ $status }）。发送 /task 编号 查看最新情况。
-err-items-code_required = 请写上事项编号。用法：{ $usage }
+err-items-code_required = 请写上事项编号，或回复该事项的卡片发送命令。用法：{ $usage }
+err-items-args_missing = 还缺少内容，请按用法写全：{ $usage }
 err-items-date_unreadable = 看不懂日期「{ $text }」。请写成 2026-12-15、12月15日 或 下周五。
 err-items-transfer_from_required = 本事项有多个牵头单位，请写明从哪个单位转出。用法：{ $usage }
 err-items-bad_button = 这个按钮已失效。发送 /task 编号 查看最新的卡片。
@@ -165,6 +173,26 @@ err-units-file_unreadable = 读不懂这个文件（{ $reason }），一个单�
 err-units-file_type = 只能导入 .csv 或 .xlsx 文件。
 err-internal = 抱歉，处理时出错了，什么也没有改变。请稍后再试；如果一再出错，请联系管理员。
 unknown-command = 不认识这个命令。发送 /help 查看可用命令。
+
+## Actions, in plain words (refusals name the action with these, never by its internal name)
+
+action-assign = 交办事项
+action-update_draft = 修改交办草稿
+action-confirm_draft = 确认交办
+action-discard_draft = 取消交办草稿
+action-acknowledge = 签收
+action-report_progress = 报告进展
+action-submit_contribution = 提交配合意见
+action-submit_result = 提交办理结果
+action-confirm_result = 确认办结
+action-return_result = 退回办理结果
+action-request_extension = 申请延期
+action-approve_extension = 批准延期
+action-reject_extension = 驳回延期
+action-transfer = 转办
+action-cancel = 撤销事项
+action-excuse = 容错
+action-waive_contributions = 免于等待配合意见
 
 ## Levels, statuses, roles
 
