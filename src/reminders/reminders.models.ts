@@ -50,6 +50,7 @@
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
  *   `confirmNagDays` working days.
  */
+import { lateness } from '../calendar/lateness.js';
 import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.models.js';
 import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
@@ -115,8 +116,8 @@ export type ReminderFacts =
   | { kind: 'warning'; target: 'milestone'; date: YMD; texts: string[]; daysBefore: number; workingDaysLeft: number }
   | { kind: 'ack_nag'; assignedAt: Date; workingHours: number; nagNumber: number }
   | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
-  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
+  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
+  | { kind: 'escalation'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
   | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number };
 
 /**
@@ -428,9 +429,10 @@ function overdueNags(
   if (mine.some((p) => p.kind === 'overdue_nag' && p.slot === slot)) return { due: [], next };
 
   const nagCount = mine.filter((p) => p.kind === 'overdue_nag').length + 1;
-  const daysOverdue = Math.max(0, t.cal.workingDaysBetween(date, today));
+  const late = lateness(date, today, t.cal);
+  const daysOverdue = late.workingDays;
   const rung = rungFor(escalation, nagCount, daysOverdue, disciplineChat);
-  const base = { date, time: state.deadlineTime, daysOverdue, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
+  const base = { date, time: state.deadlineTime, daysOverdue, calendarDaysOverdue: late.calendarDays, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
   const due: DueReminder[] = [{ ...base, kind: 'overdue_nag', slot, to: ['unit'] }];
   for (let r = 2; r <= rung; r++) {
     const rungSlot = `${key}/r${r}`;

@@ -1,8 +1,9 @@
+import { lateness, latenessText } from '../../calendar/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, encodeButton } from '../../messages/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../messages/item-card.js';
-import { activeUnits, daysOverdue } from '../../items/items.models.js';
+import { activeUnits, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
@@ -84,14 +85,14 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
   if (total === 0) return { text: `${title}\n${ctx.t('list-empty')}`, keyboard: undefined };
   const lines = items.map((item) => {
     const lead = activeUnits(item.state, 'lead').map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`).join(ctx.t('list-separator'));
-    const overdue = daysOverdue(item.state, today);
+    const late = item.state.deadline && isOverdue(item.state, today) ? lateness(item.state.deadline, today) : null;
     const code = itemCode(ctx.deps, item) ?? '';
     return ctx.t('list-line', {
       code: escapeHtml(code),
       units: escapeHtml(lead),
       deadline: deadlineText(item.state.deadline, item.state.deadlineTime),
       status: ctx.t(`status-${item.state.status}`),
-      overdue: overdue > 0 ? ctx.t('list-overdue', { days: overdue }) : '',
+      overdue: late && late.calendarDays > 0 ? ctx.t('list-overdue', { late: latenessText(tr(ctx), late) }) : '',
       text: escapeHtml(clip(item.state.instruction.replace(/\s+/g, ' '), 40)),
     });
   });

@@ -194,6 +194,20 @@ action-cancel = cancel the item
 action-excuse = excuse the item
 action-waive_contributions = stop waiting for contributions
 
+## Lateness, counted one way in every message (src/calendar/lateness.ts)
+
+late-working-days = { $working ->
+        [one] 1 working day
+       *[other] { $working } working days
+    }
+late-working-and-calendar-days = { $working ->
+        [one] 1 working day
+       *[other] { $working } working days
+    } ({ $calendar ->
+        [one] 1 day
+       *[other] { $calendar } days
+    })
+
 ## Levels, statuses, roles
 
 level-key = key
@@ -239,7 +253,7 @@ card-last-return = ↩️ Last returned because: { $reason } ({ $count } time(s)
 card-response = ✅ Response ({ $name }): { $text }
 card-cancelled = ✖️ Cancelled: { $reason }
 card-excused = 🛡 Excused: { $reason }
-card-overdue = 🔴 Overdue
+card-overdue = 🔴 Overdue by { $late }
 card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
 card-hint-cooperating = Press “Acknowledge” first. Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
 card-waiting-contributions = Still waiting for: { $units }
@@ -357,7 +371,7 @@ list-title-unit = <b>Open items of { $unit }</b> ({ $total })
 list-empty = Nothing matches.
 list-line = { $code } · { $units } · due { $deadline } · { $status }{ $overdue }
     { $text }
-list-overdue = { " " }🔴 { $days } day(s) overdue
+list-overdue = { " " }🔴 { $late } overdue
 list-page = Page { $page }/{ $pages }
 list-forbidden = Only leaders and admins see all items. Use /list mine for your unit's items.
 
@@ -428,27 +442,26 @@ reminder-overdue-nag =
     { $title }
     { $days ->
         [0] The deadline { $deadline } has passed
-        [one] The deadline { $deadline } passed 1 working day ago
-       *[other] The deadline { $deadline } passed { $days } working days ago
+       *[other] The deadline { $deadline } passed { $late } ago
     } and <b>{ $unit }</b> has not reported the result. Please act now; if you need more time, request an extension with a reason.
 reminder-head-line = ⬆️ Escalated: { $head }, as head of the unit, please see that it gets done.
 reminder-escalation-head =
     ⬆️ <b>Escalation · rung 2</b> · { $code }
     { $title }
-    Your unit <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). As its head, please see that it gets done.
+    Your unit <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s). As its head, please see that it gets done.
 reminder-escalation-leaders =
     ⬆️ <b>Escalation · rung 3</b> · { $code }
     { $title }
-    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). { $leaders }, please look into it.
+    <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s). { $leaders }, please look into it.
 reminder-escalation-discipline =
     ⚠️ <b>Repeatedly reminded, still not done · rung 4</b> · { $code }
     { $title }
-    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s); referred to the discipline body. Issued by { $leaders }.
+    <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s); referred to the discipline body. Issued by { $leaders }.
 reminder-confirm-nag =
     ⏳ <b>A result awaits confirmation</b> · { $code }
     { $title }
     The result <b>{ $unit }</b> submitted on { $submitted } has waited { $days } working day(s). { $leaders }, please confirm or return it (/confirm { $ref }, or /return { $ref } REASON).
-reminder-escalated-event = rung { $rung } ({ $to }): { $days } working day(s) overdue, { $count } reminder(s)
+reminder-escalated-event = rung { $rung } ({ $to }): { $late } overdue, { $count } reminder(s)
 reminder-rung-2 = unit head, unit group
 reminder-rung-3 = leaders group, leader in charge
 reminder-rung-4 = discipline group
@@ -471,7 +484,7 @@ digest-line-due-soon = { $mark } { $code } { $units } · due { $deadline } ({ $l
 digest-line-waiting = ⏳ { $code } { $units } · submitted { $submitted } · { $text }
 digest-line-opened = 🆕 { $code } { $units } · due { $deadline } · { $text }
 digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
-digest-overdue-days = { $days } day(s) overdue
+digest-overdue-days = { $late } overdue
 digest-overdue-today = due today, time passed
 digest-closed-on-time = closed on time
 digest-closed-late = closed late
@@ -494,7 +507,7 @@ unit-digest-line = { $mark } { $code } ({ $role }) due { $deadline }{ $state } �
 unit-digest-role-lead = lead
 unit-digest-role-cooperating = cooperating
 unit-digest-waiting = awaiting confirmation
-unit-digest-excused = { " " }(excused)
+unit-digest-excused = , excused
 unit-digest-unacknowledged = not acknowledged
 bulletin-title = 📊 <b>Supervision bulletin</b> { $week }
 bulletin-period = Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $weekTo }.

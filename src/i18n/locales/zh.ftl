@@ -194,6 +194,11 @@ action-cancel = 撤销事项
 action-excuse = 容错
 action-waive_contributions = 免于等待配合意见
 
+## Lateness, counted one way in every message (src/calendar/lateness.ts)
+
+late-working-days = { $working } 个工作日
+late-working-and-calendar-days = { $working } 个工作日（{ $calendar } 天）
+
 ## Levels, statuses, roles
 
 level-key = 重点督办
@@ -239,7 +244,7 @@ card-last-return = ↩️ 上次退回理由：{ $reason }（已退回 { $count 
 card-response = ✅ 回音（{ $name }）：{ $text }
 card-cancelled = ✖️ 已撤销：{ $reason }
 card-excused = 🛡 已容错：{ $reason }
-card-overdue = 🔴 已逾期
+card-overdue = 🔴 已逾期 { $late }
 card-hint-lead = 请先点「签收」。办理中可点按钮或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
 card-hint-cooperating = 请先点「签收」。请把配合意见点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
 card-waiting-contributions = 尚待配合意见：{ $units }
@@ -357,7 +362,7 @@ list-title-unit = <b>{ $unit } 的在办事项</b>（{ $total } 件）
 list-empty = 没有符合条件的事项。
 list-line = { $code } · { $units } · 时限 { $deadline } · { $status }{ $overdue }
     { $text }
-list-overdue = { " " }🔴逾期 { $days } 天
+list-overdue = { " " }🔴逾期 { $late }
 list-page = 第 { $page }/{ $pages } 页
 list-forbidden = 只有领导和管理员可以查看全部事项。您可以用 /list mine 查看本单位的事项。
 
@@ -426,26 +431,26 @@ reminder-overdue-nag =
     { $title }
     { $days ->
         [0] 办理时限 { $deadline } 已到
-       *[other] 办理时限 { $deadline } 已过，逾期 { $days } 个工作日
+       *[other] 办理时限 { $deadline } 已过，逾期 { $late }
     }，<b>{ $unit }</b> 尚未报送办理结果。请立即办理；确需延期的，请申请延期并说明理由。
 reminder-head-line = ⬆️ 已升级督办，请单位负责人 { $head } 督促办理。
 reminder-escalation-head =
     ⬆️ <b>督办升级 · 第2级</b> · { $code }
     { $title }
-    贵单位 <b>{ $unit }</b> 承办的事项已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请您作为单位负责人督促办理。
+    贵单位 <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结。请您作为单位负责人督促办理。
 reminder-escalation-leaders =
     ⬆️ <b>督办升级 · 第3级</b> · { $code }
     { $title }
-    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请 { $leaders } 过问。
+    <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结。请 { $leaders } 过问。
 reminder-escalation-discipline =
     ⚠️ <b>屡督不办 · 第4级</b> · { $code }
     { $title }
-    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结，提请纪检监察机关关注。交办领导：{ $leaders }。
+    <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结，提请纪检监察机关关注。交办领导：{ $leaders }。
 reminder-confirm-nag =
     ⏳ <b>请确认办理结果</b> · { $code }
     { $title }
     <b>{ $unit }</b> 于 { $submitted } 提交的办理结果已等待确认 { $days } 个工作日。请 { $leaders } 确认办结或退回（/confirm { $ref }，或 /return { $ref } 理由）。
-reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $days } 个工作日，已催办 { $count } 次
+reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $late }，已催办 { $count } 次
 reminder-rung-2 = 单位负责人、单位工作群
 reminder-rung-3 = 领导群、分管领导
 reminder-rung-4 = 纪检监察群
@@ -468,7 +473,7 @@ digest-line-due-soon = { $mark } { $code } { $units } · { $deadline } 到期（
 digest-line-waiting = ⏳ { $code } { $units } · { $submitted } 提交 · { $text }
 digest-line-opened = 🆕 { $code } { $units } · 时限 { $deadline } · { $text }
 digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
-digest-overdue-days = 逾期 { $days } 天
+digest-overdue-days = 逾期 { $late }
 digest-overdue-today = 今天到期，已超时
 digest-closed-on-time = 按时办结
 digest-closed-late = 逾期办结
@@ -491,7 +496,7 @@ unit-digest-line = { $mark } { $code }（{ $role }）时限 { $deadline }{ $stat
 unit-digest-role-lead = 牵头
 unit-digest-role-cooperating = 配合
 unit-digest-waiting = 待领导确认
-unit-digest-excused = （已容错）
+unit-digest-excused = ，已容错
 unit-digest-unacknowledged = 未签收
 bulletin-title = 📊 <b>督办通报</b> { $week }
 bulletin-period = 本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $weekTo }。
