@@ -279,6 +279,17 @@ export async function findItemByMessage(deps: Pick<ItemsDeps, 'clock' | 'config'
   return items(deps).findByMessage(input);
 }
 
+/**
+ * Checks, without changing anything, that this person could take this action on the item now,
+ * so that a prompt is only sent to someone whose answer will be accepted. Throws the refusal.
+ */
+export async function checkItemCommand(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { actorId: number; item: StoredItem; command: ItemCommand }): Promise<void> {
+  const actor = await loadActor(deps, { personId: input.actorId });
+  const unitNames = new Map((await createOrgRepository(deps).listUnits()).map((u) => [u.id, u.name]));
+  const now = localNow(deps);
+  decide(input.item.state, input.command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames });
+}
+
 export async function rememberItemMessage(
   deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
   input: { chatId: number; messageId: number; itemId: number; purpose: string; unitId?: number | null; personId?: number | null },

@@ -1,16 +1,16 @@
 import { Composer } from 'grammy';
 import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
 import { renderDraftCard, renderItemCard, unitName, type Audience } from '../../messages/item-card.js';
-import { activeUnits, decide, type ItemCommand } from '../../items/items.models.js';
+import { activeUnits, type ItemCommand } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
+  checkItemCommand,
   cycleDraftLevel,
   findItemByMessage,
   getItem,
-  localNow,
   pickDraftUnit,
   setDraftLeaderInCharge,
   readDate,
@@ -20,9 +20,8 @@ import {
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { resolveUnitOrThrow } from '../../org/org.usecases.js';
-import { createOrgRepository } from '../../org/org.repository.js';
-import { appError, isAppError } from '../../shared/errors.js';
+import { findUnit, personByUsername, unitNamed } from '../../org/org.usecases.js';
+import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
 import { filesOf, itemFromArgs, textOf, tr, viewOf } from '../item-helpers.js';
@@ -102,10 +101,7 @@ async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, te
  * is only sent to someone whose answer will be accepted.
  */
 async function preflight(ctx: BotContext, item: StoredItem, command: ItemCommand) {
-  const actor = await ctx.actor();
-  const now = localNow(ctx.deps);
-  const units = await createOrgRepository(ctx.deps).listUnits();
-  decide(item.state, command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(units.map((u) => [u.id, u.name])) });
+  await checkItemCommand(ctx.deps, { actorId: ctx.from!.id, item, command });
 }
 
 function audienceOfPressedCard(item: StoredItem, data: ButtonData): Audience {
@@ -307,7 +303,7 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
   for (const e of msg.entities ?? []) {
     if (e.type === 'text_mention') return e.user.id;
     if (e.type === 'mention') {
-      const known = await createOrgRepository(ctx.deps).findPersonByUsername(text.slice(e.offset, e.offset + e.length));
+      const known = await personByUsername(ctx.deps, { username: text.slice(e.offset, e.offset + e.length) });
       if (known) return known.id;
     }
   }
@@ -324,13 +320,8 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
 async function unitArg(ctx: BotContext, item: StoredItem, rest: string): Promise<{ unitId: number | undefined; rest: string }> {
   const [first, ...others] = words(rest);
   if (!first) return { unitId: undefined, rest: '' };
-  const all = await createOrgRepository(ctx.deps).listUnits();
-  try {
-    const unit = resolveUnitOrThrow(all, first);
-    if (activeUnits(item.state).some((u) => u.unitId === unit.id)) return { unitId: unit.id, rest: others.join(' ') };
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-  }
+  const unit = await unitNamed(ctx.deps, { name: first });
+  if (unit && activeUnits(item.state).some((u) => u.unitId === unit.id)) return { unitId: unit.id, rest: others.join(' ') };
   return { unitId: undefined, rest };
 }
 
@@ -400,14 +391,13 @@ itemsFeature.command('return', async (ctx) => {
 
 itemsFeature.command('transfer', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-transfer');
-  const all = await createOrgRepository(ctx.deps).listUnits();
   const tokens = words(rest);
   const leads = activeUnits(item.state, 'lead');
   let from: number | undefined;
   let to: number | undefined;
   let reasonStart = 0;
-  const first = tokens[0] ? resolveSafely(all, tokens[0]) : null;
-  const second = tokens[1] ? resolveSafely(all, tokens[1]) : null;
+  const first = tokens[0] ? ((await unitNamed(ctx.deps, { name: tokens[0] }))?.id ?? null) : null;
+  const second = tokens[1] ? ((await unitNamed(ctx.deps, { name: tokens[1] }))?.id ?? null) : null;
   if (first && second) {
     from = first;
     to = second;
@@ -418,21 +408,14 @@ itemsFeature.command('transfer', async (ctx) => {
     if (leads.length === 1) from = leads[0]!.unitId;
   }
   if (!to) {
-    if (tokens[0]) resolveUnitOrThrow(all, tokens[0]);
+    // A word that names no unit is refused as such, with suggestions.
+    if (tokens[0]) await findUnit(ctx.deps, { name: tokens[0] });
     throw appError('items.args_missing', { usage: ctx.t('usage-transfer') });
   }
   if (!from) throw appError('items.transfer_from_required', { usage: ctx.t('usage-transfer') });
   await run(ctx, item.id, { type: 'transfer', fromUnitId: from, toUnitId: to, reason: tokens.slice(reasonStart).join(' ') });
   await say(ctx, ctx.t('transfer-done', { code: itemCodeText(ctx, item) }));
 });
-
-function resolveSafely(all: Parameters<typeof resolveUnitOrThrow>[0], name: string): number | null {
-  try {
-    return resolveUnitOrThrow(all, name).id;
-  } catch {
-    return null;
-  }
-}
 
 itemsFeature.command('cancel', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-cancel');

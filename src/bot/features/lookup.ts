@@ -7,8 +7,7 @@ import { activeUnits, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
-import { createOrgRepository } from '../../org/org.repository.js';
-import { resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';
 import { clip, displayName, escapeHtml } from '../../shared/html.js';
 import type { BotContext } from '../context.js';
 import { say, words } from '../helpers.js';
@@ -26,7 +25,7 @@ function localTime(ctx: BotContext, at: Date): string {
 }
 
 async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEvent[]): Promise<string[]> {
-  const people = await createOrgRepository(ctx.deps).peopleByIds([...new Set(events.map((e) => e.actorId))]);
+  const people = await peopleByIds(ctx.deps, { personIds: [...new Set(events.map((e) => e.actorId))] });
   const names = new Map(people.map((p) => [p.id, displayName(p)]));
   const shown = events.length > TIMELINE_MAX ? events.slice(-TIMELINE_MAX) : events;
   const lines = shown.map((e) => {
@@ -78,7 +77,7 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
     return { text: ctx.t('list-forbidden'), keyboard: undefined };
   }
   const { items, total } = await listItems(ctx.deps, { filter: await filterFor(ctx, name, unitId), page, pageSize: PAGE_SIZE });
-  const units = await createOrgRepository(ctx.deps).listUnits();
+  const units = await unitRecords(ctx.deps);
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
   const { today } = localNow(ctx.deps);
   const title = ctx.t(`list-title-${name}`, { unit: escapeHtml(unitNames.get(unitId) ?? ''), total });
@@ -119,7 +118,7 @@ lookupFeature.command('list', async (ctx) => {
       await say(ctx, ctx.t('usage-list'));
       return;
     }
-    unitId = resolveUnitOrThrow(await createOrgRepository(ctx.deps).listUnits(), rest.join(' ')).id;
+    unitId = (await findUnit(ctx.deps, { name: rest.join(' ') })).id;
   }
   const { text, keyboard } = await renderList(ctx, name, unitId, 0);
   await say(ctx, text, keyboard ? { reply_markup: keyboard } : {});
