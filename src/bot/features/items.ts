@@ -15,6 +15,7 @@ import {
   setDraftLeaderInCharge,
   readDate,
   rememberItemMessage,
+  reportProgressByReply,
   runItemCommand,
   startAssignment,
   type CommandResult,
@@ -35,7 +36,7 @@ export const itemsFeature = new Composer<BotContext>();
 
 const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
 
-function planned(ctx: BotContext, result: CommandResult) {
+function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
   if (result.planned > 0) ctx.deps.onPlanned?.();
   return result;
 }
@@ -213,7 +214,7 @@ function itemCodeText(ctx: BotContext, item: StoredItem): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Replies: to a prompt (the answer), or to a unit's card (a progress report)
+// Replies: to a prompt (the answer), or to any other message about an item (a progress report)
 // ---------------------------------------------------------------------------------------------
 
 itemsFeature.on('message', async (ctx, next) => {
@@ -283,17 +284,17 @@ itemsFeature.on('message', async (ctx, next) => {
         return next();
     }
   }
-  if (link.purpose === 'unit_card' && link.unitId !== null) {
-    const { item } = await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
-    await say(ctx, ctx.t('progress-done'));
+  // Any other message about the item (a card, a notice, a reminder): the reply is a progress
+  // report from the replier's unit, or a refusal that says why it is not one.
+  const { item, unitId } = planned(ctx, await reportProgressByReply(ctx.deps, { actorId, itemId: link.itemId, messageUnitId: link.unitId, text, files }));
+  await say(ctx, ctx.t('progress-done'));
+  if (link.purpose === 'unit_card' && unitId !== null && unitId === link.unitId) {
     // Reporting acknowledges too: refresh the card so its 签收 button goes away.
-    const card = renderItemCard(await viewOf(ctx, item), { kind: 'unit', unitId: link.unitId }, tr(ctx));
+    const card = renderItemCard(await viewOf(ctx, item), { kind: 'unit', unitId }, tr(ctx));
     await ctx.api
       .editMessageText(ctx.chat.id, replied.message_id, card.text, { ...HTML, reply_markup: (card.reply_markup ?? { inline_keyboard: [] }) as never })
       .catch(() => {});
-    return;
   }
-  return next();
 });
 
 /** The person a message names: a text mention, an @username we know, or a numeric id. */

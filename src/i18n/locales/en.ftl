@@ -14,7 +14,7 @@ help =
 
     <b>Unit staff</b>
     /ack CODE — acknowledge (or press the card's button)
-    /progress CODE TEXT — report progress (or reply to your unit's card)
+    /progress CODE TEXT — report progress (or reply to the item's card, notice or reminder)
     /result CODE TEXT — the lead unit's result, a cooperating unit's contribution (may be a file's caption)
     /extend CODE DATE REASON — ask for an extension
 
@@ -28,6 +28,8 @@ help =
     <b>Look up</b>
     /task CODE — an item and its history
     /list [mine|unit NAME|overdue|waiting|all] — items
+
+    Sent as a reply to the bot's message about an item (a card, a notice, a reminder), a command needs no code.
 
     <b>Admins (supervision office)</b>
     /bind leaders — bind this group as the leaders group
@@ -163,6 +165,9 @@ err-items-not_found = There is no item “{ $ref }”. Check the code, or send /
 err-items-stale = This card is out of date: it was already done, or the item changed (now: { $status }). Send /task CODE for the current card.
 err-items-code_required = Please give the item's code, or send the command as a reply to the item's card. Usage: { $usage }
 err-items-args_missing = Something is missing; please write it out in full: { $usage }
+err-items-reply_not_a_member = Your reply was not recorded as progress: progress on { $code } is reported by its units ({ $units }), and you are not a member of any of them. If you work for one of them, please ask the supervision office for the unit's invite link; for anything else, write in the group without replying, or contact the supervision office.
+err-items-reply_finished = Your reply was not recorded as progress: { $code } is { $status } and takes no more progress reports. If something new has come up, please contact the issuing leader or the supervision office.
+err-items-reply_to_draft = This is a draft that has not been assigned yet, so your reply was not recorded. Please use the buttons on the draft card to change or confirm it.
 err-items-date_unreadable = I cannot read the date “{ $text }”. Write it as 2026-12-15, “15 December” or “next Friday”.
 err-items-transfer_from_required = This item has several lead units; say which one hands it over. Usage: { $usage }
 err-items-bad_button = This button no longer works. Send /task CODE for the current card.

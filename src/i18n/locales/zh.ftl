@@ -14,7 +14,7 @@ help =
 
     <b>承办人</b>
     /ack 编号 — 签收（或点事项卡片上的「签收」）
-    /progress 编号 内容 — 报告进展（或直接回复本单位的事项卡片）
+    /progress 编号 内容 — 报告进展（或直接回复该事项的卡片、通知或提醒）
     /result 编号 内容 — 牵头单位提交办理结果；配合单位提交配合意见（可把命令写在文件说明里）
     /extend 编号 新时限 理由 — 申请延期
 
@@ -28,6 +28,8 @@ help =
     <b>查询</b>
     /task 编号 — 事项卡片和办理记录
     /list [mine|unit 单位名|overdue|waiting|all] — 事项列表
+
+    回复机器人关于某事项的消息（卡片、通知、提醒）发送命令时，可以不写编号。
 
     <b>管理员（督查室）</b>
     /bind leaders — 把本群绑定为领导群
@@ -163,6 +165,9 @@ err-items-not_found = 没有找到事项「{ $ref }」。请检查编号，或�
 err-items-stale = 这张卡片已过时：该操作已完成，或事项已有新变化（当前状态：{ $status }）。发送 /task 编号 查看最新情况。
 err-items-code_required = 请写上事项编号，或回复该事项的卡片发送命令。用法：{ $usage }
 err-items-args_missing = 还缺少内容，请按用法写全：{ $usage }
+err-items-reply_not_a_member = 您的回复没有记录为进展：{ $code } 的进展由承办单位（{ $units }）的人员报告，您不在这些单位中。如果您是这些单位的工作人员，请向督查室索取单位邀请链接；其他意见请直接在群里发言，或联系督查室。
+err-items-reply_finished = 您的回复没有记录为进展：{ $code } 当前为「{ $status }」，不再接收进展。如有新情况，请联系交办领导或督查室。
+err-items-reply_to_draft = 这是一份交办草稿，还没有交办，您的回复没有记录。请用草稿卡片上的按钮修改或确认交办。
 err-items-date_unreadable = 看不懂日期「{ $text }」。请写成 2026-12-15、12月15日 或 下周五。
 err-items-transfer_from_required = 本事项有多个牵头单位，请写明从哪个单位转出。用法：{ $usage }
 err-items-bad_button = 这个按钮已失效。发送 /task 编号 查看最新的卡片。
