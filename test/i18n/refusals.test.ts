@@ -54,6 +54,9 @@ describe('refusals', () => {
     const zh = translator.for('zh');
     expect(refusalText(zh, { code: 'items.reason_required', params: { action: 'transfer' } })).toBe('请写明转办的理由。用法：/transfer 编号 [原牵头单位] 新牵头单位 理由');
     expect(refusalText(zh, { code: 'items.reason_required', params: { action: 'cancel' } })).toContain('/cancel 编号 理由');
-    expect(refusalText(zh, { code: 'items.content_required', params: { action: 'report_progress' } })).toContain('/progress 编号 进展内容');
+    expect(refusalText(zh, { code: 'items.content_required', params: { action: 'report_progress' } })).toContain('/progress 编号 [单位] 进展内容');
+    expect(refusalText(zh, { code: 'items.unit_ambiguous', params: { units: '住建局、城管局', unitIds: '1,2', action: 'report_progress' } })).toBe(
+      '您同时属于本事项的多个单位（住建局、城管局），请在命令中写明代表哪个单位。用法：/progress 编号 [单位] 进展内容',
+    );
   });
 });

@@ -130,7 +130,7 @@ err-items-forbidden = { $action ->
        *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
     }
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
-err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command, e.g. /ack CODE UNIT.
+err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command. Usage: { $usage }
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
 err-items-not_lead_unit = Only a lead unit can { $actionName }; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
 err-items-not_cooperating_unit = { $unit } leads this item, so it submits the result: /result CODE TEXT.
@@ -381,9 +381,9 @@ list-page = Page { $page }/{ $pages }
 list-forbidden = Only leaders and admins see all items. Use /list mine for your unit's items.
 
 usage-ack = /ack CODE [UNIT]
-usage-progress = /progress CODE TEXT
-usage-result = /result CODE TEXT (a lead unit's result, a cooperating unit's contribution)
-usage-extend = /extend CODE NEW-DEADLINE REASON, e.g. /extend 12 2026-12-31 waiting for approval
+usage-progress = /progress CODE [UNIT] TEXT
+usage-result = /result CODE [UNIT] TEXT (a lead unit's result, a cooperating unit's contribution)
+usage-extend = /extend CODE [UNIT] NEW-DEADLINE REASON, e.g. /extend 12 2026-12-31 waiting for approval
 usage-approve = /approve CODE [OTHER-DATE]
 usage-reject = /reject CODE [REASON]
 usage-confirm = /confirm CODE [RESPONSE]

@@ -130,7 +130,7 @@ err-items-forbidden = { $action ->
        *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
     }
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
-err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位，例如 /ack 编号 单位名。
+err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位。用法：{ $usage }
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
 err-items-not_lead_unit = 只有牵头单位可以{ $actionName }；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
 err-items-not_cooperating_unit = { $unit } 是牵头单位，提交的是办理结果：请用 /result 编号 内容。
@@ -372,9 +372,9 @@ list-page = 第 { $page }/{ $pages } 页
 list-forbidden = 只有领导和管理员可以查看全部事项。您可以用 /list mine 查看本单位的事项。
 
 usage-ack = /ack 编号 [单位]
-usage-progress = /progress 编号 进展内容
-usage-result = /result 编号 结果内容（牵头单位为办理结果，配合单位为配合意见）
-usage-extend = /extend 编号 新时限 理由，例如 /extend 12 2026-12-31 需等待省厅批复
+usage-progress = /progress 编号 [单位] 进展内容
+usage-result = /result 编号 [单位] 结果内容（牵头单位为办理结果，配合单位为配合意见）
+usage-extend = /extend 编号 [单位] 新时限 理由，例如 /extend 12 2026-12-31 需等待省厅批复
 usage-approve = /approve 编号 [另定时限]
 usage-reject = /reject 编号 [理由]
 usage-confirm = /confirm 编号 [回音内容]
