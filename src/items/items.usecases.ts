@@ -309,7 +309,6 @@ export async function reportProgressByReply(
 ): Promise<CommandResult & { unitId: number | null }> {
   const item = await getItem(deps, { itemId: input.itemId });
   const code = itemCode(deps, item) ?? '';
-  const ref = item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : '';
   const { status } = item.state;
   if (status === 'draft') throw appError('items.reply_to_draft');
   if (status === 'closed' || status === 'cancelled' || status === 'discarded') throw appError('items.reply_finished', { code, status });
@@ -318,7 +317,7 @@ export async function reportProgressByReply(
   const mine = units.filter((u) => actor.unitIds.includes(u.unitId));
   if (mine.length === 0) {
     const names = new Map((await createOrgRepository(deps).listUnits()).map((u) => [u.id, u.name]));
-    throw appError('items.reply_not_a_member', { code, ref, units: units.map((u) => names.get(u.unitId) ?? `#${u.unitId}`).join('、') });
+    throw appError('items.reply_not_a_member', { code, units: units.map((u) => names.get(u.unitId) ?? `#${u.unitId}`).join('、') });
   }
   const unitId = mine.some((u) => u.unitId === input.messageUnitId) ? input.messageUnitId : mine.length === 1 ? mine[0]!.unitId : null;
   const result = await runItemCommand(deps, {
