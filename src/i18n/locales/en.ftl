@@ -441,7 +441,7 @@ reminder-ack-nag =
 reminder-report-nag =
     📝 <b>Progress report missing</b> · { $code }
     { $title }
-    This item asks for a progress report { $every }; the report <b>{ $unit }</b> owed by { $due } has not arrived. Reply to the unit's card, or send /progress { $ref } TEXT.
+    This item asks for a progress report { $every }; the report <b>{ $unit }</b> owed by { $due } has not arrived. Reply to this message with the progress, or send /progress { $ref } TEXT.
 reminder-overdue-nag =
     🔴 <b>Overdue</b> (reminder { $count }) · { $code }
     { $title }

@@ -430,7 +430,7 @@ reminder-ack-nag =
 reminder-report-nag =
     📝 <b>催报进展</b> · { $code }
     { $title }
-    本事项要求{ $every }报送进展，<b>{ $unit }</b> 应于 { $due } 前报送的进展尚未收到。请回复本单位的事项卡片，或发送 /progress { $ref } 进展内容。
+    本事项要求{ $every }报送进展，<b>{ $unit }</b> 应于 { $due } 前报送的进展尚未收到。请直接回复本消息写明进展，或发送 /progress { $ref } 进展内容。
 reminder-overdue-nag =
     🔴 <b>催办</b>（第 { $count } 次）· { $code }
     { $title }
