@@ -16,6 +16,7 @@ import { unhandledFeature } from './features/unhandled.js';
 import { whoamiFeature } from './features/whoami.js';
 import { personOf, say } from './helpers.js';
 import { createI18n } from './i18n.js';
+import { refusalText } from './refusals.js';
 
 export type CreateBotOptions = {
   apiRoot?: string;
@@ -25,10 +26,7 @@ export type CreateBotOptions = {
   onUpdateHandled?: (updateId: number) => void;
 };
 
-/** Turns an AppError code into its Fluent message id: `units.not_found` -> `err-units-not_found`. */
-export function errorMessageId(code: string): string {
-  return `err-${code.replace(/\./g, '-')}`;
-}
+export { errorMessageId } from './refusals.js';
 
 /**
  * Builds the bot: dependencies on the context, update de-duplication, i18n, then the features
@@ -88,7 +86,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     const ctx = error.ctx;
     const cause = error.error;
     if (isAppError(cause)) {
-      const text = ctx.t(errorMessageId(cause.code), cause.params);
+      const text = refusalText((key, params) => ctx.t(key, (params ?? {}) as Record<string, string | number>), cause);
       ctx.logger.info({ code: cause.code }, 'refused');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ''), show_alert: true }).catch(() => {});
       else await say(ctx, text).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not send refusal'));

@@ -4,7 +4,7 @@ import { buildView } from '../items/items.context.js';
 import type { FileRef } from '../items/items.models.js';
 import { readItemRef } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
-import { findItemByRef } from '../items/items.usecases.js';
+import { findItemByRef, itemOfMessage } from '../items/items.usecases.js';
 import { appError } from '../shared/errors.js';
 import type { BotContext } from './context.js';
 
@@ -31,16 +31,28 @@ export function textOf(msg: Message | undefined): string {
   return (msg?.text ?? msg?.caption ?? '').trim();
 }
 
+/** The item of the bot message this message replies to (a card, a notice, a reminder, a prompt), if any. */
+export async function repliedItem(ctx: BotContext): Promise<StoredItem | null> {
+  const replied = ctx.msg?.reply_to_message;
+  if (!replied || !ctx.chat || replied.from?.id !== ctx.me.id) return null;
+  return itemOfMessage(ctx.deps, { chatId: ctx.chat.id, messageId: replied.message_id });
+}
+
 /**
- * Reads "CODE rest" from a command's argument text and loads the item. A missing code is refused
- * with the command's usage line; an unknown one with what was typed.
+ * Reads "CODE rest" from a command's argument text and loads the item. A command sent as a reply
+ * to a bot message about an item needs no code: that message's item is meant, unless a code is
+ * typed (a typed code wins). In a reply, only a first word that is wholly a code counts as one,
+ * so "/result 12份材料已报送" or "/extend 2026-12-31 理由" reads as text about the replied item.
+ * A missing code is refused with the command's usage line; an unknown one with what was typed.
  */
 export async function itemFromArgs(ctx: BotContext, args: string, usageKey: string): Promise<{ item: StoredItem; rest: string }> {
+  const typed = args.trim().split(/[\s\u3000]+/)[0] ?? '';
+  const replied = await repliedItem(ctx);
   const parsed = readItemRef(args);
-  if (!parsed) throw appError('items.code_required', { usage: ctx.t(usageKey) });
-  const typed = args.trim().split(/\s+/)[0] ?? '';
-  const item = await findItemByRef(ctx.deps, { ref: parsed.ref, typed });
-  return { item, rest: parsed.rest };
+  const typedCode = parsed && (!replied || readItemRef(typed)?.rest === '') ? parsed : null;
+  if (typedCode) return { item: await findItemByRef(ctx.deps, { ref: typedCode.ref, typed }), rest: typedCode.rest };
+  if (replied) return { item: replied, rest: args.trim() };
+  throw appError('items.code_required', { usage: ctx.t(usageKey) });
 }
 
 export async function viewOf(ctx: BotContext, item: StoredItem) {

@@ -1,3 +1,4 @@
+import { lateness, latenessText } from '../calendar/lateness.js';
 import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.js';
 import { addDays, daysBetween, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
 import { parseHHmm, startOfZonedDay, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
@@ -20,7 +21,8 @@ import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from '
  *   its nag and in the digest: 🔵 two or more working days left, 🟡 one or none (the deadline
  *   day), 🔴 overdue. Overdue items late by at least `severeAfterWorkingDays` working days (the
  *   escalation rung that reaches the leaders, config.reminders.escalation.rung3.daysOverdue) are
- *   counted apart as severe. "Days overdue" shown are calendar days, as in /list.
+ *   counted apart as severe. Lateness reads as everywhere else (calendar/lateness.ts): working
+ *   days, with the calendar days in brackets where they differ.
  * - Per-unit lines count the items the unit leads (牵头): the lead unit owns the result.
  * - Length: each item section lists at most LIST_LIMIT items and then says how many more, with
  *   the /list command that shows them all; the per-unit lines are never cut but the digest is
@@ -136,10 +138,6 @@ export function itemColour(item: Pick<DigestItem, 'deadline' | 'deadlineAt' | 's
   return workingDaysBetween(window.date, item.deadline) >= 2 ? 'blue' : 'yellow';
 }
 
-/** Calendar days an overdue item is late at the window's date (0 when its deadline was earlier today). */
-export function calendarDaysOverdue(deadline: string, window: DigestWindow): number {
-  return Math.max(0, daysBetween(deadline, window.date));
-}
 
 export type RenderContext = {
   t: Translate;
@@ -181,8 +179,8 @@ function lateNote(ctx: RenderContext): string[] {
 }
 
 function overdueText(ctx: RenderContext, item: DigestItem): string {
-  const days = item.deadline ? calendarDaysOverdue(item.deadline, ctx.window) : 0;
-  return days > 0 ? ctx.t('digest-overdue-days', { days }) : ctx.t('digest-overdue-today');
+  const late = item.deadline ? lateness(item.deadline, ctx.window.date) : null;
+  return late && late.calendarDays > 0 ? ctx.t('digest-overdue-days', { late: latenessText(ctx.t, late) }) : ctx.t('digest-overdue-today');
 }
 
 function itemLine(ctx: RenderContext, section: Section, item: DigestItem): string {

@@ -43,7 +43,7 @@ export const ITEM_ERRORS = {
   /** The actor acts for a unit they are not a member of (or for none of the item's units). */
   'items.not_a_member': ['unit', 'unitIds'],
   /** The actor belongs to several units of this item that could do this: they must say which. */
-  'items.unit_ambiguous': ['units', 'unitIds'],
+  'items.unit_ambiguous': ['units', 'unitIds', 'action'],
   /** The named unit is not (or no longer, after a transfer) a unit of this item. */
   'items.unit_not_in_item': ['unit'],
   /** Only a lead unit may do this (submit the result, ask for an extension, be transferred). */
@@ -666,7 +666,7 @@ function resolveUnit(
   if (only && !second) return only;
   if (only) {
     const ids = fitting.map((u) => u.unitId);
-    throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(',') });
+    throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(','), action });
   }
   const [other] = mine;
   if (other) throw wrongRole(other);

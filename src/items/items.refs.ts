@@ -25,7 +25,8 @@ export function readItemRef(text: string): { ref: ItemRef; rest: string } | null
   const folded = head.join('');
   const patterns: [RegExp, (m: RegExpMatchArray) => ItemRef][] = [
     [/^\S*?[〔[(（【](\d{4})[〕\])）】]\s*(\d{1,6})\s*号?/, (m) => ({ year: Number(m[1]), number: Number(m[2]) })],
-    [/^(\d{4})[-/](\d{1,6})(?!\d)/, (m) => ({ year: Number(m[1]), number: Number(m[2]) })],
+    // Not a date: 2026-12-31 is no code (it is what /extend and /approve take after the code).
+    [/^(\d{4})[-/](\d{1,6})(?![\d\-/])/, (m) => ({ year: Number(m[1]), number: Number(m[2]) })],
     [/^#?(\d{1,6})\s*号?(?![\d\-/])/, (m) => ({ year: null, number: Number(m[1]) })],
   ];
   for (const [re, make] of patterns) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
 import { computeNextCheckAt, type ReminderSchedule } from '../reminders/reminders.models.js';
@@ -211,7 +211,7 @@ export function createItemsRepository({ db, clock, timezone, reminders }: { db: 
       const f = input.filter;
       if (f.kind === 'open') conditions.push(inArray(items.status, ['open', 'result_submitted']));
       if (f.kind === 'waiting') conditions.push(eq(items.status, 'result_submitted'));
-      if (f.kind === 'overdue') conditions.push(eq(items.status, 'open'), sql`${items.deadlineAt} < ${f.now}`);
+      if (f.kind === 'overdue') conditions.push(eq(items.status, 'open'), lt(items.deadlineAt, f.now));
       if (f.kind === 'units') {
         if (f.unitIds.length === 0) return { items: [], total: 0 };
         conditions.push(

@@ -11,8 +11,8 @@ import type { ParserNote } from '../parser/warnings.js';
 import { reminderSchedule } from '../reminders/reminders.models.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
-import { buildView, localNow, type ItemsDeps } from './items.context.js';
-import { createDraft, decide, ITEM_LEVELS, type DraftPatch, type ItemCommand, type ItemEvent, type ItemLevel } from './items.models.js';
+import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
+import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemLevel } from './items.models.js';
 import { planItemNotifications } from './items.notify.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import type { ItemRef } from './items.refs.js';
@@ -281,6 +281,58 @@ export async function listItems(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>
 
 export async function findItemByMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }) {
   return items(deps).findByMessage(input);
+}
+
+/** The item a bot message is about (a card, a notice, a reminder, a prompt), or null for any other message. */
+export async function itemOfMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }): Promise<StoredItem | null> {
+  const link = await items(deps).findByMessage(input);
+  return link ? items(deps).get(link.itemId) : null;
+}
+
+/**
+ * Checks, without changing anything, that this person could take this action on the item now,
+ * so that a prompt is only sent to someone whose answer will be accepted. Throws the refusal.
+ */
+export async function checkItemAction(
+  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  input: { actorId: number; item: StoredItem; action: ItemCommandType; unitId?: number },
+): Promise<void> {
+  const actor = await loadActor(deps, { personId: input.actorId });
+  const unitNames = new Map((await createOrgRepository(deps).listUnits()).map((u) => [u.id, u.name]));
+  const now = localNow(deps);
+  requireAllowed(input.item.state, input.action, { actor, today: now.today, timeOfDay: now.timeOfDay, unitNames }, input.unitId);
+}
+
+/**
+ * A reply in plain words to a bot message about an item (a unit's card, the leaders' card, a
+ * notice, a reminder) is a progress report from the replier's unit: the message's own unit when
+ * the replier belongs to it, else the replier's one unit among the item's units. It is never
+ * dropped silently: a reply that cannot count says why (a draft, a finished item, a replier who
+ * is in none of the item's units) with a coded refusal, and what to do instead.
+ */
+export async function reportProgressByReply(
+  deps: ItemsDeps,
+  input: { actorId: number; itemId: number; messageUnitId: number | null; text: string; files: FileRef[] },
+): Promise<CommandResult & { unitId: number | null }> {
+  const item = await getItem(deps, { itemId: input.itemId });
+  const code = itemCode(deps, item) ?? '';
+  const { status } = item.state;
+  if (status === 'draft') throw appError('items.reply_to_draft');
+  if (status === 'closed' || status === 'cancelled' || status === 'discarded') throw appError('items.reply_finished', { code, status });
+  const actor = await loadActor(deps, { personId: input.actorId });
+  const units = activeUnits(item.state);
+  const mine = units.filter((u) => actor.unitIds.includes(u.unitId));
+  if (mine.length === 0) {
+    const names = new Map((await createOrgRepository(deps).listUnits()).map((u) => [u.id, u.name]));
+    throw appError('items.reply_not_a_member', { code, units: units.map((u) => names.get(u.unitId) ?? `#${u.unitId}`).join('、') });
+  }
+  const unitId = mine.some((u) => u.unitId === input.messageUnitId) ? input.messageUnitId : mine.length === 1 ? mine[0]!.unitId : null;
+  const result = await runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: item.id,
+    command: { type: 'report_progress', ...(unitId !== null ? { unitId } : {}), text: input.text, files: input.files },
+  });
+  return { ...result, unitId };
 }
 
 export async function rememberItemMessage(

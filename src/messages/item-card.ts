@@ -1,3 +1,4 @@
+import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
 import { activeUnits, allowedActions, missingContributions, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
@@ -102,7 +103,7 @@ function statusLines(view: ItemView, t: Translate): string[] {
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: escapeHtml(clip(s.response.text ?? '', 500)) }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
   if (s.excused) lines.push(t('card-excused', { reason: escapeHtml(clip(s.excused.reason, 300)) }));
-  if (s.status === 'open' && s.deadline && s.deadline < view.today) lines.push(t('card-overdue'));
+  if (s.status === 'open' && s.deadline && s.deadline < view.today) lines.push(t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }));
   return lines;
 }
 

@@ -94,6 +94,36 @@ export async function findUnit(deps: OrgDeps, input: { name: string }): Promise<
   return resolveUnitOrThrow(await repo(deps).listUnits(), input.name);
 }
 
+/** The unit a typed name (or alias) means, or null when it names none: for words that may or may not be a unit. */
+export async function unitNamed(deps: OrgDeps, input: { name: string }): Promise<UnitRecord | null> {
+  return resolveUnit(await repo(deps).listUnits(), input.name);
+}
+
+/** A person the bot has seen, by @username (with or without the @), or null. */
+export async function personByUsername(deps: OrgDeps, input: { username: string }) {
+  return repo(deps).findPersonByUsername(input.username);
+}
+
+/** A person the bot has seen, by Telegram id, or null. */
+export async function personById(deps: OrgDeps, input: { personId: number }) {
+  return repo(deps).getPerson(input.personId);
+}
+
+/** The people the bot has seen among these ids (unknown ids are left out). */
+export async function peopleByIds(deps: OrgDeps, input: { personIds: number[] }) {
+  return repo(deps).peopleByIds(input.personIds);
+}
+
+/** A unit by id, or null. */
+export async function unitById(deps: OrgDeps, input: { unitId: number }) {
+  return repo(deps).getUnit(input.unitId);
+}
+
+/** Every registered unit with its aliases, for reading unit names in what people type. */
+export async function unitRecords(deps: OrgDeps): Promise<UnitRecord[]> {
+  return repo(deps).listUnits();
+}
+
 /** Makes a person the unit's head (and a member, if not yet). */
 export async function setUnitHead(deps: OrgDeps, input: { actor: Actor; unit: string; person: PersonInput }): Promise<UnitRecord> {
   requireAdmin(input.actor);

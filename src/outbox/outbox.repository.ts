@@ -28,8 +28,14 @@ export type OutboxFallback = { chatId: number; threadId?: number; text: string }
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** Purposes whose sent message is remembered per item, so that replies to it find the item. */
-const TRACKED_PURPOSES = new Set(['card', 'unit_card', 'response', 'draft']);
+/**
+ * Purposes whose sent message is remembered per item, so that replies to it find the item: its
+ * cards, the notices about it (progress, contribution, extension, response...), its attachments
+ * and the reminders about it (reminder_<kind>). A fallback (a note to the leaders that a unit
+ * could not be reached) is not about the item's work and is not tracked.
+ */
+const TRACKED_PURPOSES = new Set(['card', 'unit_card', 'response', 'draft', 'notice', 'attachment']);
+const isTracked = (purpose: string) => TRACKED_PURPOSES.has(purpose) || purpose.startsWith('reminder_');
 
 /**
  * The row of chat_send_state that paces all chats together (Telegram's ~30 messages a second
@@ -179,7 +185,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
     async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; chatGapMs: number }): Promise<MarkSentOutcome> {
       const { row } = input;
       const card = row.card as { audience: string; locale: string; headline: string; hash: string; compact?: boolean } | null;
-      const track = input.messageId !== null && row.itemId !== null && (card !== null || TRACKED_PURPOSES.has(row.purpose));
+      const track = input.messageId !== null && row.itemId !== null && (card !== null || isTracked(row.purpose));
       const edited = row.editMessageId !== null;
       const result = await db.execute(sql`
         with sent as (

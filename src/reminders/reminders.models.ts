@@ -50,6 +50,7 @@
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
  *   `confirmNagDays` working days.
  */
+import { lateness } from '../calendar/lateness.js';
 import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.models.js';
 import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
@@ -115,9 +116,9 @@ export type ReminderFacts =
   | { kind: 'warning'; target: 'milestone'; date: YMD; texts: string[]; daysBefore: number; workingDaysLeft: number }
   | { kind: 'ack_nag'; assignedAt: Date; workingHours: number; nagNumber: number }
   | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
-  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0 }
+  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
+  | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
+  | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
   | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
   | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number };
 
@@ -385,6 +386,7 @@ function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, d
     date: localDate(t, deadlineAt),
     time: null,
     daysOverdue: 0,
+    calendarDaysOverdue: 0,
     unitId: unit.unitId,
     slot: `ack:${unit.assignedAt.toISOString()}/r${rung}`,
     rung,
@@ -470,9 +472,10 @@ function overdueNags(
   if (mine.some((p) => p.kind === 'overdue_nag' && p.slot === slot)) return { due: [], next };
 
   const nagCount = mine.filter((p) => p.kind === 'overdue_nag').length + 1;
-  const daysOverdue = Math.max(0, t.cal.workingDaysBetween(date, today));
+  const late = lateness(date, today, t.cal);
+  const daysOverdue = late.workingDays;
   const rung = rungFor(escalation, nagCount, daysOverdue, disciplineChat);
-  const base = { date, time: state.deadlineTime, daysOverdue, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
+  const base = { date, time: state.deadlineTime, daysOverdue, calendarDaysOverdue: late.calendarDays, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
   const due: DueReminder[] = [{ ...base, kind: 'overdue_nag', slot, to: ['unit'] }];
   for (let r = 2; r <= rung; r++) {
     const rungSlot = `${key}/r${r}`;

@@ -1,3 +1,4 @@
+import { latenessText } from '../calendar/lateness.js';
 import { zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
@@ -100,7 +101,8 @@ export async function renderReminders(
         case 'report_nag':
           return tt('reminder-report-nag', { ...common, due: r.dueDate, every: tt(`every-${r.every}`) });
         case 'overdue_nag': {
-          const lines = [tt('reminder-overdue-nag', { ...common, deadline: deadlineText(r.date, r.time), days: r.daysOverdue, count: r.nagCount })];
+          const late = latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
+          const lines = [tt('reminder-overdue-nag', { ...common, deadline: deadlineText(r.date, r.time), days: r.daysOverdue, late, count: r.nagCount })];
           const head = who(directory.units.get(r.unitId)?.headPersonId ?? null);
           if (r.rung >= 2 && head) lines.push(tt('reminder-head-line', { head: mention(head) }));
           return lines.join('\n');
@@ -112,7 +114,7 @@ export async function renderReminders(
             const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
             return tt('reminder-ack-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
           }
-          const facts = { ...common, days: r.daysOverdue, count: r.nagCount, deadline: deadlineText(r.date, r.time) };
+          const facts = { ...common, late: latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue }), count: r.nagCount, deadline: deadlineText(r.date, r.time) };
           if (r.rung === 2) return tt('reminder-escalation-head', facts);
           const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
           if (r.rung === 3) return tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });

@@ -1,3 +1,4 @@
+import { latenessText } from '../calendar/lateness.js';
 import type { WorkingCalendar } from '../calendar/calendar.models.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -174,10 +175,11 @@ async function sweepBatch(
       .filter((e) => inserted.has(e.key))
       .map(({ itemId, reminder: r, key }) => {
         const { to, chats } = escalationTargets(r, fresh, key);
+        const late = latenessText(t, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
         const text =
           r.cause === 'ack'
             ? t('reminder-ack-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), count: r.nagCount })
-            : t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), days: r.daysOverdue, count: r.nagCount });
+            : t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), late, count: r.nagCount });
         return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
       });
     await repo.appendEscalations(events);

@@ -10,8 +10,18 @@ export function clip(text: string, max: number): string {
 
 export type NamedPerson = { id: number; firstName?: string | null; lastName?: string | null; username?: string | null };
 
+/** A Han character (or a full-width CJK mark) at the edge of a name part. */
+const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+
+/**
+ * How a person is named in messages: first and last name as Telegram has them, joined the way the
+ * language joins them: "Li Mayor", but "李市长" (no space between Chinese parts); else the
+ * @username, else the id.
+ */
 export function displayName(person: NamedPerson): string {
-  const name = [person.firstName, person.lastName].filter(Boolean).join(' ').trim();
+  const parts = [person.firstName, person.lastName].map((p) => (p ?? '').trim()).filter(Boolean);
+  const [first, last] = parts;
+  const name = first && last && CJK.test([...first].at(-1)!) && CJK.test([...last][0]!) ? `${first}${last}` : parts.join(' ');
   if (name) return name;
   if (person.username) return `@${person.username}`;
   return String(person.id);

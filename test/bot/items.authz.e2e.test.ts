@@ -20,14 +20,14 @@ const MATRIX: { action: string; item: 'open' | 'submitted' | 'extension' | 'over
   { action: 'report progress', item: 'open', command: '/progress {code} 进展顺利', allowed: ['leadStaff', 'coopStaff'], refusal: { default: /不是 .* 的成员/ } },
   { action: 'submit a result or contribution', item: 'open', command: '/result {code} 办理完毕', allowed: ['leadStaff', 'coopStaff'], refusal: { default: /不是 .* 的成员/ } },
   { action: 'request an extension', item: 'open', command: '/extend {code} 2026-04-30 需要更多时间', allowed: ['leadStaff'], refusal: { coopStaff: /只有牵头单位/, default: /不是 .* 的成员/ } },
-  { action: 'transfer', item: 'open', command: '/transfer {code} 教育局 职能调整', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'cancel', item: 'open', command: '/cancel {code} 不再需要', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'waive contributions', item: 'open', command: '/waive {code}', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'confirm a result', item: 'submitted', command: '/confirm {code} 同意', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'return a result', item: 'submitted', command: '/return {code} 请补充', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'approve an extension', item: 'extension', command: '/approve {code}', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'reject an extension', item: 'extension', command: '/reject {code} 不同意', allowed: ['admin', 'leader'], refusal: { default: /无权/ } },
-  { action: 'excuse', item: 'overdue', command: '/excuse {code} 客观原因', allowed: ['admin'], refusal: { default: /无权/ } },
+  { action: 'transfer', item: 'open', command: '/transfer {code} 教育局 职能调整', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'cancel', item: 'open', command: '/cancel {code} 不再需要', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'waive contributions', item: 'open', command: '/waive {code}', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'confirm a result', item: 'submitted', command: '/confirm {code} 同意', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'return a result', item: 'submitted', command: '/return {code} 请补充', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'approve an extension', item: 'extension', command: '/approve {code}', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'reject an extension', item: 'extension', command: '/reject {code} 不同意', allowed: ['admin', 'leader'], refusal: { default: /只有.*可以/ } },
+  { action: 'excuse', item: 'overdue', command: '/excuse {code} 客观原因', allowed: ['admin'], refusal: { default: /只有.*可以/ } },
 ];
 
 describe(`authorization of every item action for every role (${kind})`, () => {
@@ -72,6 +72,8 @@ describe(`authorization of every item action for every role (${kind})`, () => {
         const user = people[role];
         await h.say(user, 'private', row.command.replace('{code}', String(codes[row.item])));
         expect(h.lastBotMessage(user.id).text).toMatch(row.refusal[role] ?? row.refusal.default);
+        // In plain words: no internal action or status name ("（confirm_result）").
+        expect(h.lastBotMessage(user.id).text).not.toMatch(/[a-z]+_[a-z]+/);
         expect(await version(row.item)).toBe(before);
       });
     }
@@ -79,7 +81,7 @@ describe(`authorization of every item action for every role (${kind})`, () => {
 
   it('refuses /assign by anyone but a leader or an admin, and outside the leaders group', async () => {
     await h.say(org.housingStaff, org.leadersGroup, '/assign 请市住建局牵头，于3月20日前完成。');
-    expect(h.lastBotMessage(org.leadersGroup).text).toContain('无权');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('只有领导或督查室（管理员）可以交办事项');
     await h.say(org.leader, org.housingGroup, '/assign 请市住建局牵头，于3月20日前完成。');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('要在领导群里');
   });
@@ -98,19 +100,21 @@ describe(`authorization of every item action for every role (${kind})`, () => {
 
   describe('malformed commands get one clear answer and change nothing', () => {
     const cases: [string, string, RegExp][] = [
-      ['a missing code', '/ack', /请写上事项编号。用法：\/ack/],
+      ['a missing code', '/ack', /请写上事项编号.*用法：\/ack/],
       ['an unknown code', '/ack 9999', /没有找到事项「9999」/],
       ['a bad date', '/extend {open} 某一天 理由', /看不懂日期「某一天」/],
       ['an empty text', '/progress {open}', /内容不能为空/],
       ['a 10 KB text', `/progress {open} ${'很'.repeat(10_000)}`, /内容太长（10,000 字），最多 4,000 字/],
-      ['a missing reason', '/return {submitted}', /写明理由/],
+      ['a missing reason', '/return {submitted}', /请写明退回办理结果的理由。用法：\/return 编号 理由/],
+      ['a transfer without a unit, with the transfer’s usage', '/transfer {open}', /请按用法写全：\/transfer 编号/],
+      ['a transfer without a reason, with the transfer’s usage (not the return’s)', '/transfer {open} 教育局', /请写明转办的理由。用法：\/transfer 编号/],
     ];
     for (const [what, command, expected] of cases) {
       it(`answers ${what}`, async () => {
         const before = await version('open');
         const sentBefore = h.tg.callsTo('sendMessage').length;
-        await h.say(command.startsWith('/return') ? org.leader : org.housingStaff, 'private', command.replace('{open}', String(codes.open)).replace('{submitted}', String(codes.submitted)));
-        const who = command.startsWith('/return') ? org.leader : org.housingStaff;
+        const who = /^\/(return|transfer)/.test(command) ? org.leader : org.housingStaff;
+        await h.say(who, 'private', command.replace('{open}', String(codes.open)).replace('{submitted}', String(codes.submitted)));
         expect(h.lastBotMessage(who.id).text).toMatch(expected);
         expect(h.tg.callsTo('sendMessage').length).toBe(sentBefore + 1);
         expect(await version('open')).toBe(before);

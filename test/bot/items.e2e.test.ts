@@ -115,7 +115,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
     expect(h.lastBotMessage(org.housingGroup).text).toContain('办理结果已提交');
     const resultCard = h.botMessages(org.leadersGroup).reverse().find((m) => m.text?.includes('提交了 督办〔2026〕1号 的办理结果'))!;
-    expect(resultCard.text).toContain('李 市长');
+    expect(resultCard.text).toContain('李市长');
     expect(buttonsOf(resultCard).map((b) => b.text)).toEqual(['✅ 确认办结', '↩️ 退回']);
     expect(h.botMessages(org.leadersGroup).some((m) => m.document?.file_name === '整改方案.docx')).toBe(true);
 
@@ -144,7 +144,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     const response = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('督办〔2026〕1号 已办结'))!;
     expect(response.reply_to_message?.message_id).toBe(instruction.message_id);
     // Confirmed with one tap, without words: the response says it was confirmed.
-    expect(response.text).toContain('回音（李 市长）：同意办结。');
+    expect(response.text).toContain('回音（李市长）：同意办结。');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('督办〔2026〕1号 已办结');
     expect(h.lastBotMessage(org.urbanGroup).text).toContain('督办〔2026〕1号 已办结');
     const item = (await items().findByCode({ year: 2026, number: 1 }))!;
@@ -199,14 +199,14 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     const words = await h.say(org.otherLeader, org.leadersGroup, '请市住建局牵头，于4月10日前完成排查。');
     await h.say(h.admin, org.leadersGroup, '/assign', { replyTo: words.message_id });
     const draft = h.lastBotMessage(org.leadersGroup);
-    expect(draft.text).toContain('交办领导：赵 副市长');
+    expect(draft.text).toContain('交办领导：赵副市长');
     await h.press(h.admin, org.leadersGroup, draft.message_id, button(draft, '分管领导'));
     const prompt = h.lastBotMessage(org.leadersGroup);
     await h.say(h.admin, org.leadersGroup, `${org.housingStaff.id}`, { replyTo: prompt.message_id });
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('不是领导，不能担任分管领导');
     await h.say(h.admin, org.leadersGroup, `${org.leader.id}`, { replyTo: prompt.message_id });
     const updated = h.tg.message(org.leadersGroup.id, draft.message_id)!;
-    expect(updated.text).toContain('分管领导：李 市长');
+    expect(updated.text).toContain('分管领导：李市长');
     await h.press(h.admin, org.leadersGroup, draft.message_id, button(updated, '确认交办'));
     const code = /督办〔2026〕(\d+)号/.exec(h.tg.message(org.leadersGroup.id, draft.message_id)!.text!)![1];
     // Replying to the unit's card reports progress and acknowledges: the card loses its 签收 button.

@@ -93,7 +93,7 @@ describe.each(storageKinds())('organisation commands through the fake Bot API (%
     const leader = h.tg.createUser({ firstName: '张', lastName: '市长' });
     const hello = await h.say(leader, leadersGroup, '大家好');
     await h.say(h.admin, leadersGroup, '/leader add', { replyTo: hello.message_id });
-    expect(h.lastBotMessage(leadersGroup).text).toContain('已设 张 市长 为领导');
+    expect(h.lastBotMessage(leadersGroup).text).toContain('已设 张市长 为领导');
     await h.say(leader, leadersGroup, '/whoami');
     expect(h.lastBotMessage(leadersGroup).text).toContain('角色：领导');
     await h.say(h.admin, leadersGroup, `/admin add ${english.id}`);

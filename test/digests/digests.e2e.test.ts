@@ -43,7 +43,7 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     const text = h.lastBotMessage(org.leadersGroup).text!;
     expect(text).toContain('每日督办摘要 2026-03-05');
     expect(text).toContain('在办 2 件 · 逾期 1 件');
-    expect(text).toContain('🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 1 天 · 请市住建局排查老旧小区燃气管道。');
+    expect(text).toContain('🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 1 个工作日 · 请市住建局排查老旧小区燃气管道。');
     expect(text).toContain('市城市管理执法局：在办 1');
   });
 
@@ -52,7 +52,7 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     const text = h.lastBotMessage(org.housingGroup).text!;
     expect(text).toContain('市住房和城乡建设局 · 每日督办摘要 2026-03-05');
     expect(text).toContain('在办 2 件（牵头 1 件，配合 1 件）');
-    expect(text).toContain('🔴 督办〔2026〕1号（牵头）时限 2026-03-04 · 逾期 1 天 · 未签收');
+    expect(text).toContain('🔴 督办〔2026〕1号（牵头）时限 2026-03-04 · 逾期 1 个工作日 · 未签收');
     expect(text).toContain('督办〔2026〕2号（配合）时限 2026-03-20');
   });
 

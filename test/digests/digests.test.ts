@@ -93,7 +93,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(text).toContain('在办 7 件 · 逾期 2 件 · 3 个工作日内到期 2 件 · 待确认 1 件 · 新交办 1 件 · 办结 1 件');
     expect(text).toContain('另有 1 件逾期事项已容错，不计入逾期。');
     // Overdue, oldest first: B (due 2 March, 9 days) then A (due 5 March, 6 days), both red.
-    expect(text).toMatch(/🔴 督办〔2026〕2号 市城市管理执法局 · 逾期 9 天[^\n]*\n🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 6 天/);
+    expect(text).toMatch(/🔴 督办〔2026〕2号 市城市管理执法局 · 逾期 7 个工作日（9 天）[^\n]*\n🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 4 个工作日（6 天）/);
     // Due soon: D today (yellow, no working day left), C on Friday (blue, two left).
     expect(text).toMatch(/🟡 督办〔2026〕4号 市城市管理执法局 · 2026-03-11 到期（还有 0 个工作日）[^\n]*\n🔵 督办〔2026〕3号 市住房和城乡建设局 · 2026-03-13 到期（还有 2 个工作日）/);
     expect(text).toContain('⏳ 督办〔2026〕5号 市城市管理执法局 · 03-10 10:00 提交');
@@ -122,8 +122,8 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(housing).toContain('🔴逾期 1 · ⏰临期 1 · 未签收 3 · 🆕新交办 1 · ✅办结 1');
     const lines = housing.split('\n').filter((l) => l.includes('督办〔'));
     expect(lines).toEqual([
-      expect.stringMatching(/^🔴 督办〔2026〕8号（牵头）时限 2026-03-04 · 逾期 7 天（已容错） · 未签收 · /),
-      expect.stringMatching(/^🔴 督办〔2026〕1号（牵头）时限 2026-03-05 · 逾期 6 天 · /),
+      expect.stringMatching(/^🔴 督办〔2026〕8号（牵头）时限 2026-03-04 · 逾期 5 个工作日（7 天），已容错 · 未签收 · /),
+      expect.stringMatching(/^🔴 督办〔2026〕1号（牵头）时限 2026-03-05 · 逾期 4 个工作日（6 天） · /),
       expect.stringMatching(/^🔵 督办〔2026〕3号（牵头）时限 2026-03-13 · 未签收 · /),
       expect.stringMatching(/^▫️ 督办〔2026〕10号（配合）时限 2026-03-31 · 未签收 · /),
     ]);

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { ITEM_ERROR_CODES, ITEM_LEVELS, ITEM_STATUSES } from '../../src/items/items.models.js';
+import { ITEM_COMMAND_TYPES, ITEM_ERROR_CODES, ITEM_LEVELS, ITEM_STATUSES } from '../../src/items/items.models.js';
 import { errorMessageId } from '../../src/bot/index.js';
 
 function sourceFiles(dir: string): string[] {
@@ -25,6 +25,7 @@ describe('translations', () => {
     ...ITEM_ERROR_CODES.map(errorMessageId),
     ...ITEM_LEVELS.map((l) => `level-${l}`),
     ...ITEM_STATUSES.map((s) => `status-${s}`),
+    ...['assign', ...ITEM_COMMAND_TYPES].map((a) => `action-${a}`),
     ...['day', 'week', 'month'].map((e) => `every-${e}`),
   ];
 

@@ -17,7 +17,7 @@ describe('item codes', () => {
     expect(readItemRef(text)).toEqual({ ref, rest });
   });
 
-  it.each(['', '文字', '0', '2026-', 'abc 12'])('finds no code in %j', (text) => {
+  it.each(['', '文字', '0', '2026-', 'abc 12', '2026-12-31 需等待批复', '2026/12/31'])('finds no code in %j', (text) => {
     expect(readItemRef(text)).toBeNull();
   });
 });

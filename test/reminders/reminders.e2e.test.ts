@@ -85,10 +85,11 @@ describe(`reminders arrive in the right chats of the real bot (${kind})`, () => 
     await tickAt('2026-10-12 08:30');
     const nag = h.lastBotMessage(org.housingGroup);
     expect(nag.text).toContain('🔴 催办（第 4 次）· 督办〔2026〕1号');
-    expect(nag.text).toContain('逾期 4 个工作日');
+    // Working days, with the calendar days (National Day's week off) in brackets.
+    expect(nag.text).toContain('逾期 4 个工作日（12 天）');
     const escalation = fromBot(org.leadersGroup, '督办升级 · 第3级');
     expect(escalation).toHaveLength(1);
-    expect(escalation[0]!.text).toContain('市住房和城乡建设局 已逾期 4 个工作日');
+    expect(escalation[0]!.text).toContain('市住房和城乡建设局 承办的事项时限 2026-09-30，已逾期 4 个工作日（12 天）');
     expect(escalation[0]!.text).toContain('当前状态：办理中');
     expect(mentioned(escalation[0]!)).toEqual([org.leader.id]);
     expect(buttonsOf(escalation[0]!).map((b) => b.text)).toContain('📌 查看');
@@ -98,6 +99,6 @@ describe(`reminders arrive in the right chats of the real bot (${kind})`, () => 
     await h.say(org.leader, org.leadersGroup, '/task 1');
     const task = h.lastBotMessage(org.leadersGroup).text!;
     expect(task.match(/督办升级/g)?.length).toBe(2);
-    expect(task).toContain('第3级（领导群、分管领导）：逾期 4 个工作日，已催办 4 次');
+    expect(task).toContain('第3级（领导群、分管领导）：逾期 4 个工作日（12 天），已催办 4 次');
   });
 });

@@ -8,11 +8,15 @@ import {
   createInvite,
   grantRole,
   listUnits,
+  peopleByIds,
+  personById,
+  personByUsername,
   revokeInvites,
   setUnitHead,
   unbindChat,
+  unitById,
 } from '../../org/org.usecases.js';
-import { createOrgRepository, type PersonInput } from '../../org/org.repository.js';
+import type { PersonInput } from '../../org/org.repository.js';
 import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { chatRefOf, displayName, escapeHtml, mention, personOf, say, words } from '../helpers.js';
@@ -44,7 +48,7 @@ adminFeature.command('bind', async (ctx) => {
   let text =
     kind === 'leaders' ? ctx.t('bound-leaders') : kind === 'unit' ? ctx.t('bound-unit', { unit: escapeHtml(result.unit!.name) }) : ctx.t('bound-discipline');
   if (result.previous && (result.previous.kind !== kind || result.previous.unitId !== (result.unit?.id ?? null))) {
-    const prevUnit = result.previous.unitId ? await createOrgRepository(ctx.deps).getUnit(result.previous.unitId) : null;
+    const prevUnit = result.previous.unitId ? await unitById(ctx.deps, { unitId: result.previous.unitId }) : null;
     text += ctx.t('bound-replaced', { previous: bindingLabel(ctx, result.previous.kind, prevUnit?.name ?? null) });
   }
   await say(ctx, text);
@@ -52,7 +56,7 @@ adminFeature.command('bind', async (ctx) => {
 
 adminFeature.command('unbind', async (ctx) => {
   const removed = await unbindChat(ctx.deps, { actor: await ctx.actor(), chat: chatRefOf(ctx) });
-  const unit = removed.unitId ? await createOrgRepository(ctx.deps).getUnit(removed.unitId) : null;
+  const unit = removed.unitId ? await unitById(ctx.deps, { unitId: removed.unitId }) : null;
   await say(ctx, ctx.t('unbound-done', { previous: bindingLabel(ctx, removed.kind, unit?.name ?? null) }));
 });
 
@@ -63,10 +67,10 @@ async function targetPerson(ctx: BotContext, args: string[]): Promise<PersonInpu
   const arg = args.find((a) => /^\d{3,}$/.test(a) || /^@\w{3,}$/.test(a));
   if (!arg) return null;
   if (arg.startsWith('@')) {
-    const known = await createOrgRepository(ctx.deps).findPersonByUsername(arg);
+    const known = await personByUsername(ctx.deps, { username: arg });
     return known ? { id: known.id, firstName: known.firstName, lastName: known.lastName, username: known.username } : null;
   }
-  const known = await createOrgRepository(ctx.deps).getPerson(Number(arg));
+  const known = await personById(ctx.deps, { personId: Number(arg) });
   return known ? { id: known.id, firstName: known.firstName, lastName: known.lastName, username: known.username } : { id: Number(arg) };
 }
 
@@ -115,7 +119,7 @@ adminFeature.command('unit', async (ctx) => {
         await say(ctx, ctx.t('unit-list-empty'));
         return;
       }
-      const heads = await createOrgRepository(ctx.deps).peopleByIds(units.map((u) => u.headPersonId).filter((id): id is number => id !== null));
+      const heads = await peopleByIds(ctx.deps, { personIds: units.map((u) => u.headPersonId).filter((id): id is number => id !== null) });
       const lines = units.map((u, i) => {
         const head = heads.find((p) => p.id === u.headPersonId);
         return ctx.t('unit-list-line', {

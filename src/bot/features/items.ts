@@ -1,28 +1,28 @@
 import { Composer } from 'grammy';
 import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
 import { renderDraftCard, unitName } from '../../messages/item-card.js';
-import { activeUnits, requireAllowed, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
+import { activeUnits, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
+  checkItemAction,
   cycleDraftLevel,
   findItemByMessage,
   getItem,
-  localNow,
   pickDraftUnit,
   setDraftLeaderInCharge,
   readDate,
   rememberItemMessage,
+  reportProgressByReply,
   runItemCommand,
   startAssignment,
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { listUnits, resolveUnitOrThrow } from '../../org/org.usecases.js';
-import { createOrgRepository } from '../../org/org.repository.js';
-import { appError, isAppError } from '../../shared/errors.js';
+import { findUnit, personByUsername, unitNamed } from '../../org/org.usecases.js';
+import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
 import { filesOf, itemFromArgs, textOf, tr, viewOf } from '../item-helpers.js';
@@ -36,7 +36,7 @@ export const itemsFeature = new Composer<BotContext>();
 
 const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
 
-function planned(ctx: BotContext, result: CommandResult) {
+function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
   if (result.planned > 0) ctx.deps.onPlanned?.();
   return result;
 }
@@ -102,9 +102,7 @@ async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, te
  * is only sent to someone whose answer will be accepted.
  */
 async function preflight(ctx: BotContext, item: StoredItem, action: ItemCommandType, unitId?: number) {
-  const actor = await ctx.actor();
-  const now = localNow(ctx.deps);
-  requireAllowed(item.state, action, { actor, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map((await listUnits(ctx.deps)).map((u) => [u.id, u.name])) }, unitId);
+  await checkItemAction(ctx.deps, { actorId: ctx.from!.id, item, action, ...(unitId !== undefined ? { unitId } : {}) });
 }
 
 itemsFeature.on('callback_query:data', async (ctx, next) => {
@@ -199,7 +197,7 @@ function itemCodeText(ctx: BotContext, item: StoredItem): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Replies: to a prompt (the answer), or to a unit's card (a progress report)
+// Replies: to a prompt (the answer), or to any other message about an item (a progress report)
 // ---------------------------------------------------------------------------------------------
 
 itemsFeature.on('message', async (ctx, next) => {
@@ -269,13 +267,11 @@ itemsFeature.on('message', async (ctx, next) => {
         return next();
     }
   }
-  if (link.purpose === 'unit_card' && link.unitId !== null) {
-    // Reporting acknowledges too: the card loses its 签收 button through the living-card refresh.
-    await run(ctx, link.itemId, { type: 'report_progress', unitId: link.unitId, text, files });
-    await say(ctx, ctx.t('progress-done'));
-    return;
-  }
-  return next();
+  // Any other message about the item (a card, a notice, a reminder): the reply is a progress
+  // report from the replier's unit, or a refusal that says why it is not one. (Reporting
+  // acknowledges too: the cards lose their 签收 button through the living-card refresh.)
+  planned(ctx, await reportProgressByReply(ctx.deps, { actorId, itemId: link.itemId, messageUnitId: link.unitId, text, files }));
+  await say(ctx, ctx.t('progress-done'));
 });
 
 /** The person a message names: a text mention, an @username we know, or a numeric id. */
@@ -285,7 +281,7 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
   for (const e of msg.entities ?? []) {
     if (e.type === 'text_mention') return e.user.id;
     if (e.type === 'mention') {
-      const known = await createOrgRepository(ctx.deps).findPersonByUsername(text.slice(e.offset, e.offset + e.length));
+      const known = await personByUsername(ctx.deps, { username: text.slice(e.offset, e.offset + e.length) });
       if (known) return known.id;
     }
   }
@@ -302,13 +298,8 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
 async function unitArg(ctx: BotContext, item: StoredItem, rest: string): Promise<{ unitId: number | undefined; rest: string }> {
   const [first, ...others] = words(rest);
   if (!first) return { unitId: undefined, rest: '' };
-  const all = await createOrgRepository(ctx.deps).listUnits();
-  try {
-    const unit = resolveUnitOrThrow(all, first);
-    if (activeUnits(item.state).some((u) => u.unitId === unit.id)) return { unitId: unit.id, rest: others.join(' ') };
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-  }
+  const unit = await unitNamed(ctx.deps, { name: first });
+  if (unit && activeUnits(item.state).some((u) => u.unitId === unit.id)) return { unitId: unit.id, rest: others.join(' ') };
   return { unitId: undefined, rest };
 }
 
@@ -344,7 +335,7 @@ itemsFeature.command('extend', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-extend');
   const { unitId, rest: after } = await unitArg(ctx, item, rest);
   const [dateText, ...reason] = words(after);
-  if (!dateText) throw appError('items.code_required', { usage: ctx.t('usage-extend') });
+  if (!dateText) throw appError('items.args_missing', { usage: ctx.t('usage-extend') });
   const date = readDate(ctx.deps, dateText);
   await run(ctx, item.id, { type: 'request_extension', ...(unitId ? { unitId } : {}), until: date.date, untilTime: date.time, reason: reason.join(' ') });
   await say(ctx, ctx.t('extension-requested'));
@@ -378,14 +369,13 @@ itemsFeature.command('return', async (ctx) => {
 
 itemsFeature.command('transfer', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-transfer');
-  const all = await createOrgRepository(ctx.deps).listUnits();
   const tokens = words(rest);
   const leads = activeUnits(item.state, 'lead');
   let from: number | undefined;
   let to: number | undefined;
   let reasonStart = 0;
-  const first = tokens[0] ? resolveSafely(all, tokens[0]) : null;
-  const second = tokens[1] ? resolveSafely(all, tokens[1]) : null;
+  const first = tokens[0] ? ((await unitNamed(ctx.deps, { name: tokens[0] }))?.id ?? null) : null;
+  const second = tokens[1] ? ((await unitNamed(ctx.deps, { name: tokens[1] }))?.id ?? null) : null;
   if (first && second) {
     from = first;
     to = second;
@@ -396,21 +386,14 @@ itemsFeature.command('transfer', async (ctx) => {
     if (leads.length === 1) from = leads[0]!.unitId;
   }
   if (!to) {
-    if (tokens[0]) resolveUnitOrThrow(all, tokens[0]);
-    throw appError('items.code_required', { usage: ctx.t('usage-transfer') });
+    // A word that names no unit is refused as such, with suggestions.
+    if (tokens[0]) await findUnit(ctx.deps, { name: tokens[0] });
+    throw appError('items.args_missing', { usage: ctx.t('usage-transfer') });
   }
   if (!from) throw appError('items.transfer_from_required', { usage: ctx.t('usage-transfer') });
   await run(ctx, item.id, { type: 'transfer', fromUnitId: from, toUnitId: to, reason: tokens.slice(reasonStart).join(' ') });
   await say(ctx, ctx.t('transfer-done', { code: itemCodeText(ctx, item) }));
 });
-
-function resolveSafely(all: Parameters<typeof resolveUnitOrThrow>[0], name: string): number | null {
-  try {
-    return resolveUnitOrThrow(all, name).id;
-  } catch {
-    return null;
-  }
-}
 
 itemsFeature.command('cancel', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-cancel');

@@ -6,7 +6,7 @@ import { Composer, InputFile } from 'grammy';
 import { localeFor } from '../../i18n/translator.js';
 import { parseLedgerFilter } from '../../ledger/ledger.models.js';
 import { exportLedger } from '../../ledger/ledger.usecases.js';
-import { createOrgRepository } from '../../org/org.repository.js';
+import { unitRecords } from '../../org/org.usecases.js';
 import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { say, threadIdOf, words } from '../helpers.js';
@@ -20,7 +20,7 @@ export const ledgerFeature = new Composer<BotContext>();
 ledgerFeature.command('ledger', async (ctx) => {
   const actor = await ctx.actor();
   if (!actor.isAdmin && !actor.isLeader) throw appError('ledger.forbidden');
-  const filter = parseLedgerFilter(words(ctx.match), await createOrgRepository(ctx.deps).listUnits());
+  const filter = parseLedgerFilter(words(ctx.match), await unitRecords(ctx.deps));
   const locale = localeFor(ctx.from?.language_code, ctx.deps.config.locale);
   await ctx.replyWithChatAction('upload_document').catch(() => {});
   const file = path.join(tmpdir(), `duban-ledger-${randomUUID()}.xlsx`);

@@ -1,13 +1,13 @@
+import { lateness, latenessText } from '../../calendar/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, encodeButton } from '../../messages/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../messages/item-card.js';
-import { activeUnits, daysOverdue } from '../../items/items.models.js';
+import { activeUnits, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
-import { createOrgRepository } from '../../org/org.repository.js';
-import { resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';
 import { clip, displayName, escapeHtml } from '../../shared/html.js';
 import type { BotContext } from '../context.js';
 import { say, words } from '../helpers.js';
@@ -25,7 +25,7 @@ function localTime(ctx: BotContext, at: Date): string {
 }
 
 async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEvent[]): Promise<string[]> {
-  const people = await createOrgRepository(ctx.deps).peopleByIds([...new Set(events.map((e) => e.actorId))]);
+  const people = await peopleByIds(ctx.deps, { personIds: [...new Set(events.map((e) => e.actorId))] });
   const names = new Map(people.map((p) => [p.id, displayName(p)]));
   const shown = events.length > TIMELINE_MAX ? events.slice(-TIMELINE_MAX) : events;
   const lines = shown.map((e) => {
@@ -77,21 +77,21 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
     return { text: ctx.t('list-forbidden'), keyboard: undefined };
   }
   const { items, total } = await listItems(ctx.deps, { filter: await filterFor(ctx, name, unitId), page, pageSize: PAGE_SIZE });
-  const units = await createOrgRepository(ctx.deps).listUnits();
+  const units = await unitRecords(ctx.deps);
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
   const { today } = localNow(ctx.deps);
   const title = ctx.t(`list-title-${name}`, { unit: escapeHtml(unitNames.get(unitId) ?? ''), total });
   if (total === 0) return { text: `${title}\n${ctx.t('list-empty')}`, keyboard: undefined };
   const lines = items.map((item) => {
     const lead = activeUnits(item.state, 'lead').map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`).join(ctx.t('list-separator'));
-    const overdue = daysOverdue(item.state, today);
+    const late = item.state.deadline && isOverdue(item.state, today) ? lateness(item.state.deadline, today) : null;
     const code = itemCode(ctx.deps, item) ?? '';
     return ctx.t('list-line', {
       code: escapeHtml(code),
       units: escapeHtml(lead),
       deadline: deadlineText(item.state.deadline, item.state.deadlineTime),
       status: ctx.t(`status-${item.state.status}`),
-      overdue: overdue > 0 ? ctx.t('list-overdue', { days: overdue }) : '',
+      overdue: late && late.calendarDays > 0 ? ctx.t('list-overdue', { late: latenessText(tr(ctx), late) }) : '',
       text: escapeHtml(clip(item.state.instruction.replace(/\s+/g, ' '), 40)),
     });
   });
@@ -118,7 +118,7 @@ lookupFeature.command('list', async (ctx) => {
       await say(ctx, ctx.t('usage-list'));
       return;
     }
-    unitId = resolveUnitOrThrow(await createOrgRepository(ctx.deps).listUnits(), rest.join(' ')).id;
+    unitId = (await findUnit(ctx.deps, { name: rest.join(' ') })).id;
   }
   const { text, keyboard } = await renderList(ctx, name, unitId, 0);
   await say(ctx, text, keyboard ? { reply_markup: keyboard } : {});

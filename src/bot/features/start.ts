@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { redeemInvite } from '../../org/org.usecases.js';
 import type { BotContext } from '../context.js';
-import { escapeHtml, personOf, say } from '../helpers.js';
+import { displayName, escapeHtml, personOf, say } from '../helpers.js';
 
 /** /start (with an invite deep link payload) and /help. */
 export const startFeature = new Composer<BotContext>();
@@ -13,7 +13,7 @@ startFeature.chatType('private').command('start', async (ctx) => {
     await say(ctx, ctx.t(added ? 'invite-joined' : 'invite-already-member', { unit: escapeHtml(unit.name) }));
     return;
   }
-  await say(ctx, ctx.t('start-private', { name: escapeHtml(ctx.from.first_name) }));
+  await say(ctx, ctx.t('start-private', { name: escapeHtml(displayName(personOf(ctx.from))) }));
 });
 
 startFeature.chatType(['group', 'supergroup']).command('start', async (ctx) => {

@@ -14,7 +14,7 @@ help =
 
     <b>Unit staff</b>
     /ack CODE — acknowledge (or press the card's button)
-    /progress CODE TEXT — report progress (or reply to your unit's card)
+    /progress CODE TEXT — report progress (or reply to the item's card, notice or reminder)
     /result CODE TEXT — the lead unit's result, a cooperating unit's contribution (may be a file's caption)
     /extend CODE DATE REASON — ask for an extension
 
@@ -28,6 +28,8 @@ help =
     <b>Look up</b>
     /task CODE — an item and its history
     /list [mine|unit NAME|overdue|waiting|all] — items
+
+    Sent as a reply to the bot's message about an item (a card, a notice, a reminder), a command needs no code.
 
     <b>Admins (supervision office)</b>
     /bind leaders — bind this group as the leaders group
@@ -119,20 +121,27 @@ err-chats-not_bound = This group (or topic) is not bound; there is nothing to un
 err-invites-invalid = This invite link is not valid. Please ask the supervision office for a new one.
 err-invites-expired = This invite link has expired. Please ask the supervision office for a new one.
 err-invites-revoked = This invite link was revoked. Please ask the supervision office for a new one.
-err-items-forbidden = You may not do this on this item ({ $action }). Only the issuing leader, the leader in charge or an admin may; ask the supervision office if in doubt.
+err-items-forbidden = { $action ->
+        [assign] Only leaders and the supervision office (admins) can assign items. Please pass the instruction to a leader, who assigns it in the leaders group.
+        [update_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
+        [confirm_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it to check and confirm it.
+        [discard_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
+        [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
+       *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
+    }
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
-err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command, e.g. /ack CODE UNIT.
+err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command. Usage: { $usage }
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
-err-items-not_lead_unit = Only a lead unit can do this; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
+err-items-not_lead_unit = Only a lead unit can { $actionName }; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
 err-items-not_cooperating_unit = { $unit } leads this item, so it submits the result: /result CODE TEXT.
-err-items-wrong_status = The item is “{ $status }” now, so this cannot be done. Send /task CODE to see where it stands.
+err-items-wrong_status = The item is “{ $status }” now, so you cannot { $actionName }. Send /task CODE to see where it stands.
 err-items-already_closed = This item is already closed; nothing more to do.
 err-items-already_cancelled = This item was cancelled; nothing more to do.
 err-items-already_discarded = This draft was discarded. Send /assign again to assign it.
 err-items-already_acknowledged = { $unit } has already acknowledged this item.
 err-items-already_excused = This item is already excused.
-err-items-reason_required = Please give a reason, e.g. /return CODE REASON.
-err-items-content_required = Nothing to record: write some text or attach a file.
+err-items-reason_required = Please give a reason to { $actionName }. Usage: { $usage }
+err-items-content_required = Nothing to record: write some text or attach a file. Usage: { $usage }
 err-items-instruction_required = Please give the instruction: /assign TEXT, or reply to the instruction with /assign.
 err-items-invalid_date = “{ $value }” is not a valid date; write it as 2026-12-15.
 err-items-invalid_time = “{ $value }” is not a valid time; write it as 17:00.
@@ -154,7 +163,11 @@ err-items-leaders_chat_only = Assign in the leaders group: send /assign in a gro
 err-items-text_too_long = Too long ({ $length } characters; at most { $max }). Please shorten it or attach it as a file.
 err-items-not_found = There is no item “{ $ref }”. Check the code, or send /list all.
 err-items-stale = This card is out of date: it was already done, or the item changed (now: { $status }). Send /task CODE for the current card.
-err-items-code_required = Please give the item's code. Usage: { $usage }
+err-items-code_required = Please give the item's code, or send the command as a reply to the item's card. Usage: { $usage }
+err-items-args_missing = Something is missing; please write it out in full: { $usage }
+err-items-reply_not_a_member = Your reply was not recorded as progress: progress on { $code } is reported by its units ({ $units }), and you are not a member of any of them. If you work for one of them, please ask the supervision office for the unit's invite link; for anything else, write in the group without replying, or contact the supervision office.
+err-items-reply_finished = Your reply was not recorded as progress: { $code } is { $status } and takes no more progress reports. If something new has come up, please contact the issuing leader or the supervision office.
+err-items-reply_to_draft = This is a draft that has not been assigned yet, so your reply was not recorded. Please use the buttons on the draft card to change or confirm it.
 err-items-date_unreadable = I cannot read the date “{ $text }”. Write it as 2026-12-15, “15 December” or “next Friday”.
 err-items-transfer_from_required = This item has several lead units; say which one hands it over. Usage: { $usage }
 err-items-bad_button = This button no longer works. Send /task CODE for the current card.
@@ -165,6 +178,40 @@ err-units-file_unreadable = I cannot read this file ({ $reason }), so no unit wa
 err-units-file_type = Only .csv and .xlsx files can be imported.
 err-internal = Sorry, something went wrong and nothing was changed. Please try again later; if it keeps happening, tell an admin.
 unknown-command = I do not know this command. Send /help to see what I can do.
+
+## Actions, in plain words (refusals name the action with these, never by its internal name)
+
+action-assign = assign items
+action-update_draft = edit the draft
+action-confirm_draft = confirm the draft
+action-discard_draft = discard the draft
+action-acknowledge = acknowledge
+action-report_progress = report progress
+action-submit_contribution = submit a contribution
+action-submit_result = submit the result
+action-confirm_result = confirm the result
+action-return_result = return the result
+action-request_extension = request an extension
+action-approve_extension = approve an extension
+action-reject_extension = reject an extension
+action-transfer = transfer the item
+action-cancel = cancel the item
+action-excuse = excuse the item
+action-waive_contributions = stop waiting for contributions
+
+## Lateness, counted one way in every message (src/calendar/lateness.ts)
+
+late-working-days = { $working ->
+        [one] 1 working day
+       *[other] { $working } working days
+    }
+late-working-and-calendar-days = { $working ->
+        [one] 1 working day
+       *[other] { $working } working days
+    } ({ $calendar ->
+        [one] 1 day
+       *[other] { $calendar } days
+    })
 
 ## Levels, statuses, roles
 
@@ -211,7 +258,7 @@ card-last-return = ↩️ Last returned because: { $reason } ({ $count } time(s)
 card-response = ✅ Response ({ $name }): { $text }
 card-cancelled = ✖️ Cancelled: { $reason }
 card-excused = 🛡 Excused: { $reason }
-card-overdue = 🔴 Overdue
+card-overdue = 🔴 Overdue by { $late }
 card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
 card-hint-cooperating = Press “Acknowledge” first. Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
 card-hint-lead-acked = Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
@@ -334,14 +381,14 @@ list-title-unit = <b>Open items of { $unit }</b> ({ $total })
 list-empty = Nothing matches.
 list-line = { $code } · { $units } · due { $deadline } · { $status }{ $overdue }
     { $text }
-list-overdue = { " " }🔴 { $days } day(s) overdue
+list-overdue = { " " }🔴 { $late } overdue
 list-page = Page { $page }/{ $pages }
 list-forbidden = Only leaders and admins see all items. Use /list mine for your unit's items.
 
 usage-ack = /ack CODE [UNIT]
-usage-progress = /progress CODE TEXT
-usage-result = /result CODE TEXT (a lead unit's result, a cooperating unit's contribution)
-usage-extend = /extend CODE NEW-DEADLINE REASON, e.g. /extend 12 2026-12-31 waiting for approval
+usage-progress = /progress CODE [UNIT] TEXT
+usage-result = /result CODE [UNIT] TEXT (a lead unit's result, a cooperating unit's contribution)
+usage-extend = /extend CODE [UNIT] NEW-DEADLINE REASON, e.g. /extend 12 2026-12-31 waiting for approval
 usage-approve = /approve CODE [OTHER-DATE]
 usage-reject = /reject CODE [REASON]
 usage-confirm = /confirm CODE [RESPONSE]
@@ -399,28 +446,27 @@ reminder-ack-nag =
 reminder-report-nag =
     📝 <b>Progress report missing</b> · { $code }
     { $title }
-    This item asks for a progress report { $every }; the report <b>{ $unit }</b> owed by { $due } has not arrived. Reply to the unit's card, or send /progress { $ref } TEXT.
+    This item asks for a progress report { $every }; the report <b>{ $unit }</b> owed by { $due } has not arrived. Reply to this message with the progress, or send /progress { $ref } TEXT.
 reminder-overdue-nag =
     🔴 <b>Overdue</b> (reminder { $count }) · { $code }
     { $title }
     { $days ->
         [0] The deadline { $deadline } has passed
-        [one] The deadline { $deadline } passed 1 working day ago
-       *[other] The deadline { $deadline } passed { $days } working days ago
+       *[other] The deadline { $deadline } passed { $late } ago
     } and <b>{ $unit }</b> has not reported the result. Please act now; if you need more time, request an extension with a reason.
 reminder-head-line = ⬆️ Escalated: { $head }, as head of the unit, please see that it gets done.
 reminder-escalation-head =
     ⬆️ <b>Escalation · rung 2</b> · { $code }
     { $title }
-    Your unit <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). As its head, please see that it gets done.
+    Your unit <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s). As its head, please see that it gets done.
 reminder-escalation-leaders =
     ⬆️ <b>Escalation · rung 3</b> · { $code }
     { $title }
-    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s). { $leaders }, please look into it.
+    <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s). { $leaders }, please look into it.
 reminder-escalation-discipline =
     ⚠️ <b>Repeatedly reminded, still not done · rung 4</b> · { $code }
     { $title }
-    <b>{ $unit }</b> is { $days } working day(s) late (due { $deadline }) after { $count } reminder(s); referred to the discipline body. Issued by { $leaders }.
+    <b>{ $unit }</b> is { $late } late (due { $deadline }) after { $count } reminder(s); referred to the discipline body. Issued by { $leaders }.
 reminder-confirm-nag =
     ⏳ <b>A result awaits confirmation</b> · { $code }
     { $title }
@@ -446,7 +492,7 @@ bundle-btn-approve = ✅ Approve { $n }
 bundle-continued = (continued)
 bundle-heading-morning = ⏰ <b>Today's reminders</b> · { $date }
 bundle-heading-later = ⏰ <b>Reminders</b> · { $date } { $time }
-reminder-escalated-event = rung { $rung } ({ $to }): { $days } working day(s) overdue, { $count } reminder(s)
+reminder-escalated-event = rung { $rung } ({ $to }): { $late } overdue, { $count } reminder(s)
 reminder-rung-2 = unit head, unit group
 reminder-rung-3 = leaders group, leader in charge
 reminder-rung-4 = discipline group
@@ -469,7 +515,7 @@ digest-line-due-soon = { $mark } { $code } { $units } · due { $deadline } ({ $l
 digest-line-waiting = ⏳ { $code } { $units } · submitted { $submitted } · { $text }
 digest-line-opened = 🆕 { $code } { $units } · due { $deadline } · { $text }
 digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
-digest-overdue-days = { $days } day(s) overdue
+digest-overdue-days = { $late } overdue
 digest-overdue-today = due today, time passed
 digest-closed-on-time = closed on time
 digest-closed-late = closed late
@@ -492,7 +538,7 @@ unit-digest-line = { $mark } { $code } ({ $role }) due { $deadline }{ $state } �
 unit-digest-role-lead = lead
 unit-digest-role-cooperating = cooperating
 unit-digest-waiting = awaiting confirmation
-unit-digest-excused = { " " }(excused)
+unit-digest-excused = , excused
 unit-digest-unacknowledged = not acknowledged
 bulletin-title = 📊 <b>Supervision bulletin</b> { $week }
 bulletin-period = Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $weekTo }.

@@ -14,7 +14,7 @@ help =
 
     <b>承办人</b>
     /ack 编号 — 签收（或点事项卡片上的「签收」）
-    /progress 编号 内容 — 报告进展（或直接回复本单位的事项卡片）
+    /progress 编号 内容 — 报告进展（或直接回复该事项的卡片、通知或提醒）
     /result 编号 内容 — 牵头单位提交办理结果；配合单位提交配合意见（可把命令写在文件说明里）
     /extend 编号 新时限 理由 — 申请延期
 
@@ -28,6 +28,8 @@ help =
     <b>查询</b>
     /task 编号 — 事项卡片和办理记录
     /list [mine|unit 单位名|overdue|waiting|all] — 事项列表
+
+    回复机器人关于某事项的消息（卡片、通知、提醒）发送命令时，可以不写编号。
 
     <b>管理员（督查室）</b>
     /bind leaders — 把本群绑定为领导群
@@ -119,20 +121,27 @@ err-chats-not_bound = 本群（或本话题）没有绑定，无需解除。
 err-invites-invalid = 这个邀请链接无效。请向督查室重新索取。
 err-invites-expired = 这个邀请链接已过期。请向督查室重新索取。
 err-invites-revoked = 这个邀请链接已被作废。请向督查室重新索取。
-err-items-forbidden = 您无权对本事项执行此操作（{ $action }）。只有交办领导、分管领导或管理员可以；如有疑问请联系督查室。
+err-items-forbidden = { $action ->
+        [assign] 只有领导或督查室（管理员）可以交办事项。请把批示转给领导，由领导在领导群交办。
+        [update_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需修改，请告诉起草人。
+        [confirm_draft] 只有起草人、交办领导或督查室可以{ $actionName }。请告诉起草人核对后确认。
+        [discard_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需取消，请告诉起草人。
+        [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
+       *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
+    }
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
-err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位，例如 /ack 编号 单位名。
+err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位。用法：{ $usage }
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
-err-items-not_lead_unit = 只有牵头单位可以执行此操作；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
+err-items-not_lead_unit = 只有牵头单位可以{ $actionName }；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
 err-items-not_cooperating_unit = { $unit } 是牵头单位，提交的是办理结果：请用 /result 编号 内容。
-err-items-wrong_status = 事项当前状态为「{ $status }」，不能执行此操作。发送 /task 编号 查看最新情况。
+err-items-wrong_status = 事项当前状态为「{ $status }」，不能{ $actionName }。发送 /task 编号 查看最新情况。
 err-items-already_closed = 该事项已办结，无需再操作。
 err-items-already_cancelled = 该事项已撤销，无需再操作。
 err-items-already_discarded = 该草稿已取消。如需交办，请重新发送 /assign。
 err-items-already_acknowledged = { $unit } 已签收过该事项，无需重复签收。
 err-items-already_excused = 该事项已容错，无需重复操作。
-err-items-reason_required = 此操作需要写明理由，例如：/return 编号 理由。
-err-items-content_required = 内容不能为空：请写上文字，或附上文件。
+err-items-reason_required = 请写明{ $actionName }的理由。用法：{ $usage }
+err-items-content_required = 内容不能为空：请写上文字，或附上文件。用法：{ $usage }
 err-items-instruction_required = 请写上批示内容：/assign 批示内容，或回复批示消息发送 /assign。
 err-items-invalid_date = 「{ $value }」不是有效日期，请写成 2026-12-15 或 12月15日。
 err-items-invalid_time = 「{ $value }」不是有效时间，请写成 17:00。
@@ -154,7 +163,11 @@ err-items-leaders_chat_only = 交办要在领导群里进行：请在已绑定�
 err-items-text_too_long = 内容太长（{ $length } 字），最多 { $max } 字。请精简后再发，或作为文件附上。
 err-items-not_found = 没有找到事项「{ $ref }」。请检查编号，或发送 /list all 查看。
 err-items-stale = 这张卡片已过时：该操作已完成，或事项已有新变化（当前状态：{ $status }）。发送 /task 编号 查看最新情况。
-err-items-code_required = 请写上事项编号。用法：{ $usage }
+err-items-code_required = 请写上事项编号，或回复该事项的卡片发送命令。用法：{ $usage }
+err-items-args_missing = 还缺少内容，请按用法写全：{ $usage }
+err-items-reply_not_a_member = 您的回复没有记录为进展：{ $code } 的进展由承办单位（{ $units }）的人员报告，您不在这些单位中。如果您是这些单位的工作人员，请向督查室索取单位邀请链接；其他意见请直接在群里发言，或联系督查室。
+err-items-reply_finished = 您的回复没有记录为进展：{ $code } 当前为「{ $status }」，不再接收进展。如有新情况，请联系交办领导或督查室。
+err-items-reply_to_draft = 这是一份交办草稿，还没有交办，您的回复没有记录。请用草稿卡片上的按钮修改或确认交办。
 err-items-date_unreadable = 看不懂日期「{ $text }」。请写成 2026-12-15、12月15日 或 下周五。
 err-items-transfer_from_required = 本事项有多个牵头单位，请写明从哪个单位转出。用法：{ $usage }
 err-items-bad_button = 这个按钮已失效。发送 /task 编号 查看最新的卡片。
@@ -165,6 +178,31 @@ err-units-file_unreadable = 读不懂这个文件（{ $reason }），一个单�
 err-units-file_type = 只能导入 .csv 或 .xlsx 文件。
 err-internal = 抱歉，处理时出错了，什么也没有改变。请稍后再试；如果一再出错，请联系管理员。
 unknown-command = 不认识这个命令。发送 /help 查看可用命令。
+
+## Actions, in plain words (refusals name the action with these, never by its internal name)
+
+action-assign = 交办事项
+action-update_draft = 修改交办草稿
+action-confirm_draft = 确认交办
+action-discard_draft = 取消交办草稿
+action-acknowledge = 签收
+action-report_progress = 报告进展
+action-submit_contribution = 提交配合意见
+action-submit_result = 提交办理结果
+action-confirm_result = 确认办结
+action-return_result = 退回办理结果
+action-request_extension = 申请延期
+action-approve_extension = 批准延期
+action-reject_extension = 驳回延期
+action-transfer = 转办
+action-cancel = 撤销事项
+action-excuse = 容错
+action-waive_contributions = 免于等待配合意见
+
+## Lateness, counted one way in every message (src/calendar/lateness.ts)
+
+late-working-days = { $working } 个工作日
+late-working-and-calendar-days = { $working } 个工作日（{ $calendar } 天）
 
 ## Levels, statuses, roles
 
@@ -211,7 +249,7 @@ card-last-return = ↩️ 上次退回理由：{ $reason }（已退回 { $count 
 card-response = ✅ 回音（{ $name }）：{ $text }
 card-cancelled = ✖️ 已撤销：{ $reason }
 card-excused = 🛡 已容错：{ $reason }
-card-overdue = 🔴 已逾期
+card-overdue = 🔴 已逾期 { $late }
 card-hint-lead = 请先点「签收」。办理中可点按钮或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
 card-hint-cooperating = 请先点「签收」。请把配合意见点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
 card-hint-lead-acked = 办理中可点「报告进展」或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
@@ -334,14 +372,14 @@ list-title-unit = <b>{ $unit } 的在办事项</b>（{ $total } 件）
 list-empty = 没有符合条件的事项。
 list-line = { $code } · { $units } · 时限 { $deadline } · { $status }{ $overdue }
     { $text }
-list-overdue = { " " }🔴逾期 { $days } 天
+list-overdue = { " " }🔴逾期 { $late }
 list-page = 第 { $page }/{ $pages } 页
 list-forbidden = 只有领导和管理员可以查看全部事项。您可以用 /list mine 查看本单位的事项。
 
 usage-ack = /ack 编号 [单位]
-usage-progress = /progress 编号 进展内容
-usage-result = /result 编号 结果内容（牵头单位为办理结果，配合单位为配合意见）
-usage-extend = /extend 编号 新时限 理由，例如 /extend 12 2026-12-31 需等待省厅批复
+usage-progress = /progress 编号 [单位] 进展内容
+usage-result = /result 编号 [单位] 结果内容（牵头单位为办理结果，配合单位为配合意见）
+usage-extend = /extend 编号 [单位] 新时限 理由，例如 /extend 12 2026-12-31 需等待省厅批复
 usage-approve = /approve 编号 [另定时限]
 usage-reject = /reject 编号 [理由]
 usage-confirm = /confirm 编号 [回音内容]
@@ -397,27 +435,27 @@ reminder-ack-nag =
 reminder-report-nag =
     📝 <b>催报进展</b> · { $code }
     { $title }
-    本事项要求{ $every }报送进展，<b>{ $unit }</b> 应于 { $due } 前报送的进展尚未收到。请回复本单位的事项卡片，或发送 /progress { $ref } 进展内容。
+    本事项要求{ $every }报送进展，<b>{ $unit }</b> 应于 { $due } 前报送的进展尚未收到。请直接回复本消息写明进展，或发送 /progress { $ref } 进展内容。
 reminder-overdue-nag =
     🔴 <b>催办</b>（第 { $count } 次）· { $code }
     { $title }
     { $days ->
         [0] 办理时限 { $deadline } 已到
-       *[other] 办理时限 { $deadline } 已过，逾期 { $days } 个工作日
+       *[other] 办理时限 { $deadline } 已过，逾期 { $late }
     }，<b>{ $unit }</b> 尚未报送办理结果。请立即办理；确需延期的，请申请延期并说明理由。
 reminder-head-line = ⬆️ 已升级督办，请单位负责人 { $head } 督促办理。
 reminder-escalation-head =
     ⬆️ <b>督办升级 · 第2级</b> · { $code }
     { $title }
-    贵单位 <b>{ $unit }</b> 承办的事项已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请您作为单位负责人督促办理。
+    贵单位 <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结。请您作为单位负责人督促办理。
 reminder-escalation-leaders =
     ⬆️ <b>督办升级 · 第3级</b> · { $code }
     { $title }
-    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结。请 { $leaders } 过问。
+    <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结。请 { $leaders } 过问。
 reminder-escalation-discipline =
     ⚠️ <b>屡督不办 · 第4级</b> · { $code }
     { $title }
-    <b>{ $unit }</b> 已逾期 { $days } 个工作日（时限 { $deadline }），催办 { $count } 次仍未办结，提请纪检监察机关关注。交办领导：{ $leaders }。
+    <b>{ $unit }</b> 承办的事项时限 { $deadline }，已逾期 { $late }，催办 { $count } 次仍未办结，提请纪检监察机关关注。交办领导：{ $leaders }。
 reminder-confirm-nag =
     ⏳ <b>请确认办理结果</b> · { $code }
     { $title }
@@ -443,7 +481,7 @@ bundle-btn-approve = ✅ 批准延期 { $n }
 bundle-continued = （续）
 bundle-heading-morning = ⏰ <b>今日督办提醒</b> · { $date }
 bundle-heading-later = ⏰ <b>督办提醒</b> · { $date } { $time }
-reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $days } 个工作日，已催办 { $count } 次
+reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $late }，已催办 { $count } 次
 reminder-rung-2 = 单位负责人、单位工作群
 reminder-rung-3 = 领导群、分管领导
 reminder-rung-4 = 纪检监察群
@@ -466,7 +504,7 @@ digest-line-due-soon = { $mark } { $code } { $units } · { $deadline } 到期（
 digest-line-waiting = ⏳ { $code } { $units } · { $submitted } 提交 · { $text }
 digest-line-opened = 🆕 { $code } { $units } · 时限 { $deadline } · { $text }
 digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
-digest-overdue-days = 逾期 { $days } 天
+digest-overdue-days = 逾期 { $late }
 digest-overdue-today = 今天到期，已超时
 digest-closed-on-time = 按时办结
 digest-closed-late = 逾期办结
@@ -489,7 +527,7 @@ unit-digest-line = { $mark } { $code }（{ $role }）时限 { $deadline }{ $stat
 unit-digest-role-lead = 牵头
 unit-digest-role-cooperating = 配合
 unit-digest-waiting = 待领导确认
-unit-digest-excused = （已容错）
+unit-digest-excused = ，已容错
 unit-digest-unacknowledged = 未签收
 bulletin-title = 📊 <b>督办通报</b> { $week }
 bulletin-period = 本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $weekTo }。
