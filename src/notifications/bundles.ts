@@ -79,6 +79,9 @@ export type Bundle = {
   parts: { text: string; keyboard: InlineKeyboardButton[][] }[];
   fallback: OutboxFallback | null;
   items: number;
+  /** The item, when the bundle names one only: a reply to it is about that item. */
+  itemId: number | null;
+  unitId: number | null;
 };
 
 /**
@@ -168,7 +171,16 @@ export async function takeBundles(
         noticeQueue.id,
         rows.map((r) => r.id),
       ));
-    bundles.push({ ...chat, locale, parts, fallback: (first.fallback as OutboxFallback | null) ?? null, items: entries.length });
+    const single = entries.length === 1 ? entries[0]![0]! : null;
+    bundles.push({
+      ...chat,
+      locale,
+      parts,
+      fallback: (first.fallback as OutboxFallback | null) ?? null,
+      items: entries.length,
+      itemId: single?.itemId ?? null,
+      unitId: single && single.unitId !== 0 ? single.unitId : null,
+    });
   }
   return bundles;
 }
@@ -184,6 +196,8 @@ export function bundleMessages(bundle: Bundle, key: string, purpose = 'bundle'):
     payload: { text: part.text, ...HTML, ...(part.keyboard.length ? { reply_markup: { inline_keyboard: part.keyboard } } : {}) },
     purpose,
     fallback: bundle.fallback,
+    // A bundle about one item is remembered as that item's message: a reply to it finds the item.
+    ...(purpose === 'bundle' && bundle.itemId !== null ? { itemId: bundle.itemId, unitId: bundle.unitId } : {}),
   }));
 }
 

@@ -1,7 +1,9 @@
 import { isWorkingDay } from '../calendar/calendar.models.js';
 import { parseHHmm, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
 import type { Config } from '../config.js';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
+import { outbox } from '../db/schema/index.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Logger } from '../logger.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
@@ -113,4 +115,14 @@ export async function runReminderBundles(deps: BundlesDeps, input: { scheduledAt
   if (planned > 0) deps.onPlanned?.();
   deps.logger?.info({ date: slot.date, time: slot.time, chats, planned }, 'reminder bundles planned');
   return { outcome: 'sent', chats, planned };
+}
+
+/** Whether a bot message is a bundle or a morning message (they name several items). */
+export async function isBundleMessage(deps: { db: DbOrTx }, input: { chatId: number; messageId: number }): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.chatId, input.chatId), eq(outbox.messageId, input.messageId), inArray(outbox.purpose, ['bundle', 'digest', 'unit_digest'])))
+    .limit(1);
+  return row !== undefined;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message } from 'grammy/types';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
+import { runReminderBundles } from '../../src/notifications/notifications.usecases.js';
 import { runSweep } from '../../src/reminders/reminders.usecases.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
@@ -47,7 +48,11 @@ describe(`replies to the bot's messages about an item (${kind})`, () => {
 
   it('records a plain-words reply to a reminder as the unit’s progress report, and tells the leaders', async () => {
     h.clock.set(new Date('2026-03-02T14:00:00+08:00'));
-    await runSweep({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() });
+    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() };
+    await runSweep(deps);
+    // The nag waits for the unit's 15:00 bundle, which names this one item.
+    h.clock.set(new Date('2026-03-02T15:00:00+08:00'));
+    await runReminderBundles(deps, { scheduledAt: h.clock.now() });
     await h.dispatcher.drain();
     const nag = lastWith(org.housingGroup, '催签收');
     expect(nag).toBeDefined();

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
+import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../messages/item-card.js';
 import { activeUnits, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
@@ -205,7 +206,14 @@ itemsFeature.on('message', async (ctx, next) => {
   if (!replied || replied.from?.id !== ctx.me.id) return next();
   if (ctx.msg.text?.startsWith('/')) return next();
   const link = await findItemByMessage(ctx.deps, { chatId: ctx.chat.id, messageId: replied.message_id });
-  if (!link) return next();
+  if (!link) {
+    // A reminder bundle or a morning message names several items: say how to report on one.
+    if (await isBundleMessage(ctx.deps, { chatId: ctx.chat.id, messageId: replied.message_id })) {
+      await say(ctx, ctx.t('reply-to-bundle'));
+      return;
+    }
+    return next();
+  }
   const text = textOf(ctx.msg);
   const files = filesOf(ctx.msg);
   const actorId = ctx.from.id;

@@ -484,6 +484,7 @@ reminder-extension-nag =
     { $title }
     <b>{ $unit }</b> asked on { $requested } to extend the deadline to { $until }; it has waited { $days } working day(s). Until you decide, the unit is not reminded that it is overdue. { $leaders }, please approve or reject it (/approve { $ref }, or /reject { $ref } REASON).
 reminder-ack-escalated-event = rung { $rung } ({ $to }): not acknowledged after { $count } reminder(s)
+reply-to-bundle = This reminder lists several items, so your reply cannot be matched to one. Reply to the item’s card (press “Open” to bring it up), or send /progress CODE TEXT.
 bundle-item-short = #{ $number }
 bundle-btn-ack = ✅ Acknowledge { $n }
 bundle-btn-view = 📌 Open { $n }

@@ -473,6 +473,7 @@ reminder-extension-nag =
     { $title }
     <b>{ $unit }</b> 于 { $requested } 申请延期至 { $until }，已等待 { $days } 个工作日。审批前不再对该单位催办逾期。请 { $leaders } 批准或驳回（/approve { $ref } 或 /reject { $ref } 理由）。
 reminder-ack-escalated-event = 第{ $rung }级（{ $to }）：未签收，已催签收 { $count } 次
+reply-to-bundle = 这条提醒列出了多个事项，无法确定您回复的是哪一项。请回复该事项的卡片（可点「查看」调出），或发送 /progress 编号 进展内容。
 bundle-item-short = { $number }号
 bundle-btn-ack = ✅ 签收 { $n }
 bundle-btn-view = 📌 查看 { $n }
