@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { chatSendState, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
+import { instant, millis, rowsOf, settleSql, type ChatPaceRule } from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto';
 
@@ -77,15 +78,6 @@ export type OutboxOutlook = {
   /** The earliest time a row may become claimable: a time, a chat's hold or a lease running out. */
   nextAt: Date | null;
 };
-
-// Raw SQL takes instants as ISO text and durations as milliseconds: drivers disagree on binding
-// a Date or an interval, text and numbers they all bind the same way.
-const instant = (at: Date): SQL => sql`${at.toISOString()}::timestamptz`;
-const millis = (ms: number): SQL => sql`(${ms}::double precision * interval '1 millisecond')`;
-
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows?: T[] }).rows ?? (result as T[]);
-}
 
 const toDate = (value: string | Date | null | undefined): Date | null => (value === null || value === undefined ? null : new Date(value));
 
@@ -167,10 +159,12 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
 
     /**
      * Telegram accepted the row: marks it sent (whoever holds it now: a send is a fact), remembers
-     * tracked messages per item, and paces the chat from now: its next row may not be claimed
-     * before `at + chatGapMs`. One statement, so the three happen together or not at all.
+     * tracked messages per item, and paces the chat from now: the send takes the place of its
+     * reserved slot (`reservedAt`) in the chat's window, and the chat's next send may not start
+     * before `at + gap` nor break the window. One statement, so the three happen together or not
+     * at all.
      */
-    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; chatGapMs: number }): Promise<MarkSentOutcome> {
+    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; pace: ChatPaceRule; reservedAt: Date | null }): Promise<MarkSentOutcome> {
       const { row } = input;
       const track = input.messageId !== null && row.itemId !== null && TRACKED_PURPOSES.has(row.purpose);
       const result = await db.execute(sql`
@@ -179,8 +173,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
           where id = ${row.id} and status in ('pending', 'sending')
           returning id, claimed_by
         ), pace as (
-          insert into chat_send_state as s (chat_id, next_at) values (${row.chatId}::bigint, ${instant(input.at)} + ${millis(input.chatGapMs)})
-          on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at), forbidden_at = null, forbidden_reason = null
+          ${settleSql({ chatId: row.chatId, reservedAt: input.reservedAt, sentAt: input.at, rule: input.pace, clearForbidden: true })}
         )${
           track
             ? sql`, track as (

@@ -52,7 +52,7 @@ export async function startHarness(options: { kind?: StorageKind; config?: Recor
     api: new Api(BOT_TOKEN, { apiRoot: tg.apiRoot }),
     logger: silentLogger,
     clock: systemClock,
-    limits: { privateGapMs: 0, groupGapMs: 0, globalPerSecond: 0 },
+    limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0 },
   });
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();

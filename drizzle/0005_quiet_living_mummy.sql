@@ -1,0 +1,1 @@
+ALTER TABLE "chat_send_state" ADD COLUMN "recent_sends" timestamp with time zone[] DEFAULT '{}'::timestamptz[] NOT NULL;

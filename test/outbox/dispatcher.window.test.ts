@@ -1,0 +1,148 @@
+/**
+ * Telegram's per-chat limits as the dispatchers and the handlers' direct replies share them:
+ * a sliding window of 20 sends a minute per group with about 1 s between two sends, about 1 s
+ * between sends to a private chat. On a manual clock; what is asserted is the fake Bot API's
+ * record of when each call arrived (by that clock).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import type { DispatcherLimits } from '../../src/outbox/dispatcher.js';
+import { createChatPacingRepository } from '../../src/outbox/pacing.repository.js';
+import { createPgTestDatabase, createTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
+import { allRows, deliveries, dispatcherFor, groups, manualTime, plan, privateChats, resetOutbox, startTelegram, textRow, textsIn } from './fixture.js';
+
+/** On a manual clock a "late" global slot means nothing: concurrent sleepers all move one clock. */
+const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
+const MINUTE = 60_000;
+const GROUP_RULE = { gapMs: 1000, windowMax: 20, windowMs: MINUTE };
+
+/** When each message (sent or edited) reached the fake, by its clock, for one chat. */
+function arrivals(tg: FakeTelegram, chatId: number): number[] {
+  return tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === chatId).map((call) => call.at.getTime());
+}
+
+/** The most sends that any window of `windowMs` holds (a send exactly `windowMs` after another is in the next window, as Telegram counts). */
+function mostInAnyWindow(times: number[], windowMs = MINUTE): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, from = 0; i < sorted.length; i++) {
+    while (sorted[from]! <= sorted[i]! - windowMs) from++;
+    most = Math.max(most, i - from + 1);
+  }
+  return most;
+}
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
+  let database: TestDatabase;
+  let tg: FakeTelegram;
+  let time: ReturnType<typeof manualTime>;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await resetOutbox(database.db);
+    time = manualTime();
+    tg = await startTelegram({ clock: time.clock });
+  });
+  afterEach(async () => {
+    await tg.stop();
+  });
+
+  const dispatcher = (limits: Partial<DispatcherLimits> = {}) => dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: { ...MANUAL, ...limits } });
+  it('sends a burst of 25 to one group about 1 a second, 20 in the first 20 s, and the 21st once the first is a minute old', async () => {
+    const [group] = groups(tg, 1);
+    await plan(database.db, time.clock, Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)));
+
+    await dispatcher().drain();
+
+    expect(textsIn(tg, group!)).toEqual(Array.from({ length: 25 }, (_, i) => `g-${i}`));
+    const at = arrivals(tg, group!);
+    const first = at[0]!;
+    expect(at[19]! - first).toBeLessThanOrEqual(20_000);
+    expect(at[20]! - first).toBeGreaterThanOrEqual(MINUTE);
+    expect(at[20]! - first).toBeLessThan(MINUTE + 2000);
+    expect(mostInAnyWindow(at)).toBe(20);
+    for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('sends to a private chat about 1 a second, with no window', async () => {
+    const [alice] = privateChats(tg, 1);
+    await plan(database.db, time.clock, Array.from({ length: 25 }, (_, i) => textRow(`p-${i}`, alice!)));
+
+    await dispatcher().drain();
+
+    const at = arrivals(tg, alice!);
+    expect(at).toHaveLength(25);
+    for (const gap of gaps(at)) {
+      expect(gap).toBeGreaterThanOrEqual(1000);
+      expect(gap).toBeLessThan(1500);
+    }
+  });
+
+  it('does not let two reservations at once both take the last place of a minute', async () => {
+    const [group] = groups(tg, 1);
+    const pacing = createChatPacingRepository({ db: database.db });
+    const start = time.clock.now().getTime();
+    for (let i = 0; i < 19; i++) {
+      const at = new Date(start + i * 1000);
+      await pacing.settle({ chatId: group!, reservedAt: null, sentAt: at, rule: GROUP_RULE });
+    }
+    const now = new Date(start + 30_000);
+    const slots = await Promise.all([0, 1].map(() => pacing.reserve({ chatId: group!, now, rule: GROUP_RULE })));
+
+    expect(slots.map((s) => s.at.getTime()).sort((a, b) => a - b)).toEqual([start + 30_000, start + MINUTE]);
+  });
+});
+
+describePg('per-chat pacing with two dispatchers on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let other: Database;
+  beforeAll(async () => {
+    database = await createPgTestDatabase();
+    other = await openDatabase({ databaseUrl: database.url! });
+  });
+  afterAll(async () => {
+    await other.close();
+    await database.drop();
+  });
+
+  it('keeps one window per group across dispatchers, one after the other and side by side', async () => {
+    const time = manualTime();
+    const tg = await startTelegram({ clock: time.clock });
+    try {
+      const [handOff, together] = groups(tg, 2);
+      const one = dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, owner: 'one' });
+      const two = dispatcherFor({ db: other.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, owner: 'two' });
+
+      // one sends 15, then two gets 10 more: 5 fit in the minute, the 6th waits for one's first to be a minute old
+      await plan(database.db, time.clock, Array.from({ length: 15 }, (_, i) => textRow(`h-${i}`, handOff!)));
+      await one.drain();
+      await plan(database.db, time.clock, Array.from({ length: 10 }, (_, i) => textRow(`h-${15 + i}`, handOff!)));
+      await two.drain();
+      const handed = arrivals(tg, handOff!);
+      expect(handed).toHaveLength(25);
+      expect(handed[20]! - handed[0]!).toBeGreaterThanOrEqual(MINUTE);
+      expect(mostInAnyWindow(handed)).toBe(20);
+      const owners = new Map((await allRows(database.db)).map((r) => [r.key, r.claimedBy]));
+      expect(owners.get('h-0')).toBe('one');
+      expect(owners.get('h-20')).toBe('two');
+
+      // both at once on 30 rows to one group
+      await plan(database.db, time.clock, Array.from({ length: 30 }, (_, i) => textRow(`t-${i}`, together!)));
+      await Promise.all([one.drain(), two.drain()]);
+      const at = arrivals(tg, together!);
+      expect(textsIn(tg, together!)).toEqual(Array.from({ length: 30 }, (_, i) => `t-${i}`));
+      expect(mostInAnyWindow(at)).toBeLessThanOrEqual(20);
+      for (const gap of gaps(at)) expect(gap).toBeGreaterThanOrEqual(1000);
+      expect([...deliveries(tg).values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await tg.stop();
+    }
+  });
+});
