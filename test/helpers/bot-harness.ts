@@ -57,6 +57,8 @@ export async function startHarness(options: { kind?: StorageKind; config?: Recor
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();
   const bot = createBot(BOT_TOKEN, { db: database.db, clock, config, logger: silentLogger, translator: createTranslator() }, {
+    // Telegram's pacing would make the scenarios crawl on real time; the fake enforces no limits.
+    pacing: { limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0 } },
     onUpdateHandled: (id) => {
       handled.add(id);
       for (const resolve of waiters.get(id) ?? []) resolve();

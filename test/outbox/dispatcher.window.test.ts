@@ -4,13 +4,16 @@
  * between sends to a private chat. On a manual clock; what is asserted is the fake Bot API's
  * record of when each call arrived (by that clock).
  */
+import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import { silentLogger } from '../../src/logger.js';
+import { pacedDirectSends } from '../../src/outbox/direct-pacing.js';
 import type { DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createChatPacingRepository } from '../../src/outbox/pacing.repository.js';
 import { createPgTestDatabase, createTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
-import { allRows, deliveries, dispatcherFor, groups, manualTime, plan, privateChats, resetOutbox, startTelegram, textRow, textsIn } from './fixture.js';
+import { allRows, deliveries, dispatcherFor, groups, manualTime, plan, privateChats, resetOutbox, startTelegram, textRow, textsIn, TOKEN } from './fixture.js';
 
 /** On a manual clock a "late" global slot means nothing: concurrent sleepers all move one clock. */
 const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
@@ -55,6 +58,13 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
   });
 
   const dispatcher = (limits: Partial<DispatcherLimits> = {}) => dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: { ...MANUAL, ...limits } });
+  /** A bot API whose calls go through the direct-reply pacing, on the test's clock. */
+  const handlerApi = (maxWaitMs?: number) => {
+    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
+    api.config.use(pacedDirectSends({ db: database.db, clock: time.clock, sleep: time.sleep, logger: silentLogger, ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) }));
+    return api;
+  };
+
   it('sends a burst of 25 to one group about 1 a second, 20 in the first 20 s, and the 21st once the first is a minute old', async () => {
     const [group] = groups(tg, 1);
     await plan(database.db, time.clock, Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)));
@@ -83,6 +93,60 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
       expect(gap).toBeGreaterThanOrEqual(1000);
       expect(gap).toBeLessThan(1500);
     }
+  });
+
+  it("counts a handler's direct replies and edits in the group's window: after 20 of them, an outbox message waits until the first is a minute old", async () => {
+    const [group] = groups(tg, 1);
+    const api = handlerApi();
+    const first = await api.sendMessage(group!, 'reply-0');
+    for (let i = 1; i < 19; i++) await api.sendMessage(group!, `reply-${i}`);
+    await api.editMessageText(group!, first.message_id, 'reply-0 (edited)');
+    const replies = arrivals(tg, group!);
+    expect(replies).toHaveLength(20);
+    for (const gap of gaps(replies)) expect(gap).toBeGreaterThanOrEqual(1000);
+
+    await plan(database.db, time.clock, [textRow('from-the-outbox', group!)]);
+    await dispatcher().drain();
+
+    const at = arrivals(tg, group!);
+    expect(at).toHaveLength(21);
+    expect(at[20]! - replies[0]!).toBeGreaterThanOrEqual(MINUTE);
+    expect(mostInAnyWindow(at)).toBe(20);
+  });
+
+  it('holds a direct reply at most maxWaitMs when the window is full, then sends it anyway, and the outbox waits for it too', async () => {
+    const [group] = groups(tg, 1);
+    await plan(database.db, time.clock, Array.from({ length: 20 }, (_, i) => textRow(`g-${i}`, group!)));
+    await dispatcher().drain();
+    const outboxFirst = arrivals(tg, group!)[0]!;
+
+    const asked = time.clock.now().getTime();
+    await handlerApi(3000).sendMessage(group!, 'answer to a person');
+    const answered = arrivals(tg, group!)[20]!;
+    // the window frees up 60 s after the first outbox message, ~40 s from now: the reply does not wait that long
+    expect(answered - asked).toBeLessThanOrEqual(3000);
+    expect(answered - asked).toBeGreaterThanOrEqual(1000);
+
+    await plan(database.db, time.clock, [textRow('after-the-answer', group!)]);
+    await dispatcher().drain();
+    const at = arrivals(tg, group!);
+    // the answer took a place in the window: the next outbox message needs the second one to be a minute old
+    expect(at[21]! - at[1]!).toBeGreaterThanOrEqual(MINUTE);
+    expect(at[21]! - outboxFirst).toBeGreaterThan(MINUTE);
+  });
+
+  it('gives the slot back when Telegram refuses a direct reply, so that it does not count', async () => {
+    const [group] = groups(tg, 1);
+    const api = handlerApi();
+    for (let i = 0; i < 19; i++) await api.sendMessage(group!, `reply-${i}`);
+    await expect(api.sendMessage(group!, '')).rejects.toThrow(/400/);
+    await plan(database.db, time.clock, [textRow('twentieth', group!)]);
+    const before = time.clock.now().getTime();
+
+    await dispatcher().drain();
+
+    // the refused call took no place: the outbox row is the 20th of the minute and goes after the gap
+    expect(arrivals(tg, group!).at(-1)! - before).toBeLessThanOrEqual(1000);
   });
 
   it('does not let two reservations at once both take the last place of a minute', async () => {
