@@ -192,17 +192,19 @@ export function createDispatcher(deps: {
         await fail(row, `gave up: claimed ${row.attempts} times, the last ones by dispatchers that died`);
         return;
       }
+      // The chat's slot is taken once, with the global slot and at its time: from here on the
+      // chat is held for this send, so a handler's direct reply waits for it instead of going
+      // alongside.
+      const rule = ruleFor(row.chatId);
       let gap = globalGap();
-      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap });
+      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap, chat: rule ? { chatId: row.chatId, rule } : null });
       if (!slot) {
         logger.warn(where, 'lost the row before sending it: another dispatcher took it after our lease');
         return;
       }
-      // The chat's slot, taken once, at the global slot's time: from here on the chat is held for
-      // this send, so a handler's direct reply waits for it instead of going alongside.
-      const rule = ruleFor(row.chatId);
-      const chatSlot = rule ? await pacing.reserve({ chatId: row.chatId, now: slot.at, rule }) : null;
-      /** Gives the row back unsent; its chat slot leaves the window (the chat's hold stays). */
+      // (Another sender made the chat's row in the same instant: take the chat's slot on its own.)
+      const chatSlot = rule ? (slot.chatSlot ?? (await pacing.reserve({ chatId: row.chatId, now: slot.at, rule }))) : null;
+      /** Gives the row back unsent; its chat slot leaves the window. */
       const giveBack = async (holdUntil?: Date) => {
         if (rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
         await repo.putBack({ row, owner, holdUntil: holdUntil ?? null, countAttempt: false });

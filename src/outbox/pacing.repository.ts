@@ -82,6 +82,49 @@ export function settleSql(input: { chatId: number; reservedAt: Date | null; sent
       }`;
 }
 
+/** What {@link reserveSlotCtes} gives back, as the drivers read it. */
+export type SlotRow = { at: string | Date | null; before: string | Date | null; after: string | Date | null };
+
+export const slotOf = (row: SlotRow | undefined): ChatSlot | null =>
+  row?.at && row.before && row.after ? { at: new Date(row.at), nextAtBefore: new Date(row.before), nextAtAfter: new Date(row.after) } : null;
+
+/**
+ * The CTEs (without `with`) that take a chat's next slot at or after `now`, ending in
+ * `pace_slot_taken (at, before, after)`: one row, or none when another sender made the chat's
+ * row in the same instant (run it again). `now` may name a column of `source`, an earlier CTE
+ * (the dispatcher takes the global slot first, then the chat's at that slot's time); without a
+ * row in `source` nothing is taken.
+ *
+ * The FOR UPDATE CTE waits for any other sender's reservation of this chat and reads the row as
+ * it left it; the update then works from those values. A chat never paced before gets its row
+ * with the slot at `now`.
+ */
+export function reserveSlotCtes(input: { chatId: number; rule: ChatPaceRule; now: SQL; source?: SQL; maxWaitMs?: number }): SQL {
+  const { rule, now } = input;
+  const from = input.source ? sql`, ${input.source}` : sql``;
+  const latest = input.maxWaitMs === undefined ? sql`null::timestamptz` : sql`${now} + ${millis(input.maxWaitMs)}`;
+  const ring = ringAfter(sql`pace_slot.r`, sql`pace_slot.at`, null, rule);
+  const gap = millis(rule.gapMs);
+  const at = sql`date_trunc('milliseconds', ${now})`;
+  return sql`pace_cur as (
+      select chat_id, next_at, recent_sends as r from chat_send_state where chat_id = ${input.chatId}::bigint for update
+    ), pace_slot as (
+      select chat_id, next_at, r, date_trunc('milliseconds', least(greatest(${now}, next_at, ${windowBound(sql`r`, rule)}), ${latest})) as at from pace_cur${from}
+    ), pace_reserved as (
+      update chat_send_state s set recent_sends = ${ring}, next_at = greatest(pace_slot.next_at, pace_slot.at + ${gap}, ${windowBound(ring, rule)})
+      from pace_slot where s.chat_id = pace_slot.chat_id
+      returning pace_slot.at as at, pace_slot.next_at as before, s.next_at as after
+    ), pace_created as (
+      insert into chat_send_state (chat_id, next_at, recent_sends)
+      select ${input.chatId}::bigint, ${at} + ${gap}, ${ringAfter(sql`'{}'::timestamptz[]`, at, null, rule)}${input.source ? sql` from ${input.source}` : sql``}
+      where not exists (select 1 from pace_cur)
+      on conflict (chat_id) do nothing
+      returning next_at - ${gap} as at, next_at - ${gap} as before, next_at as after
+    ), pace_slot_taken as (
+      select at, before, after from pace_reserved union all select at, before, after from pace_created
+    )`;
+}
+
 /** A reserved slot: when the send may start, and the chat's next_at before and after the reservation (for {@link ChatPacingRepository.release}). */
 export type ChatSlot = { at: Date; nextAtBefore: Date; nextAtAfter: Date };
 
@@ -103,28 +146,13 @@ export function createChatPacingRepository({ db }: { db: Db }) {
      * slot then counts in the window all the same).
      */
     async reserve(input: { chatId: number; now: Date; rule: ChatPaceRule; maxWaitMs?: number }): Promise<ChatSlot> {
-      const { rule } = input;
       const now = instant(input.now);
-      const latest = input.maxWaitMs === undefined ? sql`null::timestamptz` : sql`${now} + ${millis(input.maxWaitMs)}`;
-      const ring = ringAfter(sql`slot.r`, sql`slot.at`, null, rule);
-      // The FOR UPDATE CTE waits for any other sender's reservation of this chat and reads the
-      // row as it left it; the update then works from those values.
-      const statement = sql`
-        with cur as (
-          select chat_id, next_at, recent_sends as r from chat_send_state where chat_id = ${input.chatId}::bigint for update
-        ), slot as (
-          select chat_id, next_at, r, date_trunc('milliseconds', least(greatest(${now}, next_at, ${windowBound(sql`r`, rule)}), ${latest})) as at from cur
-        )
-        update chat_send_state s set recent_sends = ${ring}, next_at = greatest(slot.next_at, slot.at + ${millis(rule.gapMs)}, ${windowBound(ring, rule)})
-        from slot where s.chat_id = slot.chat_id
-        returning slot.at as at, slot.next_at as before, s.next_at as after`;
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const [row] = rowsOf<{ at: string | Date; before: string | Date; after: string | Date }>(await db.execute(statement));
-        if (row) return { at: new Date(row.at), nextAtBefore: new Date(row.before), nextAtAfter: new Date(row.after) };
-        // A chat never paced before: make its row, then reserve as usual.
-        await db.execute(sql`insert into chat_send_state (chat_id, next_at) values (${input.chatId}::bigint, ${now}) on conflict (chat_id) do nothing`);
+      const ctes = reserveSlotCtes({ chatId: input.chatId, rule: input.rule, now, ...(input.maxWaitMs !== undefined ? { maxWaitMs: input.maxWaitMs } : {}) });
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [row] = rowsOf<SlotRow>(await db.execute(sql`with ${ctes} select at, before, after from pace_slot_taken`));
+        if (row) return slotOf(row)!;
       }
-      throw new Error(`chat_send_state row for ${input.chatId} could not be made`);
+      throw new Error(`no slot could be reserved for chat ${input.chatId}`);
     },
 
     /** The reserved send went out: `sentAt` (when Telegram answered) takes the slot's place. */
