@@ -153,16 +153,16 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
           on conflict (chat_id) do update set next_at = greatest(s.next_at, ${now}) + ${gap}
           returning s.next_at - ${gap} as at`
           : sql`select ${now} as at from lease`;
-      const chat = input.chat ? reserveSlotCtes({ ...input.chat, now: sql`global.at`, source: sql`global` }) : null;
+      const chat = input.chat ? reserveSlotCtes({ ...input.chat, now: sql`global_slot.at`, source: sql`global_slot` }) : null;
       const result = await db.execute(sql`
         with lease as (
           update outbox set claimed_until = ${instant(leaseUntil)}
           where id = ${input.id} and status = 'sending' and claimed_by = ${input.owner}
           returning id
-        ), global as (
+        ), global_slot as (
           ${global}
         )${chat ? sql`, ${chat}` : sql``}
-        select global.at${chat ? sql`, c.at as chat_at, c.before, c.after from global left join pace_slot_taken c on true` : sql` from global`}`);
+        select global_slot.at${chat ? sql`, c.at as chat_at, c.before, c.after from global_slot left join pace_slot_taken c on true` : sql` from global_slot`}`);
       const [row] = rowsOf<{ at: string | Date; chat_at?: string | Date | null; before?: string | Date | null; after?: string | Date | null }>(result);
       if (!row) return null;
       return { at: new Date(row.at), leaseUntil, chatSlot: slotOf({ at: row.chat_at ?? null, before: row.before ?? null, after: row.after ?? null }) };
