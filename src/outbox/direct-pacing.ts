@@ -56,7 +56,8 @@ function chatOf(method: string, payload: unknown): number | null {
  * editMessageText ...) count towards the same per-chat pacing as the outbox, shared through the
  * database with every dispatcher: before the call it reserves the chat's next slot and waits
  * for it; after Telegram accepted the call it records when (so the dispatchers see it in the
- * chat's window); when Telegram refused it, the slot is given back.
+ * chat's window); when Telegram refused it, the slot is given back, and a 429's retry_after
+ * holds the chat for the dispatchers too.
  *
  * The wait is capped (`maxWaitMs`): a person who just acted must get an answer, so when the
  * chat's window is full for longer than that, the reply goes anyway and risks a 429 (which the
@@ -98,6 +99,9 @@ export function pacedDirectSends(deps: {
     try {
       if (result.ok) await pacing.settle({ chatId, reservedAt: slot.at, sentAt: deps.clock.now(), rule });
       else await pacing.release({ chatId, slot, rule });
+      // Telegram holds the chat: so do the dispatchers (they would only collect 429s meanwhile).
+      const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
+      if (retryAfter !== undefined) await pacing.hold({ chatId, until: new Date(deps.clock.now().getTime() + retryAfter * 1000) });
     } catch (error) {
       logger.warn({ err: error, chatId, method }, 'could not record a direct send in the chat pacing');
     }

@@ -155,6 +155,13 @@ export function createChatPacingRepository({ db }: { db: Db }) {
       throw new Error(`no slot could be reserved for chat ${input.chatId}`);
     },
 
+    /** Telegram said 429 to a send to this chat: no sender may send to it before `until`. */
+    async hold(input: { chatId: number; until: Date }): Promise<void> {
+      await db.execute(sql`
+        insert into chat_send_state as s (chat_id, next_at) values (${input.chatId}::bigint, ${instant(input.until)})
+        on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at)`);
+    },
+
     /** The reserved send went out: `sentAt` (when Telegram answered) takes the slot's place. */
     async settle(input: { chatId: number; reservedAt: Date | null; sentAt: Date; rule: ChatPaceRule }): Promise<void> {
       await db.execute(settleSql(input));

@@ -149,6 +149,20 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
     expect(arrivals(tg, group!).at(-1)! - before).toBeLessThanOrEqual(1000);
   });
 
+  it("holds the chat for the outbox too when Telegram answers a handler's direct reply with 429", async () => {
+    const [alice] = privateChats(tg, 1);
+    tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 7 } });
+    const refusedAt = time.clock.now().getTime();
+    await expect(handlerApi().sendMessage(alice!, 'too fast')).rejects.toThrow(/429/);
+    await plan(database.db, time.clock, [textRow('after-the-hold', alice!)]);
+
+    await dispatcher().drain();
+
+    const sent = tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === alice);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.at.getTime() - refusedAt).toBeGreaterThanOrEqual(7000);
+  });
+
   it('does not let two reservations at once both take the last place of a minute', async () => {
     const [group] = groups(tg, 1);
     const pacing = createChatPacingRepository({ db: database.db });
