@@ -73,7 +73,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
-  const bot = createBot(config.botToken, deps, options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {});
+  // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
+  const bot = createBot(config.botToken, deps, {
+    ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
+    pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
+  });
   await bot.init();
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
 

@@ -2,6 +2,10 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, BotError, GrammyError, type BotConfig } from 'grammy';
 import { loadActor, recordPerson } from '../org/org.usecases.js';
+import type { Sleep } from '../outbox/dispatcher.js';
+import { pacedDirectSends } from '../outbox/direct-pacing.js';
+import type { PacingLimits } from '../outbox/pacing.repository.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
 import { createUpdatesRepository } from '../updates/updates.repository.js';
 import type { BotContext, BotDeps } from './context.js';
@@ -24,6 +28,12 @@ export type CreateBotOptions = {
   botInfo?: BotConfig<BotContext>['botInfo'];
   /** Called when an update has been fully handled (tests and the sandbox wait on it). */
   onUpdateHandled?: (updateId: number) => void;
+  /**
+   * How direct replies share the outbox's per-chat pacing: the dispatchers' clock (real time by
+   * default, not the business clock) and limits (the dispatcher's defaults). Tests inject a
+   * manual clock and sleep, or limits of 0 to turn it off.
+   */
+  pacing?: { clock?: Clock; sleep?: Sleep; limits?: Partial<PacingLimits>; maxWaitMs?: number };
 };
 
 export { errorMessageId } from './refusals.js';
@@ -37,6 +47,19 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     client: { apiRoot: options.apiRoot ?? deps.config.botApiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // Direct replies count towards the chat's pacing shared with the outbox dispatchers. Installed
+  // first, so that it sits inside the auto-retry: every attempt takes its own slot.
+  const pacing = options.pacing ?? {};
+  bot.api.config.use(
+    pacedDirectSends({
+      db: deps.db,
+      clock: pacing.clock ?? systemClock,
+      logger: deps.logger,
+      ...(pacing.sleep ? { sleep: pacing.sleep } : {}),
+      ...(pacing.limits ? { limits: pacing.limits } : {}),
+      ...(pacing.maxWaitMs !== undefined ? { maxWaitMs: pacing.maxWaitMs } : {}),
+    }),
+  );
   // Replies to people retry a 429 or 5xx a few times, never forever, and never a network
   // error (that could send a message twice). The outbox has its own retry policy.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));

@@ -333,10 +333,11 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Applies an edit. Editing text or caption without reply_markup removes the inline keyboard,
- * as on Telegram.
+ * as on Telegram. Edits count towards the sending limits like new messages.
  */
 function applyEdit(
   ctx: MethodContext,
+  method: string,
   chat: ChatRecord,
   stored: StoredMessage,
   changes: Partial<Message>,
@@ -350,8 +351,17 @@ function applyEdit(
   if (markup) next.reply_markup = markup;
   const fields = [...Object.keys(changes), ...removed, 'reply_markup'];
   if (fields.every((key) => same(current[key], next[key]))) throw notModified();
+  throttle(ctx, chat);
   next.edit_date = ctx.state.unixNow();
   ctx.state.replaceMessage(chat, stored, next as unknown as Message);
+  ctx.sendLog.record({
+    chatId: chat.id,
+    chatType: chat.type,
+    method,
+    messageId: stored.message.message_id,
+    at: ctx.state.clock.now(),
+    elapsedMs: ctx.sendLog.elapsedMs(),
+  });
   return stored.message;
 }
 
@@ -448,7 +458,7 @@ const methods: Record<string, Method> = {
     const { chat, stored } = editable(ctx, p);
     if (stored.message.text === undefined) throw badRequest('there is no text in the message to edit');
     const text = messageText(ctx, p);
-    return applyEdit(ctx, chat, stored, text, text.entities ? [] : ['entities'], replyMarkup(p));
+    return applyEdit(ctx, 'editMessageText', chat, stored, text, text.entities ? [] : ['entities'], replyMarkup(p));
   },
 
   editMessageCaption: (p, ctx) => {
@@ -458,12 +468,12 @@ const methods: Record<string, Method> = {
     const removed: (keyof Message)[] = [];
     if (!extra.caption) removed.push('caption');
     if (!extra.caption_entities) removed.push('caption_entities');
-    return applyEdit(ctx, chat, stored, extra, removed, replyMarkup(p));
+    return applyEdit(ctx, 'editMessageCaption', chat, stored, extra, removed, replyMarkup(p));
   },
 
   editMessageReplyMarkup: (p, ctx) => {
     const { chat, stored } = editable(ctx, p);
-    return applyEdit(ctx, chat, stored, {}, [], replyMarkup(p));
+    return applyEdit(ctx, 'editMessageReplyMarkup', chat, stored, {}, [], replyMarkup(p));
   },
 
   deleteMessage: (p, ctx) => {

@@ -6,12 +6,9 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { recentEventLoopLagMs } from './event-loop-lag.js';
 import { createOutboxDispatchRepository, type OutboxRow } from './outbox.repository.js';
+import { createChatPacingRepository, paceRuleFor, type ChatPaceRule, type PacingLimits } from './pacing.repository.js';
 
-export type DispatcherLimits = {
-  /** Gap between one message to a private chat being answered and the next one leaving (Telegram: about 1 a second). */
-  privateGapMs: number;
-  /** The same for a group or channel (Telegram: at most 20 a minute; a 3 s gap keeps every 60 s window at 20). */
-  groupGapMs: number;
+export type DispatcherLimits = PacingLimits & {
   /**
    * Messages a second across all chats and all dispatchers sharing the database (Telegram: about
    * 30). Paced through one shared slot row; 0 turns global pacing off.
@@ -45,7 +42,11 @@ export type DispatcherLimits = {
 
 export const DEFAULT_LIMITS: DispatcherLimits = {
   privateGapMs: 1000,
-  groupGapMs: 3000,
+  // A burst to one group goes out about 1 a second, 20 in its first 20 s; the 21st waits until
+  // the first is a minute old (a fixed 3 s gap would have spread those 20 over a minute).
+  groupGapMs: 1000,
+  groupWindowMax: 20,
+  groupWindowMs: 60_000,
   globalPerSecond: 28,
   maxAttempts: 8,
   baseBackoffMs: 1000,
@@ -97,6 +98,8 @@ export const realSleep: Sleep = (ms, signal) =>
 const METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto', 'editMessageText']);
 /** A send needs at least this much of its lease left to start. */
 const MIN_SEND_WINDOW_MS = 1000;
+/** The rule of a chat nothing paces (limits all 0): the send is recorded, no window is kept. */
+const UNPACED: ChatPaceRule = { gapMs: 0, windowMax: 0, windowMs: 0 };
 /** How often recording a delivered message is retried when the database fails. */
 const MARK_SENT_TRIES = 8;
 
@@ -105,8 +108,15 @@ const MARK_SENT_TRIES = 8;
  * by one or several processes sharing the database.
  *
  * Each row goes: claim (a lease, at most one row per chat in flight across all dispatchers) ->
- * reserve (renew the lease, take a global slot) -> wait for the slot -> send, aborted before the
- * lease ends -> mark sent and pace the chat from the moment Telegram answered.
+ * reserve (renew the lease, take a global slot, then the chat's slot) -> wait for the slot ->
+ * send, aborted before the lease ends -> mark sent and pace the chat from the moment Telegram
+ * answered.
+ *
+ * Per-chat pacing (chat_send_state, see pacing.repository.ts) is shared with the handlers'
+ * direct replies (direct-pacing.ts): at least a gap between two sends to one chat, and at most
+ * 20 sends to a group in any minute, a sliding window of the group's latest send instants.
+ * A chat is claimable only when its next_at has come, and next_at already includes the window,
+ * so the claim query stays as cheap as with a fixed gap.
  *
  * Telegram's answers:
  * - 429: the row goes back without costing an attempt, and the whole chat is held for
@@ -161,7 +171,8 @@ export function createDispatcher(deps: {
   let woken = false;
   let onWake: (() => void) | null = null;
 
-  const gapFor = (chatId: number) => (chatId < 0 ? limits.groupGapMs : limits.privateGapMs);
+  const pacing = createChatPacingRepository({ db: deps.db });
+  const ruleFor = (chatId: number) => paceRuleFor(limits, chatId);
   const ms = (at: Date) => at.getTime();
 
   async function send(row: OutboxRow, timeoutMs: number): Promise<number | null> {
@@ -195,45 +206,71 @@ export function createDispatcher(deps: {
           return;
         }
       }
+      // The chat's slot is taken once, with the global slot and at its time: from here on the
+      // chat is held for this send, so a handler's direct reply waits for it instead of going
+      // alongside.
+      const rule = ruleFor(row.chatId);
       let gap = globalGap();
-      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap });
+      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap, chat: rule ? { chatId: row.chatId, rule } : null });
+      if (!slot) {
+        logger.warn(where, 'lost the row before sending it: another dispatcher took it after our lease');
+        return;
+      }
+      // (Another sender made the chat's row in the same instant: take the chat's slot on its own.)
+      const chatSlot = rule ? (slot.chatSlot ?? (await pacing.reserve({ chatId: row.chatId, now: slot.at, rule }))) : null;
+      /** Gives the row back unsent; its chat slot leaves the window. */
+      const giveBack = async (holdUntil?: Date) => {
+        if (rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
+        await repo.putBack({ row, owner, holdUntil: holdUntil ?? null, countAttempt: false });
+      };
+      if (chatSlot && ms(chatSlot.at) > ms(slot.at)) {
+        // Something else (a handler's direct reply) took the chat between our claim and now:
+        // the row waits in the outbox until the chat is free again, as after any hold.
+        await giveBack(chatSlot.at);
+        return;
+      }
       for (;;) {
         if (!slot) {
+          if (rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
           logger.warn(where, 'lost the row before sending it: another dispatcher took it after our lease');
           return;
         }
         if (ms(slot.at) > ms(slot.leaseUntil) - limits.leaseSafetyMs - MIN_SEND_WINDOW_MS) {
           // The global queue is longer than our lease: let the row wait in the outbox, its chat
           // held until about when its turn would have come, instead of claiming it again at once.
-          await repo.putBack({ row, owner, holdUntil: slot.at, countAttempt: false });
+          await giveBack(slot.at);
           return;
         }
         const wait = ms(slot.at) - ms(clock.now());
         if (wait > 0) await sleep(wait, stop);
         if (stop.aborted) {
-          await repo.putBack({ row, owner, countAttempt: false });
+          await giveBack();
           return;
         }
         // A slot used long after its time would bunch up with the slots after it. Waking this
         // late means the process stalled, and a send started just before the stall may only now
-        // reach Telegram: the new slot is at least one gap away from now.
+        // reach Telegram: the new slot is at least one gap away from now. (The chat's slot is
+        // not taken again: settling replaces it with the real send time.)
         if (gap === 0 || ms(clock.now()) - ms(slot.at) <= limits.lateSlotMs) break;
         gap = globalGap();
         slot = await repo.reserve({ id: row.id, owner, now: new Date(ms(clock.now()) + gap), leaseMs: limits.leaseMs, globalGapMs: gap });
       }
       const timeoutMs = Math.min(limits.sendTimeoutMs, ms(slot.leaseUntil) - limits.leaseSafetyMs - ms(clock.now()));
       if (timeoutMs < MIN_SEND_WINDOW_MS) {
-        await repo.putBack({ row, owner, countAttempt: false });
+        await giveBack();
         return;
       }
       let messageId: number | null;
       try {
         messageId = await send(row, timeoutMs);
       } catch (error) {
+        // Telegram answered with an error: nothing was sent, the slot counts for nothing. A
+        // network error keeps it: the message may have arrived.
+        if (error instanceof GrammyError && rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
         await onSendError(row, error);
         return;
       }
-      await recordSent(row, messageId, slot.leaseUntil);
+      await recordSent(row, messageId, slot.leaseUntil, rule, chatSlot?.at ?? null);
     } catch (error) {
       logger.error({ err: error, ...where }, 'dispatching failed; the row comes back when its lease ends');
     }
@@ -243,11 +280,11 @@ export function createDispatcher(deps: {
    * Telegram has the message: record it. A database error here would make the lease send it
    * again, so marking is retried for as long as the row is ours.
    */
-  async function recordSent(row: OutboxRow, messageId: number | null, leaseUntil: Date): Promise<void> {
+  async function recordSent(row: OutboxRow, messageId: number | null, leaseUntil: Date, rule: ChatPaceRule | null, reservedAt: Date | null): Promise<void> {
     const where = { outboxId: row.id, chatId: row.chatId, purpose: row.purpose, messageId };
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await repo.markSent({ row, owner, at: clock.now(), messageId, chatGapMs: gapFor(row.chatId) });
+        const outcome = await repo.markSent({ row, owner, at: clock.now(), messageId, pace: rule ?? UNPACED, reservedAt });
         if (outcome === 'sent') logger.debug(where, 'sent');
         else if (outcome === 'reclaimed') logger.warn(where, 'sent after our lease ended; the dispatcher that took the row will not send it');
         else logger.error(where, 'sent a row that was already sent or failed: a duplicate');
@@ -282,7 +319,7 @@ export function createDispatcher(deps: {
       }
       if (row.editMessageId !== null && code === 400 && /not modified/i.test(error.description)) {
         // The card already shows this render (an edit made directly, or a retry): done.
-        await recordSent(row, row.editMessageId, new Date(ms(now) + limits.leaseMs));
+        await recordSent(row, row.editMessageId, new Date(ms(now) + limits.leaseMs), null, null);
         return;
       }
       if (row.editMessageId !== null && (code === 403 || (code === 400 && /message to edit not found|can't be edited|message_id_invalid|chat not found/i.test(error.description)))) {

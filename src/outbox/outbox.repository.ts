@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
+import { instant, millis, reserveSlotCtes, rowsOf, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
 
@@ -90,15 +91,6 @@ export type OutboxOutlook = {
   nextAt: Date | null;
 };
 
-// Raw SQL takes instants as ISO text and durations as milliseconds: drivers disagree on binding
-// a Date or an interval, text and numbers they all bind the same way.
-const instant = (at: Date): SQL => sql`${at.toISOString()}::timestamptz`;
-const millis = (ms: number): SQL => sql`(${ms}::double precision * interval '1 millisecond')`;
-
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows?: T[] }).rows ?? (result as T[]);
-}
-
 const toDate = (value: string | Date | null | undefined): Date | null => (value === null || value === undefined ? null : new Date(value));
 
 /**
@@ -148,41 +140,54 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
 
     /**
      * Right before a send: renews the lease (failing when the row is no longer ours: our lease
-     * ran out and another dispatcher took it) and, when `globalGapMs` > 0, takes the next slot
-     * of the global pace shared by all dispatchers. Returns when the send may start and until
-     * when the row is ours, or null when it is not ours any more.
+     * ran out and another dispatcher took it), when `globalGapMs` > 0 takes the next slot of the
+     * global pace shared by all dispatchers, and with `chat` takes the chat's slot at that time
+     * (see pacing.repository.ts). One statement: taking the chat's slot must not make the row
+     * late for its global one. Returns when the send may start, until when the row is ours and
+     * the chat's slot (null when another sender made the chat's row in the same instant: take
+     * it apart), or null when the row is not ours any more.
      */
-    async reserve(input: { id: number; owner: string; now: Date; leaseMs: number; globalGapMs: number }): Promise<{ at: Date; leaseUntil: Date } | null> {
+    async reserve(input: {
+      id: number;
+      owner: string;
+      now: Date;
+      leaseMs: number;
+      globalGapMs: number;
+      chat?: { chatId: number; rule: ChatPaceRule } | null;
+    }): Promise<{ at: Date; leaseUntil: Date; chatSlot: ChatSlot | null } | null> {
       const leaseUntil = new Date(input.now.getTime() + input.leaseMs);
-      if (input.globalGapMs <= 0) {
-        const renewed = await db
-          .update(outbox)
-          .set({ claimedUntil: leaseUntil })
-          .where(and(eq(outbox.id, input.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
-          .returning({ id: outbox.id });
-        return renewed.length > 0 ? { at: input.now, leaseUntil } : null;
-      }
+      const now = instant(input.now);
       const gap = millis(input.globalGapMs);
+      const global =
+        input.globalGapMs > 0
+          ? sql`insert into chat_send_state as s (chat_id, next_at)
+          select ${GLOBAL_SLOT_CHAT_ID}::bigint, ${now} + ${gap} from lease
+          on conflict (chat_id) do update set next_at = greatest(s.next_at, ${now}) + ${gap}
+          returning s.next_at - ${gap} as at`
+          : sql`select ${now} as at from lease`;
+      const chat = input.chat ? reserveSlotCtes({ ...input.chat, now: sql`global_slot.at`, source: sql`global_slot` }) : null;
       const result = await db.execute(sql`
         with lease as (
           update outbox set claimed_until = ${instant(leaseUntil)}
           where id = ${input.id} and status = 'sending' and claimed_by = ${input.owner}
           returning id
-        )
-        insert into chat_send_state as s (chat_id, next_at)
-        select ${GLOBAL_SLOT_CHAT_ID}::bigint, ${instant(input.now)} + ${gap} from lease
-        on conflict (chat_id) do update set next_at = greatest(s.next_at, ${instant(input.now)}) + ${gap}
-        returning s.next_at - ${gap} as at`);
-      const [row] = rowsOf<{ at: string | Date }>(result);
-      return row ? { at: new Date(row.at), leaseUntil } : null;
+        ), global_slot as (
+          ${global}
+        )${chat ? sql`, ${chat}` : sql``}
+        select global_slot.at${chat ? sql`, c.at as chat_at, c.before, c.after from global_slot left join pace_slot_taken c on true` : sql` from global_slot`}`);
+      const [row] = rowsOf<{ at: string | Date; chat_at?: string | Date | null; before?: string | Date | null; after?: string | Date | null }>(result);
+      if (!row) return null;
+      return { at: new Date(row.at), leaseUntil, chatSlot: slotOf({ at: row.chat_at ?? null, before: row.before ?? null, after: row.after ?? null }) };
     },
 
     /**
      * Telegram accepted the row: marks it sent (whoever holds it now: a send is a fact), remembers
-     * tracked messages per item, and paces the chat from now: its next row may not be claimed
-     * before `at + chatGapMs`. One statement, so the three happen together or not at all.
+     * tracked messages per item, and paces the chat from now: the send takes the place of its
+     * reserved slot (`reservedAt`) in the chat's window, and the chat's next send may not start
+     * before `at + gap` nor break the window. One statement, so the three happen together or not
+     * at all.
      */
-    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; chatGapMs: number }): Promise<MarkSentOutcome> {
+    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; pace: ChatPaceRule; reservedAt: Date | null }): Promise<MarkSentOutcome> {
       const { row } = input;
       const card = row.card as { audience: string; locale: string; headline: string; hash: string; compact?: boolean } | null;
       const track = input.messageId !== null && row.itemId !== null && (card !== null || isTracked(row.purpose));
@@ -193,8 +198,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
           where id = ${row.id} and status in ('pending', 'sending')
           returning id, claimed_by
         ), pace as (
-          insert into chat_send_state as s (chat_id, next_at) values (${row.chatId}::bigint, ${instant(input.at)} + ${millis(input.chatGapMs)})
-          on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at), forbidden_at = null, forbidden_reason = null
+          ${settleSql({ chatId: row.chatId, reservedAt: input.reservedAt, sentAt: input.at, rule: input.pace, clearForbidden: true })}
         )${
           track
             ? sql`, track as (

@@ -131,6 +131,7 @@ const HOUR = 3_600_000;
 const SANDBOX_DISPATCH: Partial<DispatcherLimits> = {
   privateGapMs: 0,
   groupGapMs: 0,
+  groupWindowMax: 0,
   globalPerSecond: 0,
   idlePollMs: 100,
   // Someone trying the sandbox presses buttons faster than anyone in a real office: show each

@@ -19,8 +19,9 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { startFakeTelegram } from '../../src/fake-telegram/index.js';
 import { silentLogger } from '../../src/logger.js';
-import { createDispatcher } from '../../src/outbox/dispatcher.js';
+import { createDispatcher, DEFAULT_LIMITS } from '../../src/outbox/dispatcher.js';
 import { createOutboxDispatchRepository, createOutboxRepository } from '../../src/outbox/outbox.repository.js';
+import { paceRuleFor, type ChatPaceRule } from '../../src/outbox/pacing.repository.js';
 import { systemClock } from '../../src/shared/clock.js';
 
 export type DispatcherBenchOptions = {
@@ -139,9 +140,9 @@ export async function runDispatcherBench(options: DispatcherBenchOptions = {}): 
 }
 
 /**
- * What the shared global slot costs: the reserve statement (lease renewal + slot) against the
- * lease renewal alone, one connection after the other, and three connections at once contending
- * for the slot row (PostgreSQL only).
+ * What the shared global slot costs: the reserve statement (lease renewal + slot, and + a group's
+ * slot in its sliding window) against the lease renewal alone, one connection after the other,
+ * and three connections at once contending for the slot row (PostgreSQL only).
  */
 async function globalSlotCost(storage: BenchDatabase): Promise<Record<string, number>> {
   const rounds = 300;
@@ -150,15 +151,21 @@ async function globalSlotCost(storage: BenchDatabase): Promise<Record<string, nu
   const repo = createOutboxDispatchRepository({ db });
   const [row] = await repo.claim({ now: new Date(Date.now() + 3600_000), limit: 1, leaseMs: 3600_000, owner: 'bench' });
   if (!row) throw new Error('the slot-cost row could not be claimed');
-  const meanMs = async (client: Database, globalGapMs: number, n: number) => {
+  const meanMs = async (client: Database, globalGapMs: number, n: number, chat: { chatId: number; rule: ChatPaceRule } | null = null) => {
     const r = createOutboxDispatchRepository({ db: client.db });
     const t0 = performance.now();
-    for (let i = 0; i < n; i++) await r.reserve({ id: row.id, owner: 'bench', now: new Date(), leaseMs: 3600_000, globalGapMs });
+    for (let i = 0; i < n; i++) await r.reserve({ id: row.id, owner: 'bench', now: new Date(), leaseMs: 3600_000, globalGapMs, chat });
     return (performance.now() - t0) / n;
   };
   const leaseOnly = await meanMs(storage.primary, 0, rounds);
   const withSlot = await meanMs(storage.primary, 1, rounds);
-  const figures: Record<string, number> = { reserveLeaseOnlyMs: round(leaseOnly, 3), reserveWithSlotMs: round(withSlot, 3) };
+  // what the dispatcher does before each send: the global slot and a group's slot in its window of 20
+  const withChatSlot = await meanMs(storage.primary, 1, rounds, { chatId: -1, rule: paceRuleFor(DEFAULT_LIMITS, -1)! });
+  const figures: Record<string, number> = {
+    reserveLeaseOnlyMs: round(leaseOnly, 3),
+    reserveWithSlotMs: round(withSlot, 3),
+    reserveWithGroupSlotMs: round(withChatSlot, 3),
+  };
   if (storage.kind === 'postgres') {
     const others = [storage.primary, await storage.extra(), await storage.extra()];
     const each = await Promise.all(others.map((client) => meanMs(client, 1, rounds / 3)));

@@ -583,6 +583,25 @@ describe('fake Telegram with a grammY bot', () => {
     expect(tg.limitViolations()).toMatchObject([{ rule: 'perChatPerSecond', count: 2, send: { chatId: other.id } }]);
   });
 
+  it('counts edits towards the sending limits like new messages', async () => {
+    const strict = await startFakeTelegram({ token: '7:edits', botUsername: 'edits_bot', enforceLimits: true });
+    cleanups.push(() => strict.stop());
+    const alice = strict.createUser({ firstName: 'Alice' });
+    const group = strict.createGroup({ title: 'Unit A', members: [alice] });
+    const bot = newBot(strict);
+    const sent = await bot.api.sendMessage(group.id, 'one');
+    const error = await rejection(bot.api.editMessageText(group.id, sent.message_id, 'one, edited'));
+    expect(error.error_code).toBe(429);
+    expect(strict.sendLog.map((entry) => entry.method)).toEqual(['sendMessage']);
+
+    const bob = tg.createUser({ firstName: 'Bob' });
+    const other = tg.createGroup({ title: 'Unit B', members: [bob] });
+    const relaxed = newBot();
+    const first = await relaxed.api.sendMessage(other.id, 'one');
+    await relaxed.api.editMessageText(other.id, first.message_id, 'one, edited');
+    expect(tg.limitViolations()).toMatchObject([{ rule: 'perChatPerSecond', count: 2, send: { chatId: other.id, method: 'editMessageText' } }]);
+  });
+
   it('in privacy mode delivers only commands, replies to the bot and mentions in groups', async () => {
     const fake = await startFakeTelegram({ token: '8:private', botUsername: 'quiet_bot', privacyMode: true });
     cleanups.push(() => fake.stop());

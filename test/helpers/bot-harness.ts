@@ -60,11 +60,13 @@ export async function startHarness(
     api: new Api(BOT_TOKEN, { apiRoot: tg.apiRoot }),
     logger: silentLogger,
     clock: options.dispatchOnBusinessClock ? clock : systemClock,
-    limits: { privateGapMs: 0, groupGapMs: 0, globalPerSecond: 0, cardEditGapMs: 0 },
+    limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0 },
   });
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();
   const bot = createBot(BOT_TOKEN, { db: database.db, clock, config, logger: silentLogger, translator: createTranslator() }, {
+    // Telegram's pacing would make the scenarios crawl on real time; the fake enforces no limits.
+    pacing: { limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0 } },
     onUpdateHandled: (id) => {
       handled.add(id);
       for (const resolve of waiters.get(id) ?? []) resolve();

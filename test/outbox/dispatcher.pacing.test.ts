@@ -19,7 +19,7 @@ describe("pacing under Telegram's limits", () => {
     await database.drop();
   });
 
-  it('sends 100 rows across many chats at full speed and 60 rows to one group 3 s apart, with no 429 and no limit broken', async () => {
+  it('sends 100 rows across many chats at full speed and 60 rows to one group about 1 s apart, with no 429 and no limit broken', async () => {
     const tg = await startTelegram({ enforceLimits: true });
     const [group] = groups(tg, 1);
     const [solo, ...others] = privateChats(tg, 98);
@@ -35,7 +35,7 @@ describe("pacing under Telegram's limits", () => {
     try {
       await eventually(() => others.every((chat) => textsIn(tg, chat).length === 1) && textsIn(tg, solo!).length === 3, 10_000, '100 rows sent');
       manyChatsMs = Date.now() - started;
-      await eventually(() => textsIn(tg, group!).length >= 3, 10_000, 'three group messages');
+      await eventually(() => textsIn(tg, group!).length >= 5, 10_000, 'five group messages');
     } finally {
       await d.stop();
       await tg.stop();
@@ -50,7 +50,9 @@ describe("pacing under Telegram's limits", () => {
     const groupTexts = textsIn(tg, group!);
     expect(groupTexts).toEqual(groupTexts.map((_, i) => `g-${i}`));
     const log = (chat: number) => tg.sendLog.filter((entry) => entry.chatId === chat).map((entry) => entry.elapsedMs);
-    for (const gap of gapsMs(log(group!))) expect(gap).toBeGreaterThanOrEqual(3000);
+    for (const gap of gapsMs(log(group!))) expect(gap).toBeGreaterThanOrEqual(1000);
+    // a burst to a group is not spread over the minute: its first ones go about 1 a second
+    expect(groupTexts.length).toBeGreaterThanOrEqual(5);
     for (const gap of gapsMs(log(solo!))) expect(gap).toBeGreaterThanOrEqual(1000);
     // what the group could not have yet waits, untouched, in order
     const waiting = (await allRows(database.db)).filter((r) => r.chatId === group && r.status !== 'sent');

@@ -74,7 +74,7 @@ describePg('three scheduler instances on one PostgreSQL', () => {
     }
     const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
     api.config.use(inlineFilePayloads());
-    dispatcher = createDispatcher({ db: database.db, api, logger: silentLogger, clock: systemClock, limits: { privateGapMs: 0, groupGapMs: 0, globalPerSecond: 0 } });
+    dispatcher = createDispatcher({ db: database.db, api, logger: silentLogger, clock: systemClock, limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0 } });
   });
   afterAll(async () => {
     await dispatcher.stop();

@@ -51,11 +51,24 @@ export const outbox = pgTable(
   ],
 );
 
-/** Per-chat pacing shared by every dispatcher instance: Telegram's per-chat limits and 429 waits. */
+/**
+ * Per-chat pacing shared by every dispatcher instance and the handlers' direct replies:
+ * Telegram's per-chat limits and 429 waits.
+ */
 export const chatSendState = pgTable('chat_send_state', {
   chatId: bigint('chat_id', { mode: 'number' }).primaryKey(),
-  /** Earliest next send to this chat (pacing, or a 429's retry_after). */
+  /**
+   * Earliest next send to this chat: the gap after the last send, the group's sliding window
+   * (when `recent_sends` is full, its oldest entry + the window) or a 429's retry_after. The
+   * claim query reads only this, so it stays one indexed lookup per chat.
+   */
   nextAt: ts('next_at').notNull(),
+  /**
+   * A group's latest sends (and slots reserved for sends under way), newest first, at most
+   * the window's size (20): the sliding window of Telegram's 20 messages a minute per group.
+   * Empty for private chats, which only keep a gap.
+   */
+  recentSends: ts('recent_sends').array().notNull().default(sql`'{}'::timestamptz[]`),
   /** Set when Telegram said 403 for this chat. */
   forbiddenAt: ts('forbidden_at'),
   forbiddenReason: text('forbidden_reason'),

@@ -23,6 +23,7 @@ ALTER TABLE "item_messages" ADD COLUMN "compact" boolean DEFAULT false NOT NULL;
 ALTER TABLE "item_messages" ADD COLUMN "rendered_hash" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "edited_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "gone_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "chat_send_state" ADD COLUMN "recent_sends" timestamp with time zone[] DEFAULT '{}'::timestamptz[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "card" jsonb;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "edit_message_id" integer;--> statement-breakpoint
 CREATE INDEX "notice_queue_waiting_idx" ON "notice_queue" USING btree ("chat_id","id") WHERE "notice_queue"."bundled_at" is null;--> statement-breakpoint
