@@ -86,7 +86,7 @@ function unitLines(view: ItemView, t: Translate): string[] {
   return lines;
 }
 
-function statusLines(view: ItemView, t: Translate): string[] {
+function statusLines(view: ItemView, t: Translate, countLateness: boolean): string[] {
   const s = view.state;
   const lines: string[] = [];
   if (s.pendingExtension) {
@@ -103,7 +103,11 @@ function statusLines(view: ItemView, t: Translate): string[] {
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: escapeHtml(clip(s.response.text ?? '', 500)) }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
   if (s.excused) lines.push(t('card-excused', { reason: escapeHtml(clip(s.excused.reason, 300)) }));
-  if (s.status === 'open' && s.deadline && s.deadline < view.today) lines.push(t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }));
+  // A living card says "overdue" and stays put; how late, a figure that changes every day, is
+  // for answers read once (/task) and for the daily messages, not for cards edited in place.
+  if (s.status === 'open' && s.deadline && s.deadline < view.today) {
+    lines.push(countLateness ? t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }) : t('card-overdue-since', { deadline: s.deadline }));
+  }
   return lines;
 }
 
@@ -151,8 +155,8 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
 }
 
 /** The item card: what, who, by when, where it stands, and the buttons for its audience. */
-export function renderItemCard(view: ItemView, audience: Audience, t: Translate): Rendered {
-  const lines = [...header(view, t), ...unitLines(view, t), ...statusLines(view, t)];
+export function renderItemCard(view: ItemView, audience: Audience, t: Translate, options: { countLateness?: boolean } = {}): Rendered {
+  const lines = [...header(view, t), ...unitLines(view, t), ...statusLines(view, t, options.countLateness ?? false)];
   if (audience.kind === 'unit' && view.state.status === 'open') {
     const u = activeUnits(view.state).find((x) => x.unitId === audience.unitId);
     if (u) {

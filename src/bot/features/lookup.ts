@@ -42,7 +42,7 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
 lookupFeature.command('task', async (ctx) => {
   const { item } = await itemFromArgs(ctx, ctx.match, 'usage-task');
   const view = await viewOf(ctx, item);
-  const card = renderItemCard(view, { kind: 'none' }, tr(ctx));
+  const card = renderItemCard(view, { kind: 'none' }, tr(ctx), { countLateness: true });
   const timeline = await timelineLines(ctx, view, await itemEvents(ctx.deps, { itemId: item.id }));
   await say(ctx, clip([card.text, '', ctx.t('timeline-title'), ...timeline].join('\n'), 4000));
 });

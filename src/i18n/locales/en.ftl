@@ -258,6 +258,7 @@ card-last-return = ↩️ Last returned because: { $reason } ({ $count } time(s)
 card-response = ✅ Response ({ $name }): { $text }
 card-cancelled = ✖️ Cancelled: { $reason }
 card-excused = 🛡 Excused: { $reason }
+card-overdue-since = 🔴 Overdue (the deadline { $deadline } has passed)
 card-overdue = 🔴 Overdue by { $late }
 card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
 card-hint-cooperating = Press “Acknowledge” first. Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.

@@ -249,6 +249,7 @@ card-last-return = ↩️ 上次退回理由：{ $reason }（已退回 { $count 
 card-response = ✅ 回音（{ $name }）：{ $text }
 card-cancelled = ✖️ 已撤销：{ $reason }
 card-excused = 🛡 已容错：{ $reason }
+card-overdue-since = 🔴 已逾期（时限 { $deadline } 已过）
 card-overdue = 🔴 已逾期 { $late }
 card-hint-lead = 请先点「签收」。办理中可点按钮或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
 card-hint-cooperating = 请先点「签收」。请把配合意见点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
