@@ -6,7 +6,7 @@ import { createConfig, type Config } from '../../src/config.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
-import { createDispatcher, type Dispatcher } from '../../src/outbox/dispatcher.js';
+import { createDispatcher, type Dispatcher, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type StorageKind, type TestDatabase } from './db.js';
 
@@ -48,6 +48,8 @@ export async function startHarness(
     clock?: string;
     /** Dispatch on the business clock (for a story set in the future: rows planned then are due then). */
     dispatchOnBusinessClock?: boolean;
+    /** Dispatcher limits over the harness's (no pacing, edits not spaced). */
+    limits?: Partial<DispatcherLimits>;
   } = {},
 ): Promise<Harness> {
   const tg = await startFakeTelegram({ token: BOT_TOKEN, botUsername: 'duban_test_bot', botFirstName: '督办' });
@@ -60,7 +62,7 @@ export async function startHarness(
     api: new Api(BOT_TOKEN, { apiRoot: tg.apiRoot }),
     logger: silentLogger,
     clock: options.dispatchOnBusinessClock ? clock : systemClock,
-    limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0 },
+    limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0, ...options.limits },
   });
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();
