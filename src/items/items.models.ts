@@ -337,6 +337,12 @@ export type ItemEventData = {
   unit_transferred: { fromUnitId: number; toUnitId: number; reason: string; toUnitWasCooperating: boolean };
   item_cancelled: { reason: string; status: Change<ItemStatus>; droppedExtension: ExtensionJson | null };
   item_excused: { reason: string; deadline: DeadlineJson; daysOverdue: number };
+  /**
+   * The sweep took a unit up the escalation ladder (屡督不办): appended by the system (actor 0)
+   * without a state change. `cause` says what was not done: the result by the deadline, or the
+   * acknowledgement. `to` names the rung's recipients, `chats` the chats written to.
+   */
+  escalated: { rung: number; cause: 'overdue' | 'ack'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
 };
 
 export type ItemEventType = keyof ItemEventData;

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
-import { computeNextCheckAt, type ReminderSchedule } from '../reminders/reminders.models.js';
 import type { Clock } from '../shared/clock.js';
 import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
 import { activeUnits, type ItemEvent, type ItemState } from './items.models.js';
@@ -22,16 +21,16 @@ export type ListFilter =
   | { kind: 'mine'; unitIds: number[]; personId: number };
 
 /**
- * When the reminder sweep must look at the item next. Without the schedule (a caller that does
- * not pass the reminder config) a live item is marked for the next sweep, which computes the
- * exact time itself: never late, at the cost of one look.
+ * When the reminder sweep must look at the item next: what the use-case computed from the new
+ * state (the reminder policy is not the repository's business), or, when it passed none, the next
+ * sweep for a live item, which then computes the exact time itself: never late, at one look's cost.
  */
-function nextCheckAt(state: ItemState, now: Date, schedule: ReminderSchedule | undefined): Date | null {
-  if (schedule) return computeNextCheckAt({ state, now, schedule });
+function nextCheckAt(state: ItemState, now: Date, given: Date | null | undefined): Date | null {
+  if (given !== undefined) return given;
   return state.status === 'open' || state.status === 'result_submitted' ? now : null;
 }
 
-function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; schedule: ReminderSchedule | undefined }) {
+function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; nextCheckAt: Date | null | undefined }) {
   return {
     status: state.status,
     level: state.level,
@@ -50,16 +49,17 @@ function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; sc
     resultSubmittedAt: state.status === 'result_submitted' ? (state.result?.at ?? null) : null,
     closedAt: state.closedAt,
     version: state.version,
-    nextCheckAt: nextCheckAt(state, checks.now, checks.schedule),
+    nextCheckAt: nextCheckAt(state, checks.now, checks.nextCheckAt),
     state: serializeState(state),
   };
 }
 
 /**
  * Storage of items: the state snapshot with its query columns, the unit rows and the history.
- * `reminders` (from `reminderSchedule(config)`) lets every save set the item's next reminder check.
+ * The only writer of the item tables: items, item_units, item_events (and item_messages, with the
+ * outbox recording the messages it sent): the sweep's check times and escalations come here too.
  */
-export function createItemsRepository({ db, clock, timezone, reminders }: { db: DbOrTx; clock: Clock; timezone: string; reminders?: ReminderSchedule }) {
+export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clock: Clock; timezone: string }) {
   async function writeUnits(itemId: number, state: ItemState) {
     await db.delete(itemUnits).where(eq(itemUnits.itemId, itemId));
     const current = activeUnits(state);
@@ -87,12 +87,18 @@ export function createItemsRepository({ db, clock, timezone, reminders }: { db: 
   const toStored = (row: ItemRow): StoredItem => ({ id: row.id, row, state: deserializeState(row.state) });
 
   return {
-    async insert(input: { state: ItemState; events: ItemEvent[]; source: ItemSource; draft?: { deadlineDefaulted: boolean; notes: unknown } }): Promise<StoredItem> {
+    async insert(input: {
+      state: ItemState;
+      events: ItemEvent[];
+      source: ItemSource;
+      draft?: { deadlineDefaulted: boolean; notes: unknown };
+      nextCheckAt?: Date | null;
+    }): Promise<StoredItem> {
       const now = clock.now();
       const [row] = await db
         .insert(items)
         .values({
-          ...columnsFrom(input.state, timezone, { now, schedule: reminders }),
+          ...columnsFrom(input.state, timezone, { now, nextCheckAt: input.nextCheckAt }),
           sourceChatId: input.source.chatId,
           sourceThreadId: input.source.threadId,
           sourceMessageId: input.source.messageId,
@@ -130,12 +136,14 @@ export function createItemsRepository({ db, clock, timezone, reminders }: { db: 
       code?: { year: number; number: number };
       draftNotes?: unknown;
       deadlineDefaulted?: boolean;
+      /** When the sweep must look at the item next (see `nextCheckAt` above). */
+      nextCheckAt?: Date | null;
     }): Promise<StoredItem> {
       const now = clock.now();
       const rows = await db
         .update(items)
         .set({
-          ...columnsFrom(input.state, timezone, { now, schedule: reminders }),
+          ...columnsFrom(input.state, timezone, { now, nextCheckAt: input.nextCheckAt }),
           ...(input.code ? { codeYear: input.code.year, codeNumber: input.code.number } : {}),
           ...(input.draftNotes !== undefined ? { draftNotes: input.draftNotes } : {}),
           ...(input.deadlineDefaulted !== undefined ? { deadlineDefaulted: input.deadlineDefaulted } : {}),
@@ -148,6 +156,32 @@ export function createItemsRepository({ db, clock, timezone, reminders }: { db: 
       await writeUnits(input.id, input.state);
       await appendEvents(input.id, input.events);
       return toStored(rows[0]!);
+    },
+
+    /** Events the system appends without a state change (the sweep's escalations), for several items at once. */
+    async appendSystemEvents(events: (ItemEvent & { itemId: number })[]): Promise<void> {
+      if (events.length === 0) return;
+      await db.insert(itemEvents).values(events.map((e) => ({ itemId: e.itemId, type: e.type, at: e.at, actorId: e.actorId, unitId: e.unitId, data: e.data as unknown })));
+    },
+
+    /** Sets the items' next check times in one statement (null: nothing can fall due any more). */
+    async setNextChecks(updates: { id: number; nextCheckAt: Date | null }[]): Promise<void> {
+      if (updates.length === 0) return;
+      const values = sql.join(
+        updates.map((u) => sql`(${u.id}::int, ${u.nextCheckAt ? u.nextCheckAt.toISOString() : null}::timestamptz)`),
+        sql`, `,
+      );
+      await db.execute(sql`update items set next_check_at = v.next from (values ${values}) as v(id, next) where items.id = v.id`);
+    },
+
+    /** Live items saved without a check time (older data) get one: now, for the next sweep. Returns how many. */
+    async markUnchecked(input: { at: Date }): Promise<number> {
+      const rows = await db
+        .update(items)
+        .set({ nextCheckAt: input.at })
+        .where(and(sql`${items.nextCheckAt} is null`, inArray(items.status, ['open', 'result_submitted'])))
+        .returning({ id: items.id });
+      return rows.length;
     },
 
     async setDraftMessage(input: { id: number; messageId: number }): Promise<void> {

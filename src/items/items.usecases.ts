@@ -8,11 +8,13 @@ import { createOutboxRepository } from '../outbox/outbox.repository.js';
 import { createUnitMatcher } from '../parser/units-matcher.js';
 import { parseInstruction, readInstruction } from '../parser/parser.models.js';
 import type { ParserNote } from '../parser/warnings.js';
-import { reminderSchedule } from '../reminders/reminders.models.js';
+import { computeNextCheckAt, reminderSchedule } from '../reminders/reminders.models.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
-import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemLevel } from './items.models.js';
+import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
 import { planItemNotifications } from './items.notify.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import type { ItemRef } from './items.refs.js';
@@ -27,8 +29,33 @@ export const MAX_TEXT = 4000;
 export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: ParserNote[] };
 
 function items(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }) {
-  // With the reminder schedule, every save also sets when the sweep must look at the item next.
-  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone, reminders: reminderSchedule(deps.config) });
+  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+}
+
+/** When the sweep must look at an item next, from its new state and the reminder policy. */
+function nextCheckFor(deps: Pick<ItemsDeps, 'clock' | 'config'>, state: ItemState): Date | null {
+  return computeNextCheckAt({ state, now: deps.clock.now(), schedule: reminderSchedule(deps.config) });
+}
+
+/**
+ * What one sweep batch decided about items, written in the sweep's transaction: the escalations
+ * it reached (`escalated` events of the history) and each item's next check time.
+ */
+export async function recordSweep(
+  deps: { db: DbOrTx; clock: Clock; config: Pick<Config, 'timezone'> },
+  input: { escalations: { itemId: number; unitId: number; at: Date; data: ItemEventData['escalated'] }[]; nextChecks: { id: number; nextCheckAt: Date | null }[] },
+): Promise<void> {
+  const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+  await repo.appendSystemEvents(input.escalations.map((e) => ({ itemId: e.itemId, type: 'escalated' as const, at: e.at, actorId: 0, unitId: e.unitId, data: e.data })));
+  await repo.setNextChecks(input.nextChecks);
+}
+
+/**
+ * Once at start-up: live items saved without a check time (older data) are marked for the next
+ * sweep, which then works out their real time. Returns how many.
+ */
+export async function markUncheckedItems(deps: { db: DbOrTx; clock: Clock; config: Pick<Config, 'timezone'> }): Promise<number> {
+  return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone }).markUnchecked({ at: deps.clock.now() });
 }
 
 function checkLength(text: string, what: string) {
@@ -120,7 +147,7 @@ export async function startAssignment(
   const notes: DraftNotes = { unresolved, warnings: parsed.notes.filter((n) => n.code !== 'unknownUnit' && n.code !== 'noDeadline') };
   const item = await deps.db.transaction(async (tx) => {
     const repo = items({ ...deps, db: tx });
-    return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes } });
+    return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes }, nextCheckAt: nextCheckFor(deps, decision.state) });
   });
   return { item, notes };
 }
@@ -159,6 +186,7 @@ export async function runItemCommand(
       previousVersion: item.state.version,
       state: decision.state,
       events: decision.events,
+      nextCheckAt: nextCheckFor(deps, decision.state),
       ...(code ? { code } : {}),
       ...(input.draftNotes !== undefined ? { draftNotes: input.draftNotes } : {}),
       ...(input.deadlineDefaulted !== undefined ? { deadlineDefaulted: input.deadlineDefaulted } : {}),

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { boundChats, itemEvents, items, people, reminders, unitMembers, units } from '../db/schema/index.js';
+import { boundChats, items, people, reminders, unitMembers, units } from '../db/schema/index.js';
 import { localeFor, type Locale } from '../i18n/translator.js';
 import { deserializeState } from '../items/items.codec.js';
 import type { UnitTarget } from '../items/items.notify.js';
@@ -10,15 +10,10 @@ import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } 
 
 export type NewReminder = PlannedSlot & { itemId: number; rung: number; colour: Colour | null };
 
-/** The history event of one escalation rung (type `escalated`, written by the system, actor 0). */
-export type EscalationEvent = {
-  itemId: number;
-  unitId: number;
-  at: Date;
-  data: { rung: number; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
-};
-
-/** Storage of the reminder sweep: claiming due items, the planned reminders, escalation events. */
+/**
+ * Storage of the reminder sweep: claiming due items (a locking read), the planned reminders, and
+ * what the messages need to know about units and people. The item tables are written by items.
+ */
 export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Clock }) {
   return {
     /**
@@ -73,27 +68,6 @@ export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Cl
     },
 
     /** Appends the escalation rungs to the items' history (append-only, like every event). */
-    async appendEscalations(events: EscalationEvent[]): Promise<void> {
-      if (events.length === 0) return;
-      await db.insert(itemEvents).values(
-        events.map((e) => ({ itemId: e.itemId, type: 'escalated', at: e.at, actorId: 0, unitId: e.unitId, data: e.data as unknown })),
-      );
-    },
-
-    /** Sets the items' next check times in one statement (null: nothing can fall due any more). */
-    async setNextChecks(updates: { id: number; nextCheckAt: Date | null }[]): Promise<void> {
-      if (updates.length === 0) return;
-      // Raw SQL takes instants as ISO text: drivers disagree on binding a Date here.
-      const values = sql.join(
-        updates.map((u) => sql`(${u.id}::int, ${u.nextCheckAt ? u.nextCheckAt.toISOString() : null}::timestamptz)`),
-        sql`, `,
-      );
-      await db.execute(sql`
-        update ${items} set next_check_at = v.next_check_at
-        from (values ${values}) as v(id, next_check_at)
-        where ${items.id} = v.id`);
-    },
-
     /** Names and heads of the units a batch of reminders is about. */
     async unitsByIds(unitIds: number[]): Promise<Map<number, { name: string; headPersonId: number | null }>> {
       if (unitIds.length === 0) return new Map();
@@ -129,16 +103,6 @@ export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Cl
         out.get(m.unitId)!.push({ chatId: m.id, threadId: 0, personId: m.id, locale: localeFor(m.languageCode, input.defaultLocale) });
       }
       return out;
-    },
-
-    /** Gives live items without a check time (saved before the sweep existed) one: `at`. */
-    async markUnchecked(input: { at: Date }): Promise<number> {
-      const rows = await db
-        .update(items)
-        .set({ nextCheckAt: input.at })
-        .where(and(isNull(items.nextCheckAt), inArray(items.status, ['open', 'result_submitted'])))
-        .returning({ id: items.id });
-      return rows.length;
     },
 
     /** The discipline group (屡督不办 goes there), if one is bound. */

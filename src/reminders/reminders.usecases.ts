@@ -14,7 +14,8 @@ import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.rep
 import type { Clock } from '../shared/clock.js';
 import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from './reminders.notify.js';
-import { createRemindersRepository, type EscalationEvent, type NewReminder } from './reminders.repository.js';
+import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
+import { recordSweep } from '../items/items.usecases.js';
 
 /** What the sweep needs. */
 export type SweepDeps = {
@@ -82,15 +83,6 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
   }
   if (total.items > 0) deps.logger?.info({ ...total, at: now.toISOString() }, 'reminder sweep');
   return total;
-}
-
-/**
- * Once at start-up: items saved before the sweep existed (or by a build that did not set
- * next_check_at) have no check time, and the sweep reads only items whose time has come. This
- * marks every live one for the next sweep, which then works out its real time. Returns how many.
- */
-export async function markUncheckedItems(deps: Pick<SweepDeps, 'db' | 'clock'>): Promise<number> {
-  return createRemindersRepository({ db: deps.db, clock: deps.clock }).markUnchecked({ at: deps.clock.now() });
 }
 
 async function sweepBatch(
@@ -171,7 +163,7 @@ async function sweepBatch(
     const queuedCount = await queueNotices(tx, { notices: queued, at: now });
 
     const t = deps.translator.for(deps.config.locale);
-    const events: EscalationEvent[] = escalations
+    const events = escalations
       .filter((e) => inserted.has(e.key))
       .map(({ itemId, reminder: r, key }) => {
         const { to, chats } = escalationTargets(r, fresh, key);
@@ -180,10 +172,10 @@ async function sweepBatch(
           r.cause === 'ack'
             ? t('reminder-ack-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), count: r.nagCount })
             : t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), late, count: r.nagCount });
-        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
+        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, cause: r.cause, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
       });
-    await repo.appendEscalations(events);
-    await repo.setNextChecks(nextChecks);
+    // The item tables are the items module's: escalations and check times are written through it.
+    await recordSweep({ db: tx, clock: deps.clock, config: deps.config }, { escalations: events, nextChecks });
 
     // Cards show an item overdue from the moment its deadline passes: refresh the cards of
     // claimed items that are past their deadline and not nagged yet (a handful; the refresh

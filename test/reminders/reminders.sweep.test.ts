@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { reminderSchedule } from '../../src/reminders/reminders.models.js';
+import { computeNextCheckAt, reminderSchedule } from '../../src/reminders/reminders.models.js';
 import { createRemindersRepository } from '../../src/reminders/reminders.repository.js';
-import { markUncheckedItems } from '../../src/reminders/reminders.usecases.js';
+import { markUncheckedItems } from '../../src/items/items.usecases.js';
 import { describePg, storageKinds } from '../helpers/db.js';
 import { CHATS, PEOPLE, createSweepWorld, type OutboxRow, type SweepWorld } from './sweep-fixture.js';
 
@@ -184,11 +184,10 @@ describe(`the reminder sweep (${kind})`, () => {
     const before = (await bare.get(itemId))!;
     await bare.save({ id: itemId, previousVersion: before.state.version, state: { ...before.state, version: before.state.version + 1 }, events: [] });
     expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 10:00').toISOString());
-    // A repository given the schedule stores the exact time itself.
-    const repo = createItemsRepository({ db: w.database.db, clock: w.clock, timezone: 'Asia/Shanghai', reminders: reminderSchedule(w.config) });
-    const item = (await repo.get(itemId))!;
-    await w.resetNextCheck(itemId, bj('2026-03-02 10:00'));
-    await repo.save({ id: itemId, previousVersion: item.state.version, state: { ...item.state, version: item.state.version + 1 }, events: [] });
+    // Given the time the use-case computed from the policy, the repository stores it as it is.
+    const item = (await bare.get(itemId))!;
+    const next = computeNextCheckAt({ state: item.state, now: w.clock.now(), schedule: reminderSchedule(w.config) });
+    await bare.save({ id: itemId, previousVersion: item.state.version, state: { ...item.state, version: item.state.version + 1 }, events: [], nextCheckAt: next });
     expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 14:00').toISOString());
   });
 });
