@@ -6,13 +6,13 @@ import type { Db } from '../db/client.js';
 import { items } from '../db/schema/index.js';
 import { nextFire, parseCron } from '../scheduler/cron-matcher.js';
 
-export type DueKind = 'reminder' | 'digest' | 'bulletin';
+export type DueKind = 'reminder' | 'digest' | 'bundle' | 'bulletin';
 export type Due = { at: Date; kind: DueKind };
 
 /**
  * The next instant after `after` at which something is due: an item's next check (a warning, a
  * nag or an escalation falls due; the reminder sweep keeps items.next_check_at), the daily digest
- * (working days only) or the weekly bulletin. Null when nothing is known within two weeks.
+ * and the later reminder bundles (working days only), or the weekly bulletin. Null when nothing is known within two weeks.
  */
 export async function nextDue(deps: { db: Db; config: Config }, after: Date): Promise<Due | null> {
   const candidates: Due[] = [];
@@ -25,6 +25,15 @@ export async function nextDue(deps: { db: Db; config: Config }, after: Date): Pr
   let digest = nextFire(daily, after, timezone, 14);
   while (digest && !isWorkingDay(zonedParts(digest, timezone).ymd)) digest = nextFire(daily, digest, timezone, 14);
   if (digest) candidates.push({ at: digest, kind: 'digest' });
+
+  // The later reminder bundles (reminders.bundleTimes), on working days: when queued reminders go out.
+  for (const time of deps.config.reminders.bundleTimes) {
+    const [bh, bm] = time.split(':').map(Number);
+    const cron = parseCron(`${bm} ${bh} * * *`);
+    let at = nextFire(cron, after, timezone, 14);
+    while (at && !isWorkingDay(zonedParts(at, timezone).ymd)) at = nextFire(cron, at, timezone, 14);
+    if (at) candidates.push({ at, kind: 'bundle' });
+  }
 
   const bulletin = nextFire(parseCron(digests.bulletinCron), after, timezone, 14);
   if (bulletin) candidates.push({ at: bulletin, kind: 'bulletin' });

@@ -163,9 +163,12 @@ describe('the sandbox', () => {
     expect(received).toContain('event: message');
   });
 
-  it('jumps to the next moment something is due and runs it: the next morning’s digest', async () => {
-    const { body } = await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' });
-    expect(body.ran[0]).toEqual({ at: new Date('2026-03-03T08:30:00+08:00').toISOString(), kind: 'digest' });
+  it('jumps to the next moment something is due and runs it: the afternoon bundle, then the next morning’s message', async () => {
+    const first = (await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' })).body;
+    expect(first.ran[0]).toEqual({ at: new Date('2026-03-02T15:00:00+08:00').toISOString(), kind: 'bundle' });
+    const ran: AdvanceResult['ran'] = [];
+    for (let i = 0; i < 5 && !ran.some((r) => r.kind === 'digest'); i++) ran.push(...(await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' })).body.ran);
+    expect(ran.find((r) => r.kind === 'digest')).toEqual({ at: new Date('2026-03-03T08:30:00+08:00').toISOString(), kind: 'digest' });
     expect((await lastBot(leaders)).text).toContain('每日督办摘要 2026-03-03');
   });
 

@@ -14,7 +14,7 @@ const I18N = {
     edited: '已编辑', reply: '回复', download: '下载', starting: '沙盒正在启动…', firstStart: '首次启动：正在创建内置数据库，可能要半分钟。准备好后自动显示聊天。', resetting: '正在重置沙盒…',
     confirmReset: '重置会清空所有事项和聊天记录，重新开始。确定吗？', resetDone: '沙盒已重置',
     clockMoved: (to, ran) => `时钟已拨到 ${to}` + (ran ? `\n运行了：${ran}` : '\n这段时间没有到期的提醒'),
-    kinds: { reminder: '提醒', digest: '日报', bulletin: '通报', time: '' },
+    kinds: { reminder: '检查', digest: '早间消息', bundle: '提醒汇总', bulletin: '通报', time: '' },
     errors: {
       not_a_member: '你不是本群成员', not_your_chat: '这是别人的私聊', starting: '沙盒正在启动，请稍候', button_gone: '这个按钮已经不在了',
       no_such_message: '被回复的消息不存在', empty_text: '消息不能为空', too_large: '文件太大（最大 20 MB）', network: '连接不上沙盒',
@@ -32,7 +32,7 @@ const I18N = {
     edited: 'edited', reply: 'Reply', download: 'Download', starting: 'The sandbox is starting…', firstStart: 'First start: creating the embedded database, which can take half a minute. The chats appear when it is ready.', resetting: 'Resetting the sandbox…',
     confirmReset: 'Reset deletes every item and every chat and starts over. Sure?', resetDone: 'The sandbox was reset',
     clockMoved: (to, ran) => `The clock is now ${to}` + (ran ? `\nRan: ${ran}` : '\nNothing fell due in between'),
-    kinds: { reminder: 'reminders', digest: 'digest', bulletin: 'bulletin', time: '' },
+    kinds: { reminder: 'check', digest: 'morning message', bundle: 'reminder bundle', bulletin: 'bulletin', time: '' },
     errors: {
       not_a_member: 'You are not a member of this group', not_your_chat: "This is someone else's private chat", starting: 'The sandbox is starting, one moment',
       button_gone: 'That button is gone', no_such_message: 'The message you reply to is gone', empty_text: 'A message cannot be empty',
