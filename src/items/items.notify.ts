@@ -1,32 +1,14 @@
 import type { DbOrTx } from '../db/client.js';
-import type { Locale, Translate } from '../i18n/translator.js';
+import type { Translate } from '../i18n/translator.js';
 import { unitName, type ItemView } from '../messages/item-card.js';
 import { newCardMessage } from '../notifications/cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { clip, escapeHtml, mention } from '../shared/html.js';
+import { resolveUnitTargets } from '../notifications/recipients.js';
 import type { ItemsDeps } from './items.context.js';
 import { activeUnits, type FileRef, type ItemEvent } from './items.models.js';
 import type { StoredItem } from './items.repository.js';
-
-/** Where a message for a unit goes: its bound group, else the members who started the bot. */
-export type UnitTarget = { chatId: number; threadId: number; personId: number | null; locale: Locale };
-
-export async function unitTargets(deps: { db: DbOrTx; clock: Clock; defaultLocale: Locale }, unitId: number): Promise<UnitTarget[]> {
-  const org = createOrgRepository(deps);
-  const chat = await org.unitChat(unitId);
-  if (chat) return [{ chatId: chat.chatId, threadId: chat.threadId, personId: null, locale: deps.defaultLocale }];
-  const members = await org.membersOf(unitId);
-  return members
-    .filter((m) => m.startedBot)
-    .map((m) => ({
-      chatId: m.id,
-      threadId: 0,
-      personId: m.id,
-      locale: m.languageCode?.toLowerCase().startsWith('en') ? 'en' : m.languageCode?.toLowerCase().startsWith('zh') ? 'zh' : deps.defaultLocale,
-    }));
-}
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 
@@ -47,11 +29,9 @@ export async function planItemNotifications(
   const version = item.state.version;
   const leaders = { chatId: item.row.sourceChatId, threadId: item.row.sourceThreadId };
   const out: OutboxMessage[] = [];
-  const targetsCache = new Map<number, UnitTarget[]>();
-  const targetsOf = async (unitId: number) => {
-    if (!targetsCache.has(unitId)) targetsCache.set(unitId, await unitTargets({ db: deps.db, clock: deps.clock, defaultLocale }, unitId));
-    return targetsCache.get(unitId)!;
-  };
+  // Who hears each unit of the item (including one transferred away), resolved at once.
+  const targets = await resolveUnitTargets(deps.db, { unitIds: item.state.units.map((u) => u.unitId), defaultLocale });
+  const targetsOf = async (unitId: number) => targets.get(unitId) ?? [];
   const leadUnitIds = () => activeUnits(item.state, 'lead').map((u) => u.unitId);
 
   const toLeaders = (kind: string, text: string, extra: Record<string, unknown> = {}, purpose = 'notice') =>

@@ -3,7 +3,7 @@ import { zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/items.models.js';
-import type { UnitTarget } from '../items/items.notify.js';
+import { resolveUnitTargets, type UnitTarget } from '../notifications/recipients.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
 import { createOrgRepository, type Person } from '../org/org.repository.js';
@@ -21,7 +21,7 @@ export type ReminderDirectory = {
   units: Map<number, { name: string; headPersonId: number | null }>;
   people: Map<number, Person>;
   discipline: { chatId: number; threadId: number } | null;
-  /** Where a unit's messages go (see `unitTargets` in items.notify.ts). */
+  /** Where a unit's messages go (see notifications/recipients.ts). */
   targets: Map<number, UnitTarget[]>;
 };
 
@@ -33,7 +33,7 @@ export async function loadDirectory(
   const unitIds = [...new Set(input.items.flatMap((item) => activeUnits(item.state).map((u) => u.unitId)))];
   const [units, targets] = await Promise.all([
     repo.unitsByIds(unitIds),
-    repo.unitTargetsOf({ unitIds, defaultLocale: deps.defaultLocale }),
+    resolveUnitTargets(deps.db, { unitIds, defaultLocale: deps.defaultLocale }),
   ]);
   const personIds = new Set<number>();
   for (const item of input.items) {

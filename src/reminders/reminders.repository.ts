@@ -1,9 +1,7 @@
-import { and, asc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { boundChats, items, people, reminders, unitMembers, units } from '../db/schema/index.js';
-import { localeFor, type Locale } from '../i18n/translator.js';
+import { boundChats, items, reminders, units } from '../db/schema/index.js';
 import { deserializeState } from '../items/items.codec.js';
-import type { UnitTarget } from '../items/items.notify.js';
 import type { StoredItem } from '../items/items.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } from './reminders.models.js';
@@ -78,32 +76,6 @@ export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Cl
       return new Map(rows.map((u) => [u.id, { name: u.name, headPersonId: u.headPersonId }]));
     },
 
-    /**
-     * Where each unit's messages go, for many units in two queries: the rule of `unitTargets`
-     * (items.notify.ts) — the unit's bound group, else its members who started the bot, each in
-     * their language — which costs a query or two per unit.
-     */
-    async unitTargetsOf(input: { unitIds: number[]; defaultLocale: Locale }): Promise<Map<number, UnitTarget[]>> {
-      const out = new Map<number, UnitTarget[]>(input.unitIds.map((id) => [id, []]));
-      if (input.unitIds.length === 0) return out;
-      const chats = await db
-        .select({ unitId: boundChats.unitId, chatId: boundChats.chatId, threadId: boundChats.threadId })
-        .from(boundChats)
-        .where(and(eq(boundChats.kind, 'unit'), inArray(boundChats.unitId, input.unitIds)));
-      for (const c of chats) out.set(c.unitId!, [{ chatId: c.chatId, threadId: c.threadId, personId: null, locale: input.defaultLocale }]);
-      const withoutChat = input.unitIds.filter((id) => !chats.some((c) => c.unitId === id));
-      if (withoutChat.length === 0) return out;
-      const members = await db
-        .select({ unitId: unitMembers.unitId, id: people.id, languageCode: people.languageCode })
-        .from(unitMembers)
-        .innerJoin(people, eq(people.id, unitMembers.personId))
-        .where(and(inArray(unitMembers.unitId, withoutChat), eq(people.startedBot, true)))
-        .orderBy(asc(unitMembers.joinedAt));
-      for (const m of members) {
-        out.get(m.unitId)!.push({ chatId: m.id, threadId: 0, personId: m.id, locale: localeFor(m.languageCode, input.defaultLocale) });
-      }
-      return out;
-    },
 
     /** The discipline group (屡督不办 goes there), if one is bound. */
     async disciplineChat(): Promise<{ chatId: number; threadId: number } | null> {
