@@ -20,6 +20,7 @@ ALTER TABLE "item_messages" ADD COLUMN "audience" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "locale" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "headline" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "compact" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "item_messages" ADD COLUMN "headline_status" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "rendered_hash" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "edited_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "gone_at" timestamp with time zone;--> statement-breakpoint

@@ -38,7 +38,17 @@ export type CardMeta = {
   hash: string;
   /** A notice with live buttons (an escalation): the headline and the item's status, not the whole card. */
   compact?: boolean;
+  /** The item's status when the headline was written: a full card shows it while the status is still that. */
+  headlineStatus?: string | null;
 };
+
+/** What a living card is, as stored: for whom, with which notice. */
+export type CardSpec = { audience: Audience; headline: string; compact: boolean; headlineStatus: string | null };
+
+/** The spec of a stored card (an item_messages row, or an outbox row's card meta with its unit). */
+export function cardSpec(card: { audience: string | null; unitId: number | null; headline?: string | null; compact?: boolean | null; headlineStatus?: string | null }): CardSpec {
+  return { audience: audienceOf(card), headline: card.headline ?? '', compact: card.compact ?? false, headlineStatus: card.headlineStatus ?? null };
+}
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 
@@ -64,7 +74,8 @@ type T = (key: string, params?: Record<string, string | number | null | undefine
  * press, and 查看 to open the whole card; once the item is finished it keeps the notice and the
  * final status and loses its buttons.
  */
-export function renderLivingCard(view: ItemView, audience: Audience, headline: string, t: T, compact = false): Rendered {
+export function renderLivingCard(view: ItemView, spec: CardSpec, t: T): Rendered {
+  const { audience, headline, compact } = spec;
   if (compact) {
     const finished = !['open', 'result_submitted'].includes(view.state.status);
     const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton('viw', view.id) }]];
@@ -74,7 +85,10 @@ export function renderLivingCard(view: ItemView, audience: Audience, headline: s
     };
   }
   const card = renderItemCard(view, audience, t);
-  return headline ? { ...card, text: clip(`${headline}\n\n${card.text}`, 4000) } : card;
+  // A notice above a card ("X submitted its result, please confirm") is true while the item is
+  // still in the status it was written in; after that the card alone says where things stand.
+  const current = spec.headlineStatus === null || spec.headlineStatus === view.state.status;
+  return headline && current ? { ...card, text: clip(`${headline}\n\n${card.text}`, 4000) } : card;
 }
 
 /**
@@ -98,8 +112,16 @@ export function newCardMessage(input: {
 }): OutboxMessage {
   const headline = input.headline ?? '';
   const compact = input.compact ?? false;
-  const rendered = renderLivingCard(input.view, input.audience, headline, input.translator.for(input.locale), compact);
-  const card: CardMeta = { audience: input.audience.kind === 'unit' ? 'unit' : 'leaders', locale: input.locale, headline, hash: renderHash(rendered), ...(compact ? { compact } : {}) };
+  const headlineStatus = headline && !compact ? input.view.state.status : null;
+  const rendered = renderLivingCard(input.view, { audience: input.audience, headline, compact, headlineStatus }, input.translator.for(input.locale));
+  const card: CardMeta = {
+    audience: input.audience.kind === 'unit' ? 'unit' : 'leaders',
+    locale: input.locale,
+    headline,
+    hash: renderHash(rendered),
+    ...(compact ? { compact } : {}),
+    ...(headlineStatus ? { headlineStatus } : {}),
+  };
   return {
     key: input.key,
     chatId: input.target.chatId,
@@ -136,7 +158,7 @@ export async function planCardRefresh(
     .where(and(eq(outbox.itemId, view.id), eq(outbox.status, 'pending'), isNotNull(outbox.card), isNull(outbox.editMessageId)));
   for (const row of pending) {
     const meta = row.card as CardMeta;
-    const rendered = renderLivingCard(view, audienceOf({ audience: meta.audience, unitId: row.unitId }), meta.headline, deps.translator.for(meta.locale), meta.compact ?? false);
+    const rendered = renderLivingCard(view, cardSpec({ ...meta, unitId: row.unitId }), deps.translator.for(meta.locale));
     const hash = renderHash(rendered);
     if (hash === meta.hash) continue;
     const payload: Record<string, unknown> = { ...(row.payload as Record<string, unknown>), text: rendered.text };
@@ -152,7 +174,7 @@ export async function planCardRefresh(
     .where(and(eq(itemMessages.itemId, view.id), isNotNull(itemMessages.audience), isNull(itemMessages.goneAt)));
   const edits: (OutboxMessage & { hash: string })[] = [];
   for (const card of live) {
-    const rendered = renderLivingCard(view, audienceOf(card), card.headline ?? '', deps.translator.for((card.locale as Locale | null) ?? 'zh'), card.compact);
+    const rendered = renderLivingCard(view, cardSpec(card), deps.translator.for((card.locale as Locale | null) ?? 'zh'));
     const hash = renderHash(rendered);
     if (hash === card.renderedHash) {
       result.unchanged++;

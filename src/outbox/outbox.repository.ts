@@ -20,7 +20,7 @@ export type OutboxMessage = {
   fallback?: OutboxFallback | null;
   notBefore?: Date;
   /** A living card (src/notifications/cards.ts): recorded in item_messages once sent. */
-  card?: { audience: string; locale: string; headline: string; hash: string; compact?: boolean } | null;
+  card?: { audience: string; locale: string; headline: string; hash: string; compact?: boolean; headlineStatus?: string | null } | null;
   /** For editMessageText: the message edited (pending edits of one message coalesce). */
   editMessageId?: number | null;
 };
@@ -189,7 +189,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
      */
     async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; pace: ChatPaceRule; reservedAt: Date | null }): Promise<MarkSentOutcome> {
       const { row } = input;
-      const card = row.card as { audience: string; locale: string; headline: string; hash: string; compact?: boolean } | null;
+      const card = row.card as { audience: string; locale: string; headline: string; hash: string; compact?: boolean; headlineStatus?: string | null } | null;
       const track = input.messageId !== null && row.itemId !== null && (card !== null || isTracked(row.purpose));
       const edited = row.editMessageId !== null;
       const result = await db.execute(sql`
@@ -202,10 +202,10 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
         )${
           track
             ? sql`, track as (
-          insert into item_messages (chat_id, message_id, item_id, purpose, unit_id, created_at, thread_id, audience, locale, headline, rendered_hash, compact)
+          insert into item_messages (chat_id, message_id, item_id, purpose, unit_id, created_at, thread_id, audience, locale, headline, rendered_hash, compact, headline_status)
           select ${row.chatId}::bigint, ${input.messageId}::int, ${row.itemId}::int, ${row.purpose}::text, ${row.unitId}::int, ${instant(input.at)},
             ${row.threadId}::int, ${card?.audience ?? null}::text, ${card?.locale ?? null}::text, ${card?.headline ?? null}::text, ${card?.hash ?? null}::text,
-            ${card?.compact ?? false}::boolean from sent
+            ${card?.compact ?? false}::boolean, ${card?.headlineStatus ?? null}::text from sent
           on conflict do nothing
         )`
             : sql``
@@ -346,7 +346,14 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
               itemId: row.itemId,
               unitId: card.unitId,
               purpose: card.purpose,
-              card: { audience: card.audience, locale: card.locale ?? 'zh', headline: card.headline ?? '', hash: card.renderedHash ?? '', compact: card.compact },
+              card: {
+                audience: card.audience,
+                locale: card.locale ?? 'zh',
+                headline: card.headline ?? '',
+                hash: card.renderedHash ?? '',
+                compact: card.compact,
+                headlineStatus: card.headlineStatus,
+              },
             },
           ]);
         }

@@ -26,6 +26,7 @@ const SECTIONS: { name: string; target?: Target }[] = [
   { name: 'sweep' },
   { name: 'digest' },
   { name: 'dispatcher' },
+  { name: 'wave' },
 ];
 
 type Outcome =

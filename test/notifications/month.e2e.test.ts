@@ -8,7 +8,7 @@ import { createTranslator, type Locale } from '../../src/i18n/translator.js';
 import { buildView } from '../../src/items/items.context.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { silentLogger } from '../../src/logger.js';
-import { audienceOf, liveCards, renderLivingCard } from '../../src/notifications/cards.js';
+import { cardSpec, liveCards, renderLivingCard } from '../../src/notifications/cards.js';
 import { runSweep } from '../../src/reminders/reminders.usecases.js';
 import { createAppJobs } from '../../src/scheduler/jobs.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
@@ -51,7 +51,7 @@ describe(`a month of the bot's clock (${kind})`, () => {
     for (const card of cards) {
       const item = (await repo.get(card.itemId))!;
       const view = await buildView(deps(), item);
-      const fresh = renderLivingCard(view, audienceOf(card), card.headline ?? '', translator.for((card.locale as Locale) ?? 'zh'), card.compact);
+      const fresh = renderLivingCard(view, cardSpec(card), translator.for((card.locale as Locale) ?? 'zh'));
       const expected = formatText(fresh.text, 'HTML', undefined, { findUser: () => undefined }).text;
       const shown = h.tg.message(card.chatId, card.messageId)!;
       const where = `${step}: card ${card.messageId} of item ${card.itemId} in chat ${card.chatId}`;

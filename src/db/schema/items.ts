@@ -129,6 +129,8 @@ export const itemMessages = pgTable(
     headline: text('headline'),
     /** A notice with live buttons (escalation): rendered without the card's body. */
     compact: boolean('compact').notNull().default(false),
+    /** The item's status when the headline was written: shown while the item is still in it. */
+    headlineStatus: text('headline_status'),
     renderedHash: text('rendered_hash'),
     /** When the last edit of this card was sent (edits of one message are spaced, see cards.ts). */
     editedAt: ts('edited_at'),

@@ -265,7 +265,7 @@ card-hint-cooperating = Press “Acknowledge” first. Submit your contribution 
 card-hint-lead-acked = Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
 card-hint-cooperating-acked = Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
 card-no-longer-yours = ↪️ { $unit } no longer handles this item; nothing more to do here.
-card-waiting-contributions = Still waiting for: { $units }
+card-waiting-contributions = Still waiting for the contribution of { $units }; the result can be submitted once all are in.
 
 card-status-now = Status now: { $status }
 btn-view = 📌 Open

@@ -256,7 +256,7 @@ card-hint-cooperating = 请先点「签收」。请把配合意见点「提交�
 card-hint-lead-acked = 办理中可点「报告进展」或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
 card-hint-cooperating-acked = 请点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
 card-no-longer-yours = ↪️ 本事项已不由 { $unit } 承办，无需再操作。
-card-waiting-contributions = 尚待配合意见：{ $units }
+card-waiting-contributions = 尚待配合意见：{ $units }（配合意见齐了才能提交结果）
 
 card-status-now = 当前状态：{ $status }
 btn-view = 📌 查看
