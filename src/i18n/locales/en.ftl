@@ -364,7 +364,7 @@ parser-pastDate = “{ $written }” ({ $date }) has already passed.
 parser-rolledToNextYear = “{ $written }” has passed this year; read as { $date }.
 parser-weekdayPassed = “{ $written }” has passed this week; read as { $date }.
 parser-timePassed = “{ $written }” has passed today; read as { $date }.
-parser-uncoveredCalendar = No holiday calendar is published for { $years } yet; working days there count Monday to Friday.
+parser-uncoveredCalendar = The { $years } holiday schedule is not loaded: statutory holidays are assumed and make-up working days (调休) are unknown. An admin can load it with /calendar.
 parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly, monthly); none was set.
 parser-unreadable = The instruction could not be read; please check every field before confirming.
 

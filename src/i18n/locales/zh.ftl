@@ -364,7 +364,7 @@ parser-pastDate = 「{ $written }」（{ $date }）已经过去。
 parser-rolledToNextYear = 「{ $written }」今年已过，按 { $date } 理解。
 parser-weekdayPassed = 「{ $written }」本周已过，按 { $date } 理解。
 parser-timePassed = 「{ $written }」今天已过，按 { $date } 理解。
-parser-uncoveredCalendar = { $years } 年的法定节假日尚未公布，工作日暂按周一至周五计算。
+parser-uncoveredCalendar = 尚未导入 { $years } 年的节假日安排：暂按法定节假日计算，调休未知。管理员可用 /calendar 导入。
 parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周、每月），未设置报送要求。
 parser-unreadable = 批示没能读懂，请核对各项后再确认。
 
