@@ -1,3 +1,4 @@
+import { refreshCalendarSchedules } from '../calendar/calendar.usecases.js';
 import { zonedParts } from '../calendar/zoned-time.js';
 import { isoWeekKey } from '../digests/digests.models.js';
 import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin, type DigestsDeps } from '../digests/digests.usecases.js';
@@ -15,7 +16,7 @@ export type SweepFn = (input: { now: Date }) => Promise<unknown>;
  * - sweep: on `reminders.sweepCron`, when a sweep is given; slot = the fire instant. A missed sweep is
  *   not caught up: the next one finds the same due items in the database.
  * Digests and bulletins missed by less than `digests.lateWindowMinutes` run late; older ones are
- * recorded as skipped and logged.
+ * recorded as skipped and logged. Every job first refreshes the imported holiday schedules.
  */
 export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = {}): ScheduledJob[] {
   const { config } = deps;
@@ -56,5 +57,13 @@ export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = 
       },
     });
   }
-  return jobs;
+  // Whichever instance runs a slot first picks up a holiday schedule another instance imported
+  // (one small query when nothing changed), so it plans on the office's calendar.
+  return jobs.map((job) => ({
+    ...job,
+    run: async (run) => {
+      await refreshCalendarSchedules(deps);
+      return job.run(run);
+    },
+  }));
 }
