@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCalendarSchedules, isWorkingDay } from '../../src/calendar/calendar.models.js';
+import { calendarYears } from '../../src/db/schema/index.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -73,5 +74,27 @@ describe(`/calendar through the bot (${kind})`, () => {
 
     await h.sendFile(h.admin, org.leadersGroup, { fileName: 'calendar.xlsx', content: Buffer.from('x'), caption: '/calendar' });
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('只能导入 .csv 或 .json 文件');
+  });
+
+  it('warns on a draft and on deadline changes that count working days in a year with no schedule', async () => {
+    await h.database.db.delete(calendarYears); // back to no import at all
+    installCalendarSchedules([]);
+    await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于2027年1月15日前报送方案。');
+    const draft = h.lastBotMessage(org.leadersGroup);
+    expect(draft.text).toContain('⚠️ 尚未导入 2027 年的节假日安排：暂按法定节假日计算，调休未知。管理员可用 /calendar 导入。');
+    const data = (draft.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!.callback_data!;
+    await h.press(org.leader, org.leadersGroup, draft.message_id, { data });
+
+    await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于12月18日前报送方案。');
+    const second = h.lastBotMessage(org.leadersGroup);
+    expect(second.text).not.toContain('尚未导入');
+    const data2 = (second.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!.callback_data!;
+    await h.press(org.leader, org.leadersGroup, second.message_id, { data: data2 });
+
+    await h.say(org.housingStaff, org.housingGroup, '/extend 2 2027-01-08 需要补充材料');
+    expect(h.lastBotMessage(org.housingGroup).text).toContain('尚未导入 2027 年的节假日安排');
+    await h.say(org.leader, org.leadersGroup, '/approve 2 2027-01-12');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('已批准延期');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('尚未导入 2027 年的节假日安排');
   });
 });
