@@ -1,12 +1,28 @@
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { localeFor, type Locale, type Translator } from '../i18n/translator.js';
+import type { Logger } from '../logger.js';
 import type { Actor } from '../org/org.models.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import type { CalendarFile } from './calendar-file.js';
-import { installCalendarSchedules, installedScheduleVersion, yearArrangement, type YearArrangement } from './calendar.models.js';
+import {
+  installCalendarSchedules,
+  installedScheduleVersion,
+  isCoveredYear,
+  yearArrangement,
+  type YearArrangement,
+} from './calendar.models.js';
 import { createCalendarRepository, type CalendarYearRecord } from './calendar.repository.js';
+import { parseYMD, type YMD } from './ymd.js';
+import { zonedParts } from './zoned-time.js';
 
 export type CalendarDeps = { db: Db; clock: Clock };
+
+/** The scheduler job that reminds admins of a missing holiday schedule. */
+export const CALENDAR_REMINDER_JOB = 'calendar_reminder';
 
 /** Reads every imported schedule from the database and installs it (start-up, after an import). */
 export async function loadCalendarSchedules(deps: CalendarDeps): Promise<number[]> {
@@ -79,4 +95,65 @@ export async function calendarYearStatus(deps: CalendarDeps, input: { year: numb
   await refreshCalendarSchedules(deps);
   const stored = (await createCalendarRepository(deps).listSchedules()).find((s) => s.year === input.year);
   return { ...yearArrangement(input.year), imported: stored?.record ?? null };
+}
+
+export type CalendarReminderDeps = CalendarDeps & {
+  config: Pick<Config, 'timezone' | 'locale' | 'adminIds'>;
+  translator: Translator;
+  logger?: Logger;
+  onPlanned?: () => void;
+};
+
+/** From this month on (November), admins hear each week that next year's schedule is missing. */
+export const NEXT_YEAR_REMINDER_FROM_MONTH = 11;
+
+/**
+ * The years an office should load now: next year from 1 November while no schedule backs it,
+ * and the current year whenever none does (a new year begun without its schedule).
+ */
+export function yearsToLoad(input: { today: YMD; covered: (year: number) => boolean }): number[] {
+  const { year, month } = parseYMD(input.today);
+  const years: number[] = [];
+  if (!input.covered(year)) years.push(year);
+  if (month >= NEXT_YEAR_REMINDER_FROM_MONTH && !input.covered(year + 1)) years.push(year + 1);
+  return years;
+}
+
+/**
+ * The weekly calendar reminder (the scheduler runs it on the bulletin's cron, slot = the ISO
+ * week): while a year to load has no schedule (see yearsToLoad), every admin who started the bot
+ * hears it privately, in their language; when none did, the leaders groups (where the admins
+ * are) hear it. Planned through the outbox with keys `calendar:<chat>:<year>:<isoWeek>`, so a
+ * week is told once however often this runs.
+ */
+export async function runCalendarReminder(deps: CalendarReminderDeps, input: { at?: Date; week: string }): Promise<{ years: number[]; planned: number }> {
+  await refreshCalendarSchedules(deps);
+  const at = input.at ?? deps.clock.now();
+  const years = yearsToLoad({ today: zonedParts(at, deps.config.timezone).ymd, covered: isCoveredYear });
+  if (years.length === 0) return { years, planned: 0 };
+  const org = createOrgRepository(deps);
+  const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
+  const reachable = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
+  const targets: { chatId: number; threadId: number; locale: Locale }[] =
+    reachable.length > 0
+      ? reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }))
+      : (await org.listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
+  const messages: OutboxMessage[] = [];
+  for (const target of targets) {
+    const t = deps.translator.for(target.locale);
+    for (const year of years) {
+      const chat = target.threadId ? `${target.chatId}_${target.threadId}` : String(target.chatId);
+      messages.push({
+        key: `calendar:${chat}:${year}:${input.week}`,
+        chatId: target.chatId,
+        threadId: target.threadId,
+        payload: { text: t('calendar-reminder', { year: String(year) }), parse_mode: 'HTML' },
+        purpose: 'calendar_reminder',
+      });
+    }
+  }
+  const planned = await deps.db.transaction((tx) => createOutboxRepository({ db: tx, clock: deps.clock }).enqueue(messages));
+  if (planned > 0) deps.onPlanned?.();
+  deps.logger?.info({ years, week: input.week, chats: targets.length, planned }, 'calendar reminder planned');
+  return { years, planned };
 }
