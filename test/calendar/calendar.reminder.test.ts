@@ -72,6 +72,13 @@ describe('the weekly reminder that next year’s schedule is not loaded', () => 
     expect(rows[1]!.payload.text).toContain('The 2027 holiday schedule is not loaded yet');
   });
 
+  it('sends no daily digest on 元旦 2027 though nobody loaded 2027', async () => {
+    const { runDailyDigests } = await import('../../src/digests/digests.usecases.js');
+    clock.set('2027-01-01T08:30:00+08:00');
+    expect(await runDailyDigests(deps(), { scheduledAt: clock.now() })).toMatchObject({ outcome: 'skipped', reason: 'non_working_day' });
+    clock.set('2026-11-09T10:00:00+08:00');
+  });
+
   it('stops once the year is imported', async () => {
     const days = ['2027-01-01', '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08'];
     await importCalendarYear(deps(), { file: { year: 2027, daysOff: days, workdays: [], notice: null }, fileName: 'c.csv', via: 'cli' });
