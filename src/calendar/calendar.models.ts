@@ -23,9 +23,10 @@ export type { YMD } from './ymd.js';
  * the national calendar's functions directly, and all of them must see an imported year at once,
  * without threading the database through pure date math. The registry is filled from the database
  * by calendar.usecases.ts: at start-up (main.ts, before the bot and the scheduler run), right after
- * an import in this process, and on every scheduler tick in every instance, where a one-row
- * version query (count and latest import time) decides whether anything must be reloaded, so an
- * import through one instance reaches the others within a tick. Installing clears the day cache.
+ * an import in this process, and in every instance before each scheduled job and once a minute
+ * (main.ts), where a one-row version query (count and latest import time) decides whether anything
+ * must be reloaded, so an import through one instance reaches the others within a minute, and a
+ * digest or a sweep never plans on a stale calendar. Installing clears the day cache.
  *
  * Data, not functions. We read chinese-days' published table (dist/chinese-days.json: holidays,
  * make-up working days, keyed 'YYYY-MM-DD') rather than calling its isWorkday(): those functions
@@ -121,11 +122,6 @@ export function installCalendarSchedules(schedules: readonly ImportedSchedule[],
 /** The fingerprint given with the schedules installed last (null: none, or installed by hand). */
 export function installedScheduleVersion(): string | null {
   return installedVersion;
-}
-
-/** Years with an installed (imported) schedule, ascending. */
-export function installedScheduleYears(): number[] {
-  return [...installed.keys()].sort((a, b) => a - b);
 }
 
 /** Where the national calendar takes a year's arrangement from. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCalendarSchedules, isCoveredYear } from '../../src/calendar/calendar.models.js';
 import { importCalendarYear, runCalendarReminder, yearsToLoad } from '../../src/calendar/calendar.usecases.js';
 import type { Db } from '../../src/db/client.js';
+import { runDailyDigests } from '../../src/digests/digests.usecases.js';
 import { grantRole, recordPerson } from '../../src/org/org.usecases.js';
 import { createAppJobs } from '../../src/scheduler/jobs.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
@@ -73,7 +74,6 @@ describe('the weekly reminder that next year’s schedule is not loaded', () => 
   });
 
   it('sends no daily digest on 元旦 2027 though nobody loaded 2027', async () => {
-    const { runDailyDigests } = await import('../../src/digests/digests.usecases.js');
     clock.set('2027-01-01T08:30:00+08:00');
     expect(await runDailyDigests(deps(), { scheduledAt: clock.now() })).toMatchObject({ outcome: 'skipped', reason: 'non_working_day' });
     clock.set('2026-11-09T10:00:00+08:00');
