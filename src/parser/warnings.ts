@@ -23,7 +23,7 @@ export const parserWarnings = {
   weekdayPassed: (written: string, date: string) => `"${written}" has already passed this week; read as ${date}`,
   timePassed: (written: string, date: string) => `"${written}" has already passed today; read as ${date}`,
   uncoveredCalendar: (years: number[]) =>
-    `no published holiday calendar for ${years.join(', ')}; working days there are counted Monday to Friday`,
+    `the ${years.join(', ')} holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar`,
   unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,
   unreadable: (reason: string) => `the text could not be read (${reason})`,
 } as const;

@@ -3,3 +3,4 @@ export * from './items.js';
 export * from './outbox.js';
 export * from './reminders.js';
 export * from './notifications.js';
+export * from './calendar.js';

@@ -15,6 +15,22 @@ CREATE TABLE "notice_queue" (
 	"bundle_key" text
 );
 --> statement-breakpoint
+CREATE TABLE "calendar_days" (
+	"year" integer NOT NULL,
+	"date" text NOT NULL,
+	"kind" text NOT NULL,
+	"name" text DEFAULT '' NOT NULL,
+	CONSTRAINT "calendar_days_date_pk" PRIMARY KEY("date")
+);
+--> statement-breakpoint
+CREATE TABLE "calendar_years" (
+	"year" integer PRIMARY KEY NOT NULL,
+	"source" text NOT NULL,
+	"via" text NOT NULL,
+	"imported_by" bigint,
+	"imported_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "thread_id" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "audience" text;--> statement-breakpoint
 ALTER TABLE "item_messages" ADD COLUMN "locale" text;--> statement-breakpoint
@@ -27,7 +43,9 @@ ALTER TABLE "item_messages" ADD COLUMN "gone_at" timestamp with time zone;--> st
 ALTER TABLE "chat_send_state" ADD COLUMN "recent_sends" timestamp with time zone[] DEFAULT '{}'::timestamptz[] NOT NULL;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "card" jsonb;--> statement-breakpoint
 ALTER TABLE "outbox" ADD COLUMN "edit_message_id" integer;--> statement-breakpoint
+ALTER TABLE "calendar_days" ADD CONSTRAINT "calendar_days_year_calendar_years_year_fk" FOREIGN KEY ("year") REFERENCES "public"."calendar_years"("year") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "notice_queue_waiting_idx" ON "notice_queue" USING btree ("chat_id","id") WHERE "notice_queue"."bundled_at" is null;--> statement-breakpoint
 CREATE INDEX "notice_queue_named_idx" ON "notice_queue" USING btree ("chat_id","item_id","bundled_at");--> statement-breakpoint
+CREATE INDEX "calendar_days_year_idx" ON "calendar_days" USING btree ("year");--> statement-breakpoint
 CREATE INDEX "item_messages_live_idx" ON "item_messages" USING btree ("item_id") WHERE "item_messages"."audience" is not null and "item_messages"."gone_at" is null;--> statement-breakpoint
 CREATE INDEX "outbox_edit_idx" ON "outbox" USING btree ("chat_id","edit_message_id") WHERE "outbox"."edit_message_id" is not null and "outbox"."status" = 'pending';
