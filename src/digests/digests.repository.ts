@@ -2,7 +2,22 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { NAG_KINDS, type HistoryEvent, type NagRecord } from './bulletin.figures.js';
-import { emptyCounts, SECTIONS, type DigestCounts, type DigestItem, type DigestWindow, type LeadersDigest, type Section, type UnitDigest, type UnitDigestItem } from './digests.models.js';
+import {
+  emptyChanges,
+  emptyCounts,
+  SECTIONS,
+  type DecisionItem,
+  type DigestChanges,
+  type DigestCounts,
+  type DigestItem,
+  type DigestWindow,
+  type LeadersDigest,
+  type LeadersDigestUnit,
+  type Section,
+  type UnitDigest,
+  type UnitDigestItem,
+  type UnitListedItem,
+} from './digests.models.js';
 
 /**
  * The digests' queries. Counting happens in SQL (a digest over 100,000 open items must not load
@@ -125,19 +140,26 @@ function itemOf(row: Row, codePrefix: string): DigestItem {
 }
 
 const SECTION_FLAG: Record<Section, SQL> = {
-  overdue: sql`f_overdue`,
   dueSoon: sql`f_due_soon`,
-  waiting: sql`f_waiting`,
   opened: sql`f_opened`,
-  closed: sql`f_closed`,
 };
 const SECTION_ORDER: Record<Section, SQL> = {
-  overdue: sql`deadline_at, id`,
   dueSoon: sql`deadline_at, id`,
-  waiting: sql`result_submitted_at, id`,
   opened: sql`opened_at, id`,
-  closed: sql`closed_at, id`,
 };
+
+/** The history events the "changed since the last digest" lines count, by the unit each names. */
+const CHANGE_EVENTS: Record<string, keyof DigestChanges> = {
+  unit_acknowledged: 'acknowledged',
+  result_submitted: 'submitted',
+  result_returned: 'returned',
+  extension_requested: 'extensionsRequested',
+  extension_approved: 'extensionsApproved',
+  extension_rejected: 'extensionsRejected',
+};
+
+/** An item waits on a leader: its result waits for confirmation, or a unit asked for more time. */
+const WAITS_ON_LEADER = sql`(i.status = 'result_submitted' or (i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object'))`;
 
 /** Memory for one digest statement: the materialized scan of 100,000 items takes about 8 MB. */
 const DIGEST_WORK_MEM = '32MB';
@@ -151,6 +173,49 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
       await tx.execute(sql.raw('set local jit = off'));
       return rowsOf(await tx.execute(query));
     });
+
+  /**
+   * The items that wait on a leader (results to confirm, extension requests), at most `limit`:
+   * those the reader issued or has in charge first, then the longest waiting.
+   */
+async function waitingOnLeaders(input: { limit: number; codePrefix: string; readerId: number | null }): Promise<LeadersDigest['decisions']> {
+    const mine = input.readerId === null ? sql`false` : sql`(i.issued_by = ${input.readerId} or coalesce(i.leader_in_charge = ${input.readerId}, false))`;
+    const rows = await run(sql`
+      select ${itemJson({ leadUnits: true })} as row, ${mine} as mine, i.version, i.issued_by, i.leader_in_charge,
+        i.state -> 'pendingExtension' as extension,
+        count(*) over () as total, count(*) filter (where ${mine}) over () as mine_total
+      from items i
+      where i.code_number is not null and ${WAITS_ON_LEADER}
+      order by mine desc, coalesce(i.result_submitted_at, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz), i.id
+      limit ${input.limit}`);
+    const items: DecisionItem[] = rows.map((r) => {
+      const item = itemOf(json(r.row), input.codePrefix);
+      const ext = r.extension === null || r.extension === undefined ? null : json(r.extension);
+      return {
+        ...item,
+        version: Number(r.version),
+        issuedBy: Number(r.issued_by),
+        leaderInCharge: r.leader_in_charge === null || r.leader_in_charge === undefined ? null : Number(r.leader_in_charge),
+        result: item.status === 'result_submitted',
+        extension:
+          ext && typeof ext === 'object' && 'until' in ext
+            ? { unitId: Number(ext.unitId), until: String(ext.until), untilTime: (ext.untilTime as string | null) ?? null, requestedAt: ext.requestedAt ? new Date(String(ext.requestedAt)) : null }
+            : null,
+        mine: r.mine === true || r.mine === 't',
+      };
+    });
+    return { items, total: Number(rows[0]?.total ?? 0), mine: Number(rows[0]?.mine_total ?? 0) };
+  }
+
+  /** What changed per unit in the window, from the history: counts per unit and kind. */
+async function changesIn(input: { window: DigestWindow }): Promise<{ unitId: number; change: keyof DigestChanges; count: number }[]> {
+    const types = sql.join(Object.keys(CHANGE_EVENTS).map((k) => sql`${k}`), sql`, `);
+    const rows = await run(sql`
+      select unit_id, type, count(*)::int as n from item_events
+      where at > ${ts(input.window.since)} and at <= ${ts(input.window.at)} and unit_id is not null and type in (${types})
+      group by unit_id, type`);
+    return rows.map((r) => ({ unitId: Number(r.unit_id), change: CHANGE_EVENTS[String(r.type)]!, count: Number(r.n) }));
+  }
 
   return {
     /**
@@ -166,40 +231,107 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
     },
 
     /**
-     * The leaders digest: totals, per-unit counts of the items each unit leads, and the first
-     * `limit` items of each section. One statement, one scan of items.
+     * The leaders digest: totals and per-unit counts (of the items each unit leads; unacknowledged
+     * of every unit on an item), per unit the first `unitLimit` unacknowledged, overdue and
+     * waiting items (oldest first), what changed per unit since the last digest, the items that
+     * wait on a leader (the reader's first when `readerId` is given), and the first `limit` items
+     * of each section.
      */
-    async leadersDigest(input: { window: DigestWindow; limit: number; codePrefix: string }): Promise<LeadersDigest> {
+    async leadersDigest(input: { window: DigestWindow; limit: number; unitLimit: number; codePrefix: string; readerId?: number | null }): Promise<LeadersDigest> {
+      const w = input.window;
       const picks = SECTIONS.map(
         (section) => sql`(select ${section}::text as section, row_number() over (order by ${SECTION_ORDER[section]}) as ord, id from s where ${SECTION_FLAG[section]} order by ${SECTION_ORDER[section]} limit ${input.limit})`,
       );
       const rows = await runDigest(sql`
-        with ${scope(input.window)},
+        with ${scope(w)},
+        lead as materialized (
+          select iu.unit_id, s.* from s join item_units iu on iu.item_id = s.id and iu.role = 'lead'
+        ),
+        unack as materialized (
+          select iu.unit_id, iu.role, iu.assigned_at, iu.item_id as id
+          from item_units iu join s on s.id = iu.item_id
+          where s.f_open_only and iu.acknowledged_at is null
+        ),
         counts as (
-          select null::int as unit_id, ${countColumns(sql`false`)} from s
+          select null::int as unit_id, ${countColumns(sql`false`)}, (select count(distinct id) from unack)::int as unacked from s
           union all
-          select iu.unit_id, ${countColumns(sql`s.f_open_only and iu.acknowledged_at is null`)}
-          from s join item_units iu on iu.item_id = s.id and iu.role = 'lead'
-          group by iu.unit_id
+          select unit_id, ${countColumns(sql`false`)}, null from lead group by unit_id
+          union all
+          select unit_id, null, null, null, null, null, null, null, null, null, count(*)::int from unack group by unit_id
+        ),
+        listed as (
+          select * from (
+            select unit_id, 'unacknowledged' as kind, role, id, assigned_at as since,
+              row_number() over (partition by unit_id order by assigned_at, id) as rn from unack
+            union all
+            select unit_id, 'overdue', 'lead', id, deadline_at, row_number() over (partition by unit_id order by deadline_at, id) from lead where f_overdue
+            union all
+            select unit_id, 'waiting', 'lead', id, result_submitted_at, row_number() over (partition by unit_id order by result_submitted_at, id) from lead where f_waiting
+          ) x where rn <= ${input.unitLimit}
         ),
         picked as (${sql.join(picks, sql` union all `)})
         select 'count' as kind, null::text as section, 0::bigint as ord, to_jsonb(c) as row from counts c
         union all
+        select 'listed', l.kind, l.rn, jsonb_build_object('unit_id', l.unit_id, 'role', l.role, 'id', l.id, 'since', ${epoch(sql`l.since`)},
+          'code_year', i.code_year, 'code_number', i.code_number, 'deadline', i.deadline)
+        from listed l join items i on i.id = l.id
+        union all
         select 'item', p.section, p.ord, ${itemJson({ leadUnits: true })} from picked p join items i on i.id = p.id`);
+
       const sections = Object.fromEntries(SECTIONS.map((s) => [s, [] as { ord: number; item: DigestItem }[]])) as Record<Section, { ord: number; item: DigestItem }[]>;
       let totals = emptyCounts();
-      const units: LeadersDigest['units'] = [];
+      const units = new Map<number, LeadersDigestUnit>();
+      const unitOf = (unitId: number) => {
+        let u = units.get(unitId);
+        if (!u) {
+          u = { unitId, counts: emptyCounts(), changes: emptyChanges(), unacknowledged: [], overdue: [], waiting: [] };
+          units.set(unitId, u);
+        }
+        return u;
+      };
+      const listed: { kind: 'unacknowledged' | 'overdue' | 'waiting'; rn: number; unitId: number; item: UnitListedItem }[] = [];
       for (const r of rows) {
         const row = json(r.row);
         if (r.kind === 'count') {
-          if (row.unit_id === null || row.unit_id === undefined) totals = countsOf(row);
-          else units.push({ unitId: Number(row.unit_id), counts: countsOf(row) });
+          if (row.unit_id === null || row.unit_id === undefined) totals = { ...countsOf(row), unacknowledged: Number(row.unacked) };
+          else if (row.open === null || row.open === undefined) unitOf(Number(row.unit_id)).counts.unacknowledged = Number(row.unacked);
+          else {
+            const u = unitOf(Number(row.unit_id));
+            u.counts = { ...countsOf(row), unacknowledged: u.counts.unacknowledged };
+          }
+        } else if (r.kind === 'listed') {
+          listed.push({
+            kind: r.section as 'unacknowledged' | 'overdue' | 'waiting',
+            rn: Number(r.ord),
+            unitId: Number(row.unit_id),
+            item: {
+              id: Number(row.id),
+              code: formatItemCode(input.codePrefix, Number(row.code_year), Number(row.code_number)),
+              role: row.role === 'cooperating' ? 'cooperating' : 'lead',
+              since: toDate(row.since),
+              deadline: (row.deadline as string | null) ?? null,
+            },
+          });
         } else {
           sections[r.section as Section].push({ ord: Number(r.ord), item: itemOf(row, input.codePrefix) });
         }
       }
+      listed.sort((a, b) => a.rn - b.rn);
+      for (const l of listed) unitOf(l.unitId)[l.kind].push(l.item);
+
+      const [decisions, changes] = await Promise.all([waitingOnLeaders({ ...input, readerId: input.readerId ?? null }), changesIn({ window: w })]);
+      const totalChanges = { ...emptyChanges(), opened: totals.opened, closed: totals.closed };
+      for (const c of changes) {
+        const u = unitOf(c.unitId);
+        u.changes[c.change] += c.count;
+        totalChanges[c.change] += c.count;
+      }
+      for (const u of units.values()) {
+        u.changes.opened = u.counts.opened;
+        u.changes.closed = u.counts.closed;
+      }
       const ordered = Object.fromEntries(SECTIONS.map((s) => [s, sections[s].sort((a, b) => a.ord - b.ord).map((x) => x.item)])) as Record<Section, DigestItem[]>;
-      return { totals, sections: ordered, units };
+      return { totals, changes: totalChanges, decisions, sections: ordered, units: [...units.values()] };
     },
 
     /**

@@ -86,6 +86,23 @@ async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown)
     });
 }
 
+/**
+ * After a decision taken with a button: on the item's own card, the card is re-rendered; on a
+ * message that lists several items (a digest, a bundle), the text stays and only this item's
+ * buttons go, since they no longer apply.
+ */
+async function refreshPressed(ctx: BotContext, itemId: number, card: { text: string; reply_markup?: unknown }) {
+  const message = ctx.callbackQuery?.message;
+  const link = message ? await findItemByMessage(ctx.deps, { chatId: ctx.chat!.id, messageId: message.message_id }) : null;
+  if (!message || link?.itemId === itemId) return editPressed(ctx, card.text, card.reply_markup);
+  const rows = ('reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined) ?? [];
+  const kept = rows.filter((row) => !row.some((b) => 'callback_data' in b && decodeButton(b.callback_data)?.itemId === itemId));
+  if (kept.length === rows.length) return;
+  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: kept } }).catch((error: unknown) => {
+    if (!String((error as Error).message).includes('message is not modified')) throw error;
+  });
+}
+
 async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, text: string, unitId: number | null) {
   const chatId = ctx.chat!.id;
   const thread = threadIdOf(ctx.callbackQuery?.message ?? ctx.msg);
@@ -187,7 +204,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'cfm': {
       const { item: changed } = await run(ctx, item.id, { type: 'confirm_result' }, data.version);
       const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
-      await editPressed(ctx, card.text, card.reply_markup);
+      await refreshPressed(ctx, item.id, card);
       await ctx.answerCallbackQuery({ text: ctx.t('confirm-done', { code: code(changed) }) });
       return;
     }
@@ -202,7 +219,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
       const card = renderItemCard(await view(changed), { kind: 'leaders' }, t);
-      await editPressed(ctx, card.text, card.reply_markup);
+      await refreshPressed(ctx, item.id, card);
       await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
       return;
     }
