@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
@@ -56,6 +56,15 @@ export const benchTarget = {
  */
 export async function seedDigestBench(db: Database['db'], options: { units: number; openItems: number; closedItems: number }): Promise<void> {
   const { units, openItems, closedItems } = options;
+  // An item's units as its state holds them (the same as the item_units rows seeded below): the
+  // lead unit, acknowledged 2 hours after opening except one item in five; for one item in three
+  // a cooperating unit that never acknowledges.
+  const stateUnits = (n: SQL, opened: SQL) => sql`jsonb_build_array(
+      jsonb_build_object('unitId', 1 + ${n} % ${units}, 'role', 'lead', 'removedAt', null,
+        'acknowledgedAt', case when ${n} % 5 <> 0 then to_jsonb(${opened} + interval '2 hours') end))
+    || case when ${n} % 3 = 0 and (1 + (${n} * 7 + 13) % ${units}) <> (1 + ${n} % ${units})
+         then jsonb_build_array(jsonb_build_object('unitId', 1 + (${n} * 7 + 13) % ${units}, 'role', 'cooperating', 'removedAt', null, 'acknowledgedAt', null))
+         else '[]'::jsonb end`;
   await db.execute(sql`
     insert into units (id, name, created_at)
     select u, '市第' || u || '局', now() from generate_series(1, ${units}::int) u`);
@@ -80,11 +89,10 @@ export async function seedDigestBench(db: Database['db'], options: { units: numb
       opened,
       case when n % 20 = 0 then opened + interval '1 day' end,
       -1000000000001, opened, opened, 3,
-      -- One in ninety-seven asks for an extension (the digest's leaders decide it).
-      case when n % 97 = 3 then jsonb_build_object('pendingExtension', jsonb_build_object(
-        'unitId', 1 + n % ${units}, 'requestedBy', 3, 'requestedAt', '2026-03-10T02:00:00.000Z',
-        'until', '2026-04-30', 'untilTime', null, 'reason', '需要协调的事项较多'))
-      else '{}'::jsonb end
+      -- The state's units are the item_units rows below; one in ninety-seven asks for an extension.
+      jsonb_build_object('units', ${stateUnits(sql`n`, sql`opened`)}, 'pendingExtension',
+        case when n % 97 = 3 then jsonb_build_object('unitId', 1 + n % ${units}, 'requestedBy', 3, 'requestedAt', '2026-03-10T02:00:00.000Z',
+          'until', '2026-04-30', 'untilTime', null, 'reason', '需要协调的事项较多') end)
     from (
       select n, date '2026-03-11' + (n % 60 - 20) as d,
         case when n % 100 = 1 then timestamptz '2026-03-10 12:00+08' + (n % 3600) * interval '1 second'
@@ -98,7 +106,7 @@ export async function seedDigestBench(db: Database['db'], options: { units: numb
       timestamptz '2026-03-12 23:59:59.999+08', timestamptz '2026-02-20 09:00+08',
       timestamptz '2026-03-10 09:00+08' + (n % 30000) * interval '1 second',
       -1000000000001, now(), now(), 5,
-      jsonb_build_object('result', jsonb_build_object('at', '2026-03-09T02:00:00.000Z'))
+      jsonb_build_object('result', jsonb_build_object('at', '2026-03-09T02:00:00.000Z'), 'units', ${stateUnits(sql`n`, sql`timestamptz '2026-02-20 09:00+08'`)})
     from generate_series(${openItems + 1}::int, ${openItems + closedItems}::int) n`);
   await db.execute(sql`
     insert into item_units (item_id, unit_id, role, assigned_at, acknowledged_at)
