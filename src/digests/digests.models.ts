@@ -1,6 +1,6 @@
 import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.js';
-import { addDays, daysBetween, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
-import { parseHHmm, startOfZonedDay, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
+import { parseHHmm, startOfZonedDay, zonedInstant, zoneOffsetMs, zonedParts } from '../calendar/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
 import { encodeButton } from '../messages/callback-data.js';
 import { escapeHtml } from '../shared/html.js';
@@ -287,6 +287,33 @@ export function workingDaysSince(at: Date, window: DigestWindow, timezone: strin
   return Math.max(0, workingDaysBetween(zonedParts(at, timezone).ymd, window.date));
 }
 
+/**
+ * workingDaysSince for many instants at once (a digest names thousands): the zone's offset is
+ * looked up once per quarter hour (zone transitions fall on quarter hours) and the working days
+ * once per local date, instead of formatting every instant.
+ */
+function workingDaysCounter(window: DigestWindow, timezone: string): (at: Date | null) => number {
+  const offsets = new Map<number, number>();
+  const days = new Map<number, number>();
+  const QUARTER = 15 * 60_000;
+  return (at) => {
+    if (!at) return 0;
+    const bucket = Math.floor(at.getTime() / QUARTER);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      offset = zoneOffsetMs(new Date(bucket * QUARTER), timezone);
+      offsets.set(bucket, offset);
+    }
+    const day = Math.floor((at.getTime() + offset) / 86_400_000);
+    let n = days.get(day);
+    if (n === undefined) {
+      n = Math.max(0, workingDaysBetween(fromDayNumber(day), window.date));
+      days.set(day, n);
+    }
+    return n;
+  };
+}
+
 /** The counts of one unit's line, most urgent first; "open" last, as context. */
 function unitCountParts(ctx: RenderContext, c: DigestCounts): string {
   const parts: string[] = [];
@@ -323,20 +350,20 @@ function listed(ctx: RenderContext, items: UnitListedItem[], total: number, desc
 }
 
 /** The lines of one unit: its counts, then what is unacknowledged, overdue and waiting, then what changed. */
-function unitBlock(ctx: RenderContext, u: LeadersDigestUnit): string[] {
+function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | null) => number, late: (deadline: YMD) => string): string[] {
   const { t, window } = ctx;
   const lines = [t('digest-unit-line', { unit: escapeHtml(ctx.unitNames.get(u.unitId) ?? `#${u.unitId}`), counts: unitCountParts(ctx, u.counts) })];
   if (u.counts.unacknowledged > 0) {
     const text = listed(ctx, u.unacknowledged, u.counts.unacknowledged, (item) =>
-      t('digest-unacknowledged-for', { days: item.since ? workingDaysSince(item.since, window, ctx.timezone) : 0 }),
+      t('digest-unacknowledged-for', { days: since(item.since) }),
     );
     lines.push(t('digest-unit-unacknowledged', { items: text }));
   }
   if (u.counts.overdue > 0) {
-    lines.push(t('digest-unit-overdue', { items: listed(ctx, u.overdue, u.counts.overdue, (item) => (item.deadline ? latenessText(t, item.deadline, window.date) : '')) }));
+    lines.push(t('digest-unit-overdue', { items: listed(ctx, u.overdue, u.counts.overdue, (item) => (item.deadline ? late(item.deadline) : '')) }));
   }
   if (u.counts.waiting > 0) {
-    const text = listed(ctx, u.waiting, u.counts.waiting, (item) => t('digest-waiting-for', { days: item.since ? workingDaysSince(item.since, window, ctx.timezone) : 0 }));
+    const text = listed(ctx, u.waiting, u.counts.waiting, (item) => t('digest-waiting-for', { days: since(item.since) }));
     lines.push(t('digest-unit-waiting', { items: text }));
   }
   const changes = changeParts(t, u.changes);
@@ -470,7 +497,10 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
   units.sort((a, b) => unitUrgency(a, b) || (ctx.unitNames.get(a.unitId) ?? '').localeCompare(ctx.unitNames.get(b.unitId) ?? ''));
   if (units.length > 0) {
     lines.push('', t('digest-units-title', { count: units.length }));
-    for (const u of units) lines.push(...unitBlock(ctx, u));
+    const since = workingDaysCounter(window, ctx.timezone);
+    const lateness = new Map<YMD, string>();
+    const late = (deadline: YMD) => lateness.get(deadline) ?? lateness.set(deadline, latenessText(t, deadline, window.date)).get(deadline)!;
+    for (const u of units) lines.push(...unitBlock(ctx, u, since, late));
   }
 
   for (const section of SECTIONS) {
