@@ -208,7 +208,8 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
     const isNew = sql`(i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled')`;
     const unacked = sql`(i.status = 'open' and i.unacked_count > 0)`;
     const ks = Array.from({ length: positions }, (_, k) => sql.raw(String(k)));
-    const uCols = ks.map((k) => sql`, case when i.status = 'open' then (i.unacked_units ->> ${k})::int end as u${k}`);
+    // unacked_count first: most items have no unit left to acknowledge, and reading the JSON costs.
+    const uCols = ks.map((k) => sql`, case when i.status = 'open' and i.unacked_count > ${k} then (i.unacked_units ->> ${k})::int end as u${k}`);
     const uSets = ks.map((k) => sql`, (u${k})`);
     const uGroupings = ks.map((k) => sql`, grouping(u${k}) as g${k}`);
     const uKeys = ks.map((k) => sql`, u${k}`);
@@ -272,14 +273,23 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
    * those the reader issued or has in charge first, then the longest waiting.
    */
   async function waitingOnLeaders(input: { limit: number; codePrefix: string; readerId: number | null }): Promise<LeadersDigest['decisions']> {
+    // For a group (no reader), through indexes: the oldest results waiting (their number is the
+    // counts' `waiting`, added by the caller) and every open item's extension request (few).
+    // For one leader, every waiting item is read to put that leader's own first (a /digest only).
     const mine = input.readerId === null ? sql`false` : sql`(i.issued_by = ${input.readerId} or coalesce(i.leader_in_charge = ${input.readerId}, false))`;
+    const waiting =
+      input.readerId === null
+        ? sql`(select i.id, false as mine, i.result_submitted_at as since, false as counted from items i
+             where i.status = 'result_submitted' and i.code_number is not null order by i.result_submitted_at, i.id limit ${input.limit})
+           union all
+           (select i.id, false, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz, true from items i
+             where i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object' and i.code_number is not null)`
+        : sql`select i.id, ${mine} as mine, coalesce(i.result_submitted_at, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz) as since, true as counted
+           from items i where i.code_number is not null and ${WAITS_ON_LEADER}`;
     const rows = await run(sql`
-      with d as materialized (
-        select i.id, ${mine} as mine, coalesce(i.result_submitted_at, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz) as since
-        from items i where i.code_number is not null and ${WAITS_ON_LEADER}
-      ),
+      with d as materialized (${waiting}),
       top as (select * from d order by mine desc, since, id limit ${input.limit})
-      select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', (select count(*) from d), 'mine', (select count(*) from d where mine)) as row,
+      select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', (select count(*) from d where counted), 'mine', (select count(*) from d where mine)) as row,
         null::boolean as mine, null::int as version, null::bigint as issued_by, null::bigint as leader_in_charge, null::jsonb as extension
       union all
       select 'item', row_number() over (order by t.mine desc, t.since, t.id), ${itemJson({ leadUnits: true })}, t.mine, i.version, i.issued_by, i.leader_in_charge,
@@ -421,6 +431,8 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
         });
       }
 
+      // Without a reader the decisions counted only the open items' extension requests.
+      if ((input.readerId ?? null) === null) decisions.total += totals.waiting;
       const totalChanges = { ...emptyChanges(), opened: totals.opened, closed: totals.closed };
       for (const c of changes) {
         unitOf(c.unitId).changes[c.change] += c.count;

@@ -71,6 +71,8 @@ export const items = pgTable(
     // The digest: per unit the oldest overdue and waiting items, what opened or closed in its
     // window, the highest count of unacknowledged units, and the extension requests.
     index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id).where(sql`${t.status} = 'open' and not ${t.excused}`),
+    index('items_waiting_idx').on(t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
+    index('items_due_idx').on(t.deadlineAt, t.id).where(sql`${t.status} = 'open'`),
     index('items_lead_waiting_idx').on(t.leadUnit, t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
     index('items_opened_at_idx').on(t.openedAt),
     index('items_closed_at_idx').on(t.closedAt),
