@@ -282,13 +282,9 @@ export function latenessText(t: Translate, from: YMD, today: YMD): string {
   return working === calendar ? t('digest-late-working', { working }) : t('digest-late-working-calendar', { working, calendar });
 }
 
-/** Working days since an instant's local date (0 on the same day). */
-export function workingDaysSince(at: Date, window: DigestWindow, timezone: string): number {
-  return Math.max(0, workingDaysBetween(zonedParts(at, timezone).ymd, window.date));
-}
-
 /**
- * workingDaysSince for many instants at once (a digest names thousands): the zone's offset is
+ * Working days from instants' local dates to the digest's date (0 on the same day), for many
+ * instants at once (a digest names thousands): the zone's offset is
  * looked up once per quarter hour (zone transitions fall on quarter hours) and the working days
  * once per local date, instead of formatting every instant.
  */
@@ -351,7 +347,7 @@ function listed(ctx: RenderContext, items: UnitListedItem[], total: number, desc
 
 /** The lines of one unit: its counts, then what is unacknowledged, overdue and waiting, then what changed. */
 function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | null) => number, late: (deadline: YMD) => string): string[] {
-  const { t, window } = ctx;
+  const { t } = ctx;
   const lines = [t('digest-unit-line', { unit: escapeHtml(ctx.unitNames.get(u.unitId) ?? `#${u.unitId}`), counts: unitCountParts(ctx, u.counts) })];
   if (u.counts.unacknowledged > 0) {
     const text = listed(ctx, u.unacknowledged, u.counts.unacknowledged, (item) =>
