@@ -18,6 +18,7 @@ import { lookupFeature } from './features/lookup.js';
 import { startFeature } from './features/start.js';
 import { unboundFeature } from './features/unbound.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { viewFeature } from './features/view.js';
 import { whoamiFeature } from './features/whoami.js';
 import { personOf, say } from './helpers.js';
 import { createI18n } from './i18n.js';
@@ -121,7 +122,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
+  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

@@ -1,8 +1,9 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.js';
-import { addDays, daysBetween, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
-import { parseHHmm, startOfZonedDay, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
+import { parseHHmm, startOfZonedDay, zonedInstant, zoneOffsetMs, zonedParts } from '../calendar/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
+import { encodeButton } from '../messages/callback-data.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 
@@ -34,6 +35,8 @@ export const DUE_SOON_WORKING_DAYS = 3;
 export const LATE_NOTE_AFTER_MS = 5 * 60_000;
 /** Items listed per section of the leaders digest. */
 export const LIST_LIMIT = 10;
+/** Items named per unit and kind (unacknowledged, overdue, waiting) in the leaders digest. */
+export const UNIT_LINE_LIMIT = 3;
 /** Items listed in a unit's digest. */
 export const UNIT_LIST_LIMIT = 20;
 /** Telegram allows 4096 characters; HTML tags count here, not there, so this is on the safe side. */
@@ -73,15 +76,70 @@ export type DigestCounts = {
   unacknowledged: number;
 };
 
-export const SECTIONS = ['overdue', 'dueSoon', 'waiting', 'opened', 'closed'] as const;
-export type Section = (typeof SECTIONS)[number];
+
+/** What happened since the last digest, from the history (item_events in the window). */
+export type DigestChanges = {
+  /** Counted from the items (opened or closed in the window), as in DigestCounts. */
+  opened: number;
+  closed: number;
+  acknowledged: number;
+  submitted: number;
+  returned: number;
+  extensionsRequested: number;
+  extensionsApproved: number;
+  extensionsRejected: number;
+};
+
+/** An item named on a unit's lines of the leaders digest: its code and since when. */
+export type UnitListedItem = {
+  id: number;
+  code: string;
+  role: 'lead' | 'cooperating';
+  /** Unacknowledged: when the unit got it; overdue: its deadline; waiting: when the result came. */
+  since: Date | null;
+  /** Overdue items: the deadline date (lateness counts from it). */
+  deadline: string | null;
+};
+
+/** One unit in the leaders digest: counts (items it leads; unacknowledged: any role), lists, changes. */
+export type LeadersDigestUnit = {
+  unitId: number;
+  counts: DigestCounts;
+  changes: DigestChanges;
+  /** Oldest first, at most UNIT_LINE_LIMIT each; the counts say how many there are. */
+  unacknowledged: UnitListedItem[];
+  overdue: UnitListedItem[];
+  waiting: UnitListedItem[];
+};
+
+/** An item waiting for a leader's decision: a result to confirm, an extension to decide, or both. */
+export type DecisionItem = DigestItem & {
+  version: number;
+  issuedBy: number;
+  leaderInCharge: number | null;
+  /** The result waits for confirmation (status result_submitted). */
+  result: boolean;
+  extension: { unitId: number; until: string; untilTime: string | null; requestedAt: Date | null } | null;
+  /** The reading leader issued it or is its leader in charge (a private /digest). */
+  mine: boolean;
+};
 
 export type LeadersDigest = {
   totals: DigestCounts;
+  changes: DigestChanges;
+  /**
+   * Waiting on a leader, at most LIST_LIMIT: the reader's own first (private digest), then the
+   * longest waiting. `total` counts them all, `mine` the reader's (0 without a reader).
+   */
+  decisions: { items: DecisionItem[]; total: number; mine: number };
   /** Each list holds at most LIST_LIMIT items; the totals say how many there are. */
   sections: Record<Section, DigestItem[]>;
-  units: { unitId: number; counts: DigestCounts }[];
+  units: LeadersDigestUnit[];
 };
+
+/** The item lists the leaders digest still shows as sections (overdue and waiting are per unit now). */
+export const SECTIONS = ['dueSoon', 'opened'] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean };
 export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[] };
@@ -106,6 +164,10 @@ export type DigestWindow = {
 
 export function emptyCounts(): DigestCounts {
   return { open: 0, overdue: 0, overdueSevere: 0, overdueExcused: 0, dueSoon: 0, waiting: 0, opened: 0, closed: 0, unacknowledged: 0 };
+}
+
+export function emptyChanges(): DigestChanges {
+  return { opened: 0, closed: 0, acknowledged: 0, submitted: 0, returned: 0, extensionsRequested: 0, extensionsApproved: 0, extensionsRejected: 0 };
 }
 
 /**
@@ -199,47 +261,169 @@ function overdueText(ctx: RenderContext, item: DigestItem): string {
 function itemLine(ctx: RenderContext, section: Section, item: DigestItem): string {
   const base = { code: escapeHtml(item.code), units: unitList(ctx, item.leadUnitIds), text: snippet(item.text) };
   switch (section) {
-    case 'overdue':
-      return ctx.t('digest-line-overdue', { ...base, mark: COLOUR_MARK.red, overdue: overdueText(ctx, item) });
     case 'dueSoon': {
       const left = item.deadline ? Math.max(0, workingDaysBetween(ctx.window.date, item.deadline)) : 0;
       return ctx.t('digest-line-due-soon', { ...base, mark: COLOUR_MARK[itemColour(item, ctx.window) ?? 'blue'], deadline: deadlineOf(item), left });
     }
-    case 'waiting':
-      return ctx.t('digest-line-waiting', { ...base, submitted: item.resultSubmittedAt ? localDateTime(item.resultSubmittedAt, ctx.timezone) : '' });
     case 'opened':
       return ctx.t('digest-line-opened', { ...base, deadline: deadlineOf(item) });
-    case 'closed':
-      return ctx.t('digest-line-closed', { ...base, verdict: ctx.t(item.closedOnTime ? 'digest-closed-on-time' : 'digest-closed-late') });
   }
 }
 
-const SECTION_TOTAL: Record<Section, keyof DigestCounts> = { overdue: 'overdue', dueSoon: 'dueSoon', waiting: 'waiting', opened: 'opened', closed: 'closed' };
-const SECTION_MORE: Record<Section, string> = { overdue: '/list overdue', dueSoon: '/list open', waiting: '/list waiting', opened: '/list all', closed: '/list all' };
+const SECTION_TOTAL: Record<Section, keyof DigestCounts> = { dueSoon: 'dueSoon', opened: 'opened' };
+const SECTION_MORE: Record<Section, string> = { dueSoon: '/list open', opened: '/list all' };
 
 function sectionTitle(ctx: RenderContext, section: Section, count: number): string {
   switch (section) {
-    case 'overdue':
-      return ctx.t('digest-section-overdue', { count });
     case 'dueSoon':
       return ctx.t('digest-section-due-soon', { count, days: DUE_SOON_WORKING_DAYS });
-    case 'waiting':
-      return ctx.t('digest-section-waiting', { count });
     case 'opened':
       return ctx.t('digest-section-opened', { count });
-    case 'closed':
-      return ctx.t('digest-section-closed', { count });
   }
 }
 
-function countParts(ctx: RenderContext, c: DigestCounts): string {
-  const parts = [ctx.t('digest-count-open', { count: c.open })];
+/**
+ * How late, counted one way in every line: working days, with the calendar days in brackets
+ * where they differ ("晚 5 个工作日（7 天）"); a deadline earlier today reads "today".
+ */
+export function digestLateText(t: Translate, from: YMD, today: YMD): string {
+  const late = lateness(from, today);
+  return late.calendarDays === 0 ? t('digest-late-today') : t('digest-late', { late: latenessText(t, late) });
+}
+
+/**
+ * Working days from instants' local dates to the digest's date (0 on the same day), for many
+ * instants at once (a digest names thousands): the zone's offset is
+ * looked up once per quarter hour (zone transitions fall on quarter hours) and the working days
+ * once per local date, instead of formatting every instant.
+ */
+function workingDaysCounter(window: DigestWindow, timezone: string): (at: Date | null) => number {
+  const offsets = new Map<number, number>();
+  const days = new Map<number, number>();
+  const QUARTER = 15 * 60_000;
+  return (at) => {
+    if (!at) return 0;
+    const bucket = Math.floor(at.getTime() / QUARTER);
+    let offset = offsets.get(bucket);
+    if (offset === undefined) {
+      offset = zoneOffsetMs(new Date(bucket * QUARTER), timezone);
+      offsets.set(bucket, offset);
+    }
+    const day = Math.floor((at.getTime() + offset) / 86_400_000);
+    let n = days.get(day);
+    if (n === undefined) {
+      n = Math.max(0, workingDaysBetween(fromDayNumber(day), window.date));
+      days.set(day, n);
+    }
+    return n;
+  };
+}
+
+/** The counts of one unit's line, most urgent first; "open" last, as context. */
+function unitCountParts(ctx: RenderContext, c: DigestCounts): string {
+  const parts: string[] = [];
+  if (c.unacknowledged > 0) parts.push(ctx.t('digest-count-unacknowledged', { count: c.unacknowledged }));
   if (c.overdue > 0) parts.push(c.overdueSevere > 0 ? ctx.t('digest-count-overdue-severe', { count: c.overdue, severe: c.overdueSevere }) : ctx.t('digest-count-overdue', { count: c.overdue }));
-  if (c.dueSoon > 0) parts.push(ctx.t('digest-count-due-soon', { count: c.dueSoon }));
   if (c.waiting > 0) parts.push(ctx.t('digest-count-waiting', { count: c.waiting }));
-  if (c.opened > 0) parts.push(ctx.t('digest-count-opened', { count: c.opened }));
-  if (c.closed > 0) parts.push(ctx.t('digest-count-closed', { count: c.closed }));
+  if (c.dueSoon > 0) parts.push(ctx.t('digest-count-due-soon', { count: c.dueSoon }));
+  parts.push(ctx.t('digest-count-open', { count: c.open }));
   return parts.join(' · ');
+}
+
+/** "新交办 1 · 签收 2 · …", the kinds that happened; '' when nothing did. */
+export function changeParts(t: Translate, c: DigestChanges): string {
+  const kinds: [keyof DigestChanges, string][] = [
+    ['opened', 'digest-change-opened'],
+    ['acknowledged', 'digest-change-acknowledged'],
+    ['submitted', 'digest-change-submitted'],
+    ['returned', 'digest-change-returned'],
+    ['extensionsRequested', 'digest-change-extension-requested'],
+    ['extensionsApproved', 'digest-change-extension-approved'],
+    ['extensionsRejected', 'digest-change-extension-rejected'],
+    ['closed', 'digest-change-closed'],
+  ];
+  return kinds
+    .filter(([k]) => c[k] > 0)
+    .map(([k, key]) => t(key, { count: c[k] }))
+    .join(' · ');
+}
+
+function listed(ctx: RenderContext, items: UnitListedItem[], total: number, describe: (item: UnitListedItem) => string): string {
+  const named = items.map((item) => `${escapeHtml(item.code)}${item.role === 'cooperating' ? ctx.t('digest-role-cooperating') : ''} ${describe(item)}`);
+  const more = total > items.length ? ctx.t('digest-unit-more', { count: total - items.length }) : '';
+  return `${named.join(ctx.t('list-separator'))}${more}`;
+}
+
+/** The lines of one unit: its counts, then what is unacknowledged, overdue and waiting, then what changed. */
+function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | null) => number, late: (deadline: YMD) => string): string[] {
+  const { t } = ctx;
+  const lines = [t('digest-unit-line', { unit: escapeHtml(ctx.unitNames.get(u.unitId) ?? `#${u.unitId}`), counts: unitCountParts(ctx, u.counts) })];
+  if (u.counts.unacknowledged > 0) {
+    const text = listed(ctx, u.unacknowledged, u.counts.unacknowledged, (item) =>
+      t('digest-unacknowledged-for', { days: since(item.since) }),
+    );
+    lines.push(t('digest-unit-unacknowledged', { items: text }));
+  }
+  if (u.counts.overdue > 0) {
+    lines.push(t('digest-unit-overdue', { items: listed(ctx, u.overdue, u.counts.overdue, (item) => (item.deadline ? late(item.deadline) : '')) }));
+  }
+  if (u.counts.waiting > 0) {
+    const text = listed(ctx, u.waiting, u.counts.waiting, (item) => t('digest-waiting-for', { days: since(item.since) }));
+    lines.push(t('digest-unit-waiting', { items: text }));
+  }
+  const changes = changeParts(t, u.changes);
+  if (changes) lines.push(t('digest-unit-changes', { changes }));
+  return lines;
+}
+
+/** How urgent a unit is, for the order of the units: severe, overdue, unacknowledged, waiting. */
+function unitUrgency(a: LeadersDigestUnit, b: LeadersDigestUnit): number {
+  return (
+    b.counts.overdueSevere - a.counts.overdueSevere ||
+    b.counts.overdue - a.counts.overdue ||
+    b.counts.unacknowledged - a.counts.unacknowledged ||
+    b.counts.waiting - a.counts.waiting ||
+    b.counts.dueSoon - a.counts.dueSoon ||
+    b.counts.open - a.counts.open
+  );
+}
+
+function decisionLine(ctx: RenderContext, n: number, item: DecisionItem): string {
+  const asks: string[] = [];
+  if (item.result && item.resultSubmittedAt) asks.push(ctx.t('digest-decision-result', { submitted: localDateTime(item.resultSubmittedAt, ctx.timezone) }));
+  if (item.extension) {
+    asks.push(
+      ctx.t('digest-decision-extension', {
+        unit: escapeHtml(ctx.unitNames.get(item.extension.unitId) ?? `#${item.extension.unitId}`),
+        until: item.extension.untilTime ? `${item.extension.until} ${item.extension.untilTime}` : item.extension.until,
+      }),
+    );
+  }
+  return ctx.t('digest-decision-line', { n, code: escapeHtml(item.code), units: unitList(ctx, item.leadUnitIds), asks: asks.join(' · '), text: snippet(item.text) });
+}
+
+/** The buttons of the decisions listed: one row per decision, the item's number first on each button. */
+export function decisionButtons(t: Translate, items: DecisionItem[]): DigestButton[][] {
+  const rows: DigestButton[][] = [];
+  items.forEach((item, i) => {
+    const n = i + 1;
+    const view = { text: t('digest-btn-view', { n }), callback_data: encodeButton('viw', item.id) };
+    if (item.result) {
+      rows.push([
+        { text: t('digest-btn-confirm', { n }), callback_data: encodeButton('cfm', item.id, 0, item.version) },
+        { text: t('digest-btn-return', { n }), callback_data: encodeButton('ret', item.id, 0, item.version) },
+        view,
+      ]);
+    }
+    if (item.extension) {
+      rows.push([
+        { text: t('digest-btn-extension-approve', { n }), callback_data: encodeButton('exa', item.id, 0, item.version) },
+        { text: t('digest-btn-extension-reject', { n }), callback_data: encodeButton('exr', item.id, 0, item.version) },
+        ...(item.result ? [] : [view]),
+      ]);
+    }
+  });
+  return rows;
 }
 
 /**
@@ -268,40 +452,73 @@ export function splitMessages(lines: string[], continued: (part: number, parts: 
   return chunks.map((chunk, i) => (i === 0 ? chunk.join('\n') : [continued(i + 1, parts), ...chunk].join('\n')));
 }
 
-/** The leaders digest as message texts (HTML), split under the message limit. */
-export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext): string[] {
+/** One message of a digest: HTML text, and inline buttons on the part that lists the decisions. */
+export type DigestButton = { text: string; callback_data: string };
+export type DigestMessage = { text: string; reply_markup?: { inline_keyboard: DigestButton[][] } };
+
+/** Who reads a leaders digest: a leaders group (any leader), or one leader privately. */
+export type DigestReader = { kind: 'group' } | { kind: 'leader'; personId: number };
+
+/**
+ * The leaders digest as messages (HTML), split under the message limit, most urgent first:
+ * the counts; what waits on the reader (results to confirm, extensions to decide), numbered,
+ * with a row of buttons each; then each unit with something open or changed, the most urgent
+ * first: unacknowledged (working days since assigned), overdue (how late), waiting for a leader,
+ * and what changed since the last digest; then what falls due soon and what is new.
+ * The buttons ride on the first message, which always holds the decisions.
+ */
+export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & { reader?: DigestReader }): DigestMessage[] {
   const { t, window } = ctx;
   const lines: string[] = [t('digest-title', { date: window.date }), ...lateNote(ctx)];
   lines.push(t(window.sinceInstall ? 'digest-period-install' : 'digest-period', { since: localDateTime(window.since, ctx.timezone), until: localDateTime(window.at, ctx.timezone) }));
   const c = digest.totals;
-  if (c.open === 0 && c.opened === 0 && c.closed === 0) {
+  const split = (all: string[]) => splitMessages(all, (part, parts) => t('digest-continued', { part, parts }));
+  const changes = changeParts(t, digest.changes);
+  if (c.open === 0 && !changes) {
     lines.push('', t('digest-nothing'));
-    return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
+    return split(lines).map((text) => ({ text }));
   }
-  lines.push(t('digest-summary', { open: c.open, overdue: c.overdue, dueSoon: c.dueSoon, waiting: c.waiting, opened: c.opened, closed: c.closed, days: DUE_SOON_WORKING_DAYS }));
+  lines.push(t('digest-summary', { open: c.open, unacknowledged: c.unacknowledged, overdue: c.overdue, decisions: digest.decisions.total, dueSoon: c.dueSoon, days: DUE_SOON_WORKING_DAYS }));
+  if (changes) lines.push(t('digest-changes', { changes }));
   if (c.overdueExcused > 0) lines.push(t('digest-excused-note', { count: c.overdueExcused }));
-  for (const section of SECTIONS) {
-    const total = c[SECTION_TOTAL[section]];
-    const items = digest.sections[section];
-    if (total === 0) continue;
-    lines.push('', sectionTitle(ctx, section, total), ...items.map((item) => itemLine(ctx, section, item)));
-    if (total > items.length) lines.push(t('digest-more', { count: total - items.length, command: SECTION_MORE[section] }));
+
+  const { total, mine } = digest.decisions;
+  // A leader reading privately sees their own first; the numbers and the buttons follow this order.
+  const personal = ctx.reader?.kind === 'leader';
+  const own = personal ? digest.decisions.items.filter((i) => i.mine) : [];
+  const items = personal ? [...own, ...digest.decisions.items.filter((i) => !i.mine)] : digest.decisions.items;
+  if (total > 0) {
+    const line = (item: DecisionItem) => decisionLine(ctx, items.indexOf(item) + 1, item);
+    if (personal) {
+      if (mine > 0) lines.push('', t('digest-section-decisions-mine', { count: mine }), ...own.map(line));
+      if (total > mine) lines.push('', t('digest-section-decisions-others', { count: total - mine }), ...items.slice(own.length).map(line));
+    } else {
+      lines.push('', t('digest-section-decisions', { count: total }), ...items.map(line));
+    }
+    if (total > items.length) lines.push(t('digest-more', { count: total - items.length, command: '/list waiting' }));
   }
-  const units = digest.units
-    .filter((u) => u.counts.open + u.counts.opened + u.counts.closed > 0)
-    .sort(
-      (a, b) =>
-        b.counts.overdue - a.counts.overdue ||
-        b.counts.dueSoon - a.counts.dueSoon ||
-        b.counts.waiting - a.counts.waiting ||
-        b.counts.open - a.counts.open ||
-        (ctx.unitNames.get(a.unitId) ?? '').localeCompare(ctx.unitNames.get(b.unitId) ?? ''),
-    );
+
+  const units = digest.units.filter((u) => u.counts.open + u.counts.unacknowledged > 0 || changeParts(t, u.changes) !== '');
+  units.sort((a, b) => unitUrgency(a, b) || (ctx.unitNames.get(a.unitId) ?? '').localeCompare(ctx.unitNames.get(b.unitId) ?? ''));
   if (units.length > 0) {
     lines.push('', t('digest-units-title', { count: units.length }));
-    for (const u of units) lines.push(t('digest-unit-line', { unit: escapeHtml(ctx.unitNames.get(u.unitId) ?? `#${u.unitId}`), counts: countParts(ctx, u.counts) }));
+    const since = workingDaysCounter(window, ctx.timezone);
+    const lateness = new Map<YMD, string>();
+    const late = (deadline: YMD) => lateness.get(deadline) ?? lateness.set(deadline, digestLateText(t, deadline, window.date)).get(deadline)!;
+    for (const u of units) lines.push(...unitBlock(ctx, u, since, late));
   }
-  return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
+
+  for (const section of SECTIONS) {
+    const count = c[SECTION_TOTAL[section]];
+    const listedItems = digest.sections[section];
+    if (count === 0) continue;
+    lines.push('', sectionTitle(ctx, section, count), ...listedItems.map((item) => itemLine(ctx, section, item)));
+    if (count > listedItems.length) lines.push(t('digest-more', { count: count - listedItems.length, command: SECTION_MORE[section] }));
+  }
+  const messages: DigestMessage[] = split(lines).map((text) => ({ text }));
+  const buttons = decisionButtons(t, items);
+  if (buttons.length > 0) messages[0] = { ...messages[0]!, reply_markup: { inline_keyboard: buttons } };
+  return messages;
 }
 
 /** Whether a unit's digest has anything to say (units with nothing get no message). */

@@ -2,7 +2,20 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { NAG_KINDS, type HistoryEvent, type NagRecord } from './bulletin.figures.js';
-import { emptyCounts, SECTIONS, type DigestCounts, type DigestItem, type DigestWindow, type LeadersDigest, type Section, type UnitDigest, type UnitDigestItem } from './digests.models.js';
+import {
+  emptyChanges,
+  emptyCounts,
+  type DecisionItem,
+  type DigestChanges,
+  type DigestCounts,
+  type DigestItem,
+  type DigestWindow,
+  type LeadersDigest,
+  type LeadersDigestUnit,
+  type Section,
+  type UnitDigest,
+  type UnitDigestItem,
+} from './digests.models.js';
 
 /**
  * The digests' queries. Counting happens in SQL (a digest over 100,000 open items must not load
@@ -13,9 +26,12 @@ import { emptyCounts, SECTIONS, type DigestCounts, type DigestItem, type DigestW
  *
  * Speed (test/bench/digest.bench.ts): every per-row condition compares instants or tests text for
  * equality; an ordering comparison of text (a deadline date against '2026-03-16') goes through
- * the database's collation and costs far more over 100,000 rows. The narrow scan of the items
- * is materialized once, with enough work_mem to stay in memory, and without JIT: the planner's
+ * the database's collation and costs far more over 100,000 rows. Without JIT: the planner's
  * estimates for these statements cross its threshold, and compiling costs more than it saves.
+ * The leaders digest reads the items once, without joining item_units (the lead unit and the
+ * unacknowledged units are generated columns of items), and everything it lists through
+ * indexes, a few rows per unit; its statements run side by side on the pool's connections.
+ * A unit's digest scans the items once and materializes that narrow scan.
  */
 
 type Row = Record<string, unknown>;
@@ -124,20 +140,46 @@ function itemOf(row: Row, codePrefix: string): DigestItem {
   };
 }
 
-const SECTION_FLAG: Record<Section, SQL> = {
-  overdue: sql`f_overdue`,
-  dueSoon: sql`f_due_soon`,
-  waiting: sql`f_waiting`,
-  opened: sql`f_opened`,
-  closed: sql`f_closed`,
+/** The history events the "changed since the last digest" lines count, by the unit each names. */
+const CHANGE_EVENTS: Record<string, keyof DigestChanges> = {
+  unit_acknowledged: 'acknowledged',
+  result_submitted: 'submitted',
+  result_returned: 'returned',
+  extension_requested: 'extensionsRequested',
+  extension_approved: 'extensionsApproved',
+  extension_rejected: 'extensionsRejected',
 };
-const SECTION_ORDER: Record<Section, SQL> = {
-  overdue: sql`deadline_at, id`,
-  dueSoon: sql`deadline_at, id`,
-  waiting: sql`result_submitted_at, id`,
-  opened: sql`opened_at, id`,
-  closed: sql`closed_at, id`,
-};
+
+/** An item waits on a leader: its result waits for confirmation, or a unit asked for more time. */
+const WAITS_ON_LEADER = sql`(i.status = 'result_submitted' or (i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object'))`;
+
+/**
+ * The class of an item in a digest's window, one letter: open and x excused overdue, S severe
+ * overdue, O overdue, D due soon, o later; w result waiting; c closed in the window; - otherwise.
+ */
+function kindOf(w: DigestWindow): SQL {
+  const at = ts(w.at);
+  return sql`case
+    when i.status = 'open' then case
+      when i.deadline_at < ${at} then case when i.excused then 'x' when i.deadline_at < ${ts(w.severeBefore)} then 'S' else 'O' end
+      when i.deadline_at < ${ts(w.dueSoonBefore)} then 'D'
+      else 'o' end
+    when i.status = 'result_submitted' then 'w'
+    when i.status = 'closed' and i.closed_at > ${ts(w.since)} and i.closed_at <= ${at} then 'c'
+    else '-' end`;
+}
+
+/** Adds `n` items of one class (see kindOf), new in the window or not, to some counts. */
+function addKind(c: DigestCounts, kind: string, isNew: boolean, n: number): void {
+  if (kind !== '-' && kind !== 'c') c.open += n;
+  if (kind === 'S' || kind === 'O') c.overdue += n;
+  if (kind === 'S') c.overdueSevere += n;
+  if (kind === 'x') c.overdueExcused += n;
+  if (kind === 'D') c.dueSoon += n;
+  if (kind === 'w') c.waiting += n;
+  if (kind === 'c') c.closed += n;
+  if (isNew) c.opened += n;
+}
 
 /** Memory for one digest statement: the materialized scan of 100,000 items takes about 8 MB. */
 const DIGEST_WORK_MEM = '32MB';
@@ -145,12 +187,175 @@ const DIGEST_WORK_MEM = '32MB';
 export function createDigestsRepository({ db }: { db: DbOrTx }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
-  const runDigest = (query: SQL) =>
+  const runDigest = (query: SQL, options: { parallel?: boolean } = {}) =>
     db.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local work_mem = '${DIGEST_WORK_MEM}'`));
-      await tx.execute(sql.raw('set local jit = off'));
+      // One round trip for the settings (set_config(..., true) is SET LOCAL). A parallel scan
+      // lets the server's workers read and class the items while this backend aggregates.
+      const parallel = options.parallel ? sql`, set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.001', true)` : sql``;
+      await tx.execute(sql`select set_config('work_mem', ${DIGEST_WORK_MEM}, true), set_config('jit', 'off', true)${parallel}`);
       return rowsOf(await tx.execute(query));
     });
+
+  /**
+   * The counts of the leaders digest in one pass over the items, without joining item_units:
+   * each item is classed once (its kind, new in the window, has unacknowledged units) and counted
+   * per first lead unit (items.lead_unit, generated from the state), and each of its
+   * unacknowledged units (items.unacked_units, one grouping set per position in that array).
+   */
+  async function leadersCounts(w: DigestWindow, positions: number) {
+    const at = ts(w.at);
+    const since = ts(w.since);
+    const isNew = sql`(i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled')`;
+    const unacked = sql`(i.status = 'open' and i.unacked_count > 0)`;
+    const ks = Array.from({ length: positions }, (_, k) => sql.raw(String(k)));
+    // unacked_count first: most items have no unit left to acknowledge, and reading the JSON costs.
+    const uCols = ks.map((k) => sql`, case when i.status = 'open' and i.unacked_count > ${k} then (i.unacked_units ->> ${k})::int end as u${k}`);
+    const uSets = ks.map((k) => sql`, (u${k})`);
+    const uGroupings = ks.map((k) => sql`, grouping(u${k}) as g${k}`);
+    const uKeys = ks.map((k) => sql`, u${k}`);
+    return runDigest(sql`
+      select lead_unit, kind, is_new, unacked${sql.join(uKeys, sql``)}, count(*)::int as n, grouping(lead_unit, kind, is_new, unacked) as gl${sql.join(uGroupings, sql``)}
+      from (
+        select i.lead_unit, ${kindOf(w)} as kind, ${isNew} as is_new, ${unacked} as unacked${sql.join(uCols, sql``)}
+        from items i
+        where i.code_number is not null
+          and (i.status in ('open', 'result_submitted') or (i.opened_at > ${since} and i.opened_at <= ${at}) or (i.closed_at > ${since} and i.closed_at <= ${at}))
+      ) x
+      group by grouping sets ((lead_unit, kind, is_new, unacked)${sql.join(uSets, sql``)})`,
+      { parallel: true },
+    );
+  }
+
+  /** Items with several lead units (共同牵头): the classes of their other lead units, from item_units. */
+  async function otherLeadCounts(w: DigestWindow) {
+    const at = ts(w.at);
+    const since = ts(w.since);
+    return run(sql`
+      select iu.unit_id, ${kindOf(w)} as kind, (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
+      from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
+      where i.lead_count > 1 and i.status in ('open', 'result_submitted', 'closed') and i.code_number is not null
+      group by 1, 2, 3`);
+  }
+
+  /**
+   * Per unit, the oldest `limit` unacknowledged (any role), overdue and waiting items, each found
+   * through an index: a few rows per unit, whatever the number of items. Items with several lead
+   * units (few) are read whole for their other lead units; the caller keeps the oldest `limit`.
+   */
+  async function unitLists(w: DigestWindow, limit: number) {
+    const at = ts(w.at);
+    return run(sql`
+      select 'overdue' as kind, u.id as unit_id, x.* from units u cross join lateral (
+        select i.id, 'lead' as role, ${epoch(sql`i.deadline_at`)} as since, i.code_year, i.code_number, i.deadline from items i
+        where i.lead_unit = u.id and i.status = 'open' and not i.excused and i.deadline_at < ${at} and i.code_number is not null
+        order by i.deadline_at, i.id limit ${limit}) x
+      union all
+      select 'waiting', u.id, x.* from units u cross join lateral (
+        select i.id, 'lead', ${epoch(sql`i.result_submitted_at`)}, i.code_year, i.code_number, i.deadline from items i
+        where i.lead_unit = u.id and i.status = 'result_submitted' and i.code_number is not null
+        order by i.result_submitted_at, i.id limit ${limit}) x
+      union all
+      select 'unacknowledged', u.id, x.* from units u cross join lateral (
+        select i.id, iu.role, ${epoch(sql`iu.assigned_at`)}, i.code_year, i.code_number, i.deadline
+        from item_units iu join items i on i.id = iu.item_id
+        where iu.unit_id = u.id and iu.acknowledged_at is null and i.status = 'open' and i.code_number is not null
+        order by iu.assigned_at, iu.item_id limit ${limit}) x
+      union all
+      select case when i.status = 'result_submitted' then 'waiting' else 'overdue' end, iu.unit_id, i.id, 'lead',
+        ${epoch(sql`case when i.status = 'result_submitted' then i.result_submitted_at else i.deadline_at end`)}, i.code_year, i.code_number, i.deadline
+      from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
+      where i.lead_count > 1 and i.code_number is not null
+        and (i.status = 'result_submitted' or (i.status = 'open' and not i.excused and i.deadline_at < ${at}))`);
+  }
+
+  /**
+   * The items that wait on a leader (results to confirm, extension requests), at most `limit`:
+   * those the reader issued or has in charge first, then the longest waiting.
+   */
+  async function waitingOnLeaders(input: { limit: number; codePrefix: string; readerId: number | null }): Promise<LeadersDigest['decisions']> {
+    // For a group (no reader), through indexes: the oldest results waiting (their number is the
+    // counts' `waiting`, added by the caller) and every open item's extension request (few).
+    // For one leader, every waiting item is read to put that leader's own first (a /digest only).
+    const mine = input.readerId === null ? sql`false` : sql`(i.issued_by = ${input.readerId} or coalesce(i.leader_in_charge = ${input.readerId}, false))`;
+    const waiting =
+      input.readerId === null
+        ? sql`(select i.id, false as mine, i.result_submitted_at as since, false as counted from items i
+             where i.status = 'result_submitted' and i.code_number is not null order by i.result_submitted_at, i.id limit ${input.limit})
+           union all
+           (select i.id, false, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz, true from items i
+             where i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object' and i.code_number is not null)`
+        : sql`select i.id, ${mine} as mine, coalesce(i.result_submitted_at, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz) as since, true as counted
+           from items i where i.code_number is not null and ${WAITS_ON_LEADER}`;
+    const rows = await run(sql`
+      with d as materialized (${waiting}),
+      top as (select * from d order by mine desc, since, id limit ${input.limit})
+      select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', (select count(*) from d where counted), 'mine', (select count(*) from d where mine)) as row,
+        null::boolean as mine, null::int as version, null::bigint as issued_by, null::bigint as leader_in_charge, null::jsonb as extension
+      union all
+      select 'item', row_number() over (order by t.mine desc, t.since, t.id), ${itemJson({ leadUnits: true })}, t.mine, i.version, i.issued_by, i.leader_in_charge,
+        i.state -> 'pendingExtension'
+      from top t join items i on i.id = t.id`);
+    let total = 0;
+    let mineTotal = 0;
+    const items: { ord: number; item: DecisionItem }[] = [];
+    for (const r of rows) {
+      if (r.kind === 'total') {
+        const row = json(r.row);
+        total = Number(row.total);
+        mineTotal = Number(row.mine);
+        continue;
+      }
+      const item = itemOf(json(r.row), input.codePrefix);
+      const ext = r.extension === null || r.extension === undefined ? null : json(r.extension);
+      items.push({
+        ord: Number(r.ord),
+        item: {
+          ...item,
+          version: Number(r.version),
+          issuedBy: Number(r.issued_by),
+          leaderInCharge: r.leader_in_charge === null || r.leader_in_charge === undefined ? null : Number(r.leader_in_charge),
+          result: item.status === 'result_submitted',
+          extension:
+            ext && typeof ext === 'object' && 'until' in ext
+              ? { unitId: Number(ext.unitId), until: String(ext.until), untilTime: (ext.untilTime as string | null) ?? null, requestedAt: ext.requestedAt ? new Date(String(ext.requestedAt)) : null }
+              : null,
+          mine: r.mine === true || r.mine === 't',
+        },
+      });
+    }
+    items.sort((a, b) => a.ord - b.ord);
+    return { items: items.map((x) => x.item), total, mine: mineTotal };
+  }
+
+  /** What changed per unit in the window, from the history: counts per unit and kind. */
+  async function changesIn(w: DigestWindow): Promise<{ unitId: number; change: keyof DigestChanges; count: number }[]> {
+    const types = sql.join(Object.keys(CHANGE_EVENTS).map((k) => sql`${k}`), sql`, `);
+    const rows = await run(sql`
+      select unit_id, type, count(*)::int as n from item_events
+      where at > ${ts(w.since)} and at <= ${ts(w.at)} and unit_id is not null and type in (${types})
+      group by unit_id, type`);
+    return rows.map((r) => ({ unitId: Number(r.unit_id), change: CHANGE_EVENTS[String(r.type)]!, count: Number(r.n) }));
+  }
+
+  /** The first `limit` items due soon and new in the window, through the deadline and opening indexes. */
+  async function sections(w: DigestWindow, limit: number, codePrefix: string): Promise<Record<Section, DigestItem[]>> {
+    const at = ts(w.at);
+    const since = ts(w.since);
+    const rows = await run(sql`
+      with picked as (
+        (select 'dueSoon' as section, i.id, i.deadline_at as k from items i
+         where i.status = 'open' and i.deadline_at >= ${at} and i.deadline_at < ${ts(w.dueSoonBefore)} and i.code_number is not null
+         order by i.deadline_at, i.id limit ${limit})
+        union all
+        (select 'opened', i.id, i.opened_at from items i
+         where i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled' and i.code_number is not null
+         order by i.opened_at, i.id limit ${limit})
+      )
+      select p.section, ${itemJson({ leadUnits: true })} as row from picked p join items i on i.id = p.id order by p.section, p.k, p.id`);
+    const out: Record<Section, DigestItem[]> = { dueSoon: [], opened: [] };
+    for (const r of rows) out[r.section as Section].push(itemOf(json(r.row), codePrefix));
+    return out;
+  }
 
   return {
     /**
@@ -176,40 +381,78 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
     },
 
     /**
-     * The leaders digest: totals, per-unit counts of the items each unit leads, and the first
-     * `limit` items of each section. One statement, one scan of items.
+     * The leaders digest: totals and per-unit counts (of the items each unit leads; unacknowledged
+     * of every unit on an item), per unit the first `unitLimit` unacknowledged, overdue and
+     * waiting items (oldest first), what changed per unit since the last digest, the items that
+     * wait on a leader (the reader's first when `readerId` is given), and the first `limit` items
+     * of each section. One pass over the open items for the counts; everything else through
+     * indexes, a few rows at a time; the statements run side by side.
      */
-    async leadersDigest(input: { window: DigestWindow; limit: number; codePrefix: string }): Promise<LeadersDigest> {
-      const picks = SECTIONS.map(
-        (section) => sql`(select ${section}::text as section, row_number() over (order by ${SECTION_ORDER[section]}) as ord, id from s where ${SECTION_FLAG[section]} order by ${SECTION_ORDER[section]} limit ${input.limit})`,
-      );
-      const rows = await runDigest(sql`
-        with ${scope(input.window)},
-        counts as (
-          select null::int as unit_id, ${countColumns(sql`false`)} from s
-          union all
-          select iu.unit_id, ${countColumns(sql`s.f_open_only and iu.acknowledged_at is null`)}
-          from s join item_units iu on iu.item_id = s.id and iu.role = 'lead'
-          group by iu.unit_id
-        ),
-        picked as (${sql.join(picks, sql` union all `)})
-        select 'count' as kind, null::text as section, 0::bigint as ord, to_jsonb(c) as row from counts c
-        union all
-        select 'item', p.section, p.ord, ${itemJson({ leadUnits: true })} from picked p join items i on i.id = p.id`);
-      const sections = Object.fromEntries(SECTIONS.map((s) => [s, [] as { ord: number; item: DigestItem }[]])) as Record<Section, { ord: number; item: DigestItem }[]>;
-      let totals = emptyCounts();
-      const units: LeadersDigest['units'] = [];
-      for (const r of rows) {
-        const row = json(r.row);
-        if (r.kind === 'count') {
-          if (row.unit_id === null || row.unit_id === undefined) totals = countsOf(row);
-          else units.push({ unitId: Number(row.unit_id), counts: countsOf(row) });
-        } else {
-          sections[r.section as Section].push({ ord: Number(r.ord), item: itemOf(row, input.codePrefix) });
+    async leadersDigest(input: { window: DigestWindow; limit: number; unitLimit: number; codePrefix: string; readerId?: number | null }): Promise<LeadersDigest> {
+      const w = input.window;
+      const [maxRow] = await run(sql`select coalesce(max(unacked_count), 0)::int as n from items where status = 'open'`);
+      const [countRows, otherLeads, lists, decisions, changes, picked] = await Promise.all([
+        leadersCounts(w, Number(maxRow?.n ?? 0)),
+        otherLeadCounts(w),
+        unitLists(w, input.unitLimit),
+        waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
+        changesIn(w),
+        sections(w, input.limit, input.codePrefix),
+      ]);
+
+      const totals = emptyCounts();
+      const units = new Map<number, LeadersDigestUnit>();
+      const unitOf = (unitId: number) => {
+        let u = units.get(unitId);
+        if (!u) {
+          u = { unitId, counts: emptyCounts(), changes: emptyChanges(), unacknowledged: [], overdue: [], waiting: [] };
+          units.set(unitId, u);
+        }
+        return u;
+      };
+      const yes = (v: unknown) => v === true || v === 't';
+      for (const r of countRows) {
+        const n = Number(r.n);
+        if (Number(r.gl) === 0) {
+          addKind(totals, String(r.kind), yes(r.is_new), n);
+          if (yes(r.unacked)) totals.unacknowledged += n;
+          if (r.lead_unit !== null && r.lead_unit !== undefined) addKind(unitOf(Number(r.lead_unit)).counts, String(r.kind), yes(r.is_new), n);
+          continue;
+        }
+        // A grouping set of one position of unacked_units: the unit at that position, or null.
+        for (let k = 0; r[`g${k}`] !== undefined; k++) {
+          const unit = r[`u${k}`];
+          if (Number(r[`g${k}`]) === 0 && unit !== null && unit !== undefined) unitOf(Number(unit)).counts.unacknowledged += n;
         }
       }
-      const ordered = Object.fromEntries(SECTIONS.map((s) => [s, sections[s].sort((a, b) => a.ord - b.ord).map((x) => x.item)])) as Record<Section, DigestItem[]>;
-      return { totals, sections: ordered, units };
+      for (const r of otherLeads) addKind(unitOf(Number(r.unit_id)).counts, String(r.kind), yes(r.is_new), Number(r.n));
+
+      lists.sort((a, b) => Number(a.since) - Number(b.since) || Number(a.id) - Number(b.id));
+      for (const r of lists) {
+        const kind = r.kind as 'unacknowledged' | 'overdue' | 'waiting';
+        const listed = unitOf(Number(r.unit_id))[kind];
+        if (listed.length >= input.unitLimit) continue;
+        listed.push({
+          id: Number(r.id),
+          code: formatItemCode(input.codePrefix, Number(r.code_year), Number(r.code_number)),
+          role: r.role === 'cooperating' ? 'cooperating' : 'lead',
+          since: toDate(r.since),
+          deadline: (r.deadline as string | null) ?? null,
+        });
+      }
+
+      // Without a reader the decisions counted only the open items' extension requests.
+      if ((input.readerId ?? null) === null) decisions.total += totals.waiting;
+      const totalChanges = { ...emptyChanges(), opened: totals.opened, closed: totals.closed };
+      for (const c of changes) {
+        unitOf(c.unitId).changes[c.change] += c.count;
+        totalChanges[c.change] += c.count;
+      }
+      for (const u of units.values()) {
+        u.changes.opened = u.counts.opened;
+        u.changes.closed = u.counts.closed;
+      }
+      return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()] };
     },
 
     /**

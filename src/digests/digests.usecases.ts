@@ -22,8 +22,11 @@ import {
   renderBulletin,
   renderLeadersDigest,
   renderUnitDigest,
+  UNIT_LINE_LIMIT,
   UNIT_LIST_LIMIT,
   unitDigestHasContent,
+  type DigestMessage,
+  type DigestReader,
   type DigestWindow,
 } from './digests.models.js';
 import { createDigestsRepository } from './digests.repository.js';
@@ -78,13 +81,28 @@ async function unitNamesOf(deps: { db: DbOrTx; clock: Clock }): Promise<Map<numb
   return new Map(units.map((u) => [u.id, u.name]));
 }
 
-/** The leaders digest at `at` (default now) as message texts. */
-export async function leadersDigestMessages(deps: DigestsDeps, input: { at?: Date; locale?: Locale; lateFrom?: Date | null } = {}): Promise<string[]> {
+/**
+ * The leaders digest at `at` (default now) as messages: texts (HTML) and, on the first, the
+ * buttons of the decisions it lists. `reader` says who reads it: a leaders group (the default:
+ * what waits on any leader comes first) or one leader privately (what that leader issued or has
+ * in charge comes first).
+ */
+export async function leadersDigestMessages(
+  deps: DigestsDeps,
+  input: { at?: Date; locale?: Locale; lateFrom?: Date | null; reader?: DigestReader } = {},
+): Promise<DigestMessage[]> {
   const at = input.at ?? deps.clock.now();
   const window = await windowAt(deps, at);
-  const digest = await createDigestsRepository(deps).leadersDigest({ window, limit: LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  const reader = input.reader ?? { kind: 'group' };
+  const digest = await createDigestsRepository(deps).leadersDigest({
+    window,
+    limit: LIST_LIMIT,
+    unitLimit: UNIT_LINE_LIMIT,
+    codePrefix: deps.config.items.codePrefix,
+    readerId: reader.kind === 'leader' ? reader.personId : null,
+  });
   const t = deps.translator.for(input.locale ?? deps.config.locale);
-  return renderLeadersDigest(digest, { t, timezone: deps.config.timezone, unitNames: await unitNamesOf(deps), window, lateFrom: input.lateFrom ?? null });
+  return renderLeadersDigest(digest, { t, timezone: deps.config.timezone, unitNames: await unitNamesOf(deps), window, lateFrom: input.lateFrom ?? null, reader });
 }
 
 /** One unit's digest at `at` (default now) as message texts. */
@@ -124,11 +142,11 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
   const messages: OutboxMessage[] = [];
 
   if (leadersChats.length > 0) {
-    const digest = await repo.leadersDigest({ window, limit: LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
-    const texts = renderLeadersDigest(digest, render);
+    const digest = await repo.leadersDigest({ window, limit: LIST_LIMIT, unitLimit: UNIT_LINE_LIMIT, codePrefix: deps.config.items.codePrefix });
+    const parts = renderLeadersDigest(digest, { ...render, reader: { kind: 'group' } });
     for (const chat of leadersChats) {
-      texts.forEach((text, i) =>
-        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...HTML }, purpose: 'digest' }),
+      parts.forEach((part, i) =>
+        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { ...part, ...HTML }, purpose: 'digest' }),
       );
     }
   }
@@ -267,17 +285,19 @@ export type ChatRequest = { chatId: number; threadId: number; isPrivate: boolean
 /**
  * /digest: a leader or admin gets the leaders digest (in a leaders group or privately); in a unit
  * group its members (and leaders, admins) get that unit's digest; privately, unit staff get their
- * units' digests. Anyone else is refused.
+ * units' digests. Anyone else is refused. A leader's private digest puts first what waits on
+ * that leader; an admin's, like a group's, what waits on any leader.
  */
-export async function requestDigest(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<string[]> {
+export async function requestDigest(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<DigestMessage[]> {
   const actor = await loadActor(deps, { personId: input.actorId });
   const privileged = actor.isLeader || actor.isAdmin;
   const opts = input.locale ? { locale: input.locale } : {};
+  const texts = (parts: string[]): DigestMessage[] => parts.map((text) => ({ text }));
   if (input.chat.isPrivate) {
-    if (privileged) return leadersDigestMessages(deps, opts);
+    if (privileged) return leadersDigestMessages(deps, { ...opts, reader: actor.isLeader ? { kind: 'leader', personId: actor.personId } : { kind: 'group' } });
     if (actor.unitIds.length === 0) throw appError('digests.forbidden');
     const parts = await Promise.all(actor.unitIds.map((unitId) => unitDigestMessages(deps, { unitId, ...opts })));
-    return parts.flat();
+    return texts(parts.flat());
   }
   const binding = await chatBinding(deps, input.chat);
   if (binding?.kind === 'leaders') {
@@ -286,7 +306,7 @@ export async function requestDigest(deps: DigestsDeps, input: { actorId: number;
   }
   if (binding?.kind === 'unit' && binding.unitId !== null) {
     if (!privileged && !actor.unitIds.includes(binding.unitId)) throw appError('digests.forbidden');
-    return unitDigestMessages(deps, { unitId: binding.unitId, ...opts });
+    return texts(await unitDigestMessages(deps, { unitId: binding.unitId, ...opts }));
   }
   throw appError('digests.wrong_chat');
 }

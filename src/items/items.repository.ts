@@ -224,15 +224,26 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
       return row ?? null;
     },
 
-    async rememberMessage(input: { chatId: number; messageId: number; itemId: number; purpose: string; unitId?: number | null; personId?: number | null }) {
+    async rememberMessage(input: {
+      chatId: number;
+      messageId: number;
+      itemId: number;
+      purpose: string;
+      unitId?: number | null;
+      personId?: number | null;
+      card?: { audience: string; locale: string; hash: string; threadId: number };
+    }) {
+      const card = input.card ? { audience: input.card.audience, locale: input.card.locale, renderedHash: input.card.hash, threadId: input.card.threadId } : {};
+      const values = { chatId: input.chatId, messageId: input.messageId, itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null };
       await db
         .insert(itemMessages)
-        .values({ ...input, unitId: input.unitId ?? null, personId: input.personId ?? null, createdAt: clock.now() })
+        .values({ ...values, ...card, createdAt: clock.now() })
         .onConflictDoUpdate({
           target: [itemMessages.chatId, itemMessages.messageId],
-          set: { itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null },
+          set: { itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null, ...card },
         });
     },
+
 
 
     async events(itemId: number): Promise<StoredEvent[]> {

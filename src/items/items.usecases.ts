@@ -1,6 +1,6 @@
 import { addWorkingDays, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
-import type { UnresolvedMention } from '../messages/item-card.js';
+import type { Audience, UnresolvedMention } from '../messages/item-card.js';
 import { chatBinding, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { UnitRecord } from '../org/org.models.js';
@@ -370,9 +370,42 @@ export async function reportProgressByReply(
 
 export async function rememberItemMessage(
   deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
-  input: { chatId: number; messageId: number; itemId: number; purpose: string; unitId?: number | null; personId?: number | null },
+  input: {
+    chatId: number;
+    messageId: number;
+    itemId: number;
+    purpose: string;
+    unitId?: number | null;
+    personId?: number | null;
+    /** A living card posted directly (查看): later changes of the item edit it too. */
+    card?: { audience: 'leaders' | 'unit'; locale: string; hash: string; threadId: number };
+  },
 ) {
   const repo = items(deps);
   await repo.rememberMessage(input);
   if (input.purpose === 'draft') await repo.setDraftMessage({ id: input.itemId, messageId: input.messageId });
+}
+
+/**
+ * 查看 (a button on a digest or a bundle): the item as a fresh card for the chat it was asked
+ * in, with the buttons of that chat's audience. In a leaders group, or privately for a leader or
+ * an admin, the leaders' card; in a unit's group (or privately for its staff) that unit's card.
+ * Leaders and admins may view any item; unit staff only the items of their own units.
+ */
+export async function itemCardFor(
+  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  input: { actorId: number; itemId: number; chat: { chatId: number; threadId: number; isPrivate: boolean } },
+): Promise<{ view: Awaited<ReturnType<typeof buildView>>; audience: Audience }> {
+  const [actor, item] = await Promise.all([loadActor(deps, { personId: input.actorId }), getItem(deps, { itemId: input.itemId })]);
+  const units = activeUnits(item.state).map((u) => u.unitId);
+  const ownUnit = units.find((id) => actor.unitIds.includes(id));
+  const privileged = actor.isLeader || actor.isAdmin;
+  if (!privileged && ownUnit === undefined) throw appError('items.view_forbidden');
+  const binding = input.chat.isPrivate ? null : await chatBinding(deps, input.chat);
+  let audience: Audience;
+  if (binding?.kind === 'unit' && binding.unitId !== null && units.includes(binding.unitId)) audience = { kind: 'unit', unitId: binding.unitId };
+  else if (binding?.kind === 'leaders' || (input.chat.isPrivate && privileged)) audience = { kind: 'leaders' };
+  else if (input.chat.isPrivate && ownUnit !== undefined) audience = { kind: 'unit', unitId: ownUnit };
+  else audience = { kind: 'none' };
+  return { view: await buildView(deps, item), audience };
 }

@@ -21,7 +21,7 @@ export const BUTTON_ACTIONS = [
   'dlc', // draft: set the leader in charge (prompt)
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
-  'viw', // open the item: post its card, for this chat's audience, in this chat
+  'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

@@ -78,7 +78,12 @@ export async function foldMorningBundles(
     const digestText = String((message.payload as { text?: unknown }).text ?? '');
     const lastText = String((last.payload as { text?: unknown }).text ?? '');
     if (lastText.length + digestText.length + 2 <= 4000) {
-      last.payload = { ...last.payload, text: `${lastText}\n\n${digestText}` };
+      // One message: the reminders' rows of buttons, then the digest's (the leaders' decisions).
+      const rows = [
+        ...(((last.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard) ?? []),
+        ...(((message.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard) ?? []),
+      ];
+      last.payload = { ...last.payload, text: `${lastText}\n\n${digestText}`, ...(rows.length ? { reply_markup: { inline_keyboard: rows } } : {}) };
       out.push(...parts);
     } else {
       out.push(...parts, { ...message, key: `${message.key}:digest` });

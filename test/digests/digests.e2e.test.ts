@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { getItem, runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { decodeButton } from '../../src/messages/callback-data.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -12,16 +13,17 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
   let org: Org;
   let deps: ItemsDeps;
 
-  async function openItem(input: { lead: number[]; cooperating?: number[]; deadline: string; text: string }) {
+  async function openItem(input: { lead: number[]; cooperating?: number[]; deadline: string; text: string; issuer?: number }) {
+    const issuer = input.issuer ?? org.leader.id;
     const { item } = await startAssignment(deps, {
-      actorId: org.leader.id,
+      actorId: issuer,
       text: input.text,
       source: { chatId: org.leadersGroup.id, threadId: 0, messageId: null },
       chat: { chatId: org.leadersGroup.id, threadId: 0 },
     });
     const patch = { leadUnitIds: input.lead, cooperatingUnitIds: input.cooperating ?? [], deadline: input.deadline };
-    await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'update_draft', patch } });
-    await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'confirm_draft' } });
+    await runItemCommand(deps, { actorId: issuer, itemId: item.id, command: { type: 'update_draft', patch } });
+    await runItemCommand(deps, { actorId: issuer, itemId: item.id, command: { type: 'confirm_draft' } });
     return item.id;
   }
 
@@ -42,9 +44,10 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '/digest');
     const text = h.lastBotMessage(org.leadersGroup).text!;
     expect(text).toContain('每日督办摘要 2026-03-05');
-    expect(text).toContain('在办 2 件 · 逾期 1 件');
-    expect(text).toContain('🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 1 个工作日 · 请市住建局排查老旧小区燃气管道。');
-    expect(text).toContain('市城市管理执法局：在办 1');
+    expect(text).toContain('在办 2 件 · 未签收 2 件 · 逾期 1 件 · 待领导决定 0 件');
+    expect(text).toContain('市住房和城乡建设局：⚪未签收 2 · 🔴逾期 1 · 在办 1');
+    expect(text).toContain('🔴 逾期：督办〔2026〕1号 晚 1 个工作日');
+    expect(text).toContain('市城市管理执法局：⚪未签收 1 · 在办 1');
   });
 
   it('gives a unit group’s members that unit’s digest', async () => {
@@ -102,5 +105,67 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     expect(h.lastBotMessage(org.housingGroup).text).toContain('通报只在领导群或私聊中提供');
     await h.say(h.admin, 'private', '/bulletin');
     expect(h.botMessages(h.admin.id).some((m) => m.text?.includes('督办通报 2026-W11'))).toBe(true);
+  });
+
+  it('puts what waits on the leaders first, with buttons: 查看 posts a fresh card, 确认办结 closes the item and takes its buttons off the digest', async () => {
+    h.clock.set('2026-03-10T09:00:00+08:00');
+    const mineResult = 1;
+    const mineExtension = 2;
+    const others = await openItem({ lead: [org.units.urban], deadline: '2026-04-15', text: '请市城管局清理违规广告牌。', issuer: org.otherLeader.id });
+    h.clock.set('2026-03-10T10:00:00+08:00');
+    await runItemCommand(deps, { actorId: org.urbanStaff.id, itemId: others, command: { type: 'submit_result', text: '已清理完毕' } });
+    h.clock.set('2026-03-10T11:00:00+08:00');
+    await runItemCommand(deps, { actorId: org.housingStaff.id, itemId: mineResult, command: { type: 'submit_result', text: '已排查完毕' } });
+    await runItemCommand(deps, { actorId: org.urbanStaff.id, itemId: mineExtension, command: { type: 'request_extension', until: '2026-04-10', reason: '需要协调街道' } });
+    await h.dispatcher.drain();
+    h.clock.set('2026-03-11T09:00:00+08:00');
+
+    // The group: what waits on any leader, longest waiting first, a row of buttons each.
+    await h.say(org.leader, org.leadersGroup, '/digest');
+    const digest = h.lastBotMessage(org.leadersGroup);
+    const text = digest.text!;
+    expect(text).toContain('⏳ 待领导决定（3 件）');
+    expect(text).toMatch(/1\. 督办〔2026〕3号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）[^\n]*\n2\. 督办〔2026〕1号 [^\n]*\n3\. 督办〔2026〕2号 市城市管理执法局 · 市城市管理执法局申请延期至 2026-04-10/);
+    expect(text.indexOf('待领导决定')).toBeLessThan(text.indexOf('各单位'));
+    const rows = digest.reply_markup!.inline_keyboard;
+    const decoded = rows.map((row) => row.map((b) => {
+      const data = decodeButton((b as { callback_data: string }).callback_data)!;
+      return `${b.text}=${data.action}:${data.itemId}`;
+    }));
+    expect(decoded).toEqual([
+      ['1 确认办结=cfm:3', '1 退回=ret:3', '1 查看=viw:3'],
+      ['2 确认办结=cfm:1', '2 退回=ret:1', '2 查看=viw:1'],
+      ['3 批准延期=exa:2', '3 驳回=exr:2', '3 查看=viw:2'],
+    ]);
+
+    // 查看 posts the item's card in the chat, with the leaders' buttons; the digest stays.
+    const before = h.botMessages(org.leadersGroup).length;
+    await h.press(org.leader, org.leadersGroup, digest.message_id, { text: '2 查看' });
+    const card = h.lastBotMessage(org.leadersGroup);
+    expect(h.botMessages(org.leadersGroup).length).toBe(before + 1);
+    expect(card.text).toContain('督办〔2026〕1号');
+    expect(card.text).toContain('请市住建局排查老旧小区燃气管道。');
+    expect(card.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toEqual(['✅ 确认办结', '↩️ 退回']);
+
+    // A stranger may not view an item.
+    await h.press(org.stranger, org.leadersGroup, digest.message_id, { text: '1 查看' });
+    expect(h.callbackAnswers().at(-1)).toMatchObject({ show_alert: true, text: expect.stringContaining('只有领导、管理员和承办该事项的单位可以查看此事项') });
+    expect(h.botMessages(org.leadersGroup).length).toBe(before + 1);
+
+    // 确认办结 on the digest closes the item; the digest keeps its text and loses that row only.
+    await h.press(org.leader, org.leadersGroup, digest.message_id, { text: '2 确认办结' });
+    expect((await getItem(deps, { itemId: mineResult })).state.status).toBe('closed');
+    const after = h.botMessages(org.leadersGroup).find((m) => m.message_id === digest.message_id)!;
+    expect(after.text).toBe(text);
+    expect(after.reply_markup!.inline_keyboard.map((row) => row[0]!.text)).toEqual(['1 确认办结', '3 批准延期']);
+  });
+
+  it('gives a leader privately what waits on that leader first, then what waits on others', async () => {
+    await h.say(org.leader, 'private', '/digest');
+    const own = h.lastBotMessage(org.leader.id);
+    expect(own.text).toMatch(/⏳ 待您决定（1 件，您交办或分管）\n1\. 督办〔2026〕2号 [^\n]*申请延期[^\n]*\n\n⏳ 待其他领导决定（1 件）\n2\. 督办〔2026〕3号 /);
+    expect(own.reply_markup!.inline_keyboard.map((row) => row[0]!.text)).toEqual(['1 批准延期', '2 确认办结']);
+    await h.say(org.otherLeader, 'private', '/digest');
+    expect(h.lastBotMessage(org.otherLeader.id).text).toMatch(/⏳ 待您决定（1 件，您交办或分管）\n1\. 督办〔2026〕3号 /);
   });
 });

@@ -3,8 +3,10 @@ import { createTranslator } from '../../src/i18n/translator.js';
 import {
   bulletinPeriods,
   digestWindow,
+  emptyChanges,
   emptyCounts,
   isoWeekKey,
+  digestLateText,
   itemColour,
   LIST_LIMIT,
   MESSAGE_LIMIT,
@@ -12,6 +14,8 @@ import {
   splitMessages,
   type DigestItem,
   type LeadersDigest,
+  type LeadersDigestUnit,
+  type UnitListedItem,
 } from '../../src/digests/digests.models.js';
 
 const TZ = 'Asia/Shanghai';
@@ -86,6 +90,16 @@ describe('what a digest covers', () => {
   });
 });
 
+describe('how lateness reads', () => {
+  it('counts working days, with the calendar days in brackets where they differ', () => {
+    // Wednesday 11 March 2026: Monday 9th is two working days back, Friday 6th three (five calendar days).
+    expect(digestLateText(t, '2026-03-09', '2026-03-11')).toBe('晚 2 个工作日');
+    expect(digestLateText(t, '2026-03-06', '2026-03-11')).toBe('晚 3 个工作日（5 天）');
+    expect(digestLateText(t, '2026-03-11', '2026-03-11')).toBe('今天到期');
+    expect(digestLateText(createTranslator().for('en'), '2026-03-06', '2026-03-11')).toBe('3 working day(s) late (5 days)');
+  });
+});
+
 describe('how long digests are cut', () => {
   it('packs lines under the limit and marks continuations', () => {
     const lines = Array.from({ length: 100 }, (_, i) => `${i}`.padStart(100, '·'));
@@ -99,26 +113,39 @@ describe('how long digests are cut', () => {
 
   it('lists at most ten items a section with a pointer to the rest, and splits 500 unit lines into several messages', () => {
     const w = window('2026-03-11T08:30:00');
-    const overdue = Array.from({ length: LIST_LIMIT }, (_, i) => item(i + 1, { text: '很长的批示'.repeat(40) }));
-    const units = Array.from({ length: 500 }, (_, i) => ({ unitId: i + 1, counts: { ...emptyCounts(), open: 200, overdue: 3, dueSoon: 4, waiting: 1 } }));
+    const dueSoon = Array.from({ length: LIST_LIMIT }, (_, i) => item(i + 1, { text: '很长的批示'.repeat(40), deadline: '2026-03-12', deadlineAt: new Date('2026-03-12T23:59:59.999+08:00') }));
+    const listedItem = (n: number): UnitListedItem => ({ id: n, code: `督办〔2026〕${n}号`, role: 'lead', since: new Date('2026-03-02T09:00:00+08:00'), deadline: '2026-03-05' });
+    const units: LeadersDigestUnit[] = Array.from({ length: 500 }, (_, i) => ({
+      unitId: i + 1,
+      counts: { ...emptyCounts(), open: 200, overdue: 3, dueSoon: 4, waiting: 1, unacknowledged: 5 },
+      changes: emptyChanges(),
+      unacknowledged: [listedItem(1), listedItem(2), listedItem(3)],
+      overdue: [listedItem(4), listedItem(5), listedItem(6)],
+      waiting: [listedItem(7)],
+    }));
     const digest: LeadersDigest = {
-      totals: { ...emptyCounts(), open: 100_000, overdue: 1500 },
-      sections: { overdue, dueSoon: [], waiting: [], opened: [], closed: [] },
+      totals: { ...emptyCounts(), open: 100_000, overdue: 1500, dueSoon: 1500 },
+      changes: emptyChanges(),
+      decisions: { items: [], total: 0, mine: 0 },
+      sections: { dueSoon, opened: [] },
       units,
     };
     const names = new Map(units.map((u) => [u.unitId, `市第${u.unitId}局综合行政执法大队`]));
-    const parts = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: names, window: w });
+    const parts = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: names, window: w }).map((p) => p.text);
     expect(parts.length).toBeGreaterThan(5);
     expect(parts.every((p) => p.length <= MESSAGE_LIMIT)).toBe(true);
     const all = parts.join('\n');
-    expect(all).toContain('…另有 1,490 件，查看：/list overdue');
+    expect(all).toContain('…另有 1,490 件，查看：/list open');
     for (const u of units) expect(all).toContain(`<b>${names.get(u.unitId)}</b>：`);
+    // Three items named per kind and unit, then how many more.
+    expect(all).toContain('  ⚪ 未签收：督办〔2026〕1号 7 个工作日、督办〔2026〕2号 7 个工作日、督办〔2026〕3号 7 个工作日等，另有 2 件');
     expect(parts[1]).toMatch(/^（续，第 2\/\d+ 条）/);
   });
 
   it('says so when there is nothing to report', () => {
-    const digest: LeadersDigest = { totals: emptyCounts(), sections: { overdue: [], dueSoon: [], waiting: [], opened: [], closed: [] }, units: [] };
-    const [text] = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: new Map(), window: window('2026-03-11T08:30:00') });
-    expect(text).toContain('目前没有在办事项');
+    const digest: LeadersDigest = { totals: emptyCounts(), changes: emptyChanges(), decisions: { items: [], total: 0, mine: 0 }, sections: { dueSoon: [], opened: [] }, units: [] };
+    const [message] = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: new Map(), window: window('2026-03-11T08:30:00') });
+    expect(message!.text).toContain('目前没有在办事项');
+    expect(message!.reply_markup).toBeUndefined();
   });
 });

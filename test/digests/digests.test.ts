@@ -8,6 +8,7 @@ import {
   runWeeklyBulletin,
   unitDigestMessages,
 } from '../../src/digests/digests.usecases.js';
+import { decodeButton } from '../../src/messages/callback-data.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 import {
@@ -88,7 +89,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     await database.drop();
   });
 
-  it('tells the leaders what is new, due soon, overdue (days and colour), waiting and closed since the last digest, with one line per unit', async () => {
+  it('tells the leaders, per unit and most urgent first, what is unacknowledged (for how long), overdue, waiting and changed since the last digest', async () => {
     const scheduledAt = at(clock, '2026-03-11 08:30');
     const result = await runDailyDigests(deps, { scheduledAt });
     expect(result).toMatchObject({ outcome: 'sent' });
@@ -97,25 +98,41 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(rows.map((r) => r.key)).toEqual(['digest:-1001:2026-03-11']);
     const text = rows[0]!.payload.text!;
     expect(text).toContain('每日督办摘要</b> 2026-03-11');
-    // The last digest before this one was Tuesday's: new and closed count from there.
+    // The last digest before this one would have been Tuesday's: changes count from there.
     expect(text).toContain('统计区间：03-10 08:30 至 03-11 08:30');
-    expect(text).toContain('在办 7 件 · 逾期 2 件 · 3 个工作日内到期 2 件 · 待确认 1 件 · 新交办 1 件 · 办结 1 件');
+    // Counts before lists; unacknowledged counted (B, C, D, I and F's two units: five items).
+    expect(text).toContain('在办 7 件 · 未签收 5 件 · 逾期 2 件 · 待领导决定 1 件 · 3 个工作日内到期 2 件');
+    expect(text).toContain('自上次摘要：新交办 1 · 签收 1 · 报送结果 1 · 办结 1');
     expect(text).toContain('另有 1 件逾期事项已容错，不计入逾期。');
-    // Overdue, oldest first: B (due 2 March, 9 days) then A (due 5 March, 6 days), both red.
-    expect(text).toMatch(/🔴 督办〔2026〕2号 市城市管理执法局 · 逾期 7 个工作日（9 天）[^\n]*\n🔴 督办〔2026〕1号 市住房和城乡建设局 · 逾期 4 个工作日（6 天）/);
-    // Due soon: D today (yellow, no working day left), C on Friday (blue, two left).
+    // What waits on a leader comes first: E's result, with its buttons.
+    expect(text.indexOf('待领导决定</b>')).toBeLessThan(text.indexOf('<b>各单位</b>'));
+    expect(text).toContain('1. 督办〔2026〕5号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）');
+    const buttons = (rows[0]!.payload as { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } }).reply_markup!.inline_keyboard;
+    expect(buttons.map((row) => row.map((b) => [b.text, decodeButton(b.callback_data)?.action, decodeButton(b.callback_data)?.itemId]))).toEqual([
+      [['1 确认办结', 'cfm', ids.E], ['1 退回', 'ret', ids.E], ['1 查看', 'viw', ids.E]],
+    ]);
+    // Per unit, the most urgent first (severe overdue before plain overdue), each with its lists.
+    const urbanBlock = [
+      '<b>市城市管理执法局</b>：⚪未签收 2 · 🔴逾期 1（严重 1） · ⏳待确认 1 · ⏰临期 1 · 在办 3',
+      '  ⚪ 未签收：督办〔2026〕2号 7 个工作日、督办〔2026〕4号 7 个工作日',
+      '  🔴 逾期：督办〔2026〕2号 晚 7 个工作日（9 天）',
+      '  ⏳ 待确认：督办〔2026〕5号 已等 1 个工作日',
+      '  🔄 变化：签收 1 · 报送结果 1',
+    ].join('\n');
+    const housingBlock = [
+      '<b>市住房和城乡建设局</b>：⚪未签收 3 · 🔴逾期 1 · ⏰临期 1 · 在办 3',
+      '  ⚪ 未签收：督办〔2026〕3号 7 个工作日、督办〔2026〕8号 7 个工作日、督办〔2026〕10号（配合） 1 个工作日',
+      '  🔴 逾期：督办〔2026〕1号 晚 4 个工作日（6 天）',
+      '  🔄 变化：办结 1',
+    ].join('\n');
+    const resourcesBlock = ['<b>市自然资源局</b>：⚪未签收 1 · 在办 1', '  ⚪ 未签收：督办〔2026〕10号 1 个工作日', '  🔄 变化：新交办 1'].join('\n');
+    expect(text).toContain(`${urbanBlock}\n${housingBlock}\n${resourcesBlock}`);
+    // Then what falls due soon (colours as in the reminders) and what is new.
     expect(text).toMatch(/🟡 督办〔2026〕4号 市城市管理执法局 · 2026-03-11 到期（还有 0 个工作日）[^\n]*\n🔵 督办〔2026〕3号 市住房和城乡建设局 · 2026-03-13 到期（还有 2 个工作日）/);
-    expect(text).toContain('⏳ 督办〔2026〕5号 市城市管理执法局 · 03-10 10:00 提交');
     expect(text).toContain('🆕 督办〔2026〕10号 市自然资源局 · 时限 2026-03-31 · 请市自然资源局牵头完成新的整改任务。');
-    expect(text).toContain('✅ 督办〔2026〕6号 市住房和城乡建设局 · 按时办结');
-    // H closed on Monday, before the last digest: not in this one.
+    // H closed on Monday, before the last digest; J was cancelled: neither is in this one.
     expect(text).not.toContain('督办〔2026〕7号');
     expect(text).not.toContain('督办〔2026〕9号');
-    expect(text).toContain('<b>市城市管理执法局</b>：在办 3 · 🔴逾期 1（严重 1） · ⏰临期 1 · ⏳待确认 1');
-    expect(text).toContain('<b>市住房和城乡建设局</b>：在办 3 · 🔴逾期 1 · ⏰临期 1 · ✅办结 1');
-    expect(text).toContain('<b>市自然资源局</b>：在办 1 · 🆕新交办 1');
-    // Units with more overdue come first.
-    expect(text.indexOf('<b>市城市管理执法局</b>：')).toBeLessThan(text.indexOf('<b>市住房和城乡建设局</b>：'));
   });
 
   it('gives each unit group a digest of its own open items; a unit with nothing open gets none', async () => {
@@ -157,7 +174,12 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
   it('answers /digest-style requests with the same texts, for leaders and for one unit', async () => {
     at(clock, '2026-03-11 15:00');
     const leaders = await leadersDigestMessages(deps, { locale: 'en' });
-    expect(leaders.join('\n')).toContain('Open 7 · overdue 2 · due within 3 working days 2');
+    const english = leaders.map((m) => m.text).join('\n');
+    expect(english).toContain('Open 7 · unacknowledged 5 · overdue 2 · awaiting a leader 1 · due within 3 working days 2');
+    expect(english).toContain('<b>⏳ Awaiting a leader\'s decision</b> (1)');
+    expect(english).toContain('  ⚪ Unacknowledged: 督办〔2026〕2号 7 working day(s), 督办〔2026〕4号 7 working day(s)');
+    expect(english).toContain('  🔴 Overdue: 督办〔2026〕2号 7 working day(s) late (9 days)');
+    expect(leaders[0]!.reply_markup!.inline_keyboard[0]!.map((b) => b.text)).toEqual(['1 Confirm', '1 Return', '1 View']);
     const unit = await unitDigestMessages(deps, { unitId: org.urban });
     expect(unit[0]).toContain('市城市管理执法局 · 每日督办摘要');
   });

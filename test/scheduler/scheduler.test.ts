@@ -217,7 +217,7 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
     expect(only(await scheduler.tick(at(clock, '2026-04-07 08:30')), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
     const [row] = await digestRows('2026-04-07');
     expect(row!.text).toContain('统计区间：04-03 08:30 至 04-07 08:30');
-    expect(row!.text).toMatch(/新交办 1 件 · 办结 1 件/);
+    expect(row!.text).toMatch(/自上次摘要：新交办 1 · [^\n]*办结 1/);
     expect(row!.text).toContain('第三件：清明假期里交办的事项。');
     const runs = await query(database.db, sql`select slot, outcome from cron_runs where name = 'digest' and slot like '2026-04-%' order by slot`);
     expect(runs).toEqual([

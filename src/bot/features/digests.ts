@@ -20,8 +20,8 @@ const localeOf = (ctx: BotContext) => localeFor(ctx.from?.language_code, ctx.dep
 
 digestsFeature.command('digest', async (ctx) => {
   if (!ctx.from) return;
-  const texts = await requestDigest(ctx.deps, { actorId: ctx.from.id, chat: chatOf(ctx), locale: localeOf(ctx) });
-  for (const text of texts) await say(ctx, text);
+  const parts = await requestDigest(ctx.deps, { actorId: ctx.from.id, chat: chatOf(ctx), locale: localeOf(ctx) });
+  for (const part of parts) await say(ctx, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
 });
 
 digestsFeature.command('bulletin', async (ctx) => {

@@ -100,6 +100,29 @@ async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown)
     });
 }
 
+/**
+ * After a decision taken with a button: on the item's own card, the card is re-rendered; on a
+ * message that lists several items (a digest, a bundle), the text stays and only this item's
+ * buttons go, since they no longer apply.
+ */
+/**
+ * A decision pressed on a message that lists several items (a digest, a reminder bundle): that
+ * item's row of buttons goes, the rest stays. The item's own cards are living cards, refreshed
+ * through the outbox like every other card of the item.
+ */
+async function dropPressedRow(ctx: BotContext, itemId: number) {
+  const message = ctx.callbackQuery?.message;
+  if (!message) return;
+  const link = await findItemByMessage(ctx.deps, { chatId: ctx.chat!.id, messageId: message.message_id });
+  if (link?.itemId === itemId && link.purpose !== 'bundle') return;
+  const rows = ('reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined) ?? [];
+  const kept = rows.filter((row) => !row.some((b) => 'callback_data' in b && decodeButton(b.callback_data)?.itemId === itemId));
+  if (kept.length === rows.length) return;
+  await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: kept } }).catch((error: unknown) => {
+    if (!String((error as Error).message).includes('message is not modified')) throw error;
+  });
+}
+
 async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, text: string, unitId: number | null) {
   const chatId = ctx.chat!.id;
   const thread = threadIdOf(ctx.callbackQuery?.message ?? ctx.msg);
@@ -166,6 +189,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'ack': {
       // The pressed card, like every other card of the item, is edited through the outbox.
       const { item: changed } = await run(ctx, item.id, { type: 'acknowledge', unitId: data.unitId });
+      await dropPressedRow(ctx, item.id);
       await ctx.answerCallbackQuery({ text: ctx.t('ack-done', { unit: unitName(await view(changed), data.unitId), code: code(changed) }) });
       return;
     }
@@ -184,6 +208,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     }
     case 'cfm': {
       const { item: changed } = await run(ctx, item.id, { type: 'confirm_result' }, data.version);
+      await dropPressedRow(ctx, item.id);
       await ctx.answerCallbackQuery({ text: ctx.t('confirm-done', { code: code(changed) }) });
       return;
     }
@@ -197,6 +222,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'exa':
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
+      await dropPressedRow(ctx, item.id);
       await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
       return;
     }

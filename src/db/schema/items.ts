@@ -53,11 +53,32 @@ export const items = pgTable(
     updatedAt: ts('updated_at').notNull(),
     version: integer('version').notNull(),
     state: jsonb('state').notNull(),
+    /*
+     * Read from `state` by PostgreSQL itself (generated, stored), for the daily digest: counting
+     * per unit over 100,000 open items must not join item_units row by row. `lead_unit` is the
+     * first lead unit; `lead_count` says when there are more (共同牵头), which the digest then
+     * reads from item_units; `unacked_units` are the units on the item that have not acknowledged.
+     */
+    leadUnit: integer('lead_unit').generatedAlwaysAs(sql`(jsonb_path_query_first(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null).unitId'))::integer`),
+    leadCount: integer('lead_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null)'))`),
+    unackedUnits: jsonb('unacked_units').generatedAlwaysAs(sql`jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null).unitId')`),
+    unackedCount: integer('unacked_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null)'))`),
   },
   (t) => [
     index('items_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
     uniqueIndex('items_code_unique').on(t.codeYear, t.codeNumber),
     index('items_status_deadline_idx').on(t.status, t.deadlineAt),
+    // The digest: per unit the oldest overdue and waiting items, what opened or closed in its
+    // window, the highest count of unacknowledged units, and the extension requests.
+    index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id).where(sql`${t.status} = 'open' and not ${t.excused}`),
+    index('items_waiting_idx').on(t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
+    index('items_due_idx').on(t.deadlineAt, t.id).where(sql`${t.status} = 'open'`),
+    index('items_lead_waiting_idx').on(t.leadUnit, t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
+    index('items_opened_at_idx').on(t.openedAt),
+    index('items_closed_at_idx').on(t.closedAt),
+    index('items_unacked_count_idx').on(t.unackedCount).where(sql`${t.status} = 'open'`),
+    index('items_multi_lead_idx').on(t.id).where(sql`${t.leadCount} > 1 and ${t.status} in ('open', 'result_submitted', 'closed')`),
+    index('items_pending_extension_idx').on(t.id).where(sql`${t.status} in ('open', 'result_submitted') and jsonb_typeof(${t.state} -> 'pendingExtension') = 'object'`),
     check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
   ],
 );
@@ -76,7 +97,12 @@ export const itemUnits = pgTable(
     lastProgressAt: ts('last_progress_at'),
     contributionAt: ts('contribution_at'),
   },
-  (t) => [primaryKey({ columns: [t.itemId, t.unitId] }), index('item_units_unit_idx').on(t.unitId)],
+  (t) => [
+    primaryKey({ columns: [t.itemId, t.unitId] }),
+    index('item_units_unit_idx').on(t.unitId),
+    // The digest: per unit the units' oldest unacknowledged assignments.
+    index('item_units_unacked_idx').on(t.unitId, t.assignedAt, t.itemId).where(sql`${t.acknowledgedAt} is null`),
+  ],
 );
 
 /** The append-only history: who, when, what. A trigger refuses UPDATE and DELETE. */
