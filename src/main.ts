@@ -114,7 +114,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     clock,
     logger,
     timezone: config.timezone,
-    jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
+    // A slot's own sweep (the morning message, a bundle) plans everything due before it composes
+    // the messages; the minutely sweep stops after its batch limit and leaves the rest to the next.
+    jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
     heartbeatCron: config.reminders.sweepCron,
   });
   if (options.startScheduler !== false) await scheduler.start();

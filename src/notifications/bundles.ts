@@ -136,6 +136,7 @@ export async function takeBundles(
   }
 
   const bundles: Bundle[] = [];
+  const marks: { id: number; key: string }[] = [];
   for (const rows of byChat.values()) {
     const first = rows[0]!;
     const chat = { chatId: first.chatId, threadId: first.threadId };
@@ -164,13 +165,7 @@ export async function takeBundles(
     }
     parts.push({ text, keyboard });
     const key = input.keyOf(chat);
-    await db
-      .update(noticeQueue)
-      .set({ bundledAt: input.now, bundleKey: key })
-      .where(inArray(
-        noticeQueue.id,
-        rows.map((r) => r.id),
-      ));
+    for (const r of rows) marks.push({ id: r.id, key });
     const single = entries.length === 1 ? entries[0]![0]! : null;
     bundles.push({
       ...chat,
@@ -181,6 +176,13 @@ export async function takeBundles(
       itemId: single?.itemId ?? null,
       unitId: single && single.unitId !== 0 ? single.unitId : null,
     });
+  }
+  // Every line taken is marked with its bundle's key in one statement (500 chats: one round trip).
+  if (marks.length > 0) {
+    await db.execute(sql`
+      update notice_queue set bundled_at = ${input.now.toISOString()}::timestamptz, bundle_key = m.key
+      from jsonb_to_recordset(${JSON.stringify(marks)}::jsonb) as m(id bigint, key text)
+      where notice_queue.id = m.id`);
   }
   return bundles;
 }

@@ -69,8 +69,10 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
   const schedule: ReminderSchedule = reminderSchedule(deps.config);
   if (deps.calendar) schedule.time.calendar = deps.calendar;
   const total: SweepResult = { items: 0, reminders: 0, messages: 0, queued: 0, escalations: 0, failed: 0, batches: 0 };
+  // Read once per sweep: whether (and where) the discipline body hears rung 4.
+  const discipline = await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat();
   for (let batch = 0; batch < maxBatches; batch++) {
-    const result = await sweepBatch(deps, { now, limit, schedule });
+    const result = await sweepBatch(deps, { now, limit, schedule, discipline });
     if (result.items === 0) break;
     total.batches++;
     total.items += result.items;
@@ -87,7 +89,7 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
 
 async function sweepBatch(
   deps: SweepDeps,
-  input: { now: Date; limit: number; schedule: ReminderSchedule },
+  input: { now: Date; limit: number; schedule: ReminderSchedule; discipline: { chatId: number; threadId: number } | null },
 ): Promise<Omit<SweepResult, 'batches'>> {
   const { now, schedule } = input;
   return deps.db.transaction(async (tx) => {
@@ -96,7 +98,7 @@ async function sweepBatch(
     if (claimed.length === 0) return { items: 0, reminders: 0, messages: 0, queued: 0, escalations: 0, failed: 0 };
 
     const planned = await repo.plannedFor(claimed.map((i) => i.id));
-    const discipline = await repo.disciplineChat();
+    const { discipline } = input;
     const keyOf = (itemId: number) => (r: DueReminder) => `${itemId}|${slotKey(r)}`;
     const nextChecks: { id: number; nextCheckAt: Date | null }[] = [];
     let failed = 0;

@@ -157,7 +157,8 @@ export async function runWaveBench(options: WaveBenchOptions = {}): Promise<Reco
 
     // --- planning: the digest job ------------------------------------------------------------
     const cutoff = morningCutoff(DIGEST_AT, config);
-    const [{ n: dueItems }] = await raw.unsafe<{ n: number }[]>(`select count(*)::int as n from items where next_check_at <= $1::timestamptz`, [cutoff.toISOString()]);
+    const [dueRow] = await raw.unsafe<{ n: number }[]>(`select count(*)::int as n from items where next_check_at <= $1::timestamptz`, [cutoff.toISOString()]);
+    const dueItems = dueRow?.n ?? 0;
     const totalStarted = performance.now();
     const sweep = { items: 0, reminders: 0, messages: 0, queued: 0, failed: 0, runs: 0 };
     for (;;) {
@@ -231,13 +232,18 @@ export async function runWaveBench(options: WaveBenchOptions = {}): Promise<Reco
       if (carried) unitsWithReminders++;
       if (carried && keys.length === 1 && sentPerChat.get(chat) === 1) unitsWithOne++;
     }
-    const [{ n: waitingNotices }] = await raw.unsafe<{ n: number }[]>(`select count(*)::int as n from notice_queue where bundled_at is null`);
+    const [waitingRow] = await raw.unsafe<{ n: number }[]>(`select count(*)::int as n from notice_queue where bundled_at is null`);
+    const waitingNotices = waitingRow?.n ?? 0;
     const bundleRows = outboxRows.filter((r) => r.key.startsWith('bundle:')).length;
     const digestRows = outboxRows.filter((r) => r.key.startsWith('digest:')).length;
     const sample = tg.sentMessages(unitChats[0]!)[0];
     if (sample && 'text' in sample) log(`sample morning message to unit 1 (${sample.text?.length ?? 0} chars):\n${sample.text?.slice(0, 600)}`);
 
     const sends = tg.sendLog.map((e) => e.elapsedMs);
+    // The same span by the fake's own send log: first send of the wave to the last unit group's.
+    const unitSet = new Set(unitChats);
+    const lastUnitLogged = Math.max(...tg.sendLog.filter((e) => unitSet.has(e.chatId)).map((e) => e.elapsedMs));
+    const firstSendAt = Math.min(...firstSent.values());
     const sustained = sends.length > 1 ? (sends.length - 1) / ((sends[sends.length - 1]! - sends[0]!) / 1000) : 0;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return {
@@ -261,7 +267,9 @@ export async function runWaveBench(options: WaveBenchOptions = {}): Promise<Reco
       sweepSeconds: round(sweepSeconds),
       digestSeconds: round(digestSeconds),
       planningSeconds: round(planningSeconds),
+      secondsUntilFirstSend: Number.isFinite(firstSendAt) ? round((firstSendAt - sendStarted) / 1000) : -1,
       secondsUntilLastUnit: Number.isFinite(lastUnitAt) ? round((lastUnitAt - sendStarted) / 1000) : -1,
+      sendLogFirstToLastUnitSeconds: sends.length > 0 && Number.isFinite(lastUnitLogged) ? round((lastUnitLogged - sends[0]!) / 1000) : -1,
       sendSeconds: round(sendSeconds),
       msgsPerSecond: round(sustained),
       totalSeconds: round(totalSeconds),

@@ -96,7 +96,7 @@ describe('how lateness reads', () => {
     expect(digestLateText(t, '2026-03-09', '2026-03-11')).toBe('晚 2 个工作日');
     expect(digestLateText(t, '2026-03-06', '2026-03-11')).toBe('晚 3 个工作日（5 天）');
     expect(digestLateText(t, '2026-03-11', '2026-03-11')).toBe('今天到期');
-    expect(digestLateText(createTranslator().for('en'), '2026-03-06', '2026-03-11')).toBe('3 working day(s) late (5 days)');
+    expect(digestLateText(createTranslator().for('en'), '2026-03-06', '2026-03-11')).toBe('3 working days (5 days) late');
   });
 });
 

@@ -178,7 +178,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(english).toContain('Open 7 · unacknowledged 5 · overdue 2 · awaiting a leader 1 · due within 3 working days 2');
     expect(english).toContain('<b>⏳ Awaiting a leader\'s decision</b> (1)');
     expect(english).toContain('  ⚪ Unacknowledged: 督办〔2026〕2号 7 working day(s), 督办〔2026〕4号 7 working day(s)');
-    expect(english).toContain('  🔴 Overdue: 督办〔2026〕2号 7 working day(s) late (9 days)');
+    expect(english).toContain('  🔴 Overdue: 督办〔2026〕2号 7 working days (9 days) late');
     expect(leaders[0]!.reply_markup!.inline_keyboard[0]!.map((b) => b.text)).toEqual(['1 Confirm', '1 Return', '1 View']);
     const unit = await unitDigestMessages(deps, { unitId: org.urban });
     expect(unit[0]).toContain('市城市管理执法局 · 每日督办摘要');

@@ -45,7 +45,7 @@ describe('what period a digest or a bulletin covers, and says it covers', () => 
     const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { payload: { text: string } }[];
     const text = rows[0]!.payload.text;
     expect(text).toContain('统计区间：12-01 15:00 至 12-02 08:30（自开始使用起）');
-    expect(text).toContain('新交办 3 件');
+    expect(text).toContain('自上次摘要：新交办 3');
   });
 
   it('/bulletin asked on a Sunday covers this week up to that moment, and says so', async () => {
