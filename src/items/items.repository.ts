@@ -11,6 +11,19 @@ export type StoredEvent = typeof itemEvents.$inferSelect;
 
 export type ItemSource = { chatId: number; threadId: number; messageId: number | null };
 
+/** A message the bot sent about an item (a draft, a prompt, a card posted directly). */
+export type ItemMessageInput = {
+  chatId: number;
+  messageId: number;
+  itemId: number;
+  /** card | unit_card | draft | response | prompt:<action> ... */
+  purpose: string;
+  unitId?: number | null;
+  personId?: number | null;
+  /** A living card posted directly (查看): later changes of the item edit it too. */
+  card?: { audience: 'leaders' | 'unit'; locale: string; hash: string; threadId: number };
+};
+
 export type ListFilter =
   | { kind: 'all' }
   | { kind: 'open' }
@@ -224,15 +237,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
       return row ?? null;
     },
 
-    async rememberMessage(input: {
-      chatId: number;
-      messageId: number;
-      itemId: number;
-      purpose: string;
-      unitId?: number | null;
-      personId?: number | null;
-      card?: { audience: string; locale: string; hash: string; threadId: number };
-    }) {
+    async rememberMessage(input: ItemMessageInput) {
       const card = input.card ? { audience: input.card.audience, locale: input.card.locale, renderedHash: input.card.hash, threadId: input.card.threadId } : {};
       const values = { chatId: input.chatId, messageId: input.messageId, itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null };
       await db

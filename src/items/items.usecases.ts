@@ -18,7 +18,7 @@ import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type Dra
 import { planItemNotifications } from './items.notify.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import type { ItemRef } from './items.refs.js';
-import { createItemsRepository, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
+import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
 
 export { localNow, buildView, type ItemsDeps };
 
@@ -370,16 +370,7 @@ export async function reportProgressByReply(
 
 export async function rememberItemMessage(
   deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
-  input: {
-    chatId: number;
-    messageId: number;
-    itemId: number;
-    purpose: string;
-    unitId?: number | null;
-    personId?: number | null;
-    /** A living card posted directly (查看): later changes of the item edit it too. */
-    card?: { audience: 'leaders' | 'unit'; locale: string; hash: string; threadId: number };
-  },
+  input: ItemMessageInput,
 ) {
   const repo = items(deps);
   await repo.rememberMessage(input);

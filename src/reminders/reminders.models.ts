@@ -488,42 +488,25 @@ function overdueNags(
 /** Who a rung adds (rung 1, the unit, hears every nag). */
 const RUNG_RECIPIENT: Record<number, Recipient> = { 2: 'unit_head', 3: 'leaders', 4: 'discipline' };
 
+/**
+ * Something waiting for the deciding leaders since `since` (a result, an extension request): they
+ * are reminded every `confirmNagDays` working days (of working hours) until they decide.
+ */
+function deciderNags(t: Time, since: Date, policy: LevelPolicy, now: Date, facts: (waited: { workingDaysWaiting: number; nagNumber: number }) => ReminderFacts): Stream {
+  const { k, next } = everyWorkingHours(t, since, policy.confirmNagDays * t.dayHours, now);
+  if (k === 0) return { due: [], next };
+  const waited = { workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(since, now) / t.dayHours + 1e-9), nagNumber: k };
+  const reminder = { ...facts(waited), unitId: 0, slot: `${since.toISOString()}#${k}`, rung: 1, colour: null, to: ['deciders'] } as DueReminder;
+  return { due: [reminder], next };
+}
+
 function confirmNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
   const result = state.result!;
-  const { k, next } = everyWorkingHours(t, result.at, policy.confirmNagDays * t.dayHours, now);
-  if (k === 0) return { due: [], next };
-  const reminder: DueReminder = {
-    kind: 'confirm_nag',
-    resultAt: result.at,
-    resultUnitId: result.unitId,
-    workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(result.at, now) / t.dayHours + 1e-9),
-    nagNumber: k,
-    unitId: 0,
-    slot: `${result.at.toISOString()}#${k}`,
-    rung: 1,
-    colour: null,
-    to: ['deciders'],
-  };
-  return { due: [reminder], next };
+  return deciderNags(t, result.at, policy, now, (waited) => ({ kind: 'confirm_nag', resultAt: result.at, resultUnitId: result.unitId, ...waited }));
 }
 
 /** A pending extension request waits for the deciding leaders: they are reminded like for a result. */
 function extensionNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
   const request = state.pendingExtension!;
-  const { k, next } = everyWorkingHours(t, request.requestedAt, policy.confirmNagDays * t.dayHours, now);
-  if (k === 0) return { due: [], next };
-  const reminder: DueReminder = {
-    kind: 'extension_nag',
-    requestedAt: request.requestedAt,
-    requestUnitId: request.unitId,
-    until: request.until,
-    workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(request.requestedAt, now) / t.dayHours + 1e-9),
-    nagNumber: k,
-    unitId: 0,
-    slot: `${request.requestedAt.toISOString()}#${k}`,
-    rung: 1,
-    colour: null,
-    to: ['deciders'],
-  };
-  return { due: [reminder], next };
+  return deciderNags(t, request.requestedAt, policy, now, (waited) => ({ kind: 'extension_nag', requestedAt: request.requestedAt, requestUnitId: request.unitId, until: request.until, ...waited }));
 }

@@ -90,6 +90,24 @@ describe('the acknowledgement nag', () => {
     expect(sent.map((r) => (r.kind === 'ack_nag' ? r.nagNumber : 0))).toEqual([1, 2]);
   });
 
+  it('nags a key unit at most four times, then tells its head (rung 2), then the leaders (rung 3), then stops', () => {
+    const state = openItem({ assignedAt: bj('2026-03-09 09:00'), deadline: '2026-03-31', level: 'key' });
+    const { sent } = simulate(state, { from: bj('2026-03-09 09:00'), to: bj('2026-03-20 18:00'), disciplineChat: true });
+    expect(lines(sent)).toEqual([
+      '2026-03-09 13:00 ack_nag u100 blue',
+      '2026-03-09 17:00 ack_nag u100 blue',
+      '2026-03-10 12:00 ack_nag u100 blue',
+      '2026-03-10 16:00 ack_nag u100 blue',
+      '2026-03-11 11:00 escalation u100 rung2 blue',
+      '2026-03-11 15:00 escalation u100 rung3 blue',
+    ]);
+    const rungs = sent.filter((r) => r.kind === 'escalation');
+    expect(rungs.map((r) => (r.kind === 'escalation' ? [r.cause, r.to] : null))).toEqual([
+      ['ack', ['unit_head']],
+      ['ack', ['leaders']],
+    ]);
+  });
+
   it('gives a routine unit 16 working hours, not counting the May Day holiday', () => {
     const state = openItem({ assignedAt: bj('2026-04-30 10:00'), deadline: '2026-05-29' });
     const { sent } = simulate(state, { from: bj('2026-04-30 10:00'), to: bj('2026-05-09 18:00') });
@@ -178,6 +196,16 @@ describe('overdue nags and the escalation ladder', () => {
     const { sent } = simulate(state, { from: bj('2026-03-04 10:00'), to: bj('2026-03-05 09:30') });
     expect(lines(of(sent, 'warning'))).toEqual(['2026-03-04 10:00 warning u100 yellow']);
     expect(lines(sent.filter((r) => r.kind !== 'warning'))).toEqual(['2026-03-04 15:01 overdue_nag u100 red', '2026-03-05 09:00 overdue_nag u100 rung2 red', '2026-03-05 09:00 escalation u100 rung2 red']);
+  });
+
+  it('does not nag an overdue unit while its extension request waits: the deciding leaders are reminded instead', () => {
+    let state = apply(openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-03-04', level: 'special' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:05'));
+    state = apply(state, actors.leadMember, { type: 'request_extension', until: '2026-03-13', reason: '等待检测报告' }, bj('2026-03-04 16:00'));
+    const { sent } = simulate(state, { from: bj('2026-03-04 16:00'), to: bj('2026-03-11 18:00') });
+    expect(sent.filter((r) => r.kind === 'overdue_nag' || r.kind === 'escalation')).toEqual([]);
+    // special: confirmNagDays 2, counted in working hours from the request (Wed 16:00 -> Fri 16:00, then Tue 16:00).
+    expect(lines(sent).filter((l) => !l.includes('warning'))).toEqual(['2026-03-06 16:00 extension_nag u0', '2026-03-10 16:00 extension_nag u0']);
+    expect(sent.every((r) => r.kind !== 'extension_nag' || r.to.join() === 'deciders')).toBe(true);
   });
 
   it('starts counting again after an approved extension, and stops nagging once the result is submitted', () => {
