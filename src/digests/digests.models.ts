@@ -286,6 +286,9 @@ function sectionTitle(ctx: RenderContext, section: Section, count: number): stri
  * How late, counted one way in every line: working days, with the calendar days in brackets
  * where they differ ("晚 5 个工作日（7 天）"); a deadline earlier today reads "today".
  */
+/** Units shown in full in the leaders' digest, most urgent first; the others are summed in one line. */
+export const UNIT_BLOCK_LIMIT = 30;
+
 export function digestLateText(t: Translate, from: YMD, today: YMD): string {
   const late = lateness(from, today);
   return late.calendarDays === 0 ? t('digest-late-today') : t('digest-late', { late: latenessText(t, late) });
@@ -505,7 +508,14 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     const since = workingDaysCounter(window, ctx.timezone);
     const lateness = new Map<YMD, string>();
     const late = (deadline: YMD) => lateness.get(deadline) ?? lateness.set(deadline, digestLateText(t, deadline, window.date)).get(deadline)!;
-    for (const u of units) lines.push(...unitBlock(ctx, u, since, late));
+    // The most urgent units in full; the rest (a large organisation) in one line of totals, so
+    // the morning digest stays a few messages long whatever the number of units.
+    for (const u of units.slice(0, UNIT_BLOCK_LIMIT)) lines.push(...unitBlock(ctx, u, since, late));
+    const rest = units.slice(UNIT_BLOCK_LIMIT);
+    if (rest.length > 0) {
+      const sum = (key: 'open' | 'overdue' | 'unacknowledged' | 'waiting') => rest.reduce((n, u) => n + u.counts[key], 0);
+      lines.push(t('digest-units-more', { count: rest.length, open: sum('open'), overdue: sum('overdue'), unacknowledged: sum('unacknowledged'), waiting: sum('waiting') }));
+    }
   }
 
   for (const section of SECTIONS) {

@@ -9,6 +9,7 @@ import {
   digestLateText,
   itemColour,
   LIST_LIMIT,
+  UNIT_BLOCK_LIMIT,
   MESSAGE_LIMIT,
   renderLeadersDigest,
   splitMessages,
@@ -111,7 +112,7 @@ describe('how long digests are cut', () => {
     expect(parts.join('\n')).toContain(lines[99]);
   });
 
-  it('lists at most ten items a section with a pointer to the rest, and splits 500 unit lines into several messages', () => {
+  it('lists at most ten items a section with a pointer to the rest; of 500 units, the 30 most urgent in full and the others summed in one line, in a few messages', () => {
     const w = window('2026-03-11T08:30:00');
     const dueSoon = Array.from({ length: LIST_LIMIT }, (_, i) => item(i + 1, { text: '很长的批示'.repeat(40), deadline: '2026-03-12', deadlineAt: new Date('2026-03-12T23:59:59.999+08:00') }));
     const listedItem = (n: number): UnitListedItem => ({ id: n, code: `督办〔2026〕${n}号`, role: 'lead', since: new Date('2026-03-02T09:00:00+08:00'), deadline: '2026-03-05' });
@@ -132,11 +133,14 @@ describe('how long digests are cut', () => {
     };
     const names = new Map(units.map((u) => [u.unitId, `市第${u.unitId}局综合行政执法大队`]));
     const parts = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: names, window: w }).map((p) => p.text);
-    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.length).toBeLessThanOrEqual(4);
     expect(parts.every((p) => p.length <= MESSAGE_LIMIT)).toBe(true);
     const all = parts.join('\n');
     expect(all).toContain('…另有 1,490 件，查看：/list open');
-    for (const u of units) expect(all).toContain(`<b>${names.get(u.unitId)}</b>：`);
+    const inFull = units.filter((u) => all.includes(`<b>${names.get(u.unitId)}</b>：`));
+    expect(inFull).toHaveLength(UNIT_BLOCK_LIMIT);
+    expect(all).toContain('…其余 470 个单位合计：在办 94,000 · 逾期 1,410 · 未签收 2,350 · 待确认 470');
     // Three items named per kind and unit, then how many more.
     expect(all).toContain('  ⚪ 未签收：督办〔2026〕1号 7 个工作日、督办〔2026〕2号 7 个工作日、督办〔2026〕3号 7 个工作日等，另有 2 件');
     expect(parts[1]).toMatch(/^（续，第 2\/\d+ 条）/);

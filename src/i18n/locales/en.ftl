@@ -518,6 +518,7 @@ digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
 digest-overdue-days = { $late } overdue
 digest-overdue-today = due today, time passed
 digest-more = …and { $count } more: { $command }
+digest-units-more = …the other { $count } units together: open { $open } · overdue { $overdue } · unacknowledged { $unacknowledged } · awaiting a leader { $waiting } (a unit in detail: /list unit NAME)
 digest-units-title = <b>By unit</b> ({ $count }, most urgent first; open, overdue and awaiting count the items they lead)
 digest-unit-line = <b>{ $unit }</b>: { $counts }
 digest-count-open = open { $count }

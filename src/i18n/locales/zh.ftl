@@ -507,6 +507,7 @@ digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
 digest-overdue-days = 逾期 { $late }
 digest-overdue-today = 今天到期，已超时
 digest-more = …另有 { $count } 件，查看：{ $command }
+digest-units-more = …其余 { $count } 个单位合计：在办 { $open } · 逾期 { $overdue } · 未签收 { $unacknowledged } · 待确认 { $waiting }（单位详情：/list unit 单位名）
 digest-units-title = <b>各单位</b>（{ $count } 个，最急的在前；在办、逾期、待确认按牵头事项计）
 digest-unit-line = <b>{ $unit }</b>：{ $counts }
 digest-count-open = 在办 { $count }
