@@ -8,7 +8,7 @@ import { findItemByRef, itemOfMessage } from '../items/items.usecases.js';
 import { appError } from '../shared/errors.js';
 import type { BotContext } from './context.js';
 
-/** ctx.t as a plain translate function, for the renderers in messages/. */
+/** ctx.t as a plain translate function, for the renderers in notifications/. */
 export function tr(ctx: BotContext): Translate {
   return (key, params) => ctx.t(key, (params ?? {}) as Record<string, string | number>);
 }

@@ -3,7 +3,7 @@ import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.
 import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
 import { parseHHmm, startOfZonedDay, zonedInstant, zoneOffsetMs, zonedParts } from '../calendar/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
-import { encodeButton } from '../messages/callback-data.js';
+import { encodeButton } from '../notifications/callback-data.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 

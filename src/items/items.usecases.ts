@@ -1,6 +1,6 @@
 import { addWorkingDays, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
-import type { Audience, UnresolvedMention } from '../messages/item-card.js';
+import type { Audience, UnresolvedMention } from '../notifications/item-card.js';
 import { chatBinding, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { UnitRecord } from '../org/org.models.js';
@@ -15,7 +15,7 @@ import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
 import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
-import { planItemNotifications } from './items.notify.js';
+import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import type { ItemRef } from './items.refs.js';
 import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';

@@ -13,7 +13,7 @@ import { reminderView, routeReminderMessages } from '../notifications/reminder-r
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
-import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from './reminders.notify.js';
+import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
 import { recordSweep } from '../items/items.usecases.js';
 

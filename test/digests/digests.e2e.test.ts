@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { getItem, runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
-import { decodeButton } from '../../src/messages/callback-data.js';
+import { decodeButton } from '../../src/notifications/callback-data.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';

@@ -8,7 +8,7 @@ import {
   runWeeklyBulletin,
   unitDigestMessages,
 } from '../../src/digests/digests.usecases.js';
-import { decodeButton } from '../../src/messages/callback-data.js';
+import { decodeButton } from '../../src/notifications/callback-data.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 import {

@@ -1,9 +1,9 @@
 import { Composer } from 'grammy';
 import { uncoveredYearsBetween } from '../../calendar/calendar.models.js';
 import { zonedParts } from '../../calendar/zoned-time.js';
-import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
+import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
-import { renderDraftCard, unitName } from '../../messages/item-card.js';
+import { renderDraftCard, unitName } from '../../notifications/item-card.js';
 import { activeUnits, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';

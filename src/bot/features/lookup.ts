@@ -1,8 +1,8 @@
 import { lateness, latenessText } from '../../calendar/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { zonedParts } from '../../calendar/zoned-time.js';
-import { decodeButton, encodeButton } from '../../messages/callback-data.js';
-import { deadlineText, renderItemCard, unitName, type ItemView } from '../../messages/item-card.js';
+import { decodeButton, encodeButton } from '../../notifications/callback-data.js';
+import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
 import { activeUnits, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';

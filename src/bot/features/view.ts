@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { itemCardFor, rememberItemMessage } from '../../items/items.usecases.js';
-import { decodeButton } from '../../messages/callback-data.js';
-import { renderItemCard } from '../../messages/item-card.js';
+import { decodeButton } from '../../notifications/callback-data.js';
+import { renderItemCard } from '../../notifications/item-card.js';
 import { renderHash } from '../../notifications/cards.js';
 import type { BotContext } from '../context.js';
 import { threadIdOf } from '../helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeButton, encodeButton } from '../../src/messages/callback-data.js';
+import { decodeButton, encodeButton } from '../../src/notifications/callback-data.js';
 
 describe('button data', () => {
   it('round-trips and stays within Telegram’s 64 bytes even with the largest ids', () => {

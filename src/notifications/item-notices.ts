@@ -1,14 +1,14 @@
 import type { DbOrTx } from '../db/client.js';
 import type { Translate } from '../i18n/translator.js';
-import { unitName, type ItemView } from '../messages/item-card.js';
-import { newCardMessage } from '../notifications/cards.js';
+import { unitName, type ItemView } from './item-card.js';
+import { newCardMessage } from './cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, escapeHtml, mention } from '../shared/html.js';
-import { resolveUnitTargets } from '../notifications/recipients.js';
-import type { ItemsDeps } from './items.context.js';
-import { activeUnits, type FileRef, type ItemEvent } from './items.models.js';
-import type { StoredItem } from './items.repository.js';
+import { resolveUnitTargets } from './recipients.js';
+import type { ItemsDeps } from '../items/items.context.js';
+import { activeUnits, type FileRef, type ItemEvent } from '../items/items.models.js';
+import type { StoredItem } from '../items/items.repository.js';
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { parserNoteText } from '../../src/messages/parser-notes.js';
+import { parserNoteText } from '../../src/notifications/parser-notes.js';
 import { note, parserWarnings, type ParserNote } from '../../src/parser/warnings.js';
 
 const samples: ParserNote[] = [

@@ -3,15 +3,15 @@ import { zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/items.models.js';
-import { resolveUnitTargets, type UnitTarget } from '../notifications/recipients.js';
+import { resolveUnitTargets, type UnitTarget } from './recipients.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
 import { createOrgRepository, type Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
-import type { Colour, DueReminder, Recipient } from './reminders.models.js';
-import { createRemindersRepository } from './reminders.repository.js';
+import type { Colour, DueReminder, Recipient } from '../reminders/reminders.models.js';
+import { createRemindersRepository } from '../reminders/reminders.repository.js';
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
 const MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
