@@ -15,7 +15,7 @@ import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
-import { createUpdatesRepository } from './updates/updates.repository.js';
+import { pruneUpdates } from './updates/updates.usecases.js';
 
 export type App = {
   stop(): Promise<void>;
@@ -87,9 +87,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   await bot.init();
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
 
-  const updates = createUpdatesRepository(deps);
   const pruneTimer = setInterval(() => {
-    updates.prune().catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
+    pruneUpdates(deps).catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
   }, 3600_000);
   pruneTimer.unref();
   // Every scheduled job refreshes the calendar before it runs (src/scheduler/jobs.ts); this timer

@@ -7,7 +7,7 @@ import { pacedDirectSends } from '../outbox/direct-pacing.js';
 import type { PacingLimits } from '../outbox/pacing.repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
-import { createUpdatesRepository } from '../updates/updates.repository.js';
+import { claimUpdate } from '../updates/updates.usecases.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { calendarFeature } from './features/calendar.js';
@@ -66,8 +66,6 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   // error (that could send a message twice). The outbox has its own retry policy.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
 
-  const updates = createUpdatesRepository(deps);
-
   bot.use(async (ctx, next) => {
     ctx.deps = deps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
@@ -83,7 +81,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   bot.use(sequentialize((ctx) => [ctx.chat?.id.toString(), ctx.from?.id.toString()].filter((k): k is string => Boolean(k))));
   // Telegram redelivers unconfirmed updates; handle each update_id once.
   bot.use(async (ctx, next) => {
-    if (!(await updates.claim(ctx.update.update_id))) {
+    if (!(await claimUpdate(deps, { updateId: ctx.update.update_id }))) {
       ctx.logger.info('duplicate update skipped');
       return;
     }
