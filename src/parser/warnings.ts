@@ -22,6 +22,8 @@ export const parserWarnings = {
   rolledToNextYear: (written: string, date: string) => `"${written}" has already passed this year; read as ${date}`,
   weekdayPassed: (written: string, date: string) => `"${written}" has already passed this week; read as ${date}`,
   timePassed: (written: string, date: string) => `"${written}" has already passed today; read as ${date}`,
+  todayIsDayOff: (written: string, date: string) => `"${written}" was written on a day off; read as the end of the next working day, ${date}`,
+  deadlineOnDayOff: (date: string, previous: string) => `the deadline ${date} is a day off; the working day before it is ${previous}`,
   uncoveredCalendar: (years: number[]) =>
     `no published holiday calendar for ${years.join(', ')}; working days there are counted Monday to Friday`,
   unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,

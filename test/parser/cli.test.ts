@@ -63,6 +63,7 @@ describe('duban parse', () => {
       level: 'routine',
       milestones: [],
       reportEvery: null,
+      leaderInCharge: null,
       unresolved: [],
       warnings: [],
     });
