@@ -1,25 +1,37 @@
 import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { fromDayNumber, parseYMD, toDayNumber, weekday, type YMD } from './ymd.js';
+import { statutoryDaysOff, statutoryHolidays, type StatutoryHolidayKey } from './statutory.js';
 import { parseHHmm, zonedInstant, zonedParts } from './zoned-time.js';
 
 export type { YMD } from './ymd.js';
 
 /**
- * The working calendar: China's statutory holidays and make-up working days (调休) from the
- * `chinese-days` package, plus working hours in a configurable time zone.
+ * The working calendar: China's statutory holidays and make-up working days (调休), plus working
+ * hours in a configurable time zone.
+ *
+ * Where a year's days off come from, first match wins:
+ *   1. an imported schedule: the office loaded the State Council's notice for that year
+ *      (`npx duban calendar import`, `/calendar`), stored in the database (calendar_years/_days);
+ *   2. the `chinese-days` package's published table (2004 through 2026 in 1.5.7);
+ *   3. the statutory fallback (statutory.ts): the days the State Council's rules fix (元旦, 春节 除夕
+ *      to 初三, 清明, 劳动节 1-2 May, 端午, 中秋, 国庆 1-3 October) are days off, weekends as usual,
+ *      调休 unknown. Such days are `covered: false` and callers warn ("the 2027 schedule is not
+ *      loaded; statutory holidays assumed").
+ *
+ * Installed schedules. Imported years live in a process-wide registry (`installCalendarSchedules`),
+ * like the package's table beside it, rather than in each calendar object: a dozen modules call
+ * the national calendar's functions directly, and all of them must see an imported year at once,
+ * without threading the database through pure date math. The registry is filled from the database
+ * by calendar.usecases.ts: at start-up (main.ts, before the bot and the scheduler run), right after
+ * an import in this process, and on every scheduler tick in every instance, where a one-row
+ * version query (count and latest import time) decides whether anything must be reloaded, so an
+ * import through one instance reaches the others within a tick. Installing clears the day cache.
  *
  * Data, not functions. We read chinese-days' published table (dist/chinese-days.json: holidays,
  * make-up working days, keyed 'YYYY-MM-DD') rather than calling its isWorkday(): those functions
  * build their keys by parsing dates as UTC and formatting them in the machine's zone, so on a
  * machine west of UTC (TZ=America/New_York) every holiday moves one day early. The table is the
  * same data without that trap; test/calendar checks it agrees with isWorkday() under TZ=UTC.
- *
- * Coverage. chinese-days (1.5.x) carries the State Council's arrangements from 2004 through the
- * last year it has published (2026 at the time of writing). For any other year it answers plain
- * Monday-Friday. We keep that fallback, the best guess there is, but make it visible:
- * `isCoveredYear(year)` and `calendarCoverage()` tell which years are real, `dayInfo().covered`
- * flags an assumed day, and callers (the parser, the reminder sweep) warn when their arithmetic
- * crosses an uncovered year. A package update that adds 2027 is picked up without code changes.
  *
  * Dates are 'YYYY-MM-DD' strings (calendar dates, no zone). Instants are Dates; the zone that turns
  * an instant into a date is always passed in, never taken from the machine.
@@ -35,10 +47,29 @@ export type DayInfo = {
   working: boolean;
   /** 'holiday' (statutory, incl. 调休 days off), 'makeup' (a weekend day worked), 'weekend', 'weekday'. */
   kind: 'holiday' | 'makeup' | 'weekend' | 'weekday';
-  /** The holiday name from chinese-days (e.g. "Spring Festival,春节,4"), or '' for ordinary days. */
+  /**
+   * The holiday name (chinese-days: "Spring Festival,春节,4"; statutory fallback: "Spring
+   * Festival,春节"; imported: the file's name column, else the statutory name or ''), '' for ordinary days.
+   */
   name: string;
-  /** False when the year is outside chinese-days' data and Monday-Friday was assumed. */
+  /** False when no schedule backs the year: statutory holidays and weekends were assumed, 调休 unknown. */
   covered: boolean;
+  /** Where the year's arrangement came from (see the module note). */
+  source: CalendarSource;
+};
+
+/** Where a year's days off come from: an imported schedule, chinese-days, or the statutory rules alone. */
+export type CalendarSource = 'imported' | 'chinese-days' | 'statutory';
+
+/** One year's official schedule as the office imported it. */
+export type ImportedSchedule = {
+  year: number;
+  /** Days off (放假), weekends inside a break included or not: both read the same. */
+  daysOff: YMD[];
+  /** Make-up working days (调休上班), usually weekend days. */
+  workdays: YMD[];
+  /** Optional names per date (e.g. '春节'). */
+  names?: Record<YMD, string>;
 };
 
 export type WorkingHoursOptions = {
@@ -62,36 +93,80 @@ export type WorkingCalendar = ReturnType<typeof createWorkingCalendar>;
 
 const publishedYears: ReadonlySet<number> = new Set(Object.keys(table.holidays).map((date) => Number(date.slice(0, 4))));
 
-/** True when chinese-days publishes the holiday arrangement of this year (see the module note). */
-export function isCoveredYear(year: number): boolean {
-  return publishedYears.has(year);
+type InstalledYear = { daysOff: Map<YMD, string>; workdays: Map<YMD, string> };
+const installed = new Map<number, InstalledYear>();
+const nationalCache = new Map<number, DayInfo>();
+
+/**
+ * Replaces the set of imported schedules every calendar consults (see the module note): years
+ * not in `schedules` fall back to chinese-days or the statutory rules again.
+ */
+export function installCalendarSchedules(schedules: readonly ImportedSchedule[]): void {
+  installed.clear();
+  for (const s of schedules) {
+    const names = s.names ?? {};
+    const statutory = s.year > 1900 && s.year < 2100 ? statutoryDaysOff(s.year) : new Map();
+    const nameOf = (d: YMD) => names[d] ?? (statutory.has(d) ? statutory.get(d)!.nameZh : '');
+    installed.set(s.year, {
+      daysOff: new Map(s.daysOff.map((d) => [d, nameOf(d)])),
+      workdays: new Map(s.workdays.map((d) => [d, names[d] ?? ''])),
+    });
+  }
+  nationalCache.clear();
 }
 
-/** The first and last year with published holiday data (2004 and 2026 with chinese-days 1.5.7). */
+/** Years with an installed (imported) schedule, ascending. */
+export function installedScheduleYears(): number[] {
+  return [...installed.keys()].sort((a, b) => a - b);
+}
+
+/** Where the national calendar takes a year's arrangement from. */
+export function calendarSourceOf(year: number): CalendarSource {
+  if (installed.has(year)) return 'imported';
+  if (publishedYears.has(year)) return 'chinese-days';
+  return 'statutory';
+}
+
+/** True when a real schedule backs the year: imported, or published by chinese-days (see the module note). */
+export function isCoveredYear(year: number): boolean {
+  return calendarSourceOf(year) !== 'statutory';
+}
+
+/** The first and last year chinese-days publishes (2004 and 2026 with 1.5.7); imported years aside. */
 export function calendarCoverage(): { firstYear: number; lastYear: number } {
   return { firstYear: Math.min(...publishedYears), lastYear: Math.max(...publishedYears) };
 }
 
-const nationalCache = new Map<number, DayInfo>();
+function classify(date: YMD, year: number): Omit<DayInfo, 'date'> {
+  const wd = weekday(date);
+  const plain: DayInfo['kind'] = wd === 0 || wd === 6 ? 'weekend' : 'weekday';
+  const imported = installed.get(year);
+  if (imported) {
+    const makeup = imported.workdays.get(date);
+    if (makeup !== undefined) return { working: true, kind: 'makeup', name: makeup, covered: true, source: 'imported' };
+    const off = imported.daysOff.get(date);
+    if (off !== undefined) return { working: false, kind: 'holiday', name: off, covered: true, source: 'imported' };
+    return { working: plain === 'weekday', kind: plain, name: '', covered: true, source: 'imported' };
+  }
+  if (publishedYears.has(year)) {
+    const makeup = table.workdays[date];
+    const holiday = table.holidays[date];
+    const kind: DayInfo['kind'] = makeup !== undefined ? 'makeup' : holiday !== undefined ? 'holiday' : plain;
+    const name = makeup ?? holiday ?? '';
+    return { working: kind === 'weekday' || kind === 'makeup', kind, name, covered: true, source: 'chinese-days' };
+  }
+  const statutory = year > 1900 && year < 2100 ? statutoryDaysOff(year).get(date) : undefined;
+  if (statutory) {
+    return { working: false, kind: 'holiday', name: `${statutory.nameEn},${statutory.nameZh}`, covered: false, source: 'statutory' };
+  }
+  return { working: plain === 'weekday', kind: plain, name: '', covered: false, source: 'statutory' };
+}
 
 function nationalDayInfo(dayNumber: number): DayInfo {
   let info = nationalCache.get(dayNumber);
   if (info) return info;
   const date = fromDayNumber(dayNumber);
-  const wd = weekday(date);
-  const isWeekend = wd === 0 || wd === 6;
-  const makeup = table.workdays[date];
-  const holiday = table.holidays[date];
-  let kind: DayInfo['kind'] = isWeekend ? 'weekend' : 'weekday';
-  if (makeup !== undefined) kind = 'makeup';
-  else if (holiday !== undefined) kind = 'holiday';
-  info = {
-    date,
-    working: kind === 'weekday' || kind === 'makeup',
-    kind,
-    name: makeup ?? holiday ?? '',
-    covered: isCoveredYear(parseYMD(date).year),
-  };
+  info = { date, ...classify(date, parseYMD(date).year) };
   nationalCache.set(dayNumber, info);
   return info;
 }
@@ -177,13 +252,33 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
     return sign * count;
   }
 
-  /** Years between a and b (inclusive) for which Monday-Friday had to be assumed. */
+  /** Years between a and b (inclusive) that no schedule backs (statutory holidays assumed, 调休 unknown). */
   function uncoveredYearsBetween(a: YMD, b: YMD): number[] {
     const ya = parseYMD(a).year;
     const yb = parseYMD(b).year;
     const years: number[] = [];
     for (let y = Math.min(ya, yb); y <= Math.max(ya, yb); y++) if (!isCoveredYear(y)) years.push(y);
     return years;
+  }
+
+  /**
+   * The contiguous run of days off (weekends included) on this calendar that holds a statutory
+   * holiday's days in `year`: 春节 2026 is 2026-02-15..2026-02-23 on the published schedule, and
+   * 2027-02-05..2027-02-08 when only the statutory rules are known. Null when none of the
+   * holiday's statutory days is a day off (an imported schedule that works through it).
+   */
+  function holidayPeriod(key: StatutoryHolidayKey, year: number): { first: YMD; last: YMD } | null {
+    if (!Number.isInteger(year) || year <= 1900 || year >= 2100) return null;
+    const holiday = statutoryHolidays(year).find((h) => h.key === key);
+    if (!holiday) return null;
+    const offDays = holiday.days.map(toDayNumber).filter((n) => !workingByNumber(n));
+    if (offDays.length === 0) return null;
+    let first = Math.min(...offDays);
+    let last = Math.max(...offDays);
+    // Statutory days split by a worked day (an odd import) still give one period: the outer runs.
+    while (!workingByNumber(first - 1)) first--;
+    while (!workingByNumber(last + 1)) last++;
+    return { first: fromDayNumber(first), last: fromDayNumber(last) };
   }
 
   /** Inside working hours: a working day in the zone, and start <= local time < end. */
@@ -255,6 +350,7 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
     workingDayOnOrAfter,
     workingDaysBetween,
     uncoveredYearsBetween,
+    holidayPeriod,
     isWithinWorkingHours,
     nextWorkingInstant,
     addWorkingHours,
@@ -273,6 +369,7 @@ export const {
   workingDayOnOrAfter,
   workingDaysBetween,
   uncoveredYearsBetween,
+  holidayPeriod,
   isWithinWorkingHours,
   nextWorkingInstant,
   addWorkingHours,

@@ -25,7 +25,7 @@ export const parserWarnings = {
   todayIsDayOff: (written: string, date: string) => `"${written}" was written on a day off; read as the end of the next working day, ${date}`,
   deadlineOnDayOff: (date: string, previous: string) => `the deadline ${date} is a day off; the working day before it is ${previous}`,
   uncoveredCalendar: (years: number[]) =>
-    `no published holiday calendar for ${years.join(', ')}; working days there are counted Monday to Friday`,
+    `the ${years.join(', ')} holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar`,
   unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,
   unreadable: (reason: string) => `the text could not be read (${reason})`,
 } as const;

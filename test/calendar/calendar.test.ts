@@ -61,7 +61,14 @@ describe('working days', () => {
     expect(dayInfo('2024-02-18')).toMatchObject({ working: true, kind: 'makeup', covered: true });
     expect(dayInfo('2024-02-12')).toMatchObject({ working: false, kind: 'holiday', covered: true });
     expect(dayInfo('2024-02-12').name).toContain('春节');
-    expect(dayInfo('2024-07-20')).toEqual({ date: '2024-07-20', working: false, kind: 'weekend', name: '', covered: true });
+    expect(dayInfo('2024-07-20')).toEqual({
+      date: '2024-07-20',
+      working: false,
+      kind: 'weekend',
+      name: '',
+      covered: true,
+      source: 'chinese-days',
+    });
   });
 
   it('agrees with chinese-days itself, day by day from 2004 to 2026 (under TZ=UTC, where its own functions are right)', () => {
@@ -73,15 +80,18 @@ describe('working days', () => {
     }
   });
 
-  it('covers the years chinese-days publishes and falls back to Monday-Friday elsewhere, saying so', () => {
+  it('covers the years chinese-days publishes and falls back to the statutory holidays elsewhere, saying so', () => {
     expect(calendarCoverage()).toEqual({ firstYear: 2004, lastYear: expect.any(Number) as number });
     const { lastYear } = calendarCoverage();
     expect(lastYear).toBeGreaterThanOrEqual(2026);
     expect(isCoveredYear(2003)).toBe(false);
     expect(isCoveredYear(lastYear + 1)).toBe(false);
     const newYear = `${lastYear + 1}-01-01`;
-    const weekday = new Date(`${newYear}T00:00:00Z`).getUTCDay();
-    expect(dayInfo(newYear)).toMatchObject({ covered: false, working: weekday >= 1 && weekday <= 5, name: '' });
+    expect(dayInfo(newYear)).toMatchObject({ covered: false, working: false, kind: 'holiday', source: 'statutory' });
+    expect(dayInfo(newYear).name).toContain('元旦');
+    const secondOfJanuary = `${lastYear + 1}-01-02`;
+    const weekday = new Date(`${secondOfJanuary}T00:00:00Z`).getUTCDay();
+    expect(dayInfo(secondOfJanuary)).toMatchObject({ covered: false, working: weekday >= 1 && weekday <= 5, name: '' });
     expect(uncoveredYearsBetween(`${lastYear}-12-01`, `${lastYear + 1}-02-01`)).toEqual([lastYear + 1]);
     expect(uncoveredYearsBetween('2024-01-01', '2025-12-31')).toEqual([]);
   });

@@ -1011,13 +1011,13 @@ export const cases: Case[] = [
     },
   },
   {
-    name: 'working days into 2027, which has no published calendar yet: Monday-Friday, with a warning',
+    name: 'working days into 2027, which has no published calendar yet: statutory holidays assumed (元旦), with a warning',
     now: '2026-12-28T10:00:00+08:00',
     text: '请市财政局牵头,5个工作日内报送年度决算。',
     expected: {
       lead: ['市财政局'],
       cooperating: [],
-      deadline: '2027-01-04',
+      deadline: '2027-01-05',
       deadlineTime: null,
       level: 'routine',
       milestones: [],
@@ -1025,7 +1025,7 @@ export const cases: Case[] = [
       leaderInCharge: null,
       unresolved: [],
       warnings: [
-        'no published holiday calendar for 2027; working days there are counted Monday to Friday',
+        'the 2027 holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar',
       ],
     },
   },

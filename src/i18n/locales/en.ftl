@@ -366,7 +366,7 @@ parser-weekdayPassed = “{ $written }” has passed this week; read as { $date 
 parser-timePassed = “{ $written }” has passed today; read as { $date }.
 parser-todayIsDayOff = “{ $written }” was written on a day off; read as the end of the next working day, { $date }.
 parser-deadlineOnDayOff = The deadline { $date } is a day off; the working day before it is { $previous }.
-parser-uncoveredCalendar = No holiday calendar is published for { $years } yet; working days there count Monday to Friday.
+parser-uncoveredCalendar = The { $years } holiday schedule is not loaded: statutory holidays are assumed and make-up working days (调休) are unknown. An admin can load it with /calendar.
 parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly, monthly); none was set.
 parser-unreadable = The instruction could not be read; please check every field before confirming.
 

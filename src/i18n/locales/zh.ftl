@@ -366,7 +366,7 @@ parser-weekdayPassed = 「{ $written }」本周已过，按 { $date } 理解。
 parser-timePassed = 「{ $written }」今天已过，按 { $date } 理解。
 parser-todayIsDayOff = 「{ $written }」写于休息日，按下一个工作日 { $date } 下班前理解。
 parser-deadlineOnDayOff = 时限 { $date } 是休息日，前一个工作日是 { $previous }。
-parser-uncoveredCalendar = { $years } 年的法定节假日尚未公布，工作日暂按周一至周五计算。
+parser-uncoveredCalendar = 尚未导入 { $years } 年的节假日安排：暂按法定节假日计算，调休未知。管理员可用 /calendar 导入。
 parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周、每月），未设置报送要求。
 parser-unreadable = 批示没能读懂，请核对各项后再确认。
 
