@@ -1,4 +1,5 @@
 import { nationalCalendar } from '../calendar/calendar.models.js';
+import { STATUTORY_HOLIDAY_KEYS, type StatutoryHolidayKey } from '../calendar/statutory.js';
 import {
   addDays,
   addMonths,
@@ -49,18 +50,15 @@ import { note, type ParserNote } from './warnings.js';
  */
 
 /** The statutory holidays a leader names (春节前, 国庆节后第一个工作日). */
-export type HolidayKey = 'newyear' | 'spring' | 'qingming' | 'labour' | 'dragonboat' | 'midautumn' | 'national';
+export type HolidayKey = StatutoryHolidayKey;
 
-/**
- * What the parser needs of the office's working calendar (a WorkingCalendar fits). Holidays are
- * read only when the calendar can say when a holiday's days off run (`holidayPeriod`).
- */
+/** What the parser needs of the office's working calendar; a WorkingCalendar fits. */
 export type ParserCalendar = {
   isWorkingDay(date: YMD): boolean;
   addWorkingDays(from: YMD, n: number): YMD;
   uncoveredYearsBetween(a: YMD, b: YMD): number[];
   /** The contiguous run of days off around the holiday's statutory days in that year. */
-  holidayPeriod?(key: HolidayKey, year: number): { first: YMD; last: YMD } | null;
+  holidayPeriod(key: HolidayKey, year: number): { first: YMD; last: YMD } | null;
 };
 
 export type DateContext = {
@@ -224,8 +222,6 @@ function hoursFromNow(hours: number, ctx: Ctx): Omit<Candidate, 'start' | 'end' 
   return { kind: 'date', ymd: local.ymd, minute: Math.floor(local.minuteOfDay), period: 'fixed', warnings: [] };
 }
 
-const HOLIDAY_KEYS: readonly HolidayKey[] = ['newyear', 'spring', 'qingming', 'labour', 'dragonboat', 'midautumn', 'national'];
-
 /** Chinese and English holiday names; a bare 节/假期/holiday is the nearest one (null). */
 function holidayKey(name: string | undefined): HolidayKey | null {
   if (!name) return null;
@@ -251,19 +247,18 @@ function withCalendarNote(ymd: YMD, ctx: Ctx, warnings: ParserNote[] = []) {
  * have not begun; for "after", one that has not ended. A bare 节前/节后 is the nearest holiday.
  */
 function holidayDate(written: string, key: HolidayKey | null, side: 'before' | 'after', year: number | undefined, ctx: Ctx) {
-  const period = ctx.calendar.holidayPeriod?.bind(ctx.calendar);
-  if (!period) return date(null, [note('unreadDate', written)]);
+  const period = (k: HolidayKey, y: number) => ctx.calendar.holidayPeriod(k, y);
   const upcoming = (p: { first: YMD; last: YMD }) => (side === 'before' ? p.first > ctx.today : p.last >= ctx.today);
   let found: { first: YMD; last: YMD } | null = null;
   if (year !== undefined) {
     if (!(year >= ctx.year - 100 && year <= ctx.year + 100)) return invalid(written);
-    for (const k of key ? [key] : HOLIDAY_KEYS) {
+    for (const k of key ? [key] : STATUTORY_HOLIDAY_KEYS) {
       const p = period(k, year);
       if (p && (key || upcoming(p)) && (!found || p.first < found.first)) found = p;
     }
   } else {
     for (let y = ctx.year; y <= ctx.year + 2 && !found; y++) {
-      for (const k of key ? [key] : HOLIDAY_KEYS) {
+      for (const k of key ? [key] : STATUTORY_HOLIDAY_KEYS) {
         const p = period(k, y);
         if (p && upcoming(p) && (!found || p.first < found.first)) found = p;
       }
@@ -362,7 +357,7 @@ const PATTERNS: Pattern[] = [
   },
   // 3.15前, 12.31: month.day, only where a deadline word is next to it (not 增长3.5%, 1.5亿, v2.1)
   {
-    re: /(?<![\d.,]|[a-zA-Z]|版本?)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.%‰])/g,
+    re: /(?<![\d.]|[a-zA-Z]|版本?)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.%‰])/g,
     lang: 'zh',
     read: (m, ctx, text) => {
       const end = (m.index ?? 0) + m[0].length;
