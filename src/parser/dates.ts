@@ -357,7 +357,7 @@ const PATTERNS: Pattern[] = [
   },
   // 3.15前, 12.31: month.day, only where a deadline word is next to it (not 增长3.5%, 1.5亿, v2.1)
   {
-    re: /(?<![\d.]|[a-zA-Z]|版本?)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d.%‰])/g,
+    re: /(?<![\d.]|[a-zA-Z]|版本?)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d%‰]|\.\d)/g,
     lang: 'zh',
     read: (m, ctx, text) => {
       const end = (m.index ?? 0) + m[0].length;
