@@ -11,6 +11,7 @@ import {
   findItemByMessage,
   getItem,
   localNow,
+  moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
   setDraftLeaderInCharge,
   readDate,
@@ -20,7 +21,8 @@ import {
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { findLeaderNamed, resolveUnitOrThrow } from '../../org/org.usecases.js';
+import { leaderNameOf } from '../../parser/leaders.js';
 import { createOrgRepository } from '../../org/org.repository.js';
 import { appError, isAppError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
@@ -139,6 +141,13 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       const card = await renderDraft(ctx, changed);
       await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: ctx.t(`level-${changed.state.level}`) });
+      return;
+    }
+    case 'dwd': {
+      const { item: changed } = planned(ctx, await moveDraftDeadlineToWorkingDay(ctx.deps, { actorId: ctx.from.id, itemId: item.id, expectedVersion: data.version }));
+      const card = await renderDraft(ctx, changed);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: changed.state.deadline ?? '' });
       return;
     }
     case 'dpk': {
@@ -313,6 +322,10 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
   }
   const id = /\b(\d{5,})\b/.exec(text)?.[1];
   if (id) return Number(id);
+  // A name: 王副市长, 王伟, "Vice Mayor Wang".
+  const name = leaderNameOf(text);
+  const leader = name ? await findLeaderNamed(ctx.deps, { name }) : null;
+  if (leader !== null) return leader;
   throw appError('items.person_unreadable', { text: text.slice(0, 40) });
 }
 
