@@ -51,7 +51,7 @@ export function readLeaderInCharge(text: string): LeaderMention | null {
   return null;
 }
 
-const TITLE_ANYWHERE = new RegExp(`(?:${ZH_TITLES})(?:同志)?$`);
+const TITLE_ANYWHERE = new RegExp(`(?:${ZH_TITLES})?(?:同志)?$`);
 
 /**
  * A name typed in answer to "who is the leader in charge": 王副市长, 王伟, 王伟同志, "Vice Mayor
