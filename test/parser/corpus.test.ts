@@ -18,7 +18,7 @@ const units = loadFixtureUnits();
 
 type Case = { name: string; now: string; text: string; expected: ParsedInstruction };
 
-export const cases: Case[] = [
+const cases: Case[] = [
   {
     name: 'the issue\'s example: lead, two cooperating units, a date without a year',
     now: FRIDAY,
