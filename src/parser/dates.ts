@@ -105,6 +105,8 @@ type Candidate = {
   strongTime?: boolean;
   /** A bare period (一季度, 上半年): a deadline only when a deadline word follows it. */
   bare?: boolean;
+  /** 下班前: the end of working hours; alone it means today's (or, on a day off, the next working day's). */
+  workEnd?: boolean;
   warnings: ParserNote[];
 };
 
@@ -343,11 +345,17 @@ const PATTERNS: Pattern[] = [
       return holidayDate(m[0], key, m[1] ? 'before' : 'after', undefined, ctx);
     },
   },
-  // 今天下班前, 下班前, 今天之内 (on a day off: the next working day, end of working hours)
+  // 今天下班前, 今天之内 (on a day off: the next working day, end of working hours)
   {
-    re: /(?:(今天|今日|当天)(?:之内|以内|内)|(?:今天|今日|当天)?下班(?:之前|以前|前))/g,
+    re: /(?:(今天|今日|当天)(?:之内|以内|内)|(?:今天|今日|当天)下班(?:之前|以前|前))/g,
     lang: 'zh',
     read: (m, ctx) => todayAtWork(m[0], m[1] === undefined, ctx),
+  },
+  // 下班前: a time of day, the end of working hours (明天下班前, 周五下班前); alone, like 今天下班前
+  {
+    re: /下班(?:之前|以前|前)/g,
+    lang: 'zh',
+    read: (_m, ctx) => ({ kind: 'time', ymd: null, minute: ctx.workdayEnd, period: 'fixed', strongTime: true, workEnd: true, warnings: [] }),
   },
   // by close of business, COB, end of business today
   {
@@ -664,6 +672,8 @@ function attachTimes(text: string, candidates: Candidate[], ctx: Ctx): Candidate
     } else if (c.kind === 'time' && next?.kind === 'date' && next.lang === 'en' && /^\s*(?:on)?\s*$/i.test(gap) && gap.length <= 4) {
       out.push({ ...next, start: c.start, minute: next.ymd ? applyPeriod(c.minute!, next.implies, c.period) : null });
       i++;
+    } else if (c.kind === 'time' && c.workEnd) {
+      out.push({ ...c, ...todayAtWork(text.slice(c.start, c.end), true, ctx), kind: 'date' });
     } else if (c.kind === 'time') {
       if (!c.strongTime) continue;
       // A time with no day: today, or tomorrow once it has passed.
@@ -698,6 +708,8 @@ const BASIS_AFTER = /^[^,;:。!?\n]{0,20}?(?:精神|要求|部署|会议|讲话|
  * or the end of the clause. 一季度重点项目投资完成情况 names a period inside the object instead.
  */
 const BARE_PERIOD_DEADLINE_AFTER = /^\s*(?:之前|以前|前|之内|以内|内|结束前|完成|办结|到位|建成|完工|实现|落实|全面|全部|基本|[,;:。!?\n]|$)/;
+/** 于7月30日前: the date is a deadline whatever surrounds it (按照通知要求于7月30日前报送会议材料). */
+const DEADLINE_AFTER = /^\s*(?:之前|以前|前|之内|以内|内|为止|止)/;
 /** 7月30日的会议, 本周五的例会: a date that describes a noun. */
 const ATTRIBUTIVE_AFTER = /^的(?!前|下班|上午|下午|晚上|中午|\d|[零〇一二两三四五六七八九十]+[点时])/;
 
@@ -711,7 +723,7 @@ function isDeadline(text: string, c: Candidate, next: Candidate | undefined): bo
   if (RHYTHM_BEFORE.test(before)) return false;
   if (c.bare && !BARE_PERIOD_DEADLINE_AFTER.test(after)) return false;
   if (ATTRIBUTIVE_AFTER.test(after)) return false;
-  if (BASIS_BEFORE.test(text.slice(Math.max(0, c.start - 30), c.start)) && BASIS_AFTER.test(text.slice(c.end, c.end + 48))) return false;
+  if (!DEADLINE_AFTER.test(after) && BASIS_BEFORE.test(text.slice(Math.max(0, c.start - 30), c.start)) && BASIS_AFTER.test(text.slice(c.end, c.end + 48))) return false;
   if (START_BEFORE.test(before) || START_AFTER.test(after)) return false;
   if (EVENT_AFTER.test(after) || DONE_BEFORE.test(before) || RESTATED_BEFORE.test(before)) return false;
   if (next) {

@@ -343,11 +343,17 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
   const push = (role: Role, units: RoleUnit[]) => (role === 'lead' ? lead : coop).push(...units);
 
   // 牵头单位:X / 牵头单位为X read forward; X为牵头单位 / X(牵头单位) read backward.
-  const directions = markers.map((marker): { dir: Direction; forwardStart: number } => {
+  const directions = markers.map((marker, k): { dir: Direction; forwardStart: number } => {
     if (marker.dir === 'back' && isCjk(text.charCodeAt(marker.start))) {
-      // 牵头：住建局；配合：城管局 — a role word with a colon after it labels what follows.
+      // 牵头：住建局；配合：城管局 — a role word with a colon after it labels the units that follow
+      // (市住建局负责：… with no unit after the colon still reads backward).
       const colon = /^\s*:\s*/.exec(text.slice(marker.end, marker.end + 4));
-      if (colon) return { dir: 'forward', forwardStart: marker.end + colon[0].length };
+      if (colon) {
+        const start = marker.end + colon[0].length;
+        const next = markers[k + 1];
+        const right = Math.min(rightLimit(start), next ? next.start : text.length);
+        if (walk(text, { start, end: right }, mentions, 'forward').length > 0) return { dir: 'forward', forwardStart: start };
+      }
     }
     if (marker.dir !== 'label') return { dir: marker.dir, forwardStart: marker.end };
     const after = /^\s*(?::|为|是)?\s*/.exec(text.slice(marker.end, marker.end + 6))!;
