@@ -47,6 +47,18 @@ import { note, type ParserNote } from './warnings.js';
  * - A written year more than 100 years from now (9999年) is a slip, read as an invalid date.
  * - 当天 is a deadline only as 当天办结/当天内 (当日进展 is "the day's progress").
  * - Several deadlines become milestones sorted by date; the last one is the deadline.
+ * - Holidays are read on the office's calendar (imported schedules, else the statutory days): 春节前
+ *   / 国庆节前 / "before the National Day holiday" = the last working day before the holiday's run
+ *   of days off (a make-up Saturday counts); 国庆节后第一个工作日 / 国庆假期后 = the first working day
+ *   after it. Without a year, the next such holiday that has not begun (前) or not ended (后); a
+ *   bare 节前/节后第一个工作日 is the nearest one. 春节前后 ("around") is no deadline.
+ * - A month.day (3.15前) is read only with a deadline word next to it (前/日/号/报送 after, 于/截至/
+ *   by before) and never after 增长/达到/第 or before %/亿/倍/条/版...: 增长3.5%, 1.5亿, v2.1 stay numbers.
+ * - 下班前 is the end of working hours (default 18:00); 今天下班前 / 今天之内 / 下班前 alone written
+ *   on a day off are the next working day's end of working hours, with a warning.
+ * - Not deadlines either: a date that introduces a basis (根据/按照/落实 X ... 精神/要求/部署/会议),
+ *   unless 前/内 follows it; a bare period (一季度, 上半年) not followed by 前/内/完成 or the end of the
+ *   clause (报送一季度投资完成情况); a date that describes a noun (7月30日的会议纪要).
  */
 
 /** The statutory holidays a leader names (春节前, 国庆节后第一个工作日). */
