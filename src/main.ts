@@ -1,4 +1,5 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
+import { loadCalendarSchedules, refreshCalendarSchedules } from './calendar/calendar.usecases.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
@@ -70,6 +71,10 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}),
   });
   const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
+  // The office's imported holiday schedules, before anything counts a working day (see
+  // src/calendar/calendar.models.ts); refreshed below when another instance imports a year.
+  const calendarYears = await loadCalendarSchedules(deps);
+  if (calendarYears.length > 0) logger.info({ years: calendarYears }, 'imported holiday schedules installed');
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
@@ -82,6 +87,12 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     updates.prune().catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
   }, 3600_000);
   pruneTimer.unref();
+  // Every scheduled job refreshes the calendar before it runs (src/scheduler/jobs.ts); this timer
+  // keeps an instance whose turn it is not, and its bot handlers, within a minute of an import.
+  const calendarTimer = setInterval(() => {
+    refreshCalendarSchedules(deps).catch((error: unknown) => logger.warn({ err: error }, 'refreshing the holiday schedules failed'));
+  }, 60_000);
+  calendarTimer.unref();
 
   const runner: RunnerHandle = run(bot, {
     runner: {
@@ -112,6 +123,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       if (stopped) return;
       stopped = true;
       clearInterval(pruneTimer);
+      clearInterval(calendarTimer);
       await scheduler.stop();
       if (runner.isRunning()) await runner.stop();
       await dispatcher.stop();

@@ -6,6 +6,7 @@ import { isAppError } from '../shared/errors.js';
 import { createUpdatesRepository } from '../updates/updates.repository.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { calendarFeature } from './features/calendar.js';
 import { digestsFeature } from './features/digests.js';
 import { itemsFeature } from './features/items.js';
 import { ledgerFeature } from './features/ledger.js';
@@ -99,7 +100,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, unhandledFeature);
+  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

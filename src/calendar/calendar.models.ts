@@ -23,9 +23,10 @@ export type { YMD } from './ymd.js';
  * the national calendar's functions directly, and all of them must see an imported year at once,
  * without threading the database through pure date math. The registry is filled from the database
  * by calendar.usecases.ts: at start-up (main.ts, before the bot and the scheduler run), right after
- * an import in this process, and on every scheduler tick in every instance, where a one-row
- * version query (count and latest import time) decides whether anything must be reloaded, so an
- * import through one instance reaches the others within a tick. Installing clears the day cache.
+ * an import in this process, and in every instance before each scheduled job and once a minute
+ * (main.ts), where a one-row version query (count and latest import time) decides whether anything
+ * must be reloaded, so an import through one instance reaches the others within a minute, and a
+ * digest or a sweep never plans on a stale calendar. Installing clears the day cache.
  *
  * Data, not functions. We read chinese-days' published table (dist/chinese-days.json: holidays,
  * make-up working days, keyed 'YYYY-MM-DD') rather than calling its isWorkday(): those functions
@@ -95,14 +96,17 @@ const publishedYears: ReadonlySet<number> = new Set(Object.keys(table.holidays).
 
 type InstalledYear = { daysOff: Map<YMD, string>; workdays: Map<YMD, string> };
 const installed = new Map<number, InstalledYear>();
+let installedVersion: string | null = null;
 const nationalCache = new Map<number, DayInfo>();
 
 /**
  * Replaces the set of imported schedules every calendar consults (see the module note): years
- * not in `schedules` fall back to chinese-days or the statutory rules again.
+ * not in `schedules` fall back to chinese-days or the statutory rules again. `version` is the
+ * storage's fingerprint of what was installed (calendar.usecases.ts compares it to reload).
  */
-export function installCalendarSchedules(schedules: readonly ImportedSchedule[]): void {
+export function installCalendarSchedules(schedules: readonly ImportedSchedule[], version: string | null = null): void {
   installed.clear();
+  installedVersion = version;
   for (const s of schedules) {
     const names = s.names ?? {};
     const statutory = s.year > 1900 && s.year < 2100 ? statutoryDaysOff(s.year) : new Map();
@@ -115,9 +119,9 @@ export function installCalendarSchedules(schedules: readonly ImportedSchedule[])
   nationalCache.clear();
 }
 
-/** Years with an installed (imported) schedule, ascending. */
-export function installedScheduleYears(): number[] {
-  return [...installed.keys()].sort((a, b) => a - b);
+/** The fingerprint given with the schedules installed last (null: none, or installed by hand). */
+export function installedScheduleVersion(): string | null {
+  return installedVersion;
 }
 
 /** Where the national calendar takes a year's arrangement from. */
@@ -376,3 +380,27 @@ export const {
   workingHoursBetween,
 } = nationalCalendar;
 
+
+/** A year's days off and make-up working days on the national calendar, and where they came from. */
+export type YearArrangement = {
+  year: number;
+  source: CalendarSource;
+  /** False for the statutory fallback: 调休 unknown, extra days off unknown. */
+  covered: boolean;
+  /** Days off other than ordinary weekends (weekends inside a break when the source lists them). */
+  daysOff: DayInfo[];
+  /** Make-up working days (调休上班); always empty for the statutory fallback. */
+  workdays: DayInfo[];
+};
+
+/** The national calendar's arrangement of a year (imported schedules included). */
+export function yearArrangement(year: number): YearArrangement {
+  const daysOff: DayInfo[] = [];
+  const workdays: DayInfo[] = [];
+  for (let n = toDayNumber(`${year}-01-01`), last = toDayNumber(`${year}-12-31`); n <= last; n++) {
+    const info = nationalDayInfo(n);
+    if (info.kind === 'holiday') daysOff.push(info);
+    else if (info.kind === 'makeup') workdays.push(info);
+  }
+  return { year, source: calendarSourceOf(year), covered: isCoveredYear(year), daysOff, workdays };
+}

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCalendarCommand } from './calendar.command.js';
 import { registerLedgerCommand } from './ledger.command.js';
 import { registerMigrateCommand } from './migrate.command.js';
 import { registerParseCommand } from './parse.command.js';
@@ -18,6 +19,7 @@ export function createCli(): Command {
   registerParseCommand(program);
   registerUnitsCommand(program);
   registerLedgerCommand(program);
+  registerCalendarCommand(program);
   return program;
 }
 

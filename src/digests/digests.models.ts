@@ -89,8 +89,10 @@ export type DigestWindow = {
   /** The local date of the digest. */
   date: YMD;
   at: Date;
-  /** "New" and "closed" count from here (the last digest that went out). */
+  /** "New" and "closed" count from here (the last digest that went out, or the installation). */
   since: Date;
+  /** True for the first digest of an installation: `since` is when the bot was installed. */
+  sinceInstall: boolean;
   /** Deadlines on or before this date (and not passed) are "due soon". */
   dueSoonUntil: YMD;
   /** Overdue items with a deadline on or before this date are severe. */
@@ -105,19 +107,30 @@ export function emptyCounts(): DigestCounts {
 }
 
 /**
- * The window of a digest at `at`. `lastDigestAt` is when the last digest ran (null before the
- * first one: then it counts from the digest time of the previous working day).
+ * The window of a digest at `at`. `lastDigestAt` is when the last digest ran; before the first
+ * one it counts from the installation (`installedAt`, and says so), or, when that is unknown,
+ * from the digest time of the previous working day.
  */
-export function digestWindow(input: { at: Date; timezone: string; dailyTime: string; lastDigestAt: Date | null; severeAfterWorkingDays: number }): DigestWindow {
+export function digestWindow(input: {
+  at: Date;
+  timezone: string;
+  dailyTime: string;
+  lastDigestAt: Date | null;
+  installedAt?: Date | null;
+  severeAfterWorkingDays: number;
+}): DigestWindow {
   const date = zonedParts(input.at, input.timezone).ymd;
   const previousWorkingDay = addWorkingDays(date, -1);
-  const since = input.lastDigestAt ?? zonedInstant(previousWorkingDay, parseHHmm(input.dailyTime), input.timezone);
+  const installedAt = input.installedAt && input.installedAt.getTime() < input.at.getTime() ? input.installedAt : null;
+  const sinceInstall = input.lastDigestAt === null && installedAt !== null;
+  const since = input.lastDigestAt ?? installedAt ?? zonedInstant(previousWorkingDay, parseHHmm(input.dailyTime), input.timezone);
   const dueSoonUntil = addWorkingDays(date, DUE_SOON_WORKING_DAYS);
   const severeOnOrBefore = addWorkingDays(date, -input.severeAfterWorkingDays);
   return {
     date,
     at: input.at,
     since,
+    sinceInstall,
     dueSoonUntil,
     severeOnOrBefore,
     dueSoonBefore: startOfZonedDay(addDays(dueSoonUntil, 1), input.timezone),
@@ -261,7 +274,7 @@ export function splitMessages(lines: string[], continued: (part: number, parts: 
 export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext): string[] {
   const { t, window } = ctx;
   const lines: string[] = [t('digest-title', { date: window.date }), ...lateNote(ctx)];
-  lines.push(t('digest-period', { since: localDateTime(window.since, ctx.timezone), until: localDateTime(window.at, ctx.timezone) }));
+  lines.push(t(window.sinceInstall ? 'digest-period-install' : 'digest-period', { since: localDateTime(window.since, ctx.timezone), until: localDateTime(window.at, ctx.timezone) }));
   const c = digest.totals;
   if (c.open === 0 && c.opened === 0 && c.closed === 0) {
     lines.push('', t('digest-nothing'));
@@ -352,22 +365,52 @@ export function isoWeekKey(date: YMD): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+/** A stretch of the history a bulletin counts: [from, to), and the local days it spans. */
+export type BulletinPeriod = { from: Date; to: Date; firstDay: YMD; lastDay: YMD };
+
+export type BulletinPeriods = {
+  today: YMD;
+  /** Set for a bulletin asked for (/bulletin): it counts up to this moment. Null when scheduled. */
+  asOf: Date | null;
+  week: BulletinPeriod;
+  /** The year to date of the year the week belongs to (the year holding most of its days). */
+  year: BulletinPeriod & { year: number };
+  /** In the first weeks of a year (the week ends in January): the last year's final figures. */
+  previousYear: (BulletinPeriod & { year: number }) | null;
+};
+
 /**
- * The periods of a bulletin made at `at`: the week is the seven days before today (on the
- * scheduled Monday: last Monday to Sunday); the year runs from 1 January of the week's last day
- * to the same end. Both end at the start of today, local time.
+ * The periods of a bulletin made at `at`.
+ *
+ * Scheduled (the default): the week is the seven days before today (on the scheduled Monday: last
+ * Monday to Sunday), ending at the start of today. Asked for (`upToNow`): the current week, Monday
+ * to this moment, so that what happened today counts too.
+ *
+ * The year to date is the year of the week (the year of its middle day, which for a Monday-to-
+ * Sunday week is its ISO week-year): the 2026-W53 bulletin sent on 2027-01-04 covers 2026-12-28 to
+ * 2027-01-03 and ranks 2026 as a whole, not three days of 2027. It runs from 1 January to the end
+ * of the week, or to 31 December when the week runs into the next year. While the week ends in
+ * January of the year it ranks, the bulletin also carries the last year's final figures.
  */
-export function bulletinPeriods(at: Date, timezone: string): { today: YMD; week: { from: Date; to: Date; firstDay: YMD; lastDay: YMD }; year: { from: Date; to: Date; firstDay: YMD } } {
+export function bulletinPeriods(at: Date, timezone: string, options: { upToNow?: boolean } = {}): BulletinPeriods {
   const today = zonedParts(at, timezone).ymd;
-  const to = startOfZonedDay(today, timezone);
-  const firstDay = addDays(today, -7);
-  const lastDay = addDays(today, -1);
-  const yearFirstDay = `${parseYMD(lastDay).year}-01-01`;
-  return {
-    today,
-    week: { from: startOfZonedDay(firstDay, timezone), to, firstDay, lastDay },
-    year: { from: startOfZonedDay(yearFirstDay, timezone), to, firstDay: yearFirstDay },
-  };
+  const upToNow = options.upToNow === true;
+  const week: BulletinPeriod = upToNow
+    ? { from: startOfZonedDay(mondayOf(today), timezone), to: at, firstDay: mondayOf(today), lastDay: today }
+    : { from: startOfZonedDay(addDays(today, -7), timezone), to: startOfZonedDay(today, timezone), firstDay: addDays(today, -7), lastDay: addDays(today, -1) };
+  const year = parseYMD(addDays(week.firstDay, 3)).year;
+  const wholeYear = (y: number): BulletinPeriod & { year: number } => ({
+    year: y,
+    from: startOfZonedDay(`${y}-01-01`, timezone),
+    to: startOfZonedDay(`${y + 1}-01-01`, timezone),
+    firstDay: `${y}-01-01`,
+    lastDay: `${y}-12-31`,
+  });
+  const full = wholeYear(year);
+  const ytd = week.to.getTime() < full.to.getTime() ? { ...full, to: week.to, lastDay: week.lastDay } : full;
+  const end = parseYMD(week.lastDay);
+  const previousYear = end.year === year && end.month === 1 ? wholeYear(year - 1) : null;
+  return { today, asOf: upToNow ? at : null, week, year: ytd, previousYear };
 }
 
 export type RankedUnit = UnitFigures & { name: string };
@@ -386,29 +429,9 @@ function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 100)}%`;
 }
 
-/** The bulletin's text (HTML), split under the message limit. */
-export function renderBulletin(
-  input: { periods: ReturnType<typeof bulletinPeriods>; week: BulletinFigures; year: BulletinFigures; ranked: RankedUnit[]; idle: number },
-  t: Translate,
-): string[] {
-  const { periods, week } = input;
-  const lines: string[] = [
-    t('bulletin-title', { week: isoWeekKey(periods.week.lastDay) }),
-    t('bulletin-period', { weekFrom: periods.week.firstDay, weekTo: periods.week.lastDay, yearFrom: periods.year.firstDay }),
-    t('bulletin-week', {
-      opened: week.totals.opened,
-      closed: week.totals.closed,
-      onTime: week.totals.closedOnTime,
-      returned: week.totals.returned,
-      nags: week.totals.nags,
-      overdue: week.totals.overdue,
-    }),
-    t('bulletin-excluded', { excused: input.year.totals.excused, cancelled: input.year.totals.cancelled }),
-    '',
-    t('bulletin-ranking-title'),
-  ];
-  if (input.ranked.length === 0) lines.push(t('bulletin-ranking-empty'));
-  input.ranked.forEach((u, i) =>
+function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[] {
+  const lines = ranked.length === 0 ? [t('bulletin-ranking-empty')] : [];
+  ranked.forEach((u, i) =>
     lines.push(
       t('bulletin-line', {
         rank: i + 1,
@@ -425,6 +448,48 @@ export function renderBulletin(
       }),
     ),
   );
-  if (input.idle > 0) lines.push(t('bulletin-idle', { count: input.idle }));
+  if (idle > 0) lines.push(t('bulletin-idle', { count: idle }));
+  return lines;
+}
+
+/** The bulletin's text (HTML), split under the message limit. */
+export function renderBulletin(
+  input: {
+    periods: BulletinPeriods;
+    week: BulletinFigures;
+    year: BulletinFigures;
+    ranked: RankedUnit[];
+    idle: number;
+    /** The last year's final ranking, when periods.previousYear is set. */
+    previousYear?: { ranked: RankedUnit[]; idle: number } | null;
+    timezone: string;
+  },
+  t: Translate,
+): string[] {
+  const { periods, week } = input;
+  const period = { weekFrom: periods.week.firstDay, weekTo: periods.week.lastDay, yearFrom: periods.year.firstDay, yearTo: periods.year.lastDay };
+  const lines: string[] = [
+    t('bulletin-title', { week: isoWeekKey(periods.week.lastDay) }),
+    periods.asOf
+      ? t('bulletin-period-now', { ...period, now: `${periods.today} ${localTime(periods.asOf, input.timezone)}` })
+      : t('bulletin-period', period),
+    t('bulletin-week', {
+      opened: week.totals.opened,
+      closed: week.totals.closed,
+      onTime: week.totals.closedOnTime,
+      returned: week.totals.returned,
+      nags: week.totals.nags,
+      overdue: week.totals.overdue,
+    }),
+    t('bulletin-excluded', { excused: input.year.totals.excused, cancelled: input.year.totals.cancelled }),
+    '',
+    t('bulletin-ranking-title'),
+  ];
+  lines.push(...rankingLines(input.ranked, input.idle, t));
+  if (periods.previousYear && input.previousYear) {
+    const p = periods.previousYear;
+    lines.push('', t('bulletin-previous-year-title', { year: String(p.year), from: p.firstDay, to: p.lastDay }));
+    lines.push(...rankingLines(input.previousYear.ranked, input.previousYear.idle, t));
+  }
   return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
 }

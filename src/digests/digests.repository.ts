@@ -166,6 +166,16 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
     },
 
     /**
+     * When the bot was installed, as far as the database knows: the first person, unit or chat
+     * binding it recorded (an organisation starts by being set up). Null on an empty database.
+     */
+    async installedAt(): Promise<Date | null> {
+      const rows = await run(sql`
+        select ${epoch(sql`least((select min(created_at) from people), (select min(created_at) from units), (select min(bound_at) from bound_chats))`)} as at`);
+      return toDate(rows[0]?.at);
+    },
+
+    /**
      * The leaders digest: totals, per-unit counts of the items each unit leads, and the first
      * `limit` items of each section. One statement, one scan of items.
      */

@@ -60,12 +60,14 @@ function partKey(base: string, index: number): string {
 }
 
 async function windowAt(deps: DigestsDeps, at: Date): Promise<DigestWindow> {
-  const lastDigestAt = await createDigestsRepository(deps).lastDigestAt({ jobName: DIGEST_JOB, before: at });
+  const repo = createDigestsRepository(deps);
+  const lastDigestAt = await repo.lastDigestAt({ jobName: DIGEST_JOB, before: at });
   return digestWindow({
     at,
     timezone: deps.config.timezone,
     dailyTime: deps.config.digests.dailyTime,
     lastDigestAt,
+    installedAt: lastDigestAt === null ? await repo.installedAt() : null,
     severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
   });
 }
@@ -178,18 +180,23 @@ export type BulletinOutput = {
  * The bulletin at `at`: the past week's totals and the ranking of units on the year's figures
  * (see bulletin.figures.ts for every definition), as texts and a chart.
  */
-export async function buildBulletin(deps: DigestsDeps, input: { at?: Date; locale?: Locale; lateFrom?: Date | null } = {}): Promise<BulletinOutput> {
+export async function buildBulletin(
+  deps: DigestsDeps,
+  input: { at?: Date; locale?: Locale; lateFrom?: Date | null; upToNow?: boolean } = {},
+): Promise<BulletinOutput> {
   const at = input.at ?? deps.clock.now();
   const locale = input.locale ?? deps.config.locale;
   const t = deps.translator.for(locale);
-  const periods = bulletinPeriods(at, deps.config.timezone);
-  const [week, year, names] = await Promise.all([
+  const periods = bulletinPeriods(at, deps.config.timezone, { upToNow: input.upToNow === true });
+  const [week, year, previous, names] = await Promise.all([
     bulletinFiguresFor(deps, periods.week),
     bulletinFiguresFor(deps, periods.year),
+    periods.previousYear ? bulletinFiguresFor(deps, periods.previousYear) : Promise.resolve(null),
     unitNamesOf(deps),
   ]);
   const { ranked, idle } = bulletinRanking(year, names);
-  const texts = renderBulletin({ periods, week, year, ranked, idle }, t);
+  const previousYear = previous ? bulletinRanking(previous, names) : null;
+  const texts = renderBulletin({ periods, week, year, ranked, idle, previousYear, timezone: deps.config.timezone }, t);
   if (input.lateFrom) {
     const p = zonedParts(input.lateFrom, deps.config.timezone);
     const minutes = Math.max(1, Math.round((at.getTime() - input.lateFrom.getTime()) / 60_000));
@@ -202,7 +209,7 @@ export async function buildBulletin(deps: DigestsDeps, input: { at?: Date; local
       // Loaded on first use: vega and resvg take seconds to load and most starts never draw a chart.
       const render = deps.renderChart ?? (await import('./bulletin.chart.js')).renderBulletinChart;
       const title = t('bulletin-chart-title', { week: weekKey });
-      const subtitle = t('bulletin-chart-subtitle', { from: periods.year.firstDay, to: periods.week.lastDay });
+      const subtitle = t('bulletin-chart-subtitle', { from: periods.year.firstDay, to: periods.year.lastDay });
       const png = await render(
         ranked.map((u) => ({ unit: u.name, onTimeCloseRate: u.onTimeCloseRate, overdue: u.overdue })),
         { locale, title, subtitle },
@@ -279,7 +286,10 @@ export async function requestDigest(deps: DigestsDeps, input: { actorId: number;
   throw appError('digests.wrong_chat');
 }
 
-/** /bulletin: leaders and admins, in a leaders group or privately. */
+/**
+ * /bulletin: leaders and admins, in a leaders group or privately. Asked for on any day, it covers
+ * the current week up to this moment (and says so), not last week's scheduled one.
+ */
 export async function requestBulletin(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<BulletinOutput> {
   const actor = await loadActor(deps, { personId: input.actorId });
   if (!actor.isLeader && !actor.isAdmin) throw appError('digests.forbidden');
@@ -287,5 +297,5 @@ export async function requestBulletin(deps: DigestsDeps, input: { actorId: numbe
     const binding = await chatBinding(deps, input.chat);
     if (binding?.kind !== 'leaders') throw appError('digests.wrong_chat');
   }
-  return buildBulletin(deps, input.locale ? { locale: input.locale } : {});
+  return buildBulletin(deps, { upToNow: true, ...(input.locale ? { locale: input.locale } : {}) });
 }

@@ -1,4 +1,4 @@
-import { addWorkingDays, nationalCalendar } from '../calendar/calendar.models.js';
+import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
 import type { UnresolvedMention } from '../messages/item-card.js';
 import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
@@ -137,7 +137,12 @@ export async function startAssignment(
     { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(all.map((u) => [u.id, u.name])) },
   );
   // Unknown units are offered as a pick list on the card; the other warnings are shown as they are.
-  const notes: DraftNotes = { unresolved, warnings: parsed.notes.filter((n) => n.code !== 'unknownUnit' && n.code !== 'noDeadline') };
+  const warnings: ParserNote[] = parsed.notes.filter((n) => n.code !== 'unknownUnit' && n.code !== 'noDeadline');
+  // Reminders count working days up to the deadline: say so when a year on the way has no schedule
+  // (the parser says it only for "N个工作日"; a date or a default deadline needs it as much).
+  const uncovered = uncoveredYearsBetween(now.today, deadline);
+  if (uncovered.length > 0 && !warnings.some((n) => n.code === 'uncoveredCalendar')) warnings.push(note('uncoveredCalendar', uncovered));
+  const notes: DraftNotes = { unresolved, warnings };
   const item = await deps.db.transaction(async (tx) => {
     const repo = items({ ...deps, db: tx });
     return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes } });

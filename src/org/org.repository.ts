@@ -63,6 +63,12 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.map((r) => r.role);
     },
 
+    /** Everyone granted a role (config ADMIN_IDS aside: they hold no row). */
+    async personIdsWithRole(role: Role): Promise<number[]> {
+      const rows = await db.select({ personId: roles.personId }).from(roles).where(eq(roles.role, role));
+      return rows.map((r) => r.personId);
+    },
+
     /** Grants a role; returns false when the person already had it. */
     async grantRole(input: { personId: number; role: Role; grantedBy: number }): Promise<boolean> {
       const rows = await db

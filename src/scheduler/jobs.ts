@@ -1,3 +1,4 @@
+import { CALENDAR_REMINDER_JOB, refreshCalendarSchedules, runCalendarReminder } from '../calendar/calendar.usecases.js';
 import { zonedParts } from '../calendar/zoned-time.js';
 import { isoWeekKey } from '../digests/digests.models.js';
 import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin, type DigestsDeps } from '../digests/digests.usecases.js';
@@ -12,10 +13,12 @@ export type SweepFn = (input: { now: Date }) => Promise<unknown>;
  * The jobs of the app, from the configuration:
  * - digest: every day at `digests.dailyTime` (the use-case skips days off); slot = the local date.
  * - bulletin: on `digests.bulletinCron`; slot = the ISO week, so one bulletin a week.
+ * - calendar_reminder: with the bulletin; tells admins a year's holiday schedule is not loaded
+ *   (from 1 November for next year); slot = the ISO week.
  * - sweep: on `reminders.sweepCron`, when a sweep is given; slot = the fire instant. A missed sweep is
  *   not caught up: the next one finds the same due items in the database.
  * Digests and bulletins missed by less than `digests.lateWindowMinutes` run late; older ones are
- * recorded as skipped and logged.
+ * recorded as skipped and logged. Every job first refreshes the imported holiday schedules.
  */
 export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = {}): ScheduledJob[] {
   const { config } = deps;
@@ -41,6 +44,17 @@ export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = 
       leaseMs: 15 * 60_000,
       run: async ({ scheduledAt, at }) => (await runWeeklyBulletin(deps, { scheduledAt, at })).outcome,
     },
+    {
+      name: CALENDAR_REMINDER_JOB,
+      cron: config.digests.bulletinCron,
+      slotOf: (at) => isoWeekKey(localDate(at)),
+      lateWindowMs,
+      reportMissed: true,
+      run: async ({ scheduledAt, at }) => {
+        const { planned } = await runCalendarReminder(deps, { at, week: isoWeekKey(localDate(scheduledAt)) });
+        return planned > 0 ? 'sent' : 'done';
+      },
+    },
   ];
   const sweep = options.sweep;
   if (sweep) {
@@ -56,5 +70,13 @@ export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = 
       },
     });
   }
-  return jobs;
+  // Whichever instance runs a slot first picks up a holiday schedule another instance imported
+  // (one small query when nothing changed), so it plans on the office's calendar.
+  return jobs.map((job) => ({
+    ...job,
+    run: async (run) => {
+      await refreshCalendarSchedules(deps);
+      return job.run(run);
+    },
+  }));
 }

@@ -2,12 +2,14 @@ import { execFileSync } from 'node:child_process';
 import chineseDays from 'chinese-days';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  addWorkingDays,
   createWorkingCalendar,
   dayInfo,
   holidayPeriod,
   installCalendarSchedules,
   isCoveredYear,
   isWorkingDay,
+  nextWorkingInstant,
   uncoveredYearsBetween,
 } from '../../src/calendar/calendar.models.js';
 import { lunarNewYearsEve, qingmingDay, solarFromLunar, statutoryHolidays } from '../../src/calendar/statutory.js';
@@ -165,6 +167,14 @@ describe('the calendar by year: imported schedule, then chinese-days, then the s
     expect(isWorkingDay('2026-03-02')).toBe(true);
     expect(isWorkingDay('2027-01-01')).toBe(false);
     expect(isCoveredYear(2027)).toBe(false);
+  });
+});
+
+describe('the first days of 2027, which nobody loaded', () => {
+  it('sends nothing on 元旦: the next working moment after 31 December closes is Monday 4 January', () => {
+    expect(nextWorkingInstant(new Date('2026-12-31T18:00:00+08:00'), { timezone: 'Asia/Shanghai' })).toEqual(new Date('2027-01-04T09:00:00+08:00'));
+    expect(addWorkingDays('2026-12-30', 2)).toBe('2027-01-04');
+    expect(addWorkingDays('2027-02-04', 1)).toBe('2027-02-09'); // over 春节 (除夕 to 初三)
   });
 });
 

@@ -83,14 +83,16 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     const messages = h.botMessages(org.leadersGroup);
     const bulletin = messages.filter((m) => m.text?.includes('督办通报'));
     expect(bulletin).toHaveLength(1);
-    expect(bulletin[0]!.text).toContain('督办通报 2026-W10');
+    // Asked on Monday morning: this week so far (W11), up to the moment it was asked.
+    expect(bulletin[0]!.text).toContain('督办通报 2026-W11');
+    expect(bulletin[0]!.text).toContain('统计至 2026-03-09 10:00（本周截至此刻）。本周：2026-03-09 至 2026-03-09；年度累计：2026-01-01 至 2026-03-09。');
     // A unit with a rate ranks before one with nothing due yet (no rate), as on the chart.
     expect(bulletin[0]!.text).toContain('1. 市住房和城乡建设局 · 按时办结 0%（0/1）· 按时签收 0%（0/2）· 逾期 1 · 催办 0 · 退回 0');
     expect(bulletin[0]!.text).toContain('2. 市城市管理执法局 · 按时办结 —（0/0）· 按时签收 0%（0/1）· 逾期 0 · 催办 0 · 退回 0');
     expect(h.tg.callsTo('sendPhoto').length).toBe(photosBefore + 1);
     const photo = messages.at(-1)!;
     expect(photo.photo).toBeDefined();
-    expect(photo.caption).toContain('督办通报 2026-W10');
+    expect(photo.caption).toContain('督办通报 2026-W11');
   });
 
   it('keeps the bulletin to leaders and admins, in the leaders group or privately', async () => {
@@ -99,6 +101,6 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     await h.say(org.leader, org.housingGroup, '/bulletin');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('通报只在领导群或私聊中提供');
     await h.say(h.admin, 'private', '/bulletin');
-    expect(h.botMessages(h.admin.id).some((m) => m.text?.includes('督办通报 2026-W10'))).toBe(true);
+    expect(h.botMessages(h.admin.id).some((m) => m.text?.includes('督办通报 2026-W11'))).toBe(true);
   });
 });

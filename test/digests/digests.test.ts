@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reminders } from '../../src/db/schema/index.js';
+import { cronRuns, reminders } from '../../src/db/schema/index.js';
 import {
   bulletinFiguresFor,
   leadersDigestMessages,
@@ -74,6 +74,15 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     ids.F = await openItem(deps, { lead: [org.resources], cooperating: [org.housing], deadline: '2026-03-31', text: '请市自然资源局牵头完成新的整改任务。' });
     at(clock, '2026-03-10 16:00');
     await act(deps, LEADER, ids.G, { type: 'confirm_result' });
+    // Tuesday's digest went out (its cron_runs row is what the next digest counts from).
+    await database.db.insert(cronRuns).values({
+      name: 'digest',
+      slot: '2026-03-10',
+      instance: 'test',
+      startedAt: new Date('2026-03-10T08:30:00+08:00'),
+      finishedAt: new Date('2026-03-10T08:30:01+08:00'),
+      outcome: 'sent',
+    });
   });
   afterAll(async () => {
     await database.drop();
@@ -88,7 +97,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(rows.map((r) => r.key)).toEqual(['digest:-1001:2026-03-11']);
     const text = rows[0]!.payload.text!;
     expect(text).toContain('每日督办摘要</b> 2026-03-11');
-    // The last digest before this one would have been Tuesday's: new and closed count from there.
+    // The last digest before this one was Tuesday's: new and closed count from there.
     expect(text).toContain('统计区间：03-10 08:30 至 03-11 08:30');
     expect(text).toContain('在办 7 件 · 逾期 2 件 · 3 个工作日内到期 2 件 · 待确认 1 件 · 新交办 1 件 · 办结 1 件');
     expect(text).toContain('另有 1 件逾期事项已容错，不计入逾期。');

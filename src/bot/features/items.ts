@@ -1,4 +1,6 @@
 import { Composer } from 'grammy';
+import { uncoveredYearsBetween } from '../../calendar/calendar.models.js';
+import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../messages/callback-data.js';
 import { renderDraftCard, renderItemCard, unitName, type Audience } from '../../messages/item-card.js';
 import { activeUnits, decide, type ItemCommand } from '../../items/items.models.js';
@@ -45,6 +47,17 @@ function planned(ctx: BotContext, result: CommandResult) {
 
 async function run(ctx: BotContext, itemId: number, command: ItemCommand, expectedVersion?: number) {
   return planned(ctx, await runItemCommand(ctx.deps, { actorId: ctx.from!.id, itemId, command, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }));
+}
+
+/**
+ * A line under a deadline change when working days up to the new date are counted in a year no
+ * holiday schedule backs (statutory holidays assumed, 调休 unknown); '' otherwise.
+ */
+function calendarWarning(ctx: BotContext, date: string | undefined): string {
+  if (!date) return '';
+  const today = zonedParts(ctx.deps.clock.now(), ctx.deps.config.timezone).ymd;
+  const years = uncoveredYearsBetween(today, date);
+  return years.length === 0 ? '' : `\n⚠️ ${ctx.t('parser-uncoveredCalendar', { years: years.join(ctx.t('list-separator')) })}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,15 +395,17 @@ itemsFeature.command('extend', async (ctx) => {
   if (!dateText) throw appError('items.code_required', { usage: ctx.t('usage-extend') });
   const date = readDate(ctx.deps, dateText);
   await run(ctx, item.id, { type: 'request_extension', ...(unitId ? { unitId } : {}), until: date.date, untilTime: date.time, reason: reason.join(' ') });
-  await say(ctx, ctx.t('extension-requested'));
+  await say(ctx, ctx.t('extension-requested') + calendarWarning(ctx, date.date));
 });
 
 itemsFeature.command('approve', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-approve');
   const [dateText, ...comment] = words(rest);
   const date = dateText ? readDate(ctx.deps, dateText) : null;
-  await run(ctx, item.id, { type: 'approve_extension', ...(date ? { until: date.date, untilTime: date.time } : {}), ...(comment.length ? { comment: comment.join(' ') } : {}) });
-  await say(ctx, ctx.t('extension-approved-short', { code: itemCodeText(ctx, item) }));
+  const { events } = await run(ctx, item.id, { type: 'approve_extension', ...(date ? { until: date.date, untilTime: date.time } : {}), ...(comment.length ? { comment: comment.join(' ') } : {}) });
+  const approved = events.find((e) => e.type === 'extension_approved');
+  const until = approved?.type === 'extension_approved' ? approved.data.deadline.after.date : date?.date;
+  await say(ctx, ctx.t('extension-approved-short', { code: itemCodeText(ctx, item) }) + calendarWarning(ctx, until));
 });
 
 itemsFeature.command('reject', async (ctx) => {

@@ -44,6 +44,7 @@ help =
     /invite NAME — an invite link that adds whoever opens it to the unit
     /invite revoke NAME — revoke the unit's invite links
     /excuse CODE REASON — excuse an overdue item (it no longer counts against the unit)
+    /calendar — the working calendar's status; send a CSV/JSON file with the caption /calendar to load a year's holiday schedule
 whoami-title = <b>{ $name }</b> (id <code>{ $id }</code>)
 whoami-roles = Roles: { $roles }
 whoami-no-roles = Roles: none
@@ -434,6 +435,7 @@ reminder-rung-4 = discipline group
 
 digest-title = 📋 <b>Daily supervision digest</b> { $date }
 digest-period = Covering { $since } to { $until } (since the last digest)
+digest-period-install = Covering { $since } (when duban was installed) to { $until }
 digest-late-note = ⏰ Due at { $time }, sent { $minutes } minutes late because the bot was down.
 digest-nothing = No open items, and nothing assigned or closed since the last digest.
 digest-summary = Open { $open } · overdue { $overdue } · due within { $days } working days { $dueSoon } · awaiting confirmation { $waiting } · new { $opened } · closed { $closed }
@@ -474,7 +476,9 @@ unit-digest-waiting = awaiting confirmation
 unit-digest-excused = { " " }(excused)
 unit-digest-unacknowledged = not acknowledged
 bulletin-title = 📊 <b>Supervision bulletin</b> { $week }
-bulletin-period = Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $weekTo }.
+bulletin-period = Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $yearTo }.
+bulletin-period-now = As of { $now } (this week so far). Week: { $weekFrom } to { $weekTo }; year to date: { $yearFrom } to { $yearTo }.
+bulletin-previous-year-title = <b>{ $year }, the whole year (final)</b>: { $from } to { $to }
 bulletin-week = <b>This week</b>: new { $opened } · closed { $closed } ({ $onTime } on time) · returned { $returned } · nags { $nags } · still overdue at week's end { $overdue }
 bulletin-excluded = Excused items ({ $excused }) and cancelled items ({ $cancelled }) are not counted.
 bulletin-ranking-title = <b>Units ranked (year to date)</b> by on-time closing rate, then on-time acknowledgement rate, overdue items, nags received, results returned
@@ -500,3 +504,29 @@ err-ledger-forbidden = Only leaders and admins may export the ledger.
 err-ledger-bad_filter = I do not understand the filter “{ $word }”. Use: overdue, open, closed, unit NAME, 2026-11 (a month), level key|special|routine.
 err-ledger-bad_level = “{ $value }” is not a level: write key, special or routine.
 err-ledger-unit_name_required = Put a unit name after unit, e.g. /ledger unit Housing Bureau.
+
+## Calendar (/calendar, src/bot/features/calendar.ts)
+
+calendar-title = 📅 <b>Working calendar</b> (holidays and make-up working days)
+calendar-year-line = <b>{ $year }</b>: { $source } · { $counts }
+calendar-source-imported = imported ({ $file }, { $date })
+calendar-source-chinese-days = built-in data (chinese-days, the State Council's schedule)
+calendar-source-statutory = ⚠️ not loaded, estimated from the statutory holidays
+calendar-counts = { $off } days off, { $work } make-up working days
+calendar-counts-estimated = { $off } statutory days off, make-up working days unknown: working-day counts may be wrong
+calendar-how-to-import =
+    When the State Council publishes next year's schedule, load it: send me the CSV or JSON file with the caption /calendar (or reply to the file with /calendar).
+    CSV: the header date,type,name and one row per day, type off (day off) or work (make-up working day), e.g. 2027-02-05,off,春节.
+calendar-imported = ✅ The { $year } holiday schedule is loaded: { $off } days off, { $work } make-up working days. Reminders, digests and deadlines count on it from now on.
+calendar-imported-replaced = ✅ The { $year } holiday schedule is loaded and replaces the earlier import: { $off } days off, { $work } make-up working days.
+calendar-reminder =
+    📅 <b>The { $year } holiday schedule is not loaded yet</b>
+    For now { $year } is estimated from the statutory holidays, make-up working days unknown: deadlines, reminders and digests across the new year may count working days wrong. When the State Council publishes the schedule, send me the CSV or JSON file with the caption /calendar. Send /calendar to see the status.
+err-calendar-admin_only = Only admins (the supervision office) can view and load the working calendar. To load a holiday schedule, please give the file to an admin.
+err-calendar-file_invalid = The file has problems, so it was not loaded and the calendar is unchanged:
+    { $problems }
+err-calendar-file_unreadable = I cannot read this file ({ $reason }), so it was not loaded.
+err-calendar-file_type = Only .csv and .json files can be loaded (header date,type,name; see the README).
+err-calendar-file_too_big = The file is too big to be a year's holiday schedule (256 KB at most).
+err-calendar-download_failed = I could not fetch this file from Telegram; please send it again.
+err-calendar-bad_year = “{ $year }” is not a year I can show.

@@ -44,6 +44,7 @@ help =
     /invite 单位名 — 生成加入单位的邀请链接
     /invite revoke 单位名 — 作废该单位的所有邀请链接
     /excuse 编号 理由 — 容错：逾期事项不再计入单位
+    /calendar — 工作日历现状；发送 CSV/JSON 文件并在说明写 /calendar，导入当年节假日安排
 whoami-title = <b>{ $name }</b>（ID <code>{ $id }</code>）
 whoami-roles = 角色：{ $roles }
 whoami-no-roles = 角色：无
@@ -431,6 +432,7 @@ reminder-rung-4 = 纪检监察群
 
 digest-title = 📋 <b>每日督办摘要</b> { $date }
 digest-period = 统计区间：{ $since } 至 { $until }（自上次摘要起）
+digest-period-install = 统计区间：{ $since } 至 { $until }（自开始使用起）
 digest-late-note = ⏰ 本应在 { $time } 发送，因系统停机推迟 { $minutes } 分钟。
 digest-nothing = 目前没有在办事项，上次摘要以来也没有新交办或办结的事项。
 digest-summary = 在办 { $open } 件 · 逾期 { $overdue } 件 · { $days } 个工作日内到期 { $dueSoon } 件 · 待确认 { $waiting } 件 · 新交办 { $opened } 件 · 办结 { $closed } 件
@@ -471,7 +473,9 @@ unit-digest-waiting = 待领导确认
 unit-digest-excused = （已容错）
 unit-digest-unacknowledged = 未签收
 bulletin-title = 📊 <b>督办通报</b> { $week }
-bulletin-period = 本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $weekTo }。
+bulletin-period = 本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $yearTo }。
+bulletin-period-now = 统计至 { $now }（本周截至此刻）。本周：{ $weekFrom } 至 { $weekTo }；年度累计：{ $yearFrom } 至 { $yearTo }。
+bulletin-previous-year-title = <b>{ $year } 年全年（最终）</b>：{ $from } 至 { $to }
 bulletin-week = <b>本周</b>：新交办 { $opened } 件 · 办结 { $closed } 件（按时 { $onTime } 件）· 退回 { $returned } 次 · 催办 { $nags } 次 · 周末仍逾期 { $overdue } 件
 bulletin-excluded = 已容错（{ $excused } 件）和已撤销（{ $cancelled } 件）的事项不计入。
 bulletin-ranking-title = <b>单位排名（年度累计）</b>：依次比较按时办结率、按时签收率、逾期件数、被催办次数、被退回次数
@@ -497,3 +501,29 @@ err-ledger-forbidden = 只有领导和管理员可以导出台账。
 err-ledger-bad_filter = 看不懂筛选条件「{ $word }」。可用：overdue（逾期）、open（在办）、closed（办结）、unit 单位名、2026-11（月份）、level key|special|routine。
 err-ledger-bad_level = 「{ $value }」不是督办级别：请写 key（重点）、special（专项）或 routine（常规）。
 err-ledger-unit_name_required = 请在 unit 后写单位名，例如 /ledger unit 住建局。
+
+## Calendar (/calendar, src/bot/features/calendar.ts)
+
+calendar-title = 📅 <b>工作日历</b>（节假日与调休）
+calendar-year-line = <b>{ $year } 年</b>：{ $source } · { $counts }
+calendar-source-imported = 已导入（{ $file }，{ $date }）
+calendar-source-chinese-days = 内置数据（chinese-days，国务院公布的安排）
+calendar-source-statutory = ⚠️ 未导入，按法定节假日估算
+calendar-counts = 放假 { $off } 天，调休上班 { $work } 天
+calendar-counts-estimated = 法定假日 { $off } 天，调休未知，工作日计算可能不准
+calendar-how-to-import =
+    国务院办公厅公布下一年的节假日安排后，请导入：把 CSV 或 JSON 文件发给我，说明写 /calendar（或回复该文件发送 /calendar）。
+    CSV 格式：表头 date,type,name，每行一天，type 为 off（放假）或 work（调休上班），例如 2027-02-05,off,春节。
+calendar-imported = ✅ 已导入 { $year } 年节假日安排：放假 { $off } 天，调休上班 { $work } 天。提醒、摘要和时限从现在起按此计算。
+calendar-imported-replaced = ✅ 已导入 { $year } 年节假日安排，替换了之前导入的版本：放假 { $off } 天，调休上班 { $work } 天。
+calendar-reminder =
+    📅 <b>{ $year } 年节假日安排尚未导入</b>
+    目前 { $year } 年只按法定节假日估算，调休未知：跨年的时限、提醒和摘要可能算错工作日。国务院办公厅公布安排后，请把 CSV 或 JSON 文件发给我，说明写 /calendar。发送 /calendar 查看现状。
+err-calendar-admin_only = 只有管理员（督查室）可以查看和导入工作日历。如需导入节假日安排，请把文件交给管理员。
+err-calendar-file_invalid = 文件有问题，没有导入，工作日历没有任何改动：
+    { $problems }
+err-calendar-file_unreadable = 读不懂这个文件（{ $reason }），没有导入。
+err-calendar-file_type = 只能导入 .csv 或 .json 文件（表头 date,type,name；见 README）。
+err-calendar-file_too_big = 文件太大，不像一年的节假日安排（最多 256 KB）。
+err-calendar-download_failed = 没能从 Telegram 取到这个文件，请再发一次。
+err-calendar-bad_year = 「{ $year }」不是可以查询的年份。
