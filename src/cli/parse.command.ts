@@ -43,7 +43,7 @@ export function registerParseCommand(program: Command): void {
       } else {
         units = await loadUnitsFromDatabase(config!);
       }
-      const result = parseInstruction(text, { now, timezone, units });
+      const result = parseInstruction(text, { now, timezone, units, ...(config ? { workdayEnd: config.workingHours.end } : {}) });
       process.stdout.write(`${JSON.stringify(result)}\n`);
     });
 }

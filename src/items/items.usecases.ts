@@ -1,11 +1,12 @@
-import { addWorkingDays, uncoveredYearsBetween } from '../calendar/calendar.models.js';
+import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Audience, UnresolvedMention } from '../notifications/item-card.js';
-import { chatBinding, loadActor } from '../org/org.usecases.js';
+import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
 import { createUnitMatcher } from '../parser/units-matcher.js';
+import { foldText } from '../parser/text.js';
 import { parseInstruction, readInstruction } from '../parser/parser.models.js';
 import { note, type ParserNote } from '../parser/warnings.js';
 import { computeNextCheckAt, reminderSchedule } from '../reminders/reminders.models.js';
@@ -60,6 +61,23 @@ export async function markUncheckedItems(deps: { db: DbOrTx; clock: Clock; confi
 
 function checkLength(text: string, what: string) {
   if (text.length > MAX_TEXT) throw appError('items.text_too_long', { what, max: MAX_TEXT, length: text.length });
+}
+
+/** How the parser reads an instruction here: the office's calendar and its end of working hours. */
+function parseOptions(deps: Pick<ItemsDeps, 'clock' | 'config'>, units: { name: string; aliases: string[] }[]) {
+  return { now: deps.clock.now(), timezone: deps.config.timezone, units, calendar: nationalCalendar, workdayEnd: deps.config.workingHours.end };
+}
+
+/** The draft warning for a deadline on a day off (with the working day before it), or none. */
+function dayOffNotes(deadline: string | null): ParserNote[] {
+  if (!deadline || nationalCalendar.isWorkingDay(deadline)) return [];
+  return [note('deadlineOnDayOff', deadline, nationalCalendar.addWorkingDays(deadline, -1))];
+}
+
+/** The draft's notes with the day-off warning made true for `deadline`. */
+function withDayOffNote(notes: DraftNotes | null, deadline: string | null): DraftNotes {
+  const current = notes ?? { unresolved: [], warnings: [] };
+  return { ...current, warnings: [...current.warnings.filter((w) => w.code !== 'deadlineOnDayOff'), ...dayOffNotes(deadline)] };
 }
 
 function defaultDeadline(deps: Pick<ItemsDeps, 'clock' | 'config'>, level: ItemLevel): string {
@@ -125,10 +143,12 @@ export async function startAssignment(
   const now = localNow(deps);
   const org = createOrgRepository(deps);
   const all = await org.listUnits();
-  const parsed = readInstruction(text, { now: now.at, timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
+  const parsed = readInstruction(text, { ...parseOptions(deps, all), now: now.at });
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
   const deadlineDefaulted = parsed.deadline === null;
   const deadline = parsed.deadline ?? defaultDeadline(deps, parsed.level);
+  // 请王副市长牵头督办: proposed on the draft when exactly one registered leader has that name.
+  const leaderInCharge = parsed.leaderInCharge ? await findLeaderNamed(deps, parsed.leaderInCharge) : null;
   const decision = createDraft(
     {
       instruction: text,
@@ -140,6 +160,7 @@ export async function startAssignment(
       level: parsed.level,
       reportEvery: parsed.reportEvery,
       ...(issuedBy !== undefined ? { issuedBy } : {}),
+      ...(leaderInCharge !== null ? { leaderInCharge } : {}),
     },
     { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames: new Map(all.map((u) => [u.id, u.name])) },
   );
@@ -219,23 +240,60 @@ export async function cycleDraftLevel(deps: ItemsDeps, input: { actorId: number;
 /** Draft: a new deadline read from what the leader wrote ("12月15日", "下周五", "2026-12-15"). */
 export async function changeDraftDeadline(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
   const date = readDate(deps, input.text);
+  const current = await items(deps).get(input.itemId);
   return runItemCommand(deps, {
     actorId: input.actorId,
     itemId: input.itemId,
     command: { type: 'update_draft', patch: { deadline: date.date, deadlineTime: date.time } },
     deadlineDefaulted: false,
+    draftNotes: withDayOffNote((current?.row.draftNotes as DraftNotes | null) ?? null, date.date),
   });
 }
 
-/** Draft: lead and cooperating units read from what the leader wrote ("牵头：市住建局；配合：市城管局"). */
+/**
+ * Draft: the deadline falls on a day off; move it to the working day before (the button under the
+ * warning). The day is worked out here from the item as it is now, never taken from the button.
+ */
+export async function moveDraftDeadlineToWorkingDay(deps: ItemsDeps, input: { actorId: number; itemId: number; expectedVersion?: number }): Promise<CommandResult> {
+  const current = await items(deps).get(input.itemId);
+  if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
+  const deadline = current.state.deadline;
+  if (!deadline || nationalCalendar.isWorkingDay(deadline)) throw appError('items.stale', { status: current.state.status });
+  const previous = nationalCalendar.addWorkingDays(deadline, -1);
+  return runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: input.itemId,
+    command: { type: 'update_draft', patch: { deadline: previous } },
+    ...(input.expectedVersion !== undefined ? { expectedVersion: input.expectedVersion } : {}),
+    deadlineDefaulted: false,
+    draftNotes: withDayOffNote((current.row.draftNotes as DraftNotes | null) ?? null, previous),
+  });
+}
+
+/**
+ * Draft: lead and cooperating units read from what the leader wrote ("牵头：市住建局；配合：市城管局").
+ * All or nothing: when a name is not in the registry, or a registered unit is named without the
+ * parser placing it as lead or cooperating, the draft stays as it was and the reply says which.
+ */
 export async function changeDraftUnits(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
   const all = await createOrgRepository(deps).listUnits();
-  const parsed = parseInstruction(input.text, { now: deps.clock.now(), timezone: deps.config.timezone, units: all.map((u) => ({ name: u.name, aliases: u.aliases })) });
+  const records = all.map((u) => ({ name: u.name, aliases: u.aliases }));
+  const parsed = parseInstruction(input.text, parseOptions(deps, records));
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
-  if (unresolved.length > 0) {
+  const placed = new Set([...parsed.lead, ...parsed.cooperating]);
+  const unplaced = [...new Set(createUnitMatcher(records).findAll(foldText(input.text)).map((m) => m.unit))].filter((name) => !placed.has(name));
+  if (unresolved.length === 1 && unplaced.length === 0) {
     const first = unresolved[0]!;
     if (first.suggestions.length) throw appError('units.not_found_suggest', { name: first.name, suggestions: first.suggestions.map((s) => s.name).join('、') });
     throw appError('units.not_found', { name: first.name });
+  }
+  if (unresolved.length > 0 || unplaced.length > 0) {
+    const names = [...unresolved.map((u) => u.name), ...unplaced].join('、');
+    const suggestions = unresolved
+      .filter((u) => u.suggestions.length > 0)
+      .map((u) => `${u.name} → ${u.suggestions.map((s) => s.name).join('/')}`)
+      .join('; ');
+    throw appError(suggestions ? 'items.units_unread_suggest' : 'items.units_unread', { names, suggestions });
   }
   if (leadIds.length === 0) throw appError('items.lead_unit_required');
   return runItemCommand(deps, {
@@ -278,7 +336,7 @@ export function readDate(deps: Pick<ItemsDeps, 'clock' | 'config'>, text: string
   const t = text.trim();
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:\s+(\d{2}:\d{2}))?$/.exec(t);
   if (iso) return { date: `${iso[1]}-${iso[2]}-${iso[3]}`, time: iso[4] ?? null };
-  const parsed = parseInstruction(`${t}前`, { now: deps.clock.now(), timezone: deps.config.timezone, units: [] });
+  const parsed = parseInstruction(`${t}前`, parseOptions(deps, []));
   if (!parsed.deadline) throw appError('items.date_unreadable', { text: t.slice(0, 40) });
   return { date: parsed.deadline, time: parsed.deadlineTime };
 }

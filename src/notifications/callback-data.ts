@@ -19,6 +19,7 @@ export const BUTTON_ACTIONS = [
   'ddl', // draft: change the deadline (prompt)
   'dun', // draft: change units (prompt)
   'dlc', // draft: set the leader in charge (prompt)
+  'dwd', // draft: move a deadline that falls on a day off to the working day before it (version = the draft's)
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)

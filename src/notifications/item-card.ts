@@ -198,6 +198,8 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
     }));
     if (picks.length) rows.push(picks);
   }
+  const dayOff = extra.warnings.find((w) => w.code === 'deadlineOnDayOff');
+  if (dayOff) rows.push([{ text: t('btn-draft-workday', { date: dayOff.args[1] }), callback_data: encodeButton('dwd', view.id, 0, view.state.version) }]);
   rows.push([{ text: t('btn-draft-confirm'), callback_data: encodeButton('dok', view.id, 0, view.state.version) }]);
   rows.push([
     { text: t('btn-draft-deadline'), callback_data: encodeButton('ddl', view.id) },

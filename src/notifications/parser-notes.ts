@@ -21,7 +21,10 @@ export function parserNoteText(note: ParserNote, t: Translate): string {
     case 'rolledToNextYear':
     case 'weekdayPassed':
     case 'timePassed':
+    case 'todayIsDayOff':
       return t(`parser-${note.code}`, { written: q(note.args[0]), date: note.args[1] });
+    case 'deadlineOnDayOff':
+      return t('parser-deadlineOnDayOff', { date: note.args[0], previous: note.args[1] });
     case 'uncoveredCalendar':
       return t('parser-uncoveredCalendar', { years: note.args[0].join(t('list-separator')) });
     case 'unreadable':

@@ -43,3 +43,29 @@ export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Who is acting, as the server knows it (never as a button claims). */
 export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; unitIds: number[] };
+
+/** What a person is called in Telegram: enough to match a leader named in an instruction. */
+export type NamedPerson = { id: number; firstName: string; lastName: string | null; username: string | null };
+
+/**
+ * The registered leader a name in the text means: 王 (a surname), 王伟, Wang, "Wei Wang". A person
+ * matches when the name is their surname (lastName), starts their full name written either way
+ * round, or is one of its Latin words. Several matches are narrowed by the title when their
+ * Telegram name carries it (王副市长); still several, or none, gives null: better no proposal
+ * than the wrong leader.
+ */
+export function findLeaderByName(leaders: readonly NamedPerson[], name: string, title = ''): number | null {
+  const wanted = name.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (!wanted) return null;
+  const matches = leaders.filter((p) => {
+    const first = p.firstName.trim().toLowerCase();
+    const last = (p.lastName ?? '').trim().toLowerCase();
+    const forms = [`${first}${last}`, `${last}${first}`, `${first} ${last}`.trim(), `${last} ${first}`.trim()];
+    if (last === wanted || first === wanted) return true;
+    if (forms.some((f) => f.startsWith(wanted))) return true;
+    return /^[a-z -]+$/.test(wanted) && `${first} ${last}`.split(/\s+/).includes(wanted);
+  });
+  if (matches.length === 1) return matches[0]!.id;
+  const titled = title ? matches.filter((p) => `${p.firstName}${p.lastName ?? ''}`.includes(title)) : [];
+  return titled.length === 1 ? titled[0]!.id : null;
+}

@@ -249,6 +249,11 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return row ?? null;
     },
 
+    /** Everyone holding a role (the leaders an instruction may name as leader in charge). */
+    async peopleWithRole(role: Role): Promise<Person[]> {
+      return db.select({ person: people }).from(people).innerJoin(roles, eq(roles.personId, people.id)).where(eq(roles.role, role)).orderBy(asc(people.id)).then((rows) => rows.map((r) => r.person));
+    },
+
     async peopleByIds(ids: number[]): Promise<Person[]> {
       if (ids.length === 0) return [];
       return db.select().from(people).where(inArray(people.id, ids));

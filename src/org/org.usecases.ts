@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import {
+  findLeaderByName,
   INVITE_TOKEN_PATTERN,
   normalizeUnitName,
   resolveUnit,
@@ -54,6 +55,12 @@ function checkName(name: string): string {
   const problem = validateUnitName(name);
   if (problem) throw appError(`units.name_${problem}`, { name });
   return normalizeUnitName(name);
+}
+
+/** The registered leader a typed or written name means (王副市长, 王伟, Wang), or null. */
+export async function findLeaderNamed(deps: OrgDeps, input: { name: string; title?: string }): Promise<number | null> {
+  const leaders = await createOrgRepository(deps).peopleWithRole('leader');
+  return findLeaderByName(leaders, input.name, input.title);
 }
 
 export async function recordPerson(deps: OrgDeps, input: PersonInput & { startedBot?: boolean }): Promise<void> {

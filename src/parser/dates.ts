@@ -1,4 +1,5 @@
 import { nationalCalendar } from '../calendar/calendar.models.js';
+import { STATUTORY_HOLIDAY_KEYS, type StatutoryHolidayKey } from '../calendar/statutory.js';
 import {
   addDays,
   addMonths,
@@ -46,11 +47,39 @@ import { note, type ParserNote } from './warnings.js';
  * - A written year more than 100 years from now (9999年) is a slip, read as an invalid date.
  * - 当天 is a deadline only as 当天办结/当天内 (当日进展 is "the day's progress").
  * - Several deadlines become milestones sorted by date; the last one is the deadline.
+ * - Holidays are read on the office's calendar (imported schedules, else the statutory days): 春节前
+ *   / 国庆节前 / "before the National Day holiday" = the last working day before the holiday's run
+ *   of days off (a make-up Saturday counts); 国庆节后第一个工作日 / 国庆假期后 = the first working day
+ *   after it. Without a year, the next such holiday that has not begun (前) or not ended (后); a
+ *   bare 节前/节后第一个工作日 is the nearest one. 春节前后 ("around") is no deadline.
+ * - A month.day (3.15前) is read only with a deadline word next to it (前/日/号/报送 after, 于/截至/
+ *   by before) and never after 增长/达到/第 or before %/亿/倍/条/版...: 增长3.5%, 1.5亿, v2.1 stay numbers.
+ * - 下班前 is the end of working hours (default 18:00); 今天下班前 / 今天之内 / 下班前 alone written
+ *   on a day off are the next working day's end of working hours, with a warning.
+ * - Not deadlines either: a date that introduces a basis (根据/按照/落实 X ... 精神/要求/部署/会议),
+ *   unless 前/内 follows it; a bare period (一季度, 上半年) not followed by 前/内/完成 or the end of the
+ *   clause (报送一季度投资完成情况); a date that describes a noun (7月30日的会议纪要).
  */
+
+/** The statutory holidays a leader names (春节前, 国庆节后第一个工作日). */
+export type HolidayKey = StatutoryHolidayKey;
+
+/** What the parser needs of the office's working calendar; a WorkingCalendar fits. */
+export type ParserCalendar = {
+  isWorkingDay(date: YMD): boolean;
+  addWorkingDays(from: YMD, n: number): YMD;
+  uncoveredYearsBetween(a: YMD, b: YMD): number[];
+  /** The contiguous run of days off around the holiday's statutory days in that year. */
+  holidayPeriod(key: HolidayKey, year: number): { first: YMD; last: YMD } | null;
+};
 
 export type DateContext = {
   now: Date;
   timezone: string;
+  /** Default: the national calendar (with any imported schedules). */
+  calendar?: ParserCalendar;
+  /** End of working hours, minutes since midnight (下班前); default 18:00. */
+  workdayEnd?: number;
 };
 
 export type DueDate = {
@@ -86,6 +115,10 @@ type Candidate = {
   implies?: 'am' | 'pm';
   /** A standalone time is read only when it says 下午/pm or is followed by 前. */
   strongTime?: boolean;
+  /** A bare period (一季度, 上半年): a deadline only when a deadline word follows it. */
+  bare?: boolean;
+  /** 下班前: the end of working hours; alone it means today's (or, on a day off, the next working day's). */
+  workEnd?: boolean;
   warnings: ParserNote[];
 };
 
@@ -97,6 +130,8 @@ type Ctx = {
   minuteOfDay: number;
   now: Date;
   timezone: string;
+  calendar: ParserCalendar;
+  workdayEnd: number;
 };
 
 type Pattern = {
@@ -191,14 +226,76 @@ function quarterEnd(written: string, year: number | undefined, quarter: number, 
 }
 
 function workingDaysFromToday(n: number, ctx: Ctx) {
-  const ymd = nationalCalendar.addWorkingDays(ctx.today, n);
-  const uncovered = nationalCalendar.uncoveredYearsBetween(ctx.today, ymd);
+  const ymd = ctx.calendar.addWorkingDays(ctx.today, n);
+  const uncovered = ctx.calendar.uncoveredYearsBetween(ctx.today, ymd);
   return date(ymd, uncovered.length > 0 ? [note('uncoveredCalendar', uncovered)] : []);
 }
 
 function hoursFromNow(hours: number, ctx: Ctx): Omit<Candidate, 'start' | 'end' | 'lang'> {
   const local = zonedParts(new Date(ctx.now.getTime() + hours * 3_600_000), ctx.timezone);
   return { kind: 'date', ymd: local.ymd, minute: Math.floor(local.minuteOfDay), period: 'fixed', warnings: [] };
+}
+
+/** Chinese and English holiday names; a bare 节/假期/holiday is the nearest one (null). */
+function holidayKey(name: string | undefined): HolidayKey | null {
+  if (!name) return null;
+  const n = name.toLowerCase();
+  if (/元旦|new year'?s? day/.test(n)) return 'newyear';
+  if (/春节|spring festival|lunar new year|chinese new year/.test(n)) return 'spring';
+  if (/清明|qingming|tomb/.test(n)) return 'qingming';
+  if (/五一|劳动|may day|labou?r day/.test(n)) return 'labour';
+  if (/端午|dragon boat/.test(n)) return 'dragonboat';
+  if (/中秋|mid-?autumn/.test(n)) return 'midautumn';
+  if (/国庆|national day/.test(n)) return 'national';
+  return null;
+}
+
+function withCalendarNote(ymd: YMD, ctx: Ctx, warnings: ParserNote[] = []) {
+  const uncovered = ctx.calendar.uncoveredYearsBetween(ctx.today, ymd);
+  return date(ymd, uncovered.length > 0 ? [...warnings, note('uncoveredCalendar', uncovered)] : warnings);
+}
+
+/**
+ * 春节前 = the last working day before the holiday's days off; 国庆节后第一个工作日 = the first
+ * working day after them. Without a year, the next such holiday: for "before", one whose days off
+ * have not begun; for "after", one that has not ended. A bare 节前/节后 is the nearest holiday.
+ */
+function holidayDate(written: string, key: HolidayKey | null, side: 'before' | 'after', year: number | undefined, ctx: Ctx) {
+  const period = (k: HolidayKey, y: number) => ctx.calendar.holidayPeriod(k, y);
+  const upcoming = (p: { first: YMD; last: YMD }) => (side === 'before' ? p.first > ctx.today : p.last >= ctx.today);
+  let found: { first: YMD; last: YMD } | null = null;
+  if (year !== undefined) {
+    if (!(year >= ctx.year - 100 && year <= ctx.year + 100)) return invalid(written);
+    for (const k of key ? [key] : STATUTORY_HOLIDAY_KEYS) {
+      const p = period(k, year);
+      if (p && (key || upcoming(p)) && (!found || p.first < found.first)) found = p;
+    }
+  } else {
+    for (let y = ctx.year; y <= ctx.year + 2 && !found; y++) {
+      for (const k of key ? [key] : STATUTORY_HOLIDAY_KEYS) {
+        const p = period(k, y);
+        if (p && upcoming(p) && (!found || p.first < found.first)) found = p;
+      }
+    }
+  }
+  if (!found) return date(null, [note('unreadDate', written)]);
+  const ymd = side === 'before' ? ctx.calendar.addWorkingDays(found.first, -1) : ctx.calendar.addWorkingDays(found.last, 1);
+  return withCalendarNote(ymd, ctx, ymd < ctx.today ? [note('pastDate', written, ymd)] : []);
+}
+
+/**
+ * 今天下班前 / 今天之内: today, or, written on a day off, the next working day at the end of
+ * working hours (an office reads "today" on a Sunday as "first thing we are back").
+ */
+function todayAtWork(written: string, untilEndOfWork: boolean, ctx: Ctx) {
+  if (ctx.calendar.isWorkingDay(ctx.today)) {
+    if (!untilEndOfWork) return date(ctx.today);
+    if (ctx.minuteOfDay < ctx.workdayEnd) return { ...date(ctx.today), minute: ctx.workdayEnd, period: 'fixed' as const };
+    const next = ctx.calendar.addWorkingDays(ctx.today, 1);
+    return { ...date(next, [note('timePassed', written, next)]), minute: ctx.workdayEnd, period: 'fixed' as const };
+  }
+  const next = ctx.calendar.addWorkingDays(ctx.today, 1);
+  return { ...withCalendarNote(next, ctx, [note('todayIsDayOff', written, next)]), minute: ctx.workdayEnd, period: 'fixed' as const };
 }
 
 /** A duration from today: unit is day, week, month, workday or hour. */
@@ -226,10 +323,71 @@ function time(hour: number, minute: number, period: Candidate['period'], strong:
   return { kind: 'time' as const, ymd: null, minute: hour * 60 + minute, period, strongTime: strong, warnings: [] };
 }
 
+/** What may not follow a month.day: amounts, percentages, counts, sections (1.5亿, 3.5倍, 2.1节). */
+const SHORT_DATE_NOT_AFTER = /^\s*(?:[%‰亿万千百元角倍个件项家台套吨米斤辆条节款章版级度层楼户人次批]|公里|平方|亩|分钟|小时|\s*(?:percent|million|billion|times|%))/i;
+/** A month.day is a date when a deadline word follows (3.15前, 3.15完成) ... */
+const SHORT_DATE_AFTER = /^\s*(?:日|号|之前|以前|前|为止|止|完成|办结|报送|上报|报|提交|反馈|答复)/;
+/** Never a date after a word that introduces a quantity (增长3.15, 达到3.5, 第3.1). */
+const SHORT_DATE_NOT_BEFORE = /(?:增长|下降|增加|减少|提高|降低|提升|达到|达|约|共|计|占|为|是|比|率|值|额|量|数|第|价|超过|不足|逾|近)\s*$/;
+/** ... or precedes it (于3.15, 截至3.15, by 3.15, deadline: 3.15). */
+const SHORT_DATE_BEFORE = /(?:于|在|截至|截止到?|最迟|最晚|不晚于|时限|期限|时间|\b(?:by|before|due|on|until|deadline))\s*:?\s*$/i;
+
 const ZH_PM = new Set(['下午', '傍晚', '晚上', '晚间', '夜间', '夜里']);
 const ZH_AM = new Set(['上午', '早上', '早晨', '清晨', '凌晨']);
 
 const PATTERNS: Pattern[] = [
+  // 春节前, 2027年国庆节前, 五一假期前, 国庆节后第一个工作日, 节后第一个工作日, 国庆假期后, 节前
+  {
+    re: /(?:(\d{4})年|(今|明)年)?(元旦|春节|清明节?|五一劳动节|五一|劳动节|端午节?|中秋节?|国庆节?|(?<=^|[^\u4e00-\u9fff]|[于在请要须需并务必争保])(?:节|节假日|假期|长假|放假))(?:假期|长假|小长假|放假|节假日|节)?(?:(之前|以前|前(?!后))|后(?:的)?(?:第一个工作日|首个工作日|第一个上班日|上班第一天|第一天上班|上班后?)|(?:结束)?后)/g,
+    lang: 'zh',
+    read: (m, ctx) => {
+      const name = m[3]!;
+      const key = holidayKey(name);
+      if (!key && !/^(?:节|节假日|假期|长假|放假)$/.test(name)) return null;
+      return holidayDate(m[0], key, m[4] ? 'before' : 'after', yearOf(m[1], undefined, ctx) ?? (m[2] ? yearOf(undefined, m[2], ctx) : undefined), ctx);
+    },
+  },
+  // before the Spring Festival, before the National Day holiday, first working day after the May Day holiday
+  {
+    re: /\b(?:(before)\s+(?:the\s+)?|(?:(?:on\s+)?the\s+)?(first)\s+(?:working|business)\s+day\s+after\s+(?:the\s+)?|(after)\s+the\s+)(spring\s+festival|lunar\s+new\s+year|chinese\s+new\s+year|qingming(?:\s+festival)?|tomb[- ]sweeping\s+day|may\s+day|labou?r\s+day|dragon\s+boat\s+festival|mid-autumn\s+festival|national\s+day|new\s+year'?s\s+day|holidays?|break)(?:\s+(?:holidays?|break))?\b/gi,
+    lang: 'en',
+    read: (m, ctx) => {
+      const key = holidayKey(m[4]!.replace(/\s+/g, ' '));
+      if (!key && m[3]) return null; // "after the break" alone is too loose
+      return holidayDate(m[0], key, m[1] ? 'before' : 'after', undefined, ctx);
+    },
+  },
+  // 今天下班前, 今天之内 (on a day off: the next working day, end of working hours)
+  {
+    re: /(?:(今天|今日|当天)(?:之内|以内|内)|(?:今天|今日|当天)下班(?:之前|以前|前))/g,
+    lang: 'zh',
+    read: (m, ctx) => todayAtWork(m[0], m[1] === undefined, ctx),
+  },
+  // 下班前: a time of day, the end of working hours (明天下班前, 周五下班前); alone, like 今天下班前
+  {
+    re: /下班(?:之前|以前|前)/g,
+    lang: 'zh',
+    read: (_m, ctx) => ({ kind: 'time', ymd: null, minute: ctx.workdayEnd, period: 'fixed', strongTime: true, workEnd: true, warnings: [] }),
+  },
+  // by close of business, COB, end of business today
+  {
+    re: /\b(?:(?:the\s+)?close\s+of\s+business|cob|(?:the\s+)?end\s+of\s+(?:the\s+)?(?:business|working)\s+day)(?:\s+today)?\b/gi,
+    lang: 'en',
+    read: (m, ctx) => todayAtWork(m[0], true, ctx),
+  },
+  // 3.15前, 12.31: month.day, only where a deadline word is next to it (not 增长3.5%, 1.5亿, v2.1)
+  {
+    re: /(?<![\d.]|[a-zA-Z]|版本?)(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])(?![\d%‰]|\.\d)/g,
+    lang: 'zh',
+    read: (m, ctx, text) => {
+      const end = (m.index ?? 0) + m[0].length;
+      const after = text.slice(end, end + 6);
+      const before = text.slice(Math.max(0, (m.index ?? 0) - 10), m.index);
+      if (SHORT_DATE_NOT_AFTER.test(after) || SHORT_DATE_NOT_BEFORE.test(before)) return null;
+      if (!SHORT_DATE_AFTER.test(after) && !SHORT_DATE_BEFORE.test(before)) return null;
+      return monthDay(m[0], undefined, Number(m[1]), Number(m[2]), ctx);
+    },
+  },
   // 2025年1月10日, 今年7月30日, 7月30日, 七月三十日
   {
     re: new RegExp(`${NOT_NUM_BEFORE}${YEAR}?(${NUM})月(${NUM})[日号]`, 'g'),
@@ -286,13 +444,16 @@ const PATTERNS: Pattern[] = [
   {
     re: /(?:(\d{4})年|(今|本|明)年)?(上|下)半年/g,
     lang: 'zh',
-    read: (m, ctx) => monthDay(m[0], yearOf(m[1], m[2], ctx), m[3] === '上' ? 6 : 12, m[3] === '上' ? 30 : 31, ctx),
+    read: (m, ctx) => ({ ...monthDay(m[0], yearOf(m[1], m[2], ctx), m[3] === '上' ? 6 : 12, m[3] === '上' ? 30 : 31, ctx), bare: true }),
   },
   // 三季度末, 第三季度, 2025年第一季度末
   {
-    re: /(?:(\d{4})年|(今|本|明)年)?第?([一二三四1-4])季度(?:末|底)?/g,
+    re: /(?:(\d{4})年|(今|本|明)年)?第?([一二三四1-4])季度(末|底)?/g,
     lang: 'zh',
-    read: (m, ctx) => quarterEnd(m[0], yearOf(m[1], m[2], ctx), parseNumber(m[3]!), ctx),
+    read: (m, ctx) => {
+      const end = quarterEnd(m[0], yearOf(m[1], m[2], ctx), parseNumber(m[3]!), ctx);
+      return end && !m[4] ? { ...end, bare: true } : end;
+    },
   },
   // 本季度末, 下季度末
   {
@@ -337,7 +498,8 @@ const PATTERNS: Pattern[] = [
   },
   // 5个工作日内, 三个工作日
   {
-    re: new RegExp(`(${NUM})个?工作日(?:之内|以内|内)?`, 'g'),
+    // 第一个工作日 is a day, not a count (节后第一个工作日 is read above).
+    re: new RegExp(`(?<!第)(${NUM})个?工作日(?:之内|以内|内)?`, 'g'),
     lang: 'zh',
     read: (m, ctx) => duration(parseNumber(m[1]!), 'workday', ctx),
   },
@@ -522,6 +684,8 @@ function attachTimes(text: string, candidates: Candidate[], ctx: Ctx): Candidate
     } else if (c.kind === 'time' && next?.kind === 'date' && next.lang === 'en' && /^\s*(?:on)?\s*$/i.test(gap) && gap.length <= 4) {
       out.push({ ...next, start: c.start, minute: next.ymd ? applyPeriod(c.minute!, next.implies, c.period) : null });
       i++;
+    } else if (c.kind === 'time' && c.workEnd) {
+      out.push({ ...c, ...todayAtWork(text.slice(c.start, c.end), true, ctx), kind: 'date' });
     } else if (c.kind === 'time') {
       if (!c.strongTime) continue;
       // A time with no day: today, or tomorrow once it has passed.
@@ -548,11 +712,30 @@ const DONE_BEFORE = /(?:已于|已在|已经于|已经在|曾于|已)\s*$/;
 /** A date restated in other words (7月30日前(即下周二前)) is not a second deadline. */
 const RESTATED_BEFORE = /(?:即|也就是|\bi\.e\.,?)\s*$/i;
 
-/** Candidates that are not deadlines: report rhythms, start dates, events, things done. */
+/** A date that introduces a basis: 根据3月1日市委常委会精神, 按照6月5日会议要求, "in line with the 1 March meeting". */
+const BASIS_BEFORE = /(?:根据|按照|依据|遵照|落实|贯彻|对照|传达|学习|参照|结合)[^,;:。!?\n]{0,10}$|\b(?:according\s+to|in\s+line\s+with|pursuant\s+to|as\s+(?:decided|agreed|required)\s+(?:at|by|in)|following|implementing|per)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$/i;
+const BASIS_AFTER = /^[^,;:。!?\n]{0,20}?(?:精神|要求|部署|会议|讲话|批示|指示|通知|文件|纪要|决定|意见)|^[^,;:.!?\n]{0,40}?\b(?:meeting|session|spirit|instructions?|requirements?|decisions?|notice|circular|speech|minutes)\b/i;
+/**
+ * What may follow a bare period (一季度, 上半年) that is a deadline: 前/内, a verb of completing,
+ * or the end of the clause. 一季度重点项目投资完成情况 names a period inside the object instead.
+ */
+const BARE_PERIOD_DEADLINE_AFTER = /^\s*(?:之前|以前|前|之内|以内|内|结束前|完成|办结|到位|建成|完工|实现|落实|全面|全部|基本|[,;:。!?\n]|$)/;
+/** 于7月30日前: the date is a deadline whatever surrounds it (按照通知要求于7月30日前报送会议材料). */
+const DEADLINE_AFTER = /^\s*(?:之前|以前|前|之内|以内|内|为止|止)/;
+/** 7月30日的会议, 本周五的例会: a date that describes a noun. */
+const ATTRIBUTIVE_AFTER = /^的(?!前|下班|上午|下午|晚上|中午|\d|[零〇一二两三四五六七八九十]+[点时])/;
+
+/**
+ * Candidates that are not deadlines: report rhythms, start dates, events, things done, a date that
+ * introduces a basis, a period inside the object of the sentence.
+ */
 function isDeadline(text: string, c: Candidate, next: Candidate | undefined): boolean {
   const before = text.slice(Math.max(0, c.start - 12), c.start);
   const after = text.slice(c.end, c.end + 12);
   if (RHYTHM_BEFORE.test(before)) return false;
+  if (c.bare && !BARE_PERIOD_DEADLINE_AFTER.test(after)) return false;
+  if (ATTRIBUTIVE_AFTER.test(after)) return false;
+  if (!DEADLINE_AFTER.test(after) && BASIS_BEFORE.test(text.slice(Math.max(0, c.start - 30), c.start)) && BASIS_AFTER.test(text.slice(c.end, c.end + 48))) return false;
   if (START_BEFORE.test(before) || START_AFTER.test(after)) return false;
   if (EVENT_AFTER.test(after) || DONE_BEFORE.test(before) || RESTATED_BEFORE.test(before)) return false;
   if (next) {
@@ -622,6 +805,8 @@ function unreadDeadlines(text: string, spans: { start: number; end: number }[]):
 export function readDates(text: string, context: DateContext): DateReading {
   const local = zonedParts(context.now, context.timezone);
   const ctx: Ctx = {
+    calendar: context.calendar ?? nationalCalendar,
+    workdayEnd: context.workdayEnd ?? 18 * 60,
     today: local.ymd,
     year: local.year,
     month: local.month,

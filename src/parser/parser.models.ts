@@ -1,12 +1,16 @@
 import { parseHHmm, endOfZonedDay, formatHHmm, isValidTimeZone, zonedInstant } from '../calendar/zoned-time.js';
-import { readDates, type DueDate, type ReportEvery } from './dates.js';
+import { nationalCalendar } from '../calendar/calendar.models.js';
+import { readDates, type DueDate, type ParserCalendar, type ReportEvery } from './dates.js';
+import { readLeaderInCharge, type LeaderMention } from './leaders.js';
 import { readRoles } from './roles.js';
 import { foldText } from './text.js';
 import { createUnitMatcher, type UnitMatcher, type UnitRecord } from './units-matcher.js';
 import { note, type ParserNote } from './warnings.js';
 
 export type { UnitRecord, UnitMatcher, UnitMention } from './units-matcher.js';
-export type { ReportEvery } from './dates.js';
+export type { ReportEvery, ParserCalendar, HolidayKey } from './dates.js';
+export type { LeaderMention } from './leaders.js';
+export { leaderNameOf } from './leaders.js';
 export { createUnitMatcher } from './units-matcher.js';
 
 /**
@@ -38,6 +42,8 @@ export type ParsedInstruction = {
   /** Time nodes, by date; present only when the instruction names two or more due dates. */
   milestones: Milestone[];
   reportEvery: ReportEvery | null;
+  /** The leader in charge named in the text (请王副市长牵头督办, 李市长阅示), as written; the caller matches it to a person. */
+  leaderInCharge: LeaderMention | null;
   /** Unit names (as written) the registry does not know. */
   unresolved: string[];
   /** What could not be read, in plain words. */
@@ -56,6 +62,13 @@ export type ParseOptions = {
    * array is cached with that array, so treat it as immutable: pass a new array when units change.
    */
   units: readonly UnitRecord[] | UnitMatcher;
+  /**
+   * The office's working calendar (holidays, make-up days, imported schedules): for 春节前,
+   * N个工作日内 and the day-off warning. Default: the national calendar.
+   */
+  calendar?: ParserCalendar;
+  /** End of working hours, 'HH:mm' (今天下班前); default '18:00'. */
+  workdayEnd?: string;
 };
 
 /** Instructions are a few hundred characters; beyond this we read the start and say so. */
@@ -87,6 +100,7 @@ export function parseInstruction(text: string, options: ParseOptions): ParsedIns
 export function readInstruction(text: string, options: ParseOptions): InstructionReading {
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) throw new RangeError('parseInstruction: `now` must be a valid Date');
   if (!isValidTimeZone(options.timezone)) throw new RangeError(`parseInstruction: unknown time zone ${JSON.stringify(options.timezone)}`);
+  if (options.workdayEnd !== undefined && !/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(options.workdayEnd)) throw new RangeError(`parseInstruction: workdayEnd must be 'HH:mm', got ${JSON.stringify(options.workdayEnd)}`);
   const matcher = matcherFor(options.units);
   const raw = typeof text === 'string' ? text : '';
   try {
@@ -98,7 +112,7 @@ export function readInstruction(text: string, options: ParseOptions): Instructio
 }
 
 function emptyResult(): InstructionReading {
-  return { lead: [], cooperating: [], deadline: null, deadlineTime: null, level: 'routine', milestones: [], reportEvery: null, unresolved: [], warnings: [], notes: [] };
+  return { lead: [], cooperating: [], deadline: null, deadlineTime: null, level: 'routine', milestones: [], reportEvery: null, leaderInCharge: null, unresolved: [], warnings: [], notes: [] };
 }
 
 function withNotes(result: InstructionReading, notes: ParserNote[]): InstructionReading {
@@ -118,7 +132,13 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): Instruc
   const folded = foldText(text);
   if (folded.trim().length === 0) return withNotes(emptyResult(), [...warnings, note('emptyText')]);
 
-  const dates = readDates(folded, { now: options.now, timezone: options.timezone });
+  const calendar = options.calendar ?? nationalCalendar;
+  const dates = readDates(folded, {
+    now: options.now,
+    timezone: options.timezone,
+    calendar,
+    ...(options.workdayEnd !== undefined ? { workdayEnd: parseHHmm(options.workdayEnd) } : {}),
+  });
   const mentions = matcher.findAll(folded);
   const roles = readRoles(folded, mentions, dates.spans, matcher);
 
@@ -126,6 +146,7 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): Instruc
   const last = due[due.length - 1];
   const milestones = due.length >= 2 ? due.map((d) => ({ due: d.ymd, text: milestoneText(folded, d, dates.due) })) : [];
   if (!last) warnings.push(note('noDeadline'));
+  const dayOff = last && !calendar.isWorkingDay(last.ymd) ? [note('deadlineOnDayOff', last.ymd, calendar.addWorkingDays(last.ymd, -1))] : [];
 
   const lead = roles.lead.map((u) => u.name);
   const cooperating = roles.cooperating.map((u) => u.name);
@@ -139,10 +160,11 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): Instruc
     level: readLevel(folded),
     milestones,
     reportEvery: dates.reportEvery,
+    leaderInCharge: readLeaderInCharge(folded),
     unresolved,
     warnings: [],
     notes: [],
-  }, [...warnings, ...roles.warnings, ...dates.warnings]);
+  }, [...warnings, ...roles.warnings, ...dates.warnings, ...dayOff]);
 }
 
 /** The same date written twice (7月30日前, 即下周二前) is one due date; the first wording stays. */

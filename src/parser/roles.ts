@@ -107,7 +107,7 @@ const TRAILING_FILLER =
 const CUT_WORDS = /(?:请|由|交由|(?:交|转)(?=市)|决定|要求|责成|指定|明确|同意|安排|建议|指示|批示)/g;
 
 const ZH_UNIT_SUFFIX =
-  /(?:局|委|委员会|办|办公室|厅|院|中心|公司|集团|所|站|队|处|科|室|会|街道|镇|乡|区|县|馆|校|署|府|组|社|行|园|专班|指挥部|部)$/;
+  /(?:局|委|委员会|办|办公室|厅|院|中心|公司|集团|所|站|队|处|科|室|会|街道|镇|乡|区|县|馆|校|署|府|组|社|行|园|专班|指挥部|部门|部)$/;
 const ZH_NOT_UNIT = /的|了|是|对|把|被|将|让|使|进行|执行|实行|问题|情况|意见|方案|完成|推进|开展|加强|会议|社会|机会|全部|到处|好处|马上|立即|结果|(?:督|交|转|承|催|查|领|帮|就|代)办$/;
 const EN_UNIT_SUFFIX =
   /^(?:bureau|office|department|dept|commission|committee|agency|authority|administration|center|centre|council|ministry|team|group|division|unit|company|corporation|service|services|police|court|institute|station|branch|section|board|government|district|township|town|village|hospital|school|university|bank|headquarters|taskforce|force)$/i;
@@ -122,7 +122,8 @@ function looksLikeChineseUnit(s: string): boolean {
 }
 
 /** Groups and kinds of units rather than a unit: 各区, 有关部门, 相关单位, 办事处. */
-const ZH_COLLECTIVE = /^(?:各|有关|相关|其他|其它|全市|所有|本级|本)|^(?:办事处|街道办|管委会|居委会|村委会|指挥部|工作专班|专班|领导小组|办公室)$/;
+const ZH_COLLECTIVE =
+  /^(?:各|有关|相关|其他|其它|全市|所有|本级|本)|^(?:办事处|街道办|管委会|居委会|村委会|指挥部|工作专班|专班|领导小组|办公室)$|(?:主管|职能|责任|业务|上级|属地|执法|监管|行业)部门$/;
 
 function hasCjkChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (isCjk(s.charCodeAt(i))) return true;
@@ -342,7 +343,18 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
   const push = (role: Role, units: RoleUnit[]) => (role === 'lead' ? lead : coop).push(...units);
 
   // 牵头单位:X / 牵头单位为X read forward; X为牵头单位 / X(牵头单位) read backward.
-  const directions = markers.map((marker): { dir: Direction; forwardStart: number } => {
+  const directions = markers.map((marker, k): { dir: Direction; forwardStart: number } => {
+    if (marker.dir === 'back' && isCjk(text.charCodeAt(marker.start))) {
+      // 牵头：住建局；配合：城管局 — a role word with a colon after it labels the units that follow
+      // (市住建局负责：… with no unit after the colon still reads backward).
+      const colon = /^\s*:\s*/.exec(text.slice(marker.end, marker.end + 4));
+      if (colon) {
+        const start = marker.end + colon[0].length;
+        const next = markers[k + 1];
+        const right = Math.min(rightLimit(start), next ? next.start : text.length);
+        if (walk(text, { start, end: right }, mentions, 'forward').length > 0) return { dir: 'forward', forwardStart: start };
+      }
+    }
     if (marker.dir !== 'label') return { dir: marker.dir, forwardStart: marker.end };
     const after = /^\s*(?::|为|是)?\s*/.exec(text.slice(marker.end, marker.end + 6))!;
     if (/:|为|是/.test(after[0])) return { dir: 'forward', forwardStart: marker.end + after[0].length };

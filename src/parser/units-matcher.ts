@@ -38,6 +38,10 @@ function cleanForm(form: string): string {
   return foldText(form.normalize('NFKC'), true).replace(/\s+/g, '');
 }
 
+/** The stem of a Chinese unit name with a generic ending: 交通运输局 -> 交通运输, 发改委 -> 发改. */
+const DEPARTMENT_STEM = /^([\u4e00-\u9fff]{2,20}?)(?:委员会|管理局|局|委|办公室|办)$/;
+const CITY_PREFIX_RE = /^市/;
+
 /** A name may be split by at most this many white-space characters in a row ("Housing  Bureau"). */
 const MAX_GAP = 3;
 
@@ -82,6 +86,15 @@ export function createUnitMatcher(units: readonly UnitRecord[]): UnitMatcher {
     for (const form of written) {
       add(form, name, false);
       forms.push({ unit: name, form });
+    }
+    // 交通局 is what an instruction calls 交通部门: the stem before a generic ending, plus 部门.
+    for (const form of written) {
+      const stem = DEPARTMENT_STEM.exec(form)?.[1];
+      if (stem && stem.replace(CITY_PREFIX_RE, '').length >= 2) {
+        add(`${stem}部门`, name, true);
+        if (stem.startsWith(CITY_PREFIX)) add(`${stem.slice(CITY_PREFIX.length)}部门`, name, true);
+        else add(`${CITY_PREFIX}${stem}部门`, name, true);
+      }
     }
     for (const form of written) {
       if (form.startsWith(CITY_PREFIX)) {
@@ -158,7 +171,7 @@ function hasCjk(s: string): boolean {
 }
 
 /** Endings shared by most unit names; they say nothing about which unit is meant. */
-const GENERIC_ENDING = /(?:委员会|办公室|管理局|中心|公司|局|委|厅|办|处|室)$/;
+const GENERIC_ENDING = /(?:委员会|办公室|管理局|部门|中心|公司|局|委|厅|办|处|室)$/;
 
 /**
  * How alike two names are, 0..1. Chinese: the stems are compared (without a leading 市 and the

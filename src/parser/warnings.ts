@@ -22,6 +22,8 @@ export const parserWarnings = {
   rolledToNextYear: (written: string, date: string) => `"${written}" has already passed this year; read as ${date}`,
   weekdayPassed: (written: string, date: string) => `"${written}" has already passed this week; read as ${date}`,
   timePassed: (written: string, date: string) => `"${written}" has already passed today; read as ${date}`,
+  todayIsDayOff: (written: string, date: string) => `"${written}" was written on a day off; read as the end of the next working day, ${date}`,
+  deadlineOnDayOff: (date: string, previous: string) => `the deadline ${date} is a day off; the working day before it is ${previous}`,
   uncoveredCalendar: (years: number[]) =>
     `the ${years.join(', ')} holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar`,
   unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly or monthly); none was set`,

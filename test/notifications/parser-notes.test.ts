@@ -18,6 +18,8 @@ const samples: ParserNote[] = [
   note('rolledToNextYear', '7月18日', '2027-07-18'),
   note('weekdayPassed', '本周五', '2026-03-13'),
   note('timePassed', '下午5点', '2026-03-03'),
+  note('todayIsDayOff', '今天下班前', '2026-03-09'),
+  note('deadlineOnDayOff', '2026-03-21', '2026-03-20'),
   note('uncoveredCalendar', [2027]),
   note('unsupportedRhythm', '每季度'),
   note('unreadable', 'boom'),

@@ -63,8 +63,25 @@ describe('duban parse', () => {
       level: 'routine',
       milestones: [],
       reportEvery: null,
+      leaderInCharge: null,
       unresolved: [],
       warnings: [],
+    });
+  });
+
+  it('prints the draft card’s warnings too: a deadline on a day off, 今天下班前 written on a Sunday, the leader in charge', async () => {
+    const saturday = await run(['parse', '--now', '2024-07-19T10:00:00+08:00', '--timezone', 'Asia/Shanghai', '--units', UNITS_CSV, '请王副市长牵头督办,市住建局负责,7月27日前报送。']);
+    expect(saturday.code).toBe(0);
+    expect(JSON.parse(saturday.stdout)).toMatchObject({
+      deadline: '2024-07-27',
+      leaderInCharge: { name: '王', title: '副市长' },
+      warnings: ['the deadline 2024-07-27 is a day off; the working day before it is 2024-07-26'],
+    });
+    const sunday = await run(['parse', '--now', '2024-07-21T10:00:00+08:00', '--timezone', 'Asia/Shanghai', '--units', UNITS_CSV, '请市应急局牵头,今天下班前报送。']);
+    expect(JSON.parse(sunday.stdout)).toMatchObject({
+      deadline: '2024-07-22',
+      deadlineTime: '18:00',
+      warnings: ['"今天下班前" was written on a day off; read as the end of the next working day, 2024-07-22'],
     });
   });
 

@@ -12,7 +12,7 @@ const now = new Date('2024-07-19T10:00:00+08:00');
 
 function expectWellFormed(result: ParsedInstruction): void {
   expect(Object.keys(result).sort()).toEqual(
-    ['cooperating', 'deadline', 'deadlineTime', 'lead', 'level', 'milestones', 'reportEvery', 'unresolved', 'warnings'].sort(),
+    ['cooperating', 'deadline', 'deadlineTime', 'lead', 'leaderInCharge', 'level', 'milestones', 'reportEvery', 'unresolved', 'warnings'].sort(),
   );
   for (const list of [result.lead, result.cooperating, result.unresolved, result.warnings]) {
     expect(list.every((s) => typeof s === 'string' && s.length > 0)).toBe(true);

@@ -14,6 +14,8 @@ import {
   cycleDraftLevel,
   findItemByMessage,
   getItem,
+  localNow,
+  moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
   setDraftLeaderInCharge,
   readDate,
@@ -24,7 +26,8 @@ import {
   type CommandResult,
   type DraftNotes,
 } from '../../items/items.usecases.js';
-import { findUnit, personByUsername, unitNamed } from '../../org/org.usecases.js';
+import { findLeaderNamed, findUnit, personByUsername, unitNamed } from '../../org/org.usecases.js';
+import { leaderNameOf } from '../../parser/leaders.js';
 import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
@@ -168,6 +171,13 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       const card = await renderDraft(ctx, changed);
       await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: ctx.t(`level-${changed.state.level}`) });
+      return;
+    }
+    case 'dwd': {
+      const { item: changed } = planned(ctx, await moveDraftDeadlineToWorkingDay(ctx.deps, { actorId: ctx.from.id, itemId: item.id, expectedVersion: data.version }));
+      const card = await renderDraft(ctx, changed);
+      await editPressed(ctx, card.text, card.reply_markup);
+      await ctx.answerCallbackQuery({ text: changed.state.deadline ?? '' });
       return;
     }
     case 'dpk': {
@@ -334,6 +344,10 @@ async function mentionedPerson(ctx: BotContext): Promise<number> {
   }
   const id = /\b(\d{5,})\b/.exec(text)?.[1];
   if (id) return Number(id);
+  // A name: 王副市长, 王伟, "Vice Mayor Wang".
+  const name = leaderNameOf(text);
+  const leader = name ? await findLeaderNamed(ctx.deps, { name }) : null;
+  if (leader !== null) return leader;
   throw appError('items.person_unreadable', { text: text.slice(0, 40) });
 }
 
