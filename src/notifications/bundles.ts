@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { InlineKeyboardButton } from 'grammy/types';
 import { startOfZonedDay, zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
@@ -201,12 +201,4 @@ export function bundleMessages(bundle: Bundle, key: string, purpose = 'bundle'):
     // A bundle about one item is remembered as that item's message: a reply to it finds the item.
     ...(purpose === 'bundle' && bundle.itemId !== null ? { itemId: bundle.itemId, unitId: bundle.unitId } : {}),
   }));
-}
-
-/** Lines queued and not bundled yet (for tests and the sandbox). */
-export async function waitingNotices(db: DbOrTx, chatId?: number) {
-  return db
-    .select()
-    .from(noticeQueue)
-    .where(and(isNull(noticeQueue.bundledAt), chatId === undefined ? undefined : eq(noticeQueue.chatId, chatId)));
 }
