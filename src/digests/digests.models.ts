@@ -380,7 +380,25 @@ function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | 
 }
 
 /** How urgent a unit is, for the order of the units: severe, overdue, unacknowledged, waiting. */
-function unitUrgency(a: LeadersDigestUnit, b: LeadersDigestUnit): number {
+/**
+ * The units a leaders digest names, most urgent first (then by name): those with something open,
+ * unacknowledged or changed. The first UNIT_BLOCK_LIMIT are shown in full, with their items; the
+ * digest's query reads the items of those only (see unitsListed).
+ */
+export function unitsByUrgency<U extends Pick<LeadersDigestUnit, 'unitId' | 'counts' | 'changes'>>(units: U[], unitNames: ReadonlyMap<number, string>): U[] {
+  return units
+    .filter((u) => u.counts.open + u.counts.unacknowledged > 0 || Object.values(u.changes).some((n) => n > 0))
+    .sort((a, b) => unitUrgency(a, b) || (unitNames.get(a.unitId) ?? '').localeCompare(unitNames.get(b.unitId) ?? ''));
+}
+
+/** The units whose items a leaders digest lists (the rest are summed up in one line). */
+export function unitsListed(units: Pick<LeadersDigestUnit, 'unitId' | 'counts' | 'changes'>[], unitNames: ReadonlyMap<number, string>): number[] {
+  return unitsByUrgency(units, unitNames)
+    .slice(0, UNIT_BLOCK_LIMIT)
+    .map((u) => u.unitId);
+}
+
+function unitUrgency(a: Pick<LeadersDigestUnit, 'counts'>, b: Pick<LeadersDigestUnit, 'counts'>): number {
   return (
     b.counts.overdueSevere - a.counts.overdueSevere ||
     b.counts.overdue - a.counts.overdue ||
@@ -501,8 +519,7 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     if (total > items.length) lines.push(t('digest-more', { count: total - items.length, command: '/list waiting' }));
   }
 
-  const units = digest.units.filter((u) => u.counts.open + u.counts.unacknowledged > 0 || changeParts(t, u.changes) !== '');
-  units.sort((a, b) => unitUrgency(a, b) || (ctx.unitNames.get(a.unitId) ?? '').localeCompare(ctx.unitNames.get(b.unitId) ?? ''));
+  const units = unitsByUrgency(digest.units, ctx.unitNames);
   if (units.length > 0) {
     lines.push('', t('digest-units-title', { count: units.length }));
     const since = workingDaysCounter(window, ctx.timezone);

@@ -151,7 +151,7 @@ const CHANGE_EVENTS: Record<string, keyof DigestChanges> = {
 };
 
 /** An item waits on a leader: its result waits for confirmation, or a unit asked for more time. */
-const WAITS_ON_LEADER = sql`(i.status = 'result_submitted' or (i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object'))`;
+const WAITS_ON_LEADER = sql`(i.status = 'result_submitted' or (i.status = 'open' and i.extension_requested_at is not null))`;
 
 /**
  * The class of an item in a digest's window, one letter: open and x excused overdue, S severe
@@ -181,12 +181,23 @@ function addKind(c: DigestCounts, kind: string, isNew: boolean, n: number): void
   if (isNew) c.opened += n;
 }
 
+/** The advisory lock that keeps two folds of item_tallies apart (any number, fixed for the app). */
+const TALLY_FOLD_LOCK = 0x64756261;
+/** The tallies are folded when their rows outnumber twice their keys by this many. */
+const TALLY_FOLD_AFTER = 1000;
+
 /** Memory for one digest statement: the materialized scan of 100,000 items takes about 8 MB. */
 const DIGEST_WORK_MEM = '32MB';
 
-export function createDigestsRepository({ db }: { db: DbOrTx }) {
+export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER }: { db: DbOrTx; tallyFoldAfter?: number }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
+  /** Runs one statement without parallel workers: starting them costs more than these short scans take. */
+  const runSerial = (query: SQL) =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)`);
+      return rowsOf(await tx.execute(query));
+    });
   const runDigest = (query: SQL, options: { parallel?: boolean } = {}) =>
     db.transaction(async (tx) => {
       // One round trip for the settings (set_config(..., true) is SET LOCAL). A parallel scan
@@ -197,33 +208,66 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
     });
 
   /**
-   * The counts of the leaders digest in one pass over the items, without joining item_units:
-   * each item is classed once (its kind, new in the window, has unacknowledged units) and counted
-   * per first lead unit (items.lead_unit, generated from the state), and each of its
-   * unacknowledged units (items.unacked_units, one grouping set per position in that array).
+   * The counts of the leaders digest that do not depend on the time of reading, from the running
+   * tallies (item_tallies, kept by triggers on items): open and waiting items per first lead unit,
+   * how many of them some unit has not acknowledged, and per unit (any role) the open items it
+   * has not acknowledged. The rows are deltas summed per key here; when they have grown to many
+   * more rows than keys (a day of changes), they are folded into one row per key first.
    */
-  async function leadersCounts(w: DigestWindow, positions: number) {
+  async function tallies() {
+    const read = () => run(sql`select kind, unit_id, status, unacked, sum(n)::int as n, count(*)::int as parts from item_tallies group by 1, 2, 3, 4`);
+    const rows = await read();
+    const parts = rows.reduce((sum, r) => sum + Number(r.parts), 0);
+    if (parts <= tallyFoldAfter + 2 * rows.length) return rows;
+    await foldTallies();
+    return read();
+  }
+
+  /**
+   * Folds the tallies' deltas into one row per key (zeros dropped), under a lock so that two
+   * folds never overlap: the second waits, then reads the first's rows with a fresh snapshot.
+   * Deltas appended meanwhile by other transactions are not in the snapshot and stay as they
+   * are. Without waiting for the disk at commit: a fold lost in a crash leaves the same sums.
+   */
+  async function foldTallies() {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${TALLY_FOLD_LOCK}), set_config('synchronous_commit', 'off', true)`);
+      await tx.execute(sql`
+        with d as (delete from item_tallies returning kind, unit_id, status, unacked, n)
+        insert into item_tallies (kind, unit_id, status, unacked, n)
+        select kind, unit_id, status, unacked, sum(n)::int from d group by 1, 2, 3, 4 having sum(n) <> 0`);
+    });
+  }
+
+  /**
+   * The counts that depend on the time of reading, per first lead unit: overdue (severe among
+   * them), excused and due soon, read from an index over the open items' deadlines up to the end
+   * of the due-soon horizon (the later ones are not read); and what opened or closed in the
+   * window, through the opening and closing indexes.
+   */
+  async function timedCounts(w: DigestWindow) {
     const at = ts(w.at);
     const since = ts(w.since);
-    const isNew = sql`(i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled')`;
-    const unacked = sql`(i.status = 'open' and i.unacked_count > 0)`;
-    const ks = Array.from({ length: positions }, (_, k) => sql.raw(String(k)));
-    // unacked_count first: most items have no unit left to acknowledge, and reading the JSON costs.
-    const uCols = ks.map((k) => sql`, case when i.status = 'open' and i.unacked_count > ${k} then (i.unacked_units ->> ${k})::int end as u${k}`);
-    const uSets = ks.map((k) => sql`, (u${k})`);
-    const uGroupings = ks.map((k) => sql`, grouping(u${k}) as g${k}`);
-    const uKeys = ks.map((k) => sql`, u${k}`);
-    return runDigest(sql`
-      select lead_unit, kind, is_new, unacked${sql.join(uKeys, sql``)}, count(*)::int as n, grouping(lead_unit, kind, is_new, unacked) as gl${sql.join(uGroupings, sql``)}
-      from (
-        select i.lead_unit, ${kindOf(w)} as kind, ${isNew} as is_new, ${unacked} as unacked${sql.join(uCols, sql``)}
-        from items i
-        where i.code_number is not null
-          and (i.status in ('open', 'result_submitted') or (i.opened_at > ${since} and i.opened_at <= ${at}) or (i.closed_at > ${since} and i.closed_at <= ${at}))
-      ) x
-      group by grouping sets ((lead_unit, kind, is_new, unacked)${sql.join(uSets, sql``)})`,
-      { parallel: true },
-    );
+    return runSerial(sql`
+      select 'deadline' as part, i.lead_unit,
+        count(*) filter (where i.deadline_at < ${at} and not i.excused)::int as overdue,
+        count(*) filter (where i.deadline_at < ${ts(w.severeBefore)} and not i.excused)::int as severe,
+        count(*) filter (where i.deadline_at < ${at} and i.excused)::int as excused,
+        count(*) filter (where i.deadline_at >= ${at})::int as due_soon,
+        0 as opened, 0 as closed
+      from items i
+      where i.status = 'open' and i.code_number is not null and i.deadline_at < ${ts(w.dueSoonBefore)}
+      group by i.lead_unit
+      union all
+      select 'window', i.lead_unit, 0, 0, 0, 0, count(*)::int, 0
+      from items i
+      where i.code_number is not null and i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled'
+      group by i.lead_unit
+      union all
+      select 'window', i.lead_unit, 0, 0, 0, 0, 0, count(*)::int
+      from items i
+      where i.code_number is not null and i.closed_at > ${since} and i.closed_at <= ${at} and i.status = 'closed'
+      group by i.lead_unit`);
   }
 
   /** Items with several lead units (共同牵头): the classes of their other lead units, from item_units. */
@@ -238,33 +282,37 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
   }
 
   /**
-   * Per unit, the oldest `limit` unacknowledged (any role), overdue and waiting items, each found
+   * Per unit of `unitIds`, the oldest `limit` unacknowledged (any role), overdue and waiting items, each found
    * through an index: a few rows per unit, whatever the number of items. Items with several lead
    * units (few) are read whole for their other lead units; the caller keeps the oldest `limit`.
    */
-  async function unitLists(w: DigestWindow, limit: number) {
+  async function unitLists(w: DigestWindow, limit: number, unitIds: number[]) {
+    if (unitIds.length === 0) return [];
     const at = ts(w.at);
+    const ids = sql.join(unitIds.map((id) => sql`(${id}::int)`), sql`, `);
+    const idList = sql.join(unitIds.map((id) => sql`${id}::int`), sql`, `);
     return run(sql`
-      select 'overdue' as kind, u.id as unit_id, x.* from units u cross join lateral (
+      with u (id) as (values ${ids})
+      select 'overdue' as kind, u.id as unit_id, x.* from u cross join lateral (
         select i.id, 'lead' as role, ${epoch(sql`i.deadline_at`)} as since, i.code_year, i.code_number, i.deadline from items i
         where i.lead_unit = u.id and i.status = 'open' and not i.excused and i.deadline_at < ${at} and i.code_number is not null
         order by i.deadline_at, i.id limit ${limit}) x
       union all
-      select 'waiting', u.id, x.* from units u cross join lateral (
+      select 'waiting', u.id, x.* from u cross join lateral (
         select i.id, 'lead', ${epoch(sql`i.result_submitted_at`)}, i.code_year, i.code_number, i.deadline from items i
         where i.lead_unit = u.id and i.status = 'result_submitted' and i.code_number is not null
         order by i.result_submitted_at, i.id limit ${limit}) x
       union all
-      select 'unacknowledged', u.id, x.* from units u cross join lateral (
+      select 'unacknowledged', u.id, x.* from u cross join lateral (
         select i.id, iu.role, ${epoch(sql`iu.assigned_at`)}, i.code_year, i.code_number, i.deadline
         from item_units iu join items i on i.id = iu.item_id
-        where iu.unit_id = u.id and iu.acknowledged_at is null and i.status = 'open' and i.code_number is not null
+        where iu.unit_id = u.id and iu.acknowledged_at is null and iu.item_open and i.status = 'open' and i.code_number is not null
         order by iu.assigned_at, iu.item_id limit ${limit}) x
       union all
       select case when i.status = 'result_submitted' then 'waiting' else 'overdue' end, iu.unit_id, i.id, 'lead',
         ${epoch(sql`case when i.status = 'result_submitted' then i.result_submitted_at else i.deadline_at end`)}, i.code_year, i.code_number, i.deadline
       from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
-      where i.lead_count > 1 and i.code_number is not null
+      where i.lead_count > 1 and i.code_number is not null and iu.unit_id in (${idList})
         and (i.status = 'result_submitted' or (i.status = 'open' and not i.excused and i.deadline_at < ${at}))`);
   }
 
@@ -273,23 +321,27 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
    * those the reader issued or has in charge first, then the longest waiting.
    */
   async function waitingOnLeaders(input: { limit: number; codePrefix: string; readerId: number | null }): Promise<LeadersDigest['decisions']> {
-    // For a group (no reader), through indexes: the oldest results waiting (their number is the
-    // counts' `waiting`, added by the caller) and every open item's extension request (few).
-    // For one leader, every waiting item is read to put that leader's own first (a /digest only).
+    // For a group (no reader), through indexes: the oldest results waiting and the oldest
+    // extension requests, and the number of requests (the results' number is the counts'
+    // `waiting`, added by the caller). For one leader, every waiting item is read to put that
+    // leader's own first (a /digest only).
     const mine = input.readerId === null ? sql`false` : sql`(i.issued_by = ${input.readerId} or coalesce(i.leader_in_charge = ${input.readerId}, false))`;
-    const waiting =
-      input.readerId === null
-        ? sql`(select i.id, false as mine, i.result_submitted_at as since, false as counted from items i
-             where i.status = 'result_submitted' and i.code_number is not null order by i.result_submitted_at, i.id limit ${input.limit})
-           union all
-           (select i.id, false, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz, true from items i
-             where i.status = 'open' and jsonb_typeof(i.state -> 'pendingExtension') = 'object' and i.code_number is not null)`
-        : sql`select i.id, ${mine} as mine, coalesce(i.result_submitted_at, (i.state -> 'pendingExtension' ->> 'requestedAt')::timestamptz) as since, true as counted
-           from items i where i.code_number is not null and ${WAITS_ON_LEADER}`;
+    const group = input.readerId === null;
+    const waiting = group
+      ? sql`(select i.id, false as mine, i.result_submitted_at as since, false as counted from items i
+           where i.status = 'result_submitted' and i.code_number is not null order by i.result_submitted_at, i.id limit ${input.limit})
+         union all
+         (select i.id, false, i.extension_requested_at, true from items i
+           where i.status = 'open' and i.extension_requested_at is not null and i.code_number is not null order by i.extension_requested_at, i.id limit ${input.limit})`
+      : sql`select i.id, ${mine} as mine, coalesce(i.result_submitted_at, i.extension_requested_at) as since, true as counted
+         from items i where i.code_number is not null and ${WAITS_ON_LEADER}`;
+    const totalCount = group
+      ? sql`(select count(*) from items i where i.status = 'open' and i.extension_requested_at is not null and i.code_number is not null)`
+      : sql`(select count(*) from d where counted)`;
     const rows = await run(sql`
       with d as materialized (${waiting}),
       top as (select * from d order by mine desc, since, id limit ${input.limit})
-      select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', (select count(*) from d where counted), 'mine', (select count(*) from d where mine)) as row,
+      select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', ${totalCount}, 'mine', (select count(*) from d where mine)) as row,
         null::boolean as mine, null::int as version, null::bigint as issued_by, null::bigint as leader_in_charge, null::jsonb as extension
       union all
       select 'item', row_number() over (order by t.mine desc, t.since, t.id), ${itemJson({ leadUnits: true })}, t.mine, i.version, i.issued_by, i.leader_in_charge,
@@ -388,13 +440,20 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
      * of each section. One pass over the open items for the counts; everything else through
      * indexes, a few rows at a time; the statements run side by side.
      */
-    async leadersDigest(input: { window: DigestWindow; limit: number; unitLimit: number; codePrefix: string; readerId?: number | null }): Promise<LeadersDigest> {
+    async leadersDigest(input: {
+      window: DigestWindow;
+      limit: number;
+      unitLimit: number;
+      codePrefix: string;
+      readerId?: number | null;
+      /** Which units' items to list, given every unit's counts and changes (default: all). */
+      listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
+    }): Promise<LeadersDigest> {
       const w = input.window;
-      const [maxRow] = await run(sql`select coalesce(max(unacked_count), 0)::int as n from items where status = 'open'`);
-      const [countRows, otherLeads, lists, decisions, changes, picked] = await Promise.all([
-        leadersCounts(w, Number(maxRow?.n ?? 0)),
+      const [tallyRows, timedRows, otherLeads, decisions, changes, picked] = await Promise.all([
+        tallies(),
+        timedCounts(w),
         otherLeadCounts(w),
-        unitLists(w, input.unitLimit),
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
         changesIn(w),
         sections(w, input.limit, input.codePrefix),
@@ -411,35 +470,34 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
         return u;
       };
       const yes = (v: unknown) => v === true || v === 't';
-      for (const r of countRows) {
+      // Unit 0 in the tallies and a null lead unit in the timed counts: items without a lead unit,
+      // counted in the totals only.
+      for (const r of tallyRows) {
         const n = Number(r.n);
-        if (Number(r.gl) === 0) {
-          addKind(totals, String(r.kind), yes(r.is_new), n);
-          if (yes(r.unacked)) totals.unacknowledged += n;
-          if (r.lead_unit !== null && r.lead_unit !== undefined) addKind(unitOf(Number(r.lead_unit)).counts, String(r.kind), yes(r.is_new), n);
+        const unitId = Number(r.unit_id);
+        if (Number(r.kind) === 2) {
+          if (unitId > 0) unitOf(unitId).counts.unacknowledged += n;
           continue;
         }
-        // A grouping set of one position of unacked_units: the unit at that position, or null.
-        for (let k = 0; r[`g${k}`] !== undefined; k++) {
-          const unit = r[`u${k}`];
-          if (Number(r[`g${k}`]) === 0 && unit !== null && unit !== undefined) unitOf(Number(unit)).counts.unacknowledged += n;
+        const waiting = r.status === 'result_submitted';
+        for (const c of unitId > 0 ? [totals, unitOf(unitId).counts] : [totals]) {
+          c.open += n;
+          if (waiting) c.waiting += n;
+        }
+        if (yes(r.unacked)) totals.unacknowledged += n;
+      }
+      for (const r of timedRows) {
+        const lead = r.lead_unit === null || r.lead_unit === undefined ? null : Number(r.lead_unit);
+        for (const c of lead === null ? [totals] : [totals, unitOf(lead).counts]) {
+          c.overdue += Number(r.overdue);
+          c.overdueSevere += Number(r.severe);
+          c.overdueExcused += Number(r.excused);
+          c.dueSoon += Number(r.due_soon);
+          c.opened += Number(r.opened);
+          c.closed += Number(r.closed);
         }
       }
       for (const r of otherLeads) addKind(unitOf(Number(r.unit_id)).counts, String(r.kind), yes(r.is_new), Number(r.n));
-
-      lists.sort((a, b) => Number(a.since) - Number(b.since) || Number(a.id) - Number(b.id));
-      for (const r of lists) {
-        const kind = r.kind as 'unacknowledged' | 'overdue' | 'waiting';
-        const listed = unitOf(Number(r.unit_id))[kind];
-        if (listed.length >= input.unitLimit) continue;
-        listed.push({
-          id: Number(r.id),
-          code: formatItemCode(input.codePrefix, Number(r.code_year), Number(r.code_number)),
-          role: r.role === 'cooperating' ? 'cooperating' : 'lead',
-          since: toDate(r.since),
-          deadline: (r.deadline as string | null) ?? null,
-        });
-      }
 
       // Without a reader the decisions counted only the open items' extension requests.
       if ((input.readerId ?? null) === null) decisions.total += totals.waiting;
@@ -451,6 +509,23 @@ export function createDigestsRepository({ db }: { db: DbOrTx }) {
       for (const u of units.values()) {
         u.changes.opened = u.counts.opened;
         u.changes.closed = u.counts.closed;
+      }
+
+      // The items of the units the digest shows in full: a few index reads per unit.
+      const listed = input.listUnits ? await input.listUnits([...units.values()]) : [...units.keys()];
+      const lists = await unitLists(w, input.unitLimit, listed);
+      lists.sort((a, b) => Number(a.since) - Number(b.since) || Number(a.id) - Number(b.id));
+      for (const r of lists) {
+        const kind = r.kind as 'unacknowledged' | 'overdue' | 'waiting';
+        const items = unitOf(Number(r.unit_id))[kind];
+        if (items.length >= input.unitLimit) continue;
+        items.push({
+          id: Number(r.id),
+          code: formatItemCode(input.codePrefix, Number(r.code_year), Number(r.code_number)),
+          role: r.role === 'cooperating' ? 'cooperating' : 'lead',
+          since: toDate(r.since),
+          deadline: (r.deadline as string | null) ?? null,
+        });
       }
       return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()] };
     },

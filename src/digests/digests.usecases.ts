@@ -24,6 +24,7 @@ import {
   renderUnitDigest,
   UNIT_LINE_LIMIT,
   UNIT_LIST_LIMIT,
+  unitsListed,
   unitDigestHasContent,
   type DigestMessage,
   type DigestReader,
@@ -94,15 +95,21 @@ export async function leadersDigestMessages(
   const at = input.at ?? deps.clock.now();
   const window = await windowAt(deps, at);
   const reader = input.reader ?? { kind: 'group' };
-  const digest = await createDigestsRepository(deps).leadersDigest({
-    window,
-    limit: LIST_LIMIT,
-    unitLimit: UNIT_LINE_LIMIT,
-    codePrefix: deps.config.items.codePrefix,
-    readerId: reader.kind === 'leader' ? reader.personId : null,
-  });
+  // The names are read beside the counts: they order the units, which says whose items to list.
+  const namesRead = unitNamesOf(deps);
+  const [names, digest] = await Promise.all([
+    namesRead,
+    createDigestsRepository(deps).leadersDigest({
+      window,
+      limit: LIST_LIMIT,
+      unitLimit: UNIT_LINE_LIMIT,
+      codePrefix: deps.config.items.codePrefix,
+      readerId: reader.kind === 'leader' ? reader.personId : null,
+      listUnits: async (units) => unitsListed(units, await namesRead),
+    }),
+  ]);
   const t = deps.translator.for(input.locale ?? deps.config.locale);
-  return renderLeadersDigest(digest, { t, timezone: deps.config.timezone, unitNames: await unitNamesOf(deps), window, lateFrom: input.lateFrom ?? null, reader });
+  return renderLeadersDigest(digest, { t, timezone: deps.config.timezone, unitNames: names, window, lateFrom: input.lateFrom ?? null, reader });
 }
 
 /** One unit's digest at `at` (default now) as message texts. */
@@ -142,7 +149,13 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
   const messages: OutboxMessage[] = [];
 
   if (leadersChats.length > 0) {
-    const digest = await repo.leadersDigest({ window, limit: LIST_LIMIT, unitLimit: UNIT_LINE_LIMIT, codePrefix: deps.config.items.codePrefix });
+    const digest = await repo.leadersDigest({
+      window,
+      limit: LIST_LIMIT,
+      unitLimit: UNIT_LINE_LIMIT,
+      codePrefix: deps.config.items.codePrefix,
+      listUnits: (units) => unitsListed(units, names),
+    });
     const parts = renderLeadersDigest(digest, { ...render, reader: { kind: 'group' } });
     for (const chat of leadersChats) {
       parts.forEach((part, i) =>

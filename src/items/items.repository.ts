@@ -61,6 +61,7 @@ function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; ne
     openedAt: state.openedAt,
     resultSubmittedAt: state.status === 'result_submitted' ? (state.result?.at ?? null) : null,
     closedAt: state.closedAt,
+    extensionRequestedAt: state.status === 'open' ? (state.pendingExtension?.requestedAt ?? null) : null,
     version: state.version,
     nextCheckAt: nextCheckAt(state, checks.now, checks.nextCheckAt),
     state: serializeState(state),
@@ -86,6 +87,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
         acknowledgedAt: u.acknowledgedAt,
         lastProgressAt: u.lastProgressAt,
         contributionAt: u.contribution?.at ?? null,
+        itemOpen: state.status === 'open',
       })),
     );
   }

@@ -146,8 +146,8 @@ export async function runWaveBench(options: WaveBenchOptions = {}): Promise<Reco
       );
     }
     await raw.unsafe(
-      `insert into item_units (item_id, unit_id, role, assigned_at, acknowledged_at)
-       select id, 1 + (code_number - 1) % ${unitCount}, 'lead', $1::timestamptz, $2::timestamptz from items`,
+      `insert into item_units (item_id, unit_id, role, assigned_at, acknowledged_at, item_open)
+       select id, 1 + (code_number - 1) % ${unitCount}, 'lead', $1::timestamptz, $2::timestamptz, status = 'open' from items`,
       [opened, acked],
     );
     await raw.unsafe('vacuum (analyze)');

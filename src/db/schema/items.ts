@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -43,6 +43,8 @@ export const items = pgTable(
     openedAt: ts('opened_at'),
     resultSubmittedAt: ts('result_submitted_at'),
     closedAt: ts('closed_at'),
+    /** When the pending extension request was made (copied from the state), or null: the digest's queue of decisions. */
+    extensionRequestedAt: ts('extension_requested_at'),
     /**
      * When the reminder sweep must look at this item next (a warning, a nag or an escalation falls
      * due), or null when nothing can fall due. The sweep reads only rows whose time has come, so
@@ -70,15 +72,21 @@ export const items = pgTable(
     index('items_status_deadline_idx').on(t.status, t.deadlineAt),
     // The digest: per unit the oldest overdue and waiting items, what opened or closed in its
     // window, the highest count of unacknowledged units, and the extension requests.
-    index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id).where(sql`${t.status} = 'open' and not ${t.excused}`),
+    // The code and the deadline are in the key so that the listed items are read from the index alone.
+    index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id, t.codeYear, t.codeNumber, t.deadline).where(sql`${t.status} = 'open' and not ${t.excused}`),
     index('items_waiting_idx').on(t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
     index('items_due_idx').on(t.deadlineAt, t.id).where(sql`${t.status} = 'open'`),
+    // The leaders digest's deadline counts (overdue, severe, excused, due soon) per lead unit: an
+    // index-only range scan over the items whose deadline is near or past, never the later ones.
+    index('items_open_deadline_lead_idx').on(t.deadlineAt, t.leadUnit, t.excused).where(sql`${t.status} = 'open' and ${t.codeNumber} is not null`),
     index('items_lead_waiting_idx').on(t.leadUnit, t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
-    index('items_opened_at_idx').on(t.openedAt),
-    index('items_closed_at_idx').on(t.closedAt),
+    // With the columns the digest counts by, so that counting what opened or closed in its
+    // window reads these indexes alone.
+    index('items_opened_at_idx').on(t.openedAt, t.leadUnit, t.status, t.codeNumber),
+    index('items_closed_at_idx').on(t.closedAt, t.leadUnit, t.status, t.codeNumber),
     index('items_unacked_count_idx').on(t.unackedCount).where(sql`${t.status} = 'open'`),
     index('items_multi_lead_idx').on(t.id).where(sql`${t.leadCount} > 1 and ${t.status} in ('open', 'result_submitted', 'closed')`),
-    index('items_pending_extension_idx').on(t.id).where(sql`${t.status} in ('open', 'result_submitted') and jsonb_typeof(${t.state} -> 'pendingExtension') = 'object'`),
+    index('items_pending_extension_idx').on(t.extensionRequestedAt, t.id).where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null`),
     check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
   ],
 );
@@ -96,12 +104,18 @@ export const itemUnits = pgTable(
     acknowledgedAt: ts('acknowledged_at'),
     lastProgressAt: ts('last_progress_at'),
     contributionAt: ts('contribution_at'),
+    /**
+     * The item is open (its status, copied on every save): the digest lists a unit's oldest
+     * unacknowledged open items through the index below, which so never holds the units that
+     * did not acknowledge items long closed.
+     */
+    itemOpen: boolean('item_open').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.unitId] }),
     index('item_units_unit_idx').on(t.unitId),
     // The digest: per unit the units' oldest unacknowledged assignments.
-    index('item_units_unacked_idx').on(t.unitId, t.assignedAt, t.itemId).where(sql`${t.acknowledgedAt} is null`),
+    index('item_units_unacked_idx').on(t.unitId, t.assignedAt, t.itemId).where(sql`${t.acknowledgedAt} is null and ${t.itemOpen}`),
   ],
 );
 
@@ -126,6 +140,24 @@ export const itemEvents = pgTable(
 export const itemCodeCounters = pgTable('item_code_counters', {
   year: integer('year').primaryKey(),
   last: integer('last').notNull(),
+});
+
+/**
+ * Running counts of the open items for the leaders digest, kept by statement triggers on `items`
+ * (drizzle/0007_item_tallies_triggers.sql) so that the digest never scans the items to count
+ * them. kind 1: items per first lead unit (0: none), status (open | result_submitted) and
+ * whether some unit has not acknowledged; kind 2: open items a unit (any role) has not
+ * acknowledged (status 'open', unacked true). Rows are deltas, appended without locking
+ * (concurrent writers never wait on each other); a reader sums them per key and folds them
+ * (see foldTallies in digests.repository.ts). Counts that depend on the time of reading
+ * (overdue, due soon) are not here: they come from items_open_deadline_lead_idx.
+ */
+export const itemTallies = pgTable('item_tallies', {
+  kind: smallint('kind').notNull(),
+  unitId: integer('unit_id').notNull(),
+  status: text('status').notNull(),
+  unacked: boolean('unacked').notNull(),
+  n: integer('n').notNull(),
 });
 
 /** Messages the bot sent about an item (cards, prompts), so replies to them find the item. */
