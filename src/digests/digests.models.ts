@@ -380,6 +380,9 @@ function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | 
 }
 
 /** How urgent a unit is, for the order of the units: severe, overdue, unacknowledged, waiting. */
+/** The order of String.prototype.localeCompare (the default locale), made once: 500 units sort in a fraction of the time. */
+const byName = new Intl.Collator();
+
 /**
  * The units a leaders digest names, most urgent first (then by name): those with something open,
  * unacknowledged or changed. The first UNIT_BLOCK_LIMIT are shown in full, with their items; the
@@ -388,7 +391,7 @@ function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | 
 export function unitsByUrgency<U extends Pick<LeadersDigestUnit, 'unitId' | 'counts' | 'changes'>>(units: U[], unitNames: ReadonlyMap<number, string>): U[] {
   return units
     .filter((u) => u.counts.open + u.counts.unacknowledged > 0 || Object.values(u.changes).some((n) => n > 0))
-    .sort((a, b) => unitUrgency(a, b) || (unitNames.get(a.unitId) ?? '').localeCompare(unitNames.get(b.unitId) ?? ''));
+    .sort((a, b) => unitUrgency(a, b) || byName.compare(unitNames.get(a.unitId) ?? '', unitNames.get(b.unitId) ?? ''));
 }
 
 /** The units whose items a leaders digest lists (the rest are summed up in one line). */
