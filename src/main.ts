@@ -15,6 +15,7 @@ import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
+import { createRedactor } from './shared/redact.js';
 import { pruneUpdates } from './updates/updates.usecases.js';
 
 export type App = {
@@ -48,7 +49,7 @@ export type StartAppOptions = {
  * Returns a handle whose stop() drains the runner and closes the database.
  */
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.botToken] });
   const clock = options.clock ?? systemClock;
   if (!config.botToken) throw new Error('BOT_TOKEN is required');
 
@@ -147,13 +148,14 @@ async function main() {
     await runSandbox(config);
     return;
   }
-  const logger = createLogger({ level: config.logLevel });
+  // The token is a secret of the logger: no line it writes holds it (see src/logger.ts).
+  const logger = createLogger({ level: config.logLevel, secrets: [config.botToken] });
   let app: App;
   try {
     app = await startApp(config, { logger });
   } catch (error) {
     logger.fatal({ err: error }, 'start-up failed');
-    process.stderr.write(`duban: could not start: ${(error as Error).message}\n`);
+    process.stderr.write(`duban: could not start: ${createRedactor([config.botToken])((error as Error).message)}\n`);
     process.exit(1);
   }
   const shutdown = (signal: string) => {
