@@ -4,6 +4,7 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
+import { createRedactor } from '../shared/redact.js';
 import { recentEventLoopLagMs } from './event-loop-lag.js';
 import { createOutboxDispatchRepository, type OutboxRow } from './outbox.repository.js';
 import { createChatPacingRepository, paceRuleFor, type ChatPaceRule, type PacingLimits } from './pacing.repository.js';
@@ -152,7 +153,8 @@ export function createDispatcher(deps: {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? realSleep;
   const clock = deps.clock;
-  const repo = createOutboxDispatchRepository({ db: deps.db });
+  // Stored errors never hold the token (a network error's message quotes the request URL).
+  const repo = createOutboxDispatchRepository({ db: deps.db, redact: createRedactor([deps.api.token]) });
   const owner = deps.owner ?? randomUUID();
   const logger = deps.logger.child({ component: 'dispatcher', dispatcher: owner });
   const baseGlobalGapMs = limits.globalPerSecond > 0 ? 1000 / limits.globalPerSecond : 0;

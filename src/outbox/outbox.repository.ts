@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
+import { redactTokenShapes, type Redact } from '../shared/redact.js';
 import { instant, millis, reserveSlotCtes, rowsOf, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
@@ -106,8 +107,13 @@ const toDate = (value: string | Date | null | undefined): Date | null => (value 
  *   all dispatchers, and a chat's rows leave in id order;
  * - every state change after the claim is conditional on still owning the row (status 'sending'
  *   and claimed_by), except "sent", which is a fact whoever learns it.
+ *
+ * Every error text it stores (last_error, forbidden_reason) goes through `redact` first: a
+ * network error's message holds the request URL, and with it the bot token. The dispatcher
+ * passes a redaction that knows its token; without one, any `bot<id>:<secret>` shape goes.
  */
-export function createOutboxDispatchRepository({ db }: { db: Db }) {
+export function createOutboxDispatchRepository({ db, redact = redactTokenShapes }: { db: Db; redact?: Redact }) {
+  const clean = (error: string | null | undefined): string | null => (error === null || error === undefined ? null : redact(error));
   return {
     /**
      * Claims up to `limit` rows, at most one per chat (see the rules above), oldest first.
@@ -246,7 +252,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
       const result = await db.execute(sql`
         with released as (
           update outbox set status = 'pending', claimed_until = null,
-            last_error = coalesce(${input.error ?? null}::text, outbox.last_error),
+            last_error = coalesce(${clean(input.error)}::text, outbox.last_error),
             attempts = outbox.attempts - ${input.countAttempt ? 0 : 1}::int
           where id = ${row.id} and status = 'sending' and claimed_by = ${input.owner}
           returning id
@@ -263,18 +269,19 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
      */
     async fail(input: { row: OutboxRow; owner: string; error: string; now: Date; refusedBy?: boolean }): Promise<boolean> {
       const { row } = input;
+      const error = clean(input.error);
       return db.transaction(async (tx) => {
         const failed = await tx
           .update(outbox)
-          .set({ status: 'failed', claimedUntil: null, lastError: input.error })
+          .set({ status: 'failed', claimedUntil: null, lastError: error })
           .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
           .returning({ id: outbox.id });
         if (failed.length === 0) return false;
         if (!input.refusedBy) return true;
         await tx
           .insert(chatSendState)
-          .values({ chatId: row.chatId, nextAt: input.now, forbiddenAt: input.now, forbiddenReason: input.error })
-          .onConflictDoUpdate({ target: chatSendState.chatId, set: { forbiddenAt: input.now, forbiddenReason: input.error } });
+          .values({ chatId: row.chatId, nextAt: input.now, forbiddenAt: input.now, forbiddenReason: error })
+          .onConflictDoUpdate({ target: chatSendState.chatId, set: { forbiddenAt: input.now, forbiddenReason: error } });
         const fallback = row.fallback as OutboxFallback | null;
         if (fallback && fallback.chatId !== row.chatId) {
           await createOutboxRepository({ db: tx, clock: { now: () => input.now } }).enqueue([
@@ -326,7 +333,7 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
       return db.transaction(async (tx) => {
         const done = await tx
           .update(outbox)
-          .set({ status: 'failed', claimedUntil: null, lastError: input.error })
+          .set({ status: 'failed', claimedUntil: null, lastError: clean(input.error) })
           .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
           .returning({ id: outbox.id });
         if (done.length === 0) return false;
