@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { createRedactor } from '../shared/redact.js';
 import { recentEventLoopLagMs } from './event-loop-lag.js';
+import { createSendHealthLog } from './send-health.js';
 import { createOutboxDispatchRepository, type OutboxRow } from './outbox.repository.js';
 import { createChatPacingRepository, paceRuleFor, type ChatPaceRule, type PacingLimits } from './pacing.repository.js';
 
@@ -19,10 +20,15 @@ export type DispatcherLimits = PacingLimits & {
   maxAttempts: number;
   /** First retry wait after a 5xx or network error; it doubles with every attempt. */
   baseBackoffMs: number;
-  /** Cap of that wait. */
+  /** Cap of that wait, and the wait after a 401: how soon sending resumes once Telegram is back. */
   maxBackoffMs: number;
-  /** How long a claimed row stays ours; a dispatcher that dies leaves it to others after this. */
+  /**
+   * How long a claimed row stays ours without news from us; a dispatcher that dies leaves its
+   * rows to others after this. A send in flight renews it every `heartbeatMs`.
+   */
   leaseMs: number;
+  /** How often a send in flight renews its row's lease (at least three times a lease). */
+  heartbeatMs: number;
   /** A send is aborted after this long (and never later than `leaseSafetyMs` before the lease ends). */
   sendTimeoutMs: number;
   /** A send still in flight this close to the end of its lease is aborted, so that two dispatchers never send one row at once. */
@@ -49,10 +55,14 @@ export const DEFAULT_LIMITS: DispatcherLimits = {
   groupWindowMax: 20,
   groupWindowMs: 60_000,
   globalPerSecond: 28,
-  maxAttempts: 8,
+  // With waits capped at 5 s, 120 tries span about ten minutes: an outage of Telegram (or of
+  // our network) that short loses no message, and sending resumes within 5 s of its end.
+  maxAttempts: 120,
   baseBackoffMs: 1000,
-  maxBackoffMs: 5 * 60_000,
-  leaseMs: 60_000,
+  maxBackoffMs: 5000,
+  // A dead instance's rows go to another one within 15 s; a live one keeps them by heartbeat.
+  leaseMs: 15_000,
+  heartbeatMs: 5000,
   sendTimeoutMs: 20_000,
   leaseSafetyMs: 5_000,
   lateSlotMs: 25,
@@ -105,6 +115,17 @@ const UNPACED: ChatPaceRule = { gapMs: 0, windowMax: 0, windowMs: 0 };
 const MARK_SENT_TRIES = 8;
 
 /**
+ * How long a row waits after a failed try: doubling from `baseBackoffMs` with each counted
+ * attempt, never more than `maxBackoffMs`. An uncounted retry (401) waits the cap: its attempts
+ * never grow to double it.
+ */
+export function retryBackoffMs(limits: Pick<DispatcherLimits, 'baseBackoffMs' | 'maxBackoffMs'>, attempts: number, counted = true): number {
+  if (!counted) return limits.maxBackoffMs;
+  // (2 ** attempts overflows to Infinity long after it passed the cap; min keeps the cap.)
+  return Math.min(limits.maxBackoffMs, limits.baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
  * Sends the outbox: planned once, sent at least once, in order per chat, within Telegram's limits,
  * by one or several processes sharing the database.
  *
@@ -112,6 +133,12 @@ const MARK_SENT_TRIES = 8;
  * reserve (renew the lease, take a global slot, then the chat's slot) -> wait for the slot ->
  * send, aborted before the lease ends -> mark sent and pace the chat from the moment Telegram
  * answered.
+ *
+ * The lease is short (15 s), so that rows claimed by an instance that died are sent by another
+ * within seconds. While a send is on the wire a heartbeat renews it: a slow but live sender keeps
+ * its row, and the abort that keeps two senders apart moves with the renewed lease. A heartbeat
+ * that finds the row taken aborts the send; one that fails (database down) leaves the abort where
+ * it was, before the lease ends.
  *
  * Per-chat pacing (chat_send_state, see pacing.repository.ts) is shared with the handlers'
  * direct replies (direct-pacing.ts): at least a gap between two sends to one chat, and at most
@@ -124,9 +151,11 @@ const MARK_SENT_TRIES = 8;
  *   retry_after (every dispatcher sees the hold in chat_send_state);
  * - 403 (blocked, removed) and 400 "chat not found": the row fails with the reason and its
  *   fallback is planned in the same transaction (an @mention in the unit's group);
- * - 5xx and network errors: retried with a doubling backoff (the chat is held meanwhile, so its
- *   later rows do not overtake), until `maxAttempts`, then the row fails with the reason;
- *   401: the same waits, without using up attempts (a bad token is the operator's to fix);
+ * - 5xx and network errors: retried with a doubling backoff capped at 5 s (the chat is held
+ *   meanwhile, so its later rows do not overtake), until `maxAttempts`, then the row fails with
+ *   the reason; 401: the capped wait, without using up attempts (a bad token is the operator's
+ *   to fix). While Telegram is unreachable (or refuses the token) one line says so, and one more
+ *   when it answers again (send-health.ts), not one per row and try;
  * - other 4xx: the row fails at once; retrying a bad request does not help.
  *
  * Duplicates (bots cannot make sendMessage idempotent) are possible in exactly these windows,
@@ -174,20 +203,56 @@ export function createDispatcher(deps: {
   let onWake: (() => void) | null = null;
 
   const pacing = createChatPacingRepository({ db: deps.db });
+  const health = createSendHealthLog({ logger, clock });
   const ruleFor = (chatId: number) => paceRuleFor(limits, chatId);
   const ms = (at: Date) => at.getTime();
 
-  async function send(row: OutboxRow, timeoutMs: number): Promise<number | null> {
+  /**
+   * Sends one row. Aborted after `sendTimeoutMs`, and `leaseSafetyMs` before the row's lease
+   * ends; meanwhile a heartbeat renews the lease (`lease.until` follows it), and the lease abort
+   * moves by as much as the lease did. The timers run on real time, the lease on the
+   * dispatcher's clock: they agree in production; in tests a clock that stands still never
+   * moves the abort.
+   */
+  async function send(row: OutboxRow, lease: { until: Date }): Promise<number | null> {
     if (!METHODS.has(row.method)) throw new Error(`outbox method ${row.method} is not one the dispatcher sends`);
     const params: Record<string, unknown> = { ...(row.payload as Record<string, unknown>), chat_id: row.chatId };
     if (row.threadId) params.message_thread_id = row.threadId;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const abortSend = () => abort.abort();
+    const leaseAbortIn = () => ms(lease.until) - limits.leaseSafetyMs - ms(clock.now());
+    const timeout = setTimeout(abortSend, limits.sendTimeoutMs);
+    let leaseTimer = setTimeout(abortSend, leaseAbortIn());
+    let done = false;
+    const beat = async () => {
+      try {
+        const until = await repo.renew({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs });
+        if (done) return;
+        if (!until) {
+          // Another dispatcher holds the row now: it will send it; ours must not reach Telegram too.
+          logger.warn({ outboxId: row.id, chatId: row.chatId }, 'lost the row while sending it; aborting our send');
+          abortSend();
+          return;
+        }
+        if (ms(until) > ms(lease.until)) {
+          lease.until = until;
+          clearTimeout(leaseTimer);
+          leaseTimer = setTimeout(abortSend, leaseAbortIn());
+        }
+      } catch (error) {
+        // The database is away: the lease abort stays where it is, before the lease ends.
+        logger.warn({ err: error, outboxId: row.id }, 'could not renew the lease of a send in flight');
+      }
+    };
+    const heartbeat = setInterval(() => void beat(), Math.max(1, Math.min(limits.heartbeatMs, limits.leaseMs / 3)));
     try {
       const result = await api[row.method]!(params, abort.signal);
       return typeof result === 'object' && typeof result.message_id === 'number' ? result.message_id : null;
     } finally {
-      clearTimeout(timer);
+      done = true;
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+      clearTimeout(leaseTimer);
     }
   }
 
@@ -257,22 +322,24 @@ export function createDispatcher(deps: {
         gap = globalGap();
         slot = await repo.reserve({ id: row.id, owner, now: new Date(ms(clock.now()) + gap), leaseMs: limits.leaseMs, globalGapMs: gap });
       }
-      const timeoutMs = Math.min(limits.sendTimeoutMs, ms(slot.leaseUntil) - limits.leaseSafetyMs - ms(clock.now()));
-      if (timeoutMs < MIN_SEND_WINDOW_MS) {
+      if (ms(slot.leaseUntil) - limits.leaseSafetyMs - ms(clock.now()) < MIN_SEND_WINDOW_MS) {
         await giveBack();
         return;
       }
+      const lease = { until: slot.leaseUntil };
+      const startedAt = clock.now();
       let messageId: number | null;
       try {
-        messageId = await send(row, timeoutMs);
+        messageId = await send(row, lease);
       } catch (error) {
         // Telegram answered with an error: nothing was sent, the slot counts for nothing. A
         // network error keeps it: the message may have arrived.
         if (error instanceof GrammyError && rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
-        await onSendError(row, error);
+        await onSendError(row, error, startedAt);
         return;
       }
-      await recordSent(row, messageId, slot.leaseUntil, rule, chatSlot?.at ?? null);
+      health.note({ outcome: 'ok', startedAt });
+      await recordSent(row, messageId, lease.until, rule, chatSlot?.at ?? null);
     } catch (error) {
       logger.error({ err: error, ...where }, 'dispatching failed; the row comes back when its lease ends');
     }
@@ -307,12 +374,15 @@ export function createDispatcher(deps: {
     if (!ours) logger.warn({ outboxId: row.id }, 'could not fail the row: another dispatcher took it');
   }
 
-  async function onSendError(row: OutboxRow, error: unknown): Promise<void> {
+  async function onSendError(row: OutboxRow, error: unknown, startedAt: Date): Promise<void> {
     const where = { outboxId: row.id, chatId: row.chatId, purpose: row.purpose, attempts: row.attempts };
     const now = clock.now();
     if (error instanceof GrammyError) {
       const code = error.error_code;
       const reason = `${code} ${error.description}`;
+      // Any answer but 401 and 5xx shows Telegram reachable and the token good.
+      const outcome = code === 401 ? 'unauthorized' : code >= 500 ? 'unreachable' : 'ok';
+      const known = health.note({ outcome, startedAt, reason });
       if (code === 429) {
         const retryAfterMs = (error.parameters.retry_after ?? 5) * 1000;
         await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false });
@@ -338,8 +408,7 @@ export function createDispatcher(deps: {
         return;
       }
       if (code === 401) {
-        await retryLater(row, reason, false);
-        logger.error({ ...where, reason }, 'Telegram does not accept the bot token; the row waits');
+        await retryLater(row, reason, false, known);
         return;
       }
       if (code < 500) {
@@ -347,14 +416,16 @@ export function createDispatcher(deps: {
         logger.error({ ...where, reason }, 'Telegram refused the message');
         return;
       }
-      await retryLater(row, reason, true);
+      await retryLater(row, reason, true, known);
       return;
     }
     if (error instanceof HttpError) {
       // The request may have reached Telegram before the connection failed: retrying can
       // duplicate this one message, losing it would be worse.
       const cause = (error.error as Error | undefined)?.message;
-      await retryLater(row, `network: ${cause ?? error.message}`, true);
+      const reason = `network: ${cause ?? error.message}`;
+      const known = health.note({ outcome: 'unreachable', startedAt, reason });
+      await retryLater(row, reason, true, known);
       return;
     }
     await fail(row, String((error as Error)?.message ?? error));
@@ -362,18 +433,19 @@ export function createDispatcher(deps: {
   }
 
   /**
-   * Holds the chat for the row's backoff and gives the row back; fails it once attempts run out.
-   * An uncounted retry (401) waits the longest backoff: its attempts never grow to double it.
+   * Holds the chat for the row's backoff (see retryBackoffMs) and gives the row back; fails it
+   * once attempts run out. `quiet`: the failure belongs to an outage already logged once
+   * (send-health.ts), so this row's retry is logged at debug only.
    */
-  async function retryLater(row: OutboxRow, reason: string, countAttempt: boolean): Promise<void> {
+  async function retryLater(row: OutboxRow, reason: string, countAttempt: boolean, quiet: boolean): Promise<void> {
     if (countAttempt && row.attempts >= limits.maxAttempts) {
       await fail(row, `gave up after ${row.attempts} attempts: ${reason}`);
       logger.error({ outboxId: row.id, chatId: row.chatId, reason }, 'gave up sending');
       return;
     }
-    const backoffMs = countAttempt ? Math.min(limits.maxBackoffMs, limits.baseBackoffMs * 2 ** Math.max(0, row.attempts - 1)) : limits.maxBackoffMs;
+    const backoffMs = retryBackoffMs(limits, row.attempts, countAttempt);
     await repo.putBack({ row, owner, holdUntil: new Date(ms(clock.now()) + backoffMs), error: reason, countAttempt });
-    logger.warn({ outboxId: row.id, chatId: row.chatId, reason, backoffMs }, 'send failed; will retry');
+    (quiet ? logger.debug : logger.warn).call(logger, { outboxId: row.id, chatId: row.chatId, reason, backoffMs }, 'send failed; will retry');
   }
 
   async function claim(limit: number): Promise<OutboxRow[]> {

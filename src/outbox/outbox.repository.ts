@@ -187,6 +187,20 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
     },
 
     /**
+     * The heartbeat of a send in flight: the row stays ours until `now + leaseMs`. Never shortens
+     * a lease. Returns the lease's end, or null when the row is not ours any more (our lease ran
+     * out and another dispatcher took it, or it is done).
+     */
+    async renew(input: { id: number; owner: string; now: Date; leaseMs: number }): Promise<Date | null> {
+      const [row] = await db
+        .update(outbox)
+        .set({ claimedUntil: sql`greatest(${outbox.claimedUntil}, ${instant(new Date(input.now.getTime() + input.leaseMs))})` })
+        .where(and(eq(outbox.id, input.id), eq(outbox.status, 'sending'), eq(outbox.claimedBy, input.owner)))
+        .returning({ claimedUntil: outbox.claimedUntil });
+      return row?.claimedUntil ?? null;
+    },
+
+    /**
      * Telegram accepted the row: marks it sent (whoever holds it now: a send is a fact), remembers
      * tracked messages per item, and paces the chat from now: the send takes the place of its
      * reserved slot (`reservedAt`) in the chat's window, and the chat's next send may not start
