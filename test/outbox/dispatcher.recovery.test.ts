@@ -1,0 +1,129 @@
+/**
+ * Sending recovers quickly: retry waits are capped at 5 s, an outage is logged once, and the
+ * rows of a dispatcher that died are taken over after a 15 s lease, while a live dispatcher's
+ * slow send keeps its row by heartbeat. On a manual clock: what is asserted is the fake Bot
+ * API's record of when each call arrived (by that clock) and what the database holds.
+ */
+import { Api } from 'grammy';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import { createLogger } from '../../src/logger.js';
+import { createDispatcher, DEFAULT_LIMITS, retryBackoffMs, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
+import { createOutboxDispatchRepository } from '../../src/outbox/outbox.repository.js';
+import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
+import { allRows, deliveries, dispatcherFor, eventually, manualTime, plan, privateChats, resetOutbox, sendsTo, startTelegram, textRow, TOKEN } from './fixture.js';
+
+const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
+
+describe('the retry backoff', () => {
+  it('doubles from 1 s and never exceeds 5 s, however many attempts', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryBackoffMs(DEFAULT_LIMITS, n))).toEqual([1000, 2000, 4000, 5000, 5000, 5000]);
+    for (let n = 0; n <= 2000; n++) expect(retryBackoffMs(DEFAULT_LIMITS, n)).toBeLessThanOrEqual(5000);
+    expect(retryBackoffMs(DEFAULT_LIMITS, 3, false)).toBe(5000);
+  });
+});
+
+describe.each(storageKinds())('on %s, the dispatcher recovers', (kind) => {
+  let database: TestDatabase;
+  let tg: FakeTelegram;
+  let time: ReturnType<typeof manualTime>;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await resetOutbox(database.db);
+    time = manualTime();
+    tg = await startTelegram({ clock: time.clock });
+  });
+  afterEach(async () => {
+    await tg.stop();
+  });
+
+  it('while the Bot API is unreachable, retries every row at most 5 s apart, logs it once, and once more when it is back', async () => {
+    const chats = privateChats(tg, 3);
+    await plan(database.db, time.clock, chats.map((chat) => textRow(`row-${chat}`, chat)));
+    tg.failNext({ method: 'sendMessage', error: { disconnect: true }, times: 30 });
+    const lines: Record<string, unknown>[] = [];
+    const d = createDispatcher({
+      db: database.db,
+      api: new Api(TOKEN, { apiRoot: tg.apiRoot }),
+      logger: createLogger({ level: 'info', secrets: [TOKEN], destination: { write: (line) => lines.push(JSON.parse(line)) } }),
+      clock: time.clock,
+      sleep: time.sleep,
+      limits: MANUAL,
+    });
+
+    await d.drain();
+
+    expect(tg.calls.filter((call) => call.method === 'sendMessage' && call.status === 0)).toHaveLength(30);
+    expect([...deliveries(tg).values()]).toEqual([1, 1, 1]);
+    let longest = 0;
+    for (const chat of chats) {
+      const at = sendsTo(tg, chat).map((call) => call.at.getTime());
+      expect(at.length).toBeGreaterThan(5);
+      for (let i = 1; i < at.length; i++) longest = Math.max(longest, at[i]! - at[i - 1]!);
+    }
+    // 5 s of backoff, plus at most one global slot (1/28 s) to line up behind the other chats
+    expect(longest).toBeGreaterThanOrEqual(5000);
+    expect(longest).toBeLessThanOrEqual(5000 + Math.ceil(1000 / DEFAULT_LIMITS.globalPerSecond) * chats.length);
+    expect(lines.filter((l) => (l.level as number) >= 40).map((l) => l.msg)).toEqual([expect.stringMatching(/^Bot API unreachable/)]);
+    expect(lines.filter((l) => /Bot API reachable again/.test(String(l.msg)))).toEqual([expect.objectContaining({ failedSends: 30 })]);
+    expect(lines.some((l) => l.msg === 'send failed; will retry')).toBe(false);
+    expect((await allRows(database.db)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('when a dispatcher died with a row claimed (no heartbeat), another one sends it once the 15 s lease has run out', async () => {
+    const [alice] = privateChats(tg, 1);
+    await plan(database.db, time.clock, [textRow('orphan', alice!)]);
+    const claimedAt = time.clock.now().getTime();
+    const repo = createOutboxDispatchRepository({ db: database.db });
+    // what a dispatcher's claim does, with the default lease; then the process is gone
+    expect(await repo.claim({ now: time.clock.now(), limit: 10, leaseMs: DEFAULT_LIMITS.leaseMs, owner: 'dead' })).toHaveLength(1);
+
+    await dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, owner: 'survivor' }).drain();
+
+    const takenOverAfter = sendsTo(tg, alice!)[0]!.at.getTime() - claimedAt;
+    expect(takenOverAfter).toBeGreaterThanOrEqual(15_000);
+    expect(takenOverAfter).toBeLessThan(16_000);
+    expect(deliveries(tg).get('orphan')).toBe(1);
+    expect((await allRows(database.db))[0]).toMatchObject({ status: 'sent', claimedBy: 'survivor', attempts: 2 });
+  });
+
+  it('a live dispatcher whose send is slow keeps its row by heartbeat: another one does not take it over after the lease', async () => {
+    const [alice] = privateChats(tg, 1);
+    await plan(database.db, time.clock, [textRow('slow', alice!)]);
+    // Telegram takes its time with this request: it answers when the test says so
+    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let onTheWire = false;
+    api.config.use(async (prev, method, payload, signal) => {
+      onTheWire = true;
+      await gate;
+      return prev(method, payload, signal);
+    });
+    // the heartbeat beats on real time: fast here, so that the test need not wait 5 s for it
+    const slow = dispatcherFor({ db: database.db, tg, clock: time.clock, api, limits: { ...MANUAL, heartbeatMs: 20 }, owner: 'slow' });
+    const other = dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, owner: 'other' });
+    const claimedAt = time.clock.now().getTime();
+    const sending = slow.runOnce();
+    await eventually(() => onTheWire, 5000, 'the send on the wire');
+
+    const leaseEnd = async () => (await allRows(database.db))[0]!.claimedUntil!.getTime();
+    for (const step of [10_000, 10_000, 10_000]) {
+      time.clock.advanceBy(step);
+      const now = time.clock.now().getTime();
+      await eventually(async () => (await leaseEnd()) >= now + DEFAULT_LIMITS.leaseMs, 5000, 'the heartbeat renewing the lease');
+      expect(await other.runOnce()).toBe(0);
+    }
+    expect(time.clock.now().getTime() - claimedAt).toBe(30_000); // twice the lease, and still ours
+
+    release();
+    await sending;
+    expect(deliveries(tg).get('slow')).toBe(1);
+    expect((await allRows(database.db))[0]).toMatchObject({ status: 'sent', claimedBy: 'slow', attempts: 1 });
+  });
+});
