@@ -1,10 +1,11 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
+import type { RunnerHandle } from '@grammyjs/runner';
 import { loadCalendarSchedules, refreshCalendarSchedules } from './calendar/calendar.usecases.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
+import { callUntilAnswered, reachabilityOnly, startPolling } from './bot/polling.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
@@ -85,7 +86,9 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
     pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
   });
-  await bot.init();
+  // A Bot API that cannot be reached at start-up (network, Telegram down) is waited for, at most
+  // 5 s between tries and logged once; a refused token still fails the start.
+  await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
   await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
 
   const pruneTimer = setInterval(() => {
@@ -99,11 +102,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }, 60_000);
   calendarTimer.unref();
 
-  const runner: RunnerHandle = run(bot, {
-    runner: {
-      fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] },
-    },
-  });
+  // Long polling that rides out an unreachable Bot API (and 401, 409) instead of stopping: see polling.ts.
+  const runner: RunnerHandle = startPolling(bot, { logger, allowedUpdates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] });
   dispatcher.start();
   logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
 
