@@ -4,8 +4,10 @@
  * slow send keeps its row by heartbeat. On a manual clock: what is asserted is the fake Bot
  * API's record of when each call arrived (by that clock) and what the database holds.
  */
+import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outbox } from '../../src/db/schema/index.js';
 import type { FakeTelegram } from '../../src/fake-telegram/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createDispatcher, DEFAULT_LIMITS, retryBackoffMs, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
@@ -125,5 +127,31 @@ describe.each(storageKinds())('on %s, the dispatcher recovers', (kind) => {
     await sending;
     expect(deliveries(tg).get('slow')).toBe(1);
     expect((await allRows(database.db))[0]).toMatchObject({ status: 'sent', claimedBy: 'slow', attempts: 1 });
+  });
+
+  it('a send whose heartbeat finds the row taken by another dispatcher is aborted before it reaches Telegram', async () => {
+    const [alice] = privateChats(tg, 1);
+    await plan(database.db, time.clock, [textRow('taken', alice!)]);
+    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
+    let onTheWire = false;
+    // a request held up on its way (a slow network): it goes on only when aborted
+    api.config.use(async (prev, method, payload, signal) => {
+      onTheWire = true;
+      await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      return prev(method, payload, signal);
+    });
+    const paused = dispatcherFor({ db: database.db, tg, clock: time.clock, api, limits: { ...MANUAL, heartbeatMs: 20 }, owner: 'paused' });
+    const sending = paused.runOnce();
+    await eventually(() => onTheWire, 5000, 'the send on the wire');
+    // what another dispatcher's claim does once our lease has run out (a stall longer than the lease)
+    await database.db.update(outbox).set({ claimedBy: 'thief' }).where(eq(outbox.key, 'taken'));
+    const takenAt = Date.now();
+
+    await sending;
+    // the next heartbeat found the row gone and aborted the send, long before the lease abort (10 s)
+    expect(Date.now() - takenAt).toBeLessThan(2000);
+
+    expect(deliveries(tg).get('taken')).toBeUndefined();
+    expect((await allRows(database.db))[0]).toMatchObject({ status: 'sending', claimedBy: 'thief' });
   });
 });
