@@ -10,6 +10,7 @@ import { isAppError } from '../shared/errors.js';
 import { claimUpdate } from '../updates/updates.usecases.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { buttonGuardFeature } from './features/button-guard.js';
 import { calendarFeature } from './features/calendar.js';
 import { digestsFeature } from './features/digests.js';
 import { itemsFeature } from './features/items.js';
@@ -120,7 +121,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
+  features.use(buttonGuardFeature, startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

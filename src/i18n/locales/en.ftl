@@ -130,7 +130,10 @@ err-items-forbidden = { $action ->
         [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
        *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
     }
-err-items-view_forbidden = Only leaders, admins and the item's own units may view this item.
+err-items-view_forbidden = Only leaders, admins and the item's own units may view this item. Use /list mine for your unit's items, or ask the supervision office if you need this one.
+err-buttons-not_on_message = This button is no longer valid or does not belong to this message; nothing was changed. Use the buttons on the message, or send the command again.
+err-list-not_yours = Someone else asked for this list, so only they can turn its pages. Send /list yourself to see it.
+err-list-forbidden = { list-forbidden }
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
 err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command. Usage: { $usage }
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.

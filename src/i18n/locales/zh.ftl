@@ -130,7 +130,10 @@ err-items-forbidden = { $action ->
         [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
        *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
     }
-err-items-view_forbidden = 只有领导、管理员和承办该事项的单位可以查看此事项。
+err-items-view_forbidden = 只有领导、管理员和承办该事项的单位可以查看此事项。您可以用 /list mine 查看本单位的事项；如需查看此事项，请联系督查室。
+err-buttons-not_on_message = 这个按钮已失效或不属于这条消息，什么也没有改变。请使用消息上现有的按钮，或重新发送命令。
+err-list-not_yours = 这份列表是别人查询的，只有查询人可以翻页。请自己发送 /list 查看。
+err-list-forbidden = { list-forbidden }
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
 err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位。用法：{ $usage }
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
