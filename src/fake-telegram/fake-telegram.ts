@@ -225,6 +225,15 @@ export class FakeTelegram {
     return userSendsFile(this.#simulation, 'photo', options);
   }
 
+  /**
+   * Queues an update exactly as given, for what the simulation does not model (a channel post, a
+   * group's migrate_to_chat_id service message). Returns the queued update, or undefined when
+   * the bot's allowed_updates leave this kind out (Telegram drops it then too).
+   */
+  injectUpdate(update: Omit<Update, 'update_id'>): Update | undefined {
+    return this.#state.enqueue(update);
+  }
+
   /** A user edits one of their texts; the bot gets edited_message. */
   editText(options: { from: User; chat: ChatTarget; messageId: number; text: string }): Message {
     return userEditsText(this.#simulation, options);
