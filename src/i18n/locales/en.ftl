@@ -635,3 +635,8 @@ err-calendar-file_type = Only .csv and .json files can be loaded (header date,ty
 err-calendar-file_too_big = The file is too big to be a year's holiday schedule (256 KB at most).
 err-calendar-download_failed = I could not fetch this file from Telegram; please send it again.
 err-calendar-bad_year = “{ $year }” is not a year I can show.
+
+bot-removed-notice = ⚠️ The bot was removed from “{ $title }” ({ $what }). That group will no longer get item cards, reminders or digests. An admin should add the bot back to the group, or, if the group is no longer used, bind a new one with /bind.
+removed-kind-leaders = the leaders group
+removed-kind-unit = the group of { $unit }
+removed-kind-discipline = the discipline group

@@ -624,3 +624,8 @@ err-calendar-file_type = 只能导入 .csv 或 .json 文件（表头 date,type,n
 err-calendar-file_too_big = 文件太大，不像一年的节假日安排（最多 256 KB）。
 err-calendar-download_failed = 没能从 Telegram 取到这个文件，请再发一次。
 err-calendar-bad_year = 「{ $year }」不是可以查询的年份。
+
+bot-removed-notice = ⚠️ 机器人已被移出「{ $title }」（{ $what }）。此后该群收不到事项卡片、提醒和日报。请管理员把机器人重新拉进该群；如果该群不再使用，请在新群里用 /bind 重新绑定。
+removed-kind-leaders = 领导群
+removed-kind-unit = { $unit }的工作群
+removed-kind-discipline = 纪委群
