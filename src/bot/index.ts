@@ -13,6 +13,7 @@ import { adminFeature } from './features/admin.js';
 import { buttonGuardFeature } from './features/button-guard.js';
 import { inputGuardFeature } from './features/input-guard.js';
 import { calendarFeature } from './features/calendar.js';
+import { chatMigrationFeature } from './features/chat-migration.js';
 import { digestsFeature } from './features/digests.js';
 import { itemsFeature } from './features/items.js';
 import { ledgerFeature } from './features/ledger.js';
@@ -128,7 +129,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(inputGuardFeature, buttonGuardFeature, startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
+  features.use(inputGuardFeature, buttonGuardFeature, chatMigrationFeature, startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');
