@@ -67,58 +67,61 @@ describe(`the bot removed from a group (${kind})`, () => {
   });
 });
 
-describe(`a bound group upgraded to a supergroup (${kind})`, () => {
-  let h: Harness;
-  let org: Org;
-  let code = 0;
+// Raw SQL moves the rows: run on both storages.
+for (const storage of storageKinds()) {
+  describe(`a bound group upgraded to a supergroup (${storage})`, () => {
+    let h: Harness;
+    let org: Org;
+    let code = 0;
 
-  beforeAll(async () => {
-    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
-    org = await seedOrg(h);
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() };
-    const { item } = await startAssignment(deps, {
-      actorId: org.leader.id,
-      text: '请市住建局牵头，于3月20日前完成。',
-      source: { chatId: org.housingGroup.id, threadId: 0, messageId: null },
-      chat: { chatId: org.leadersGroup.id, threadId: 0 },
+    beforeAll(async () => {
+      h = await startHarness({ kind: storage, clock: '2026-03-02T09:00:00+08:00' });
+      org = await seedOrg(h);
+      const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() };
+      const { item } = await startAssignment(deps, {
+        actorId: org.leader.id,
+        text: '请市住建局牵头，于3月20日前完成。',
+        source: { chatId: org.housingGroup.id, threadId: 0, messageId: null },
+        chat: { chatId: org.leadersGroup.id, threadId: 0 },
+      });
+      code = (await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'confirm_draft' } })).item.row.codeNumber!;
+      await h.settle();
+      // A message planned for the group that is not due yet (the dispatcher runs on real time).
+      await createOutboxRepository({ db: h.database.db, clock: h.clock }).enqueue([
+        { key: 'test:later', chatId: org.housingGroup.id, payload: { text: '稍后发送' }, purpose: 'notice', notBefore: new Date(Date.now() + 3_600_000) },
+      ]);
     });
-    code = (await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'confirm_draft' } })).item.row.codeNumber!;
-    await h.settle();
-    // A message planned for the group that is not due yet (the dispatcher runs on real time).
-    await createOutboxRepository({ db: h.database.db, clock: h.clock }).enqueue([
-      { key: 'test:later', chatId: org.housingGroup.id, payload: { text: '稍后发送' }, purpose: 'notice', notBefore: new Date(Date.now() + 3_600_000) },
-    ]);
-  });
-  afterAll(async () => {
-    await h.stop();
-  });
+    afterAll(async () => {
+      await h.stop();
+    });
 
-  it('moves the binding, the cards, the pending messages and the items given there to the new id, once', async () => {
-    const db = h.database.db;
-    const old = org.housingGroup.id;
-    const upgraded = h.tg.createGroup({ title: '住建局工作群', members: [h.admin, org.housingStaff] });
-    const cardsBefore = (await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).length;
-    expect(cardsBefore).toBeGreaterThan(0);
-    const date = Math.floor(Date.now() / 1000);
-    const first = h.tg.injectUpdate({ message: { message_id: 900, date, chat: { id: old, type: 'group', title: '住建局工作群' }, from: org.housingStaff, migrate_to_chat_id: upgraded.id } });
-    await h.settle(first!.update_id);
-    const second = h.tg.injectUpdate({ message: { message_id: 1, date, chat: upgraded, from: org.housingStaff, migrate_from_chat_id: old } as never });
-    await h.settle(second!.update_id);
+    it('moves the binding, the cards, the pending messages and the items given there to the new id, once', async () => {
+      const db = h.database.db;
+      const old = org.housingGroup.id;
+      const upgraded = h.tg.createGroup({ title: '住建局工作群', members: [h.admin, org.housingStaff] });
+      const cardsBefore = (await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).length;
+      expect(cardsBefore).toBeGreaterThan(0);
+      const date = Math.floor(Date.now() / 1000);
+      const first = h.tg.injectUpdate({ message: { message_id: 900, date, chat: { id: old, type: 'group', title: '住建局工作群' }, from: org.housingStaff, migrate_to_chat_id: upgraded.id } });
+      await h.settle(first!.update_id);
+      const second = h.tg.injectUpdate({ message: { message_id: 1, date, chat: upgraded, from: org.housingStaff, migrate_from_chat_id: old } as never });
+      await h.settle(second!.update_id);
 
-    expect(await db.select({ kind: boundChats.kind, unitId: boundChats.unitId }).from(boundChats).where(eq(boundChats.chatId, upgraded.id))).toEqual([{ kind: 'unit', unitId: org.units.housing }]);
-    expect(await db.select().from(boundChats).where(eq(boundChats.chatId, old))).toEqual([]);
-    expect((await db.select().from(itemMessages).where(eq(itemMessages.chatId, upgraded.id))).length).toBe(cardsBefore);
-    expect(await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).toEqual([]);
-    const [later] = await db.select().from(outbox).where(eq(outbox.key, 'test:later'));
-    expect(later!.chatId).toBe(upgraded.id);
-    // Sent rows stay as they were: history of where they went.
-    expect((await db.select().from(outbox).where(eq(outbox.chatId, old))).every((r) => r.status === 'sent')).toBe(true);
-    expect((await db.select({ source: items.sourceChatId }).from(items)).map((r) => r.source)).toEqual([upgraded.id]);
-  });
+      expect(await db.select({ kind: boundChats.kind, unitId: boundChats.unitId }).from(boundChats).where(eq(boundChats.chatId, upgraded.id))).toEqual([{ kind: 'unit', unitId: org.units.housing }]);
+      expect(await db.select().from(boundChats).where(eq(boundChats.chatId, old))).toEqual([]);
+      expect((await db.select().from(itemMessages).where(eq(itemMessages.chatId, upgraded.id))).length).toBe(cardsBefore);
+      expect(await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).toEqual([]);
+      const [later] = await db.select().from(outbox).where(eq(outbox.key, 'test:later'));
+      expect(later!.chatId).toBe(upgraded.id);
+      // Sent rows stay as they were: history of where they went.
+      expect((await db.select().from(outbox).where(eq(outbox.chatId, old))).every((r) => r.status === 'sent')).toBe(true);
+      expect((await db.select({ source: items.sourceChatId }).from(items)).map((r) => r.source)).toEqual([upgraded.id]);
+    });
 
-  it('answers in the new supergroup as the unit’s group', async () => {
-    const upgradedId = (await h.database.db.select().from(boundChats).where(eq(boundChats.kind, 'unit'))).find((b) => b.unitId === org.units.housing)!.chatId;
-    await h.say(org.housingStaff, upgradedId, `/ack ${code}`);
-    expect(h.lastBotMessage(upgradedId).text).toContain('已签收');
+    it('answers in the new supergroup as the unit’s group', async () => {
+      const upgradedId = (await h.database.db.select().from(boundChats).where(eq(boundChats.kind, 'unit'))).find((b) => b.unitId === org.units.housing)!.chatId;
+      await h.say(org.housingStaff, upgradedId, `/ack ${code}`);
+      expect(h.lastBotMessage(upgradedId).text).toContain('已签收');
+    });
   });
-});
+}
