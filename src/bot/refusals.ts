@@ -6,13 +6,13 @@ import { clip, escapeHtml } from '../shared/html.js';
 export const MESSAGE_MAX = 4096;
 export const ALERT_MAX = 200;
 /**
- * How much of one parameter a refusal quotes (what was typed: a unit's name, a code, a date). A
- * list of a file's problems is one parameter too and gets more room; the message's own limit
- * still caps the whole.
+ * How much of one parameter a refusal quotes (what was typed: a unit's name, a code, a date).
+ * Parameters the bot composes itself (a usage line, a list of names or of a file's problems) get
+ * more room; the message's own limit still caps the whole.
  */
 const QUOTE_MAX = 100;
 const LIST_MAX = 3000;
-const LISTS = new Set(['problems']);
+const COMPOSED = new Set(['problems', 'usage', 'suggestions', 'units', 'reason']);
 
 /** Turns an AppError code into its Fluent message id: `units.not_found` -> `err-units-not_found`. */
 export function errorMessageId(code: string): string {
@@ -52,7 +52,7 @@ export function refusalText(t: Translate, error: Pick<AppError, 'code' | 'params
   // What a person typed is quoted shortened and, for HTML, escaped: a refusal that quoted a 5,000
   // character name or a "<b>" verbatim would be refused by Telegram and never reach them.
   for (const [key, value] of Object.entries(error.params)) {
-    const quoted = typeof value === 'string' ? clip(value, LISTS.has(key) ? LIST_MAX : QUOTE_MAX) : value;
+    const quoted = typeof value === 'string' ? clip(value, COMPOSED.has(key) ? LIST_MAX : QUOTE_MAX) : value;
     params[key] = typeof quoted === 'string' && html ? escapeHtml(quoted) : quoted;
   }
   const action = error.params.action;

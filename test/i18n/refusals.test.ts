@@ -72,6 +72,9 @@ describe('refusals', () => {
       expect(alert.length).toBeLessThanOrEqual(200);
       expect(alert).toContain('<b>&很');
     }
+    // What the bot composes itself (a usage line) is not shortened like a quote.
+    const usage = `/extend CODE [unit] new-deadline reason, e.g. ${'/extend 12 2026-12-31 waiting for the province '.repeat(3)}`;
+    expect(refusalText(en, { code: 'items.code_required', params: { usage } })).toContain(usage);
     // Many long problems: the whole message stays within Telegram's 4,096, no entity cut in two.
     const problems = Array.from({ length: 400 }, (_, i) => `第 ${i + 2} 行：名称 <${'x'.repeat(30)}> 重复`).join('\n');
     const long = refusalText(zh, { code: 'units.file_invalid', params: { problems } });
