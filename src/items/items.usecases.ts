@@ -1,6 +1,5 @@
 import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
-import { MAX_ID } from '../notifications/callback-data.js';
 import type { Audience, UnresolvedMention } from '../notifications/item-card.js';
 import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
@@ -15,6 +14,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
+import { MAX_DB_ID } from '../shared/ids.js';
 import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
 import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
 import { planItemNotifications } from '../notifications/item-notices.js';
@@ -344,7 +344,7 @@ export function readDate(deps: Pick<ItemsDeps, 'clock' | 'config'>, text: string
 
 export async function getItem(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }, input: { itemId: number }): Promise<StoredItem> {
   // An id PostgreSQL's integer cannot hold names no item (and would fail the query).
-  const item = Number.isSafeInteger(input.itemId) && input.itemId > 0 && input.itemId <= MAX_ID ? await items(deps).get(input.itemId) : null;
+  const item = Number.isSafeInteger(input.itemId) && input.itemId > 0 && input.itemId <= MAX_DB_ID ? await items(deps).get(input.itemId) : null;
   if (!item) throw appError('items.not_found', { ref: String(input.itemId) });
   return item;
 }

@@ -1,8 +1,10 @@
 /**
- * Inline-button data, at most 64 bytes: `<action>:<itemId>[:<unitId>[:<version>]]`.
+ * Inline-button data, at most 64 bytes: `<action>:<itemId>:<unitId>:<version>[:<personId>]`.
  * It only says which button was pressed; who pressed it, and whether they may, is decided on the
  * server from our own tables every time.
  */
+
+import { MAX_DB_ID } from '../shared/ids.js';
 
 export const BUTTON_ACTIONS = [
   'ack', // 签收
@@ -28,8 +30,8 @@ export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
 export type ButtonData = { action: ButtonAction; itemId: number; unitId: number; version: number; personId?: number };
 
-/** The largest id PostgreSQL's integer holds: a button naming more was never made by us. */
-export const MAX_ID = 2_147_483_647;
+/** A button naming an id larger than any row can have was never made by us. */
+const MAX_ID = MAX_DB_ID;
 
 /**
  * `personId`, when given, is a fifth field: the one person the button is for (a /list's sender).
