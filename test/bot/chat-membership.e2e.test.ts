@@ -125,3 +125,48 @@ for (const storage of storageKinds()) {
     });
   });
 }
+
+describe(`a basic group upgraded while the bot is running (${kind})`, () => {
+  let h: Harness;
+  let org: Org;
+
+  beforeAll(async () => {
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    org = await seedOrg(h);
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('follows the group to its new id: the binding moves, and the next item’s card goes to the supergroup', async () => {
+    const basic = h.tg.createGroup({ title: '资源局工作群', type: 'group', members: [h.admin, org.resourcesStaff] });
+    await h.say(h.admin, basic, '/bind unit 自然资源局');
+    const upgraded = h.tg.upgradeToSupergroup(basic.id, { from: h.admin });
+    await h.settle();
+    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() };
+    const { item } = await startAssignment(deps, {
+      actorId: org.leader.id,
+      text: '请市自然资源局牵头，于3月20日前完成。',
+      source: { chatId: org.leadersGroup.id, threadId: 0, messageId: null },
+      chat: { chatId: org.leadersGroup.id, threadId: 0 },
+    });
+    await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'confirm_draft' } });
+    await h.settle();
+    expect(h.lastBotMessage(upgraded.id).text).toContain('请市自然资源局牵头');
+  });
+
+  it('when a message for the old id meets Telegram’s "upgraded" answer, the dispatcher moves it and sends it to the new id', async () => {
+    const basic = h.tg.createGroup({ title: '城管二群', type: 'group', members: [h.admin] });
+    await h.say(h.admin, basic, '/bind leaders');
+    // Upgraded while the bot was down: the service messages never came.
+    const upgraded = h.tg.upgradeToSupergroup(basic.id, { from: h.admin, serviceMessages: false });
+    await createOutboxRepository({ db: h.database.db, clock: h.clock }).enqueue([{ key: 'test:upgraded', chatId: basic.id, payload: { text: '发往旧群的消息' }, purpose: 'notice' }]);
+    await h.dispatcher.drain();
+    await h.dispatcher.drain();
+    expect(h.lastBotMessage(upgraded.id).text).toBe('发往旧群的消息');
+    const [row] = await h.database.db.select().from(outbox).where(eq(outbox.key, 'test:upgraded'));
+    expect(row).toMatchObject({ chatId: upgraded.id, status: 'sent' });
+    // The binding moved with it: the new supergroup is the leaders group now.
+    expect(await h.database.db.select({ kind: boundChats.kind }).from(boundChats).where(eq(boundChats.chatId, upgraded.id))).toEqual([{ kind: 'leaders' }]);
+  });
+});
