@@ -10,7 +10,10 @@ import { isAppError } from '../shared/errors.js';
 import { claimUpdate } from '../updates/updates.usecases.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
+import { buttonGuardFeature } from './features/button-guard.js';
+import { inputGuardFeature } from './features/input-guard.js';
 import { calendarFeature } from './features/calendar.js';
+import { chatMigrationFeature } from './features/chat-migration.js';
 import { digestsFeature } from './features/digests.js';
 import { itemsFeature } from './features/items.js';
 import { ledgerFeature } from './features/ledger.js';
@@ -77,6 +80,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       options.onUpdateHandled?.(ctx.update.update_id);
     }
   });
+  // Channel posts are nobody's command: they have no sender the bot could check rights for.
+  bot.use(async (ctx, next) => {
+    if (ctx.channelPost !== undefined || ctx.editedChannelPost !== undefined) return;
+    await next();
+  });
   // Per-chat order (and per-user order for button presses) when updates run concurrently.
   bot.use(sequentialize((ctx) => [ctx.chat?.id.toString(), ctx.from?.id.toString()].filter((k): k is string => Boolean(k))));
   // Telegram redelivers unconfirmed updates; handle each update_id once.
@@ -109,10 +117,11 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     const ctx = error.ctx;
     const cause = error.error;
     if (isAppError(cause)) {
-      const text = refusalText((key, params) => ctx.t(key, (params ?? {}) as Record<string, string | number>), cause);
+      const t = (key: string, params?: Record<string, unknown>) => ctx.t(key, (params ?? {}) as Record<string, string | number>);
       ctx.logger.info({ code: cause.code }, 'refused');
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text.replace(/<[^>]+>/g, ''), show_alert: true }).catch(() => {});
-      else await say(ctx, text).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not send refusal'));
+      // A button's refusal is an alert (plain text, at most 200 characters); a command's, a reply.
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: refusalText(t, cause, { html: false }), show_alert: true }).catch(() => {});
+      else await say(ctx, refusalText(t, cause)).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not send refusal'));
       return;
     }
     ctx.logger.error({ err: cause }, 'update failed');
@@ -120,7 +129,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
+  features.use(inputGuardFeature, buttonGuardFeature, chatMigrationFeature, startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

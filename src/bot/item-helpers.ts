@@ -52,6 +52,8 @@ export async function itemFromArgs(ctx: BotContext, args: string, usageKey: stri
   const typedCode = parsed && (!replied || readItemRef(typed)?.rest === '') ? parsed : null;
   if (typedCode) return { item: await findItemByRef(ctx.deps, { ref: typedCode.ref, typed }), rest: typedCode.rest };
   if (replied) return { item: replied, rest: args.trim() };
+  // A number too long to be any code ("/task 99999999999") is a code that names no item.
+  if (/^#?\d+号?$|^\d{4}[-/]\d+$/.test(typed.normalize('NFKC'))) throw appError('items.not_found', { ref: typed });
   throw appError('items.code_required', { usage: ctx.t(usageKey) });
 }
 

@@ -198,6 +198,31 @@ export class FakeTelegram {
     return { messageThreadId: message.message_id, message };
   }
 
+  /**
+   * Upgrades a basic group to a supergroup as Telegram does: a new chat (same title, members and
+   * bot status) with a new id; the old id answers sends with a 400 that names the new one; a
+   * service message in each (migrate_to_chat_id in the old, migrate_from_chat_id in the new).
+   * Returns the new chat. `serviceMessages: false` loses those two updates (the bot was down for
+   * longer than Telegram keeps updates).
+   */
+  upgradeToSupergroup(chatId: number, options: { from?: User; serviceMessages?: boolean } = {}): Chat {
+    const old = this.#chat(chatId);
+    if (old.type !== 'group') throw new Error(`only a basic group can be upgraded; ${chatId} is a ${old.type}`);
+    const from = options.from ?? groupActor(old);
+    if (!from) throw new Error(`upgradeToSupergroup of ${chatId} needs { from }: the group has no members`);
+    const upgraded = this.#state.createGroup({ title: old.title ?? '', type: 'supergroup' });
+    upgraded.botStatus = old.botStatus;
+    for (const { user, status } of old.members.values()) this.#state.setMember(upgraded, user, status);
+    old.migratedTo = upgraded.id;
+    const service = (chat: ChatRecord, field: Partial<Message>) =>
+      ({ message_id: chat.nextMessageId++, date: this.#state.unixNow(), chat: this.#state.chatShape(chat), from, ...field }) as Message;
+    if (options.serviceMessages !== false) {
+      this.#state.enqueue({ message: service(old, { migrate_to_chat_id: upgraded.id }) } as Omit<Update, 'update_id'>);
+      this.#state.enqueue({ message: service(upgraded, { migrate_from_chat_id: old.id }) } as Omit<Update, 'update_id'>);
+    }
+    return this.#state.chatShape(upgraded);
+  }
+
   /** Sets a user's membership silently (setup, not a simulated join); getChatMember reports it. */
   addMember(chatId: number, user: User, status: MemberStatus = 'member'): void {
     const chat = this.#chat(chatId);
@@ -223,6 +248,15 @@ export class FakeTelegram {
   /** A user sends a photo; the message carries a thumbnail and the full size. */
   sendPhoto(options: UserFileOptions): Message {
     return userSendsFile(this.#simulation, 'photo', options);
+  }
+
+  /**
+   * Queues an update exactly as given, for what the simulation does not model (a channel post, a
+   * group's migrate_to_chat_id service message). Returns the queued update, or undefined when
+   * the bot's allowed_updates leave this kind out (Telegram drops it then too).
+   */
+  injectUpdate(update: Omit<Update, 'update_id'>): Update | undefined {
+    return this.#state.enqueue(update);
   }
 
   /** A user edits one of their texts; the bot gets edited_message. */

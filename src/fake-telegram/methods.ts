@@ -14,7 +14,7 @@ import type {
   User,
   UserFromGetMe,
 } from 'grammy/types';
-import { badRequest, forbidden, tooManyRequests } from './api-error.js';
+import { ApiError, badRequest, forbidden, tooManyRequests } from './api-error.js';
 import { Upload } from './body.js';
 import { characterCount, checkLink, formatText } from './entities.js';
 import type { SendLog } from './limits.js';
@@ -70,6 +70,7 @@ function resolveChat(ctx: MethodContext, p: Params, options: { write: boolean },
     if (options.write && chat.botStatus === 'kicked') throw forbidden('bot was blocked by the user');
     return chat;
   }
+  if (chat.migratedTo !== undefined) throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
   const kind = chat.type === 'group' ? 'group chat' : 'supergroup chat';
   if (chat.botStatus === 'kicked') throw forbidden(`bot was kicked from the ${kind}`);
   if (chat.botStatus === 'left') throw forbidden(`bot is not a member of the ${kind}`);

@@ -154,17 +154,25 @@ export function userPressesButton(sim: SimulationContext, options: PressButtonOp
     options.data !== undefined ? 'callback_data' in b && b.callback_data === options.data : b.text === options.text,
   );
   const wanted = options.data !== undefined ? `callback_data ${JSON.stringify(options.data)}` : `text ${JSON.stringify(options.text)}`;
+  if (options.forged) {
+    if (options.data === undefined) throw new Error('a forged press needs { data }');
+    return deliverPress(sim, options.from, stored.message, chat.chatInstance, options.data);
+  }
   if (!button) {
     const present = buttons.map((b) => `${b.text} (${'callback_data' in b ? b.callback_data : 'no callback_data'})`);
     throw new Error(`message ${options.messageId} has no button with ${wanted}; it has: ${present.join(', ') || 'none'}`);
   }
   if (!('callback_data' in button)) throw new Error(`the button ${JSON.stringify(button.text)} sends no callback query`);
+  return deliverPress(sim, options.from, stored.message, chat.chatInstance, button.callback_data);
+}
+
+function deliverPress(sim: SimulationContext, from: User, message: Message, chatInstance: string, data: string): CallbackQuery {
   const query: CallbackQuery = {
     id: sim.state.newCallbackQueryId(),
-    from: options.from,
-    message: stored.message,
-    chat_instance: chat.chatInstance,
-    data: button.callback_data,
+    from,
+    message,
+    chat_instance: chatInstance,
+    data,
   };
   sim.state.callbackQueries.set(query.id, {
     query,

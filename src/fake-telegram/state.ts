@@ -40,6 +40,8 @@ export type ChatRecord = {
   /** Forum topics by message_thread_id (= the id of the topic's creation message). */
   topics: Map<number, { name: string; iconColor: number }>;
   chatInstance: string;
+  /** A basic group upgraded to a supergroup: the new chat's id (sends here get a 400 naming it). */
+  migratedTo?: number;
 };
 
 export type FileKind = 'document' | 'photo';

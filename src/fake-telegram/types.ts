@@ -117,7 +117,13 @@ export type PressButtonOptions = {
   from: User;
   chat: ChatTarget;
   messageId: number;
-} & ({ data: string; text?: never } | { text: string; data?: never });
+} & ({ data: string; text?: never } | { text: string; data?: never }) & {
+  /**
+   * A modified client: send `data` even though no button on the message carries it (Telegram
+   * delivers whatever callback data a client sends, with the message as it really is).
+   */
+  forged?: boolean;
+};
 
 /** The JSON body Telegram answers with. */
 export type ApiResponse =

@@ -1,8 +1,10 @@
 /**
- * Inline-button data, at most 64 bytes: `<action>:<itemId>[:<unitId>[:<version>]]`.
+ * Inline-button data, at most 64 bytes: `<action>:<itemId>:<unitId>:<version>[:<personId>]`.
  * It only says which button was pressed; who pressed it, and whether they may, is decided on the
  * server from our own tables every time.
  */
+
+import { MAX_DB_ID } from '../shared/ids.js';
 
 export const BUTTON_ACTIONS = [
   'ack', // 签收
@@ -26,20 +28,30 @@ export const BUTTON_ACTIONS = [
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
-export type ButtonData = { action: ButtonAction; itemId: number; unitId: number; version: number };
+export type ButtonData = { action: ButtonAction; itemId: number; unitId: number; version: number; personId?: number };
 
-export function encodeButton(action: ButtonAction, itemId: number, unitId = 0, version = 0): string {
-  const data = `${action}:${itemId}:${unitId}:${version}`;
+/** A button naming an id larger than any row can have was never made by us. */
+const MAX_ID = MAX_DB_ID;
+
+/**
+ * `personId`, when given, is a fifth field: the one person the button is for (a /list's sender).
+ * It is believed only because the press is first matched against the message's own keyboard,
+ * which only the bot can set (see buttonGuardFeature).
+ */
+export function encodeButton(action: ButtonAction, itemId: number, unitId = 0, version = 0, personId?: number): string {
+  const data = `${action}:${itemId}:${unitId}:${version}${personId !== undefined ? `:${personId}` : ''}`;
   if (Buffer.byteLength(data) > 64) throw new Error(`callback data too long: ${data}`);
   return data;
 }
 
-/** Reads button data; anything malformed (forged, or from an older bot) gives null. */
+/** Reads button data; anything malformed or out of range (forged, or from an older bot) gives null. */
 export function decodeButton(data: string | undefined): ButtonData | null {
   if (!data) return null;
-  const m = /^([a-z]{3}):(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(data);
+  const m = /^([a-z]{3}):(\d{1,10}):(\d{1,10}):(\d{1,10})(?::(\d{1,16}))?$/.exec(data);
   if (!m) return null;
   const action = m[1] as ButtonAction;
   if (!BUTTON_ACTIONS.includes(action)) return null;
-  return { action, itemId: Number(m[2]), unitId: Number(m[3]), version: Number(m[4]) };
+  const [itemId, unitId, version] = [Number(m[2]), Number(m[3]), Number(m[4])];
+  if (itemId > MAX_ID || unitId > MAX_ID || version > MAX_ID) return null;
+  return { action, itemId, unitId, version, ...(m[5] !== undefined ? { personId: Number(m[5]) } : {}) };
 }

@@ -15,12 +15,20 @@ export function normalizeUnitName(name: string): string {
   return name.normalize('NFKC').replace(/\s+/g, '').trim();
 }
 
-/** A unit name must be short, printable and not start with a slash (it would read as a command). */
-export function validateUnitName(name: string): 'empty' | 'too_long' | 'bad_chars' | null {
+/**
+ * Characters that show nothing: controls, format characters (zero-width space, joiners, bidi
+ * marks), separators, combining marks on their own, and the blanks some scripts have (Hangul
+ * fillers, the Braille blank). A name made only of these looks empty in every list.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+/** A unit name must be short, printable, visible and not start with a slash (it would read as a command). */
+export function validateUnitName(name: string): 'empty' | 'too_long' | 'bad_chars' | 'invisible' | null {
   const n = normalizeUnitName(name);
   if (n.length === 0) return 'empty';
   if (n.length > 40) return 'too_long';
   if (/^[/@#]/.test(n) || /[\u0000-\u001f\u007f,，;；、]/.test(n)) return 'bad_chars';
+  if (n.replace(INVISIBLE, '').length === 0) return 'invisible';
   return null;
 }
 

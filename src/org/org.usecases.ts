@@ -14,6 +14,7 @@ import {
   type Role,
   type UnitRecord,
 } from './org.models.js';
+import { createChatMigrationRepository } from './chat-migration.repository.js';
 import { createOrgRepository, type PersonInput } from './org.repository.js';
 
 export type OrgDeps = {
@@ -196,6 +197,16 @@ export async function unbindChat(deps: OrgDeps, input: { actor: Actor; chat: Cha
   const removed = await repo(deps).unbind({ chatId: input.chat.chatId, threadId: input.chat.threadId });
   if (!removed) throw appError('chats.not_bound');
   return removed;
+}
+
+/**
+ * A group became a supergroup and got a new id (Telegram says so twice: migrate_to_chat_id in the
+ * old chat, migrate_from_chat_id in the new one). Its binding, its cards and what waits to be sent
+ * there move to the new id in one transaction; the second call finds nothing left to move.
+ */
+export async function migrateChat(deps: Pick<OrgDeps, 'db'>, input: { fromChatId: number; toChatId: number }) {
+  if (input.fromChatId === input.toChatId) return { bindings: 0, cards: 0, outbox: 0, notices: 0, items: 0 };
+  return deps.db.transaction(async (tx) => createChatMigrationRepository({ db: tx }).moveChat(input));
 }
 
 /** How a chat (or forum topic) is bound; a topic falls back to its chat's binding. */

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { migrateChat } from '../org/org.usecases.js';
 import type { Clock } from '../shared/clock.js';
 import { createRedactor } from '../shared/redact.js';
 import { recentEventLoopLagMs } from './event-loop-lag.js';
@@ -156,6 +157,8 @@ export function retryBackoffMs(limits: Pick<DispatcherLimits, 'baseBackoffMs' | 
  *   the reason; 401: the capped wait, without using up attempts (a bad token is the operator's
  *   to fix). While Telegram is unreachable (or refuses the token) one line says so, and one more
  *   when it answers again (send-health.ts), not one per row and try;
+ * - 400 with migrate_to_chat_id (the group became a supergroup): the row goes back and the chat's
+ *   binding, cards and pending rows move to the new id (org's migrateChat), without an attempt;
  * - other 4xx: the row fails at once; retrying a bad request does not help.
  *
  * Duplicates (bots cannot make sendMessage idempotent) are possible in exactly these windows,
@@ -387,6 +390,15 @@ export function createDispatcher(deps: {
         const retryAfterMs = (error.parameters.retry_after ?? 5) * 1000;
         await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false });
         logger.warn({ ...where, retryAfterMs }, 'rate limited; holding the chat');
+        return;
+      }
+      const migratedTo = error.parameters.migrate_to_chat_id;
+      if (code === 400 && migratedTo !== undefined) {
+        // The group became a supergroup before its service message reached the bot: this row goes
+        // back, and with everything else of the chat moves to the new id, where it is sent next.
+        await repo.putBack({ row, owner, error: reason, countAttempt: false });
+        const moved = await migrateChat({ db: deps.db }, { fromChatId: row.chatId, toChatId: migratedTo });
+        logger.warn({ ...where, migratedTo, ...moved }, 'the chat was upgraded to a supergroup; moved to its new id');
         return;
       }
       if (row.editMessageId !== null && code === 400 && /not modified/i.test(error.description)) {

@@ -23,8 +23,11 @@ export type Harness = {
   say(from: User, chat: Chat | number | 'private', text: string, options?: { replyTo?: number; threadId?: number }): Promise<Message>;
   /** A user sends a file (with a caption), maybe as a reply. */
   sendFile(from: User, chat: Chat | number, options: { fileName: string; content: Buffer; caption?: string; replyTo?: number }): Promise<Message>;
-  /** A user presses an inline button (by its data or its text) on a bot message. */
-  press(from: User, chat: Chat | number, messageId: number, button: { data?: string; text?: string }): Promise<void>;
+  /**
+   * A user presses an inline button (by its data or its text) on a bot message; with `forged`,
+   * a modified client sends `data` that no button on the message carries.
+   */
+  press(from: User, chat: Chat | number, messageId: number, button: { data?: string; text?: string; forged?: boolean }): Promise<void>;
   /** The bot's messages in a chat, oldest first (current text after edits). */
   botMessages(chat: Chat | number): Message[];
   /** Waits until an update (default: the last one queued) was handled, then drains the outbox. */
@@ -120,7 +123,7 @@ export async function startHarness(
       return msg;
     },
     async press(from, chat, messageId, button) {
-      tg.pressButton({ from, chat: chatId(chat), messageId, ...(button.data ? { data: button.data } : { text: button.text! }) } as never);
+      tg.pressButton({ from, chat: chatId(chat), messageId, ...(button.data ? { data: button.data } : { text: button.text! }), ...(button.forged ? { forged: true } : {}) } as never);
       await settle();
     },
     botMessages(chat) {

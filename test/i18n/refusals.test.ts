@@ -59,4 +59,26 @@ describe('refusals', () => {
       '您同时属于本事项的多个单位（住建局、城管局），请在命令中写明代表哪个单位。用法：/progress 编号 [单位] 进展内容',
     );
   });
+
+  it('quote what was typed shortened and escaped in a message, shortened and plain in a button’s alert', () => {
+    const zh = translator.for('zh');
+    const en = translator.for('en');
+    const name = `<b>&${'很'.repeat(5000)}`;
+    const message = refusalText(zh, { code: 'units.not_found', params: { name } });
+    expect(message.length).toBeLessThanOrEqual(4096);
+    expect(message).toMatch(/^没有找到单位「&lt;b&gt;&amp;很+…」/);
+    for (const t of [zh, en]) {
+      const alert = refusalText(t, { code: 'units.not_found', params: { name } }, { html: false });
+      expect(alert.length).toBeLessThanOrEqual(200);
+      expect(alert).toContain('<b>&很');
+    }
+    // What the bot composes itself (a usage line) is not shortened like a quote.
+    const usage = `/extend CODE [unit] new-deadline reason, e.g. ${'/extend 12 2026-12-31 waiting for the province '.repeat(3)}`;
+    expect(refusalText(en, { code: 'items.code_required', params: { usage } })).toContain(usage);
+    // Many long problems: the whole message stays within Telegram's 4,096, no entity cut in two.
+    const problems = Array.from({ length: 400 }, (_, i) => `第 ${i + 2} 行：名称 <${'x'.repeat(30)}> 重复`).join('\n');
+    const long = refusalText(zh, { code: 'units.file_invalid', params: { problems } });
+    expect(long.length).toBeLessThanOrEqual(4096);
+    expect(long).not.toMatch(/&[a-z]*…$/);
+  });
 });

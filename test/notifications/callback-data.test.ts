@@ -3,12 +3,13 @@ import { decodeButton, encodeButton } from '../../src/notifications/callback-dat
 
 describe('button data', () => {
   it('round-trips and stays within Telegram’s 64 bytes even with the largest ids', () => {
-    const data = encodeButton('cfm', 4_294_967_295, 4_294_967_295, 4_294_967_295);
+    const data = encodeButton('lst', 2_147_483_647, 2_147_483_647, 2_147_483_647, 9_007_199_254_740_991);
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-    expect(decodeButton(data)).toEqual({ action: 'cfm', itemId: 4_294_967_295, unitId: 4_294_967_295, version: 4_294_967_295 });
+    expect(decodeButton(data)).toEqual({ action: 'lst', itemId: 2_147_483_647, unitId: 2_147_483_647, version: 2_147_483_647, personId: 9_007_199_254_740_991 });
+    expect(decodeButton(encodeButton('cfm', 12, 3, 4))).toEqual({ action: 'cfm', itemId: 12, unitId: 3, version: 4 });
   });
 
-  it.each(['', 'cfm', 'xyz:1:0:0', 'cfm:1:0', 'cfm:-1:0:0', 'cfm:1:0:0:extra', 'CFM:1:0:0', `cfm:${'9'.repeat(11)}:0:0`])('refuses forged or malformed data %j', (data) => {
+  it.each(['', 'cfm', 'xyz:1:0:0', 'cfm:1:0', 'cfm:-1:0:0', 'cfm:1:0:0:extra', 'CFM:1:0:0', `cfm:${'9'.repeat(11)}:0:0`, 'cfm:2147483648:0:0', 'cfm:1:4294967295:0', 'cfm:1:0:0:1:2'])('refuses forged or malformed data %j', (data) => {
     expect(decodeButton(data)).toBeNull();
   });
 });

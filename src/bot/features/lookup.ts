@@ -6,8 +6,9 @@ import { deadlineText, renderItemCard, unitName, type ItemView } from '../../not
 import { activeUnits, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
-import { itemEvents, listItems, localNow } from '../../items/items.usecases.js';
+import { checkItemVisible, itemEvents, listItems, localNow } from '../../items/items.usecases.js';
 import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';
+import { appError } from '../../shared/errors.js';
 import { clip, displayName, escapeHtml } from '../../shared/html.js';
 import type { BotContext } from '../context.js';
 import { say, words } from '../helpers.js';
@@ -41,6 +42,7 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
 
 lookupFeature.command('task', async (ctx) => {
   const { item } = await itemFromArgs(ctx, ctx.match, 'usage-task');
+  await checkItemVisible(ctx.deps, { actorId: ctx.from!.id, item });
   const view = await viewOf(ctx, item);
   const card = renderItemCard(view, { kind: 'none' }, tr(ctx), { countLateness: true });
   const timeline = await timelineLines(ctx, view, await itemEvents(ctx.deps, { itemId: item.id }));
@@ -74,7 +76,7 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
   const actor = await ctx.actor();
   // Leaders and admins see every list; unit staff see their own units' items only.
   if (!actor.isAdmin && !actor.isLeader && name !== 'mine' && !(name === 'unit' && actor.unitIds.includes(unitId))) {
-    return { text: ctx.t('list-forbidden'), keyboard: undefined };
+    return { text: ctx.t('list-forbidden'), keyboard: undefined, forbidden: true };
   }
   const { items, total } = await listItems(ctx.deps, { filter: await filterFor(ctx, name, unitId), page, pageSize: PAGE_SIZE });
   const units = await unitRecords(ctx.deps);
@@ -98,8 +100,10 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
   const pages = Math.ceil(total / PAGE_SIZE);
   const keyboard = new InlineKeyboard();
   const code = FILTERS.indexOf(name);
-  if (page > 0) keyboard.text(ctx.t('btn-prev'), encodeButton('lst', page - 1, code, unitId));
-  if (page + 1 < pages) keyboard.text(ctx.t('btn-next'), encodeButton('lst', page + 1, code, unitId));
+  // The buttons carry the list's sender: only they may turn its pages.
+  const owner = ctx.from!.id;
+  if (page > 0) keyboard.text(ctx.t('btn-prev'), encodeButton('lst', page - 1, code, unitId, owner));
+  if (page + 1 < pages) keyboard.text(ctx.t('btn-next'), encodeButton('lst', page + 1, code, unitId, owner));
   const footer = pages > 1 ? `\n${ctx.t('list-page', { page: page + 1, pages })}` : '';
   return { text: `${title}\n${lines.join('\n')}${footer}`, keyboard: pages > 1 ? keyboard : undefined };
 }
@@ -129,7 +133,13 @@ lookupFeature.on('callback_query:data', async (ctx, next) => {
   if (!data || data.action !== 'lst') return next();
   const name = FILTERS[data.unitId];
   if (!name) return next();
-  const { text, keyboard } = await renderList(ctx, name, data.version, data.itemId);
+  // The button is the bot's own (buttonGuardFeature), so its sender field is believed. Lists from
+  // before it was written have none: in a private chat the presser is the sender anyway.
+  const owner = data.personId ?? (ctx.chat?.type === 'private' ? ctx.chat.id : undefined);
+  if (owner !== ctx.from.id) throw appError('list.not_yours');
+  const { text, keyboard, forbidden } = await renderList(ctx, name, data.version, data.itemId);
+  // Rights lost since the list was sent: say so, and leave the list as it is.
+  if (forbidden) throw appError('list.forbidden');
   await ctx
     .editMessageText(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
     .catch((error: unknown) => {

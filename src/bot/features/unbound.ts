@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { planBotRemovedNotices } from '../../notifications/chat-removal.js';
 import { chatBinding } from '../../org/org.usecases.js';
 import type { BotContext } from '../context.js';
 import { say, threadIdOf } from '../helpers.js';
@@ -8,6 +9,17 @@ import { say, threadIdOf } from '../helpers.js';
  * that needs a bound chat, the group gets one short explanation of how an admin binds it.
  */
 export const unboundFeature = new Composer<BotContext>();
+
+unboundFeature.on('my_chat_member', async (ctx, next) => {
+  const { new_chat_member: member, chat, date } = ctx.myChatMember;
+  if (chat.type === 'private' || !['left', 'kicked'].includes(member.status)) return next();
+  // Removed from a group: if it was bound, the leaders and admins hear of it at once.
+  const planned = await planBotRemovedNotices(ctx.deps, { chatId: chat.id, title: 'title' in chat ? (chat.title ?? null) : null, eventAt: date });
+  if (planned > 0) {
+    ctx.logger.warn({ chatId: chat.id, status: member.status }, 'bot removed from a bound chat');
+    ctx.deps.onPlanned?.();
+  }
+});
 
 unboundFeature.on('my_chat_member', async (ctx) => {
   const { new_chat_member: member, chat } = ctx.myChatMember;

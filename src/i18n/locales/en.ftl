@@ -116,6 +116,7 @@ err-units-name_taken = “{ $name }” is already a unit's name or alias; please
 err-units-name_empty = A unit name cannot be empty.
 err-units-name_too_long = The unit name “{ $name }” is too long (40 characters at most).
 err-units-name_bad_chars = The unit name “{ $name }” has characters that are not allowed (no leading / @ #, no commas or semicolons).
+err-units-name_invisible = The unit name has only invisible characters (such as zero-width spaces or control characters), so it would show as blank in every list. Please write it with visible characters.
 err-chats-group_only = Use this command in the group you want to bind.
 err-chats-unit_name_required = Please name the unit: /bind unit NAME.
 err-chats-not_bound = This group (or topic) is not bound; there is nothing to unbind.
@@ -130,7 +131,11 @@ err-items-forbidden = { $action ->
         [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
        *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
     }
-err-items-view_forbidden = Only leaders, admins and the item's own units may view this item.
+err-items-view_forbidden = Only leaders, admins and the item's own units may view this item. Use /list mine for your unit's items, or ask the supervision office if you need this one.
+err-buttons-not_on_message = This button is no longer valid or does not belong to this message; nothing was changed. Use the buttons on the message, or send the command again.
+err-list-not_yours = Someone else asked for this list, so only they can turn its pages. Send /list yourself to see it.
+err-list-forbidden = { list-forbidden }
+err-input-unstorable = This message has characters that cannot be stored (a NUL or a broken emoji or character encoding), so nothing was changed. Please remove them and send it again, or attach the text as a file.
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
 err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command. Usage: { $usage }
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
@@ -630,3 +635,8 @@ err-calendar-file_type = Only .csv and .json files can be loaded (header date,ty
 err-calendar-file_too_big = The file is too big to be a year's holiday schedule (256 KB at most).
 err-calendar-download_failed = I could not fetch this file from Telegram; please send it again.
 err-calendar-bad_year = “{ $year }” is not a year I can show.
+
+bot-removed-notice = ⚠️ The bot was removed from “{ $title }” ({ $what }). That group will no longer get item cards, reminders or digests. An admin should add the bot back to the group, or, if the group is no longer used, bind a new one with /bind.
+removed-kind-leaders = the leaders group
+removed-kind-unit = the group of { $unit }
+removed-kind-discipline = the discipline group

@@ -116,6 +116,7 @@ err-units-name_taken = 「{ $name }」已是某个单位的名称或别名，请
 err-units-name_empty = 单位名称不能为空。
 err-units-name_too_long = 单位名称「{ $name }」太长（最多 40 个字）。
 err-units-name_bad_chars = 单位名称「{ $name }」含有不允许的字符（开头不能是 / @ #，不能含逗号、分号、顿号）。
+err-units-name_invisible = 单位名称只含看不见的字符（如零宽空格、控制字符），列表里会显示为空白。请用能看见的文字写名称。
 err-chats-group_only = 这个命令要在群里使用：请在要绑定的群里发送。
 err-chats-unit_name_required = 请写上单位名：/bind unit 单位名。
 err-chats-not_bound = 本群（或本话题）没有绑定，无需解除。
@@ -130,7 +131,11 @@ err-items-forbidden = { $action ->
         [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
        *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
     }
-err-items-view_forbidden = 只有领导、管理员和承办该事项的单位可以查看此事项。
+err-items-view_forbidden = 只有领导、管理员和承办该事项的单位可以查看此事项。您可以用 /list mine 查看本单位的事项；如需查看此事项，请联系督查室。
+err-buttons-not_on_message = 这个按钮已失效或不属于这条消息，什么也没有改变。请使用消息上现有的按钮，或重新发送命令。
+err-list-not_yours = 这份列表是别人查询的，只有查询人可以翻页。请自己发送 /list 查看。
+err-list-forbidden = { list-forbidden }
+err-input-unstorable = 这条消息含有无法保存的字符（空字符或残缺的表情/文字编码），什么也没有改变。请删去这些字符后重新发送，或把内容作为文件附上。
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
 err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位。用法：{ $usage }
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
@@ -619,3 +624,8 @@ err-calendar-file_type = 只能导入 .csv 或 .json 文件（表头 date,type,n
 err-calendar-file_too_big = 文件太大，不像一年的节假日安排（最多 256 KB）。
 err-calendar-download_failed = 没能从 Telegram 取到这个文件，请再发一次。
 err-calendar-bad_year = 「{ $year }」不是可以查询的年份。
+
+bot-removed-notice = ⚠️ 机器人已被移出「{ $title }」（{ $what }）。此后该群收不到事项卡片、提醒和日报。请管理员把机器人重新拉进该群；如果该群不再使用，请在新群里用 /bind 重新绑定。
+removed-kind-leaders = 领导群
+removed-kind-unit = { $unit }的工作群
+removed-kind-discipline = 纪委群
