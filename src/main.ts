@@ -1,10 +1,10 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
 import { loadCalendarSchedules, refreshCalendarSchedules } from './calendar/calendar.usecases.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
+import { startPolling, type Poller, type PollingOptions } from './bot/polling.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
@@ -41,10 +41,13 @@ export type StartAppOptions = {
    * node-cron fires on the wall clock while the sandbox's time runs ahead of it.
    */
   startScheduler?: boolean;
+  /** How polling retries after a conflict (tests shorten the waits). */
+  polling?: Pick<PollingOptions, 'timeoutSeconds' | 'firstRetryMs' | 'maxRetryMs'>;
 };
 
 /**
- * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner).
+ * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner, unless
+ * ROLE=worker) -> outbox dispatcher and scheduler.
  * Returns a handle whose stop() drains the runner and closes the database.
  */
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
@@ -79,14 +82,6 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
-  // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
-  const bot = createBot(config.botToken, deps, {
-    ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
-    pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
-  });
-  await bot.init();
-  await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
-
   const pruneTimer = setInterval(() => {
     pruneUpdates(deps).catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
   }, 3600_000);
@@ -98,13 +93,21 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }, 60_000);
   calendarTimer.unref();
 
-  const runner: RunnerHandle = run(bot, {
-    runner: {
-      fetch: { allowed_updates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] },
-    },
-  });
+  let poller: Poller | null = null;
+  if (config.role === 'all') {
+    // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
+    const bot = createBot(config.botToken, deps, {
+      ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
+      pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
+    });
+    await bot.init();
+    await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+    poller = startPolling(bot, { logger, ...options.polling });
+    logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
+  } else {
+    logger.info('worker: not polling Telegram (ROLE=worker); running the scheduler and the outbox dispatcher');
+  }
   dispatcher.start();
-  logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
 
   // The second entrance: node-cron triggers the daily digests, the weekly bulletin and the
   // reminder sweep, once across instances (cron_runs), catching up digests missed while down.
@@ -131,7 +134,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       clearInterval(pruneTimer);
       clearInterval(calendarTimer);
       await scheduler.stop();
-      if (runner.isRunning()) await runner.stop();
+      await poller?.stop();
       await dispatcher.stop();
       await database.close();
       logger.info('stopped');
