@@ -13,6 +13,10 @@ import { runSweep } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
+import { createOutboxDispatchRepository } from './outbox/outbox.repository.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+import { createReadiness } from './ops/readiness.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
 import { pruneUpdates } from './updates/updates.usecases.js';
@@ -24,6 +28,8 @@ export type App = {
   dispatcher: Dispatcher;
   /** The sandbox ticks it after moving its clock. */
   scheduler: Scheduler;
+  /** The operators' endpoints (/healthz, /readyz, /metrics), when METRICS_PORT is set. */
+  ops: OpsServer | null;
 };
 
 export type StartAppOptions = {
@@ -43,6 +49,8 @@ export type StartAppOptions = {
   startScheduler?: boolean;
   /** How polling retries after a conflict (tests shorten the waits). */
   polling?: Pick<PollingOptions, 'timeoutSeconds' | 'firstRetryMs' | 'maxRetryMs'>;
+  /** Default: a new registry with Node's process metrics as well. */
+  metrics?: Metrics;
 };
 
 /**
@@ -53,7 +61,9 @@ export type StartAppOptions = {
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  const dispatcherClock = options.dispatcherClock ?? systemClock;
   if (!config.botToken) throw new Error('BOT_TOKEN is required');
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
 
   const database = await openDatabase(config);
   await runMigrations(database);
@@ -71,10 +81,13 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     db: database.db,
     api: dispatcherApi,
     logger,
-    clock: options.dispatcherClock ?? systemClock,
+    clock: dispatcherClock,
+    metrics,
     ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}),
   });
-  const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
+  const outboxReads = createOutboxDispatchRepository({ db: database.db });
+  metrics.setOutboxBacklogSource(() => outboxReads.backlog({ now: dispatcherClock.now() }));
+  const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
   // The office's imported holiday schedules, before anything counts a working day (see
   // src/calendar/calendar.models.ts); refreshed below when another instance imports a year.
   const calendarYears = await loadCalendarSchedules(deps);
@@ -98,11 +111,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
     const bot = createBot(config.botToken, deps, {
       ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
-      pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
+      pacing: { clock: dispatcherClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
     });
     await bot.init();
     await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
-    poller = startPolling(bot, { logger, ...options.polling });
+    poller = startPolling(bot, { logger, metrics, ...options.polling });
     logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
   } else {
     logger.info('worker: not polling Telegram (ROLE=worker); running the scheduler and the outbox dispatcher');
@@ -120,7 +133,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // the messages; the minutely sweep stops after its batch limit and leaves the rest to the next.
     jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
     heartbeatCron: config.reminders.sweepCron,
+    metrics,
   });
+  const ops =
+    config.metricsPort === undefined
+      ? null
+      : await startOpsServer({
+          host: config.metricsHost,
+          port: config.metricsPort,
+          metrics,
+          logger,
+          readiness: createReadiness({ db: database.db, clock, timezone: config.timezone, sweepCron: config.reminders.sweepCron }),
+        });
   if (options.startScheduler !== false) await scheduler.start();
 
   let stopped = false;
@@ -128,9 +152,11 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     database,
     dispatcher,
     scheduler,
+    ops,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await ops?.close();
       clearInterval(pruneTimer);
       clearInterval(calendarTimer);
       await scheduler.stop();

@@ -1,13 +1,14 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, HttpError, type Bot } from 'grammy';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { realSleep, type Sleep } from '../outbox/dispatcher.js';
 import type { BotContext } from './context.js';
 
 export type PollingOptions = {
   logger: Logger;
-  /** Told when polling starts and stops (the metrics' polling gauge and conflict counter). */
-  onState?: (state: { polling: boolean; conflict?: boolean }) => void;
+  /** Sets the polling gauge and counts conflicts. */
+  metrics?: Metrics;
   /** getUpdates' long-poll timeout in seconds (Telegram: at most 50). */
   timeoutSeconds?: number;
   /** The first wait before polling again after it stopped; it doubles up to `maxRetryMs`. */
@@ -53,19 +54,23 @@ export function startPolling(bot: Bot<BotContext>, options: PollingOptions): Pol
   const stopping = new AbortController();
   let runner: RunnerHandle | null = null;
 
+  // Telegram's error answers reach a transformer as { ok: false } results; network errors as throws.
+  const logFailedPoll = (reason: string, signal?: { aborted: boolean }) => {
+    if (!signal?.aborted && !stopping.signal.aborted) logger.warn({ reason }, 'getUpdates failed; retrying');
+  };
   bot.api.config.use(async (prev, method, payload, signal) => {
+    if (method !== 'getUpdates') return prev(method, payload, signal);
     try {
-      return await prev(method, payload, signal);
+      const result = await prev(method, payload, signal);
+      if (!result.ok && result.error_code !== 409) logFailedPoll(`${result.error_code} ${result.description}`, signal);
+      return result;
     } catch (error) {
-      const conflict = error instanceof GrammyError && error.error_code === 409;
-      if (method === 'getUpdates' && !conflict && !signal?.aborted && !stopping.signal.aborted) {
-        logger.warn({ reason: apiErrorReason(error) }, 'getUpdates failed; retrying');
-      }
+      logFailedPoll(apiErrorReason(error), signal);
       throw error;
     }
   });
 
-  const setPolling = (polling: boolean, conflict?: boolean) => options.onState?.({ polling, ...(conflict ? { conflict } : {}) });
+  const setPolling = (polling: boolean) => options.metrics?.polling.set(polling ? 1 : 0);
 
   async function loop(): Promise<void> {
     let retryMs = firstRetryMs;
@@ -80,7 +85,8 @@ export function startPolling(bot: Bot<BotContext>, options: PollingOptions): Pol
         if (stopping.signal.aborted) return;
         if (Date.now() - startedAt > maxRetryMs) retryMs = firstRetryMs;
         const conflict = error instanceof GrammyError && error.error_code === 409;
-        setPolling(false, conflict);
+        setPolling(false);
+        if (conflict) options.metrics?.pollingConflicts.inc();
         const retryInSeconds = Math.round(retryMs / 1000);
         if (conflict) {
           logger.warn({ retryInSeconds }, 'another instance is polling this bot token (409 Conflict); this one keeps running as a worker (scheduler, outbox) and tries polling again later');

@@ -5,6 +5,7 @@ import type { Chat, User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
 import { startApp, type App } from '../../src/main.js';
+import { createMetrics } from '../../src/ops/metrics.js';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
@@ -55,9 +56,10 @@ describePg('a second poller, or a 409 Conflict, does not end the instance', () =
   const start = async (env: Record<string, string> = {}) => {
     const config = createConfig({ env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, ADMIN_IDS: String(admin.id), DATABASE_URL: database.url!, ...env } });
     const { logger, lines } = capturedLogger();
-    const app = await startApp(config, { logger, startScheduler: false, polling: { timeoutSeconds: 1, firstRetryMs: 200, maxRetryMs: 400 } });
+    const metrics = createMetrics();
+    const app = await startApp(config, { logger, metrics, startScheduler: false, polling: { timeoutSeconds: 1, firstRetryMs: 200, maxRetryMs: 400 } });
     apps.push(app);
-    return { app, lines };
+    return { app, lines, metrics };
   };
   const plan = (key: string, text: string) =>
     createOutboxRepository({ db: database.db, clock: systemClock }).enqueue([{ key, chatId: group.id, payload: { text }, purpose: 'notice' }]);
@@ -65,7 +67,7 @@ describePg('a second poller, or a 409 Conflict, does not end the instance', () =
 
   it('when getUpdates answers 409, it logs why in one line, keeps sending the outbox, and polls again later', async () => {
     tg.failNext({ method: 'getUpdates', times: 3, error: { code: 409 } });
-    const { app, lines } = await start();
+    const { app, lines, metrics } = await start();
     await until(() => lines.some((l) => /another instance is polling/.test(l.msg)), 'the conflict to be logged');
     const conflict = lines.find((l) => /another instance is polling/.test(l.msg))!;
     expect(conflict).toMatchObject({ level: 40, retryInSeconds: expect.any(Number) });
@@ -81,6 +83,8 @@ describePg('a second poller, or a 409 Conflict, does not end the instance', () =
     expect(tg.callsTo('getUpdates').filter((c) => c.status === 409)).toHaveLength(3);
     // Not a stack of runner errors on the console: one warning per conflict.
     expect(lines.filter((l) => /another instance is polling/.test(l.msg))).toHaveLength(3);
+    expect((await metrics.pollingConflicts.get()).values[0]?.value).toBe(3);
+    expect((await metrics.polling.get()).values[0]?.value).toBe(1);
   });
 
   it('when a second instance polls the same token, both keep running and people are still answered', async () => {
