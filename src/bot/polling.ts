@@ -18,7 +18,6 @@ export type PollingOptions = {
 };
 
 export type Poller = {
-  isPolling(): boolean;
   /** Stops polling (and any wait to poll again); resolves when the runner has stopped. */
   stop(): Promise<void>;
 };
@@ -101,7 +100,6 @@ export function startPolling(bot: Bot<BotContext>, options: PollingOptions): Pol
 
   const running = loop().finally(() => setPolling(false));
   return {
-    isPolling: () => runner?.isRunning() ?? false,
     async stop() {
       stopping.abort();
       if (runner?.isRunning()) await runner.stop();
