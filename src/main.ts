@@ -95,6 +95,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
+
   const pruneTimer = setInterval(() => {
     pruneUpdates(deps).catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
   }, 3600_000);

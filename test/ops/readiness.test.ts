@@ -1,16 +1,19 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cronRuns } from '../../src/db/schema/index.js';
 import { createReadiness } from '../../src/ops/readiness.js';
 import { createManualClock } from '../../src/shared/clock.js';
-import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 
-describePg('readiness', () => {
+describe.each(storageKinds())('readiness on %s', (kind) => {
   let database: TestDatabase;
+  let closed = false;
   beforeEach(async () => {
-    database = await createPgTestDatabase();
+    database = await createTestDatabase(kind);
+    closed = false;
   });
   afterEach(async () => {
-    await database.drop();
+    // A closed PGlite cannot be closed again; a PostgreSQL test database must still be dropped.
+    if (!closed || kind === 'postgres') await database.drop();
   });
 
   const clock = createManualClock('2026-03-02T10:05:30+08:00');
@@ -35,6 +38,7 @@ describePg('readiness', () => {
 
   it('is not ready, and skips the other checks, when the database does not answer', async () => {
     await database.close();
+    closed = true;
     const report = await readiness();
     expect(report.ready).toBe(false);
     expect(report.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
