@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createBot } from '../../src/bot/index.js';
 import { createConfig } from '../../src/config.js';
@@ -6,6 +7,7 @@ import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { createManualClock } from '../../src/shared/clock.js';
+import { createTestDatabase } from '../helpers/db.js';
 
 const botInfo = {
   id: 42,
@@ -41,5 +43,34 @@ describe('bot metrics', () => {
     expect(await value('updatesFailed')).toBe(1);
     expect(await value('updatesHandled')).toBe(0);
     expect((await metrics.handlerSeconds.get()).values.find((v) => v.metricName === 'duban_update_handler_duration_seconds_count')?.value).toBe(1);
+  });
+
+  it('when a feature fails unexpectedly (the error boundary answers the person), counts the update as failed', async () => {
+    const metrics = createMetrics();
+    const database = await createTestDatabase();
+    try {
+      await database.db.execute(sql`drop table invites`); // redeeming an invite now fails in SQL
+      const bot = createBot(
+        '42:metrics-test',
+        { db: database.db, clock: createManualClock(), config: createConfig({ env: {} }), logger: silentLogger, translator: createTranslator(), metrics },
+        { botInfo },
+      );
+      const sent: string[] = [];
+      // Outermost, so Telegram is never called (nor the bot's own transformers: sends are not counted here).
+      bot.api.config.use(async (_prev, method) => {
+        sent.push(method);
+        return { ok: true, result: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'A' } } } as never;
+      });
+      const from = { id: 5, is_bot: false, first_name: 'A' };
+      await bot.handleUpdate({
+        update_id: 8,
+        message: { message_id: 3, date: 0, chat: { id: 5, type: 'private', first_name: 'A' }, from, text: '/start abcdefghijklmnopqrstuv', entities: [{ type: 'bot_command', offset: 0, length: 6 }] },
+      });
+      expect(sent).toContain('sendMessage'); // the apology
+      expect((await metrics.updatesFailed.get()).values.find((v) => v.labels.kind === 'message')?.value).toBe(1);
+      expect((await metrics.updatesHandled.get()).values.find((v) => v.labels.kind === 'message')).toBeUndefined();
+    } finally {
+      await database.drop();
+    }
   });
 });
