@@ -66,6 +66,16 @@ export const configSchema = z.object({
   inviteTtlHours: z.number().int().positive().default(72),
   /** Without BOT_TOKEN, `npm start` serves the sandbox page here, on 127.0.0.1 only (0 = any free port). */
   sandboxPort: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
+  /**
+   * all: poll Telegram for updates and run the scheduler and the outbox dispatcher. worker: only
+   * the scheduler and the dispatcher (Telegram allows one poller per token; run more instances as
+   * workers).
+   */
+  role: z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
+  /** The operators' HTTP endpoints (/healthz, /readyz, /metrics); off when unset (0 = any free port). */
+  metricsPort: z.number({ error: 'must be a port number, e.g. 9464' }).int().min(0).max(65535).optional(),
+  /** Where those endpoints listen: loopback unless the operator opens them up. */
+  metricsHost: z.string().min(1).default('127.0.0.1'),
   items: z
     .object({
       codePrefix: z.string().min(1).max(10).default('督办'),
@@ -130,6 +140,9 @@ const ENV_NAMES: Record<string, string> = {
   logLevel: 'LOG_LEVEL',
   inviteTtlHours: 'INVITE_TTL_HOURS',
   sandboxPort: 'SANDBOX_PORT',
+  role: 'ROLE',
+  metricsPort: 'METRICS_PORT',
+  metricsHost: 'METRICS_HOST',
 };
 
 export class ConfigError extends Error {
@@ -156,7 +169,7 @@ function fromEnv(env: Env): { values: Record<string, unknown>; problems: string[
       } else {
         values[key] = parts.map(Number);
       }
-    } else if (key === 'inviteTtlHours' || key === 'sandboxPort') {
+    } else if (key === 'inviteTtlHours' || key === 'sandboxPort' || key === 'metricsPort') {
       values[key] = /^\d+$/.test(value) ? Number(value) : value;
     } else {
       values[key] = value;

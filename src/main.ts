@@ -1,11 +1,10 @@
-import type { RunnerHandle } from '@grammyjs/runner';
 import { loadCalendarSchedules, refreshCalendarSchedules } from './calendar/calendar.usecases.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
-import { callUntilAnswered, reachabilityOnly, startPolling } from './bot/polling.js';
+import { callUntilAnswered, reachabilityOnly, startPolling, type Poller, type PollingOptions } from './bot/polling.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
@@ -14,6 +13,10 @@ import { runSweep } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
+import { createOutboxDispatchRepository } from './outbox/outbox.repository.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { startOpsServer, type OpsServer } from './ops/ops-server.js';
+import { createReadiness } from './ops/readiness.js';
 import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createRedactor } from './shared/redact.js';
@@ -26,6 +29,8 @@ export type App = {
   dispatcher: Dispatcher;
   /** The sandbox ticks it after moving its clock. */
   scheduler: Scheduler;
+  /** The operators' endpoints (/healthz, /readyz, /metrics), when METRICS_PORT is set. */
+  ops: OpsServer | null;
 };
 
 export type StartAppOptions = {
@@ -43,16 +48,23 @@ export type StartAppOptions = {
    * node-cron fires on the wall clock while the sandbox's time runs ahead of it.
    */
   startScheduler?: boolean;
+  /** How polling retries after a conflict (tests shorten the waits). */
+  polling?: Pick<PollingOptions, 'timeoutSeconds' | 'firstRetryMs' | 'maxRetryMs'>;
+  /** Default: a new registry with Node's process metrics as well. */
+  metrics?: Metrics;
 };
 
 /**
- * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner).
+ * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner, unless
+ * ROLE=worker) -> outbox dispatcher and scheduler.
  * Returns a handle whose stop() drains the runner and closes the database.
  */
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.botToken] });
   const clock = options.clock ?? systemClock;
+  const dispatcherClock = options.dispatcherClock ?? systemClock;
   if (!config.botToken) throw new Error('BOT_TOKEN is required');
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
 
   const database = await openDatabase(config);
   await runMigrations(database);
@@ -70,10 +82,13 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     db: database.db,
     api: dispatcherApi,
     logger,
-    clock: options.dispatcherClock ?? systemClock,
+    clock: dispatcherClock,
+    metrics,
     ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}),
   });
-  const deps = { db: database.db, clock, config, logger, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
+  const outboxReads = createOutboxDispatchRepository({ db: database.db });
+  metrics.setOutboxBacklogSource(() => outboxReads.backlog({ now: dispatcherClock.now() }));
+  const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
   // The office's imported holiday schedules, before anything counts a working day (see
   // src/calendar/calendar.models.ts); refreshed below when another instance imports a year.
   const calendarYears = await loadCalendarSchedules(deps);
@@ -81,15 +96,6 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
-  // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
-  const bot = createBot(config.botToken, deps, {
-    ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
-    pacing: { clock: options.dispatcherClock ?? systemClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
-  });
-  // A Bot API that cannot be reached at start-up (network, Telegram down) is waited for, at most
-  // 5 s between tries and logged once; a refused token still fails the start.
-  await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
-  await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
 
   const pruneTimer = setInterval(() => {
     pruneUpdates(deps).catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));
@@ -102,10 +108,24 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }, 60_000);
   calendarTimer.unref();
 
-  // Long polling that rides out an unreachable Bot API (and 401, 409) instead of stopping: see polling.ts.
-  const runner: RunnerHandle = startPolling(bot, { logger, allowedUpdates: ['message', 'edited_message', 'callback_query', 'my_chat_member'] });
+  let poller: Poller | null = null;
+  if (config.role === 'all') {
+    // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
+    const bot = createBot(config.botToken, deps, {
+      ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
+      pacing: { clock: dispatcherClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
+    });
+    // A Bot API that cannot be reached at start-up (network, Telegram down) is waited for, at most
+    // 5 s between tries and logged once; a refused token still fails the start.
+    await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
+    await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+    // Long polling that rides out an unreachable Bot API, 401 and 409 instead of stopping: see polling.ts.
+    poller = startPolling(bot, { logger, metrics, ...options.polling });
+    logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
+  } else {
+    logger.info('worker: not polling Telegram (ROLE=worker); running the scheduler and the outbox dispatcher');
+  }
   dispatcher.start();
-  logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
 
   // The second entrance: node-cron triggers the daily digests, the weekly bulletin and the
   // reminder sweep, once across instances (cron_runs), catching up digests missed while down.
@@ -118,7 +138,18 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // the messages; the minutely sweep stops after its batch limit and leaves the rest to the next.
     jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
     heartbeatCron: config.reminders.sweepCron,
+    metrics,
   });
+  const ops =
+    config.metricsPort === undefined
+      ? null
+      : await startOpsServer({
+          host: config.metricsHost,
+          port: config.metricsPort,
+          metrics,
+          logger,
+          readiness: createReadiness({ db: database.db, clock, timezone: config.timezone, sweepCron: config.reminders.sweepCron }),
+        });
   if (options.startScheduler !== false) await scheduler.start();
 
   let stopped = false;
@@ -126,18 +157,32 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     database,
     dispatcher,
     scheduler,
+    ops,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await ops?.close();
       clearInterval(pruneTimer);
       clearInterval(calendarTimer);
       await scheduler.stop();
-      if (runner.isRunning()) await runner.stop();
+      await poller?.stop();
+      // The updates already taken from Telegram are finished before the database closes (with a
+      // bound: a handler stuck on a dead connection must not hold the shutdown for ever).
+      if (poller) await settled(() => poller!.size() === 0, SHUTDOWN_HANDLERS_MS);
       await dispatcher.stop();
       await database.close();
       logger.info('stopped');
     },
   };
+}
+
+/** How long a shutdown waits for the updates being handled. */
+const SHUTDOWN_HANDLERS_MS = 10_000;
+
+/** Resolves when `done()` holds, or after `timeoutMs` (real time: shutting down is not business time). */
+async function settled(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 async function main() {

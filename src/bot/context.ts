@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Actor } from '../org/org.models.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -16,6 +17,8 @@ export type BotDeps = {
   translator: Translator;
   /** Called after a command planned outbox messages, so a local dispatcher can send them at once. */
   onPlanned?: () => void;
+  /** Counts updates, handler latency and direct replies (createBot makes a registry of its own without it). */
+  metrics?: Metrics;
 };
 
 export type BotContext = Context &

@@ -1,6 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, BotError, GrammyError, type BotConfig } from 'grammy';
+import { countSendFailure, createMetrics, SEND_METHODS, updateKind } from '../ops/metrics.js';
 import { loadActor, recordPerson } from '../org/org.usecases.js';
 import type { Sleep } from '../outbox/dispatcher.js';
 import { pacedDirectSends } from '../outbox/direct-pacing.js';
@@ -65,18 +66,43 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       ...(pacing.maxWaitMs !== undefined ? { maxWaitMs: pacing.maxWaitMs } : {}),
     }),
   );
+  // Counted inside the auto-retry too: each attempt, each 429 and its retry_after.
+  const metrics = deps.metrics ?? createMetrics();
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    if (!SEND_METHODS.has(method)) return prev(method, payload, signal);
+    try {
+      const result = await prev(method, payload, signal);
+      if (result.ok) metrics.messagesSent.inc({ source: 'reply', method });
+      else countSendFailure(metrics, 'reply', result);
+      return result;
+    } catch (error) {
+      countSendFailure(metrics, 'reply', error);
+      throw error;
+    }
+  });
   // Replies to people retry a 429 or 5xx a few times, never forever, and never a network
   // error (that could send a message twice). The outbox has its own retry policy.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
 
+  /** Updates whose failure the error boundary caught (so it never reaches the first middleware). */
+  const failedUpdates = new WeakSet<object>();
   bot.use(async (ctx, next) => {
+    const kind = updateKind(ctx.update);
+    metrics.updatesReceived.inc({ kind });
+    const endTimer = metrics.handlerSeconds.startTimer({ kind });
+    let failed = false;
     ctx.deps = deps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
     let actor: ReturnType<BotContext['actor']> | undefined;
     ctx.actor = () => (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
     try {
       await next();
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
+      endTimer();
+      (failed || failedUpdates.has(ctx.update) ? metrics.updatesFailed : metrics.updatesHandled).inc({ kind });
       options.onUpdateHandled?.(ctx.update.update_id);
     }
   });
@@ -125,6 +151,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       return;
     }
     ctx.logger.error({ err: cause }, 'update failed');
+    failedUpdates.add(ctx.update);
     if (cause instanceof GrammyError && cause.error_code === 403) return;
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});

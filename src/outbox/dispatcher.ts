@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { countSendFailure, createMetrics, type Metrics } from '../ops/metrics.js';
 import { migrateChat } from '../org/org.usecases.js';
 import type { Clock } from '../shared/clock.js';
 import { createRedactor } from '../shared/redact.js';
@@ -181,7 +182,10 @@ export function createDispatcher(deps: {
   limits?: Partial<DispatcherLimits>;
   /** Names this dispatcher in claimed_by (a random id by default). */
   owner?: string;
+  /** Counts sends, failures and 429s (a registry of its own by default). */
+  metrics?: Metrics;
 }): Dispatcher {
+  const metrics = deps.metrics ?? createMetrics();
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const sleep = deps.sleep ?? realSleep;
   const clock = deps.clock;
@@ -334,7 +338,9 @@ export function createDispatcher(deps: {
       let messageId: number | null;
       try {
         messageId = await send(row, lease);
+        metrics.messagesSent.inc({ source: 'outbox', method: row.method });
       } catch (error) {
+        countSendFailure(metrics, 'outbox', error);
         // Telegram answered with an error: nothing was sent, the slot counts for nothing. A
         // network error keeps it: the message may have arrived.
         if (error instanceof GrammyError && rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });

@@ -402,6 +402,19 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
       const [row] = rowsOf<{ due: number; in_flight: number; next_at: string | Date | null }>(result);
       return { due: row?.due ?? 0, inFlight: row?.in_flight ?? 0, nextAt: toDate(row?.next_at) };
     },
+
+    /**
+     * For the operators' metrics: the rows due at `now` and not sent yet (claimed ones included),
+     * and how long the oldest of them has been due. One range read of outbox_due_idx.
+     */
+    async backlog(input: { now: Date }): Promise<{ due: number; oldestAgeSeconds: number }> {
+      const now = instant(input.now);
+      const result = await db.execute(sql`
+        select count(*)::int as due, coalesce(extract(epoch from (${now} - min(not_before))), 0)::float8 as age
+        from outbox where status in ('pending', 'sending') and not_before <= ${now}`);
+      const [row] = rowsOf<{ due: number; age: number }>(result);
+      return { due: row?.due ?? 0, oldestAgeSeconds: Math.max(0, Number(row?.age ?? 0)) };
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DbOrTx } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import { parseCron, previousFire, type CronFields } from './cron-matcher.js';
 import { createPgRunCoordinator, type PgRunCoordinator, type RunOutcome } from './run-coordinator.js';
@@ -92,6 +93,8 @@ export function createScheduler(deps: {
   heartbeatCron?: string;
   instance?: string;
   coordinator?: PgRunCoordinator;
+  /** Times each run this instance makes (by job and result). */
+  metrics?: Metrics;
 }): Scheduler {
   const logger = deps.logger.child({ component: 'scheduler' });
   const jobs = new Map<string, { job: ScheduledJob; fields: CronFields }>();
@@ -116,12 +119,15 @@ export function createScheduler(deps: {
   /** Runs a slot this instance holds; records the outcome, or gives the slot back on failure. */
   async function execute(job: ScheduledJob, run: JobRun): Promise<TickResult> {
     const log = logger.child({ job: job.name, slot: run.slot });
+    const endTimer = deps.metrics?.jobSeconds.startTimer({ job: job.name });
     try {
       const outcome = await job.run(run);
+      endTimer?.({ result: outcome });
       await coordinator.finish({ name: job.name, slot: run.slot, outcome });
       log.info({ outcome, scheduledAt: run.scheduledAt.toISOString(), lateMs: run.at.getTime() - run.scheduledAt.getTime() }, 'job ran');
       return { job: job.name, slot: run.slot, action: 'ran', outcome };
     } catch (error) {
+      endTimer?.({ result: 'failed' });
       log.error({ err: error }, 'job failed; its slot is released for a later tick');
       await coordinator.release({ name: job.name, slot: run.slot }).catch((e: unknown) => log.error({ err: e }, 'could not release the slot'));
       return { job: job.name, slot: run.slot, action: 'failed' };

@@ -97,7 +97,9 @@ describe('calling the Bot API until it answers', () => {
     }
 
     expect(tg.calls.filter((call) => call.method === 'getUpdates' && call.injected)).toHaveLength(6);
-    expect(slept).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
+    // Network errors and 5xx: at most 5 s; a 409 Conflict: the longer conflict waits (15 s, doubling).
+    // Network errors and 5xx: at most 5 s; a 409 Conflict: the longer conflict waits (15 s, doubling).
+    expect(slept).toEqual([500, 1000, 2000, 4000, 15000, 30000]);
     expect(warnings()).toEqual([expect.stringMatching(/^Bot API unreachable/), expect.stringMatching(/409 Conflict/)]);
     expect(lines.filter((l) => l.msg === 'Bot API answers again')).toHaveLength(1);
     for (const line of raw) expect(line).not.toContain(TOKEN);

@@ -27,6 +27,14 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBe('postgres://u@h:5432/d');
   });
 
+  it('runs as poller and worker with no operator endpoints unless ROLE and METRICS_PORT say otherwise', () => {
+    expect(createConfig({ env: {} })).toMatchObject({ role: 'all', metricsHost: '127.0.0.1' });
+    expect(createConfig({ env: {} }).metricsPort).toBeUndefined();
+    const config = createConfig({ env: { ROLE: 'worker', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' } });
+    expect(config).toMatchObject({ role: 'worker', metricsPort: 9464, metricsHost: '0.0.0.0' });
+    expect(() => createConfig({ env: { ROLE: 'poller', METRICS_PORT: 'nine' } })).toThrow(/ROLE: must be all or worker[\s\S]*METRICS_PORT: must be a port number/);
+  });
+
   it('lists every wrong setting at once, each with how to fix it', () => {
     let error: unknown;
     try {
