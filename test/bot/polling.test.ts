@@ -98,7 +98,6 @@ describe('calling the Bot API until it answers', () => {
 
     expect(tg.calls.filter((call) => call.method === 'getUpdates' && call.injected)).toHaveLength(6);
     // Network errors and 5xx: at most 5 s; a 409 Conflict: the longer conflict waits (15 s, doubling).
-    // Network errors and 5xx: at most 5 s; a 409 Conflict: the longer conflict waits (15 s, doubling).
     expect(slept).toEqual([500, 1000, 2000, 4000, 15000, 30000]);
     expect(warnings()).toEqual([expect.stringMatching(/^Bot API unreachable/), expect.stringMatching(/409 Conflict/)]);
     expect(lines.filter((l) => l.msg === 'Bot API answers again')).toHaveLength(1);
