@@ -117,6 +117,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // the messages; the minutely sweep stops after its batch limit and leaves the rest to the next.
     jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
     heartbeatCron: config.reminders.sweepCron,
+    // On the real clock it can be set back or forward under us; a test's manual clock jumps on purpose.
+    ...(clock === systemClock ? { monotonic: () => performance.now() } : {}),
   });
   if (options.startScheduler !== false) await scheduler.start();
 
