@@ -5,11 +5,12 @@
  */
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
 import { clockJumpOf, createScheduler, type JobRun, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
-import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
+import { parseCoordinatorKey, type PgRunCoordinator } from '../../src/scheduler/run-coordinator.js';
+import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 
 const TZ = 'Asia/Shanghai';
@@ -150,5 +151,81 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
       { slot: '2026-03-13', outcome: 'skipped' },
     ]);
     expect(log.warnings().filter((l) => l.msg === 'clock jumped forward; missed runs caught up once each')).toHaveLength(1);
+  });
+});
+
+/**
+ * The production timers: node-cron's tasks and the heartbeat, on vitest's fake timers (Date,
+ * timers and performance.now are faked; setSystemTime moves the wall clock alone, as setting the
+ * machine's clock does). An in-memory coordinator stands in for cron_runs.
+ */
+describe('the running scheduler when the machine clock is set', () => {
+  function memoryCoordinator(): PgRunCoordinator {
+    const rows = new Set<string>();
+    const held = new Map<string, Date>();
+    const key = (name: string, slot: string) => `${name}|${slot}`;
+    const claim = async ({ name, slot, now }: { name: string; slot: string; now?: Date }) => {
+      if (rows.has(key(name, slot))) return null;
+      rows.add(key(name, slot));
+      const at = now ?? new Date();
+      held.set(key(name, slot), at);
+      return at;
+    };
+    return {
+      instance: 'memory',
+      claim,
+      claimedAt: (name, slot) => held.get(key(name, slot)) ?? null,
+      shouldRun: async (k) => {
+        const { name, instant } = parseCoordinatorKey(k);
+        return (await claim({ name, slot: instant.toISOString() })) !== null;
+      },
+      onComplete: async () => {},
+      finish: async () => {},
+      release: async ({ name, slot }) => void rows.delete(key(name, slot)),
+      skip: async ({ name, slot }) => (rows.has(key(name, slot)) ? false : (rows.add(key(name, slot)), true)),
+      prune: async () => 0,
+    };
+  }
+
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+
+  it('sweeps on within a couple of minutes after the clock is set back an hour, and logs a jump forward in one line', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'], now: new Date('2026-03-10T01:00:30Z') });
+    const swept: string[] = [];
+    const log = capturingLogger();
+    const scheduler = createScheduler({
+      db: undefined as never,
+      clock: systemClock,
+      logger: log.logger,
+      timezone: TZ,
+      heartbeatCron: '* * * * *',
+      monotonic: () => performance.now(),
+      coordinator: memoryCoordinator(),
+      jobs: [{ name: 'sweep', cron: '* * * * *', lateWindowMs: 59_999, run: async ({ slot }) => (swept.push(slot), 'done') }],
+    });
+    try {
+      await scheduler.start();
+      await vi.advanceTimersByTimeAsync(5 * MINUTE);
+      expect(swept.length).toBeGreaterThanOrEqual(4);
+
+      vi.setSystemTime(Date.now() - HOUR);
+      const before = swept.length;
+      await vi.advanceTimersByTimeAsync(5 * MINUTE);
+      // node-cron alone would wait out the hour; the heartbeat notices within a minute and re-arms it
+      expect(swept.length - before).toBeGreaterThanOrEqual(3);
+      expect(new Set(swept).size).toBe(swept.length);
+
+      log.lines.length = 0;
+      vi.setSystemTime(Date.now() + 14 * DAY);
+      await vi.advanceTimersByTimeAsync(3 * MINUTE);
+      // not one warning per skipped minute (20,000 of them): one line
+      expect(log.warnings().map((l) => l.msg)).toEqual(['clock jumped forward; missed runs caught up once each']);
+      expect(swept.at(-1)! > new Date(Date.now() - 2 * MINUTE).toISOString()).toBe(true);
+    } finally {
+      await scheduler.stop();
+      vi.useRealTimers();
+    }
   });
 });
