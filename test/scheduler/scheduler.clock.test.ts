@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
 import { clockJumpOf, createScheduler, type JobRun, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
-import { parseCoordinatorKey, type PgRunCoordinator } from '../../src/scheduler/run-coordinator.js';
+import { createPgRunCoordinator, parseCoordinatorKey, type PgRunCoordinator } from '../../src/scheduler/run-coordinator.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 
@@ -136,6 +136,21 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
     const next = await runFor(1);
     expect(next.filter((r) => r.action === 'ran').map((r) => r.job)).toEqual(['sweep']);
     expect(log.warnings()).toHaveLength(1);
+  });
+
+  it('lets another instance take over a run left unfinished before the clock was set back, without waiting out the jump', async () => {
+    await fresh('2026-03-10T10:00:00+08:00');
+    const slotOf = (_name: string, instant: Date) => instant.toISOString();
+    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a', slotOf });
+    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b', slotOf });
+    expect(await a.claim({ name: 'bulletin', slot: 'w', ttlMs: 10 * MINUTE })).not.toBeNull();
+    setClock(-HOUR); // and instance a died
+    clock.advanceBy(MINUTE);
+    expect(await b.claim({ name: 'bulletin', slot: 'w', ttlMs: 10 * MINUTE })).not.toBeNull();
+    // a finished run is still never taken over
+    await b.finish({ name: 'bulletin', slot: 'w', outcome: 'sent' });
+    setClock(-HOUR);
+    expect(await a.claim({ name: 'bulletin', slot: 'w', ttlMs: 10 * MINUTE })).toBeNull();
   });
 
   it('loses no slot in a forward jump within the horizon: every day the clock skipped is accounted for', async () => {
