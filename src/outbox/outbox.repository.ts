@@ -121,9 +121,15 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
       // of now, once (asOfNow: as if written just now, so a chat waits at most what was left of
       // its gap, window or hold when it was written, not the jump); a lease further ahead than a
       // lease ever reaches becomes a fresh lease from now (its holder, if alive, finishes well
-      // within it), so the row waits one lease, not the jump. Both touch nothing otherwise.
+      // within it), so the row waits one lease, not the jump; a row planned to go at once by the
+      // old clock goes now. All three touch nothing while the clock only moves forward, and
+      // none touches a row the claim below takes (those are due; these are not yet).
+      const skew = millis(CLOCK_SKEW_MS);
       const result = await db.execute(sql`
-        with stale_pacing as (
+        with stale_plans as (
+          update outbox set not_before = ${now}
+          where status = 'pending' and not_before > ${now} + ${skew} and created_at > ${now} + ${skew} and not_before <= created_at + ${skew}
+        ), stale_pacing as (
           update chat_send_state set
             next_at = ${asOfNow(sql`next_at`, sql`as_of`, now)},
             recent_sends = ${ringAsOfNow(sql`recent_sends`, sql`as_of`, now)},

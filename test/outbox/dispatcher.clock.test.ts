@@ -63,6 +63,20 @@ describe.each(storageKinds())('pacing and leases when the clock goes back (%s)',
     expect(at.at(-1)! - jumpedAt).toBeLessThanOrEqual(2500);
   });
 
+  it('sends what was planned to go at once just before the jump, now; what was planned for later still waits', async () => {
+    const [group] = groups(tg, 1);
+    const later = new Date(time.clock.now().getTime() + 2 * HOUR);
+    await plan(database.db, time.clock, [textRow('at-once', group!), textRow('in-two-hours', group!, { notBefore: later })]);
+
+    goBack(HOUR);
+    const jumpedAt = time.clock.now().getTime();
+    await dispatcher().drain();
+
+    expect(textsIn(tg, group!)).toEqual(['at-once']);
+    expect(arrivals(tg, group!)[0]! - jumpedAt).toBeLessThanOrEqual(1000);
+    expect((await allRows(database.db)).find((r) => r.key === 'in-two-hours')).toMatchObject({ status: 'pending', notBefore: later });
+  });
+
   it('holds a group whose window was full at most a window after the jump, and keeps it to 20 a minute', async () => {
     const [group] = groups(tg, 1);
     await plan(database.db, time.clock, Array.from({ length: 20 }, (_, i) => textRow(`burst-${i}`, group!)));
