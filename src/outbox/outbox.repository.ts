@@ -134,10 +134,10 @@ export function createOutboxDispatchRepository({ db }: { db: Db }) {
             next_at = ${asOfNow(sql`next_at`, sql`as_of`, now)},
             recent_sends = ${ringAsOfNow(sql`recent_sends`, sql`as_of`, now)},
             as_of = ${now}
-          where as_of > ${now} + ${millis(CLOCK_SKEW_MS)}
+          where as_of > ${now} + ${skew}
         ), stale_leases as (
           update outbox set claimed_until = ${now} + ${lease}
-          where status = 'sending' and claimed_until > ${now} + ${lease} + ${millis(CLOCK_SKEW_MS)}
+          where status = 'sending' and claimed_until > ${now} + ${lease} + ${skew}
         ), due as materialized (
           select o.id from outbox o
           where ((o.status = 'pending' and o.not_before <= ${now}) or (o.status = 'sending' and o.claimed_until <= ${now}))
