@@ -139,6 +139,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
     heartbeatCron: config.reminders.sweepCron,
     metrics,
+    // On the real clock it can be set back or forward under us; a test's manual clock jumps on purpose.
+    ...(clock === systemClock ? { monotonic: () => performance.now() } : {}),
   });
   const ops =
     config.metricsPort === undefined

@@ -74,6 +74,31 @@ function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; ne
  * outbox recording the messages it sent): the sweep's check times and escalations come here too.
  */
 export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clock: Clock; timezone: string }) {
+  /**
+   * Appends history events. An item's history never runs backwards: when the clock was set back
+   * since the item's previous event, an event's `at` is raised to that event's `at` (and to the
+   * one before it in the same batch), so the history reads in the order things happened.
+   */
+  async function insertEvents(events: (ItemEvent & { itemId: number })[]) {
+    if (events.length === 0) return;
+    const latestInBatch = new Map<number, number>();
+    await db.insert(itemEvents).values(
+      events.map((e) => {
+        const at = Math.max(e.at.getTime(), latestInBatch.get(e.itemId) ?? -Infinity);
+        latestInBatch.set(e.itemId, at);
+        const previous = sql`(select p.at from item_events p where p.item_id = ${e.itemId}::int order by p.id desc limit 1)`;
+        return {
+          itemId: e.itemId,
+          type: e.type,
+          at: sql`greatest(${new Date(at).toISOString()}::timestamptz, ${previous})`,
+          actorId: e.actorId,
+          unitId: e.unitId,
+          data: e.data as unknown,
+        };
+      }),
+    );
+  }
+
   async function writeUnits(itemId: number, state: ItemState) {
     await db.delete(itemUnits).where(eq(itemUnits.itemId, itemId));
     const current = activeUnits(state);
@@ -93,10 +118,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
   }
 
   async function appendEvents(itemId: number, events: ItemEvent[]) {
-    if (events.length === 0) return;
-    await db.insert(itemEvents).values(
-      events.map((e) => ({ itemId, type: e.type, at: e.at, actorId: e.actorId, unitId: e.unitId, data: e.data as unknown })),
-    );
+    await insertEvents(events.map((e) => ({ ...e, itemId })));
   }
 
   const toStored = (row: ItemRow): StoredItem => ({ id: row.id, row, state: deserializeState(row.state) });
@@ -175,8 +197,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
 
     /** Events the system appends without a state change (the sweep's escalations), for several items at once. */
     async appendSystemEvents(events: (ItemEvent & { itemId: number })[]): Promise<void> {
-      if (events.length === 0) return;
-      await db.insert(itemEvents).values(events.map((e) => ({ itemId: e.itemId, type: e.type, at: e.at, actorId: e.actorId, unitId: e.unitId, data: e.data as unknown })));
+      await insertEvents(events);
     },
 
     /** Sets the items' next check times in one statement (null: nothing can fall due any more). */

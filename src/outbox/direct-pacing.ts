@@ -101,7 +101,10 @@ export function pacedDirectSends(deps: {
       else await pacing.release({ chatId, slot, rule });
       // Telegram holds the chat: so do the dispatchers (they would only collect 429s meanwhile).
       const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
-      if (retryAfter !== undefined) await pacing.hold({ chatId, until: new Date(deps.clock.now().getTime() + retryAfter * 1000) });
+      if (retryAfter !== undefined) {
+        const now = deps.clock.now();
+        await pacing.hold({ chatId, until: new Date(now.getTime() + retryAfter * 1000), now });
+      }
     } catch (error) {
       logger.warn({ err: error, chatId, method }, 'could not record a direct send in the chat pacing');
     }

@@ -295,7 +295,7 @@ export function createDispatcher(deps: {
       /** Gives the row back unsent; its chat slot leaves the window. */
       const giveBack = async (holdUntil?: Date) => {
         if (rule && chatSlot) await pacing.release({ chatId: row.chatId, slot: chatSlot, rule });
-        await repo.putBack({ row, owner, holdUntil: holdUntil ?? null, countAttempt: false });
+        await repo.putBack({ row, owner, holdUntil: holdUntil ?? null, countAttempt: false, now: clock.now() });
       };
       if (chatSlot && ms(chatSlot.at) > ms(slot.at)) {
         // Something else (a handler's direct reply) took the chat between our claim and now:
@@ -394,7 +394,7 @@ export function createDispatcher(deps: {
       const known = health.note({ outcome, startedAt, reason });
       if (code === 429) {
         const retryAfterMs = (error.parameters.retry_after ?? 5) * 1000;
-        await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false });
+        await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + retryAfterMs), error: reason, countAttempt: false, now });
         logger.warn({ ...where, retryAfterMs }, 'rate limited; holding the chat');
         return;
       }
@@ -402,7 +402,7 @@ export function createDispatcher(deps: {
       if (code === 400 && migratedTo !== undefined) {
         // The group became a supergroup before its service message reached the bot: this row goes
         // back, and with everything else of the chat moves to the new id, where it is sent next.
-        await repo.putBack({ row, owner, error: reason, countAttempt: false });
+        await repo.putBack({ row, owner, error: reason, countAttempt: false, now });
         const moved = await migrateChat({ db: deps.db }, { fromChatId: row.chatId, toChatId: migratedTo });
         logger.warn({ ...where, migratedTo, ...moved }, 'the chat was upgraded to a supergroup; moved to its new id');
         return;
@@ -462,7 +462,8 @@ export function createDispatcher(deps: {
       return;
     }
     const backoffMs = retryBackoffMs(limits, row.attempts, countAttempt);
-    await repo.putBack({ row, owner, holdUntil: new Date(ms(clock.now()) + backoffMs), error: reason, countAttempt });
+    const now = clock.now();
+    await repo.putBack({ row, owner, holdUntil: new Date(ms(now) + backoffMs), error: reason, countAttempt, now });
     (quiet ? logger.debug : logger.warn).call(logger, { outboxId: row.id, chatId: row.chatId, reason, backoffMs }, 'send failed; will retry');
   }
 
@@ -484,7 +485,7 @@ export function createDispatcher(deps: {
       total += n;
       if (n > 0) continue;
       const now = clock.now();
-      const outlook = await repo.outlook({ now });
+      const outlook = await repo.outlook({ now, leaseMs: limits.leaseMs });
       if (outlook.due === 0 && outlook.inFlight === 0) return total;
       // Another dispatcher's row in flight usually finishes long before its lease: look again soon.
       const untilNext = outlook.nextAt ? ms(outlook.nextAt) - ms(now) : limits.idlePollMs;
@@ -535,7 +536,7 @@ export function createDispatcher(deps: {
         let waitMs = limits.idlePollMs;
         if (!full) {
           const now = clock.now();
-          const { nextAt } = await repo.outlook({ now });
+          const { nextAt } = await repo.outlook({ now, leaseMs: limits.leaseMs });
           if (nextAt) waitMs = Math.min(waitMs, Math.max(ms(nextAt) - ms(now), 5));
         }
         await idle(waitMs, inFlight, stop);

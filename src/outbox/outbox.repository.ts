@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { redactTokenShapes, type Redact } from '../shared/redact.js';
-import { instant, millis, reserveSlotCtes, rowsOf, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
+import { asOfNow, CLOCK_SKEW_MS, holdSql, instant, millis, reserveSlotCtes, ringAsOfNow, rowsOf, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
 
@@ -122,11 +122,32 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
      */
     async claim(input: { now: Date; limit: number; leaseMs: number; owner: string }): Promise<OutboxRow[]> {
       const now = instant(input.now);
+      const lease = millis(input.leaseMs);
+      // After the clock was set back: a chat's pacing written by the old clock is rewritten as
+      // of now, once (asOfNow: as if written just now, so a chat waits at most what was left of
+      // its gap, window or hold when it was written, not the jump); a lease further ahead than a
+      // lease ever reaches becomes a fresh lease from now (its holder, if alive, finishes well
+      // within it), so the row waits one lease, not the jump; a row planned to go at once by the
+      // old clock goes now. All three touch nothing while the clock only moves forward, and
+      // none touches a row the claim below takes (those are due; these are not yet).
+      const skew = millis(CLOCK_SKEW_MS);
       const result = await db.execute(sql`
-        with due as materialized (
+        with stale_plans as (
+          update outbox set not_before = ${now}
+          where status = 'pending' and not_before > ${now} + ${skew} and created_at > ${now} + ${skew} and not_before <= created_at + ${skew}
+        ), stale_pacing as (
+          update chat_send_state set
+            next_at = ${asOfNow(sql`next_at`, sql`as_of`, now)},
+            recent_sends = ${ringAsOfNow(sql`recent_sends`, sql`as_of`, now)},
+            as_of = ${now}
+          where as_of > ${now} + ${skew}
+        ), stale_leases as (
+          update outbox set claimed_until = ${now} + ${lease}
+          where status = 'sending' and claimed_until > ${now} + ${lease} + ${skew}
+        ), due as materialized (
           select o.id from outbox o
           where ((o.status = 'pending' and o.not_before <= ${now}) or (o.status = 'sending' and o.claimed_until <= ${now}))
-            and not exists (select 1 from chat_send_state c where c.chat_id = o.chat_id and c.next_at > ${now})
+            and not exists (select 1 from chat_send_state c where c.chat_id = o.chat_id and ${asOfNow(sql`c.next_at`, sql`c.as_of`, now)} > ${now})
             and not exists (
               select 1 from outbox e
               where e.chat_id = o.chat_id and e.id < o.id and e.status in ('pending', 'sending')
@@ -136,7 +157,7 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
           limit ${input.limit}
           for update of o skip locked
         )
-        update outbox set status = 'sending', claimed_until = ${now} + ${millis(input.leaseMs)}, claimed_by = ${input.owner}, attempts = outbox.attempts + 1
+        update outbox set status = 'sending', claimed_until = ${now} + ${lease}, claimed_by = ${input.owner}, attempts = outbox.attempts + 1
         from due where outbox.id = due.id
         returning outbox.id`);
       const ids = rowsOf<{ id: string | number }>(result).map((r) => Number(r.id));
@@ -166,12 +187,12 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
       const gap = millis(input.globalGapMs);
       const global =
         input.globalGapMs > 0
-          ? sql`insert into chat_send_state as s (chat_id, next_at)
-          select ${GLOBAL_SLOT_CHAT_ID}::bigint, ${now} + ${gap} from lease
-          on conflict (chat_id) do update set next_at = greatest(s.next_at, ${now}) + ${gap}
+          ? sql`insert into chat_send_state as s (chat_id, next_at, as_of)
+          select ${GLOBAL_SLOT_CHAT_ID}::bigint, ${now} + ${gap}, ${now} from lease
+          on conflict (chat_id) do update set next_at = greatest(${asOfNow(sql`s.next_at`, sql`s.as_of`, now)}, ${now}) + ${gap}, as_of = ${now}
           returning s.next_at - ${gap} as at`
           : sql`select ${now} as at from lease`;
-      const chat = input.chat ? reserveSlotCtes({ ...input.chat, now: sql`global_slot.at`, source: sql`global_slot` }) : null;
+      const chat = input.chat ? reserveSlotCtes({ ...input.chat, now: sql`global_slot.at`, clockNow: now, source: sql`global_slot` }) : null;
       const result = await db.execute(sql`
         with lease as (
           update outbox set claimed_until = ${instant(leaseUntil)}
@@ -255,12 +276,13 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
       holdUntil?: Date | null;
       error?: string | null;
       countAttempt: boolean;
+      /** The dispatcher's clock, with `holdUntil` (the chat's pacing is written as of it). */
+      now: Date;
     }): Promise<boolean> {
       const { row } = input;
       const hold = input.holdUntil
         ? sql`, hold as (
-          insert into chat_send_state as s (chat_id, next_at) values (${row.chatId}::bigint, ${instant(input.holdUntil)})
-          on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at)
+          ${holdSql({ chatId: row.chatId, until: input.holdUntil, now: input.now })}
         )`
         : sql``;
       const result = await db.execute(sql`
@@ -386,18 +408,19 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
      * How much is due and when the next row may become claimable. A chat whose head is in flight
      * contributes that row's lease end, not its waiting rows' times: they cannot go before it.
      */
-    async outlook(input: { now: Date }): Promise<OutboxOutlook> {
+    /** `leaseMs`: a lease further ahead than this was taken before the clock was set back; it ends a lease from now (see claim). */
+    async outlook(input: { now: Date; leaseMs?: number }): Promise<OutboxOutlook> {
       const result = await db.execute(sql`
         select
           (select count(*) from outbox where status = 'pending' and not_before <= ${instant(input.now)})::int as due,
           (select count(*) from outbox where status = 'sending')::int as in_flight,
           (select min(t) from (
-            select greatest(o.not_before, c.next_at) as t
+            select greatest(o.not_before, ${asOfNow(sql`c.next_at`, sql`c.as_of`, instant(input.now))}) as t
             from outbox o left join chat_send_state c on c.chat_id = o.chat_id
             where o.status = 'pending'
               and not exists (select 1 from outbox s where s.chat_id = o.chat_id and s.status = 'sending')
             union all
-            select claimed_until from outbox where status = 'sending'
+            select ${input.leaseMs === undefined ? sql`claimed_until` : sql`least(claimed_until, ${instant(input.now)} + ${millis(input.leaseMs)})`} from outbox where status = 'sending'
           ) waiting) as next_at`);
       const [row] = rowsOf<{ due: number; in_flight: number; next_at: string | Date | null }>(result);
       return { due: row?.due ?? 0, inFlight: row?.in_flight ?? 0, nextAt: toDate(row?.next_at) };

@@ -35,6 +35,34 @@ export function paceRuleFor(limits: PacingLimits, chatId: number): ChatPaceRule 
 export const instant = (at: Date): SQL => sql`${at.toISOString()}::timestamptz`;
 export const millis = (ms: number): SQL => sql`(${ms}::double precision * interval '1 millisecond')`;
 
+/**
+ * How far the writers' clocks may disagree (NTP keeps them far closer). A chat's as_of later
+ * than now by more than this means the clock was set back since the row was written.
+ */
+export const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * A pacing instant (`next_at`, a window entry) of a row written at `asOf`, read at `now`. When
+ * the machine's clock has been set back since the row was written, everything in it lies ahead
+ * by about the jump: read as it stands, it would hold the chat for the whole jump (an hour after
+ * an hour's jump). So the row is read as if written just now: what was left of its gap, its
+ * window and a 429's hold when it was written still holds, from now; the jump does not. (Time
+ * that passed between the write and the jump counts again: safe, never too short.)
+ *
+ * Read this way, a stale row keeps its distance from now however long it is read: so it is
+ * also written back as of now, once (the dispatcher's claim does it for every chat, every
+ * statement that writes a chat's pacing stamps `as_of` too). Every statement that reads a
+ * chat's pacing reads it through this.
+ */
+export function asOfNow(t: SQL, asOf: SQL, now: SQL): SQL {
+  return sql`(case when ${asOf} > ${now} + ${millis(CLOCK_SKEW_MS)} then ${t} - (${asOf} - ${now}) else ${t} end)`;
+}
+
+/** A window ring read at `now` (see {@link asOfNow}); one shift for all, so its order stays. */
+export function ringAsOfNow(ring: SQL, asOf: SQL, now: SQL): SQL {
+  return sql`array(select ${asOfNow(sql`u.t`, asOf, now)} from unnest(${ring}) with ordinality as u(t, i) order by u.i)`;
+}
+
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows?: T[] }).rows ?? (result as T[]);
 }
@@ -72,12 +100,13 @@ export function windowBound(ring: SQL, rule: ChatPaceRule): SQL {
 export function settleSql(input: { chatId: number; reservedAt: Date | null; sentAt: Date; rule: ChatPaceRule; clearForbidden?: boolean }): SQL {
   const { rule } = input;
   const sent = instant(input.sentAt);
-  const ring = ringAfter(sql`s.recent_sends`, sent, input.reservedAt ? instant(input.reservedAt) : null, rule);
-  return sql`insert into chat_send_state as s (chat_id, next_at, recent_sends)
-    values (${input.chatId}::bigint, ${sent} + ${millis(rule.gapMs)}, ${ringAfter(sql`'{}'::timestamptz[]`, sent, null, rule)})
+  const ring = ringAfter(ringAsOfNow(sql`s.recent_sends`, sql`s.as_of`, sent), sent, input.reservedAt ? instant(input.reservedAt) : null, rule);
+  return sql`insert into chat_send_state as s (chat_id, next_at, recent_sends, as_of)
+    values (${input.chatId}::bigint, ${sent} + ${millis(rule.gapMs)}, ${ringAfter(sql`'{}'::timestamptz[]`, sent, null, rule)}, ${sent})
     on conflict (chat_id) do update set
       recent_sends = ${ring},
-      next_at = greatest(s.next_at, excluded.next_at, ${windowBound(ring, rule)})${
+      as_of = ${sent},
+      next_at = greatest(${asOfNow(sql`s.next_at`, sql`s.as_of`, sent)}, excluded.next_at, ${windowBound(ring, rule)})${
         input.clearForbidden ? sql`, forbidden_at = null, forbidden_reason = null` : sql``
       }`;
 }
@@ -99,30 +128,45 @@ export const slotOf = (row: SlotRow | undefined): ChatSlot | null =>
  * it left it; the update then works from those values. A chat never paced before gets its row
  * with the slot at `now`.
  */
-export function reserveSlotCtes(input: { chatId: number; rule: ChatPaceRule; now: SQL; source?: SQL; maxWaitMs?: number }): SQL {
+export function reserveSlotCtes(input: { chatId: number; rule: ChatPaceRule; now: SQL; clockNow?: SQL; source?: SQL; maxWaitMs?: number }): SQL {
   const { rule, now } = input;
   const from = input.source ? sql`, ${input.source}` : sql``;
   const latest = input.maxWaitMs === undefined ? sql`null::timestamptz` : sql`${now} + ${millis(input.maxWaitMs)}`;
   const ring = ringAfter(sql`pace_slot.r`, sql`pace_slot.at`, null, rule);
   const gap = millis(rule.gapMs);
   const at = sql`date_trunc('milliseconds', ${now})`;
-  return sql`pace_cur as (
-      select chat_id, next_at, recent_sends as r from chat_send_state where chat_id = ${input.chatId}::bigint for update
+  // Read as of the clock's now (asOfNow: the clock may have been set back since the row was
+  // written); the reservation writes the values back as of now.
+  const clockNow = input.clockNow ?? now;
+  return sql`pace_row as (
+      select chat_id, next_at, recent_sends, as_of from chat_send_state where chat_id = ${input.chatId}::bigint for update
+    ), pace_cur as (
+      select chat_id, ${asOfNow(sql`next_at`, sql`as_of`, clockNow)} as next_at, ${ringAsOfNow(sql`recent_sends`, sql`as_of`, clockNow)} as r from pace_row${from}
     ), pace_slot as (
       select chat_id, next_at, r, date_trunc('milliseconds', least(greatest(${now}, next_at, ${windowBound(sql`r`, rule)}), ${latest})) as at from pace_cur${from}
     ), pace_reserved as (
-      update chat_send_state s set recent_sends = ${ring}, next_at = greatest(pace_slot.next_at, pace_slot.at + ${gap}, ${windowBound(ring, rule)})
+      update chat_send_state s set recent_sends = ${ring}, as_of = ${clockNow}, next_at = greatest(pace_slot.next_at, pace_slot.at + ${gap}, ${windowBound(ring, rule)})
       from pace_slot where s.chat_id = pace_slot.chat_id
       returning pace_slot.at as at, pace_slot.next_at as before, s.next_at as after
     ), pace_created as (
-      insert into chat_send_state (chat_id, next_at, recent_sends)
-      select ${input.chatId}::bigint, ${at} + ${gap}, ${ringAfter(sql`'{}'::timestamptz[]`, at, null, rule)}${input.source ? sql` from ${input.source}` : sql``}
-      where not exists (select 1 from pace_cur)
+      insert into chat_send_state (chat_id, next_at, recent_sends, as_of)
+      select ${input.chatId}::bigint, ${at} + ${gap}, ${ringAfter(sql`'{}'::timestamptz[]`, at, null, rule)}, ${clockNow}${input.source ? sql` from ${input.source}` : sql``}
+      where not exists (select 1 from pace_row)
       on conflict (chat_id) do nothing
       returning next_at - ${gap} as at, next_at - ${gap} as before, next_at as after
     ), pace_slot_taken as (
       select at, before, after from pace_reserved union all select at, before, after from pace_created
     )`;
+}
+
+/** Holds a chat until `until` (a 429, a retry's backoff): nobody sends to it before. A statement of its own, or a CTE. */
+export function holdSql(input: { chatId: number; until: Date; now: Date }): SQL {
+  const now = instant(input.now);
+  return sql`insert into chat_send_state as s (chat_id, next_at, as_of) values (${input.chatId}::bigint, ${instant(input.until)}, ${now})
+    on conflict (chat_id) do update set
+      recent_sends = ${ringAsOfNow(sql`s.recent_sends`, sql`s.as_of`, now)},
+      next_at = greatest(${asOfNow(sql`s.next_at`, sql`s.as_of`, now)}, excluded.next_at),
+      as_of = ${now}`;
 }
 
 /** A reserved slot: when the send may start, and the chat's next_at before and after the reservation (for {@link ChatPacingRepository.release}). */
@@ -156,10 +200,8 @@ export function createChatPacingRepository({ db }: { db: Db }) {
     },
 
     /** Telegram said 429 to a send to this chat: no sender may send to it before `until`. */
-    async hold(input: { chatId: number; until: Date }): Promise<void> {
-      await db.execute(sql`
-        insert into chat_send_state as s (chat_id, next_at) values (${input.chatId}::bigint, ${instant(input.until)})
-        on conflict (chat_id) do update set next_at = greatest(s.next_at, excluded.next_at)`);
+    async hold(input: { chatId: number; until: Date; now: Date }): Promise<void> {
+      await db.execute(holdSql(input));
     },
 
     /** The reserved send went out: `sentAt` (when Telegram answered) takes the slot's place. */

@@ -19,7 +19,8 @@ export type RunOutcome = 'sent' | 'late' | 'skipped' | 'done';
  *
  * The lease: a row that was claimed but never finished (its instance died mid-run) may be taken
  * over once it is older than `ttlMs`, by one statement that only updates an unfinished, expired
- * row; so two instances cannot both take it over. Jobs are idempotent anyway (outbox keys), so
+ * row; so two instances cannot both take it over. A claim started more than a lease ahead of
+ * now (the clock was set back since) counts as expired too, not after the jump plus the lease. Jobs are idempotent anyway (outbox keys), so
  * a takeover can at worst repeat planning, never a message.
  */
 export type PgRunCoordinator = RunCoordinator & {
@@ -60,13 +61,16 @@ export function createPgRunCoordinator(deps: {
   async function claim(input: { name: string; slot: string; ttlMs: number; now?: Date }): Promise<Date | null> {
     const now = input.now ?? clock.now();
     const expired = new Date(now.getTime() - input.ttlMs).toISOString();
+    // A claim started more than a lease after now was made before the clock was set back: its
+    // lease would otherwise run for the whole jump too.
+    const fromTheFuture = new Date(now.getTime() + input.ttlMs).toISOString();
     const rows = await db
       .insert(cronRuns)
       .values({ name: input.name, slot: input.slot, instance, startedAt: now })
       .onConflictDoUpdate({
         target: [cronRuns.name, cronRuns.slot],
         set: { instance, startedAt: now },
-        setWhere: sql`${cronRuns.finishedAt} is null and ${cronRuns.startedAt} < ${expired}::timestamptz`,
+        setWhere: sql`${cronRuns.finishedAt} is null and (${cronRuns.startedAt} < ${expired}::timestamptz or ${cronRuns.startedAt} > ${fromTheFuture}::timestamptz)`,
       })
       .returning({ startedAt: cronRuns.startedAt });
     if (rows.length === 0) return null;

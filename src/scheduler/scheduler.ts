@@ -5,7 +5,7 @@ import type { DbOrTx } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Clock } from '../shared/clock.js';
-import { parseCron, previousFire, type CronFields } from './cron-matcher.js';
+import { nextFire, parseCron, previousFire, type CronFields } from './cron-matcher.js';
 import { createPgRunCoordinator, type PgRunCoordinator, type RunOutcome } from './run-coordinator.js';
 
 /** One run of a job: which slot, the fire it was for, and the instant it started (its "now"). */
@@ -71,6 +71,20 @@ const DAY_MS = 86_400_000;
 const MISSED_HORIZON_MS = 8 * DAY_MS;
 const DEFAULT_LEASE_MS = 10 * 60_000;
 const PRUNE_EVERY_MS = 3_600_000;
+/** A wall clock that moved this much more (or less) than the monotonic clock between two ticks was set. */
+const CLOCK_JUMP_MS = 5_000;
+/** The heartbeat wakes at least this often, whatever the wall clock says (see start()). */
+const HEARTBEAT_MAX_MS = 60_000;
+
+/**
+ * How far the wall clock was set between two ticks: its move minus the monotonic clock's.
+ * Positive: forward (the slots in between were skipped by the clock, not by us); negative:
+ * back (the slots since `at` have already been seen). Null when it only ran as clocks do.
+ */
+export function clockJumpOf(previous: { at: number; mono: number }, current: { at: number; mono: number }): number | null {
+  const jump = current.at - previous.at - (current.mono - previous.mono);
+  return Math.abs(jump) > CLOCK_JUMP_MS ? jump : null;
+}
 
 /**
  * The second entrance after the bot: a trigger of use-cases, with no business rule of its own.
@@ -91,6 +105,13 @@ export function createScheduler(deps: {
   jobs: ScheduledJob[];
   /** The local catch-up heartbeat (production: the reminder sweep's cron). */
   heartbeatCron?: string;
+  /**
+   * A clock that never jumps (production: performance.now), in milliseconds. With it, the
+   * scheduler notices the wall clock being set back or forward between two ticks (see
+   * clockJumpOf): it then re-arms node-cron's timers, catches up once per slot and logs one line.
+   * Without it (tests that move a manual clock by days between ticks) there is no detection.
+   */
+  monotonic?: () => number;
   instance?: string;
   coordinator?: PgRunCoordinator;
   /** Times each run this instance makes (by job and result). */
@@ -108,7 +129,10 @@ export function createScheduler(deps: {
   const coordinator = deps.coordinator ?? createPgRunCoordinator({ db: deps.db, clock: deps.clock, instance, slotOf });
   const inFlight = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = [];
+  let heartbeatTimer: NodeJS.Timeout | null = null;
   let lastPruneAt = 0;
+  /** The previous tick: its wall instant and the monotonic clock then (jump detection). */
+  let lastTick: { at: number; mono: number } | null = null;
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -134,16 +158,30 @@ export function createScheduler(deps: {
     }
   }
 
-  async function tickJob(job: ScheduledJob, fields: CronFields, at: Date): Promise<TickResult> {
+  /** A forward jump's catch-up, told in one line instead of one per missed slot (see tick). */
+  type JumpReport = { skipped: { job: string; slot: string }[] };
+
+  async function tickJob(job: ScheduledJob, fields: CronFields, at: Date, jump: { from: Date; report: JumpReport } | null): Promise<TickResult> {
     const window = Math.max(0, job.lateWindowMs ?? 0);
     const horizon = job.reportMissed ? Math.max(window, MISSED_HORIZON_MS) : window;
-    const fire = previousFire(fields, at, deps.timezone, new Date(at.getTime() - horizon));
+    const notBefore = new Date(at.getTime() - horizon);
+    const fire = previousFire(fields, at, deps.timezone, notBefore);
     if (!fire) return { job: job.name, slot: null, action: 'none' };
+    if (jump && job.reportMissed) {
+      // The clock skipped over these fires: each earlier slot within the horizon is recorded
+      // skipped (once: skip() leaves a slot someone has alone), the latest goes as usual.
+      const from = Math.max(jump.from.getTime(), notBefore.getTime()) + 1;
+      for (let f = previousFire(fields, new Date(fire.getTime() - 1), deps.timezone, new Date(from)); f; f = previousFire(fields, new Date(f.getTime() - 1), deps.timezone, new Date(from))) {
+        const slot = slotOf(job.name, f);
+        if (slot !== slotOf(job.name, fire) && (await coordinator.skip({ name: job.name, slot }))) jump.report.skipped.push({ job: job.name, slot });
+      }
+    }
     const slot = slotOf(job.name, fire);
     const lateMs = at.getTime() - fire.getTime();
     if (lateMs > window) {
       if (!job.reportMissed || !(await coordinator.skip({ name: job.name, slot }))) return { job: job.name, slot, action: 'none' };
-      logger.warn({ job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) }, 'missed run is too old; skipped');
+      if (jump) jump.report.skipped.push({ job: job.name, slot });
+      else logger.warn({ job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) }, 'missed run is too old; skipped');
       return { job: job.name, slot, action: 'missed', outcome: 'skipped' };
     }
     const claimedAt = await coordinator.claim({ name: job.name, slot, ttlMs: job.leaseMs ?? DEFAULT_LEASE_MS, now: at });
@@ -161,11 +199,40 @@ export function createScheduler(deps: {
     }
   }
 
+  /**
+   * Notices a clock set back or forward since the previous tick (needs `monotonic`). node-cron
+   * arms its timers from the wall clock: set back, it would wait out the jump (no sweep, no
+   * digest for an hour); set forward, it warns once per skipped fire (20,000 lines for two weeks).
+   * So its tasks are re-armed from the new time. Slots are what keeps either way safe: a slot
+   * already run has its cron_runs row, so the repeated hour runs nothing twice.
+   */
+  function noticeJump(at: Date): { jumpMs: number; from: Date } | null {
+    if (!deps.monotonic) return null;
+    const current = { at: at.getTime(), mono: deps.monotonic() };
+    const previous = lastTick;
+    lastTick = current;
+    const jumpMs = previous ? clockJumpOf(previous, current) : null;
+    if (jumpMs === null) return null;
+    for (const task of tasks) {
+      task.stop();
+      task.start();
+    }
+    return { jumpMs, from: new Date(previous!.at) };
+  }
+
   async function tick(at: Date = deps.clock.now(), options: { only?: (job: ScheduledJob) => boolean } = {}): Promise<TickResult[]> {
+    const jump = noticeJump(at);
+    const forward = jump && jump.jumpMs > 0 ? { from: jump.from, report: { skipped: [] } as JumpReport } : null;
     const results: TickResult[] = [];
     for (const { job, fields } of jobs.values()) {
       if (options.only && !options.only(job)) continue;
-      results.push(await track(tickJob(job, fields, at)));
+      results.push(await track(tickJob(job, fields, at, forward)));
+    }
+    if (jump) {
+      const ran = results.filter((r) => r.action === 'ran').map((r) => `${r.job}:${r.slot}`);
+      const line = { from: jump.from.toISOString(), to: at.toISOString(), jumpMinutes: Math.round(jump.jumpMs / 60_000), ran };
+      if (forward) logger.warn({ ...line, skipped: forward.report.skipped }, 'clock jumped forward; missed runs caught up once each');
+      else logger.warn(line, 'clock set back; slots already run are not run again');
     }
     return results;
   }
@@ -210,19 +277,34 @@ export function createScheduler(deps: {
             distributed: true,
             runCoordinator: coordinator,
             distributedLease: job.leaseMs ?? DEFAULT_LEASE_MS,
+            // After a jump forward node-cron warns once per fire it skipped; the heartbeat
+            // catches up and says so in one line instead (see noticeJump).
+            suppressMissedWarning: true,
             logger: cronLogger,
           },
         );
         tasks.push(task);
       }
-      if (deps.heartbeatCron) {
-        tasks.push(cron.schedule(deps.heartbeatCron, () => track(heartbeat()), { name: 'scheduler-heartbeat', timezone: deps.timezone, noOverlap: true, logger: cronLogger }));
-      }
       logger.info({ instance, jobs: [...jobs.keys()] }, 'scheduler started');
       await heartbeat();
+      if (deps.heartbeatCron) {
+        // Not a node-cron task: a timer armed from the wall clock waits out a clock set back,
+        // and the heartbeat is what notices that. It aims at the next fire of heartbeatCron but
+        // wakes at least every HEARTBEAT_MAX_MS (timers run on monotonic time).
+        const heartbeatFields = parseCron(deps.heartbeatCron);
+        const arm = () => {
+          const now = deps.clock.now();
+          const next = nextFire(heartbeatFields, now, deps.timezone, 2);
+          const delay = Math.min(HEARTBEAT_MAX_MS, Math.max(1_000, next ? next.getTime() - now.getTime() : HEARTBEAT_MAX_MS));
+          heartbeatTimer = setTimeout(() => void track(heartbeat()).finally(() => heartbeatTimer && arm()), delay);
+        };
+        arm();
+      }
     },
 
     async stop() {
+      if (heartbeatTimer) clearTimeout(heartbeatTimer);
+      heartbeatTimer = null;
       for (const task of tasks.splice(0)) await task.destroy();
       await Promise.allSettled([...inFlight]);
     },

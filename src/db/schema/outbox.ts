@@ -69,6 +69,12 @@ export const chatSendState = pgTable('chat_send_state', {
    * Empty for private chats, which only keep a gap.
    */
   recentSends: ts('recent_sends').array().notNull().default(sql`'{}'::timestamptz[]`),
+  /**
+   * The writer's clock when next_at and recent_sends were last written. Later than now: the
+   * machine's clock has been set back since, and both are read moved back by the difference
+   * (pacing.repository.ts, `asOfNow`). Null on rows written before it existed.
+   */
+  asOf: ts('as_of'),
   /** Set when Telegram said 403 for this chat. */
   forbiddenAt: ts('forbidden_at'),
   forbiddenReason: text('forbidden_reason'),

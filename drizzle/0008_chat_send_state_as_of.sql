@@ -1,0 +1,1 @@
+ALTER TABLE "chat_send_state" ADD COLUMN "as_of" timestamp with time zone;
