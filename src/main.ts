@@ -150,7 +150,14 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
           port: config.metricsPort,
           metrics,
           logger,
-          readiness: createReadiness({ db: database.db, clock, timezone: config.timezone, sweepCron: config.reminders.sweepCron }),
+          readiness: createReadiness({
+            db: database.db,
+            clock,
+            timezone: config.timezone,
+            sweepCron: config.reminders.sweepCron,
+            botApi: () => dispatcherApi.getMe(),
+            backlog: () => outboxReads.backlog({ now: dispatcherClock.now() }),
+          }),
         });
   if (options.startScheduler !== false) await scheduler.start();
 

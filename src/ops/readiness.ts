@@ -9,7 +9,10 @@ import { SWEEP_JOB } from '../scheduler/jobs.js';
 import type { Clock } from '../shared/clock.js';
 
 export type CheckResult = { ok: boolean; [detail: string]: unknown };
-export type ReadinessReport = { ready: boolean; checks: { database: CheckResult; migrations: CheckResult; sweep: CheckResult } };
+export type ReadinessReport = {
+  ready: boolean;
+  checks: { database: CheckResult; migrations: CheckResult; sweep: CheckResult; botApi?: CheckResult; outbox?: CheckResult };
+};
 
 const DAY_MS = 86_400_000;
 
@@ -35,13 +38,45 @@ const failure = (error: unknown): CheckResult => ({ ok: false, error: (error as 
  * - migrations: the newest migration this build ships has been applied;
  * - sweep: the reminder sweep ran recently, on any instance (cron_runs is shared): the fire of
  *   `sweepCron` due `graceMs` ago (or the last one before) has a finished run that started at or
- *   after it. So one late or failed sweep is tolerated, a stopped scheduler is not.
+ *   after it. So one late or failed sweep is tolerated, a stopped scheduler is not;
+ * - botApi (when `botApi` is given): the Bot API answers (getMe). Its answer is kept for
+ *   `botApiCacheMs` (30 s), so a load balancer probing every second does not call Telegram every second;
+ * - outbox (when `backlog` is given): no message has been due for longer than `maxOutboxAgeMs`
+ *   (10 minutes); the number due now is reported with it.
  */
-export function createReadiness(deps: { db: Db; clock: Clock; timezone: string; sweepCron: string; graceMs?: number; timeoutMs?: number }) {
+export function createReadiness(deps: {
+  db: Db;
+  clock: Clock;
+  timezone: string;
+  sweepCron: string;
+  graceMs?: number;
+  timeoutMs?: number;
+  botApi?: () => Promise<unknown>;
+  botApiCacheMs?: number;
+  backlog?: () => Promise<{ due: number; oldestAgeSeconds: number }>;
+  maxOutboxAgeMs?: number;
+}) {
   const expectedMigration = latestMigrationStamp();
   const sweepFields = parseCron(deps.sweepCron);
   const graceMs = deps.graceMs ?? 2 * 60_000;
   const timeoutMs = deps.timeoutMs ?? 2_000;
+  const botApiCacheMs = deps.botApiCacheMs ?? 30_000;
+  const maxOutboxAgeMs = deps.maxOutboxAgeMs ?? 10 * 60_000;
+  // Real time, not the business clock: how old the last answer of Telegram is.
+  let botApiSeen: { at: number; result: CheckResult } | null = null;
+  const botApiCheck = async (): Promise<CheckResult | undefined> => {
+    if (!deps.botApi) return undefined;
+    if (botApiSeen && performance.now() - botApiSeen.at < botApiCacheMs) return botApiSeen.result;
+    let result: CheckResult;
+    try {
+      await withTimeout(deps.botApi(), timeoutMs, 'the Bot API');
+      result = { ok: true };
+    } catch (error) {
+      result = failure(error);
+    }
+    botApiSeen = { at: performance.now(), result };
+    return result;
+  };
   const query = <T>(statement: ReturnType<typeof sql>, what: string) =>
     withTimeout(deps.db.execute(statement), timeoutMs, what).then((result) => rowsOf<T>(result)[0]);
 
@@ -80,6 +115,17 @@ export function createReadiness(deps: { db: Db; clock: Clock; timezone: string; 
     } catch (error) {
       sweep = failure(error);
     }
-    return { ready: database.ok && migrations.ok && sweep.ok, checks: { database, migrations, sweep } };
+    let outbox: CheckResult | undefined;
+    if (deps.backlog) {
+      try {
+        const { due, oldestAgeSeconds } = await withTimeout(deps.backlog(), timeoutMs, 'the outbox');
+        outbox = { ok: oldestAgeSeconds * 1000 <= maxOutboxAgeMs, due, oldestAgeSeconds };
+      } catch (error) {
+        outbox = failure(error);
+      }
+    }
+    const botApi = await botApiCheck();
+    const ready = database.ok && migrations.ok && sweep.ok && (botApi?.ok ?? true) && (outbox?.ok ?? true);
+    return { ready, checks: { database, migrations, sweep, ...(botApi ? { botApi } : {}), ...(outbox ? { outbox } : {}) } };
   };
 }

@@ -44,4 +44,43 @@ describe.each(storageKinds())('readiness on %s', (kind) => {
     expect(report.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
     expect(report.checks.sweep).toMatchObject({ ok: false, skipped: expect.any(String) });
   });
+
+  it('is not ready while the Bot API does not answer, and asks Telegram at most once per cache period', async () => {
+    await sweepRan('2026-03-02T10:04:00+08:00');
+    let calls = 0;
+    let answers = false;
+    const check = createReadiness({
+      db: database.db,
+      clock,
+      timezone: 'Asia/Shanghai',
+      sweepCron: '* * * * *',
+      botApiCacheMs: 60_000,
+      botApi: async () => {
+        calls++;
+        if (!answers) throw new Error('getaddrinfo ENOTFOUND api.telegram.org');
+      },
+    });
+    const down = await check();
+    expect(down.ready).toBe(false);
+    expect(down.checks.botApi).toEqual({ ok: false, error: 'getaddrinfo ENOTFOUND api.telegram.org' });
+    answers = true;
+    expect((await check()).ready).toBe(false);
+    expect(calls).toBe(1);
+    const fresh = createReadiness({ db: database.db, clock, timezone: 'Asia/Shanghai', sweepCron: '* * * * *', botApiCacheMs: 0, botApi: async () => ({ ok: true }) });
+    const up = await fresh();
+    expect(up.ready).toBe(true);
+    expect(up.checks.botApi).toEqual({ ok: true });
+  });
+
+  it('is not ready when an outbox message has been due for longer than ten minutes, and says how many are due', async () => {
+    await sweepRan('2026-03-02T10:04:00+08:00');
+    const withBacklog = (oldestAgeSeconds: number) =>
+      createReadiness({ db: database.db, clock, timezone: 'Asia/Shanghai', sweepCron: '* * * * *', backlog: async () => ({ due: 42, oldestAgeSeconds }) })();
+    const stuck = await withBacklog(11 * 60);
+    expect(stuck.ready).toBe(false);
+    expect(stuck.checks.outbox).toEqual({ ok: false, due: 42, oldestAgeSeconds: 660 });
+    const flowing = await withBacklog(30);
+    expect(flowing.ready).toBe(true);
+    expect(flowing.checks.outbox).toEqual({ ok: true, due: 42, oldestAgeSeconds: 30 });
+  });
 });
