@@ -78,8 +78,7 @@ async function windowAt(deps: DigestsDeps, at: Date): Promise<DigestWindow> {
 }
 
 async function unitNamesOf(deps: { db: DbOrTx; clock: Clock }): Promise<Map<number, string>> {
-  const units = await createOrgRepository(deps).listUnits();
-  return new Map(units.map((u) => [u.id, u.name]));
+  return createOrgRepository(deps).unitNames();
 }
 
 /**
