@@ -122,7 +122,8 @@ export type PollingOptions = {
 
 export type Poller = RunnerHandle;
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** The updates the bot asks Telegram for, by polling or by webhook. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
 /**
  * Long polling through @grammyjs/runner, as its `run()` does, but with our own getUpdates loop:
