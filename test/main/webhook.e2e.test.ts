@@ -123,6 +123,7 @@ describePg('webhook mode', () => {
     const deadline = Date.now() + 10_000;
     while (app.webhook!.size() + handled.length < users.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     apps.splice(apps.indexOf(app), 1);
+    expect(app.webhook!.size()).toBeGreaterThan(0);
     await app.stop();
     expect((await Promise.all(posts)).map((r) => r.status)).toEqual(users.map(() => 200));
     expect(handled).toHaveLength(users.length);
