@@ -67,15 +67,28 @@ export const configSchema = z.object({
   /** Without BOT_TOKEN, `npm start` serves the sandbox page here, on 127.0.0.1 only (0 = any free port). */
   sandboxPort: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
   /**
-   * all: poll Telegram for updates and run the scheduler and the outbox dispatcher. worker: only
-   * the scheduler and the dispatcher (Telegram allows one poller per token; run more instances as
-   * workers).
+   * all: take updates from Telegram (long polling, or the webhook when WEBHOOK_URL is set) and run
+   * the scheduler and the outbox dispatcher. worker: only the scheduler and the dispatcher
+   * (Telegram allows one poller per token; without a webhook, run more instances as workers).
    */
   role: z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
   /** The operators' HTTP endpoints (/healthz, /readyz, /metrics); off when unset (0 = any free port). */
   metricsPort: z.number({ error: 'must be a port number, e.g. 9464' }).int().min(0).max(65535).optional(),
   /** Where those endpoints listen: loopback unless the operator opens them up. */
   metricsHost: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Set: an instance with ROLE=all does not poll; Telegram posts updates to this URL (a load
+   * balancer in front of any number of instances) and the instance serves them on HOST:PORT.
+   */
+  webhookUrl: z.url({ protocol: /^https$/, error: 'must be an https URL (Telegram posts only to https), e.g. https://bot.example.org/telegram' }).optional(),
+  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every update; a request without it is refused. */
+  webhookSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)')
+    .optional(),
+  /** The webhook's HTTP server (with WEBHOOK_URL): port (0 = any free port) and address. */
+  port: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
+  host: z.string().min(1).default('0.0.0.0'),
   items: z
     .object({
       codePrefix: z.string().min(1).max(10).default('督办'),
@@ -123,6 +136,11 @@ export const configSchema = z.object({
       lateWindowMinutes: z.number().int().min(0).default(120),
     })
     .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120 }),
+}).refine((config) => config.webhookUrl === undefined || config.webhookSecret !== undefined, {
+  path: ['webhookSecret'],
+  message: 'required when WEBHOOK_URL is set: 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)',
+  // Checked even when other settings are wrong, so that every problem is listed at once.
+  when: ({ value }) => typeof value === 'object' && value !== null,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -143,6 +161,10 @@ const ENV_NAMES: Record<string, string> = {
   role: 'ROLE',
   metricsPort: 'METRICS_PORT',
   metricsHost: 'METRICS_HOST',
+  webhookUrl: 'WEBHOOK_URL',
+  webhookSecret: 'WEBHOOK_SECRET',
+  port: 'PORT',
+  host: 'HOST',
 };
 
 export class ConfigError extends Error {
@@ -169,7 +191,7 @@ function fromEnv(env: Env): { values: Record<string, unknown>; problems: string[
       } else {
         values[key] = parts.map(Number);
       }
-    } else if (key === 'inviteTtlHours' || key === 'sandboxPort' || key === 'metricsPort') {
+    } else if (key === 'inviteTtlHours' || key === 'sandboxPort' || key === 'metricsPort' || key === 'port') {
       values[key] = /^\d+$/.test(value) ? Number(value) : value;
     } else {
       values[key] = value;

@@ -5,6 +5,7 @@ import { runMigrations } from './db/migrate.js';
 import { createBot } from './bot/index.js';
 import { registerCommands } from './bot/commands.js';
 import { callUntilAnswered, reachabilityOnly, startPolling, type Poller, type PollingOptions } from './bot/polling.js';
+import { startWebhook, type WebhookServer } from './bot/webhook.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
@@ -31,6 +32,8 @@ export type App = {
   scheduler: Scheduler;
   /** The operators' endpoints (/healthz, /readyz, /metrics), when METRICS_PORT is set. */
   ops: OpsServer | null;
+  /** The webhook's HTTP server, when WEBHOOK_URL is set and ROLE=all (its address has the real port). */
+  webhook: WebhookServer | null;
 };
 
 export type StartAppOptions = {
@@ -55,8 +58,8 @@ export type StartAppOptions = {
 };
 
 /**
- * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner, unless
- * ROLE=worker) -> outbox dispatcher and scheduler.
+ * config -> logger -> database (migrated) -> bot (long polling through @grammyjs/runner, or a
+ * webhook server when WEBHOOK_URL is set; neither with ROLE=worker) -> outbox dispatcher and scheduler.
  * Returns a handle whose stop() drains the runner and closes the database.
  */
 export async function startApp(config: Config, options: StartAppOptions = {}): Promise<App> {
@@ -109,6 +112,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   calendarTimer.unref();
 
   let poller: Poller | null = null;
+  let webhook: WebhookServer | null = null;
   if (config.role === 'all') {
     // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
     const bot = createBot(config.botToken, deps, {
@@ -119,9 +123,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // 5 s between tries and logged once; a refused token still fails the start.
     await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
     await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
-    // Long polling that rides out an unreachable Bot API, 401 and 409 instead of stopping: see polling.ts.
-    poller = startPolling(bot, { logger, metrics, ...options.polling });
-    logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
+    if (config.webhookUrl !== undefined) {
+      // Telegram posts the updates; any number of instances can serve them (update_id is deduplicated).
+      webhook = await startWebhook(bot, { url: config.webhookUrl, secretToken: config.webhookSecret!, host: config.host, port: config.port, logger });
+      logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (webhook)');
+    } else {
+      // Long polling that rides out an unreachable Bot API, 401 and 409 instead of stopping: see polling.ts.
+      poller = startPolling(bot, { logger, metrics, ...options.polling });
+      logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
+    }
   } else {
     logger.info('worker: not polling Telegram (ROLE=worker); running the scheduler and the outbox dispatcher');
   }
@@ -167,17 +177,23 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     dispatcher,
     scheduler,
     ops,
+    webhook,
     async stop() {
       if (stopped) return;
       stopped = true;
+      // No new updates first: the webhook's server refuses connections, so the load balancer
+      // sends Telegram's next posts to another instance (or Telegram posts them again later).
+      await webhook?.stop();
       await ops?.close();
       clearInterval(pruneTimer);
       clearInterval(calendarTimer);
       await scheduler.stop();
       await poller?.stop();
-      // The updates already taken from Telegram are finished before the database closes (with a
-      // bound: a handler stuck on a dead connection must not hold the shutdown for ever).
-      if (poller) await settled(() => poller!.size() === 0, SHUTDOWN_HANDLERS_MS);
+      // Then the updates already taken are finished before the database closes (with a bound: a
+      // handler stuck on a dead connection must not hold the shutdown for ever).
+      const taken = poller ?? webhook;
+      if (taken) await settled(() => taken.size() === 0, SHUTDOWN_HANDLERS_MS);
+      await webhook?.close();
       await dispatcher.stop();
       await database.close();
       logger.info('stopped');

@@ -36,6 +36,12 @@ export function apiErrorReason(error: unknown): string {
 function troubleOf(error: unknown): { kind: string; message: string; level: 'warn' | 'error' } {
   if (error instanceof GrammyError && error.error_code === 401)
     return { kind: '401', message: 'Telegram does not accept the bot token; retrying until it does', level: 'error' };
+  if (isConflict(error) && /webhook/i.test((error as GrammyError).description))
+    return {
+      kind: '409-webhook',
+      message: 'a webhook is set for this bot token, so Telegram refuses polling (409); set WEBHOOK_URL here too, or remove the webhook (deleteWebhook) to poll; this one keeps running as a worker and tries again later',
+      level: 'error',
+    };
   if (isConflict(error))
     return {
       kind: '409',
@@ -122,7 +128,8 @@ export type PollingOptions = {
 
 export type Poller = RunnerHandle;
 
-const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+/** The updates the bot asks Telegram for, by polling or by webhook. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
 /**
  * Long polling through @grammyjs/runner, as its `run()` does, but with our own getUpdates loop:

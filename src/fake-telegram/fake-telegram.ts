@@ -360,6 +360,11 @@ export class FakeTelegram {
     this.#state.redeliver(update);
   }
 
+  /** The webhook the bot set (url, secret_token, allowed_updates); undefined while it polls. */
+  webhook(): { url: string; secretToken: string | undefined; allowedUpdates: string[] | undefined } | undefined {
+    return this.#state.webhook ? { ...this.#state.webhook } : undefined;
+  }
+
   /** Updates queued and not yet confirmed by the bot (via getUpdates' offset). */
   pendingUpdates(): readonly Update[] {
     return this.#state.updates;
@@ -514,6 +519,9 @@ export class FakeTelegram {
     const offset = p.int('offset');
     const limit = Math.min(100, Math.max(1, p.int('limit') ?? 100));
     const timeout = Math.max(0, p.int('timeout') ?? 0);
+    if (this.#state.webhook) {
+      throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    }
     const allowed = p.json<unknown>('allowed_updates', 'allowed_updates JSON object');
     for (const poll of [...this.#polls]) poll.conflict();
     if (offset !== undefined) this.#state.confirm(offset);

@@ -415,9 +415,37 @@ const methods: Record<string, Method> = {
   close: () => true,
   deleteWebhook: (p, ctx) => {
     if (p.bool('drop_pending_updates')) ctx.state.updates = [];
+    ctx.state.webhook = undefined;
     return true;
   },
-  getWebhookInfo: (_p, ctx) => ({ url: '', has_custom_certificate: false, pending_update_count: ctx.state.updates.length }),
+  setWebhook: (p, ctx) => {
+    const url = p.string('url');
+    if (url === undefined) throw badRequest('parameter "url" is required');
+    if (p.bool('drop_pending_updates')) ctx.state.updates = [];
+    // An empty url removes the webhook, as deleteWebhook does.
+    if (url === '') {
+      ctx.state.webhook = undefined;
+      return true;
+    }
+    if (!/^https:\/\/[^\s/]+/.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+    const secretToken = p.string('secret_token');
+    if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest('secret token contains unallowed characters');
+    const allowed = p.json<unknown>('allowed_updates', 'allowed_updates JSON object');
+    const allowedUpdates = Array.isArray(allowed) ? allowed.map(String) : undefined;
+    if (allowedUpdates) ctx.state.setAllowedUpdates(allowedUpdates);
+    ctx.state.webhook = { url, secretToken, allowedUpdates };
+    return true;
+  },
+  getWebhookInfo: (_p, ctx) => {
+    const webhook = ctx.state.webhook;
+    return {
+      url: webhook?.url ?? '',
+      has_custom_certificate: false,
+      pending_update_count: ctx.state.updates.length,
+      ...(webhook ? { max_connections: 40 } : {}),
+      ...(webhook?.allowedUpdates ? { allowed_updates: webhook.allowedUpdates } : {}),
+    };
+  },
 
   sendMessage: (p, ctx) => send(ctx, p, 'sendMessage', () => messageText(ctx, p)),
 

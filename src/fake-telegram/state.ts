@@ -82,6 +82,11 @@ export class FakeTelegramState {
   /** Updates handed out again regardless of the offset (see redeliver). */
   redelivered: Update[] = [];
   allowedUpdates: Set<string> = DEFAULT_ALLOWED;
+  /**
+   * The webhook the bot set (setWebhook); while there is one, getUpdates answers 409. The fake
+   * does not post to it: a test posts the updates it wants to the bot's server itself.
+   */
+  webhook: { url: string; secretToken: string | undefined; allowedUpdates: string[] | undefined } | undefined;
 
   private nextUserId = FIRST_USER_ID;
   private nextSupergroupId = FIRST_SUPERGROUP_ID;

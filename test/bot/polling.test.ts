@@ -73,6 +73,34 @@ describe('calling the Bot API until it answers', () => {
     expect(slept).toEqual([]);
   });
 
+  it('when a webhook is set for the token, says so (not "another instance is polling") and polls once it is removed', async () => {
+    const bot = new Bot(TOKEN, { client: { apiRoot: tg.apiRoot } });
+    const seen: string[] = [];
+    bot.on('message:text', (ctx) => {
+      seen.push(ctx.message.text);
+    });
+    await bot.init();
+    await bot.api.setWebhook('https://bot.example.org/hook', { secret_token: 'secret' });
+    const user = tg.createUser({ firstName: 'Alice' });
+    tg.sendText({ from: user, chat: 'private', text: 'hello' });
+
+    // The operator removes the webhook during the second wait.
+    const sleepThenRemove: Sleep = async (ms) => {
+      slept.push(ms);
+      if (slept.length === 2) await bot.api.deleteWebhook();
+      await nextTurn();
+    };
+    const runner = startPolling(bot, { logger: logger(), allowedUpdates: ['message'], sleep: sleepThenRemove });
+    try {
+      const until = Date.now() + 10_000;
+      while (seen.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toEqual(['hello']);
+    } finally {
+      await runner.stop();
+    }
+    expect(warnings()).toEqual([expect.stringMatching(/^a webhook is set for this bot token.*set WEBHOOK_URL here too, or remove the webhook/)]);
+  });
+
   it('keeps polling through dropped connections, 5xx and a 409 Conflict, then handles the update that was waiting', async () => {
     const bot = new Bot(TOKEN, { client: { apiRoot: tg.apiRoot } });
     const seen: string[] = [];

@@ -35,6 +35,41 @@ describe('configuration', () => {
     expect(() => createConfig({ env: { ROLE: 'poller', METRICS_PORT: 'nine' } })).toThrow(/ROLE: must be all or worker[\s\S]*METRICS_PORT: must be a port number/);
   });
 
+  it('polls unless WEBHOOK_URL is set; the webhook server listens on 0.0.0.0:8080 unless HOST and PORT say otherwise', () => {
+    const polling = createConfig({ env: {} });
+    expect(polling.webhookUrl).toBeUndefined();
+    expect(polling).toMatchObject({ port: 8080, host: '0.0.0.0' });
+    const config = createConfig({
+      env: { WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 'aB3_-x'.repeat(10), PORT: '3000', HOST: '127.0.0.1' },
+    });
+    expect(config).toMatchObject({ webhookUrl: 'https://bot.example.org/telegram', webhookSecret: 'aB3_-x'.repeat(10), port: 3000, host: '127.0.0.1' });
+  });
+
+  it('refuses a webhook without a secret, a secret Telegram would refuse, and a URL that is not https', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        createConfig({ env });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram' })).toEqual([expect.stringMatching(/^WEBHOOK_SECRET: required when WEBHOOK_URL is set/)]);
+    for (const secret of ['has space', 'dots.not.allowed', '密钥', 'x'.repeat(257)]) {
+      expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: secret })).toEqual([
+        expect.stringMatching(/^WEBHOOK_SECRET: must be 1-256 characters of A-Z, a-z, 0-9, _ and -/),
+      ]);
+    }
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 'x'.repeat(256) })).toEqual([]);
+    expect(problems({ WEBHOOK_URL: 'http://bot.example.org/telegram', WEBHOOK_SECRET: 's' })).toEqual([expect.stringMatching(/^WEBHOOK_URL: must be an https URL/)]);
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 's', PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: must be a port number/)]);
+    // Listed together with the other wrong settings, not only once they are fixed.
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', LOCALE: 'fr' })).toEqual([
+      expect.stringMatching(/^LOCALE:/),
+      expect.stringMatching(/^WEBHOOK_SECRET: required/),
+    ]);
+  });
+
   it('lists every wrong setting at once, each with how to fix it', () => {
     let error: unknown;
     try {

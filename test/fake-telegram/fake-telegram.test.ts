@@ -431,6 +431,25 @@ describe('fake Telegram with a grammY bot', () => {
     expect(error.description).toBe('Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
   });
 
+  it('keeps the webhook a bot sets, answers getUpdates with 409 while it is set, and forgets it on deleteWebhook', async () => {
+    const bot = newBot();
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url: '' });
+    expect((await rejection(bot.api.setWebhook('http://insecure.example.org/hook'))).description).toContain('HTTPS URL must be provided');
+    expect((await rejection(bot.api.setWebhook('https://bot.example.org/hook', { secret_token: 'not allowed!' }))).description).toContain('secret token');
+    await bot.api.setWebhook('https://bot.example.org/hook', { secret_token: 'Secret_1-x', allowed_updates: ['message'] });
+    expect(tg.webhook()).toEqual({ url: 'https://bot.example.org/hook', secretToken: 'Secret_1-x', allowedUpdates: ['message'] });
+    expect(await bot.api.getWebhookInfo()).toMatchObject({ url: 'https://bot.example.org/hook', allowed_updates: ['message'] });
+    expect(tg.callsTo('setWebhook').at(-1)!.params).toMatchObject({ url: 'https://bot.example.org/hook', secret_token: 'Secret_1-x' });
+
+    const conflict = await rejection(bot.api.getUpdates({ timeout: 0 }));
+    expect(conflict.error_code).toBe(409);
+    expect(conflict.description).toContain('webhook is active');
+
+    await bot.api.deleteWebhook();
+    expect(tg.webhook()).toBeUndefined();
+    expect(await bot.api.getUpdates({ timeout: 0 })).toEqual([]);
+  });
+
   it('runs under @grammyjs/runner', async () => {
     const alice = tg.createUser({ firstName: 'Alice' });
     const group = tg.createGroup({ title: 'Unit A', members: [alice] });
