@@ -4,14 +4,13 @@
  * they would hold a chat for an hour after an hour's jump. On a manual clock.
  */
 import { Api } from 'grammy';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { pacedDirectSends } from '../../src/outbox/direct-pacing.js';
 import { DEFAULT_LIMITS, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createOutboxDispatchRepository } from '../../src/outbox/outbox.repository.js';
-import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
-import { allRows, dispatcherFor, groups, manualTime, plan, privateChats, resetOutbox, startTelegram, textRow, textsIn, TOKEN } from './fixture.js';
+import { storageKinds } from '../helpers/db.js';
+import { allRows, arrivals, dispatcherFor, groups, plan, privateChats, textRow, textsIn, TOKEN, useOutboxHarness } from './fixture.js';
 
 const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
 const MINUTE = 60_000;
@@ -19,77 +18,58 @@ const MINUTE = 60_000;
 const LEASE = DEFAULT_LIMITS.leaseMs;
 const HOUR = 60 * MINUTE;
 
-function arrivals(tg: FakeTelegram, chatId: number): number[] {
-  return tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === chatId).map((call) => call.at.getTime());
-}
 
 describe.each(storageKinds())('pacing and leases when the clock goes back (%s)', (kind) => {
-  let database: TestDatabase;
-  let tg: FakeTelegram;
-  let time: ReturnType<typeof manualTime>;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await resetOutbox(database.db);
-    time = manualTime();
-    tg = await startTelegram({ clock: time.clock });
-  });
-  afterEach(async () => {
-    await tg.stop();
-  });
+  const h = useOutboxHarness(kind);
 
-  const dispatcher = (owner?: string) => dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, ...(owner ? { owner } : {}) });
-  const goBack = (ms: number) => time.clock.set(new Date(time.clock.now().getTime() - ms));
+  const dispatcher = (owner?: string) => dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: MANUAL, ...(owner ? { owner } : {}) });
+  const goBack = (ms: number) => h.time.clock.set(new Date(h.time.clock.now().getTime() - ms));
 
   it('sends the next message to a group within the pacing gap after the clock is set back an hour, not an hour later', async () => {
-    const [group] = groups(tg, 1);
-    await plan(database.db, time.clock, Array.from({ length: 5 }, (_, i) => textRow(`before-${i}`, group!)));
+    const [group] = groups(h.tg, 1);
+    await plan(h.db, h.time.clock, Array.from({ length: 5 }, (_, i) => textRow(`before-${i}`, group!)));
     await dispatcher().drain();
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
-    await plan(database.db, time.clock, [textRow('after', group!)]);
+    const jumpedAt = h.time.clock.now().getTime();
+    await plan(h.db, h.time.clock, [textRow('after', group!)]);
     await dispatcher().drain();
 
-    expect(textsIn(tg, group!).at(-1)).toBe('after');
-    expect(arrivals(tg, group!).at(-1)! - jumpedAt).toBeLessThanOrEqual(1000);
+    expect(textsIn(h.tg, group!).at(-1)).toBe('after');
+    expect(arrivals(h.tg, group!).at(-1)! - jumpedAt).toBeLessThanOrEqual(1000);
     // and the chat is paced from the new time on: the one after goes a gap later, not sooner
-    await plan(database.db, time.clock, [textRow('after-2', group!)]);
+    await plan(h.db, h.time.clock, [textRow('after-2', group!)]);
     await dispatcher().drain();
-    const at = arrivals(tg, group!);
+    const at = arrivals(h.tg, group!);
     expect(at.at(-1)! - at.at(-2)!).toBeGreaterThanOrEqual(1000);
     expect(at.at(-1)! - jumpedAt).toBeLessThanOrEqual(2500);
   });
 
   it('sends what was planned to go at once just before the jump, now; what was planned for later still waits', async () => {
-    const [group] = groups(tg, 1);
-    const later = new Date(time.clock.now().getTime() + 2 * HOUR);
-    await plan(database.db, time.clock, [textRow('at-once', group!), textRow('in-two-hours', group!, { notBefore: later })]);
+    const [group] = groups(h.tg, 1);
+    const later = new Date(h.time.clock.now().getTime() + 2 * HOUR);
+    await plan(h.db, h.time.clock, [textRow('at-once', group!), textRow('in-two-hours', group!, { notBefore: later })]);
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
+    const jumpedAt = h.time.clock.now().getTime();
     await dispatcher().drain();
 
-    expect(textsIn(tg, group!)).toEqual(['at-once']);
-    expect(arrivals(tg, group!)[0]! - jumpedAt).toBeLessThanOrEqual(1000);
-    expect((await allRows(database.db)).find((r) => r.key === 'in-two-hours')).toMatchObject({ status: 'pending', notBefore: later });
+    expect(textsIn(h.tg, group!)).toEqual(['at-once']);
+    expect(arrivals(h.tg, group!)[0]! - jumpedAt).toBeLessThanOrEqual(1000);
+    expect((await allRows(h.db)).find((r) => r.key === 'in-two-hours')).toMatchObject({ status: 'pending', notBefore: later });
   });
 
   it('holds a group whose window was full at most a window after the jump, and keeps it to 20 a minute', async () => {
-    const [group] = groups(tg, 1);
-    await plan(database.db, time.clock, Array.from({ length: 20 }, (_, i) => textRow(`burst-${i}`, group!)));
+    const [group] = groups(h.tg, 1);
+    await plan(h.db, h.time.clock, Array.from({ length: 20 }, (_, i) => textRow(`burst-${i}`, group!)));
     await dispatcher().drain();
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
-    await plan(database.db, time.clock, Array.from({ length: 3 }, (_, i) => textRow(`later-${i}`, group!)));
+    const jumpedAt = h.time.clock.now().getTime();
+    await plan(h.db, h.time.clock, Array.from({ length: 3 }, (_, i) => textRow(`later-${i}`, group!)));
     await dispatcher().drain();
 
-    const at = arrivals(tg, group!);
+    const at = arrivals(h.tg, group!);
     expect(at).toHaveLength(23);
     // the window counts the burst where it really was (an hour "later" by the old clock): the
     // 21st goes once the first is a minute old, which is well within a minute of the jump
@@ -100,58 +80,58 @@ describe.each(storageKinds())('pacing and leases when the clock goes back (%s)',
   });
 
   it('keeps a 429 hold given just before the jump for its own length, not its length plus the jump', async () => {
-    const [alice] = privateChats(tg, 1);
-    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
-    api.config.use(pacedDirectSends({ db: database.db, clock: time.clock, sleep: time.sleep, logger: silentLogger }));
-    tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 30 } });
+    const [alice] = privateChats(h.tg, 1);
+    const api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
+    api.config.use(pacedDirectSends({ db: h.db, clock: h.time.clock, sleep: h.time.sleep, logger: silentLogger }));
+    h.tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 30 } });
     await expect(api.sendMessage(alice!, 'too fast')).rejects.toThrow(/429/);
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
-    await plan(database.db, time.clock, [textRow('held', alice!)]);
+    const jumpedAt = h.time.clock.now().getTime();
+    await plan(h.db, h.time.clock, [textRow('held', alice!)]);
     await dispatcher().drain();
 
-    const sentAt = arrivals(tg, alice!)[0]! - jumpedAt;
+    const sentAt = arrivals(h.tg, alice!)[0]! - jumpedAt;
     expect(sentAt).toBeGreaterThanOrEqual(30_000);
     expect(sentAt).toBeLessThanOrEqual(31_000);
   });
 
   it("answers a handler's direct reply without waiting out the jump", async () => {
-    const [alice] = privateChats(tg, 1);
-    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
-    api.config.use(pacedDirectSends({ db: database.db, clock: time.clock, sleep: time.sleep, logger: silentLogger, maxWaitMs: 2 * HOUR }));
+    const [alice] = privateChats(h.tg, 1);
+    const api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
+    api.config.use(pacedDirectSends({ db: h.db, clock: h.time.clock, sleep: h.time.sleep, logger: silentLogger, maxWaitMs: 2 * HOUR }));
     await api.sendMessage(alice!, 'before');
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
+    const jumpedAt = h.time.clock.now().getTime();
     await api.sendMessage(alice!, 'after');
 
-    expect(arrivals(tg, alice!).at(-1)! - jumpedAt).toBeLessThanOrEqual(1000);
+    expect(arrivals(h.tg, alice!).at(-1)! - jumpedAt).toBeLessThanOrEqual(1000);
   });
 
   it('takes over a dead dispatcher’s row one lease after the jump, not a lease plus the jump', async () => {
-    const [alice] = privateChats(tg, 1);
-    await plan(database.db, time.clock, [textRow('orphan', alice!)]);
-    const claimed = await createOutboxDispatchRepository({ db: database.db }).claim({ now: time.clock.now(), limit: 10, leaseMs: LEASE, owner: 'died' });
+    const [alice] = privateChats(h.tg, 1);
+    await plan(h.db, h.time.clock, [textRow('orphan', alice!)]);
+    const claimed = await createOutboxDispatchRepository({ db: h.db }).claim({ now: h.time.clock.now(), limit: 10, leaseMs: LEASE, owner: 'died' });
     expect(claimed).toHaveLength(1);
 
     goBack(HOUR);
-    const jumpedAt = time.clock.now().getTime();
+    const jumpedAt = h.time.clock.now().getTime();
     await dispatcher('survivor').drain();
 
-    expect(textsIn(tg, alice!)).toEqual(['orphan']);
-    const sentAt = arrivals(tg, alice!)[0]! - jumpedAt;
+    expect(textsIn(h.tg, alice!)).toEqual(['orphan']);
+    const sentAt = arrivals(h.tg, alice!)[0]! - jumpedAt;
     expect(sentAt).toBeGreaterThanOrEqual(LEASE);
     expect(sentAt).toBeLessThanOrEqual(LEASE + 1000);
-    expect((await allRows(database.db))[0]).toMatchObject({ status: 'sent', claimedBy: 'survivor' });
+    expect((await allRows(h.db))[0]).toMatchObject({ status: 'sent', claimedBy: 'survivor' });
   });
 
   it('still honours a 429 hold and a pacing gap when the clock only moves forward', async () => {
-    const [alice] = privateChats(tg, 1);
-    tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 7 } });
-    const refusedAt = time.clock.now().getTime();
-    await plan(database.db, time.clock, [textRow('held', alice!)]);
+    const [alice] = privateChats(h.tg, 1);
+    h.tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 7 } });
+    const refusedAt = h.time.clock.now().getTime();
+    await plan(h.db, h.time.clock, [textRow('held', alice!)]);
     await dispatcher().drain();
-    expect(arrivals(tg, alice!)[0]! - refusedAt).toBeGreaterThanOrEqual(7000);
+    expect(arrivals(h.tg, alice!)[0]! - refusedAt).toBeGreaterThanOrEqual(7000);
   });
 });

@@ -5,15 +5,14 @@
  * record of when each call arrived (by that clock).
  */
 import { Api } from 'grammy';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import type { FakeTelegram } from '../../src/fake-telegram/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { pacedDirectSends } from '../../src/outbox/direct-pacing.js';
 import type { DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createChatPacingRepository } from '../../src/outbox/pacing.repository.js';
-import { createPgTestDatabase, createTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
-import { allRows, deliveries, dispatcherFor, groups, manualTime, plan, privateChats, resetOutbox, startTelegram, textRow, textsIn, TOKEN } from './fixture.js';
+import { createPgTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
+import { allRows, arrivals, deliveries, dispatcherFor, groups, plan, privateChats, textRow, textsIn, TOKEN, manualTime, startTelegram, useOutboxHarness } from './fixture.js';
 
 /** On a manual clock a "late" global slot means nothing: concurrent sleepers all move one clock. */
 const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
@@ -21,9 +20,6 @@ const MINUTE = 60_000;
 const GROUP_RULE = { gapMs: 1000, windowMax: 20, windowMs: MINUTE };
 
 /** When each message (sent or edited) reached the fake, by its clock, for one chat. */
-function arrivals(tg: FakeTelegram, chatId: number): number[] {
-  return tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === chatId).map((call) => call.at.getTime());
-}
 
 /** The most sends that any window of `windowMs` holds (a send exactly `windowMs` after another is in the next window, as Telegram counts). */
 function mostInAnyWindow(times: number[], windowMs = MINUTE): number {
@@ -39,40 +35,24 @@ function mostInAnyWindow(times: number[], windowMs = MINUTE): number {
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 
 describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
-  let database: TestDatabase;
-  let tg: FakeTelegram;
-  let time: ReturnType<typeof manualTime>;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.drop();
-  });
-  beforeEach(async () => {
-    await resetOutbox(database.db);
-    time = manualTime();
-    tg = await startTelegram({ clock: time.clock });
-  });
-  afterEach(async () => {
-    await tg.stop();
-  });
+  const h = useOutboxHarness(kind);
 
-  const dispatcher = (limits: Partial<DispatcherLimits> = {}) => dispatcherFor({ db: database.db, tg, clock: time.clock, sleep: time.sleep, limits: { ...MANUAL, ...limits } });
+  const dispatcher = (limits: Partial<DispatcherLimits> = {}) => dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: { ...MANUAL, ...limits } });
   /** A bot API whose calls go through the direct-reply pacing, on the test's clock. */
   const handlerApi = (maxWaitMs?: number) => {
-    const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
-    api.config.use(pacedDirectSends({ db: database.db, clock: time.clock, sleep: time.sleep, logger: silentLogger, ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) }));
+    const api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
+    api.config.use(pacedDirectSends({ db: h.db, clock: h.time.clock, sleep: h.time.sleep, logger: silentLogger, ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) }));
     return api;
   };
 
   it('sends a burst of 25 to one group about 1 a second, 20 in the first 20 s, and the 21st once the first is a minute old', async () => {
-    const [group] = groups(tg, 1);
-    await plan(database.db, time.clock, Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)));
+    const [group] = groups(h.tg, 1);
+    await plan(h.db, h.time.clock, Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)));
 
     await dispatcher().drain();
 
-    expect(textsIn(tg, group!)).toEqual(Array.from({ length: 25 }, (_, i) => `g-${i}`));
-    const at = arrivals(tg, group!);
+    expect(textsIn(h.tg, group!)).toEqual(Array.from({ length: 25 }, (_, i) => `g-${i}`));
+    const at = arrivals(h.tg, group!);
     const first = at[0]!;
     expect(at[19]! - first).toBeLessThanOrEqual(20_000);
     expect(at[20]! - first).toBeGreaterThanOrEqual(MINUTE);
@@ -82,12 +62,12 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
   });
 
   it('sends to a private chat about 1 a second, with no window', async () => {
-    const [alice] = privateChats(tg, 1);
-    await plan(database.db, time.clock, Array.from({ length: 25 }, (_, i) => textRow(`p-${i}`, alice!)));
+    const [alice] = privateChats(h.tg, 1);
+    await plan(h.db, h.time.clock, Array.from({ length: 25 }, (_, i) => textRow(`p-${i}`, alice!)));
 
     await dispatcher().drain();
 
-    const at = arrivals(tg, alice!);
+    const at = arrivals(h.tg, alice!);
     expect(at).toHaveLength(25);
     for (const gap of gaps(at)) {
       expect(gap).toBeGreaterThanOrEqual(1000);
@@ -96,77 +76,77 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
   });
 
   it("counts a handler's direct replies and edits in the group's window: after 20 of them, an outbox message waits until the first is a minute old", async () => {
-    const [group] = groups(tg, 1);
+    const [group] = groups(h.tg, 1);
     const api = handlerApi();
     const first = await api.sendMessage(group!, 'reply-0');
     for (let i = 1; i < 19; i++) await api.sendMessage(group!, `reply-${i}`);
     await api.editMessageText(group!, first.message_id, 'reply-0 (edited)');
-    const replies = arrivals(tg, group!);
+    const replies = arrivals(h.tg, group!);
     expect(replies).toHaveLength(20);
     for (const gap of gaps(replies)) expect(gap).toBeGreaterThanOrEqual(1000);
 
-    await plan(database.db, time.clock, [textRow('from-the-outbox', group!)]);
+    await plan(h.db, h.time.clock, [textRow('from-the-outbox', group!)]);
     await dispatcher().drain();
 
-    const at = arrivals(tg, group!);
+    const at = arrivals(h.tg, group!);
     expect(at).toHaveLength(21);
     expect(at[20]! - replies[0]!).toBeGreaterThanOrEqual(MINUTE);
     expect(mostInAnyWindow(at)).toBe(20);
   });
 
   it('holds a direct reply at most maxWaitMs when the window is full, then sends it anyway, and the outbox waits for it too', async () => {
-    const [group] = groups(tg, 1);
-    await plan(database.db, time.clock, Array.from({ length: 20 }, (_, i) => textRow(`g-${i}`, group!)));
+    const [group] = groups(h.tg, 1);
+    await plan(h.db, h.time.clock, Array.from({ length: 20 }, (_, i) => textRow(`g-${i}`, group!)));
     await dispatcher().drain();
-    const outboxFirst = arrivals(tg, group!)[0]!;
+    const outboxFirst = arrivals(h.tg, group!)[0]!;
 
-    const asked = time.clock.now().getTime();
+    const asked = h.time.clock.now().getTime();
     await handlerApi(3000).sendMessage(group!, 'answer to a person');
-    const answered = arrivals(tg, group!)[20]!;
+    const answered = arrivals(h.tg, group!)[20]!;
     // the window frees up 60 s after the first outbox message, ~40 s from now: the reply does not wait that long
     expect(answered - asked).toBeLessThanOrEqual(3000);
     expect(answered - asked).toBeGreaterThanOrEqual(1000);
 
-    await plan(database.db, time.clock, [textRow('after-the-answer', group!)]);
+    await plan(h.db, h.time.clock, [textRow('after-the-answer', group!)]);
     await dispatcher().drain();
-    const at = arrivals(tg, group!);
+    const at = arrivals(h.tg, group!);
     // the answer took a place in the window: the next outbox message needs the second one to be a minute old
     expect(at[21]! - at[1]!).toBeGreaterThanOrEqual(MINUTE);
     expect(at[21]! - outboxFirst).toBeGreaterThan(MINUTE);
   });
 
   it('gives the slot back when Telegram refuses a direct reply, so that it does not count', async () => {
-    const [group] = groups(tg, 1);
+    const [group] = groups(h.tg, 1);
     const api = handlerApi();
     for (let i = 0; i < 19; i++) await api.sendMessage(group!, `reply-${i}`);
     await expect(api.sendMessage(group!, '')).rejects.toThrow(/400/);
-    await plan(database.db, time.clock, [textRow('twentieth', group!)]);
-    const before = time.clock.now().getTime();
+    await plan(h.db, h.time.clock, [textRow('twentieth', group!)]);
+    const before = h.time.clock.now().getTime();
 
     await dispatcher().drain();
 
     // the refused call took no place: the outbox row is the 20th of the minute and goes after the gap
-    expect(arrivals(tg, group!).at(-1)! - before).toBeLessThanOrEqual(1000);
+    expect(arrivals(h.tg, group!).at(-1)! - before).toBeLessThanOrEqual(1000);
   });
 
   it("holds the chat for the outbox too when Telegram answers a handler's direct reply with 429", async () => {
-    const [alice] = privateChats(tg, 1);
-    tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 7 } });
-    const refusedAt = time.clock.now().getTime();
+    const [alice] = privateChats(h.tg, 1);
+    h.tg.failNext({ chatId: alice!, error: { code: 429, retryAfter: 7 } });
+    const refusedAt = h.time.clock.now().getTime();
     await expect(handlerApi().sendMessage(alice!, 'too fast')).rejects.toThrow(/429/);
-    await plan(database.db, time.clock, [textRow('after-the-hold', alice!)]);
+    await plan(h.db, h.time.clock, [textRow('after-the-hold', alice!)]);
 
     await dispatcher().drain();
 
-    const sent = tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === alice);
+    const sent = h.tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === alice);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.at.getTime() - refusedAt).toBeGreaterThanOrEqual(7000);
   });
 
   it('does not let two reservations at once both take the last place of a minute', async () => {
-    const [group] = groups(tg, 1);
-    const pacing = createChatPacingRepository({ db: database.db });
-    const start = time.clock.now().getTime();
+    const [group] = groups(h.tg, 1);
+    const pacing = createChatPacingRepository({ db: h.db });
+    const start = h.time.clock.now().getTime();
     for (let i = 0; i < 19; i++) {
       const at = new Date(start + i * 1000);
       await pacing.settle({ chatId: group!, reservedAt: null, sentAt: at, rule: GROUP_RULE });

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { asc, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { Api } from 'grammy';
 import type { Db } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema/index.js';
@@ -8,6 +9,7 @@ import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits, type Sleep } from '../../src/outbox/dispatcher.js';
 import { createOutboxRepository, type OutboxMessage, type OutboxRow } from '../../src/outbox/outbox.repository.js';
 import { createManualClock, type Clock, type ManualClock } from '../../src/shared/clock.js';
+import { createTestDatabase, type StorageKind, type TestDatabase } from '../helpers/db.js';
 
 export const TOKEN = '7000000002:OUTBOX-test-token';
 
@@ -108,4 +110,44 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
     if (Date.now() > until) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * The usual setting of a dispatcher test, as vitest hooks: a test database of `kind` for the
+ * file, and for each test an empty outbox, a fresh manual time and a fresh fake Bot API on it.
+ */
+export function useOutboxHarness(kind: StorageKind): { readonly db: Db; readonly tg: FakeTelegram; readonly time: ReturnType<typeof manualTime> } {
+  let database: TestDatabase;
+  let tg: FakeTelegram;
+  let time: ReturnType<typeof manualTime>;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await resetOutbox(database.db);
+    time = manualTime();
+    tg = await startTelegram({ clock: time.clock });
+  });
+  afterEach(async () => {
+    await tg.stop();
+  });
+  return {
+    get db() {
+      return database.db;
+    },
+    get tg() {
+      return tg;
+    },
+    get time() {
+      return time;
+    },
+  };
+}
+
+/** When each successful call to `chatId` reached the fake Bot API, by its clock. */
+export function arrivals(tg: FakeTelegram, chatId: number): number[] {
+  return tg.calls.filter((call) => call.status === 200 && Number(call.params.chat_id) === chatId).map((call) => call.at.getTime());
 }
