@@ -196,12 +196,10 @@ const DIGEST_WORK_MEM = '32MB';
 export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER }: { db: DbOrTx; tallyFoldAfter?: number }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
-  const runDigest = (query: SQL, options: { parallel?: boolean } = {}) =>
+  const runDigest = (query: SQL) =>
     db.transaction(async (tx) => {
-      // One round trip for the settings (set_config(..., true) is SET LOCAL). A parallel scan
-      // lets the server's workers read and class the items while this backend aggregates.
-      const parallel = options.parallel ? sql`, set_config('parallel_setup_cost', '0', true), set_config('parallel_tuple_cost', '0.001', true)` : sql``;
-      await tx.execute(sql`select set_config('work_mem', ${DIGEST_WORK_MEM}, true), set_config('jit', 'off', true)${parallel}`);
+      // One round trip for the settings (set_config(..., true) is SET LOCAL).
+      await tx.execute(sql`select set_config('work_mem', ${DIGEST_WORK_MEM}, true), set_config('jit', 'off', true)`);
       return rowsOf(await tx.execute(query));
     });
 

@@ -56,8 +56,8 @@ export const items = pgTable(
     version: integer('version').notNull(),
     state: jsonb('state').notNull(),
     /*
-     * Read from `state` by PostgreSQL itself (generated, stored), for the daily digest: counting
-     * per unit over 100,000 open items must not join item_units row by row. `lead_unit` is the
+     * Read from `state` by PostgreSQL itself (generated, stored), for the daily digest and the
+     * item_tallies triggers, which count per unit without joining item_units. `lead_unit` is the
      * first lead unit; `lead_count` says when there are more (共同牵头), which the digest then
      * reads from item_units; `unacked_units` are the units on the item that have not acknowledged.
      */
@@ -71,7 +71,7 @@ export const items = pgTable(
     uniqueIndex('items_code_unique').on(t.codeYear, t.codeNumber),
     index('items_status_deadline_idx').on(t.status, t.deadlineAt),
     // The digest: per unit the oldest overdue and waiting items, what opened or closed in its
-    // window, the highest count of unacknowledged units, and the extension requests.
+    // window, and the extension requests.
     // The code and the deadline are in the key so that the listed items are read from the index alone.
     index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id, t.codeYear, t.codeNumber, t.deadline).where(sql`${t.status} = 'open' and not ${t.excused}`),
     index('items_waiting_idx').on(t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
@@ -84,7 +84,6 @@ export const items = pgTable(
     // window reads these indexes alone.
     index('items_opened_at_idx').on(t.openedAt, t.leadUnit, t.status, t.codeNumber),
     index('items_closed_at_idx').on(t.closedAt, t.leadUnit, t.status, t.codeNumber),
-    index('items_unacked_count_idx').on(t.unackedCount).where(sql`${t.status} = 'open'`),
     index('items_multi_lead_idx').on(t.id).where(sql`${t.leadCount} > 1 and ${t.status} in ('open', 'result_submitted', 'closed')`),
     index('items_pending_extension_idx').on(t.extensionRequestedAt, t.id).where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null`),
     check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
