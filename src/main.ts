@@ -22,6 +22,7 @@ import { Api } from 'grammy';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createRedactor } from './shared/redact.js';
 import { pruneUpdates } from './updates/updates.usecases.js';
+import { createUpdateInbox, type UpdateInbox } from './updates/inbox.js';
 
 export type App = {
   stop(): Promise<void>;
@@ -113,25 +114,34 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
 
   let poller: Poller | null = null;
   let webhook: WebhookServer | null = null;
+  let inbox: UpdateInbox | null = null;
   if (config.role === 'all') {
+    // Every update is stored before Telegram is told it arrived, and handled until it is done:
+    // a crash, a restart or a database outage delays it, never loses it (src/updates/inbox.ts).
+    inbox = createUpdateInbox({ db: database.db, logger, clock: dispatcherClock });
     // Direct replies share the dispatcher's per-chat pacing, on the dispatcher's clock and limits.
     const bot = createBot(config.botToken, deps, {
+      inbox,
       ...(options.onUpdateHandled ? { onUpdateHandled: options.onUpdateHandled } : {}),
       pacing: { clock: dispatcherClock, ...(options.dispatcherLimits ? { limits: options.dispatcherLimits } : {}) },
     });
     // A Bot API that cannot be reached at start-up (network, Telegram down) is waited for, at most
     // 5 s between tries and logged once; a refused token still fails the start.
     await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
+    // Updates left pending by a dead instance or a database outage go through the handlers as
+    // they are (not the webhook's own receive, which would see them leased and skip them).
+    const handlePending = bot.handleUpdate.bind(bot);
     await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
     if (config.webhookUrl !== undefined) {
       // Telegram posts the updates; any number of instances can serve them (update_id is deduplicated).
-      webhook = await startWebhook(bot, { url: config.webhookUrl, secretToken: config.webhookSecret!, host: config.host, port: config.port, logger });
+      webhook = await startWebhook(bot, { url: config.webhookUrl, secretToken: config.webhookSecret!, host: config.host, port: config.port, logger, inbox });
       logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (webhook)');
     } else {
       // Long polling that rides out an unreachable Bot API, 401 and 409 instead of stopping: see polling.ts.
-      poller = startPolling(bot, { logger, metrics, ...options.polling });
+      poller = startPolling(bot, { logger, metrics, inbox, ...options.polling });
       logger.info({ bot: bot.botInfo.username, apiRoot: config.botApiRoot }, 'bot started (long polling)');
     }
+    inbox.start((update) => handlePending(update));
   } else {
     logger.info('worker: not polling Telegram (ROLE=worker); running the scheduler and the outbox dispatcher');
   }
@@ -188,11 +198,15 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       clearInterval(pruneTimer);
       clearInterval(calendarTimer);
       await scheduler.stop();
+      inbox?.stopTaking();
       await poller?.stop();
       // Then the updates already taken are finished before the database closes (with a bound: a
-      // handler stuck on a dead connection must not hold the shutdown for ever).
+      // handler stuck on a dead connection must not hold the shutdown for ever). Those still
+      // running then are released in the inbox: the next instance handles them again, and the
+      // applied-marker keeps their effects from happening twice.
       const taken = poller ?? webhook;
-      if (taken) await settled(() => taken.size() === 0, SHUTDOWN_HANDLERS_MS);
+      if (taken || inbox) await settled(() => (taken?.size() ?? 0) === 0 && (inbox?.inFlight() ?? 0) === 0, SHUTDOWN_HANDLERS_MS);
+      await inbox?.stop();
       await webhook?.close();
       await dispatcher.stop();
       await database.close();

@@ -8,7 +8,8 @@ import { pacedDirectSends } from '../outbox/direct-pacing.js';
 import type { PacingLimits } from '../outbox/pacing.repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
-import { claimUpdate } from '../updates/updates.usecases.js';
+import { createUpdateInbox, type UpdateInbox } from '../updates/inbox.js';
+import { inUpdateScope, isDatabaseUnavailable, UpdateAlreadyApplied, withAppliedMarker, currentUpdateScope } from '../updates/update-scope.js';
 import type { BotContext, BotDeps } from './context.js';
 import { adminFeature } from './features/admin.js';
 import { buttonGuardFeature } from './features/button-guard.js';
@@ -40,6 +41,12 @@ export type CreateBotOptions = {
    * manual clock and sleep, or limits of 0 to turn it off.
    */
   pacing?: { clock?: Clock; sleep?: Sleep; limits?: Partial<PacingLimits>; maxWaitMs?: number };
+  /**
+   * The durable inbox polling and the webhook write updates to (src/updates/inbox.ts); default:
+   * one of the bot's own, on the pacing clock (updates handed to handleUpdate directly are written
+   * to it as they arrive).
+   */
+  inbox?: UpdateInbox;
 };
 
 export { errorMessageId } from './refusals.js';
@@ -49,13 +56,17 @@ export { errorMessageId } from './refusals.js';
  * behind one error boundary. It does not start polling; main.ts does (through @grammyjs/runner).
  */
 export function createBot(token: string, deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const pacing = options.pacing ?? {};
+  const inbox = options.inbox ?? createUpdateInbox({ db: deps.db, logger: deps.logger, clock: pacing.clock ?? systemClock });
+  // Handlers' transactions carry the inbox's applied-marker (src/updates/update-scope.ts); the
+  // pacing of replies and the inbox itself use the plain database.
+  const handlerDeps: BotDeps = { ...deps, db: withAppliedMarker(deps.db, pacing.clock ?? systemClock) };
   const bot = new Bot<BotContext>(token, {
     client: { apiRoot: options.apiRoot ?? deps.config.botApiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // Direct replies count towards the chat's pacing shared with the outbox dispatchers. Installed
   // first, so that it sits inside the auto-retry: every attempt takes its own slot.
-  const pacing = options.pacing ?? {};
   bot.api.config.use(
     pacedDirectSends({
       db: deps.db,
@@ -80,6 +91,14 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       throw error;
     }
   });
+  // A button press handled late (after a restart or a database outage) can no longer be answered:
+  // Telegram forgets a callback query after about 15 s. Its effects stand; the missing toast is no failure.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method === 'answerCallbackQuery' && !result.ok && result.error_code === 400 && /query is too old|query id is invalid/i.test(result.description))
+      return { ok: true, result: true } as unknown as typeof result;
+    return result;
+  });
   // Replies to people retry a 429 or 5xx a few times, never forever, and never a network
   // error (that could send a message twice). The outbox has its own retry policy.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true }));
@@ -91,7 +110,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     metrics.updatesReceived.inc({ kind });
     const endTimer = metrics.handlerSeconds.startTimer({ kind });
     let failed = false;
-    ctx.deps = deps;
+    ctx.deps = handlerDeps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
     let actor: ReturnType<BotContext['actor']> | undefined;
     ctx.actor = () => (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
@@ -113,13 +132,39 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
   });
   // Per-chat order (and per-user order for button presses) when updates run concurrently.
   bot.use(sequentialize((ctx) => [ctx.chat?.id.toString(), ctx.from?.id.toString()].filter((k): k is string => Boolean(k))));
-  // Telegram redelivers unconfirmed updates; handle each update_id once.
+  // Each update once, and none lost: it is in the durable inbox before it is handled (polling and
+  // the webhook write it there; anything else is written here), its effects commit with the
+  // inbox's applied-marker, and it is marked handled when done — or, when the database failed
+  // under it, left pending and handled again once the database is back (src/updates/inbox.ts).
   bot.use(async (ctx, next) => {
-    if (!(await claimUpdate(deps, { updateId: ctx.update.update_id }))) {
+    let admitted: boolean;
+    try {
+      admitted = await inbox.admit(ctx.update);
+    } catch (error) {
+      // Unavailable: the source holds the update (polling) or Telegram posts it again (webhook).
+      if (isDatabaseUnavailable(error)) throw error;
+      ctx.logger.error({ err: error }, 'the inbox refused this update; handling it without it');
+      admitted = true;
+    }
+    if (!admitted) {
       ctx.logger.info('duplicate update skipped');
       return;
     }
-    await next();
+    let outcome: 'handled' | 'deferred' = 'handled';
+    try {
+      await inUpdateScope(ctx.update.update_id, async (scope) => {
+        try {
+          await next();
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          scope.deferred = true;
+          ctx.logger.warn({ err: error }, 'database unavailable; the update is kept and handled when it is back');
+        }
+        if (scope.deferred) outcome = 'deferred';
+      });
+    } finally {
+      await inbox.finish(ctx.update, outcome);
+    }
   });
   bot.use(async (ctx, next) => {
     if (ctx.from && !ctx.from.is_bot) {
@@ -148,6 +193,22 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       // A button's refusal is an alert (plain text, at most 200 characters); a command's, a reply.
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: refusalText(t, cause, { html: false }), show_alert: true }).catch(() => {});
       else await say(ctx, refusalText(t, cause)).catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not send refusal'));
+      return;
+    }
+    if (cause instanceof UpdateAlreadyApplied) {
+      // A second run of an update whose effects were committed by the first (which died before
+      // it could answer): say so instead of applying it again.
+      ctx.logger.info('update applied before; answered without applying it again');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('update-applied-before') }).catch(() => {});
+      else if (ctx.chat) await say(ctx, ctx.t('update-applied-before')).catch(() => {});
+      return;
+    }
+    if (isDatabaseUnavailable(cause)) {
+      // Kept in the inbox and handled again when the database is back: the person hears then.
+      const scope = currentUpdateScope();
+      if (scope) scope.deferred = true;
+      ctx.logger.warn({ err: cause }, 'database unavailable; the update is kept and handled when it is back');
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('update-deferred') }).catch(() => {});
       return;
     }
     ctx.logger.error({ err: cause }, 'update failed');

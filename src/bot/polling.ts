@@ -3,6 +3,8 @@ import { GrammyError, HttpError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { UpdateInbox } from '../updates/inbox.js';
+import { isDatabaseUnavailable } from '../updates/update-scope.js';
 import { realSleep, type Sleep } from '../outbox/dispatcher.js';
 
 /** How soon a failed Bot API call is tried again: doubling from `baseMs`, never more than `maxMs`. */
@@ -124,6 +126,12 @@ export type PollingOptions = {
   /** The first wait after a 409 Conflict, and its cap (default CONFLICT_RETRY). */
   firstRetryMs?: number;
   maxRetryMs?: number;
+  /**
+   * The durable inbox: each batch is written there before the offset moves past it (held, and
+   * written again every few seconds, while the database is unavailable), and only the updates it
+   * hands back are handled (the others were handled already, or are being handled elsewhere).
+   */
+  inbox?: UpdateInbox;
 };
 
 export type Poller = RunnerHandle;
@@ -176,9 +184,37 @@ export function startPolling(bot: Bot<any>, options: PollingOptions): Poller {
         onAnswer: () => setPolling(true),
       },
     );
+    // Telegram forgets an update once the next getUpdates asks past it: only after it is stored.
+    const taken = options.inbox && updates.length > 0 ? await storeUntilDone(options.inbox, updates, signal) : updates;
     const last = updates.at(-1)?.update_id;
     if (last !== undefined) offset = last + 1;
-    return updates;
+    return taken;
+  };
+  /** Writes a batch to the inbox, retrying (at most 5 s apart, logged once) until the database takes it. */
+  const storeUntilDone = async (inbox: UpdateInbox, updates: Update[], signal: AbortSignal): Promise<Update[]> => {
+    const sleep = options.sleep ?? realSleep;
+    for (let failures = 0; ; ) {
+      try {
+        const taken = await inbox.receive(updates);
+        if (failures > 0) options.logger.info({ failedTries: failures, updates: updates.length }, 'the inbox takes updates again; handling the ones held');
+        return taken;
+      } catch (error) {
+        // Not an outage but an update the database refuses (a bug): holding it would hold every
+        // update after it for ever. Each is handled on its own; one that still cannot be stored
+        // is handled without the inbox (and logged).
+        if (!isDatabaseUnavailable(error)) {
+          options.logger.error({ err: error, updates: updates.length }, 'the inbox refused a batch of updates; handling them one by one');
+          return updates;
+        }
+        failures++;
+        const waitMs = reconnectDelayMs(failures, options.policy);
+        if (failures === 1)
+          options.logger.warn({ err: error, updates: updates.length, retryInMs: waitMs }, 'cannot store updates (database unavailable?); holding them and retrying every few seconds');
+        await sleep(waitMs, signal);
+        // Stopping: the offset has not moved, so Telegram gives these to the next poller.
+        if (signal.aborted) throw error;
+      }
+    }
   };
   const sink = createConcurrentSink<Update>({ consume: (update) => bot.handleUpdate(update) }, async (error) => {
     try {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookCallback, type Bot } from 'grammy';
 import type { Logger } from '../logger.js';
+import type { UpdateInbox } from '../updates/inbox.js';
 import { ALLOWED_UPDATES, callUntilAnswered, reachabilityOnly } from './polling.js';
 
 export type WebhookServer = {
@@ -26,10 +27,16 @@ export type WebhookOptions = {
   logger: Logger;
   /**
    * After this long a request is answered 200 while its update is still handled (default 10 s):
-   * Telegram then does not post it again meanwhile. As with polling, a crash in that window loses
-   * the update; without the answer, Telegram's redelivery would run it a second time alongside.
+   * Telegram then does not post it again meanwhile. The update is in the inbox by then: a crash
+   * in that window leaves it pending there, and an instance takes it again once its lease runs out.
    */
   answerAfterMs?: number;
+  /**
+   * The durable inbox: an update is written there before it is handled and its request answered;
+   * when the database cannot take it the request fails (500) and Telegram posts it again later.
+   * Updates it does not hand back (handled already, or being handled elsewhere) are answered 200 at once.
+   */
+  inbox?: UpdateInbox;
 };
 
 /**
@@ -49,6 +56,7 @@ export async function startWebhook(bot: Bot<any>, options: WebhookOptions): Prom
   bot.handleUpdate = async (...args) => {
     handling++;
     try {
+      if (options.inbox && (await options.inbox.receive([args[0]])).length === 0) return;
       return await handleUpdate(...args);
     } finally {
       handling--;

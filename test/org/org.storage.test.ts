@@ -117,10 +117,15 @@ describe.each(storageKinds())('organisation registry on %s', (kind) => {
     expect(await listUnits(deps)).toEqual(before);
   });
 
-  it('remembers update ids so a redelivered update is claimed only once, and forgets them after two days', async () => {
+  it('remembers update ids so a redelivered update is taken only once, and forgets them two days after they were handled', async () => {
     const updates = createUpdatesRepository({ db: database.db, clock });
-    expect(await updates.claim(1001)).toBe(true);
-    expect(await updates.claim(1001)).toBe(false);
+    const update = { update_id: 1001, message: { message_id: 1, date: 0, chat: { id: 1, type: 'private', first_name: 'x' }, text: 'hi' } } as never;
+    expect(await updates.receive([update], 15_000)).toEqual(new Set([1001]));
+    // Leased: a redelivery meanwhile is not taken.
+    expect(await updates.receive([update], 15_000)).toEqual(new Set());
+    await updates.markHandled([1001]);
+    clock.advanceBy(60_000);
+    expect(await updates.receive([update], 15_000)).toEqual(new Set());
     clock.advanceBy(24 * 3600_000);
     expect(await updates.prune()).toBe(0);
     clock.advanceBy(25 * 3600_000);

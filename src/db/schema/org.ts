@@ -101,12 +101,29 @@ export const invites = pgTable('invites', {
   uses: integer('uses').notNull().default(0),
 });
 
-/** Telegram redelivers updates until confirmed; we remember what we handled for at least 24 hours. */
+/**
+ * The inbox of updates (src/updates/inbox.ts). An update is written here, with its payload,
+ * before polling moves past it (or before a webhook request is answered), so a crash or a
+ * database outage cannot lose it: an update not yet handled is taken again once its lease runs
+ * out. `applied_at` is set in the same transaction as the update's effects (a redelivery or a
+ * re-run then cannot apply them twice); `handled_at` when its handler has finished (answered,
+ * refused or failed for good). Handled ids are remembered at least 48 hours (Telegram keeps
+ * undelivered updates for 24); the payload is dropped once handled.
+ */
 export const processedUpdates = pgTable(
   'processed_updates',
   {
     updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
     receivedAt: ts('received_at').notNull(),
+    // The update as JSON text: jsonb refuses the NUL characters and lone surrogates Telegram may deliver.
+    payload: text('payload'),
+    leaseUntil: ts('lease_until'),
+    attempts: integer('attempts').notNull().default(0),
+    appliedAt: ts('applied_at'),
+    handledAt: ts('handled_at'),
   },
-  (t) => [index('processed_updates_received_idx').on(t.receivedAt)],
+  (t) => [
+    index('processed_updates_received_idx').on(t.receivedAt),
+    index('processed_updates_pending_idx').on(t.leaseUntil).where(sql`${t.handledAt} is null`),
+  ],
 );
