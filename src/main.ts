@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './shared/clock.js';
 import { createRedactor } from './shared/redact.js';
 import { pruneUpdates } from './updates/updates.usecases.js';
 import { createUpdateInbox, type UpdateInbox } from './updates/inbox.js';
+import { createUpdatesRepository } from './updates/updates.repository.js';
 
 export type App = {
   stop(): Promise<void>;
@@ -92,6 +93,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   });
   const outboxReads = createOutboxDispatchRepository({ db: database.db });
   metrics.setOutboxBacklogSource(() => outboxReads.backlog({ now: dispatcherClock.now() }));
+  metrics.setInboxSource(() => createUpdatesRepository({ db: database.db, clock: dispatcherClock }).pending());
   const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
   // The office's imported holiday schedules, before anything counts a working day (see
   // src/calendar/calendar.models.ts); refreshed below when another instance imports a year.

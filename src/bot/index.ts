@@ -105,6 +105,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
 
   /** Updates whose failure the error boundary caught (so it never reaches the first middleware). */
   const failedUpdates = new WeakSet<object>();
+  /** Updates left in the inbox for later (the database was unavailable). */
+  const deferredUpdates = new WeakSet<object>();
   bot.use(async (ctx, next) => {
     const kind = updateKind(ctx.update);
     metrics.updatesReceived.inc({ kind });
@@ -121,7 +123,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       throw error;
     } finally {
       endTimer();
-      (failed || failedUpdates.has(ctx.update) ? metrics.updatesFailed : metrics.updatesHandled).inc({ kind });
+      (deferredUpdates.has(ctx.update) ? metrics.updatesDeferred : failed || failedUpdates.has(ctx.update) ? metrics.updatesFailed : metrics.updatesHandled).inc({ kind });
       options.onUpdateHandled?.(ctx.update.update_id);
     }
   });
@@ -160,7 +162,10 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
           scope.deferred = true;
           ctx.logger.warn({ err: error }, 'database unavailable; the update is kept and handled when it is back');
         }
-        if (scope.deferred) outcome = 'deferred';
+        if (scope.deferred) {
+          outcome = 'deferred';
+          deferredUpdates.add(ctx.update);
+        }
       });
     } finally {
       await inbox.finish(ctx.update, outcome);

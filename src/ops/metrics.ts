@@ -21,6 +21,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'duban_' });
   const registers = [registry];
   let backlogSource: (() => Promise<OutboxBacklog>) | null = null;
+  let inboxSource: (() => Promise<{ count: number }>) | null = null;
   let backlog: Promise<OutboxBacklog | null> | null = null;
   /** One outbox query per scrape, shared by both gauges; a failure leaves them as they were. */
   const readBacklog = () =>
@@ -30,6 +31,21 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     updatesReceived: new Counter({ name: 'duban_updates_received_total', help: 'Telegram updates that reached the bot, by kind', labelNames: ['kind'], registers }),
     updatesHandled: new Counter({ name: 'duban_updates_handled_total', help: 'Updates handled without an unexpected error (refusals included), by kind', labelNames: ['kind'], registers }),
+    updatesDeferred: new Counter({
+      name: 'duban_updates_deferred_total',
+      help: 'Updates whose handler met an unavailable database: kept in the inbox and handled again later, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    inboxPending: new Gauge({
+      name: 'duban_inbox_pending',
+      help: 'Updates stored in the inbox and not handled yet (all instances)',
+      registers,
+      async collect() {
+        const value = await inboxSource?.().catch(() => null);
+        if (value) this.set(value.count);
+      },
+    }),
     updatesFailed: new Counter({ name: 'duban_updates_failed_total', help: 'Updates whose handler failed with an unexpected error, by kind', labelNames: ['kind'], registers }),
     handlerSeconds: new Histogram({
       name: 'duban_update_handler_duration_seconds',
@@ -77,6 +93,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     /** Where the outbox gauges read from (main.ts sets the repository query). */
     setOutboxBacklogSource(source: () => Promise<OutboxBacklog>) {
       backlogSource = source;
+    },
+    /** Where the inbox gauge reads from (main.ts sets the repository query). */
+    setInboxSource(source: () => Promise<{ count: number }>) {
+      inboxSource = source;
     },
   };
 }

@@ -28,7 +28,7 @@ export type UpdateInbox = {
   admit(update: Update): Promise<boolean>;
   /** After its handler: done with for good, or (`deferred`) left pending to be tried again. */
   finish(update: Update, outcome: 'handled' | 'deferred'): Promise<void>;
-  /** Updates admitted and not finished. */
+  /** Updates whose handler has begun and not finished. */
   inFlight(): number;
   /** Takes the updates left pending whose lease ran out and hands them to `handle`, oldest first; returns how many. */
   recover(handle: (update: Update) => Promise<void>): Promise<number>;
@@ -67,7 +67,10 @@ export function createUpdateInbox(options: InboxOptions): UpdateInbox {
   const logger = options.logger.child({ component: 'inbox' });
   /** Updates admitted by receive() or recovery, which the handler need not write again. */
   const admitted = new WeakSet<Update>();
+  /** Updates leased to this instance and not finished (renewed while held; released at shutdown). */
   const inFlight = new Set<number>();
+  /** Of those, the ones whose handler has begun (shutdown waits for these, not for a batch never started). */
+  const running = new Set<number>();
   let renewTimer: NodeJS.Timeout | null = null;
   let recoveryTimer: NodeJS.Timeout | null = null;
   let recovering: Promise<number> | null = null;
@@ -102,16 +105,19 @@ export function createUpdateInbox(options: InboxOptions): UpdateInbox {
     },
 
     async admit(update) {
-      if (admitted.has(update)) return true;
-      const mine = await repo.receive([update], leaseMs);
-      if (!mine.has(update.update_id)) return false;
-      admitted.add(update);
-      inFlight.add(update.update_id);
+      if (!admitted.has(update)) {
+        const mine = await repo.receive([update], leaseMs);
+        if (!mine.has(update.update_id)) return false;
+        admitted.add(update);
+        inFlight.add(update.update_id);
+      }
+      running.add(update.update_id);
       return true;
     },
 
     async finish(update, outcome) {
       inFlight.delete(update.update_id);
+      running.delete(update.update_id);
       admitted.delete(update);
       try {
         if (outcome === 'handled') await repo.markHandled([update.update_id]);
@@ -122,7 +128,7 @@ export function createUpdateInbox(options: InboxOptions): UpdateInbox {
       }
     },
 
-    inFlight: () => inFlight.size,
+    inFlight: () => running.size,
 
     recover(handle) {
       // One look at a time per instance.
