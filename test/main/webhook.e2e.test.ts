@@ -113,6 +113,20 @@ describePg('webhook mode', () => {
     expect(tg.callsTo('getUpdates')).toHaveLength(0);
   });
 
+  it('answers 500, and does not handle the update, while the inbox cannot store it; Telegram\'s repost is then handled once', async () => {
+    const app = await start();
+    const dave = tg.createUser({ firstName: 'Dave' });
+    const update = startUpdate(dave);
+    // The inbox's table out of reach, as in an outage (the statement fails).
+    await database.sql!.unsafe('alter table processed_updates rename to processed_updates_away');
+    expect((await post(app, update)).status).toBe(500);
+    expect(repliesTo(dave)).toHaveLength(0);
+    await database.sql!.unsafe('alter table processed_updates_away rename to processed_updates');
+    expect((await post(app, update)).status).toBe(200);
+    expect((await post(app, update)).status).toBe(200);
+    expect(repliesTo(dave)).toHaveLength(1);
+  });
+
   it('a stop closes the server first, then finishes the updates it took before the database closes', async () => {
     const users = Array.from({ length: 10 }, (_, i) => tg.createUser({ firstName: `用户${i + 1}` }));
     const handled: number[] = [];
