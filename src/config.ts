@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isReportEvery, type ReportEvery } from './items/report-rhythm.js';
 
 /**
  * All settings, from environment variables over an optional JSON file
@@ -36,13 +37,22 @@ const levelPolicy = z.object({
   overdueNagEveryDays: z.number().int().positive().default(1),
   /** Nag the confirming leader when a result has waited this many working days. */
   confirmNagDays: z.number().int().positive().default(2),
+  /**
+   * 限时报告 when the instruction names no rhythm: 'week' (by Friday), 'week:N' (weekday N, 1 =
+   * Monday), 'half-month', 'month' (by its last day), 'month:N', 'quarter', 'day', or null for none.
+   */
+  reportEvery: z
+    .string()
+    .refine(isReportEvery, "use day, week, week:1..7, half-month, month, month:1..31 or quarter (or null)")
+    .nullable()
+    .default(null),
 });
 const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue: z.number().int().positive() });
 
 export const DEFAULT_LEVEL_POLICIES = {
-  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1 },
-  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2 },
-  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3 },
+  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1, reportEvery: 'week' as ReportEvery | null },
+  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2, reportEvery: null as ReportEvery | null },
+  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3, reportEvery: null as ReportEvery | null },
 };
 export const DEFAULT_ESCALATION = {
   rung2: { nags: 2, daysOverdue: 3 },

@@ -119,8 +119,8 @@ export const ITEM_STATUSES = ['draft', 'open', 'result_submitted', 'closed', 'ca
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
 export type ItemLevel = (typeof ITEM_LEVELS)[number];
-export const REPORT_PERIODS = ['day', 'week', 'month'] as const;
-export type ReportEvery = (typeof REPORT_PERIODS)[number];
+export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from './report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
 export type UnitRole = 'lead' | 'cooperating';
 
 /** Who is acting, read from our own tables (roles, unit_members). */
@@ -184,7 +184,10 @@ export type ItemState = {
   originalDeadline: string | null;
   originalDeadlineTime: string | null;
   milestones: Milestone[];
+  /** 限时报告: the fixed days progress reports are due (src/items/report-rhythm.ts), or none. */
   reportEvery: ReportEvery | null;
+  /** Who owes them: the lead units (also when absent, as in items saved before), or every unit. */
+  reportsFrom?: ReportsFrom;
   units: ItemUnitState[];
   /** The current result; null before submission and again after a return (history keeps it). */
   result: ItemResult | null;
@@ -222,6 +225,8 @@ export type DraftFields = {
 
 export type DraftInput = Partial<Omit<DraftFields, 'instruction'>> & {
   instruction: string;
+  /** 'all' when the instruction asks every unit (not only the lead units) to report. */
+  reportsFrom?: ReportsFrom;
   /** The leader the instruction comes from; defaults to the actor. Only an admin may name someone else. */
   issuedBy?: number;
 };
@@ -398,6 +403,7 @@ export function createDraft(input: DraftInput, ctx: ItemContext): ItemDecision {
     originalDeadlineTime: null,
     milestones: fields.milestones,
     reportEvery: fields.reportEvery,
+    ...(input.reportsFrom === 'all' ? { reportsFrom: 'all' as const } : {}),
     units: draftUnits(fields),
     result: null,
     response: null,

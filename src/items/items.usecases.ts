@@ -159,7 +159,9 @@ export async function startAssignment(
       deadlineTime: parsed.deadline ? parsed.deadlineTime : null,
       milestones: parsed.milestones.filter((m) => m.due <= deadline),
       level: parsed.level,
-      reportEvery: parsed.reportEvery,
+      // 限时报告: as written, else the level's default (key items: weekly, by Friday).
+      reportEvery: parsed.reportEvery ?? deps.config.reminders.levels[parsed.level].reportEvery,
+      ...(parsed.reportsFrom === 'all' ? { reportsFrom: 'all' as const } : {}),
       ...(issuedBy !== undefined ? { issuedBy } : {}),
       ...(leaderInCharge !== null ? { leaderInCharge } : {}),
     },

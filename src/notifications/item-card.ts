@@ -3,6 +3,7 @@ import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
 import { activeUnits, allowedActions, missingContributions, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
 import { clip, escapeHtml } from '../shared/html.js';
+import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
 import { encodeButton, type ButtonAction } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
@@ -30,6 +31,19 @@ export const unitName = (view: Pick<ItemView, 'unitNames'>, id: number) => view.
 export const personName = (view: Pick<ItemView, 'personNames'>, id: number | null) => (id === null ? '' : (view.personNames.get(id) ?? String(id)));
 
 /** "2026-12-15" or "2026-12-15 17:00". */
+/** 限时报告 in words: 每周五, 每月25日前, 每半月（15日、月末）... (with who reports, when every unit does). */
+export function reportEveryText(t: Translate, every: string, from?: 'lead' | 'all'): string {
+  const rhythm = parseReportEvery(every);
+  if (!rhythm) return every;
+  const text =
+    rhythm.period === 'week'
+      ? t('every-week', { weekday: t(`weekday-${rhythm.on ?? DEFAULT_REPORT_WEEKDAY}`) })
+      : rhythm.period === 'month'
+        ? t('every-month', { day: rhythm.on === null || rhythm.on === MONTH_END ? 'end' : String(rhythm.on) })
+        : t(`every-${rhythm.period}`);
+  return from === 'all' ? text + t('every-all-units') : text;
+}
+
 export function deadlineText(date: string | null, time: string | null): string {
   if (!date) return '';
   return time ? `${date} ${time}` : date;
@@ -67,7 +81,7 @@ function header(view: ItemView, t: Translate): string[] {
     lines.push(t('card-milestones'));
     for (const m of s.milestones) lines.push(`  · ${m.due} ${escapeHtml(clip(m.text, 100))}`);
   }
-  if (s.reportEvery) lines.push(t('card-report-every', { every: t(`every-${s.reportEvery}`) }));
+  if (s.reportEvery) lines.push(t('card-report-every', { every: reportEveryText(t, s.reportEvery, s.reportsFrom) }));
   if (view.sourceLink) lines.push(`<a href="${view.sourceLink}">${t('card-source')}</a>`);
   return lines;
 }

@@ -3,6 +3,7 @@ import { zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/items.models.js';
+import { reportEveryText } from './item-card.js';
 import { resolveUnitTargets, type UnitTarget } from './recipients.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
@@ -99,7 +100,7 @@ export async function renderReminders(
         case 'ack_nag':
           return tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours });
         case 'report_nag':
-          return tt('reminder-report-nag', { ...common, due: r.dueDate, every: tt(`every-${r.every}`) });
+          return tt('reminder-report-nag', { ...common, due: r.dueDate, every: reportEveryText(tt, r.every) });
         case 'overdue_nag': {
           const late = latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
           const lines = [tt('reminder-overdue-nag', { ...common, deadline: deadlineText(r.date, r.time), days: r.daysOverdue, late, count: r.nagCount })];

@@ -92,13 +92,16 @@ export type DueDate = {
   written: string;
 };
 
-export type ReportEvery = 'day' | 'week' | 'month';
+import type { ReportEvery, ReportsFrom } from '../items/report-rhythm.js';
+export type { ReportEvery, ReportsFrom };
 
 export type DateReading = {
   due: DueDate[];
   /** Every date or time expression read, deadline or not (role lists never cross them). */
   spans: { start: number; end: number }[];
   reportEvery: ReportEvery | null;
+  /** 'all' when the rhythm is asked of every unit (各单位每周五报送), else 'lead'. */
+  reportsFrom: ReportsFrom;
   warnings: ParserNote[];
 };
 
@@ -745,33 +748,82 @@ function isDeadline(text: string, c: Candidate, next: Candidate | undefined): bo
   return true;
 }
 
+const ZH_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7, 八: 8, 九: 9, 十: 10 };
+/** 二十五 -> 25, 十五 -> 15, 5 -> 5. */
+function zhNumber(written: string): number | null {
+  if (/^\d+$/.test(written)) return Number(written);
+  const m = /^([二三])?(十)?([一二三四五六七八九])?$/.exec(written);
+  if (!m || written === '') return null;
+  const tens = m[2] ? (m[1] ? ZH_DIGITS[m[1]]! : 1) : 0;
+  return tens * 10 + (m[3] ? ZH_DIGITS[m[3]]! : 0) || null;
+}
+const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
 const RHYTHMS: { re: RegExp; lang: 'zh' | 'en' }[] = [
-  { re: /(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)/g, lang: 'zh' },
-  { re: /\b(?:every|each)\s+(day|working\s+day|business\s+day|week|two\s+weeks|other\s+week|month|quarter)\b|\b(daily|weekly|monthly|fortnightly|biweekly|bi-weekly|quarterly)\b/gi, lang: 'en' },
+  {
+    // 每周五, 每星期三, 每月25日, 每月底, 每半月, 每季度末 ... (the day, when written, right after the period).
+    re: /(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(\d{1,2}|[二三]?十?[一二三四五六七八九]?|[十])[日号]|(底|末)))?/g,
+    lang: 'zh',
+  },
+  {
+    re: /\b(?:every|each)\s+(day|working\s+day|business\s+day|week|two\s+weeks|other\s+week|month|quarter|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(daily|weekly|monthly|fortnightly|biweekly|bi-weekly|quarterly|semi-monthly|twice\s+a\s+month)\b/gi,
+    lang: 'en',
+  },
 ];
 const REPORT_ZH = /报|反馈|更新|填写/;
 const REPORT_EN = /\b(?:report|reports|reporting|update|updates|progress|status)\b/i;
+/** The rhythm asked of every unit, not only the lead: 各单位/各配合单位/各有关单位每周五报送. */
+const ALL_UNITS_ZH = /各(?:有关|相关|成员|配合|责任)?单位|配合单位|各部门|各地/;
+const ALL_UNITS_EN = /\b(?:all|each|every)\s+(?:of\s+the\s+)?(?:units?|departments?|bureaus?)\b|\bcooperating\s+units?\b/i;
+/** English weekday or month day given next to the rhythm: on Fridays, by the 25th. */
+const EN_ON_WEEKDAY = /\b(?:on|by)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i;
+const EN_ON_DAY = /\b(?:on|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i;
 
-/** The report rhythm: 每周报送进展 -> week, 每月5日前报送 -> month, "weekly progress reports" -> week. */
-function readRhythm(text: string, warnings: ParserNote[]): ReportEvery | null {
-  const found: ReportEvery[] = [];
+/** How often each rhythm asks (the most frequent one found is kept). */
+const FREQUENCY: Record<string, number> = { day: 0, week: 1, 'half-month': 2, month: 3, quarter: 4 };
+
+/**
+ * The report rhythm, on fixed days: 每周五报送进展 -> week:5, 每月25日前报送 -> month:25, 每月报送
+ * -> month (its last day), 每半月 -> half-month, 每季度 -> quarter, "weekly progress reports on
+ * Fridays" -> week:5; and whether every unit is asked (各单位每周五报送) or the lead units.
+ */
+function readRhythm(text: string, warnings: ParserNote[]): { every: ReportEvery | null; from: ReportsFrom } {
+  const found: { every: ReportEvery; all: boolean }[] = [];
   for (const { re, lang } of RHYTHMS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const clauseEnd = text.slice(m.index + m[0].length, m.index + m[0].length + 40).search(lang === 'zh' ? /[;。!?\n]/ : /[;.!?\n]/);
-      const rest = text.slice(m.index + m[0].length, m.index + m[0].length + (clauseEnd < 0 ? 40 : clauseEnd));
+      const after = m.index + m[0].length;
+      const clauseEnd = text.slice(after, after + 40).search(lang === 'zh' ? /[;。!?\n]/ : /[;.!?\n]/);
+      const rest = text.slice(after, after + (clauseEnd < 0 ? 40 : clauseEnd));
+      const clauseStart = Math.max(0, ...[...(lang === 'zh' ? '，,;；。!?\n' : ',;.!?\n')].map((c) => text.lastIndexOf(c, m!.index - 1) + 1));
+      const before = text.slice(Math.max(clauseStart, m.index - 40), m.index);
       const around = lang === 'en' ? text.slice(Math.max(0, m.index - 40), m.index) + rest : rest;
       if (!(lang === 'zh' ? REPORT_ZH : REPORT_EN).test(around)) continue;
+      const all = (lang === 'zh' ? ALL_UNITS_ZH : ALL_UNITS_EN).test(before + rest);
       const unit = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\s+/g, ' ');
-      if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) found.push('day');
-      else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) found.push('week');
-      else if (/^(?:月|month|monthly)$/.test(unit)) found.push('month');
-      else warnings.push(note('unsupportedRhythm', m[0]));
+      let every: ReportEvery | null = null;
+      if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) every = 'day';
+      else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) {
+        const written = lang === 'zh' ? m[2] : EN_ON_WEEKDAY.exec(around)?.[1];
+        const day = written === undefined ? null : lang === 'zh' ? (/^\d$/.test(written) ? Number(written) : ZH_DIGITS[written]!) : EN_WEEKDAYS.indexOf(written.toLowerCase()) + 1;
+        every = day === null ? 'week' : `week:${day}`;
+      } else if (EN_WEEKDAYS.includes(unit)) every = `week:${EN_WEEKDAYS.indexOf(unit) + 1}`;
+      else if (/^(?:半个?月|semi-monthly|twice a month)$/.test(unit)) every = 'half-month';
+      else if (/^(?:月|month|monthly)$/.test(unit)) {
+        const written = lang === 'zh' ? m[3] : EN_ON_DAY.exec(around)?.[1];
+        const day = written === undefined ? null : zhNumber(written);
+        if (lang === 'zh' && m[4]) every = 'month';
+        else if (day !== null && day >= 1 && day <= 31) every = `month:${day}`;
+        else every = 'month';
+      } else if (/^(?:季度|季|quarter|quarterly)$/.test(unit)) every = 'quarter';
+      if (every === null) warnings.push(note('unsupportedRhythm', m[0]));
+      else found.push({ every, all });
     }
   }
+  if (found.length === 0) return { every: null, from: 'lead' };
   // With several rhythms the most frequent one is kept: it is the one people must keep up with.
-  for (const r of ['day', 'week', 'month'] as const) if (found.includes(r)) return r;
-  return null;
+  const kept = found.reduce((a, b) => (FREQUENCY[b.every.split(':')[0]!]! < FREQUENCY[a.every.split(':')[0]!]! ? b : a));
+  return { every: kept.every, from: kept.all ? 'all' : 'lead' };
 }
 
 /** Whether [start, end) overlaps one of the spans (sorted by start, not overlapping). */
@@ -828,6 +880,7 @@ export function readDates(text: string, context: DateContext): DateReading {
   }
   const spans = candidates.map((c) => ({ start: c.start, end: c.end }));
   warnings.push(...unreadDeadlines(text, spans));
-  return { due, spans, reportEvery: readRhythm(text, warnings), warnings };
+  const rhythm = readRhythm(text, warnings);
+  return { due, spans, reportEvery: rhythm.every, reportsFrom: rhythm.from, warnings };
 }
 

@@ -42,6 +42,8 @@ export type ParsedInstruction = {
   /** Time nodes, by date; present only when the instruction names two or more due dates. */
   milestones: Milestone[];
   reportEvery: ReportEvery | null;
+  /** Present ('all') only when the rhythm is asked of every unit (各单位每周五报送); else the lead units report. */
+  reportsFrom?: 'all';
   /** The leader in charge named in the text (请王副市长牵头督办, 李市长阅示), as written; the caller matches it to a person. */
   leaderInCharge: LeaderMention | null;
   /** Unit names (as written) the registry does not know. */
@@ -160,6 +162,7 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): Instruc
     level: readLevel(folded),
     milestones,
     reportEvery: dates.reportEvery,
+    ...(dates.reportEvery !== null && dates.reportsFrom === 'all' ? { reportsFrom: 'all' as const } : {}),
     leaderInCharge: readLeaderInCharge(folded),
     unresolved,
     warnings: [],

@@ -31,12 +31,12 @@
  * - ack_nag: a unit that has not acknowledged `ackNagHours` working hours after its assignment is
  *   nagged, and again every `ackNagHours` working hours, until the deadline (then the overdue nag
  *   takes over).
- * - report_nag: with a report rhythm, a lead unit owes a progress report every period counted from
- *   its last report (or its assignment): day = by the next working day, week = by the same weekday
- *   a week later, month = by the same date a month later (moved to the next working day when that
- *   is a day off). A period that ends without a report is nagged at the next working day's opening,
- *   and again after every further period without one. Reports due on or after the deadline date
- *   are not asked for: the result is.
+ * - report_nag: with a report rhythm (限时报告), a lead unit (every unit still owing its part, with
+ *   reportsFrom 'all') owes a progress report by each of the rhythm's fixed days (每周五, 每月25日,
+ *   每半月 = the 15th and the month's end, 每季度末; src/items/report-rhythm.ts), moved to the next
+ *   working day when it is a day off. A due day that passes without a report made since the due
+ *   day before it is nagged at the next working day's opening, once. A report whose nag would
+ *   fall on the deadline date or later is not asked for: the result is.
  * - overdue_nag: from the first working instant after the deadline passes, every
  *   `overdueNagEveryDays` working days, to the lead units and the cooperating units that still owe
  *   their contribution. Not for excused items.
@@ -55,6 +55,7 @@ import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.mod
 import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
 import { deadlineInstant } from '../items/items.codec.js';
+import { reportDueDays } from '../items/report-rhythm.js';
 import { activeUnits, missingContributions, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
 import { createWorkingClock, type WorkingClock } from './working-clock.js';
 
@@ -184,7 +185,9 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     for (const unit of activeUnits(state, 'lead')) streams.push(...milestoneWarnings(t, state, unit, policy, now));
     for (const unit of activeUnits(state)) streams.push(ackNags(t, unit, policy, now, deadlineAt));
     if (state.reportEvery !== null) {
-      for (const unit of activeUnits(state, 'lead')) streams.push(reportNags(t, state, unit, state.reportEvery, now, deadlineAt));
+      // 限时报告: the lead units; with reportsFrom 'all' also the cooperating units that still owe their part.
+      const reporting = state.reportsFrom === 'all' ? [...activeUnits(state, 'lead'), ...missingContributions(state)] : activeUnits(state, 'lead');
+      for (const unit of reporting) streams.push(reportNags(t, state, unit, state.reportEvery, now, deadlineAt));
     }
     // A pending extension request stops the overdue nags until a leader decides: the deciding
     // leaders are reminded instead (extension_nag).
@@ -396,29 +399,27 @@ function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, d
   return { due: [reminder], next: nextBefore };
 }
 
-/** The dates reports are due, one after another, counted from the date of the last report or the assignment. */
-function* reportDueDates(t: Time, since: YMD, every: ReportEvery): Generator<YMD> {
-  let day = since;
-  for (let k = 1; ; k++) {
-    // Days step from the previous due date; weeks and months count from `since`, so a due date
-    // moved past a holiday does not push the following ones.
-    if (every === 'day') day = t.cal.addWorkingDays(day, 1);
-    else day = t.cal.workingDayOnOrAfter(every === 'week' ? addDays(since, 7 * k) : addMonths(since, k));
-    yield day;
-  }
-}
-
+/**
+ * The report a unit owes on fixed days (src/items/report-rhythm.ts). The latest due day that has
+ * passed (nagged at the next working day's opening) is missed when the unit made no report since
+ * the due day before it (or since its assignment); a report made late, before the nag, still
+ * counts. One nag per missed due day; the due days do not move. A report whose nag would fall
+ * on the deadline date or later is not asked for: the result is.
+ */
 function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: ReportEvery, now: Date, deadlineAt: Date): Stream {
   if (unit.assignedAt === null || now.getTime() >= deadlineAt.getTime()) return NOTHING;
-  const since = unit.lastProgressAt ?? unit.assignedAt;
   const deadline = state.deadline!;
   const today = localDate(t, now);
-  // The report due on a date is missing once that date is over: nagged at the next working day's opening.
+  const assigned = localDate(t, unit.assignedAt);
+  const reported = unit.lastProgressAt === null ? null : localDate(t, unit.lastProgressAt);
   let latest: YMD | null = null;
+  let before: YMD = assigned;
+  let periodStart: YMD = assigned;
   let next: Date | null = null;
-  for (const dueDate of reportDueDates(t, localDate(t, since), every)) {
-    if (dueDate >= deadline) break;
+  for (const dueDate of reportDueDays(t.cal, every, assigned)) {
     const nagDay = t.cal.addWorkingDays(dueDate, 1);
+    // A report whose nag would fall on the deadline day or later is not asked for: the result is.
+    if (nagDay >= deadline) break;
     const at = nagDay <= today ? opening(t, nagDay) : null;
     if (at === null || at.getTime() > now.getTime()) {
       const candidate = at ?? opening(t, nagDay);
@@ -426,8 +427,13 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
       break;
     }
     latest = dueDate;
+    periodStart = before;
+    before = dueDate;
   }
   if (latest === null) return { due: [], next };
+  // A report made after the due day before this one (on the day of it counts for that one).
+  const covered = reported !== null && (periodStart === assigned ? reported >= assigned : reported > periodStart);
+  if (covered) return { due: [], next };
   const reminder: DueReminder = {
     kind: 'report_nag',
     every,

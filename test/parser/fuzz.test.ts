@@ -1,3 +1,4 @@
+import { isReportEvery } from '../../src/items/report-rhythm.js';
 import { describe, expect, it } from 'vitest';
 import { isYMD } from '../../src/calendar/ymd.js';
 import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parser.models.js';
@@ -11,9 +12,10 @@ const units = [
 const now = new Date('2024-07-19T10:00:00+08:00');
 
 function expectWellFormed(result: ParsedInstruction): void {
-  expect(Object.keys(result).sort()).toEqual(
+  expect(Object.keys(result).filter((k) => k !== 'reportsFrom').sort()).toEqual(
     ['cooperating', 'deadline', 'deadlineTime', 'lead', 'leaderInCharge', 'level', 'milestones', 'reportEvery', 'unresolved', 'warnings'].sort(),
   );
+  if ('reportsFrom' in result) expect(result.reportsFrom === 'all' && result.reportEvery !== null).toBe(true);
   for (const list of [result.lead, result.cooperating, result.unresolved, result.warnings]) {
     expect(list.every((s) => typeof s === 'string' && s.length > 0)).toBe(true);
   }
@@ -22,7 +24,7 @@ function expectWellFormed(result: ParsedInstruction): void {
   expect(result.deadlineTime === null || /^([01]\d|2[0-3]):[0-5]\d$/.test(result.deadlineTime)).toBe(true);
   if (result.deadline === null) expect(result.deadlineTime).toBeNull();
   expect(['key', 'special', 'routine']).toContain(result.level);
-  expect([null, 'day', 'week', 'month']).toContain(result.reportEvery);
+  expect(result.reportEvery === null || isReportEvery(result.reportEvery)).toBe(true);
   expect(result.milestones.every((m) => isYMD(m.due) && m.text.length > 0)).toBe(true);
   if (result.milestones.length > 0) expect(result.milestones[result.milestones.length - 1]!.due).toBe(result.deadline);
   expect(JSON.parse(JSON.stringify(result))).toEqual(result);

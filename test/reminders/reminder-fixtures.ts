@@ -44,6 +44,7 @@ export function openItem(input: {
   reportEvery?: ReportEvery | null;
   cooperating?: boolean;
   leaderInCharge?: number | null;
+  reportsFrom?: 'lead' | 'all';
 }): ItemState {
   const c = ctx(issuer, input.assignedAt);
   const draft = createDraft(
@@ -57,6 +58,7 @@ export function openItem(input: {
       milestones: input.milestones ?? [],
       reportEvery: input.reportEvery ?? null,
       leaderInCharge: input.leaderInCharge ?? null,
+      ...(input.reportsFrom ? { reportsFrom: input.reportsFrom } : {}),
     },
     c,
   ).state;

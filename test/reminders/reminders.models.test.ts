@@ -117,13 +117,64 @@ describe('the acknowledgement nag', () => {
 });
 
 describe('the missing progress report', () => {
-  it('with a weekly rhythm, nags the lead unit the working day after a week without a report, counted from its last report', () => {
+  it('with a weekly rhythm (by Friday), nags the lead unit on the Monday after a Friday without a report; a report does not move the days', () => {
     let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-04-30', reportEvery: 'week' });
     state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
     const report = { at: bj('2026-03-05 11:00'), change: (s: ItemState) => apply(s, actors.leadMember, { type: 'report_progress', text: '已完成排查' }, bj('2026-03-05 11:00')) };
     const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-24 18:00'), changes: [report] });
-    // Report on Thu 5 Mar: the next is due Thu 12 Mar; missing -> nag Fri 13 Mar; still missing a week later (19 Mar) -> nag Fri 20 Mar.
-    expect(lines(of(sent, 'report_nag'))).toEqual(['2026-03-13 09:00 report_nag u100 blue', '2026-03-20 09:00 report_nag u100 blue']);
+    // The report of Thu 5 Mar covers Fri 6 Mar; nothing by Fri 13 -> nag Mon 16; nothing by Fri 20 -> nag Mon 23.
+    // (The first version counted a week from the last report: due Thu 12, nagged Fri 13 and Fri 20.)
+    expect(lines(of(sent, 'report_nag'))).toEqual(['2026-03-16 09:00 report_nag u100 blue', '2026-03-23 09:00 report_nag u100 blue']);
+  });
+
+  it('counts a report made late, before the nag, for the day it was due, and keeps the next due day where it was', () => {
+    let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-04-30', reportEvery: 'week:3' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    // Due Wed 4 Mar (2 working days after Monday's assignment); reported Wed 4 evening, after hours.
+    const late = { at: bj('2026-03-04 20:00'), change: (s: ItemState) => apply(s, actors.leadMember, { type: 'report_progress', text: '进展' }, bj('2026-03-04 20:00')) };
+    const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-19 18:00'), changes: [late] });
+    // Wed 11 and Wed 18 pass without a report: nagged Thu 12 and Thu 19.
+    expect(lines(of(sent, 'report_nag'))).toEqual(['2026-03-12 09:00 report_nag u100 blue', '2026-03-19 09:00 report_nag u100 blue']);
+  });
+
+  it('does not ask a unit assigned on Thursday for Friday\'s report', () => {
+    let state = openItem({ assignedAt: bj('2026-03-05 10:00'), deadline: '2026-04-30', reportEvery: 'week:5' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-05 10:30'));
+    const { sent } = simulate(state, { from: bj('2026-03-05 10:30'), to: bj('2026-03-16 18:00') });
+    expect(lines(of(sent, 'report_nag'))).toEqual(['2026-03-16 09:00 report_nag u100 blue']);
+  });
+
+  it('with 每月25日前, nags after the 25th; a 25th that is a day off moves the due day to the next working day', () => {
+    // 25 Sep 2026 is the Mid-Autumn Festival (due Mon 28, nagged Tue 29); 25 Oct is a Sunday (due Mon 26, nagged Tue 27).
+    let state = openItem({ assignedAt: bj('2026-09-01 10:00'), deadline: '2026-12-31', reportEvery: 'month:25' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-09-01 10:30'));
+    const { sent } = simulate(state, { from: bj('2026-09-01 10:30'), to: bj('2026-11-30 18:00') });
+    expect(lines(of(sent, 'report_nag'))).toEqual(['2026-09-29 09:00 report_nag u100 blue', '2026-10-27 09:00 report_nag u100 blue', '2026-11-26 09:00 report_nag u100 blue']);
+  });
+
+  it('with 每半月, asks by the 15th and by the month\'s end; with 每季度, by the quarter\'s end', () => {
+    let half = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-05-29', reportEvery: 'half-month' });
+    half = apply(half, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    const halves = simulate(half, { from: bj('2026-03-02 10:30'), to: bj('2026-04-20 18:00') }).sent;
+    // 15 Mar is a Sunday -> due Mon 16, nagged Tue 17; 31 Mar (Tue) -> Wed 1 Apr; 15 Apr (Wed) -> Thu 16 Apr.
+    expect(of(halves, 'report_nag').map((r) => `${r.slot} ${r.at.slice(0, 10)}`)).toEqual(['2026-03-16 2026-03-17', '2026-03-31 2026-04-01', '2026-04-15 2026-04-16']);
+    let quarter = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-12-31', reportEvery: 'quarter' });
+    quarter = apply(quarter, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    const quarters = simulate(quarter, { from: bj('2026-03-02 10:30'), to: bj('2026-07-10 18:00') }).sent;
+    expect(of(quarters, 'report_nag').map((r) => r.slot)).toEqual(['2026-03-31', '2026-06-30']);
+  });
+
+  it('asks the cooperating unit too when every unit reports, until it has delivered its part', () => {
+    let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-04-30', reportEvery: 'week', cooperating: true, reportsFrom: 'all' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    state = apply(state, actors.coopMember, { type: 'acknowledge' }, bj('2026-03-02 10:40'));
+    const part = { at: bj('2026-03-10 11:00'), change: (s: ItemState) => apply(s, actors.coopMember, { type: 'submit_contribution', text: '配合意见' }, bj('2026-03-10 11:00')) };
+    const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-24 18:00'), changes: [part] });
+    const nags = of(sent, 'report_nag').map((r) => `${r.at.slice(0, 10)} u${r.unitId}`);
+    expect(nags.filter((n) => n.endsWith('u100'))).toEqual(['2026-03-09 u100', '2026-03-16 u100', '2026-03-23 u100']);
+    // The cooperating unit: Friday 6 Mar missed (nagged Mon 9); it delivered its part on 10 Mar, so no more.
+    expect(nags.filter((n) => !n.endsWith('u100'))).toHaveLength(1);
+    expect(nags.filter((n) => !n.endsWith('u100'))[0]!.startsWith('2026-03-09')).toBe(true);
   });
 
   it('with a daily rhythm, asks for one report each working day, skipping the weekend', () => {

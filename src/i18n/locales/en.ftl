@@ -235,9 +235,22 @@ status-result_submitted = awaiting confirmation
 status-closed = closed
 status-cancelled = cancelled
 status-discarded = discarded
-every-day = daily
-every-week = weekly
-every-month = monthly
+every-day = every working day
+every-week = weekly by { $weekday }
+every-half-month = twice a month (by the 15th and the month's end)
+every-month = { $day ->
+        [end] monthly by the month's end
+       *[other] monthly by the { $day }th
+    }
+every-quarter = quarterly (by the quarter's end)
+every-all-units = (from every unit on it)
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
 role-lead-short = lead
 role-cooperating-short = cooperating
 
@@ -432,7 +445,7 @@ parser-timePassed = “{ $written }” has passed today; read as { $date }.
 parser-todayIsDayOff = “{ $written }” was written on a day off; read as the end of the next working day, { $date }.
 parser-deadlineOnDayOff = The deadline { $date } is a day off; the working day before it is { $previous }.
 parser-uncoveredCalendar = The { $years } holiday schedule is not loaded: statutory holidays are assumed and make-up working days (调休) are unknown. An admin can load it with /calendar.
-parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly, monthly); none was set.
+parser-unsupportedRhythm = “{ $written }” is not a supported report rhythm (daily, weekly on a weekday, half-monthly, monthly by a day, quarterly); none was set.
 parser-unreadable = The instruction could not be read; please check every field before confirming.
 
 ## Reminders (warnings, nags, escalation; planned by the sweep)

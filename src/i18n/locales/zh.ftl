@@ -226,9 +226,22 @@ status-result_submitted = 待确认
 status-closed = 已办结
 status-cancelled = 已撤销
 status-discarded = 已取消
-every-day = 每天
-every-week = 每周
-every-month = 每月
+every-day = 每个工作日
+every-week = 每周{ $weekday }
+every-half-month = 每半月（15日、月末）
+every-month = { $day ->
+        [end] 每月末
+       *[other] 每月{ $day }日前
+    }
+every-quarter = 每季度末
+every-all-units = （各单位均需报送）
+weekday-1 = 一
+weekday-2 = 二
+weekday-3 = 三
+weekday-4 = 四
+weekday-5 = 五
+weekday-6 = 六
+weekday-7 = 日
 role-lead-short = 牵头
 role-cooperating-short = 配合
 
@@ -246,7 +259,7 @@ card-deadline = 办理时限：{ $deadline }
 card-deadline-defaulted = （批示未写时限，按级别默认）
 card-deadline-extended = （原时限 { $original }，已延期 { $count } 次）
 card-milestones = 时间节点：
-card-report-every = 进展报送：{ $every }一报
+card-report-every = 进展报送：{ $every }
 card-source = 查看原批示
 card-none = （未指定）
 card-units-title = 签收情况：
@@ -423,7 +436,7 @@ parser-timePassed = 「{ $written }」今天已过，按 { $date } 理解。
 parser-todayIsDayOff = 「{ $written }」写于休息日，按下一个工作日 { $date } 下班前理解。
 parser-deadlineOnDayOff = 时限 { $date } 是休息日，前一个工作日是 { $previous }。
 parser-uncoveredCalendar = 尚未导入 { $years } 年的节假日安排：暂按法定节假日计算，调休未知。管理员可用 /calendar 导入。
-parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周、每月），未设置报送要求。
+parser-unsupportedRhythm = 「{ $written }」不是支持的报送频次（每天、每周几、每半月、每月几日、每季度），未设置报送要求。
 parser-unreadable = 批示没能读懂，请核对各项后再确认。
 
 ## Reminders (warnings, nags, escalation; planned by the sweep)
