@@ -237,6 +237,11 @@ export async function cycleDraftLevel(deps: ItemsDeps, input: { actorId: number;
   const level = ITEM_LEVELS[(ITEM_LEVELS.indexOf(current.state.level) + 1) % ITEM_LEVELS.length]!;
   const patch: DraftPatch = { level };
   if (current.row.deadlineDefaulted) patch.deadline = defaultDeadline(deps, level);
+  // A report rhythm the instruction does not write follows the level too (key: weekly by Friday).
+  if (parseInstruction(current.state.instruction, parseOptions(deps, [])).reportEvery === null) {
+    const rhythm = deps.config.reminders.levels[level].reportEvery;
+    if (rhythm !== current.state.reportEvery) patch.reportEvery = rhythm;
+  }
   return runItemCommand(deps, { ...input, command: { type: 'update_draft', patch } });
 }
 

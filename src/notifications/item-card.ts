@@ -31,8 +31,8 @@ export const unitName = (view: Pick<ItemView, 'unitNames'>, id: number) => view.
 export const personName = (view: Pick<ItemView, 'personNames'>, id: number | null) => (id === null ? '' : (view.personNames.get(id) ?? String(id)));
 
 /** "2026-12-15" or "2026-12-15 17:00". */
-/** 限时报告 in words: 每周五, 每月25日前, 每半月（15日、月末）... (with who reports, when every unit does). */
-export function reportEveryText(t: Translate, every: string, from?: 'lead' | 'all'): string {
+/** 限时报告 in words: 每周五, 每月25日前, 每半月（15日、月末）... */
+export function reportEveryText(t: Translate, every: string): string {
   const rhythm = parseReportEvery(every);
   if (!rhythm) return every;
   const text =
@@ -41,7 +41,7 @@ export function reportEveryText(t: Translate, every: string, from?: 'lead' | 'al
       : rhythm.period === 'month'
         ? t('every-month', { day: rhythm.on === null || rhythm.on === MONTH_END ? 'end' : String(rhythm.on) })
         : t(`every-${rhythm.period}`);
-  return from === 'all' ? text + t('every-all-units') : text;
+  return text;
 }
 
 export function deadlineText(date: string | null, time: string | null): string {
@@ -81,7 +81,7 @@ function header(view: ItemView, t: Translate): string[] {
     lines.push(t('card-milestones'));
     for (const m of s.milestones) lines.push(`  · ${m.due} ${escapeHtml(clip(m.text, 100))}`);
   }
-  if (s.reportEvery) lines.push(t('card-report-every', { every: reportEveryText(t, s.reportEvery, s.reportsFrom) }));
+  if (s.reportEvery) lines.push(t('card-report-every', { every: reportEveryText(t, s.reportEvery) }) + (s.reportsFrom === 'all' ? t('every-all-units') : ''));
   if (view.sourceLink) lines.push(`<a href="${view.sourceLink}">${t('card-source')}</a>`);
   return lines;
 }

@@ -93,4 +93,22 @@ describe(`the draft card and what the parser read (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '钱副市长', { replyTo: prompt.message_id });
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('没看出是谁：「钱副市长」');
   });
+  it('gives a key item the weekly report rhythm by Friday unless the text names one, and lets it follow the level', async () => {
+    await h.say(org.leader, org.leadersGroup, '/assign 列为重点督办。请市住建局牵头，4月30日前完成燃气管道排查。');
+    let card = h.lastBotMessage(org.leadersGroup);
+    expect(card.text).toContain('级别：重点督办');
+    expect(card.text).toContain('进展报送：每周五报送');
+    // key -> special: the rhythm the text did not write goes with the level.
+    await h.press(org.leader, org.leadersGroup, card.message_id, button(card, '级别'));
+    card = h.tg.message(org.leadersGroup.id, card.message_id)!;
+    expect(card.text).toContain('级别：专项督办');
+    expect(card.text).not.toContain('进展报送');
+    // Written in the text, it stays whatever the level.
+    await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，各单位每月25日前报送进展，6月30日前完成。');
+    card = h.lastBotMessage(org.leadersGroup);
+    expect(card.text).toContain('进展报送：每月25日前报送（各单位均需报送）');
+    await h.press(org.leader, org.leadersGroup, card.message_id, button(card, '级别'));
+    card = h.tg.message(org.leadersGroup.id, card.message_id)!;
+    expect(card.text).toContain('进展报送：每月25日前报送');
+  });
 });

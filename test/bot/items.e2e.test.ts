@@ -37,7 +37,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     expect(draft.text).toContain('牵头单位：市住房和城乡建设局');
     expect(draft.text).toContain('配合单位：市城市管理执法局');
     expect(draft.text).toContain('办理时限：2026-03-20');
-    expect(draft.text).toContain('进展报送：每周一报');
+    expect(draft.text).toContain('进展报送：每周五报送');
     expect(buttonsOf(draft).map((b) => b.text)).toEqual(expect.arrayContaining(['✅ 确认交办', '📅 改时限', '🏢 改单位', '✖️ 取消']));
   });
 
