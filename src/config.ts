@@ -54,10 +54,17 @@ export const DEFAULT_LEVEL_POLICIES = {
   special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2, reportEvery: null as ReportEvery | null },
   routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3, reportEvery: null as ReportEvery | null },
 };
+/** 屡推不动 before the deadline: report due days missed in a row (rung 2, rung 3), results returned (rung 3). */
+const stalledPolicy = z.object({
+  missedReports: z.object({ rung2: z.number().int().positive(), rung3: z.number().int().positive() }),
+  returns: z.number().int().positive(),
+});
+export const DEFAULT_STALLED = { missedReports: { rung2: 2, rung3: 3 }, returns: 3 };
 export const DEFAULT_ESCALATION = {
   rung2: { nags: 2, daysOverdue: 3 },
   rung3: { nags: 4, daysOverdue: 7 },
   rung4: { nags: 6, daysOverdue: 15 },
+  stalled: DEFAULT_STALLED,
 };
 
 export const configSchema = z.object({
@@ -132,7 +139,7 @@ export const configSchema = z.object({
        * 4 = the discipline group, when one is bound (屡督不办).
        */
       escalation: z
-        .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold })
+        .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold, stalled: stalledPolicy.default(DEFAULT_STALLED) })
         .default(DEFAULT_ESCALATION),
     })
     .default({ sweepCron: '* * * * *', bundleTimes: ['15:00'], levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),

@@ -347,7 +347,7 @@ export type ItemEventData = {
    * without a state change. `cause` says what was not done: the result by the deadline, or the
    * acknowledgement. `to` names the rung's recipients, `chats` the chats written to.
    */
-  escalated: { rung: number; cause: 'overdue' | 'ack'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
+  escalated: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
 };
 
 export type ItemEventType = keyof ItemEventData;

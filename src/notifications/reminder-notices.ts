@@ -109,6 +109,16 @@ export async function renderReminders(
           return lines.join('\n');
         }
         case 'escalation': {
+          if (r.cause === 'report') {
+            const facts = { ...common, since: r.since, count: r.nagCount, every: reportEveryText(tt, r.every) };
+            if (r.rung === 2) return tt('reminder-report-escalation-head', facts);
+            const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
+            return tt('reminder-report-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
+          }
+          if (r.cause === 'returns') {
+            const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
+            return tt('reminder-returns-escalation-leaders', { ...common, count: r.nagCount, leaders: leader ? mention(leader) : '' });
+          }
           if (r.cause === 'ack') {
             const facts = { ...common, assigned: local(r.assignedAt), hours: r.workingHours, count: r.nagCount };
             if (r.rung === 2) return tt('reminder-ack-escalation-head', facts);

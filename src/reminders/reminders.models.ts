@@ -73,7 +73,14 @@ export type Colour = 'blue' | 'yellow' | 'red';
 /** How one level is reminded (config.reminders.levels[level]). */
 export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number };
 export type RungThreshold = { nags: number; daysOverdue: number };
-export type EscalationPolicy = { rung2: RungThreshold; rung3: RungThreshold; rung4: RungThreshold };
+/**
+ * 屡推不动: work that stalls before its deadline climbs the ladder too. `missedReports`: the unit
+ * head hears after so many report due days missed in a row (rung 2), the leaders after so many
+ * (rung 3); `returns`: a result returned so many times is brought to the leaders (rung 3).
+ */
+export type StalledPolicy = { missedReports: { rung2: number; rung3: number }; returns: number };
+export const DEFAULT_STALLED: StalledPolicy = { missedReports: { rung2: 2, rung3: 3 }, returns: 3 };
+export type EscalationPolicy = { rung2: RungThreshold; rung3: RungThreshold; rung4: RungThreshold; stalled?: StalledPolicy };
 /** config.reminders (the sweep's cron expression is the scheduler's business). */
 export type ReminderPolicy = { levels: Record<ItemLevel, LevelPolicy>; escalation: EscalationPolicy };
 
@@ -120,6 +127,10 @@ export type ReminderFacts =
   | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
   | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
   | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
+  /** Report due days missed in a row (nagCount), the first of them (since), before the deadline (date). */
+  | { kind: 'escalation'; cause: 'report'; every: ReportEvery; since: YMD; lastReportAt: Date | null; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
+  /** The result returned so many times (nagCount) while the item is still open. */
+  | { kind: 'escalation'; cause: 'returns'; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
   | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
   | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number };
 
@@ -187,7 +198,31 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     if (state.reportEvery !== null) {
       // 限时报告: the lead units; with reportsFrom 'all' also the cooperating units that still owe their part.
       const reporting = state.reportsFrom === 'all' ? [...activeUnits(state, 'lead'), ...missingContributions(state)] : activeUnits(state, 'lead');
-      for (const unit of reporting) streams.push(reportNags(t, state, unit, state.reportEvery, now, deadlineAt));
+      for (const unit of reporting) streams.push(reportNags(t, state, unit, state.reportEvery, input.schedule.policy.escalation, now, deadlineAt));
+    }
+    // 屡退不改: a result returned again and again is brought to the leaders, once.
+    const returnsLimit = (input.schedule.policy.escalation.stalled ?? DEFAULT_STALLED).returns;
+    if (state.returnCount >= returnsLimit) {
+      const lead = activeUnits(state, 'lead')[0];
+      streams.push({
+        due: [
+          {
+            kind: 'escalation',
+            cause: 'returns',
+            nagCount: state.returnCount,
+            date: state.deadline,
+            time: state.deadlineTime,
+            daysOverdue: 0,
+            calendarDaysOverdue: 0,
+            unitId: lead?.unitId ?? 0,
+            slot: `returns:${returnsLimit}/r3`,
+            rung: 3,
+            colour: null,
+            to: [RUNG_RECIPIENT[3]!],
+          },
+        ],
+        next: null,
+      });
     }
     // A pending extension request stops the overdue nags until a leader decides: the deciding
     // leaders are reminded instead (extension_nag).
@@ -406,7 +441,7 @@ function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, d
  * counts. One nag per missed due day; the due days do not move. A report whose nag would fall
  * on the deadline date or later is not asked for: the result is.
  */
-function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: ReportEvery, now: Date, deadlineAt: Date): Stream {
+function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: ReportEvery, escalation: EscalationPolicy, now: Date, deadlineAt: Date): Stream {
   if (unit.assignedAt === null || now.getTime() >= deadlineAt.getTime()) return NOTHING;
   const deadline = state.deadline!;
   const today = localDate(t, now);
@@ -416,6 +451,7 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
   let before: YMD = assigned;
   let periodStart: YMD = assigned;
   let next: Date | null = null;
+  const passed: YMD[] = [];
   for (const dueDate of reportDueDays(t.cal, every, assigned)) {
     const nagDay = t.cal.addWorkingDays(dueDate, 1);
     // A report whose nag would fall on the deadline day or later is not asked for: the result is.
@@ -429,11 +465,38 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
     latest = dueDate;
     periodStart = before;
     before = dueDate;
+    passed.push(dueDate);
   }
   if (latest === null) return { due: [], next };
   // A report made after the due day before this one (on the day of it counts for that one).
   const covered = reported !== null && (periodStart === assigned ? reported >= assigned : reported > periodStart);
   if (covered) return { due: [], next };
+  const colour = colourFor(t.cal.workingDaysBetween(today, deadline));
+  const due: DueReminder[] = [];
+  // 屡推不动: due days missed in a row (since the last report) climb the ladder.
+  const missed = passed.filter((d, i) => reported === null || (i === 0 ? reported < assigned : reported <= passed[i - 1]!));
+  const streak = missed.length;
+  const stalled = escalation.stalled ?? DEFAULT_STALLED;
+  const rung = streak >= stalled.missedReports.rung3 ? 3 : streak >= stalled.missedReports.rung2 ? 2 : 1;
+  if (rung >= 2) {
+    due.push({
+      kind: 'escalation',
+      cause: 'report',
+      every,
+      since: missed[0]!,
+      lastReportAt: unit.lastProgressAt,
+      nagCount: streak,
+      date: deadline,
+      time: state.deadlineTime,
+      daysOverdue: 0,
+      calendarDaysOverdue: 0,
+      unitId: unit.unitId,
+      slot: `report:${missed[0]!}/r${rung}`,
+      rung,
+      colour,
+      to: [RUNG_RECIPIENT[rung]!],
+    });
+  }
   const reminder: DueReminder = {
     kind: 'report_nag',
     every,
@@ -442,10 +505,10 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
     unitId: unit.unitId,
     slot: latest,
     rung: 1,
-    colour: colourFor(t.cal.workingDaysBetween(today, deadline)),
+    colour,
     to: ['unit'],
   };
-  return { due: [reminder], next };
+  return { due: [reminder, ...due], next };
 }
 
 function overdueNags(

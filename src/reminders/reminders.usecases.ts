@@ -168,13 +168,18 @@ async function sweepBatch(
     const events = escalations
       .filter((e) => inserted.has(e.key))
       .map(({ itemId, reminder: r, key }) => {
-        const { to, chats } = escalationTargets(r, fresh, key);
+        const { to: targets, chats } = escalationTargets(r, fresh, key);
         const late = latenessText(t, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
+        const to = t(`reminder-rung-${r.rung}`);
         const text =
           r.cause === 'ack'
-            ? t('reminder-ack-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), count: r.nagCount })
-            : t('reminder-escalated-event', { rung: r.rung, to: t(`reminder-rung-${r.rung}`), late, count: r.nagCount });
-        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, cause: r.cause, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to, chats, text } };
+            ? t('reminder-ack-escalated-event', { rung: r.rung, to, count: r.nagCount })
+            : r.cause === 'report'
+              ? t('reminder-report-escalated-event', { rung: r.rung, to, count: r.nagCount, since: r.since })
+              : r.cause === 'returns'
+                ? t('reminder-returns-escalated-event', { rung: r.rung, to, count: r.nagCount })
+                : t('reminder-escalated-event', { rung: r.rung, to, late, count: r.nagCount });
+        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, cause: r.cause, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to: targets, chats, text } };
       });
     // The item tables are the items module's: escalations and check times are written through it.
     await recordSweep({ db: tx, clock: deps.clock, config: deps.config }, { escalations: events, nextChecks });

@@ -193,6 +193,49 @@ describe('the missing progress report', () => {
   });
 });
 
+describe('stalled work climbs the ladder before the deadline (屡推不动)', () => {
+  it('brings a unit that misses its weekly reports to its head after two in a row and to the leaders after three, once each', () => {
+    let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-06-30', reportEvery: 'week' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-31 18:00') });
+    // Fridays 6, 13, 20, 27 Mar missed: nags on Mondays 9, 16, 23, 30; rung 2 with the second, rung 3 with the third.
+    expect(lines(sent.filter((r) => r.kind === 'report_nag' || r.kind === 'escalation'))).toEqual([
+      '2026-03-09 09:00 report_nag u100 blue',
+      '2026-03-16 09:00 report_nag u100 blue',
+      '2026-03-16 09:00 escalation u100 rung2 blue',
+      '2026-03-23 09:00 report_nag u100 blue',
+      '2026-03-23 09:00 escalation u100 rung3 blue',
+      '2026-03-30 09:00 report_nag u100 blue',
+    ]);
+    const escalations = sent.filter((r) => r.kind === 'escalation');
+    expect(escalations.map((r) => [r.rung, r.to])).toEqual([
+      [2, ['unit_head']],
+      [3, ['leaders']],
+    ]);
+  });
+
+  it('starts the count again after a report', () => {
+    let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-06-30', reportEvery: 'week' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    const report = { at: bj('2026-03-17 11:00'), change: (s: ItemState) => apply(s, actors.leadMember, { type: 'report_progress', text: '进展' }, bj('2026-03-17 11:00')) };
+    const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-31 18:00'), changes: [report] });
+    // Missed 6 and 13 (rung 2 on 16 Mar); reported 17 Mar (covers 20 Mar); missed 27 Mar: one miss, no rung.
+    expect(sent.filter((r) => r.kind === 'escalation').map((r) => `${r.at.slice(0, 10)} r${r.rung}`)).toEqual(['2026-03-16 r2']);
+  });
+
+  it('brings a result returned three times to the leaders, once', () => {
+    let state = openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-06-30' });
+    state = apply(state, actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:30'));
+    const changes = [3, 4, 5].flatMap((day) => [
+      { at: bj(`2026-03-0${day} 10:00`), change: (s: ItemState) => apply(s, actors.leadMember, { type: 'submit_result', text: `方案第${day}稿` }, bj(`2026-03-0${day} 10:00`)) },
+      { at: bj(`2026-03-0${day} 15:00`), change: (s: ItemState) => apply(s, actors.issuer, { type: 'return_result', reason: '不够具体' }, bj(`2026-03-0${day} 15:00`)) },
+    ]);
+    const { sent } = simulate(state, { from: bj('2026-03-02 10:30'), to: bj('2026-03-13 18:00'), changes });
+    const escalations = sent.filter((r) => r.kind === 'escalation');
+    expect(escalations.map((r) => `${r.at.slice(0, 10)} r${r.rung} ${r.to.join(',')}`)).toEqual(['2026-03-05 r3 leaders']);
+  });
+});
+
 describe('overdue nags and the escalation ladder', () => {
   it('nags a key item every working day after National Day and climbs the ladder: rung 2 at the 2nd nag, 3 at the 4th, 4 at the 6th', () => {
     const state = apply(openItem({ assignedAt: bj('2026-09-21 10:00'), deadline: '2026-09-30', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-09-21 10:30'));

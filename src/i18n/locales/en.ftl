@@ -507,6 +507,20 @@ reminder-ack-escalation-leaders =
     ⬆️ <b>Escalation · not acknowledged</b> · { $code }
     { $title }
     <b>{ $unit }</b> was assigned this on { $assigned } and has not acknowledged it after { $hours } working hours, { $count } reminder(s) and a word to its head. { $leaders }, please look into it. No further acknowledgement reminders; the daily digest keeps listing it.
+reminder-report-escalation-head =
+    ⬆️ <b>Escalated · progress reports missing</b> · { $code }
+    { $title }
+    This item asks for a progress report { $every }; your unit <b>{ $unit }</b> has missed { $count } in a row since { $since }. As the unit's head, please see that it reports.
+reminder-report-escalation-leaders =
+    ⬆️ <b>Escalated · stalled</b> · { $code }
+    { $title }
+    This item asks for a progress report { $every }; <b>{ $unit }</b> has missed { $count } in a row since { $since }, also after its head was told. { $leaders }, please look into it.
+reminder-returns-escalation-leaders =
+    ⬆️ <b>Escalated · returned again and again</b> · { $code }
+    { $title }
+    The result of <b>{ $unit }</b> has been returned { $count } times and the item is still open. { $leaders }, please look into it and help resolve it where needed.
+reminder-report-escalated-event = rung { $rung } ({ $to }): { $count } progress reports missed in a row since { $since }
+reminder-returns-escalated-event = rung { $rung } ({ $to }): result returned { $count } times
 reminder-extension-nag =
     🕒 <b>An extension request awaits your decision</b> · { $code }
     { $title }

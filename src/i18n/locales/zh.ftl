@@ -496,6 +496,20 @@ reminder-ack-escalation-leaders =
     ⬆️ <b>督办升级 · 未签收</b> · { $code }
     { $title }
     <b>{ $unit }</b> 于 { $assigned } 收到交办，已过 { $hours } 个工作小时、催签收 { $count } 次并告知单位负责人后仍未签收。请 { $leaders } 过问。此后不再催签收，每日综述继续列出。
+reminder-report-escalation-head =
+    ⬆️ <b>督办升级 · 未报进展</b> · { $code }
+    { $title }
+    本事项要求{ $every }报送进展，贵单位 <b>{ $unit }</b> 自 { $since } 起已连续 { $count } 次未按时报送。请您作为单位负责人督促报送。
+reminder-report-escalation-leaders =
+    ⬆️ <b>督办升级 · 屡推不动</b> · { $code }
+    { $title }
+    本事项要求{ $every }报送进展，<b>{ $unit }</b> 自 { $since } 起已连续 { $count } 次未按时报送，催报并告知单位负责人后仍无进展。请 { $leaders } 过问。
+reminder-returns-escalation-leaders =
+    ⬆️ <b>督办升级 · 屡退不改</b> · { $code }
+    { $title }
+    <b>{ $unit }</b> 报送的办理结果已被退回 { $count } 次，事项仍未办结。请 { $leaders } 过问，必要时协调解决。
+reminder-report-escalated-event = 第{ $rung }级（{ $to }）：自 { $since } 起连续 { $count } 次未报进展
+reminder-returns-escalated-event = 第{ $rung }级（{ $to }）：办理结果已退回 { $count } 次
 reminder-extension-nag =
     🕒 <b>请审批延期申请</b> · { $code }
     { $title }
