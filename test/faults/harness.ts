@@ -371,3 +371,40 @@ export class Processes {
 export function report(what: string, figures: Record<string, unknown>): void {
   process.stdout.write(`[faults] ${what}: ${JSON.stringify(figures)}\n`);
 }
+
+/**
+ * What one test starts (fake Bot APIs, gateways, scratch databases, bot processes), stopped and
+ * removed in reverse order when the test finishes. Tests of the suite run concurrently (they
+ * mostly wait on real time), so nothing is shared between them.
+ */
+export class Scope {
+  readonly #cleanups: (() => Promise<void>)[] = [];
+  readonly processes = new Processes();
+
+  constructor(onTestFinished: (fn: () => Promise<void>, timeout?: number) => void) {
+    onTestFinished(() => this.close(), 60_000);
+  }
+
+  defer(cleanup: () => Promise<void>): void {
+    this.#cleanups.push(cleanup);
+  }
+
+  async telegram(token: string): Promise<FakeTelegram> {
+    const tg = await fakeTelegram(token);
+    this.defer(() => tg.stop());
+    return tg;
+  }
+
+  async gateway(tg: FakeTelegram, options: { listening?: boolean } = {}): Promise<Gateway> {
+    const gateway = await gatewayTo(tg, options);
+    this.defer(() => gateway.close());
+    return gateway;
+  }
+
+  async close(): Promise<void> {
+    await this.processes.killAll();
+    for (const cleanup of this.#cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => process.stderr.write(`[faults] cleanup failed: ${String(error)}\n`));
+    }
+  }
+}

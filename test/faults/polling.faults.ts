@@ -1,42 +1,28 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { it } from 'vitest';
 import type { User } from 'grammy/types';
 import type { FakeTelegram } from '../../src/fake-telegram/index.js';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';
-import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
-import { fakeTelegram, gatewayTo, LEVEL, Processes, report, until, type BotProcess, type Gateway } from './harness.js';
-
-const TOKEN = '7100000022:FAULTS-polling-token';
+import { createPgTestDatabase } from '../helpers/db.js';
+import { LEVEL, report, Scope, until, type BotProcess, type Gateway } from './harness.js';
 
 /** The bot's answer to /start in a private chat. */
 const answered = (tg: FakeTelegram, user: User) => tg.sentMessages(user.id).filter((m) => m.text?.includes('督办')).length;
 
-describePg('faults: two pollers on one token, and the Bot API out of reach', () => {
-  let tg: FakeTelegram;
-  let database: TestDatabase;
-  const gateways: Gateway[] = [];
-  const processes = new Processes();
+/** Two pollers on one token, and the Bot API out of reach. */
+export function pollingFaults(): void {
+  async function setUp(scope: Scope, token: string) {
+    const tg = await scope.telegram(token);
+    const database = await createPgTestDatabase();
+    scope.defer(() => database.drop());
+    const gateway = (options: { listening?: boolean } = {}) => scope.gateway(tg, options);
+    const start = (g: Gateway) => scope.processes.start({ BOT_TOKEN: token, BOT_API_ROOT: g.apiRoot, DATABASE_URL: database.url! });
+    const users = (count: number, name: string) => Array.from({ length: count }, (_, i) => tg.createUser({ firstName: `${name}${i + 1}` }));
+    return { tg, database, gateway, start, users };
+  }
 
-  beforeEach(async () => {
-    tg = await fakeTelegram(TOKEN);
-    database = await createPgTestDatabase();
-  });
-  afterEach(async () => {
-    await processes.killAll();
-    for (const gateway of gateways.splice(0)) await gateway.close();
-    await tg.stop();
-    await database.drop();
-  });
-
-  const gateway = async (options: { listening?: boolean } = {}) => {
-    const g = await gatewayTo(tg, options);
-    gateways.push(g);
-    return g;
-  };
-  const start = (g: Gateway) => processes.start({ BOT_TOKEN: TOKEN, BOT_API_ROOT: g.apiRoot, DATABASE_URL: database.url! });
-  const users = (count: number, name: string) => Array.from({ length: count }, (_, i) => tg.createUser({ firstName: `${name}${i + 1}` }));
-
-  it('a second process polling the same token: neither exits, exactly one polls, every update is handled once', async () => {
+  it('a second process polling the same token: neither exits, exactly one polls, every update is handled once', async ({ onTestFinished, expect }) => {
+    const { tg, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000023:FAULTS-two-pollers');
     const [viaA, viaB] = [await gateway(), await gateway()];
     const a = start(viaA);
     await a.ready();
@@ -85,7 +71,8 @@ describePg('faults: two pollers on one token, and the Bot API out of reach', () 
   // grammY's bot.init() retries getMe itself, silently and with a doubling wait (up to 20 minutes),
   // so callUntilAnswered never sees the error: no log line, and the bot comes up long after the API.
   // Enable (FAULTS_STARTUP=1) once main.ts asks getMe itself (bot.botInfo = await callUntilAnswered(() => bot.api.getMe(), ...)).
-  it.skipIf(!process.env.FAULTS_STARTUP)('the Bot API unreachable at start-up: logged once, answers within ~5 s of it coming back', async () => {
+  it.skipIf(!process.env.FAULTS_STARTUP)('the Bot API unreachable at start-up: logged once, answers within ~5 s of it coming back', async ({ onTestFinished, expect }) => {
+    const { tg, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000024:FAULTS-startup-outage');
     const via = await gateway({ listening: false });
     const [early] = users(1, '等待者');
     const bot = start(via);
@@ -102,7 +89,8 @@ describePg('faults: two pollers on one token, and the Bot API out of reach', () 
     expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 60_000);
 
-  it('the Bot API unreachable while running (refused, then 502): answers and sends resume within ~5 s of it coming back, one log line per outage', async () => {
+  it('the Bot API unreachable while running (refused, then 502): answers and sends resume within ~5 s of it coming back, one log line per outage', async ({ onTestFinished, expect }) => {
+    const { tg, database, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000025:FAULTS-running-outage');
     const via = await gateway();
     const group = tg.createGroup({ title: '住建局工作群' });
     const [first, during, during502] = users(3, '等待者');
@@ -145,7 +133,7 @@ describePg('faults: two pollers on one token, and the Bot API out of reach', () 
       return { ...figures, sendSecondsAfterBack: (sentAt - figures.backAt) / 1000 };
     }
   }, 90_000);
-});
+}
 
 /** The fault itself lasts this long: a deliberate wait, not a wait for an event. */
 const outage = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
