@@ -107,8 +107,8 @@ export function clockFaults(): void {
 
     for (const figures of [backFigures, forwardFigures]) {
       expect(figures.jumpLines).toBe(1);
-      // The sweep runs again at the next minute of the new time (the old code stopped for an hour).
-      expect(figures.sweepSecondsAfterJump).toBeLessThan(15);
+      // The sweep runs again at the next minute of the new time (set back, the old code stopped for an hour).
+      expect(figures.sweepSecondsAfterJump).toBeLessThan(75);
       // Three messages to the one group, 1 s apart: not held by pacing stamped before the jump.
       expect(figures.groupMessagesSeconds).toBeLessThan(8);
       // A jump is one warning, not one per skipped minute (20,026 lines before).
@@ -118,14 +118,16 @@ export function clockFaults(): void {
     expect(forwardFigures.skippedSlots.length).toBe(new Set(forwardFigures.skippedSlots).size);
     expect(forwardFigures.skippedSlots.length).toBeGreaterThan(0);
     for (const { bot } of [back, forward]) expect(await bot.stop()).toMatchObject({ code: 0 });
-  }, 150_000);
+  }, 200_000);
 
   async function scenario(bot: Awaited<ReturnType<typeof botWithClock>>, byMs: number, jumpLine: RegExp) {
     const from = bot.bot.lines.length;
     const jump = await bot.jump(byMs);
     const noticed = await bot.bot.waitForLine(jumpLine, 15_000, from);
     const noticedAt = Date.now();
-    const sweep = await bot.bot.waitForLine(sweepAfter(bot.bot, bot.bot.lines.indexOf(noticed)), 20_000, from);
+    // Normally at the next minute of the new time, 5 s after the jump; on a loaded machine the
+    // jump may be noticed after that minute began, and the sweep comes a minute later.
+    const sweep = await bot.bot.waitForLine(sweepAfter(bot.bot, bot.bot.lines.indexOf(noticed)), 75_000, from);
     const sweepAt = Date.now();
     const groupMessagesSeconds = await bot.send(['after-1', 'after-2', 'after-3']);
     const after = bot.bot.lines.slice(from);

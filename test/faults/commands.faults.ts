@@ -130,7 +130,8 @@ export function commandFaults(): void {
       }
       const settledMs = await settle(db, tg, burst);
       const figures = await outcome(db, tg, burst);
-      report('PostgreSQL stopped twice during a burst of /ack', { ...figures, outages, settledSeconds: settledMs / 1000, processAlive: bot.alive });
+      report('PostgreSQL stopped twice during a burst of /ack', { ...figures, outages, settledSeconds: settledMs / 1000, processAlive: bot.alive, exit: bot.exit });
+      if (!bot.alive) process.stderr.write(`[faults] the bot process ended during the database outage:\n${bot.tail(20)}\n`);
       expect(bot.alive).toBe(true);
       expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });
       expect(await bot.stop()).toMatchObject({ code: 0 });

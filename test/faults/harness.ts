@@ -309,9 +309,14 @@ export class BotProcess {
     });
   }
 
-  /** Resolves once the bot is up: polling (or, as a worker, the scheduler running). */
-  ready(timeoutMs = 60_000): Promise<LogLine> {
-    return this.waitForLine(/^bot started|^worker:/, timeoutMs);
+  /**
+   * Resolves once the bot is up: polling or serving (or, as a worker, not) and its scheduler
+   * started, the last step of start-up. (main.ts installs its SIGTERM handler just after, with no
+   * line to say so: a SIGTERM in that moment ends the process without a clean stop.)
+   */
+  async ready(timeoutMs = 60_000): Promise<LogLine> {
+    await this.waitForLine(/^bot started|^worker:/, timeoutMs);
+    return this.waitForLine(/^scheduler started/, timeoutMs);
   }
 
   linesMatching(match: RegExp, from = 0): LogLine[] {

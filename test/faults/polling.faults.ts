@@ -89,6 +89,21 @@ export function pollingFaults(): void {
     expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 60_000);
 
+  // FAILS TODAY: main.ts installs its SIGTERM/SIGINT handlers only after startApp() returns, so a
+  // stop during start-up (a supervisor restarting an instance, a deploy) ends the process by the
+  // signal itself: no clean stop, exit "signal SIGTERM" instead of code 0. Enable with
+  // FAULTS_STARTUP=1 once the handlers are installed first (and a stop during start-up waits for
+  // it to finish or abandons it cleanly).
+  it.skipIf(!process.env.FAULTS_STARTUP)('SIGTERM during start-up: a clean stop with exit code 0', async ({ onTestFinished, expect }) => {
+    const { gateway, start } = await setUp(new Scope(onTestFinished), '7100000026:FAULTS-startup-term');
+    const bot = start(await gateway());
+    await bot.waitForLine(/^database ready/, 60_000);
+    bot.kill('SIGTERM');
+    const exit = await bot.exited;
+    report('SIGTERM during start-up', { exit, lastLines: bot.lines.slice(-3).map((l) => l.msg) });
+    expect(exit).toMatchObject({ code: 0, signal: null });
+  }, 90_000);
+
   it('the Bot API unreachable while running (refused, then 502): answers and sends resume within ~5 s of it coming back, one log line per outage', async ({ onTestFinished, expect }) => {
     const { tg, database, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000025:FAULTS-running-outage');
     const via = await gateway();
@@ -101,12 +116,14 @@ export function pollingFaults(): void {
 
     // Cut while running (connection refused, open connections dropped), with an answer and an
     // outbox message waiting; then Telegram's front end answering 502 Bad Gateway for a while.
-    const refused = await cut(bot, via, () => via.down(), during!, group.id, 'outbox:during-refuse', 10_000);
-    const bad = await cut(bot, via, () => via.badGateway(), during502!, group.id, 'outbox:during-502', 8_000);
+    // The 502 outage is long enough (16 s) that an uncapped doubling backoff would answer 15 s
+    // after it ends (tries at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s); capped at 5 s, within 2 s.
+    const refused = await cut(bot, via, () => via.down(), during!, group.id, 'outbox:during-refuse', 6_000);
+    const bad = await cut(bot, via, () => via.badGateway(), during502!, group.id, 'outbox:during-502', 16_000);
 
     report('the Bot API out of reach while running', {
-      refused: { outageSeconds: 10, ...refused },
-      badGateway: { outageSeconds: 8, ...bad },
+      refused: { outageSeconds: 6, ...refused },
+      badGateway: { outageSeconds: 16, ...bad },
     });
     for (const figures of [refused, bad]) {
       expect(figures.unreachableLines).toBe(1);
@@ -155,5 +172,6 @@ async function recover(via: Gateway, bringBack: () => Promise<void>, answered: (
     dispatcherUnreachableLines: lines.filter((l) => /Bot API unreachable/.test(l.msg) && l.component === 'dispatcher').length,
     recoveredLines: lines.filter((l) => /Bot API answers again/.test(l.msg)).length,
     warnOrWorseLines: lines.filter((l) => l.level >= LEVEL.warn).length,
+    warnings: lines.filter((l) => l.level >= LEVEL.warn).map((l) => `${String(l.component ?? l.what ?? '')}: ${l.msg}`),
   };
 }
