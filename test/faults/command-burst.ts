@@ -64,9 +64,9 @@ export async function seedBurst(db: Db, tg: FakeTelegram, options: { token: stri
   return { admin, units, commands };
 }
 
-/** The burst arrives: every staff member types `/ack <code>` in their unit's group. */
-export function sendBurst(tg: FakeTelegram, burst: Burst): void {
-  for (const command of burst.commands) command.message = tg.sendText({ from: command.unit.staff, chat: command.unit.group.id, text: `/ack ${command.code}` });
+/** The burst arrives: every staff member types `/ack <code>` in their unit's group (or a part of the burst: commands from..to). */
+export function sendBurst(tg: FakeTelegram, burst: Burst, from = 0, to = burst.commands.length): void {
+  for (const command of burst.commands.slice(from, to)) command.message = tg.sendText({ from: command.unit.staff, chat: command.unit.group.id, text: `/ack ${command.code}` });
 }
 
 /** Acknowledgements recorded in the items' history, per item. */

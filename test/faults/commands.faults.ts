@@ -24,7 +24,11 @@ const CONTROL_UNITS = 20;
  */
 const enabled = Boolean(process.env.FAULTS_COMMANDS);
 
-/** Bursts of commands while the process dies or the database goes away. */
+/**
+ * Bursts of commands while the process dies or the database goes away. (The last process of a
+ * test is not stopped with an assertion: it may still be starting when the burst is settled, and a
+ * SIGTERM then is the start-up test's subject; the scope kills it.)
+ */
 export function commandFaults(): void {
   async function setUp(scope: Scope, token: string, options: { units?: number; database?: 'scratch' | 'private' } = {}) {
     const tg = await scope.telegram(token);
@@ -89,17 +93,20 @@ export function commandFaults(): void {
     const figures = await outcome(db, tg, burst);
     report('kill -9 three times during a burst of /ack', { ...figures, killedAtEffects: kills, settledSeconds: settledMs / 1000 });
     expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });
-    expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 240_000);
 
-  it.skipIf(!enabled)('SIGTERM twice during a burst of 180 /ack: clean exits, none lost, none twice, every sender answered', async ({ onTestFinished, expect }) => {
+  it.skipIf(!enabled)('SIGTERM during each half of a burst of 180 /ack: clean exits, none lost, none twice, every sender answered', async ({ onTestFinished, expect }) => {
     const { tg, db, burst, start, restart } = await setUp(new Scope(onTestFinished), '7100000043:FAULTS-commands-term');
     let bot = start();
     await bot.ready();
-    sendBurst(tg, burst);
+    // Two halves, each stopped part-way; the second half arrives once the restarted process has
+    // caught up with the first (a stop during start-up is another test: SIGTERM during start-up).
+    const half = COMMANDS / 2;
     const exits: (number | null)[] = [];
     const stoppedAt: number[] = [];
-    for (const at of [40, 110]) {
+    for (const [from, at] of [[0, 30], [half, half + 30]] as const) {
+      if (from > 0) await effectsReach(db, from);
+      sendBurst(tg, burst, from, from + half);
       stoppedAt.push(await effectsReach(db, at));
       const { exit, next } = await restart(bot, 'SIGTERM');
       exits.push(exit.code);
@@ -107,10 +114,9 @@ export function commandFaults(): void {
     }
     const settledMs = await settle(db, tg, burst);
     const figures = await outcome(db, tg, burst);
-    report('SIGTERM twice during a burst of /ack', { ...figures, stoppedAtEffects: stoppedAt, exitCodes: exits, settledSeconds: settledMs / 1000 });
+    report('SIGTERM during each half of a burst of /ack', { ...figures, stoppedAtEffects: stoppedAt, exitCodes: exits, settledSeconds: settledMs / 1000 });
     expect(exits).toEqual([0, 0]);
     expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });
-    expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 240_000);
 
   it.skipIf(!enabled || !postgresBinaries())(
@@ -134,7 +140,6 @@ export function commandFaults(): void {
       if (!bot.alive) process.stderr.write(`[faults] the bot process ended during the database outage:\n${bot.tail(20)}\n`);
       expect(bot.alive).toBe(true);
       expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });
-      expect(await bot.stop()).toMatchObject({ code: 0 });
     },
     240_000,
   );
