@@ -85,7 +85,8 @@ export class Gateway {
   async up(): Promise<void> {
     this.#mode = 'up';
     if (this.#server) return;
-    const server = createServer((req, res) => void this.#handle(req, res));
+    // (A request cut mid-body by the bot dying ends here: nothing to answer.)
+    const server = createServer((req, res) => void this.#handle(req, res).catch(() => res.destroy()));
     server.keepAliveTimeout = 60_000;
     server.on('connection', (socket) => {
       this.#sockets.add(socket);
