@@ -58,6 +58,8 @@ export type GatewayMode = 'up' | 'refuse' | '502';
  */
 export class Gateway {
   readonly calls: GatewayCall[] = [];
+  /** Requests read from the bot and not yet answered by the fake Telegram. */
+  #forwarding = 0;
   #server: Server | null = null;
   #port = 0;
   #sockets = new Set<Socket>();
@@ -122,6 +124,24 @@ export class Gateway {
     this.#delay = delay;
   }
 
+  /**
+   * Resolves when every request the bot wrote has reached the fake Telegram and been carried out:
+   * after a kill, requests still in the socket buffers arrive a moment later. Resolves when
+   * nothing has been read or forwarded for `quietMs`.
+   */
+  async settled(quietMs = 300, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let seen = -1;
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      if (this.#forwarding > 0 || this.calls.length !== seen) {
+        seen = this.calls.length;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Calls whose answer never reached the bot although Telegram carried them out. */
   unanswered(method: string): GatewayCall[] {
     return this.calls.filter((c) => c.method === method && c.applied && c.answeredAt === null);
@@ -166,11 +186,14 @@ export class Gateway {
       });
     }
     let answer: { status: number; headers: Record<string, string>; body: Buffer };
+    this.#forwarding++;
     try {
       answer = await forward(this.upstream, req, body, upstreamAbort.signal);
     } catch {
       if (!res.destroyed) res.destroy();
       return;
+    } finally {
+      this.#forwarding--;
     }
     call.applied = answer.status === 200;
     call.status = answer.status;

@@ -66,6 +66,8 @@ export function sendFaults(): void {
     const killedAt = Date.now();
     first.kill('SIGKILL');
     await first.exited;
+    // What the bot had written before it died still reaches Telegram (and is delivered) a moment later.
+    await gateway.settled();
     // Delivered by Telegram, not recorded as sent: these are the ones that may go twice.
     const inTransitAtKill = await inTransit();
     const answerNeverHeard = gateway.unanswered('sendMessage').length;
