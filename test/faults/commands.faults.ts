@@ -18,9 +18,14 @@ const CONTROL_UNITS = 20;
  * and started). Every command must take effect exactly once (one acknowledgement in the item's
  * history) and every sender must get an answer.
  *
- * These FAIL on the code before issue 12's durable update handling (the issue measured 122 of
- * 180 lost with kill -9, 74 with SIGTERM, and commands lost during a database outage): they run
- * with FAULTS_COMMANDS=1, and are to be enabled for good once that work is merged.
+ * They run with FAULTS_COMMANDS=1, to be enabled for good once they pass. Measured on 2026-12-06:
+ * - before the durable inbox (814d75d): kill -9 loses 148-150 of 180 (none answered); SIGTERM
+ *   passes; the database restart crashes the process (below) and loses 77-148;
+ * - with the inbox (main b5e8ad8..da97661): kill -9 loses none and doubles none, but the 32
+ *   commands that took effect just before the first kill are never answered (the effect is
+ *   committed, the direct reply dies with the process, and the redelivery is skipped as applied);
+ *   SIGTERM passes; the database restart still crashes the process: postgres.js 3.4.9 throws an
+ *   uncaught TypeError from `nextWrite` on a closed socket (porsager/postgres#1154, #1208), exit 1.
  */
 const enabled = Boolean(process.env.FAULTS_COMMANDS);
 
