@@ -129,7 +129,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     });
     // A Bot API that cannot be reached at start-up (network, Telegram down) is waited for, at most
     // 5 s between tries and logged once; a refused token still fails the start.
-    await callUntilAnswered(() => bot.init(), { logger, what: 'getMe', retryable: reachabilityOnly });
+    // (Not bot.init(): it retries getMe by itself, silently, waiting up to 20 minutes between tries.)
+    bot.botInfo = await callUntilAnswered(() => bot.api.getMe(), { logger, what: 'getMe', retryable: reachabilityOnly });
     // Updates left pending by a dead instance or a database outage go through the handlers as
     // they are (not the webhook's own receive, which would see them leased and skip them).
     const handlePending = bot.handleUpdate.bind(bot);
@@ -236,15 +237,18 @@ async function main() {
   }
   // The token is a secret of the logger: no line it writes holds it (see src/logger.ts).
   const logger = createLogger({ level: config.logLevel, secrets: [config.botToken] });
-  let app: App;
-  try {
-    app = await startApp(config, { logger });
-  } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
-    process.stderr.write(`duban: could not start: ${createRedactor([config.botToken])((error as Error).message)}\n`);
-    process.exit(1);
-  }
+  // Installed before the start: a stop asked for while starting (waiting for the database or
+  // Telegram) ends the process cleanly; nothing has been taken from Telegram yet, and migrations
+  // run in a transaction.
+  let app: App | null = null;
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (app === null) {
+      logger.info({ signal }, 'stopping during start-up');
+      process.exit(0);
+    }
     logger.info({ signal }, 'shutting down');
     app.stop().then(
       () => process.exit(0),
@@ -254,8 +258,15 @@ async function main() {
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  try {
+    app = await startApp(config, { logger });
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    process.stderr.write(`duban: could not start: ${createRedactor([config.botToken])((error as Error).message)}\n`);
+    process.exit(1);
+  }
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

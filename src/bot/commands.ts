@@ -113,3 +113,9 @@ export async function registerCommands(api: Api, sets: CommandSet[] = [BASE_COMM
     await api.setMyCommands(merge(scopeName, other), { scope, language_code: other });
   }
 }
+
+/** A command's short name in words, from its menu entry: ack -> 签收 / Acknowledge; null when it has none. */
+export function commandLabel(command: string, lang: Lang): string | null {
+  const entry = [...ITEM_COMMANDS[lang], ...PRIVATE[lang]].find((c) => c.command === command);
+  return entry ? entry.description.split(/[:：]/)[0]!.trim() : null;
+}

@@ -25,7 +25,9 @@ import { unboundFeature } from './features/unbound.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { viewFeature } from './features/view.js';
 import { whoamiFeature } from './features/whoami.js';
-import { personOf, say } from './helpers.js';
+import { escapeHtml, personOf, say } from './helpers.js';
+import { clip } from '../shared/html.js';
+import { commandLabel } from './commands.js';
 import { createI18n } from './i18n.js';
 import { refusalText } from './refusals.js';
 
@@ -204,8 +206,14 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       // A second run of an update whose effects were committed by the first (which died before
       // it could answer): say so instead of applying it again.
       ctx.logger.info('update applied before; answered without applying it again');
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('update-applied-before') }).catch(() => {});
-      else if (ctx.chat) await say(ctx, ctx.t('update-applied-before')).catch(() => {});
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('update-applied-before-button') }).catch(() => {});
+      else if (ctx.chat) {
+        // Which command it was, in the person's words: they may have sent several meanwhile.
+        const text = ctx.msg?.text ?? ctx.msg?.caption ?? '';
+        const command = /^\/([a-z_]+)/i.exec(text)?.[1]?.toLowerCase() ?? '';
+        const label = commandLabel(command, ctx.from?.language_code?.startsWith('en') ? 'en' : 'zh') ?? ctx.t('update-applied-before-message');
+        await say(ctx, ctx.t('update-applied-before', { label: escapeHtml(label), quote: escapeHtml(clip(text, 80)) })).catch(() => {});
+      }
       return;
     }
     if (isDatabaseUnavailable(cause)) {

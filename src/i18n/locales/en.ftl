@@ -186,7 +186,9 @@ err-units-file_invalid = The file has problems, so no unit was imported:
 err-units-file_unreadable = I cannot read this file ({ $reason }), so no unit was imported.
 err-units-file_type = Only .csv and .xlsx files can be imported.
 err-internal = Sorry, something went wrong and nothing was changed. Please try again later; if it keeps happening, tell an admin.
-update-applied-before = ✅ This command had already taken effect before the bot restarted; no need to send it again. The item's card shows its current state.
+update-applied-before = ✅ Your “{ $label }” ({ $quote }) had already taken effect before the bot restarted; no need to send it again. The item's card shows its current state.
+update-applied-before-message = message
+update-applied-before-button = ✅ This had already taken effect before the bot restarted; no need to press again.
 update-deferred = ⏳ The bot cannot reach its database just now; your action is kept and will be handled as soon as it is back. No need to press again.
 unknown-command = I do not know this command. Send /help to see what I can do.
 

@@ -186,7 +186,9 @@ err-units-file_invalid = 文件有问题，一个单位也没有导入：
 err-units-file_unreadable = 读不懂这个文件（{ $reason }），一个单位也没有导入。
 err-units-file_type = 只能导入 .csv 或 .xlsx 文件。
 err-internal = 抱歉，处理时出错了，什么也没有改变。请稍后再试；如果一再出错，请联系管理员。
-update-applied-before = ✅ 这条指令在系统重启前已经生效，无需再发。请以事项卡片上的最新状态为准。
+update-applied-before = ✅ 您的「{ $label }」（{ $quote }）在系统重启前已经生效，无需再发；事项卡片显示最新状态。
+update-applied-before-message = 消息
+update-applied-before-button = ✅ 这次操作在系统重启前已经生效，无需再点。
 update-deferred = ⏳ 系统暂时无法访问数据库；您的操作已记下，恢复后会自动处理，请勿重复点击。
 unknown-command = 不认识这个命令。发送 /help 查看可用命令。
 
