@@ -35,6 +35,8 @@ export type PgRunCoordinator = RunCoordinator & {
   release(input: { name: string; slot: string }): Promise<void>;
   /** Records a slot as skipped without running it; false when someone already has it. */
   skip(input: { name: string; slot: string }): Promise<boolean>;
+  /** Whether the job ever ran here (a skipped slot does not count): a fresh installation missed nothing. */
+  hasRun?(name: string): Promise<boolean>;
   /** Deletes a job's finished rows older than `before` (the minute-by-minute sweep piles up). */
   prune(input: { name: string; before: Date }): Promise<number>;
 };
@@ -108,6 +110,15 @@ export function createPgRunCoordinator(deps: {
     async release(input) {
       held.delete(heldKey(input.name, input.slot));
       await db.delete(cronRuns).where(and(mine(input.name, input.slot), isNull(cronRuns.finishedAt)));
+    },
+
+    async hasRun(name) {
+      const rows = await db
+        .select({ slot: cronRuns.slot })
+        .from(cronRuns)
+        .where(and(eq(cronRuns.name, name), sql`${cronRuns.outcome} is distinct from 'skipped'`))
+        .limit(1);
+      return rows.length > 0;
     },
 
     async skip(input) {

@@ -181,7 +181,12 @@ export function createScheduler(deps: {
     if (lateMs > window) {
       if (!job.reportMissed || !(await coordinator.skip({ name: job.name, slot }))) return { job: job.name, slot, action: 'none' };
       if (jump) jump.report.skipped.push({ job: job.name, slot });
-      else logger.warn({ job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) }, 'missed run is too old; skipped');
+      else {
+        const facts = { job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) };
+        // On a fresh installation the slots before its first start were never anyone's to run.
+        if ((await coordinator.hasRun?.(job.name)) ?? true) logger.warn(facts, 'missed run is too old; skipped');
+        else logger.info(facts, 'slot before the first run of this job; skipped');
+      }
       return { job: job.name, slot, action: 'missed', outcome: 'skipped' };
     }
     const claimedAt = await coordinator.claim({ name: job.name, slot, ttlMs: job.leaseMs ?? DEFAULT_LEASE_MS, now: at });

@@ -71,12 +71,22 @@ export function createUpdateInbox(options: InboxOptions): UpdateInbox {
   const inFlight = new Set<number>();
   /** Of those, the ones whose handler has begun (shutdown waits for these, not for a batch never started). */
   const running = new Set<number>();
+  /** Deferred updates whose lease could not be given back (the database was unavailable). */
+  const unreleased = new Set<number>();
   let renewTimer: NodeJS.Timeout | null = null;
   let recoveryTimer: NodeJS.Timeout | null = null;
   let recovering: Promise<number> | null = null;
   let stopped = false;
 
   const recover = async (handle: (update: Update) => Promise<void>): Promise<number> => {
+    // Updates this instance gave up for want of the database could not be released then: release
+    // them now (the database answers again if this works), so they are taken at once rather than
+    // when their lease runs out.
+    if (unreleased.size > 0) {
+      const ids = [...unreleased];
+      await repo.release(ids);
+      for (const id of ids) unreleased.delete(id);
+    }
     const pending = await repo.takePending(leaseMs, 100);
     for (const { update, attempts } of pending) {
       if (stopped) break;
@@ -123,6 +133,7 @@ export function createUpdateInbox(options: InboxOptions): UpdateInbox {
         if (outcome === 'handled') await repo.markHandled([update.update_id]);
         else await repo.release([update.update_id]);
       } catch (error) {
+        if (outcome === 'deferred') unreleased.add(update.update_id);
         // The lease runs out and the update is taken again; its effects, if any, are not repeated.
         logger.warn({ err: error, updateId: update.update_id, outcome }, 'could not record the end of an update; it will be looked at again');
       }
