@@ -67,11 +67,9 @@ export function pollingFaults(): void {
     expect(await b.stop()).toMatchObject({ code: 0 });
   }, 90_000);
 
-  // FAILS TODAY: src/main.ts waits for the Bot API with callUntilAnswered(() => bot.init()), but
-  // grammY's bot.init() retries getMe itself, silently and with a doubling wait (up to 20 minutes),
-  // so callUntilAnswered never sees the error: no log line, and the bot comes up long after the API.
-  // Enable (FAULTS_STARTUP=1) once main.ts asks getMe itself (bot.botInfo = await callUntilAnswered(() => bot.api.getMe(), ...)).
-  it.skipIf(!process.env.FAULTS_STARTUP)('the Bot API unreachable at start-up: logged once, answers within ~5 s of it coming back', async ({ onTestFinished, expect }) => {
+  // main.ts asks getMe itself through callUntilAnswered: grammY's bot.init() retries getMe on its
+  // own, silently and with a doubling wait (up to 20 minutes), which this test caught.
+  it('the Bot API unreachable at start-up: logged once, answers within ~5 s of it coming back', async ({ onTestFinished, expect }) => {
     const { tg, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000024:FAULTS-startup-outage');
     const via = await gateway({ listening: false });
     const [early] = users(1, '等待者');
@@ -89,12 +87,10 @@ export function pollingFaults(): void {
     expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 60_000);
 
-  // FAILS TODAY: main.ts installs its SIGTERM/SIGINT handlers only after startApp() returns, so a
-  // stop during start-up (a supervisor restarting an instance, a deploy) ends the process by the
-  // signal itself: no clean stop, exit "signal SIGTERM" instead of code 0. Enable with
-  // FAULTS_STARTUP=1 once the handlers are installed first (and a stop during start-up waits for
-  // it to finish or abandons it cleanly).
-  it.skipIf(!process.env.FAULTS_STARTUP)('SIGTERM during start-up: a clean stop with exit code 0', async ({ onTestFinished, expect }) => {
+  // main.ts installs its SIGTERM/SIGINT handlers before it starts: a stop during start-up (a
+  // supervisor restarting an instance, a deploy) ends the process cleanly with code 0 (before,
+  // the signal itself ended it).
+  it('SIGTERM during start-up: a clean stop with exit code 0', async ({ onTestFinished, expect }) => {
     const { gateway, start } = await setUp(new Scope(onTestFinished), '7100000026:FAULTS-startup-term');
     const bot = start(await gateway());
     await bot.waitForLine(/^database ready/, 60_000);

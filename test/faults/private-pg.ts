@@ -58,7 +58,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort();
   await run(...asServerUser(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale', 'C']));
   const pgCtl = (args: string[]) => run(...asServerUser(path.join(bin, 'pg_ctl'), ['-D', data, ...args]));
-  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=60'].join(' ');
+  // fsync off is safe here (a crashed server, not a crashed machine, keeps what the OS was given);
+  // synchronous_commit must stay on: off, a crash loses commits already confirmed to the bot.
+  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=60'].join(' ');
   const start = async () => {
     try {
       await pgCtl(['start', '-w', '-t', '30', '-l', path.join(dir, 'server.log'), '-o', options]);
