@@ -117,7 +117,9 @@ export async function outcome(db: Db, tg: FakeTelegram, burst: Burst): Promise<B
  */
 export async function settle(db: Db, tg: FakeTelegram, burst: Burst, options: { quietMs?: number; timeoutMs?: number } = {}): Promise<number> {
   const started = Date.now();
-  const quietMs = options.quietMs ?? 8_000;
+  // Longer than an update's lease (15 s) and a look for pending ones (2 s): updates a killed
+  // process held are taken again only then.
+  const quietMs = options.quietMs ?? 20_000;
   const deadline = started + (options.timeoutMs ?? 90_000);
   let last = '';
   let lastChange = Date.now();
