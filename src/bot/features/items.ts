@@ -22,6 +22,7 @@ import {
   rememberItemMessage,
   reportProgressByReply,
   runItemCommand,
+  setItemHandler,
   startAssignment,
   type CommandResult,
   type DraftNotes,
@@ -229,6 +230,14 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery();
       return;
     }
+    case 'wvl': {
+      if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
+      await preflight(ctx, item, 'waive_lead', data.unitId);
+      const v = await view(item);
+      await sendPrompt(ctx, item, 'waive_lead', ctx.t('prompt-waive-lead', { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
+      await ctx.answerCallbackQuery();
+      return;
+    }
     case 'exa':
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
@@ -320,6 +329,12 @@ itemsFeature.on('message', async (ctx, next) => {
         await run(ctx, itemId, { type: 'return_result', reason: text });
         await say(ctx, ctx.t('return-done'));
         return;
+      case 'waive_lead': {
+        const { item: changed } = await run(ctx, itemId, { type: 'waive_lead', ...(unitId !== undefined ? { unitId } : {}), reason: text });
+        const v = await viewOf(ctx, changed);
+        await say(ctx, ctx.t('waive-lead-done', { unit: escapeHtml(unitName(v, unitId ?? 0)), code: escapeHtml(v.code ?? '') }));
+        return;
+      }
       default:
         return next();
     }
@@ -369,8 +384,50 @@ itemsFeature.command('ack', async (ctx) => {
   const { unitId } = await unitArg(ctx, item, rest);
   const { item: changed, events } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
   const v = await viewOf(ctx, changed);
-  await say(ctx, ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }));
+  const acked = activeUnits(changed.state).find((u) => u.unitId === events[0]?.unitId);
+  const handler = acked?.handlerId ? ctx.t('ack-handler', { name: escapeHtml(personNameOf(v, acked.handlerId)), ref: refOf(changed) }) : '';
+  await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));
 });
+
+/** The short reference people type after a command ("2026-12"), for hints. */
+function refOf(item: StoredItem): string {
+  return item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : String(item.id);
+}
+
+function personNameOf(view: { personNames: ReadonlyMap<number, string> }, id: number): string {
+  return view.personNames.get(id) ?? String(id);
+}
+
+/**
+ * /handler CODE [UNIT] @PERSON (or as a reply to the item's card: /handler @PERSON): names the
+ * unit's 承办人. The person is a mention, a known @username, a numeric id, or a member's name;
+ * who may name whom is decided by the model from our own tables.
+ */
+itemsFeature.command('handler', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-handler');
+  const { unitId, rest: who } = await unitArg(ctx, item, rest);
+  const person = await handlerNamed(ctx, who);
+  const result = planned(ctx, await setItemHandler(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, ...(unitId ? { unitId } : {}), person }));
+  const v = await viewOf(ctx, result.item);
+  await say(ctx, ctx.t('handler-done', { unit: escapeHtml(unitName(v, result.unitId)), code: escapeHtml(v.code ?? ''), name: escapeHtml(personNameOf(v, result.personId)) }));
+});
+
+/** Who a /handler message names: a text mention, an @username we know, a numeric id, or a name to match among the unit's members. */
+async function handlerNamed(ctx: BotContext, who: string): Promise<{ id: number } | { name: string }> {
+  const msg = ctx.msg!;
+  const text = textOf(msg);
+  for (const e of msg.entities ?? []) {
+    if (e.type === 'text_mention') return { id: e.user.id };
+    if (e.type === 'mention') {
+      const known = await personByUsername(ctx.deps, { username: text.slice(e.offset, e.offset + e.length) });
+      if (known) return { id: known.id };
+    }
+  }
+  const name = who.trim();
+  if (/^\d{5,}$/.test(name)) return { id: Number(name) };
+  if (!name) throw appError('items.args_missing', { usage: ctx.t('usage-handler') });
+  return { name };
+}
 
 itemsFeature.command('progress', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-progress');
@@ -471,7 +528,16 @@ itemsFeature.command('excuse', async (ctx) => {
 });
 
 itemsFeature.command('waive', async (ctx) => {
-  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-waive');
+  const { item, rest: args } = await itemFromArgs(ctx, ctx.match, 'usage-waive');
+  // "/waive CODE 城管局 理由": a joint lead unit named first is waived (共同牵头); otherwise the contributions.
+  const { unitId, rest: reason } = await unitArg(ctx, item, args);
+  if (unitId !== undefined && activeUnits(item.state, 'lead').some((u) => u.unitId === unitId)) {
+    const { item: changed } = await run(ctx, item.id, { type: 'waive_lead', unitId, reason });
+    const v = await viewOf(ctx, changed);
+    await say(ctx, ctx.t('waive-lead-done', { unit: escapeHtml(unitName(v, unitId)), code: escapeHtml(v.code ?? '') }));
+    return;
+  }
+  const rest = args;
   await run(ctx, item.id, { type: 'waive_contributions', ...(rest ? { reason: rest } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
 });
