@@ -100,7 +100,8 @@ type ItemFold = {
   confirmedLeadResults: Map<number, Date>;
   cancelledAt: Date | null;
   excused: boolean;
-  returns: { unitId: number; at: Date }[];
+  /** One entry per lead unit whose result went back; `first` marks one entry per return (the item-level count). */
+  returns: { unitId: number; at: Date; first: boolean }[];
 };
 
 type Json = Record<string, unknown>;
@@ -208,7 +209,7 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         fold.leadResults.clear();
         // Every lead unit whose result went back counts a return (older events name only one).
         const returned = Array.isArray(data.results) ? data.results.map((r) => numbers([obj(r).unitId])[0]).filter((id): id is number => id !== undefined) : [];
-        for (const unitId of returned.length ? returned : e.unitId !== null ? [e.unitId] : []) fold.returns.push({ unitId, at: e.at });
+        (returned.length ? returned : e.unitId !== null ? [e.unitId] : []).forEach((unitId, i) => fold.returns.push({ unitId, at: e.at, first: i === 0 }));
         break;
       }
       case 'result_confirmed': {
@@ -316,7 +317,7 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
 
     for (const r of fold.returns) {
       if (!inPeriod(r.at)) continue;
-      totals.returned++;
+      if (r.first) totals.returned++;
       unit(r.unitId).returned++;
     }
   }

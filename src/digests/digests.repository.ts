@@ -596,12 +596,18 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
               'deadline', e.data -> 'deadline', 'deadlineTime', e.data -> 'deadlineTime', 'level', e.data -> 'level')
             when 'extension_approved' then jsonb_build_object('deadline', jsonb_build_object('after', e.data -> 'deadline' -> 'after'))
             when 'unit_transferred' then jsonb_build_object('fromUnitId', e.data -> 'fromUnitId', 'toUnitId', e.data -> 'toUnitId')
-            when 'result_confirmed' then jsonb_build_object('result', jsonb_build_object('at', e.data -> 'result' -> 'at', 'unitId', e.data -> 'result' -> 'unitId'))
+            when 'result_confirmed' then jsonb_build_object('result', jsonb_build_object('at', e.data -> 'result' -> 'at', 'unitId', e.data -> 'result' -> 'unitId'),
+              'results', (select jsonb_agg(jsonb_build_object('at', r -> 'at', 'unitId', r -> 'unitId')) from jsonb_array_elements(coalesce(e.data -> 'results', '[]'::jsonb)) r))
+            when 'result_returned' then jsonb_build_object(
+              'results', (select jsonb_agg(jsonb_build_object('unitId', r -> 'unitId')) from jsonb_array_elements(coalesce(e.data -> 'results', '[]'::jsonb)) r))
+            -- 共同牵头: a lead unit's partial result (or a waiver) changes the status only when it completes the set.
+            when 'result_submitted' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
+            when 'lead_waived' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
           end as data
         from item_events e join items i on i.id = e.item_id
         where i.opened_at < ${to} and (i.closed_at is null or i.closed_at >= ${from})
           and e.type in ('item_opened', 'unit_acknowledged', 'unit_transferred', 'extension_approved', 'result_submitted',
-                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused')
+                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused', 'lead_waived')
           and (e.at < ${to} or e.type = 'item_excused')
         order by e.item_id, e.id`);
       const kinds = sql.join(NAG_KINDS.map((k) => sql`${k}`), sql`, `);

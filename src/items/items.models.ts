@@ -643,8 +643,9 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
     }
     case 'submit_result': {
       const unit = resolveUnit(state, ctx, unitId, 'lead', action);
+      // A waived lead unit learns that first: whatever the status, it has nothing to submit.
+      if (unit.resultWaived !== null && state.status !== 'draft') throw refuse('items.lead_waived', { unit: unitName(ctx, unit.unitId) });
       requireStatus(state, action, 'open');
-      if (unit.resultWaived !== null) throw refuse('items.lead_waived', { unit: unitName(ctx, unit.unitId) });
       const missing = missingContributions(state).map((u) => u.unitId);
       if (missing.length > 0) {
         throw refuse('items.contributions_missing', { units: unitNames(ctx, missing), unitIds: missing.join(','), count: missing.length });

@@ -91,7 +91,9 @@ export async function renderReminders(
 
     // 承办人: the person the unit answers through is named (an HTML mention) in what the unit is nagged for.
     const handler = who(activeUnits(s).find((u) => u.unitId === r.unitId)?.handlerId ?? null);
-    const withHandler = (tt: Translate, body: string) => (handler ? `${body}\n${tt('reminder-handler-line', { handler: mention(handler) })}` : body);
+    // In the leaders' chat the handler is named in plain text: only the leaders asked to act are mentioned there.
+    const withHandler = (tt: Translate, body: string, asMention = true) =>
+      handler ? `${body}\n${tt('reminder-handler-line', { handler: asMention ? mention(handler) : escapeHtml(displayName(handler)) })}` : body;
 
     /** The text in one language. */
     const text = (tt: Translate): string => {
@@ -122,7 +124,7 @@ export async function renderReminders(
           const facts = { ...common, late: latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue }), count: r.nagCount, deadline: deadlineText(r.date, r.time) };
           if (r.rung === 2) return withHandler(tt, tt('reminder-escalation-head', facts));
           const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
-          if (r.rung === 3) return withHandler(tt, tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' }));
+          if (r.rung === 3) return withHandler(tt, tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' }), false);
           const issuer = who(s.issuedBy);
           return tt('reminder-escalation-discipline', { ...facts, leaders: escapeHtml(issuer ? displayName(issuer) : String(s.issuedBy)) });
         }
