@@ -141,7 +141,8 @@ export type LeadersDigest = {
 export const SECTIONS = ['dueSoon', 'opened'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean };
+/** `delivered`: 共同牵头, this lead unit's own result is in (or was waived) while another lead unit's is not. */
+export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean; delivered?: boolean };
 export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[] };
 
 /** The instants and dates a digest at `at` is about. */
@@ -577,9 +578,10 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
   if (flags.length > 0) lines.push(flags.join(' · '));
   if (digest.items.length > 0) lines.push('');
   for (const item of digest.items) {
-    const colour = itemColour(item, window);
-    const mark = item.status === 'result_submitted' ? '⏳' : colour ? COLOUR_MARK[colour] : '▫️';
+    const colour = item.delivered ? null : itemColour(item, window);
+    const mark = item.status === 'result_submitted' || item.delivered ? '⏳' : colour ? COLOUR_MARK[colour] : '▫️';
     const state: string[] = [];
+    if (item.delivered) state.push(t('unit-digest-delivered'));
     if (colour === 'red') state.push(item.excused ? `${overdueText(ctx, item)}${t('unit-digest-excused')}` : overdueText(ctx, item));
     if (item.status === 'result_submitted') state.push(t('unit-digest-waiting'));
     if (!item.acknowledged && item.status === 'open') state.push(t('unit-digest-unacknowledged'));

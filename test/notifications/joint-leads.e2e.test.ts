@@ -119,6 +119,15 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(nags.at(-1)!.text).toContain('承办人 程二科员');
     expect(mentioned(nags.at(-1)!)).toContain(urbanDeputy.id);
     expect(h.botMessages(org.housingGroup).slice(housingBefore).filter((m) => m.text?.includes('催办'))).toEqual([]);
+    // The units' own digests: overdue for the urban bureau, not for the housing bureau that delivered.
+    await h.say(org.urbanStaff, org.urbanGroup, '/digest');
+    const urbanDigest = h.lastBotMessage(org.urbanGroup).text!;
+    await h.say(org.housingStaff, org.housingGroup, '/digest');
+    const housingDigest = h.lastBotMessage(org.housingGroup).text!;
+    expect(urbanDigest).toMatch(/🔴逾期 1/);
+    expect(urbanDigest).toContain('🔴 督办〔2026〕1号（牵头）');
+    expect(housingDigest).not.toContain('逾期');
+    expect(housingDigest).toContain('⏳ 督办〔2026〕1号（牵头）时限 2026-03-06 · 本单位结果已报，待其他牵头单位');
   });
 
   it('the second result completes the set: the leaders are asked to confirm, and confirming closes the item', async () => {

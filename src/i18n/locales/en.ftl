@@ -610,6 +610,7 @@ unit-digest-line = { $mark } { $code } ({ $role }) due { $deadline }{ $state } Â
 unit-digest-role-lead = lead
 unit-digest-role-cooperating = cooperating
 unit-digest-waiting = awaiting confirmation
+unit-digest-delivered = our result is in; waiting for the other lead unit(s)
 unit-digest-excused = , excused
 unit-digest-unacknowledged = not acknowledged
 bulletin-title = ðŸ“Š <b>Supervision bulletin</b> { $week }

@@ -599,6 +599,7 @@ unit-digest-line = { $mark } { $code }（{ $role }）时限 { $deadline }{ $stat
 unit-digest-role-lead = 牵头
 unit-digest-role-cooperating = 配合
 unit-digest-waiting = 待领导确认
+unit-digest-delivered = 本单位结果已报，待其他牵头单位
 unit-digest-excused = ，已容错
 unit-digest-unacknowledged = 未签收
 bulletin-title = 📊 <b>督办通报</b> { $week }
