@@ -740,3 +740,28 @@ export function renderBulletin(
   }
   return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
 }
+
+/**
+ * 通报's responsible persons: for each overdue item, each lead unit still owing its own result
+ * (共同牵头: not the one that delivered), with the unit's head (单位负责人) and its 承办人.
+ */
+export type OverdueResponsible = { code: string; deadline: YMD; unit: string; head: string | null; handler: string | null };
+
+/** The bulletin's part naming who answers for the overdue items, or null when none is overdue. */
+export function renderOverdueResponsibles(rows: OverdueResponsible[], more: number, today: YMD, t: Translate): string | null {
+  if (rows.length === 0) return null;
+  const lines = [t('bulletin-responsibles-title')];
+  for (const r of rows) {
+    lines.push(
+      t('bulletin-responsible-line', {
+        code: escapeHtml(r.code),
+        unit: escapeHtml(r.unit),
+        head: r.head ? escapeHtml(r.head) : t('bulletin-responsible-none'),
+        handler: r.handler ? escapeHtml(r.handler) : t('bulletin-responsible-none'),
+        late: latenessText(t, lateness(r.deadline, today)),
+      }),
+    );
+  }
+  if (more > 0) lines.push(t('bulletin-responsibles-more', { count: more }));
+  return lines.join('\n');
+}

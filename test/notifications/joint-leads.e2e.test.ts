@@ -1,6 +1,6 @@
 import type { Message, User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulletinFiguresFor } from '../../src/digests/digests.usecases.js';
+import { buildBulletin, bulletinFiguresFor } from '../../src/digests/digests.usecases.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
 import { addUnitMember, setUnitHead } from '../../src/org/org.usecases.js';
@@ -90,6 +90,11 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(notices).toHaveLength(1);
     expect(mentioned(notices[0]!)).toEqual([urbanDeputy.id]);
     expect(current(card(org.leadersGroup)).text).toContain('承办人 程二科员');
+    // The timeline says who named whom.
+    await h.say(org.leader, org.leadersGroup, '/task 1');
+    const timeline = h.lastBotMessage(org.leadersGroup).text!;
+    expect(timeline).toContain('签收 · 市城市管理执法局 · 程科员：承办人 程科员');
+    expect(timeline).toContain('指定承办人 · 市城市管理执法局 · 程科员：承办人 程二科员');
   });
 
   it('one lead unit submitting leaves the item open: the other still submits, is told, and the leaders cannot confirm yet', async () => {
@@ -128,6 +133,12 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(urbanDigest).toContain('🔴 督办〔2026〕1号（牵头）');
     expect(housingDigest).not.toContain('逾期');
     expect(housingDigest).toContain('⏳ 督办〔2026〕1号（牵头）时限 2026-03-06 · 本单位结果已报，待其他牵头单位');
+    // The bulletin names who answers for the overdue item: the lead unit still owing, its head and its 承办人.
+    const bulletin = await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) });
+    const named = bulletin.texts.at(-1)!;
+    expect(named).toContain('逾期事项及责任人');
+    expect(named).toContain('督办〔2026〕1号 · <b>市城市管理执法局</b> · 负责人 城局长 · 承办人 程二科员 · 逾期 1 个工作日（3 天）');
+    expect(named).not.toContain('市住房和城乡建设局');
   });
 
   it('the second result completes the set: the leaders are asked to confirm, and confirming closes the item', async () => {
