@@ -756,7 +756,7 @@ export function renderOverdueResponsibles(rows: OverdueResponsible[], more: numb
       t('bulletin-responsible-line', {
         code: escapeHtml(r.code),
         unit: escapeHtml(r.unit),
-        head: r.head ? escapeHtml(r.head) : t('bulletin-responsible-none'),
+        head: r.head ? escapeHtml(r.head) : t('bulletin-responsible-no-head'),
         handler: r.handler ? escapeHtml(r.handler) : t('bulletin-responsible-none'),
         late: latenessText(t, lateness(r.deadline, today)),
       }),

@@ -316,7 +316,6 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       select 'overdue' as kind, u.id as unit_id, x.* from u cross join lateral (
         select i.id, 'lead' as role, ${epoch(sql`i.deadline_at`)} as since, i.code_year, i.code_number, i.deadline from items i
         where i.lead_unit = u.id and i.status = 'open' and not i.excused and i.deadline_at < ${at} and i.code_number is not null
-          and (i.lead_count <= 1 or not ${leadDelivered(sql`u.id`)})
         order by i.deadline_at, i.id limit ${limit}) x
       union all
       select 'waiting', u.id, x.* from u cross join lateral (
@@ -334,7 +333,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         ${epoch(sql`case when i.status = 'result_submitted' then i.result_submitted_at else i.deadline_at end`)}, i.code_year, i.code_number, i.deadline
       from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
       where i.lead_count > 1 and i.code_number is not null and iu.unit_id in (${idList})
-        and (i.status = 'result_submitted' or (i.status = 'open' and not i.excused and i.deadline_at < ${at} and not ${leadDelivered(sql`iu.unit_id`)}))`);
+        and (i.status = 'result_submitted' or (i.status = 'open' and not i.excused and i.deadline_at < ${at}))`);
   }
 
   /**

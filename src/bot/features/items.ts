@@ -4,7 +4,7 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
+import { activeUnits, pendingLeads, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -311,8 +311,7 @@ itemsFeature.on('message', async (ctx, next) => {
         await say(ctx, ctx.t('progress-done'));
         return;
       case 'result':
-        await run(ctx, itemId, { type: 'submit_result', unitId, text, files });
-        await say(ctx, ctx.t('result-done'));
+        await say(ctx, await resultDone(ctx, await run(ctx, itemId, { type: 'submit_result', unitId, text, files })));
         return;
       case 'contribution':
         await run(ctx, itemId, { type: 'submit_contribution', unitId, text, files });
@@ -389,6 +388,14 @@ itemsFeature.command('ack', async (ctx) => {
   await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));
 });
 
+/** What a lead unit is told after submitting: awaiting the leader, or (共同牵头) still awaiting the other lead units. */
+async function resultDone(ctx: BotContext, result: CommandResult): Promise<string> {
+  const pending = pendingLeads(result.item.state);
+  if (result.item.state.status !== 'open' || pending.length === 0) return ctx.t('result-done');
+  const v = await viewOf(ctx, result.item);
+  return ctx.t('result-done-partial', { units: escapeHtml(pending.map((u) => unitName(v, u.unitId)).join(ctx.t('list-separator'))) });
+}
+
 /** The short reference people type after a command ("2026-12"), for hints. */
 function refOf(item: StoredItem): string {
   return item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : String(item.id);
@@ -445,8 +452,8 @@ itemsFeature.command('result', async (ctx) => {
   const asLead = mine.some((u) => u.role === 'lead') || mine.length === 0;
   const files = filesOf(ctx.msg);
   const unit = unitId ?? (mine.length === 1 ? mine[0]!.unitId : undefined);
-  await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
-  await say(ctx, ctx.t(asLead ? 'result-done' : 'contribution-done'));
+  const done = await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
+  await say(ctx, asLead ? await resultDone(ctx, done) : ctx.t('contribution-done'));
 });
 
 itemsFeature.command('extend', async (ctx) => {
