@@ -544,7 +544,6 @@ itemsFeature.command('waive', async (ctx) => {
     await say(ctx, ctx.t('waive-lead-done', { unit: escapeHtml(unitName(v, unitId)), code: escapeHtml(v.code ?? '') }));
     return;
   }
-  const rest = args;
-  await run(ctx, item.id, { type: 'waive_contributions', ...(rest ? { reason: rest } : {}) });
+  await run(ctx, item.id, { type: 'waive_contributions', ...(args ? { reason: args } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
 });
