@@ -12,6 +12,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'progress', description: '报告进展：/progress 编号 内容' },
     { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
+    { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -20,6 +21,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'progress', description: 'Report progress: /progress CODE TEXT' },
     { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
     { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
+    { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
   ],
 };
 
@@ -54,7 +56,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'reject', description: '驳回延期：/reject 编号 [理由]' },
     { command: 'transfer', description: '转办：/transfer 编号 [原单位] 新单位 理由' },
     { command: 'cancel', description: '撤销：/cancel 编号 理由' },
-    { command: 'waive', description: '免于等待配合意见：/waive 编号' },
+    { command: 'waive', description: '免于等待：/waive 编号 [共同牵头单位 理由]' },
     { command: 'excuse', description: '容错：/excuse 编号 理由（管理员）' },
     { command: 'ledger', description: '导出台账 XLSX：/ledger [overdue|open|closed] [unit 单位] [2026-11]' },
     { command: 'digest', description: '督办摘要（领导群：全局；单位群：本单位）' },
@@ -78,7 +80,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'reject', description: 'Reject an extension: /reject CODE [REASON]' },
     { command: 'transfer', description: 'Transfer: /transfer CODE [FROM] TO REASON' },
     { command: 'cancel', description: 'Cancel: /cancel CODE REASON' },
-    { command: 'waive', description: 'Stop waiting for contributions: /waive CODE' },
+    { command: 'waive', description: 'Stop waiting: /waive CODE [JOINT LEAD UNIT REASON]' },
     { command: 'excuse', description: 'Excuse an overdue item: /excuse CODE REASON (admins)' },
     { command: 'ledger', description: 'Ledger as XLSX: /ledger [overdue|open|closed] [unit NAME] [2026-11]' },
     { command: 'digest', description: 'Supervision digest (leaders group: all; unit group: the unit)' },

@@ -37,6 +37,8 @@ const USAGE_OF_ACTION: Record<string, string> = {
   cancel: 'usage-cancel',
   excuse: 'usage-excuse',
   waive_contributions: 'usage-waive',
+  waive_lead: 'usage-waive',
+  set_handler: 'usage-handler',
 };
 
 /**

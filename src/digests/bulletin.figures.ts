@@ -21,10 +21,13 @@ import type { ItemLevel } from '../items/items.models.js';
  *   (transfer) before its limit, unacknowledged, is not counted. onTimeAckRate = onTime / counted.
  * - closing on time (lead units only, the lead unit owns the result): counted are the items closed
  *   (result confirmed) in P, and the items whose deadline passed in P and that were not closed by
- *   `to` — except those whose result came in by the deadline and only wait for the leader (the
- *   wait is not the unit's). On time: the confirmed result was submitted by the deadline in force
- *   (after approved extensions). onTimeCloseRate = closedOnTime / counted.
- * - overdue: lead items open at `to` (no result waiting) whose deadline has passed by then.
+ *   `to` — except for a lead unit whose own result came in by the deadline (the wait for the leader,
+ *   or for another lead unit, is not its own). On time: the lead unit's confirmed result was
+ *   submitted by the deadline in force (after approved extensions). onTimeCloseRate = closedOnTime /
+ *   counted. 共同牵头: each lead unit is judged by its own result; a lead unit a leader waived
+ *   (lead_waived) is not counted for closing at all.
+ * - overdue: lead units of items open at `to` whose deadline has passed by then and whose own result
+ *   has not come in (nor was waived). The item counts once in the totals.
  * - nags: reminders of kind ack_nag, overdue_nag, report_nag or escalation addressed to the unit,
  *   planned in P.
  * - returned: results of the unit returned by a leader in P.
@@ -88,11 +91,17 @@ type ItemFold = {
   deadlineTime: string | null;
   assignments: Assignment[];
   resultAt: Date | null;
+  /** 共同牵头: each lead unit's current result (cleared by a return, or a transfer away). */
+  leadResults: Map<number, Date>;
+  waivedLeads: Set<number>;
   closedAt: Date | null;
   confirmedResultAt: Date | null;
+  /** Each lead unit's confirmed result. */
+  confirmedLeadResults: Map<number, Date>;
   cancelledAt: Date | null;
   excused: boolean;
-  returns: { unitId: number; at: Date }[];
+  /** One entry per lead unit whose result went back; `first` marks one entry per return (the item-level count). */
+  returns: { unitId: number; at: Date; first: boolean }[];
 };
 
 type Json = Record<string, unknown>;
@@ -128,8 +137,11 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
     deadlineTime: null,
     assignments: [],
     resultAt: null,
+    leadResults: new Map(),
+    waivedLeads: new Set(),
     closedAt: null,
     confirmedResultAt: null,
+    confirmedLeadResults: new Map(),
     cancelledAt: null,
     excused: false,
     returns: [],
@@ -162,6 +174,8 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         const to_ = numbers([data.toUnitId])[0];
         if (from === undefined || to_ === undefined) break;
         for (const a of fold.assignments) if (a.removedAt === null && (a.unitId === from || a.unitId === to_)) a.removedAt = e.at;
+        fold.leadResults.delete(from);
+        fold.waivedLeads.delete(from);
         fold.assignments.push({ unitId: to_, role: 'lead', assignedAt: e.at, removedAt: null, ackAt: null });
         break;
       }
@@ -171,20 +185,44 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         fold.deadlineTime = str(after.time);
         break;
       }
-      case 'result_submitted':
-        fold.status = 'result_submitted';
-        fold.resultAt = e.at;
+      case 'result_submitted': {
+        // A joint lead unit's partial result leaves the item open (status.after; older events have none).
+        if (e.unitId !== null) fold.leadResults.set(e.unitId, e.at);
+        const after = str(obj(data.status).after) ?? 'result_submitted';
+        if (after === 'result_submitted') {
+          fold.status = 'result_submitted';
+          fold.resultAt = e.at;
+        }
         break;
-      case 'result_returned':
+      }
+      case 'lead_waived': {
+        if (e.unitId !== null) fold.waivedLeads.add(e.unitId);
+        if (str(obj(data.status).after) === 'result_submitted') {
+          fold.status = 'result_submitted';
+          fold.resultAt = e.at;
+        }
+        break;
+      }
+      case 'result_returned': {
         fold.status = 'open';
         fold.resultAt = null;
-        if (e.unitId !== null) fold.returns.push({ unitId: e.unitId, at: e.at });
+        fold.leadResults.clear();
+        // Every lead unit whose result went back counts a return (older events name only one).
+        const returned = Array.isArray(data.results) ? data.results.map((r) => numbers([obj(r).unitId])[0]).filter((id): id is number => id !== undefined) : [];
+        (returned.length ? returned : e.unitId !== null ? [e.unitId] : []).forEach((unitId, i) => fold.returns.push({ unitId, at: e.at, first: i === 0 }));
         break;
+      }
       case 'result_confirmed': {
         fold.status = 'closed';
         fold.closedAt = e.at;
-        const resultAt = str(obj(data.result).at);
-        fold.confirmedResultAt = resultAt ? new Date(resultAt) : fold.resultAt;
+        const results = Array.isArray(data.results) && data.results.length ? data.results.map(obj) : [obj(data.result)];
+        for (const r of results) {
+          const unitId = numbers([r.unitId])[0];
+          const at = str(r.at);
+          if (unitId !== undefined && at) fold.confirmedLeadResults.set(unitId, new Date(at));
+        }
+        const times = [...fold.confirmedLeadResults.values()].map((d) => d.getTime());
+        fold.confirmedResultAt = times.length ? new Date(Math.max(...times)) : fold.resultAt;
         break;
       }
       case 'item_cancelled':
@@ -255,29 +293,31 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
     }
 
     const deadlineAt = deadlineInstant(fold.deadline, fold.deadlineTime, options.timezone)?.getTime() ?? null;
+    const by = (d: Date | null | undefined) => deadlineAt !== null && d != null && d.getTime() <= deadlineAt;
+    // 共同牵头: each lead unit answers for its own result; a waived lead unit for none.
+    const owingLeads = leads.filter((id) => !fold.waivedLeads.has(id));
     if (fold.status === 'closed' && inPeriod(fold.closedAt)) {
-      const onTime = deadlineAt !== null && fold.confirmedResultAt !== null && fold.confirmedResultAt.getTime() <= deadlineAt;
       totals.closed++;
-      if (onTime) totals.closedOnTime++;
-      for (const id of leads) {
+      if (by(fold.confirmedResultAt)) totals.closedOnTime++;
+      for (const id of owingLeads) {
         const f = unit(id);
         f.closeCounted++;
         f.closed++;
-        if (onTime) f.closedOnTime++;
+        if (by(fold.confirmedLeadResults.get(id) ?? fold.confirmedResultAt)) f.closedOnTime++;
       }
     } else if (fold.status !== 'closed' && deadlineAt !== null && deadlineAt >= from && deadlineAt < to) {
-      const waitingInTime = fold.status === 'result_submitted' && fold.resultAt !== null && fold.resultAt.getTime() <= deadlineAt;
-      if (!waitingInTime) for (const id of leads) unit(id).closeCounted++;
+      for (const id of owingLeads) if (!by(fold.leadResults.get(id))) unit(id).closeCounted++;
     }
 
     if (fold.status === 'open' && deadlineAt !== null && deadlineAt < to) {
-      totals.overdue++;
-      for (const id of leads) unit(id).overdue++;
+      const late = owingLeads.filter((id) => !fold.leadResults.has(id));
+      if (late.length) totals.overdue++;
+      for (const id of late) unit(id).overdue++;
     }
 
     for (const r of fold.returns) {
       if (!inPeriod(r.at)) continue;
-      totals.returned++;
+      if (r.first) totals.returned++;
       unit(r.unitId).returned++;
     }
   }

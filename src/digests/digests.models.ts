@@ -141,7 +141,8 @@ export type LeadersDigest = {
 export const SECTIONS = ['dueSoon', 'opened'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean };
+/** `delivered`: 共同牵头, this lead unit's own result is in (or was waived) while another lead unit's is not. */
+export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean; delivered?: boolean };
 export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[] };
 
 /** The instants and dates a digest at `at` is about. */
@@ -577,9 +578,10 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
   if (flags.length > 0) lines.push(flags.join(' · '));
   if (digest.items.length > 0) lines.push('');
   for (const item of digest.items) {
-    const colour = itemColour(item, window);
-    const mark = item.status === 'result_submitted' ? '⏳' : colour ? COLOUR_MARK[colour] : '▫️';
+    const colour = item.delivered ? null : itemColour(item, window);
+    const mark = item.status === 'result_submitted' || item.delivered ? '⏳' : colour ? COLOUR_MARK[colour] : '▫️';
     const state: string[] = [];
+    if (item.delivered) state.push(t('unit-digest-delivered'));
     if (colour === 'red') state.push(item.excused ? `${overdueText(ctx, item)}${t('unit-digest-excused')}` : overdueText(ctx, item));
     if (item.status === 'result_submitted') state.push(t('unit-digest-waiting'));
     if (!item.acknowledged && item.status === 'open') state.push(t('unit-digest-unacknowledged'));
@@ -737,4 +739,29 @@ export function renderBulletin(
     lines.push(...rankingLines(input.previousYear.ranked, input.previousYear.idle, t));
   }
   return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
+}
+
+/**
+ * 通报's responsible persons: for each overdue item, each lead unit still owing its own result
+ * (共同牵头: not the one that delivered), with the unit's head (单位负责人) and its 承办人.
+ */
+export type OverdueResponsible = { code: string; deadline: YMD; unit: string; head: string | null; handler: string | null };
+
+/** The bulletin's part naming who answers for the overdue items, or null when none is overdue. */
+export function renderOverdueResponsibles(rows: OverdueResponsible[], more: number, today: YMD, t: Translate): string | null {
+  if (rows.length === 0) return null;
+  const lines = [t('bulletin-responsibles-title')];
+  for (const r of rows) {
+    lines.push(
+      t('bulletin-responsible-line', {
+        code: escapeHtml(r.code),
+        unit: escapeHtml(r.unit),
+        head: r.head ? escapeHtml(r.head) : t('bulletin-responsible-no-head'),
+        handler: r.handler ? escapeHtml(r.handler) : t('bulletin-responsible-none'),
+        late: latenessText(t, lateness(r.deadline, today)),
+      }),
+    );
+  }
+  if (more > 0) lines.push(t('bulletin-responsibles-more', { count: more }));
+  return lines.join('\n');
 }

@@ -72,7 +72,8 @@ function scope(w: DigestWindow) {
       i.status = 'result_submitted' as f_waiting,
       i.opened_at > ${since} and i.opened_at <= ${at} and i.status <> 'cancelled' as f_opened,
       i.status = 'closed' and i.closed_at > ${since} and i.closed_at <= ${at} as f_closed,
-      i.status = 'open' as f_open_only
+      i.status = 'open' as f_open_only,
+      i.lead_count > 1 as f_joint
     from items i
     where i.code_number is not null
       and (i.status in ('open', 'result_submitted') or (i.opened_at > ${since} and i.opened_at <= ${at}) or (i.closed_at > ${since} and i.closed_at <= ${at}))
@@ -156,6 +157,14 @@ const CHANGE_EVENTS: Record<string, keyof DigestChanges> = {
 
 /** An item waits on a leader: its result waits for confirmation, or a unit asked for more time. */
 const WAITS_ON_LEADER = sql`(i.status = 'result_submitted' or (i.status = 'open' and i.extension_requested_at is not null))`;
+
+/**
+ * 共同牵头: whether this lead unit of the item (`i`) has submitted its own result or was waived, so
+ * that an item still open for another lead unit is not listed as overdue for it.
+ */
+function leadDelivered(unitId: SQL): SQL {
+  return sql`jsonb_path_exists(i.state, '$.units[*] ? (@.unitId == $u && @.removedAt == null && @.role == "lead" && (exists(@.result.at) || exists(@.resultWaived.at)))', jsonb_build_object('u', ${unitId}))`;
+}
 
 /**
  * The class of an item in a digest's window, one letter: open and x excused overdue, S severe
@@ -540,10 +549,19 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       const ids = sql`(${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)})`;
       const rows = await runDigest(sql`
         with ${scope(input.window)},
-        r as materialized (
-          select iu.unit_id, iu.role, iu.acknowledged_at is not null as acknowledged, s.*
+        r0 as (
+          select iu.unit_id, iu.role, iu.acknowledged_at is not null as acknowledged, s.*,
+            -- 共同牵头: a lead unit that delivered its own result (or was waived) is not late for the others.
+            (s.f_joint and iu.role = 'lead' and (select ${leadDelivered(sql`iu.unit_id`)} from items i where i.id = s.id)) as delivered
           from s join item_units iu on iu.item_id = s.id
           where iu.unit_id in ${ids}
+        ),
+        r as materialized (
+          select unit_id, role, acknowledged, delivered, id, deadline_at, opened_at, closed_at, result_submitted_at, f_open,
+            f_late and not delivered as f_late, f_overdue and not delivered as f_overdue, f_severe and not delivered as f_severe,
+            f_excused and not delivered as f_excused, f_due_soon and not delivered as f_due_soon,
+            f_waiting, f_opened, f_closed, f_open_only
+          from r0
         ),
         counts as (
           select unit_id,
@@ -554,14 +572,14 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         ),
         ranked as (
           select * from (
-            select unit_id, role, acknowledged, id,
+            select unit_id, role, acknowledged, delivered, id,
               row_number() over (partition by unit_id order by f_late desc, deadline_at asc nulls last, id) as rn
             from r where f_open
           ) x where rn <= ${input.limit}
         )
-        select 'count' as kind, c.unit_id, null::text as role, null::boolean as acknowledged, 0::bigint as rn, to_jsonb(c) as row from counts c
+        select 'count' as kind, c.unit_id, null::text as role, null::boolean as acknowledged, null::boolean as delivered, 0::bigint as rn, to_jsonb(c) as row from counts c
         union all
-        select 'item', k.unit_id, k.role, k.acknowledged, k.rn, ${itemJson({ leadUnits: false })} from ranked k join items i on i.id = k.id`);
+        select 'item', k.unit_id, k.role, k.acknowledged, k.delivered, k.rn, ${itemJson({ leadUnits: false })} from ranked k join items i on i.id = k.id`);
       const byUnit = new Map<number, UnitDigest>();
       for (const id of input.unitIds) byUnit.set(id, { unitId: id, counts: { ...emptyCounts(), lead: 0, cooperating: 0 }, items: [] });
       const items: { unitId: number; rn: number; item: UnitDigestItem }[] = [];
@@ -572,7 +590,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           const digest = byUnit.get(unitId);
           if (digest) digest.counts = { ...countsOf(row), lead: Number(row.lead_open), cooperating: Number(row.cooperating_open) };
         } else {
-          items.push({ unitId, rn: Number(r.rn), item: { ...itemOf(row, input.codePrefix), role: r.role === 'lead' ? 'lead' : 'cooperating', acknowledged: Boolean(r.acknowledged) } });
+          items.push({ unitId, rn: Number(r.rn), item: { ...itemOf(row, input.codePrefix), role: r.role === 'lead' ? 'lead' : 'cooperating', acknowledged: Boolean(r.acknowledged), ...(r.delivered ? { delivered: true } : {}) } });
         }
       }
       items.sort((a, b) => a.rn - b.rn);
@@ -596,12 +614,18 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
               'deadline', e.data -> 'deadline', 'deadlineTime', e.data -> 'deadlineTime', 'level', e.data -> 'level')
             when 'extension_approved' then jsonb_build_object('deadline', jsonb_build_object('after', e.data -> 'deadline' -> 'after'))
             when 'unit_transferred' then jsonb_build_object('fromUnitId', e.data -> 'fromUnitId', 'toUnitId', e.data -> 'toUnitId')
-            when 'result_confirmed' then jsonb_build_object('result', jsonb_build_object('at', e.data -> 'result' -> 'at', 'unitId', e.data -> 'result' -> 'unitId'))
+            when 'result_confirmed' then jsonb_build_object('result', jsonb_build_object('at', e.data -> 'result' -> 'at', 'unitId', e.data -> 'result' -> 'unitId'),
+              'results', (select jsonb_agg(jsonb_build_object('at', r -> 'at', 'unitId', r -> 'unitId')) from jsonb_array_elements(coalesce(e.data -> 'results', '[]'::jsonb)) r))
+            when 'result_returned' then jsonb_build_object(
+              'results', (select jsonb_agg(jsonb_build_object('unitId', r -> 'unitId')) from jsonb_array_elements(coalesce(e.data -> 'results', '[]'::jsonb)) r))
+            -- 共同牵头: a lead unit's partial result (or a waiver) changes the status only when it completes the set.
+            when 'result_submitted' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
+            when 'lead_waived' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
           end as data
         from item_events e join items i on i.id = e.item_id
         where i.opened_at < ${to} and (i.closed_at is null or i.closed_at >= ${from})
           and e.type in ('item_opened', 'unit_acknowledged', 'unit_transferred', 'extension_approved', 'result_submitted',
-                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused')
+                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused', 'lead_waived')
           and (e.at < ${to} or e.type = 'item_excused')
         order by e.item_id, e.id`);
       const kinds = sql.join(NAG_KINDS.map((k) => sql`${k}`), sql`, `);

@@ -20,6 +20,8 @@ import {
   LATE_NOTE_AFTER_MS,
   LIST_LIMIT,
   renderBulletin,
+  renderOverdueResponsibles,
+  type OverdueResponsible,
   renderLeadersDigest,
   renderUnitDigest,
   UNIT_LINE_LIMIT,
@@ -31,6 +33,10 @@ import {
   type DigestWindow,
 } from './digests.models.js';
 import { createDigestsRepository } from './digests.repository.js';
+import { createItemsRepository } from '../items/items.repository.js';
+import { pendingLeads } from '../items/items.models.js';
+import { formatItemCode } from '../items/items.refs.js';
+import { displayName } from '../shared/html.js';
 import { inlineFile } from './outbox-files.js';
 
 /** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
@@ -232,6 +238,9 @@ export async function buildBulletin(
   const { ranked, idle } = bulletinRanking(year, names);
   const previousYear = previous ? bulletinRanking(previous, names) : null;
   const texts = renderBulletin({ periods, week, year, ranked, idle, previousYear, timezone: deps.config.timezone }, t);
+  const responsibles = await overdueResponsibles(deps, at);
+  const named = renderOverdueResponsibles(responsibles.rows, responsibles.more, zonedParts(at, deps.config.timezone).ymd, t);
+  if (named) texts.push(named);
   if (input.lateFrom) {
     const p = zonedParts(input.lateFrom, deps.config.timezone);
     const minutes = Math.max(1, Math.round((at.getTime() - input.lateFrom.getTime()) / 60_000));
@@ -255,6 +264,34 @@ export async function buildBulletin(
     }
   }
   return { week: weekKey, texts, chart };
+}
+
+/** How many overdue items the bulletin names with their responsible persons. */
+const RESPONSIBLES_MAX = 20;
+
+/**
+ * The overdue items at `at` (not excused), oldest deadline first, each with the lead units still
+ * owing their result and, for each, its head and its 承办人.
+ */
+async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'config'>, at: Date): Promise<{ rows: OverdueResponsible[]; more: number }> {
+  const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+  const { items, total } = await repo.list({ filter: { kind: 'overdue', now: at }, offset: 0, limit: RESPONSIBLES_MAX });
+  const org = createOrgRepository(deps);
+  const units = new Map((await org.listUnits()).map((u) => [u.id, u]));
+  const owing = items.filter((i) => !i.state.excused).flatMap((item) => pendingLeads(item.state).map((u) => ({ item, u })));
+  const ids = owing.flatMap(({ u }) => [u.handlerId, units.get(u.unitId)?.headPersonId ?? null]).filter((x): x is number => x !== null);
+  const people = new Map((await org.peopleByIds([...new Set(ids)])).map((p) => [p.id, displayName(p)]));
+  const rows = owing.map(({ item, u }) => {
+    const head = units.get(u.unitId)?.headPersonId ?? null;
+    return {
+      code: formatItemCode(deps.config.items.codePrefix, item.row.codeYear!, item.row.codeNumber!),
+      deadline: item.state.deadline!,
+      unit: units.get(u.unitId)?.name ?? `#${u.unitId}`,
+      head: head !== null ? (people.get(head) ?? String(head)) : null,
+      handler: u.handlerId !== null ? (people.get(u.handlerId) ?? String(u.handlerId)) : null,
+    };
+  });
+  return { rows, more: Math.max(0, total - items.length) };
 }
 
 /**

@@ -21,9 +21,23 @@ export function serializeState(state: ItemState): unknown {
 }
 
 export function deserializeState(json: unknown): ItemState {
-  return JSON.parse(JSON.stringify(json), (key, value: unknown) =>
+  const state = JSON.parse(JSON.stringify(json), (key, value: unknown) =>
     DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value,
   ) as ItemState;
+  // Snapshots saved before joint leads and 承办人 lack the per-unit result, waiver and handler:
+  // a lone lead unit's result was the item's result.
+  state.units = state.units.map((u) => ({
+    ...u,
+    result: u.result ?? (u.role === 'lead' && u.removedAt === null && state.result?.unitId === u.unitId ? stripUnit(state.result) : null),
+    resultWaived: u.resultWaived ?? null,
+    handlerId: u.handlerId ?? null,
+  }));
+  return state;
+}
+
+function stripUnit<T extends { unitId: number }>(result: T): Omit<T, 'unitId'> {
+  const { unitId: _unitId, ...rest } = result;
+  return rest;
 }
 
 /**

@@ -34,7 +34,9 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
   const org = createOrgRepository({ db: deps.db, clock: deps.clock });
   const units = await org.listUnits();
   const s = item.state;
-  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null].filter((x): x is number => x !== null);
+  const unitIds = new Set(s.units.map((u) => u.unitId));
+  const unitHeads = new Map(units.filter((u) => unitIds.has(u.id) && u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
+  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values()].filter((x): x is number => x !== null);
   const people = await org.peopleByIds([...new Set(ids)]);
   return {
     id: item.id,
@@ -42,6 +44,7 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
     state: s,
     unitNames: new Map(units.map((u) => [u.id, u.name])),
     personNames: new Map(people.map((p) => [p.id, displayName(p)])),
+    unitHeads,
     sourceLink: messageLink(item.row.sourceChatId, item.row.sourceMessageId, item.row.sourceThreadId),
     deadlineDefaulted: item.row.deadlineDefaulted,
     today: localNow(deps).today,

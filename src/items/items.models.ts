@@ -22,8 +22,18 @@
  *   open | result_submitted ──cancel──> cancelled
  *
  * closed, cancelled and discarded are final. While open: acknowledge, report_progress,
- * submit_contribution, waive_contributions, request_extension, transfer. While open or awaiting
- * confirmation: approve/reject_extension, excuse, cancel.
+ * submit_contribution, waive_contributions, waive_lead, request_extension, transfer. While open or
+ * awaiting confirmation: approve/reject_extension, excuse, cancel, set_handler.
+ *
+ * Joint leads (共同牵头): every lead unit acknowledges and submits its own result. The item stays
+ * open until each lead unit has submitted (or a leader waived it, with a reason); the submission
+ * that completes the set moves it to result_submitted, and only then may a leader confirm. A
+ * return sends the item back to every lead unit that had submitted: the leader judges the results
+ * together, so each lead unit answers the reason (a waived lead unit stays waived).
+ *
+ * 承办人: each unit names the person it answers through on the item. Acknowledging names the person
+ * who acknowledged (unless one is named already); set_handler changes it (a member of the unit, or
+ * an admin, naming a member of that unit).
  */
 import { AppError } from '../shared/errors.js';
 
@@ -100,6 +110,18 @@ export const ITEM_ERRORS = {
   'items.not_overdue': ['deadline'],
   /** The unit to transfer to is already a lead unit of this item. */
   'items.unit_already_in_item': ['unit'],
+  /** A leader waived this lead unit's result: it has nothing to submit. */
+  'items.lead_waived': ['unit'],
+  /** Waive a lead unit: it has already submitted its result or was waived. */
+  'items.lead_not_pending': ['unit'],
+  /** Waive a lead unit: the item would be left with no lead unit that delivers a result. */
+  'items.waive_last_lead': ['unit'],
+  /** Waive a lead unit: the item has one lead unit only, or none is named (which one, then). */
+  'items.lead_unit_unnamed': ['units', 'unitIds'],
+  /** The person named as 承办人 is not a member of the unit. */
+  'items.handler_not_member': ['unit'],
+  /** That person is already the unit's 承办人 on this item. */
+  'items.handler_unchanged': ['unit'],
 } as const satisfies Record<`items.${string}`, readonly string[]>;
 
 export type ItemErrorCode = keyof typeof ITEM_ERRORS;
@@ -163,6 +185,12 @@ export type ItemUnitState = {
   contribution: Submission | null;
   /** Cooperating units only: a leader let the lead unit go on without this contribution. */
   contributionWaived: { by: number; at: Date; reason: string | null } | null;
+  /** Lead units only: this lead unit's current result (共同牵头: each submits its own); null again after a return. */
+  result: Submission | null;
+  /** Lead units only: a leader let the item go on without this lead unit's result. */
+  resultWaived: Ruling | null;
+  /** 承办人: the person the unit answers through on this item (named on acknowledgement, changed by set_handler). */
+  handlerId: number | null;
 };
 
 export type ItemState = {
@@ -255,7 +283,14 @@ export type ItemCommand =
   | { type: 'transfer'; fromUnitId: number; toUnitId: number; reason: string }
   | { type: 'cancel'; reason: string }
   | { type: 'excuse'; reason: string }
-  | { type: 'waive_contributions'; reason?: string };
+  | { type: 'waive_contributions'; reason?: string }
+  /** A leader lets the item go on without one lead unit's result (共同牵头). */
+  | { type: 'waive_lead'; unitId?: number; reason: string }
+  /**
+   * Names the unit's 承办人. `personUnitIds` are the named person's units, read by the caller
+   * from our own tables (never from the message), so the model can check membership.
+   */
+  | { type: 'set_handler'; unitId?: number; personId: number; personUnitIds: readonly number[] };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -276,6 +311,8 @@ export const ITEM_COMMAND_TYPES = [
   'cancel',
   'excuse',
   'waive_contributions',
+  'waive_lead',
+  'set_handler',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -318,15 +355,49 @@ export type ItemEventData = {
   draft_updated: { before: Partial<DraftFields>; after: Partial<DraftFields> };
   draft_discarded: { status: Change<ItemStatus> };
   item_opened: DraftFields & { issuedBy: number; draftedBy: number; status: Change<ItemStatus> };
-  /** `via` says which action acknowledged: an explicit 签收 or the unit's first piece of work. */
-  unit_acknowledged: { role: UnitRole; via: UnitAction };
+  /**
+   * `via` says which action acknowledged: an explicit 签收 or the unit's first piece of work.
+   * `handlerId` is the unit's 承办人 after it (the acknowledging person unless one was named before).
+   */
+  unit_acknowledged: { role: UnitRole; via: UnitAction; handlerId?: number | null };
   progress_reported: { role: UnitRole; text: string; files: FileRef[] };
   /** `before` is the contribution this one replaces, if any. */
   contribution_submitted: { text: string; files: FileRef[]; before: SubmissionJson | null };
   contributions_waived: { reason: string | null; unitIds: number[] };
-  result_submitted: { text: string; files: FileRef[]; status: Change<ItemStatus>; waivedUnitIds: number[] };
-  result_confirmed: { response: string | null; result: SubmissionJson & { unitId: number }; status: Change<ItemStatus>; droppedExtension: ExtensionJson | null };
-  result_returned: { reason: string; result: SubmissionJson & { unitId: number }; status: Change<ItemStatus>; returnCount: Change<number> };
+  /**
+   * One lead unit's result. With joint leads the status changes only with the last one
+   * (`status.after` stays open while `pendingLeadUnitIds` still owe theirs); `before` is the
+   * result of this lead unit it replaces, if any. `waivedUnitIds` are the waived cooperating units.
+   */
+  result_submitted: {
+    text: string;
+    files: FileRef[];
+    status: Change<ItemStatus>;
+    waivedUnitIds: number[];
+    pendingLeadUnitIds?: number[];
+    waivedLeadUnitIds?: number[];
+    before?: SubmissionJson | null;
+  };
+  /** `results` holds every lead unit's result (one entry for a single lead unit). */
+  result_confirmed: {
+    response: string | null;
+    result: SubmissionJson & { unitId: number };
+    results?: (SubmissionJson & { unitId: number })[];
+    status: Change<ItemStatus>;
+    droppedExtension: ExtensionJson | null;
+  };
+  /** `results`: the lead units' results sent back (each of these lead units must submit again). */
+  result_returned: {
+    reason: string;
+    result: SubmissionJson & { unitId: number };
+    results?: (SubmissionJson & { unitId: number })[];
+    status: Change<ItemStatus>;
+    returnCount: Change<number>;
+  };
+  /** A leader waived one lead unit's result (unitId of the event); the status changes when the others had all delivered. */
+  lead_waived: { reason: string; status: Change<ItemStatus>; pendingLeadUnitIds: number[] };
+  /** The unit's 承办人 changed (unitId of the event). */
+  handler_set: { handlerId: Change<number | null> };
   extension_requested: { deadline: DeadlineJson; requested: DeadlineJson; reason: string };
   extension_approved: {
     requestedBy: number;
@@ -449,7 +520,12 @@ export function allowedActions(state: ItemState, actor: Actor, today: string, ti
   const unitCommands: readonly ItemCommandType[] = UNIT_COMMAND_TYPES;
   const actions: ItemAction[] = [];
   for (const action of ITEM_COMMAND_TYPES) {
-    if (unitCommands.includes(action)) {
+    if (action === 'waive_lead' || action === 'set_handler') {
+      // Decisions about one unit: one entry per unit they would apply to.
+      for (const unit of activeUnits(state, action === 'waive_lead' ? 'lead' : undefined)) {
+        if (passes(() => judge(state, action, ctx, unit.unitId))) actions.push({ action, unitId: unit.unitId });
+      }
+    } else if (unitCommands.includes(action)) {
       for (const unit of activeUnits(state)) {
         if (actor.unitIds.includes(unit.unitId) && passes(() => judge(state, action, ctx, unit.unitId))) {
           actions.push({ action, unitId: unit.unitId });
@@ -480,6 +556,22 @@ export function activeUnits(state: ItemState, role?: UnitRole): ItemUnitState[] 
 export function unitsAwaitingAck(state: ItemState): ItemUnitState[] {
   if (state.status !== 'open') return [];
   return activeUnits(state).filter((u) => u.acknowledgedAt === null);
+}
+
+/**
+ * Lead units whose result the item still waits for (共同牵头: each lead unit submits its own):
+ * neither submitted nor waived by a leader.
+ */
+export function pendingLeads(state: ItemState): ItemUnitState[] {
+  return activeUnits(state, 'lead').filter((u) => u.result === null && u.resultWaived === null);
+}
+
+/** The lead units' current results, oldest first. */
+export function leadResults(state: ItemState): (Submission & { unitId: number })[] {
+  return activeUnits(state, 'lead')
+    .filter((u) => u.result !== null)
+    .map((u) => ({ ...u.result!, unitId: u.unitId }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** Cooperating units whose contribution the lead unit still waits for (neither submitted nor waived). */
@@ -557,6 +649,8 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
     }
     case 'submit_result': {
       const unit = resolveUnit(state, ctx, unitId, 'lead', action);
+      // A waived lead unit learns that first: whatever the status, it has nothing to submit.
+      if (unit.resultWaived !== null && state.status !== 'draft') throw refuse('items.lead_waived', { unit: unitName(ctx, unit.unitId) });
       requireStatus(state, action, 'open');
       const missing = missingContributions(state).map((u) => u.unitId);
       if (missing.length > 0) {
@@ -595,6 +689,20 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       requireStatus(state, action, 'open');
       if (missingContributions(state).length === 0) throw refuse('items.no_missing_contributions', {});
       return null;
+    case 'waive_lead': {
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open');
+      const unit = waivableLead(state, ctx, unitId);
+      if (unit.result !== null || unit.resultWaived !== null) throw refuse('items.lead_not_pending', { unit: unitName(ctx, unit.unitId) });
+      const others = activeUnits(state, 'lead').filter((u) => u !== unit && u.resultWaived === null);
+      if (others.length === 0) throw refuse('items.waive_last_lead', { unit: unitName(ctx, unit.unitId) });
+      return unit;
+    }
+    case 'set_handler': {
+      const unit = handlerUnit(state, ctx, unitId);
+      requireStatus(state, action, 'open', 'result_submitted');
+      return unit;
+    }
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
@@ -602,6 +710,41 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       if (!deadlinePassed(state, ctx.today, ctx.timeOfDay)) throw refuse('items.not_overdue', { deadline: formatDeadline(state) });
       return null;
   }
+}
+
+/** The lead unit a waiver names; without a name, the one lead unit still owing its result, if only one does. */
+function waivableLead(state: ItemState, ctx: JudgeContext, unitId: number | undefined): ItemUnitState {
+  const leads = activeUnits(state, 'lead');
+  if (unitId !== undefined) {
+    const unit = activeUnits(state).find((u) => u.unitId === unitId);
+    if (!unit) throw refuse('items.unit_not_in_item', { unit: unitName(ctx, unitId) });
+    if (unit.role !== 'lead') throw refuse('items.not_lead_unit', { unit: unitName(ctx, unitId), action: 'waive_lead' });
+    return unit;
+  }
+  if (leads.length <= 1) throw refuse('items.waive_last_lead', { unit: unitNames(ctx, leads.map((u) => u.unitId)) });
+  const pending = pendingLeads(state);
+  if (pending.length === 1) return pending[0]!;
+  const ids = (pending.length ? pending : leads).map((u) => u.unitId);
+  throw refuse('items.lead_unit_unnamed', { units: unitNames(ctx, ids), unitIds: ids.join(',') });
+}
+
+/**
+ * The unit whose 承办人 is named: a member names it for their own unit (as for any unit action);
+ * an admin for any unit of the item (the only one, or the one named).
+ */
+function handlerUnit(state: ItemState, ctx: JudgeContext, unitId: number | undefined): ItemUnitState {
+  if (!ctx.actor.isAdmin || (unitId !== undefined && ctx.actor.unitIds.includes(unitId))) return resolveUnit(state, ctx, unitId, null, 'set_handler');
+  const units = activeUnits(state);
+  if (unitId !== undefined) {
+    const unit = units.find((u) => u.unitId === unitId);
+    if (!unit) throw refuse('items.unit_not_in_item', { unit: unitName(ctx, unitId) });
+    return unit;
+  }
+  const mine = units.filter((u) => ctx.actor.unitIds.includes(u.unitId));
+  const candidates = mine.length > 0 ? mine : units;
+  if (candidates.length === 1) return candidates[0]!;
+  const ids = candidates.map((u) => u.unitId);
+  throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(','), action: 'set_handler' });
 }
 
 function passes(check: () => unknown): boolean {
@@ -742,15 +885,25 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const acting = must(unit);
       const content = requireContent(command, 'submit_result');
       const acked = acknowledgeImplicitly(state, acting, 'submit_result', ctx);
-      const next: ItemState = {
-        ...acked.state,
-        status: 'result_submitted',
-        result: { ...content, by: actorId, at: ctx.at, unitId: acting.unitId },
-      };
+      const submission: Submission = { ...content, by: actorId, at: ctx.at };
+      const withResult = updateUnit(acked.state, acting.unitId, { result: submission });
+      // 共同牵头: the item waits until every lead unit has submitted (or was waived).
+      const pending = pendingLeads(withResult).map((u) => u.unitId);
+      const next: ItemState = pending.length > 0 ? withResult : { ...withResult, status: 'result_submitted', result: { ...submission, unitId: acting.unitId } };
       const waivedUnitIds = activeUnits(state, 'cooperating')
         .filter((u) => u.contributionWaived !== null)
         .map((u) => u.unitId);
-      const submitted = event('result_submitted', ctx, acting.unitId, { ...content, status: change(state.status, next.status), waivedUnitIds });
+      const waivedLeadUnitIds = activeUnits(state, 'lead')
+        .filter((u) => u.resultWaived !== null)
+        .map((u) => u.unitId);
+      const submitted = event('result_submitted', ctx, acting.unitId, {
+        ...content,
+        status: change(state.status, next.status),
+        waivedUnitIds,
+        pendingLeadUnitIds: pending,
+        waivedLeadUnitIds,
+        before: acting.result ? submissionJson(acting.result) : null,
+      });
       return { state: next, events: [...acked.events, submitted] };
     }
 
@@ -767,6 +920,7 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const data = {
         response,
         result: resultJson(result),
+        results: leadResults(state).map(resultJson),
         status: change(state.status, next.status),
         droppedExtension: state.pendingExtension ? extensionJson(state.pendingExtension) : null,
       };
@@ -776,8 +930,11 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
     case 'return_result': {
       const result = must(state.result);
       const reason = requireReason(command.reason, 'return_result');
+      // Back to every lead unit that had submitted: each answers the reason with a new result.
+      const returned = leadResults(state);
       const next: ItemState = {
         ...state,
+        units: state.units.map((u) => (u.removedAt === null && u.role === 'lead' ? { ...u, result: null } : u)),
         status: 'open',
         result: null,
         returnCount: state.returnCount + 1,
@@ -786,6 +943,7 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const data = {
         reason,
         result: resultJson(result),
+        results: returned.map(resultJson),
         status: change(state.status, next.status),
         returnCount: change(state.returnCount, next.returnCount),
       };
@@ -872,6 +1030,26 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       return { state: { ...state, excused: { by: actorId, at: ctx.at, reason } }, events: [event('item_excused', ctx, null, data)] };
     }
 
+    case 'waive_lead': {
+      const waived = must(unit);
+      const reason = requireReason(command.reason, 'waive_lead');
+      const withWaiver = updateUnit(state, waived.unitId, { resultWaived: { by: actorId, at: ctx.at, reason } });
+      const pending = pendingLeads(withWaiver).map((u) => u.unitId);
+      // The others had all delivered: the latest result completes the set, as a submission would.
+      const latest = leadResults(withWaiver).at(-1);
+      const next: ItemState = pending.length === 0 && latest ? { ...withWaiver, status: 'result_submitted', result: latest } : withWaiver;
+      const data = { reason, status: change(state.status, next.status), pendingLeadUnitIds: pending };
+      return { state: next, events: [event('lead_waived', ctx, waived.unitId, data)] };
+    }
+
+    case 'set_handler': {
+      const acting = must(unit);
+      if (!command.personUnitIds.includes(acting.unitId)) throw refuse('items.handler_not_member', { unit: unitName(ctx, acting.unitId) });
+      if (acting.handlerId === command.personId) throw refuse('items.handler_unchanged', { unit: unitName(ctx, acting.unitId) });
+      const next = updateUnit(state, acting.unitId, { handlerId: command.personId });
+      return { state: next, events: [event('handler_set', ctx, acting.unitId, { handlerId: change(acting.handlerId, command.personId) })] };
+    }
+
     case 'waive_contributions': {
       const reason = optionalText(command.reason);
       const waived = missingContributions(state);
@@ -942,9 +1120,11 @@ function transfer(state: ItemState, command: Extract<ItemCommand, { type: 'trans
 /** Any work by a unit shows it received the item: acknowledge it first, with its own event. */
 function acknowledgeImplicitly(state: ItemState, unit: ItemUnitState, via: UnitAction, ctx: ItemContext): ItemDecision {
   if (unit.acknowledgedAt !== null) return { state, events: [] };
+  // The person who acknowledges becomes the unit's 承办人, unless someone was named before.
+  const handlerId = unit.handlerId ?? ctx.actor.personId;
   return {
-    state: updateUnit(state, unit.unitId, { acknowledgedAt: ctx.at, acknowledgedBy: ctx.actor.personId }),
-    events: [event('unit_acknowledged', ctx, unit.unitId, { role: unit.role, via })],
+    state: updateUnit(state, unit.unitId, { acknowledgedAt: ctx.at, acknowledgedBy: ctx.actor.personId, handlerId }),
+    events: [event('unit_acknowledged', ctx, unit.unitId, { role: unit.role, via, handlerId })],
   };
 }
 
@@ -1100,6 +1280,9 @@ function blankUnit(unitId: number, role: UnitRole): ItemUnitState {
     lastProgressAt: null,
     contribution: null,
     contributionWaived: null,
+    result: null,
+    resultWaived: null,
+    handlerId: null,
   };
 }
 

@@ -435,6 +435,43 @@ export async function reportProgressByReply(
   return { ...result, unitId };
 }
 
+/**
+ * /handler: names a unit's 承办人 on an item. The person is who the message names: an id (a
+ * mention or a known @username) or a name, matched against the members of the item's units the
+ * actor may name for. Which units the person belongs to is read here, from our own tables, and
+ * judged by the model (a member of the unit, or an admin, naming a member of that unit).
+ */
+export async function setItemHandler(
+  deps: ItemsDeps,
+  input: { actorId: number; itemId: number; unitId?: number; person: { id: number } | { name: string } },
+): Promise<CommandResult & { personId: number; unitId: number }> {
+  const org = createOrgRepository(deps);
+  let personId: number;
+  if ('id' in input.person) personId = input.person.id;
+  else {
+    const item = await getItem(deps, { itemId: input.itemId });
+    const actor = await loadActor(deps, { personId: input.actorId });
+    const candidates = activeUnits(item.state)
+      .map((u) => u.unitId)
+      .filter((id) => (input.unitId === undefined ? actor.isAdmin || actor.unitIds.includes(id) : id === input.unitId));
+    const wanted = foldText(input.person.name.replace(/^@/, ''), true);
+    const members = (await Promise.all(candidates.map((id) => org.membersOf(id)))).flat();
+    const found = [...new Map(members.map((p) => [p.id, p])).values()].filter(
+      (p) => foldText(displayName(p), true) === wanted || (p.username !== null && foldText(p.username, true) === wanted),
+    );
+    if (found.length !== 1) throw appError('items.handler_unreadable', { text: input.person.name.slice(0, 40) });
+    personId = found[0]!.id;
+  }
+  const personUnitIds = await org.unitIdsOf(personId);
+  const result = await runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: input.itemId,
+    command: { type: 'set_handler', ...(input.unitId !== undefined ? { unitId: input.unitId } : {}), personId, personUnitIds },
+  });
+  const unitId = result.events.find((e) => e.type === 'handler_set')?.unitId ?? input.unitId ?? 0;
+  return { ...result, personId, unitId };
+}
+
 export async function rememberItemMessage(
   deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
   input: ItemMessageInput,

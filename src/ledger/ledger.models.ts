@@ -61,10 +61,24 @@ export function parseLedgerFilter(tokens: string[], units: UnitRecord[]): Ledger
 export type LedgerNames = {
   unit: (id: number) => string;
   person: (id: number | null) => string;
+  /** The unit's head (单位负责人), if it has one. */
+  unitHead?: (id: number) => number | null;
 };
 
 /** The colour of a ledger row: red when overdue, else yellow (due within a working day) or blue (warned), else none. */
 export type WarningColour = LedgerItemRow['warningColour'];
+
+/**
+ * The result column: the item's result; 共同牵头, each lead unit's own (or that it was waived, and why).
+ */
+function resultText(s: ItemState, names: LedgerNames): string | null {
+  const leads = activeUnits(s, 'lead');
+  if (leads.length <= 1) return s.result?.text ?? leads[0]?.result?.text ?? null;
+  const parts = leads.flatMap((u) =>
+    u.result ? [`${names.unit(u.unitId)}：${u.result.text}`] : u.resultWaived ? [`${names.unit(u.unitId)}：（免报：${u.resultWaived.reason}）`] : [],
+  );
+  return parts.length ? parts.join('；') : null;
+}
 
 /** One item as a ledger row. `today` is the organisation's local date. */
 export function toLedgerItemRow(input: {
@@ -98,10 +112,14 @@ export function toLedgerItemRow(input: {
     extensionCount: s.extensionCount,
     status: s.status === 'draft' || s.status === 'discarded' ? 'open' : s.status,
     acknowledgements: activeUnits(s).map((u) => ({ unit: input.names.unit(u.unitId), at: u.acknowledgedAt })),
+    handlers: activeUnits(s).map((u) => {
+      const head = input.names.unitHead?.(u.unitId) ?? null;
+      return { unit: input.names.unit(u.unitId), handler: u.handlerId !== null ? input.names.person(u.handlerId) : null, head: head !== null ? input.names.person(head) : null };
+    }),
     lastProgress: input.lastProgress
       ? { at: input.lastProgress.at, unit: input.lastProgress.unitId !== null ? input.names.unit(input.lastProgress.unitId) : '', text: input.lastProgress.text }
       : null,
-    result: s.result?.text ?? null,
+    result: resultText(s, input.names),
     confirmedAt: s.status === 'closed' ? (s.response?.at ?? s.closedAt) : null,
     daysOverdue: isOverdue ? overdue : null,
     closedDaysEarlyOrLate: closedLocal && s.deadline ? daysBetween(s.deadline, closedLocal) : null,

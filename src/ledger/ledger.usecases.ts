@@ -28,7 +28,7 @@ function monthRange(month: string, timezone: string): [Date, Date] {
 }
 
 /** Summarises one history event's data for the timeline sheet. */
-function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: string) => string): string {
+function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: string) => string, person: (id: number | null) => string = String): string {
   const d = (event.data ?? {}) as Record<string, unknown>;
   const date = (x: unknown) => (x && typeof x === 'object' && 'date' in x ? String((x as { date: string }).date) : '');
   const parts: string[] = [];
@@ -47,8 +47,22 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
     const coop = (d.cooperatingUnitIds as number[] | undefined)?.map(unitName).join('、') ?? '';
     parts.push([lead && `${t('ledger-lead')}: ${lead}`, coop && `${t('ledger-cooperating')}: ${coop}`, typeof d.deadline === 'string' ? `${t('ledger-deadline')}: ${d.deadline}` : ''].filter(Boolean).join('；'));
   }
+  // 承办人: who the unit answers through, named on acknowledgement or changed later.
+  const handlerId = event.type === 'handler_set' ? (d.handlerId as { after?: unknown } | undefined)?.after : event.type === 'unit_acknowledged' ? d.handlerId : undefined;
+  if (typeof handlerId === 'number') parts.push(`${t('ledger-handler')}: ${person(handlerId)}`);
+  if (event.type === 'lead_waived' || event.type === 'result_submitted') {
+    const pending = Array.isArray(d.pendingLeadUnitIds) ? (d.pendingLeadUnitIds as number[]) : [];
+    if (pending.length) parts.push(`${t('ledger-pending-leads')}: ${pending.map(unitName).join('、')}`);
+  }
   if (event.type === 'escalated' && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
   return clip(parts.filter(Boolean).join('；'), 2000);
+}
+
+/** People an event names besides its actor (the 承办人 it names), to look their names up in one go. */
+function eventPeople(event: LedgerEvent): number[] {
+  const d = (event.data ?? {}) as Record<string, unknown>;
+  const id = event.type === 'handler_set' ? (d.handlerId as { after?: unknown } | undefined)?.after : d.handlerId;
+  return typeof id === 'number' ? [id] : [];
 }
 
 /**
@@ -73,6 +87,7 @@ export async function exportLedger(
   const units = await org.listUnits();
   const unitNames = new Map(units.map((u) => [u.id, u.name]));
   const unitName = (id: number) => unitNames.get(id) ?? `#${id}`;
+  const unitHeads = new Map(units.filter((u) => u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
   const peopleCache = new Map<number, string>();
   const personName = async (ids: number[]) => {
     const missing = [...new Set(ids)].filter((id) => id !== 0 && !peopleCache.has(id));
@@ -86,12 +101,13 @@ export async function exportLedger(
   async function* itemRows(): AsyncGenerator<LedgerItemRow> {
     for await (const batch of repo.items({ filter: input.filter, now, monthRange: range })) {
       const ids = batch.map((b) => b.id);
-      const [nags, progress] = await Promise.all([repo.nagCounts(ids), repo.lastProgress(ids), personName(batch.flatMap((b) => [b.state.issuedBy, b.state.leaderInCharge ?? 0]))]);
+      const people = batch.flatMap((b) => [b.state.issuedBy, b.state.leaderInCharge ?? 0, ...b.state.units.map((u) => u.handlerId ?? 0)]);
+      const [nags, progress] = await Promise.all([repo.nagCounts(ids), repo.lastProgress(ids), personName([...people, ...unitHeads.values()])]);
       for (const item of batch) {
         yield toLedgerItemRow({
           code: formatItemCode(prefix, item.codeYear, item.codeNumber),
           state: item.state,
-          names: { unit: unitName, person: nameOf },
+          names: { unit: unitName, person: nameOf, unitHead: (id) => unitHeads.get(id) ?? null },
           today,
           nags: nags.get(item.id) ?? 0,
           lastProgress: progress.get(item.id) ?? null,
@@ -103,7 +119,7 @@ export async function exportLedger(
 
   async function* eventRows(): AsyncGenerator<LedgerEventRow> {
     for await (const batch of repo.events({ filter: input.filter, now, monthRange: range })) {
-      await personName(batch.map((e) => e.actorId));
+      await personName(batch.flatMap((e) => [e.actorId, ...eventPeople(e)]));
       for (const e of batch) {
         const label = deps.translator.has(locale, `event-${e.type}`) ? t(`event-${e.type}`) : e.type;
         yield {
@@ -112,7 +128,7 @@ export async function exportLedger(
           who: nameOf(e.actorId),
           unit: e.unitId !== null ? unitName(e.unitId) : null,
           what: label,
-          details: details(e, unitName, t),
+          details: details(e, unitName, t, nameOf),
         };
       }
     }

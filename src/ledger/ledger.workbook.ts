@@ -30,6 +30,8 @@ export type LedgerItemRow = {
   extensionCount: number;
   status: 'open' | 'result_submitted' | 'closed' | 'cancelled';
   acknowledgements: { unit: string; at: Date | null }[];
+  /** 承办人 per unit on the item, with the unit's head (单位负责人). */
+  handlers: { unit: string; handler: string | null; head: string | null }[];
   lastProgress: { at: Date; unit: string; text: string } | null;
   result: string | null;
   confirmedAt: Date | null;
@@ -93,7 +95,7 @@ const labels = {
     page: '第 &P 页，共 &N 页',
     itemHeaders: [
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
-      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '最新进展时间', '最新进展', '办理结果',
+      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
@@ -102,6 +104,8 @@ const labels = {
     status: { open: '办理中', result_submitted: '待确认', closed: '已办结', cancelled: '已撤销' },
     warning: { blue: '蓝色预警', yellow: '黄色预警', red: '红色预警' },
     notAcknowledged: '未签收',
+    noHandler: '未定',
+    head: '负责人',
     listSeparator: '、',
     entrySeparator: '；',
     unitTextSeparator: '：',
@@ -114,7 +118,7 @@ const labels = {
     page: 'Page &P of &N',
     itemHeaders: [
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
-      'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Last progress at', 'Last progress', 'Result',
+      'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
@@ -123,6 +127,8 @@ const labels = {
     status: { open: 'Open', result_submitted: 'Result submitted', closed: 'Closed', cancelled: 'Cancelled' },
     warning: { blue: 'Blue', yellow: 'Yellow', red: 'Red' },
     notAcknowledged: 'not acknowledged',
+    noHandler: 'none yet',
+    head: 'head',
     listSeparator: ', ',
     entrySeparator: '; ',
     unitTextSeparator: ': ',
@@ -132,7 +138,7 @@ const labels = {
 
 const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
-  'date', 'date', 'number', 'text', 'long', 'datetime', 'long', 'long',
+  'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'long', 'text',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
@@ -293,6 +299,9 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.extensionCount,
     l.status[item.status],
     acknowledgements,
+    item.handlers
+      .map((h) => `${h.unit}${l.unitTextSeparator}${h.handler ?? l.noHandler}${h.head ? `（${l.head} ${h.head}）` : ''}`)
+      .join(l.entrySeparator),
     item.lastProgress && wallClock(tz, item.lastProgress.at),
     item.lastProgress && `${item.lastProgress.unit}${l.unitTextSeparator}${item.lastProgress.text}`,
     item.result,

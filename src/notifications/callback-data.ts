@@ -15,6 +15,7 @@ export const BUTTON_ACTIONS = [
   'ret', // return the result (prompt for the reason)
   'exa', // approve the extension
   'exr', // reject the extension
+  'wvl', // waive one joint lead unit's result (prompt for the reason; unitId = the lead unit)
   'dok', // draft: confirm
   'dno', // draft: discard
   'dlv', // draft: cycle the level

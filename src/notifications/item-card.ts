@@ -1,7 +1,7 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, allowedActions, missingContributions, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
+import { activeUnits, allowedActions, leadResults, missingContributions, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
@@ -14,7 +14,10 @@ export type ItemView = {
   code: string | null;
   state: ItemState;
   unitNames: ReadonlyMap<number, string>;
+  /** Names of the people the card shows: leaders, the units' heads and 承办人. */
   personNames: ReadonlyMap<number, string>;
+  /** Each unit's head (单位负责人), when it has one. */
+  unitHeads?: ReadonlyMap<number, number>;
   /** t.me link to the instruction message, when Telegram can link to it (supergroups). */
   sourceLink: string | null;
   deadlineDefaulted: boolean;
@@ -90,12 +93,24 @@ function unitLines(view: ItemView, t: Translate): string[] {
   const s = view.state;
   if (s.status === 'draft') return [];
   const lines = [t('card-units-title')];
+  const joint = activeUnits(s, 'lead').length > 1;
   for (const u of activeUnits(s)) {
     const name = escapeHtml(unitName(view, u.unitId));
     const role = t(u.role === 'lead' ? 'role-lead-short' : 'role-cooperating-short');
     const ack = u.acknowledgedAt ? t('card-unit-acked') : t('card-unit-not-acked');
     const contribution = u.role === 'cooperating' ? (u.contribution ? ` · ${t('card-unit-contributed')}` : u.contributionWaived ? ` · ${t('card-unit-waived')}` : '') : '';
-    lines.push(`  · ${name}（${role}）${ack}${contribution}`);
+    // 共同牵头: each lead unit's own part, so everyone sees who has delivered and who still owes.
+    const leadPart =
+      u.role === 'lead' && joint
+        ? ` · ${u.resultWaived ? t('card-unit-lead-waived', { reason: escapeHtml(clip(u.resultWaived.reason, 60)) }) : u.result ? t('card-unit-result-in') : t('card-unit-result-owed')}`
+        : '';
+    lines.push(`  · ${name}（${role}）${ack}${contribution}${leadPart}`);
+    const head = view.unitHeads?.get(u.unitId);
+    const people = [
+      head !== undefined ? t('card-unit-head', { name: escapeHtml(personName(view, head)) }) : null,
+      u.handlerId !== null ? t('card-unit-handler', { name: escapeHtml(personName(view, u.handlerId)) }) : u.acknowledgedAt ? null : t('card-unit-no-handler'),
+    ].filter((x): x is string => x !== null);
+    if (people.length) lines.push(`    ${people.join(' · ')}`);
   }
   return lines;
 }
@@ -112,7 +127,14 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
       }),
     );
   }
-  if (s.result) lines.push(t('card-result', { unit: escapeHtml(unitName(view, s.result.unitId)), text: escapeHtml(clip(s.result.text, 800)) }));
+  const results = leadResults(s);
+  if (results.length > 1 || (results.length === 1 && activeUnits(s, 'lead').length > 1)) {
+    for (const r of results) lines.push(t('card-lead-result', { unit: escapeHtml(unitName(view, r.unitId)), text: escapeHtml(clip(r.text, 400)) }));
+  } else if (s.result) lines.push(t('card-result', { unit: escapeHtml(unitName(view, s.result.unitId)), text: escapeHtml(clip(s.result.text, 800)) }));
+  const pending = pendingLeads(s);
+  if (s.status === 'open' && results.length > 0 && pending.length > 0) {
+    lines.push(t('card-waiting-leads', { units: escapeHtml(pending.map((u) => unitName(view, u.unitId)).join(t('list-separator'))) }));
+  }
   if (s.lastReturn && s.status === 'open') lines.push(t('card-last-return', { reason: escapeHtml(clip(s.lastReturn.reason, 300)), count: s.returnCount }));
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default') }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
@@ -137,7 +159,7 @@ export function audienceActor(view: Pick<ItemView, 'state'>, audience: Audience)
 }
 
 /** The button each allowed action gets on a card (actions without one are commands only). */
-const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; label: (role: 'lead' | 'cooperating') => string; versioned: boolean }>> = {
+const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; label: (role: 'lead' | 'cooperating') => string; versioned: boolean; namesUnit?: boolean }>> = {
   acknowledge: { action: 'ack', label: () => 'btn-ack', versioned: false },
   report_progress: { action: 'prg', label: () => 'btn-progress', versioned: false },
   submit_result: { action: 'res', label: () => 'btn-result', versioned: false },
@@ -147,6 +169,7 @@ const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; la
   return_result: { action: 'ret', label: () => 'btn-return', versioned: true },
   approve_extension: { action: 'exa', label: () => 'btn-extension-approve', versioned: true },
   reject_extension: { action: 'exr', label: () => 'btn-extension-reject', versioned: true },
+  waive_lead: { action: 'wvl', label: () => 'btn-waive-lead', versioned: true, namesUnit: true },
 };
 
 /** Buttons for an audience: exactly the actions it may take now, two to a row. */
@@ -159,7 +182,7 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
     if (!spec) continue;
     const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
     buttons.push({
-      text: t(spec.label(unit?.role ?? 'lead')),
+      text: spec.namesUnit && allowed.unitId !== null ? t(spec.label(unit?.role ?? 'lead'), { unit: unitName(view, allowed.unitId) }) : t(spec.label(unit?.role ?? 'lead')),
       callback_data: encodeButton(spec.action, view.id, allowed.unitId ?? 0, spec.versioned ? view.state.version : 0),
     });
   }
@@ -176,7 +199,9 @@ export function renderItemCard(view: ItemView, audience: Audience, t: Translate,
     if (u) {
       const hint = u.acknowledgedAt ? (u.role === 'lead' ? 'card-hint-lead-acked' : 'card-hint-cooperating-acked') : u.role === 'lead' ? 'card-hint-lead' : 'card-hint-cooperating';
       const done = u.role === 'cooperating' && (u.contribution !== null || u.contributionWaived !== null);
-      if (!done) lines.push('', t(hint, { code: escapeHtml(view.code ?? '') }));
+      if (u.role === 'lead' && (u.result !== null || u.resultWaived !== null)) {
+        if (u.result !== null) lines.push('', t('card-hint-lead-submitted'));
+      } else if (!done) lines.push('', t(hint, { code: escapeHtml(view.code ?? '') }));
     }
     const missing = missingContributions(view.state);
     if (u?.role === 'lead' && missing.length) {

@@ -155,11 +155,40 @@ export async function planItemNotifications(
         break;
       }
       case 'result_submitted': {
+        const pending = event.data.pendingLeadUnitIds ?? [];
+        const joint = activeUnits(item.state, 'lead').length > 1;
+        if (pending.length > 0) {
+          // 共同牵头, not complete yet: the leaders see who delivered and who still owes; the lead
+          // units still owing theirs are told that the other one has delivered.
+          const names = escapeHtml(pending.map((id) => unitName(view, id)).join(t('list-separator')));
+          cardToLeaders(`lead-result:${event.unitId}`, t('notice-lead-result', { unit, code, pending: names }));
+          filesTo(`lead-result:${event.unitId}`, leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
+          for (const owing of pending) await toUnit(`lead-result:${event.unitId}`, owing, (tt) => ({ text: tt('notice-lead-result-unit', { unit, code }) }));
+          break;
+        }
         const deciders = [item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null);
         const people = await org.peopleByIds(deciders);
         const who = people.map((p) => mention(p)).join(' ');
-        cardToLeaders('result', t('notice-result', { unit, code, leaders: who }));
+        cardToLeaders('result', t(joint ? 'notice-results-complete' : 'notice-result', { unit, code, leaders: who }));
         filesTo('result', leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
+        break;
+      }
+      case 'lead_waived': {
+        const reason = escapeHtml(clip(event.data.reason, 1000));
+        for (const lead of leadUnitIds()) await toUnit(`lead-waived:${event.unitId}`, lead, (tt) => ({ text: tt('notice-lead-waived', { unit, code, reason }) }));
+        if (event.data.status.after === 'result_submitted') {
+          const people = await org.peopleByIds([item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null));
+          const last = item.state.result?.unitId ?? event.unitId ?? 0;
+          cardToLeaders('result', t('notice-results-complete', { unit: escapeHtml(unitName(view, last)), code, leaders: people.map((p) => mention(p)).join(' ') }));
+        }
+        break;
+      }
+      case 'handler_set': {
+        const handler = event.data.handlerId.after;
+        if (event.unitId === null || handler === null) break;
+        const person = (await org.peopleByIds([handler]))[0];
+        const name = person ? mention(person) : escapeHtml(String(handler));
+        await toUnit(`handler:${handler}`, event.unitId, (tt) => ({ text: tt('notice-handler-set', { unit, code, handler: name }) }));
         break;
       }
       case 'result_confirmed': {
@@ -176,7 +205,9 @@ export async function planItemNotifications(
       }
       case 'result_returned': {
         const reason = escapeHtml(clip(event.data.reason, 1500));
-        for (const lead of leadUnitIds()) await cardToUnit('returned', lead, (tt) => tt('notice-returned', { code, reason }));
+        // Back to every lead unit that owes a result again (a waived one has nothing to redo).
+        const waived = new Set(activeUnits(item.state, 'lead').filter((u) => u.resultWaived !== null).map((u) => u.unitId));
+        for (const lead of leadUnitIds()) if (!waived.has(lead)) await cardToUnit('returned', lead, (tt) => tt('notice-returned', { code, reason }));
         break;
       }
       case 'extension_requested': {

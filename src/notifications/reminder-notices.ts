@@ -40,6 +40,7 @@ export async function loadDirectory(
   for (const item of input.items) {
     personIds.add(item.state.issuedBy);
     if (item.state.leaderInCharge !== null) personIds.add(item.state.leaderInCharge);
+    for (const u of activeUnits(item.state)) if (u.handlerId !== null) personIds.add(u.handlerId);
   }
   for (const u of units.values()) if (u.headPersonId !== null) personIds.add(u.headPersonId);
   const people = new Map((await createOrgRepository(deps).peopleByIds([...personIds])).map((p) => [p.id, p]));
@@ -89,6 +90,12 @@ export async function renderReminders(
     const push = (m: Omit<ReminderMessage, 'reminderKey' | 'itemId' | 'purpose' | 'recipient' | 'locale'>, locale: Locale = deps.defaultLocale) =>
       out.push({ ...m, reminderKey: key, itemId: item.id, purpose, unitId: r.unitId === 0 ? null : r.unitId, locale, recipient });
 
+    // 承办人: the person the unit answers through is named (an HTML mention) in what the unit is nagged for.
+    const handler = who(activeUnits(s).find((u) => u.unitId === r.unitId)?.handlerId ?? null);
+    // In the leaders' chat the handler is named in plain text: only the leaders asked to act are mentioned there.
+    const withHandler = (tt: Translate, body: string, asMention = true) =>
+      handler ? `${body}\n${tt('reminder-handler-line', { handler: asMention ? mention(handler) : escapeHtml(displayName(handler)) })}` : body;
+
     /** The text in one language. */
     const text = (tt: Translate): string => {
       const common = { code, title, unit, ref };
@@ -98,15 +105,15 @@ export async function renderReminders(
             ? tt('reminder-warning', { ...common, mark: MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
             : tt('reminder-milestone', { ...common, mark: MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
         case 'ack_nag':
-          return tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours });
+          return withHandler(tt, tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours }));
         case 'report_nag':
-          return tt('reminder-report-nag', { ...common, due: r.dueDate, every: reportEveryText(tt, r.every) });
+          return withHandler(tt, tt('reminder-report-nag', { ...common, due: r.dueDate, every: reportEveryText(tt, r.every) }));
         case 'overdue_nag': {
           const late = latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
           const lines = [tt('reminder-overdue-nag', { ...common, deadline: deadlineText(r.date, r.time), days: r.daysOverdue, late, count: r.nagCount })];
           const head = who(directory.units.get(r.unitId)?.headPersonId ?? null);
           if (r.rung >= 2 && head) lines.push(tt('reminder-head-line', { head: mention(head) }));
-          return lines.join('\n');
+          return withHandler(tt, lines.join('\n'));
         }
         case 'escalation': {
           if (r.cause === 'report') {
@@ -126,9 +133,9 @@ export async function renderReminders(
             return tt('reminder-ack-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
           }
           const facts = { ...common, late: latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue }), count: r.nagCount, deadline: deadlineText(r.date, r.time) };
-          if (r.rung === 2) return tt('reminder-escalation-head', facts);
+          if (r.rung === 2) return withHandler(tt, tt('reminder-escalation-head', facts));
           const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
-          if (r.rung === 3) return tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
+          if (r.rung === 3) return withHandler(tt, tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' }), false);
           const issuer = who(s.issuedBy);
           return tt('reminder-escalation-discipline', { ...facts, leaders: escapeHtml(issuer ? displayName(issuer) : String(s.issuedBy)) });
         }

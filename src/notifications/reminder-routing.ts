@@ -21,6 +21,7 @@ export function reminderView(item: StoredItem, directory: ReminderDirectory, inp
     state: item.state,
     unitNames: new Map([...directory.units].map(([id, u]) => [id, u.name])),
     personNames: new Map([...directory.people].map(([id, p]) => [id, displayName(p)])),
+    unitHeads: new Map([...directory.units].flatMap(([id, u]) => (u.headPersonId !== null ? [[id, u.headPersonId] as const] : []))),
     sourceLink: messageLink(item.row.sourceChatId, item.row.sourceMessageId, item.row.sourceThreadId),
     deadlineDefaulted: item.row.deadlineDefaulted,
     today: input.today,

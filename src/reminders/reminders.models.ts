@@ -56,7 +56,7 @@ import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
 import { deadlineInstant } from '../items/items.codec.js';
 import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
+import { activeUnits, missingContributions, pendingLeads, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
 import { createWorkingClock, type WorkingClock } from './working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -193,11 +193,12 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     if (now.getTime() < passed.getTime()) streams.push({ due: [], next: passed });
     const owing = owingUnits(state);
     for (const unit of owing) streams.push(deadlineWarnings(t, state, unit, policy, now, deadlineAt));
-    for (const unit of activeUnits(state, 'lead')) streams.push(...milestoneWarnings(t, state, unit, policy, now));
+    for (const unit of pendingLeads(state)) streams.push(...milestoneWarnings(t, state, unit, policy, now));
     for (const unit of activeUnits(state)) streams.push(ackNags(t, unit, policy, now, deadlineAt));
     if (state.reportEvery !== null) {
-      // 限时报告: the lead units; with reportsFrom 'all' also the cooperating units that still owe their part.
-      const reporting = state.reportsFrom === 'all' ? [...activeUnits(state, 'lead'), ...missingContributions(state)] : activeUnits(state, 'lead');
+      // 限时报告: the lead units still owing their result; with reportsFrom 'all' also the
+      // cooperating units that still owe their part.
+      const reporting = state.reportsFrom === 'all' ? [...pendingLeads(state), ...missingContributions(state)] : pendingLeads(state);
       for (const unit of reporting) streams.push(reportNags(t, state, unit, state.reportEvery, input.schedule.policy.escalation, now, deadlineAt));
     }
     // 屡退不改: a result returned again and again is brought to the leaders, once.
@@ -299,10 +300,14 @@ const opening = (t: Time, day: YMD): Date => t.clock.opening(day);
 const lastWorkingDayOnOrBefore = (t: Time, day: YMD): YMD => (t.cal.isWorkingDay(day) ? day : t.cal.addWorkingDays(day, -1));
 const deadlineKey = (date: YMD, time: string | null) => (time === null ? date : `${date}T${time}`);
 
-/** Units that still owe something for the deadline: the lead units, and cooperating units whose contribution is missing. */
+/**
+ * Units that still owe something for the deadline: the lead units whose result has not come in
+ * (共同牵头: a lead unit that delivered is not nagged for the others, nor one a leader waived), and
+ * cooperating units whose contribution is missing.
+ */
 function owingUnits(state: ItemState): ItemUnitState[] {
-  const missing = new Set(missingContributions(state).map((u) => u.unitId));
-  return activeUnits(state).filter((u) => u.assignedAt !== null && (u.role === 'lead' || missing.has(u.unitId)));
+  const missing = new Set([...missingContributions(state), ...pendingLeads(state)].map((u) => u.unitId));
+  return activeUnits(state).filter((u) => u.assignedAt !== null && missing.has(u.unitId));
 }
 
 /**

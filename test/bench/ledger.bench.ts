@@ -42,6 +42,7 @@ export function* benchItems(count: number): Generator<LedgerItemRow> {
       leaderInCharge: r() < 0.5 ? pick(r, LEADERS) : null,
       leadUnits: [lead],
       cooperatingUnits: cooperating,
+      handlers: [{ unit: lead, handler: '王承办', head: null }],
       level: pick(r, levels),
       assignedAt: new Date(assigned),
       deadline: ymd(deadline),

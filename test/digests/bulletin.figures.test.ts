@@ -187,3 +187,65 @@ describe('bulletin figures from the history', () => {
     expect(ranked.map((r) => r.name)).toEqual(['己', '戊', '乙', '甲', '丙', '丁']);
   });
 });
+
+describe('joint lead units (共同牵头) in the bulletin figures', () => {
+  const partial = (itemId: number, when: string, unitId: number, pending: number[]): HistoryEvent => ({
+    itemId,
+    type: 'result_submitted',
+    at: at(when),
+    unitId,
+    data: { status: { before: 'open', after: pending.length ? 'open' : 'result_submitted' }, pendingLeadUnitIds: pending },
+  });
+
+  it('judges each lead unit by its own result: the one in by the deadline is on time, the later one late', () => {
+    const events = [
+      ...history(1).opened('2026-03-02 09:00', [1, 2], '2026-03-11').ack('2026-03-02 10:00', 1).ack('2026-03-02 10:00', 2).events,
+      partial(1, '2026-03-10 10:00', 1, [2]),
+      partial(1, '2026-03-12 10:00', 2, []),
+      {
+        itemId: 1,
+        type: 'result_confirmed',
+        at: at('2026-03-13 10:00'),
+        unitId: 2,
+        data: { result: { at: at('2026-03-12 10:00').toISOString(), unitId: 2 }, results: [
+          { unitId: 1, at: at('2026-03-10 10:00').toISOString() },
+          { unitId: 2, at: at('2026-03-12 10:00').toISOString() },
+        ] },
+      },
+    ];
+    const f = figures(events);
+    expect(f.units.get(1)).toMatchObject({ closeCounted: 1, closed: 1, closedOnTime: 1, onTimeCloseRate: 1 });
+    expect(f.units.get(2)).toMatchObject({ closeCounted: 1, closed: 1, closedOnTime: 0, onTimeCloseRate: 0 });
+    // The item as a whole was complete only after its deadline.
+    expect(f.totals).toMatchObject({ closed: 1, closedOnTime: 0 });
+  });
+
+  it('while one lead unit still owes its result after the deadline, only that one is overdue and counted late', () => {
+    const events = [...history(1).opened('2026-03-02 09:00', [1, 2], '2026-03-11').events, partial(1, '2026-03-10 10:00', 1, [2])];
+    const f = figures(events);
+    expect([f.units.get(1)?.overdue ?? 0, f.units.get(1)?.closeCounted ?? 0]).toEqual([0, 0]);
+    expect(f.units.get(2)).toMatchObject({ overdue: 1, closeCounted: 1 });
+    expect(f.totals.overdue).toBe(1);
+  });
+
+  it('a waived lead unit counts neither late nor overdue; a return counts for every lead unit whose result went back', () => {
+    const waived = [
+      ...history(1).opened('2026-03-02 09:00', [1, 2], '2026-03-11').events,
+      { itemId: 1, type: 'lead_waived', at: at('2026-03-12 09:00'), unitId: 2, data: { status: { before: 'open', after: 'open' } } },
+    ];
+    const f = figures(waived);
+    expect(f.units.get(2)?.overdue ?? 0).toBe(0);
+    expect(f.units.get(2)?.closeCounted ?? 0).toBe(0);
+    expect(f.units.get(1)).toMatchObject({ overdue: 1, closeCounted: 1 });
+
+    const returned = [
+      ...history(2).opened('2026-03-02 09:00', [1, 2], '2026-03-20').events,
+      partial(2, '2026-03-09 10:00', 1, [2]),
+      partial(2, '2026-03-10 10:00', 2, []),
+      { itemId: 2, type: 'result_returned', at: at('2026-03-11 10:00'), unitId: 2, data: { results: [{ unitId: 1 }, { unitId: 2 }] } },
+    ];
+    const g = figures(returned);
+    // Each lead unit counts its return; the item counts one.
+    expect([g.units.get(1)?.returned, g.units.get(2)?.returned, g.totals.returned]).toEqual([1, 1, 1]);
+  });
+});

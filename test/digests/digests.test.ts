@@ -228,7 +228,15 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     const rows = await outboxRows(database, 'bulletin');
     expect(rows.map((r) => [r.key, r.method])).toEqual([
       [`bulletin:${LEADERS_CHAT}:2026-W11`, 'sendMessage'],
+      [`bulletin:${LEADERS_CHAT}:2026-W11:2`, 'sendMessage'],
       [`bulletin:${LEADERS_CHAT}:2026-W11:chart`, 'sendPhoto'],
+    ]);
+    // The overdue items, each with the lead unit that owes it, its head and its 承办人 (excused I is not named).
+    expect(rows[1]!.payload.text!.split('\n')).toEqual([
+      '<b>逾期事项及责任人</b>（牵头单位 · 单位负责人 · 承办人）',
+      '· 督办〔2026〕2号 · <b>市城市管理执法局</b> · 负责人 未登记 · 承办人 未定 · 逾期 10 个工作日（14 天）',
+      '· 督办〔2026〕1号 · <b>市住房和城乡建设局</b> · 负责人 未登记 · 承办人 胡 · 逾期 7 个工作日（11 天）',
+      '· 督办〔2026〕4号 · <b>市城市管理执法局</b> · 负责人 未登记 · 承办人 未定 · 逾期 3 个工作日（5 天）',
     ]);
     const text = rows[0]!.payload.text!;
     expect(text).toContain('督办通报</b> 2026-W11');
@@ -242,7 +250,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
       '3. <b>市自然资源局</b> · 按时办结 —（0/0）· 按时签收 0%（0/1）· 逾期 0 · 催办 0 · 退回 0',
     ]);
     expect(text).toContain('另有 1 个单位本年度没有督办事项。');
-    expect(rows[1]!.payload).toMatchObject({ photo: { inlineFile: { filename: 'bulletin-2026-W11.png', base64: Buffer.from('PNG').toString('base64') } } });
+    expect(rows[2]!.payload).toMatchObject({ photo: { inlineFile: { filename: 'bulletin-2026-W11.png', base64: Buffer.from('PNG').toString('base64') } } });
 
     expect((await runWeeklyBulletin(deps, { scheduledAt, at: new Date(scheduledAt.getTime() + 60_000) })).planned).toBe(0);
   });

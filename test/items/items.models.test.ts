@@ -31,6 +31,7 @@ import { AppError } from '../../src/shared/errors.js';
 // ---------------------------------------------------------------------------------------------
 
 const LEAD = 100; // 住建局, lead unit
+const LEAD2 = 101; // 城管局, second lead unit of the joint-lead items (共同牵头)
 const COOP = 200; // 交通局, cooperating
 const COOP2 = 201; // 财政局, cooperating
 const OTHER = 300; // 教育局, not on the item
@@ -38,6 +39,7 @@ const NEW_LEAD = 400; // 水务局, receives transfers
 
 const unitNames = new Map([
   [LEAD, '住建局'],
+  [LEAD2, '城管局'],
   [COOP, '交通局'],
   [COOP2, '财政局'],
   [OTHER, '教育局'],
@@ -62,6 +64,8 @@ const stranger = person(13);
 const coop2Member = person(14, { unitIds: [COOP2] });
 const newLeadMember = person(15, { unitIds: [NEW_LEAD] });
 const leadAndCoopMember = person(16, { unitIds: [LEAD, COOP] });
+const lead2Member = person(17, { unitIds: [LEAD2] });
+const lead2Colleague = person(18, { unitIds: [LEAD2] });
 
 const roles = { admin, issuer, leaderInCharge, otherLeader, leadMember, coopMember, otherMember, stranger } as const;
 type RoleName = keyof typeof roles;
@@ -174,6 +178,8 @@ const cmd = {
   cancel: { type: 'cancel', reason: '工作已另行安排' },
   excuse: { type: 'excuse', reason: '受疫情影响' },
   waive: { type: 'waive_contributions', reason: '配合事项已由牵头单位承担' },
+  waiveLead: { type: 'waive_lead', unitId: LEAD2, reason: '城管局职责已调整' },
+  setHandler: { type: 'set_handler', personId: 99, personUnitIds: [LEAD, LEAD2, COOP, COOP2] },
 } as const satisfies Record<string, ItemCommand>;
 
 const sample: Record<ItemCommandType, ItemCommand> = {
@@ -193,6 +199,8 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   cancel: cmd.cancel,
   excuse: cmd.excuse,
   waive_contributions: cmd.waive,
+  waive_lead: cmd.waiveLead,
+  set_handler: cmd.setHandler,
 };
 
 const fixtures = {
@@ -214,6 +222,26 @@ const stateIn: Record<ItemStatus, () => ItemState> = {
   closed: fixtures.closed,
   cancelled: fixtures.cancelled,
   discarded: fixtures.discarded,
+};
+
+/** 共同牵头: 住建局 and 城管局 lead together, 交通局 and 财政局 cooperate. */
+const joint = {
+  draft: () => fixtures.draft({ leadUnitIds: [LEAD, LEAD2], instruction: '请住建局、城管局共同牵头，交通局、财政局配合，拿出整治方案。' }),
+  open: () => run(joint.draft(), [issuer, cmd.confirmDraft]),
+  contributed: () => run(joint.open(), [coopMember, cmd.contribution], [coop2Member, cmd.contribution]),
+  oneSubmitted: () => run(joint.contributed(), [leadMember, cmd.result]),
+  submitted: () => run(joint.oneSubmitted(), [lead2Member, { type: 'submit_result', text: '城管局部分已完成' }]),
+  closed: () => run(joint.submitted(), [issuer, cmd.confirmResult]),
+  cancelled: () => run(joint.open(), [issuer, cmd.cancel]),
+  discarded: () => run(joint.draft(), [issuer, cmd.discardDraft]),
+};
+const jointIn: Record<ItemStatus, () => ItemState> = {
+  draft: joint.draft,
+  open: joint.open,
+  result_submitted: joint.submitted,
+  closed: joint.closed,
+  cancelled: joint.cancelled,
+  discarded: joint.discarded,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +315,13 @@ const rules: Record<ItemCommandType, Rule> = {
     roles: { ...draftManagers, issuer: 'items.forbidden' },
   },
   waive_contributions: { statuses: ['open'], actor: issuer, roles: itemLeaders },
+  waive_lead: { statuses: ['open'], actor: issuer, given: (status) => jointIn[status](), roles: itemLeaders },
+  set_handler: {
+    statuses: ['open', 'result_submitted'],
+    actor: leadMember,
+    // An admin may name any unit's 承办人, but must say which unit when the item has several.
+    roles: { ...anyUnitMember, admin: 'items.unit_ambiguous' },
+  },
 };
 
 const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
@@ -375,7 +410,14 @@ describe('allowedActions', () => {
       const allowed = allowedActions(state, actor, today);
       const unitCommands: readonly ItemCommandType[] = UNIT_COMMAND_TYPES;
       for (const type of ITEM_COMMAND_TYPES) {
-        if (unitCommands.includes(type)) {
+        if (type === 'waive_lead' || type === 'set_handler') {
+          // Decisions about one unit of the item: one entry per unit they apply to.
+          for (const unit of activeUnits(state)) {
+            const shown = allowed.some((a) => a.action === type && a.unitId === unit.unitId);
+            const accepted = outcome(() => act(state, actor, { ...sample[type], unitId: unit.unitId } as ItemCommand, { today })) === 'ok';
+            expect({ type, unitId: unit.unitId, shown }).toEqual({ type, unitId: unit.unitId, shown: accepted });
+          }
+        } else if (unitCommands.includes(type)) {
           for (const unitId of actor.unitIds) {
             const shown = allowed.some((a) => a.action === type && a.unitId === unitId);
             const accepted = outcome(() => act(state, actor, { ...sample[type], unitId } as ItemCommand, { today })) === 'ok';
@@ -395,6 +437,7 @@ describe('allowedActions', () => {
       { action: 'acknowledge', unitId: LEAD },
       { action: 'report_progress', unitId: LEAD },
       { action: 'request_extension', unitId: LEAD },
+      { action: 'set_handler', unitId: LEAD },
     ]);
   });
 
@@ -405,6 +448,9 @@ describe('allowedActions', () => {
       'cancel',
       'excuse',
       'waive_contributions',
+      'set_handler',
+      'set_handler',
+      'set_handler',
     ]);
   });
 
@@ -736,7 +782,13 @@ describe('acknowledging', () => {
     expect(unitOf(state, COOP)).toMatchObject({ acknowledgedAt: ctx.at, acknowledgedBy: coopMember.personId });
     expect(unitOf(state, LEAD)?.acknowledgedAt).toBeNull();
     expect(events).toEqual([
-      { type: 'unit_acknowledged', at: ctx.at, actorId: coopMember.personId, unitId: COOP, data: { role: 'cooperating', via: 'acknowledge' } },
+      {
+        type: 'unit_acknowledged',
+        at: ctx.at,
+        actorId: coopMember.personId,
+        unitId: COOP,
+        data: { role: 'cooperating', via: 'acknowledge', handlerId: coopMember.personId },
+      },
     ]);
   });
 
@@ -896,6 +948,9 @@ describe('submitting the result', () => {
       files: [{ fileId: 'f-2', name: '印发稿.pdf' }],
       status: { before: 'open', after: 'result_submitted' },
       waivedUnitIds: [],
+      pendingLeadUnitIds: [],
+      waivedLeadUnitIds: [],
+      before: null,
     });
   });
 
@@ -908,9 +963,14 @@ describe('submitting the result', () => {
     expect(state.result?.unitId).toBe(LEAD);
   });
 
-  it('lets either of two lead units submit the one result', () => {
+  it('with two lead units, waits for the second one before the result awaits confirmation', () => {
     const twoLeads = run(fixtures.draft({ leadUnitIds: [LEAD, NEW_LEAD], cooperatingUnitIds: [] }), [issuer, cmd.confirmDraft]);
-    expect(act(twoLeads, newLeadMember, cmd.result).state.result?.unitId).toBe(NEW_LEAD);
+    const first = act(twoLeads, newLeadMember, cmd.result).state;
+    expect(first.status).toBe('open');
+    expect(first.result).toBeNull();
+    const second = act(first, leadMember, { type: 'submit_result', text: '住建局部分已完成' }).state;
+    expect(second.status).toBe('result_submitted');
+    expect(second.result?.unitId).toBe(LEAD);
   });
 
   it('refuses an empty result', () => {
@@ -1241,6 +1301,139 @@ describe('versions and immutability', () => {
     const next = act(open, leadMember, cmd.progress);
     expect(next.events).toHaveLength(2);
     expect(next.state.version).toBe(open.version + 1);
+  });
+});
+
+describe('joint leads (共同牵头)', () => {
+  it('after one lead unit submitted, the other can still acknowledge and submit, and only then may a leader confirm', () => {
+    const one = joint.oneSubmitted();
+    expect(one.status).toBe('open');
+    expect(unitOf(one, LEAD)?.result?.text).toBe('改造方案已印发');
+    expectRefusal(() => act(one, issuer, cmd.confirmResult), 'items.wrong_status', { status: 'open', action: 'confirm_result' });
+    const acked = act(one, lead2Member, cmd.acknowledge);
+    expect(types(acked.events)).toEqual(['unit_acknowledged']);
+    const done = act(acked.state, lead2Member, { type: 'submit_result', text: '城管局部分已完成' });
+    expect(done.state.status).toBe('result_submitted');
+    expect(done.events[0]?.data).toMatchObject({ status: { before: 'open', after: 'result_submitted' }, pendingLeadUnitIds: [] });
+    const closed = act(done.state, issuer, cmd.confirmResult);
+    expect(closed.state.status).toBe('closed');
+    expect(activeUnits(closed.state, 'lead').every((u) => u.acknowledgedAt !== null)).toBe(true);
+    const results = (closed.events[0]?.data as { results: { unitId: number; text: string }[] }).results;
+    expect(results.map((r) => [r.unitId, r.text])).toEqual([
+      [LEAD, '改造方案已印发'],
+      [LEAD2, '城管局部分已完成'],
+    ]);
+  });
+
+  it("records a partial result as the lead unit's, naming the lead units still owing theirs", () => {
+    const { state, events } = act(joint.contributed(), leadMember, cmd.result);
+    expect(types(events)).toEqual(['unit_acknowledged', 'result_submitted']);
+    expect(events[1]).toMatchObject({ unitId: LEAD, data: { status: { before: 'open', after: 'open' }, pendingLeadUnitIds: [LEAD2] } });
+    expect(state.result).toBeNull();
+  });
+
+  it('lets a lead unit replace its own result while the item waits for the others', () => {
+    const again = act(joint.oneSubmitted(), leadMember, { type: 'submit_result', text: '修订稿' });
+    expect(unitOf(again.state, LEAD)?.result?.text).toBe('修订稿');
+    expect(again.events[0]?.data).toMatchObject({ before: { text: '改造方案已印发' }, status: { after: 'open' } });
+  });
+
+  it('does not let one lead unit submit for the other', () => {
+    expectRefusal(() => act(joint.oneSubmitted(), leadMember, { type: 'submit_result', unitId: LEAD2, text: 'x' }), 'items.not_a_member', { unit: '城管局' });
+  });
+
+  it('lets a leader waive the lead unit still owing its result, with a reason; the others\' result then awaits confirmation', () => {
+    const one = joint.oneSubmitted();
+    expectRefusal(() => act(one, issuer, { type: 'waive_lead', unitId: LEAD2, reason: ' ' }), 'items.reason_required', { action: 'waive_lead' });
+    const { state, events } = act(one, issuer, { type: 'waive_lead', reason: '城管局职责已调整' });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'lead_waived', unitId: LEAD2, data: { reason: '城管局职责已调整', status: { before: 'open', after: 'result_submitted' }, pendingLeadUnitIds: [] } }),
+    ]);
+    expect(state.status).toBe('result_submitted');
+    expect(state.result).toMatchObject({ unitId: LEAD, text: '改造方案已印发' });
+    expect(unitOf(state, LEAD2)?.resultWaived).toMatchObject({ by: issuer.personId, reason: '城管局职责已调整' });
+    expect(act(state, issuer, cmd.confirmResult).state.status).toBe('closed');
+  });
+
+  it('a waiver before anyone submitted leaves the item open for the other lead unit, which may no longer be waived', () => {
+    const waived = run(joint.contributed(), [issuer, { type: 'waive_lead', unitId: LEAD2, reason: '并入住建局' }]);
+    expect(waived.status).toBe('open');
+    expectRefusal(() => act(waived, lead2Member, { type: 'submit_result', text: 'x' }), 'items.lead_waived', { unit: '城管局' });
+    expectRefusal(() => act(waived, issuer, { type: 'waive_lead', unitId: LEAD, reason: 'x' }), 'items.waive_last_lead', { unit: '住建局' });
+    expectRefusal(() => act(waived, issuer, { type: 'waive_lead', unitId: LEAD2, reason: 'x' }), 'items.lead_not_pending', { unit: '城管局' });
+    expect(act(waived, leadMember, cmd.result).state.status).toBe('result_submitted');
+  });
+
+  it('refuses to waive a lead unit that delivered, a single lead unit, a cooperating unit, or an unnamed one among several', () => {
+    expectRefusal(() => act(joint.oneSubmitted(), issuer, { type: 'waive_lead', unitId: LEAD, reason: 'x' }), 'items.lead_not_pending', { unit: '住建局' });
+    expectRefusal(() => act(fixtures.open(), issuer, { type: 'waive_lead', reason: 'x' }), 'items.waive_last_lead', { unit: '住建局' });
+    expectRefusal(() => act(joint.open(), issuer, { type: 'waive_lead', unitId: COOP, reason: 'x' }), 'items.not_lead_unit', { unit: '交通局' });
+    expectRefusal(() => act(joint.open(), issuer, { type: 'waive_lead', reason: 'x' }), 'items.lead_unit_unnamed', { units: '住建局、城管局', unitIds: '100,101' });
+  });
+
+  it('a return goes back to every lead unit that had submitted: each must submit again', () => {
+    const { state, events } = act(joint.submitted(), issuer, cmd.returnResult);
+    expect(state.status).toBe('open');
+    expect(activeUnits(state, 'lead').map((u) => u.result)).toEqual([null, null]);
+    expect((events[0]?.data as { results: { unitId: number }[] }).results.map((r) => r.unitId)).toEqual([LEAD, LEAD2]);
+    const one = act(state, leadMember, { type: 'submit_result', text: '补充资金测算' }).state;
+    expect(one.status).toBe('open');
+    expect(act(one, lead2Member, { type: 'submit_result', text: '补充' }).state.status).toBe('result_submitted');
+  });
+
+  it('a return keeps a waived lead unit waived', () => {
+    const waived = run(joint.oneSubmitted(), [issuer, { type: 'waive_lead', unitId: LEAD2, reason: '职责调整' }]);
+    const returned = act(waived, issuer, cmd.returnResult).state;
+    expect(unitOf(returned, LEAD2)?.resultWaived).not.toBeNull();
+    expect(act(returned, leadMember, cmd.result).state.status).toBe('result_submitted');
+  });
+
+  it('shows each lead unit the buttons for its own part, and the leader a waiver per lead unit still owing', () => {
+    const one = joint.oneSubmitted();
+    expect(allowedActions(one, lead2Member, TODAY).map((a) => a.action)).toContain('acknowledge');
+    expect(allowedActions(one, lead2Member, TODAY).map((a) => a.action)).toContain('submit_result');
+    expect(allowedActions(one, issuer, TODAY).filter((a) => a.action === 'waive_lead')).toEqual([{ action: 'waive_lead', unitId: LEAD2 }]);
+    expect(allowedActions(one, issuer, TODAY).some((a) => a.action === 'confirm_result')).toBe(false);
+  });
+});
+
+describe('the handling person (承办人)', () => {
+  it('is whoever acknowledged, by default, also when the acknowledgement came with work', () => {
+    expect(unitOf(run(joint.open(), [lead2Member, cmd.acknowledge]), LEAD2)?.handlerId).toBe(lead2Member.personId);
+    expect(unitOf(run(joint.open(), [leadMember, cmd.progress]), LEAD)?.handlerId).toBe(leadMember.personId);
+    expect(unitOf(joint.open(), LEAD)?.handlerId).toBeNull();
+  });
+
+  it('can be changed by a member of the unit to another member, with the change in the history', () => {
+    const acked = run(joint.open(), [lead2Member, cmd.acknowledge]);
+    const { state, events } = act(acked, lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] });
+    expect(unitOf(state, LEAD2)?.handlerId).toBe(lead2Colleague.personId);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'handler_set', unitId: LEAD2, data: { handlerId: { before: lead2Member.personId, after: lead2Colleague.personId } } }),
+    ]);
+  });
+
+  it('named before the acknowledgement, stays when someone else acknowledges', () => {
+    const named = run(joint.open(), [lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }]);
+    expect(unitOf(run(named, [lead2Member, cmd.acknowledge]), LEAD2)?.handlerId).toBe(lead2Colleague.personId);
+  });
+
+  it('refuses a person outside the unit, the same person again, and a member of another unit naming it', () => {
+    const acked = run(joint.open(), [lead2Member, cmd.acknowledge]);
+    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: leadMember.personId, personUnitIds: [LEAD] }), 'items.handler_not_member', { unit: '城管局' });
+    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: lead2Member.personId, personUnitIds: [LEAD2] }), 'items.handler_unchanged', { unit: '城管局' });
+    expectRefusal(() => act(acked, leadMember, { type: 'set_handler', unitId: LEAD2, personId: lead2Colleague.personId, personUnitIds: [LEAD2] }), 'items.not_a_member', { unit: '城管局' });
+  });
+
+  it('an admin names it for any unit of the item, which they name when there are several', () => {
+    const { state } = act(joint.open(), admin, { type: 'set_handler', unitId: LEAD2, personId: lead2Colleague.personId, personUnitIds: [LEAD2] });
+    expect(unitOf(state, LEAD2)?.handlerId).toBe(lead2Colleague.personId);
+    expectRefusal(() => act(joint.open(), admin, { type: 'set_handler', unitId: OTHER, personId: otherMember.personId, personUnitIds: [OTHER] }), 'items.unit_not_in_item', { unit: '教育局' });
+  });
+
+  it('may be named while the result awaits confirmation, not on a closed item', () => {
+    expect(outcome(() => act(joint.submitted(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }))).toBe('ok');
+    expectRefusal(() => act(joint.closed(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }), 'items.already_closed');
   });
 });
 

@@ -37,6 +37,10 @@ function item(overrides: Partial<LedgerItemRow>): LedgerItemRow {
       { unit: '市住建局', at: sh('2026-11-03T10:20:00') },
       { unit: '市城管局', at: null },
     ],
+    handlers: [
+      { unit: '市住建局', handler: '王承办', head: '赵局长' },
+      { unit: '市城管局', handler: null, head: null },
+    ],
     lastProgress: null,
     result: null,
     confirmedAt: null,
@@ -148,49 +152,50 @@ describe('the ledger workbook', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['台账', '时间线', '单位汇总']);
     const sheet = workbook.getWorksheet('台账')!;
     expect(sheet.rowCount).toBe(7);
-    expect(rowValues(sheet, 1, 23)).toEqual([
+    expect(rowValues(sheet, 1, 24)).toEqual([
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
-      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '最新进展时间', '最新进展', '办理结果',
+      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
     ]);
     const instruction = '请市住建局牵头，市城管局配合，于11月20日前完成老旧小区改造方案。';
     const assigned = cellDate('2026-11-03T09:00:00');
     const deadline = cellDate('2026-11-20T00:00:00');
     const acks = '市住建局 11-03 10:20；市城管局 未签收';
+    const handlers = '市住建局：王承办（负责人 赵局长）；市城管局：未定';
     // open, overdue, red
-    expect(rowValues(sheet, 2, 23)).toEqual([
+    expect(rowValues(sheet, 2, 24)).toEqual([
       '督办〔2026〕12号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '办理中', acks, cellDate('2026-11-15T16:45:00'), '市住建局：方案初稿已完成，正在征求意见。', null,
+      deadline, null, 0, '办理中', acks, handlers, cellDate('2026-11-15T16:45:00'), '市住建局：方案初稿已完成，正在征求意见。', null,
       null, 9, null, 3, 0, null, '红色预警',
     ]);
     // extended: the original deadline is kept; an acknowledgement just before midnight is on the local day
-    expect(rowValues(sheet, 3, 23)).toEqual([
+    expect(rowValues(sheet, 3, 24)).toEqual([
       '督办〔2026〕13号', instruction, '张市长', null, '市住建局', null, '专项督办', assigned,
-      cellDate('2026-12-15T00:00:00'), cellDate('2026-11-30T00:00:00'), 1, '办理中', '市住建局 11-03 23:50', null, null, null,
+      cellDate('2026-12-15T00:00:00'), cellDate('2026-11-30T00:00:00'), 1, '办理中', '市住建局 11-03 23:50', handlers, null, null, null,
       null, null, null, 0, 0, null, null,
     ]);
     // returned once, then closed two days late
-    expect(rowValues(sheet, 4, 23)).toEqual([
+    expect(rowValues(sheet, 4, 24)).toEqual([
       '督办〔2026〕14号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '常规督办', assigned,
-      deadline, null, 0, '已办结', acks, null, null, '已完成改造方案并印发实施。',
+      deadline, null, 0, '已办结', acks, handlers, null, null, '已完成改造方案并印发实施。',
       cellDate('2026-11-22T08:05:00'), null, 2, 1, 1, null, null,
     ]);
     // transferred: the new lead unit, the old one now cooperates; every unit's acknowledgement
-    expect(rowValues(sheet, 5, 23)).toEqual([
+    expect(rowValues(sheet, 5, 24)).toEqual([
       '督办〔2026〕15号', instruction, '张市长', '李副市长', '市城管局', '市住建局、市财政局', '重点督办', assigned,
-      deadline, null, 0, '办理中', '市城管局 11-05 14:00；市住建局 11-03 10:20；市财政局 未签收', null, null, null,
+      deadline, null, 0, '办理中', '市城管局 11-05 14:00；市住建局 11-03 10:20；市财政局 未签收', handlers, null, null, null,
       null, null, null, 0, 0, null, null,
     ]);
     // excused, with its reason; no warning fill any more
-    expect(rowValues(sheet, 6, 23)).toEqual([
+    expect(rowValues(sheet, 6, 24)).toEqual([
       '督办〔2026〕16号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '办理中', acks, null, null, null,
+      deadline, null, 0, '办理中', acks, handlers, null, null, null,
       null, 4, null, 0, 0, '上级政策调整，客观原因无法按期完成', null,
     ]);
     // cancelled
-    expect(rowValues(sheet, 7, 23)).toEqual([
+    expect(rowValues(sheet, 7, 24)).toEqual([
       '督办〔2026〕17号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '已撤销', null, null, null, null,
+      deadline, null, 0, '已撤销', null, handlers, null, null, null,
       null, null, null, 0, 0, null, null,
     ]);
   });
@@ -217,7 +222,7 @@ describe('the ledger workbook', () => {
     expect(deadline.type).toBe(ExcelJS.ValueType.Date);
     expect(deadline.numFmt).toBe('yyyy-mm-dd');
     expect(sheet.getCell('J3').numFmt).toBe('yyyy-mm-dd');
-    expect(sheet.getCell('Q4').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(sheet.getCell('R4').numFmt).toBe('yyyy-mm-dd hh:mm');
   });
 
   it('fills an overdue row across all its columns with its warning colour, and only that row', async () => {
@@ -227,7 +232,7 @@ describe('the ledger workbook', () => {
       const fill = sheet.getCell(address).fill as ExcelJS.FillPattern | undefined;
       return fill?.pattern === 'solid' ? fill.fgColor?.argb : undefined;
     };
-    for (let c = 1; c <= 23; c++) {
+    for (let c = 1; c <= 24; c++) {
       const column = sheet.getColumn(c).letter;
       expect(fillOf(`${column}2`), `column ${column}`).toBe('FFFFC7CE');
       for (let r = 3; r <= 7; r++) expect(fillOf(`${column}${r}`), `${column}${r}`).toBeUndefined();
@@ -250,8 +255,8 @@ describe('the ledger workbook', () => {
     const sheet = wb.getWorksheet('台账')!;
     expect((sheet.getCell('A2').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFDDEBF7');
     expect((sheet.getCell('A3').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFF2CC');
-    expect(sheet.getCell('W2').value).toBe('蓝色预警');
-    expect(sheet.getCell('W3').value).toBe('黄色预警');
+    expect(sheet.getCell('X2').value).toBe('蓝色预警');
+    expect(sheet.getCell('X3').value).toBe('黄色预警');
   });
 
   it('freezes the header row, puts an auto filter over it and repeats it on printed pages, on every sheet', async () => {
@@ -262,7 +267,7 @@ describe('the ledger workbook', () => {
       // printed landscape, one page wide, the header on every page
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     }
-    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:W7');
+    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:X7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
     expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:H3');
   });
@@ -328,7 +333,7 @@ describe('the ledger workbook', () => {
     expect(sheet.getCell('G2').value).toBe('Key');
     expect(sheet.getCell('L4').value).toBe('Closed');
     expect(sheet.getCell('M2').value).toBe('市住建局 11-03 10:20; 市城管局 not acknowledged');
-    expect(sheet.getCell('W2').value).toBe('Red');
+    expect(sheet.getCell('X2').value).toBe('Red');
     expect(rowValues(workbook.getWorksheet('Timeline')!, 1, 6)).toEqual(['Code', 'When', 'Who', 'Unit', 'What', 'Details']);
     expect(workbook.getWorksheet('Units')!.getCell('C1').value).toBe('On-time acknowledgement');
   });

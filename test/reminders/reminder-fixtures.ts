@@ -45,12 +45,14 @@ export function openItem(input: {
   cooperating?: boolean;
   leaderInCharge?: number | null;
   reportsFrom?: 'lead' | 'all';
+  /** Lead units (default: LEAD alone); several for 共同牵头. */
+  leads?: number[];
 }): ItemState {
   const c = ctx(issuer, input.assignedAt);
   const draft = createDraft(
     {
       instruction: '请市住建局牵头，于时限前报送老旧小区改造整改方案。',
-      leadUnitIds: [LEAD],
+      leadUnitIds: input.leads ?? [LEAD],
       cooperatingUnitIds: input.cooperating ? [COOP] : [],
       deadline: input.deadline,
       deadlineTime: input.deadlineTime ?? null,

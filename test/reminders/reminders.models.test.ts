@@ -453,3 +453,44 @@ describe('the next check time stored on save', () => {
     expect(computeNextCheckAt({ state: draft, now: bj('2026-03-05 11:00'), schedule })).toBeNull();
   });
 });
+
+describe('joint lead units (共同牵头)', () => {
+  const LEAD2 = 101;
+  const lead2Member = { personId: 12, isAdmin: false, isLeader: false, unitIds: [LEAD2] };
+
+  it('warns and nags only the lead unit whose own result is still missing, not the one that delivered', () => {
+    const state = openItem({ assignedAt: bj('2026-03-02 09:00'), deadline: '2026-03-06', level: 'key', leads: [LEAD, LEAD2] });
+    const { sent } = simulate(state, {
+      from: bj('2026-03-02 09:00'),
+      to: bj('2026-03-10 18:00'),
+      changes: [
+        ack(bj('2026-03-02 09:30')),
+        ack(bj('2026-03-02 09:30'), lead2Member),
+        { at: bj('2026-03-03 10:00'), change: (s) => apply(s, actors.leadMember, { type: 'submit_result', text: '住建局部分' }, bj('2026-03-03 10:00')) },
+      ],
+    });
+    const after = sent.filter((r) => r.at >= '2026-03-03 10:00');
+    expect(after.length).toBeGreaterThan(0);
+    expect(new Set(after.map((r) => r.unitId))).toEqual(new Set([LEAD2]));
+    expect(of(sent, 'overdue_nag').map((r) => r.unitId)).toEqual(of(sent, 'overdue_nag').map(() => LEAD2));
+    expect(of(sent, 'overdue_nag').length).toBeGreaterThan(0);
+  });
+
+  it('stops nagging once a leader waives the lead unit still owing, and reminds the deciders of the result instead', () => {
+    const state = openItem({ assignedAt: bj('2026-03-02 09:00'), deadline: '2026-03-06', level: 'key', leads: [LEAD, LEAD2] });
+    const waiveAt = bj('2026-03-09 12:00');
+    const { sent, state: last } = simulate(state, {
+      from: bj('2026-03-02 09:00'),
+      to: bj('2026-03-13 18:00'),
+      changes: [
+        ack(bj('2026-03-02 09:30')),
+        ack(bj('2026-03-02 09:30'), lead2Member),
+        { at: bj('2026-03-03 10:00'), change: (s) => apply(s, actors.leadMember, { type: 'submit_result', text: '住建局部分' }, bj('2026-03-03 10:00')) },
+        { at: waiveAt, change: (s) => apply(s, actors.issuer, { type: 'waive_lead', unitId: LEAD2, reason: '职责调整' }, waiveAt) },
+      ],
+    });
+    expect(last.status).toBe('result_submitted');
+    expect(sent.filter((r) => r.at > '2026-03-09 12:00' && r.unitId !== 0)).toEqual([]);
+    expect(of(sent, 'confirm_nag').length).toBeGreaterThan(0);
+  });
+});

@@ -4,7 +4,7 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
+import { activeUnits, pendingLeads, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -22,6 +22,7 @@ import {
   rememberItemMessage,
   reportProgressByReply,
   runItemCommand,
+  setItemHandler,
   startAssignment,
   type CommandResult,
   type DraftNotes,
@@ -229,6 +230,14 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery();
       return;
     }
+    case 'wvl': {
+      if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
+      await preflight(ctx, item, 'waive_lead', data.unitId);
+      const v = await view(item);
+      await sendPrompt(ctx, item, 'waive_lead', ctx.t('prompt-waive-lead', { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
+      await ctx.answerCallbackQuery();
+      return;
+    }
     case 'exa':
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
@@ -302,8 +311,7 @@ itemsFeature.on('message', async (ctx, next) => {
         await say(ctx, ctx.t('progress-done'));
         return;
       case 'result':
-        await run(ctx, itemId, { type: 'submit_result', unitId, text, files });
-        await say(ctx, ctx.t('result-done'));
+        await say(ctx, await resultDone(ctx, await run(ctx, itemId, { type: 'submit_result', unitId, text, files })));
         return;
       case 'contribution':
         await run(ctx, itemId, { type: 'submit_contribution', unitId, text, files });
@@ -320,6 +328,12 @@ itemsFeature.on('message', async (ctx, next) => {
         await run(ctx, itemId, { type: 'return_result', reason: text });
         await say(ctx, ctx.t('return-done'));
         return;
+      case 'waive_lead': {
+        const { item: changed } = await run(ctx, itemId, { type: 'waive_lead', ...(unitId !== undefined ? { unitId } : {}), reason: text });
+        const v = await viewOf(ctx, changed);
+        await say(ctx, ctx.t('waive-lead-done', { unit: escapeHtml(unitName(v, unitId ?? 0)), code: escapeHtml(v.code ?? '') }));
+        return;
+      }
       default:
         return next();
     }
@@ -369,8 +383,58 @@ itemsFeature.command('ack', async (ctx) => {
   const { unitId } = await unitArg(ctx, item, rest);
   const { item: changed, events } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
   const v = await viewOf(ctx, changed);
-  await say(ctx, ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }));
+  const acked = activeUnits(changed.state).find((u) => u.unitId === events[0]?.unitId);
+  const handler = acked?.handlerId ? ctx.t('ack-handler', { name: escapeHtml(personNameOf(v, acked.handlerId)), ref: refOf(changed) }) : '';
+  await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));
 });
+
+/** What a lead unit is told after submitting: awaiting the leader, or (共同牵头) still awaiting the other lead units. */
+async function resultDone(ctx: BotContext, result: CommandResult): Promise<string> {
+  const pending = pendingLeads(result.item.state);
+  if (result.item.state.status !== 'open' || pending.length === 0) return ctx.t('result-done');
+  const v = await viewOf(ctx, result.item);
+  return ctx.t('result-done-partial', { units: escapeHtml(pending.map((u) => unitName(v, u.unitId)).join(ctx.t('list-separator'))) });
+}
+
+/** The short reference people type after a command ("2026-12"), for hints. */
+function refOf(item: StoredItem): string {
+  return item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : String(item.id);
+}
+
+function personNameOf(view: { personNames: ReadonlyMap<number, string> }, id: number): string {
+  return view.personNames.get(id) ?? String(id);
+}
+
+/**
+ * /handler CODE [UNIT] @PERSON (or as a reply to the item's card: /handler @PERSON): names the
+ * unit's 承办人. The person is a mention, a known @username, a numeric id, or a member's name;
+ * who may name whom is decided by the model from our own tables.
+ */
+itemsFeature.command('handler', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-handler');
+  const { unitId, rest: who } = await unitArg(ctx, item, rest);
+  const person = await handlerNamed(ctx, who);
+  const result = planned(ctx, await setItemHandler(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, ...(unitId ? { unitId } : {}), person }));
+  const v = await viewOf(ctx, result.item);
+  await say(ctx, ctx.t('handler-done', { unit: escapeHtml(unitName(v, result.unitId)), code: escapeHtml(v.code ?? ''), name: escapeHtml(personNameOf(v, result.personId)) }));
+});
+
+/** Who a /handler message names: a text mention, an @username we know, a numeric id, or a name to match among the unit's members. */
+async function handlerNamed(ctx: BotContext, who: string): Promise<{ id: number } | { name: string }> {
+  const msg = ctx.msg!;
+  const text = textOf(msg);
+  for (const e of msg.entities ?? []) {
+    if (e.type === 'text_mention') return { id: e.user.id };
+    if (e.type === 'mention') {
+      const known = await personByUsername(ctx.deps, { username: text.slice(e.offset, e.offset + e.length) });
+      if (known) return { id: known.id };
+    }
+  }
+  const name = who.trim();
+  if (/^\d{5,}$/.test(name)) return { id: Number(name) };
+  if (!name) throw appError('items.args_missing', { usage: ctx.t('usage-handler') });
+  return { name };
+}
 
 itemsFeature.command('progress', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-progress');
@@ -388,8 +452,8 @@ itemsFeature.command('result', async (ctx) => {
   const asLead = mine.some((u) => u.role === 'lead') || mine.length === 0;
   const files = filesOf(ctx.msg);
   const unit = unitId ?? (mine.length === 1 ? mine[0]!.unitId : undefined);
-  await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
-  await say(ctx, ctx.t(asLead ? 'result-done' : 'contribution-done'));
+  const done = await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
+  await say(ctx, asLead ? await resultDone(ctx, done) : ctx.t('contribution-done'));
 });
 
 itemsFeature.command('extend', async (ctx) => {
@@ -471,7 +535,15 @@ itemsFeature.command('excuse', async (ctx) => {
 });
 
 itemsFeature.command('waive', async (ctx) => {
-  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-waive');
-  await run(ctx, item.id, { type: 'waive_contributions', ...(rest ? { reason: rest } : {}) });
+  const { item, rest: args } = await itemFromArgs(ctx, ctx.match, 'usage-waive');
+  // "/waive CODE 城管局 理由": a joint lead unit named first is waived (共同牵头); otherwise the contributions.
+  const { unitId, rest: reason } = await unitArg(ctx, item, args);
+  if (unitId !== undefined && activeUnits(item.state, 'lead').some((u) => u.unitId === unitId)) {
+    const { item: changed } = await run(ctx, item.id, { type: 'waive_lead', unitId, reason });
+    const v = await viewOf(ctx, changed);
+    await say(ctx, ctx.t('waive-lead-done', { unit: escapeHtml(unitName(v, unitId)), code: escapeHtml(v.code ?? '') }));
+    return;
+  }
+  await run(ctx, item.id, { type: 'waive_contributions', ...(args ? { reason: args } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
 });

@@ -26,12 +26,19 @@ function localTime(ctx: BotContext, at: Date): string {
 }
 
 async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEvent[]): Promise<string[]> {
-  const people = await peopleByIds(ctx.deps, { personIds: [...new Set(events.map((e) => e.actorId))] });
+  // Besides the actors, the 承办人 an event names (on acknowledgement, or when changed).
+  const handlerOf = (e: StoredEvent): number | null => {
+    const d = e.data as { handlerId?: number | null | { after?: number | null } };
+    const h = typeof d.handlerId === 'object' && d.handlerId !== null ? d.handlerId.after : d.handlerId;
+    return e.type === 'handler_set' || e.type === 'unit_acknowledged' ? (h ?? null) : null;
+  };
+  const people = await peopleByIds(ctx.deps, { personIds: [...new Set(events.flatMap((e) => [e.actorId, handlerOf(e) ?? e.actorId]))] });
   const names = new Map(people.map((p) => [p.id, displayName(p)]));
   const shown = events.length > TIMELINE_MAX ? events.slice(-TIMELINE_MAX) : events;
   const lines = shown.map((e) => {
     const data = e.data as { text?: string; reason?: string };
-    const detail = data.text ?? data.reason ?? '';
+    const handler = handlerOf(e);
+    const detail = data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : '');
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
     return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`)}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;

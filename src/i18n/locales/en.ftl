@@ -168,6 +168,12 @@ err-items-contributions_missing = { $count } cooperating unit(s) have not contri
 err-items-no_missing_contributions = Every cooperating unit has contributed (or was waived); nothing to waive.
 err-items-not_overdue = This item is not overdue (deadline { $deadline }), so it cannot be excused.
 err-items-unit_already_in_item = { $unit } already leads this item.
+err-items-lead_waived = A leader decided not to wait for { $unit }'s result: there is nothing to submit. Report any news with "Report progress".
+err-items-lead_not_pending = { $unit } has already submitted its result (or was waived); nothing to waive.
+err-items-waive_last_lead = { $unit } cannot be waived: at least one lead unit must deliver a result. To drop the item, send /cancel CODE REASON.
+err-items-lead_unit_unnamed = Say which lead unit to waive: { $units }. For example: /waive CODE UNIT REASON
+err-items-handler_not_member = The handling person must be a member of { $unit }. Ask an admin to add them to the unit first (/member), or name a member of the unit.
+err-items-handler_unchanged = That person already handles this item for { $unit }.
 err-items-leaders_chat_only = Assign in the leaders group: send /assign in a group bound with /bind leaders.
 err-items-text_too_long = Too long ({ $length } characters; at most { $max }). Please shorten it or attach it as a file.
 err-items-not_found = There is no item “{ $ref }”. Check the code, or send /list all.
@@ -211,6 +217,8 @@ action-transfer = transfer the item
 action-cancel = cancel the item
 action-excuse = excuse the item
 action-waive_contributions = stop waiting for contributions
+action-waive_lead = waive a lead unit's result
+action-set_handler = name the handling person
 
 ## Lateness, counted one way in every message (src/calendar/lateness.ts)
 
@@ -292,6 +300,15 @@ card-hint-lead-acked = Report progress with the button or by replying to this me
 card-hint-cooperating-acked = Submit your contribution with the button or /result { $code } TEXT; the lead unit waits for all contributions before it reports.
 card-no-longer-yours = ↪️ { $unit } no longer handles this item; nothing more to do here.
 card-waiting-contributions = Still waiting for the contribution of { $units }; the result can be submitted once all are in.
+card-unit-head = head { $name }
+card-unit-handler = handled by { $name }
+card-unit-no-handler = no handling person yet
+card-unit-result-in = 📄 result in
+card-unit-result-owed = ⏳ result owed
+card-unit-lead-waived = ⏭ result waived ({ $reason })
+card-lead-result = 📄 Result ({ $unit }): { $text }
+card-waiting-leads = ⏳ Still waiting for the result of lead unit(s) { $units } (a leader can confirm once all are in)
+card-hint-lead-submitted = Your unit's result is in; to change it, press "Submit result" again.
 
 card-status-now = Status now: { $status }
 btn-view = 📌 Open
@@ -304,6 +321,7 @@ btn-confirm = ✅ Confirm
 btn-return = ↩️ Return
 btn-extension-approve = ✅ Approve extension
 btn-extension-reject = ✖️ Reject extension
+btn-waive-lead = ⏭ Waive { $unit }
 btn-draft-confirm = ✅ Assign
 btn-draft-deadline = 📅 Deadline
 btn-draft-units = 🏢 Units
@@ -312,6 +330,7 @@ btn-draft-incharge = 👤 Leader in charge
 prompt-draft-incharge = 👤 Reply to this message with the leader in charge: their name (e.g. Vice Mayor Wang), an @mention, or their numeric id. They may confirm, return and decide extensions like the issuing leader.
 err-items-not_a_leader = { $name } is not a leader, so cannot be the leader in charge. An admin makes leaders with /leader add.
 err-items-person_unreadable = I cannot tell who “{ $text }” is. Write a registered leader’s name, @mention them, or give their numeric id.
+err-items-handler_unreadable = Could not tell who the handling person is: "{ $text }". @mention them (a member of the unit), or write their registered name or numeric id. For example: /handler CODE @zhangsan
 btn-draft-workday = 📅 Move to the working day before: { $date }
 btn-draft-discard = ✖️ Discard
 btn-prev = ◀ Previous
@@ -338,13 +357,17 @@ prompt-result = 📄 Reply to this message with the result of <b>{ $unit }</b> f
 prompt-contribution = 📄 Reply to this message with the contribution of <b>{ $unit }</b> to { $code } (files welcome).
 prompt-extension = 🕒 Reply to this message with the new deadline first, then the reason, e.g. “2026-12-31 waiting for the province's approval”.
 prompt-return = ↩️ Reply to this message with the reason for returning { $code }.
+prompt-waive-lead = ⏭ Reply to this message with the reason for no longer waiting for { $unit }'s result on { $code }.
 prompt-not-yours = This prompt is for a colleague, so your reply was not recorded. Press the card's button yourself to act.
 
 ## Done
 
 ack-done = ✅ { $unit } acknowledged { $code }.
+ack-handler = Handling person: { $name } (change it with /handler { $ref } @someone)
+handler-done = ✅ { $unit }'s handling person on { $code }: { $name }
 progress-done = ✅ Progress recorded and passed to the leaders.
 result-done = ✅ Result submitted; waiting for the leader's confirmation.
+result-done-partial = ✅ Your unit's result is in. Still waiting for joint lead unit(s) { $units }; a leader confirms once all are in.
 contribution-done = ✅ Contribution submitted and passed to the lead unit.
 extension-requested = ✅ Extension requested; waiting for a leader's decision.
 extension-approved-short = Extension approved: { $code }
@@ -355,6 +378,7 @@ transfer-done = ✅ Transferred: { $code }
 cancel-done = ✖️ Cancelled: { $code }
 excuse-done = 🛡 Excused: { $code }
 waive-done = ✅ No longer waiting for contributions: { $code }
+waive-lead-done = ✅ { $unit } no longer owes a result on { $code }.
 
 ## Notices (sent through the outbox)
 
@@ -367,6 +391,11 @@ notice-attachment = 📎 { $unit } · { $code }
 notice-contribution = 📄 <b>{ $unit }</b> contributed to { $code }:
     { $text }
 notice-waived = ✅ A leader let { $code } go on without the missing contributions; the lead unit may submit the result.
+notice-lead-result = 📄 <b>{ $unit }</b> submitted its result on { $code } (joint lead). Still waiting for: { $pending }. A leader confirms once all are in.
+notice-lead-result-unit = 📄 Joint lead unit <b>{ $unit }</b> submitted its result on { $code }; your unit's result has not come in yet: please submit it.
+notice-results-complete = 📄 Every lead unit's result on { $code } is in (last: <b>{ $unit }</b>); { $leaders }, please confirm or return it.
+notice-lead-waived = ⏭ A leader decided not to wait for <b>{ $unit }</b>'s result on { $code }. Reason: { $reason }
+notice-handler-set = 👤 <b>{ $unit }</b>'s handling person on { $code } is now { $handler }.
 notice-result = 📄 <b>{ $unit }</b> submitted the result of { $code }; { $leaders }, please confirm or return it.
 response-default = Confirmed as done.
 notice-response = ✅ <b>{ $code } is closed.</b> Response ({ $by }): { $response }
@@ -383,6 +412,7 @@ notice-excused = 🛡 { $code } was excused and no longer counts as overdue agai
 
 timeline-title = <b>History</b>
 timeline-more = ({ $count } earlier entries not shown; the ledger has them all)
+timeline-handler = handled by { $name }
 event-draft_created = drafted
 event-draft_updated = draft changed
 event-draft_discarded = draft discarded
@@ -400,6 +430,8 @@ event-extension_rejected = extension rejected
 event-unit_transferred = transferred
 event-item_cancelled = cancelled
 event-item_excused = excused
+event-lead_waived = lead unit waived
+event-handler_set = handling person named
 list-title-all = <b>All items</b> ({ $total })
 list-title-open = <b>Open items</b> ({ $total })
 list-title-overdue = <b>Overdue items</b> ({ $total })
@@ -424,7 +456,8 @@ usage-return = /return CODE REASON
 usage-transfer = /transfer CODE [FROM-UNIT] TO-UNIT REASON
 usage-cancel = /cancel CODE REASON
 usage-excuse = /excuse CODE REASON
-usage-waive = /waive CODE [REASON]
+usage-waive = /waive CODE [LEAD UNIT] [REASON] (with a lead unit: stop waiting for that joint lead unit's result; a reason is required)
+usage-handler = /handler CODE [UNIT] @PERSON (or reply to the item's card: /handler @PERSON)
 usage-task = /task CODE
 usage-list = Usage: /list [mine|unit NAME|overdue|waiting|all]
 
@@ -485,6 +518,7 @@ reminder-overdue-nag =
        *[other] The deadline { $deadline } passed { $late } ago
     } and <b>{ $unit }</b> has not reported the result. Please act now; if you need more time, request an extension with a reason.
 reminder-head-line = ⬆️ Escalated: { $head }, as head of the unit, please see that it gets done.
+reminder-handler-line = 👤 { $handler }, as the handling person, please see to it.
 reminder-escalation-head =
     ⬆️ <b>Escalation · rung 2</b> · { $code }
     { $title }
@@ -609,6 +643,7 @@ unit-digest-line = { $mark } { $code } ({ $role }) due { $deadline }{ $state } �
 unit-digest-role-lead = lead
 unit-digest-role-cooperating = cooperating
 unit-digest-waiting = awaiting confirmation
+unit-digest-delivered = our result is in; waiting for the other lead unit(s)
 unit-digest-excused = , excused
 unit-digest-unacknowledged = not acknowledged
 bulletin-title = 📊 <b>Supervision bulletin</b> { $week }
@@ -621,6 +656,11 @@ bulletin-ranking-title = <b>Units ranked (year to date)</b> by on-time closing r
 bulletin-ranking-empty = No unit has anything to rank this year yet.
 bulletin-line = { $rank }. <b>{ $unit }</b> · closed on time { $closeRate } ({ $closedOnTime }/{ $closeCounted }) · acknowledged on time { $ackRate } ({ $ackOnTime }/{ $ackCounted }) · overdue { $overdue } · nags { $nags } · returned { $returned }
 bulletin-idle = { $count } more unit(s) had no items this year.
+bulletin-responsibles-title = <b>Overdue items and who answers for them</b> (lead unit · head · handling person)
+bulletin-responsible-line = · { $code } · <b>{ $unit }</b> · head { $head } · handled by { $handler } · { $late } overdue
+bulletin-responsible-none = none
+bulletin-responsible-no-head = not registered
+bulletin-responsibles-more = { $count } more overdue item(s): send /list overdue.
 bulletin-chart-title = Supervision bulletin { $week }: on-time closing rate and overdue items
 bulletin-chart-subtitle = Year to date, { $from } to { $to }
 err-digests-forbidden = Only leaders and admins can read the digest and the bulletin; unit staff get their unit's digest with /digest in the unit's group or in a private chat with me.
@@ -635,6 +675,8 @@ ledger-lead = lead
 ledger-cooperating = cooperating
 ledger-deadline = deadline
 ledger-rung = escalated to rung
+ledger-handler = handling person
+ledger-pending-leads = results still owed by
 ledger-system = system
 err-ledger-forbidden = Only leaders and admins may export the ledger.
 err-ledger-bad_filter = I do not understand the filter “{ $word }”. Use: overdue, open, closed, unit NAME, 2026-11 (a month), level key|special|routine.

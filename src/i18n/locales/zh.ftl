@@ -168,6 +168,12 @@ err-items-contributions_missing = 还有 { $count } 个配合单位未提交配�
 err-items-no_missing_contributions = 所有配合单位都已提交（或已免于等待），无需再免。
 err-items-not_overdue = 该事项尚未逾期（时限 { $deadline }），不能容错。
 err-items-unit_already_in_item = { $unit } 已是本事项的牵头单位。
+err-items-lead_waived = 领导已决定不再等待 { $unit } 的办理结果，无需再提交。如有新情况，请用「报告进展」说明。
+err-items-lead_not_pending = { $unit } 已报送办理结果（或已被免除），无需再免。
+err-items-waive_last_lead = 不能免除 { $unit }：事项至少要有一个牵头单位报送办理结果。如不再需要办理，请用 /cancel 编号 理由 撤销事项。
+err-items-lead_unit_unnamed = 请写明免除哪个牵头单位：{ $units }。例如：/waive 编号 单位名 理由
+err-items-handler_not_member = 承办人必须是 { $unit } 的成员。请先让管理员把此人加入该单位（/member），或改指定本单位成员。
+err-items-handler_unchanged = 此人已是 { $unit } 在本事项上的承办人，无需更改。
 err-items-leaders_chat_only = 交办要在领导群里进行：请在已绑定为领导群的群里发送 /assign。
 err-items-text_too_long = 内容太长（{ $length } 字），最多 { $max } 字。请精简后再发，或作为文件附上。
 err-items-not_found = 没有找到事项「{ $ref }」。请检查编号，或发送 /list all 查看。
@@ -211,6 +217,8 @@ action-transfer = 转办
 action-cancel = 撤销事项
 action-excuse = 容错
 action-waive_contributions = 免于等待配合意见
+action-waive_lead = 免除牵头单位报送结果
+action-set_handler = 指定承办人
 
 ## Lateness, counted one way in every message (src/calendar/lateness.ts)
 
@@ -283,6 +291,15 @@ card-hint-lead-acked = 办理中可点「报告进展」或直接回复本消息
 card-hint-cooperating-acked = 请点「提交配合意见」提交，或发送 /result { $code } 内容；牵头单位要等配合意见齐了才能报结果。
 card-no-longer-yours = ↪️ 本事项已不由 { $unit } 承办，无需再操作。
 card-waiting-contributions = 尚待配合意见：{ $units }（配合意见齐了才能提交结果）
+card-unit-head = 负责人 { $name }
+card-unit-handler = 承办人 { $name }
+card-unit-no-handler = 承办人未定
+card-unit-result-in = 📄 已报结果
+card-unit-result-owed = ⏳ 未报结果
+card-unit-lead-waived = ⏭ 已免报结果（{ $reason }）
+card-lead-result = 📄 办理结果（{ $unit }）：{ $text }
+card-waiting-leads = ⏳ 尚待牵头单位报送结果：{ $units }（全部报齐后领导才能确认办结）
+card-hint-lead-submitted = 贵单位的办理结果已报送；如需修改，可再次点「提交结果」。
 
 card-status-now = 当前状态：{ $status }
 btn-view = 📌 查看
@@ -295,6 +312,7 @@ btn-confirm = ✅ 确认办结
 btn-return = ↩️ 退回
 btn-extension-approve = ✅ 批准延期
 btn-extension-reject = ✖️ 驳回延期
+btn-waive-lead = ⏭ 免除{ $unit }
 btn-draft-confirm = ✅ 确认交办
 btn-draft-deadline = 📅 改时限
 btn-draft-units = 🏢 改单位
@@ -303,6 +321,7 @@ btn-draft-incharge = 👤 分管领导
 prompt-draft-incharge = 👤 请回复本消息，写分管领导的姓名（如 王副市长）、@ 对方，或写其数字 ID。分管领导可以像交办领导一样确认、退回和审批延期。
 err-items-not_a_leader = { $name } 不是领导，不能担任分管领导。请管理员先用 /leader add 设其为领导。
 err-items-person_unreadable = 没看出是谁：「{ $text }」。请写已登记领导的姓名、@ 对方，或写其数字 ID。
+err-items-handler_unreadable = 没看出承办人是谁：「{ $text }」。请 @ 对方（须是本单位成员），或写其在本单位登记的姓名或数字 ID。例如：/handler 编号 @zhangsan
 btn-draft-workday = 📅 改到前一个工作日 { $date }
 btn-draft-discard = ✖️ 取消
 btn-prev = ◀ 上一页
@@ -329,13 +348,17 @@ prompt-result = 📄 请回复本消息，写明 <b>{ $unit }</b> 对 { $code } 
 prompt-contribution = 📄 请回复本消息，写明 <b>{ $unit }</b> 对 { $code } 的配合意见（可附文件）。
 prompt-extension = 🕒 请回复本消息，先写新时限，再写理由，例如：2026-12-31 需等待省厅批复。
 prompt-return = ↩️ 请回复本消息，写明退回 { $code } 的理由。
+prompt-waive-lead = ⏭ 请回复本消息，写明不再等待 { $unit } 报送 { $code } 办理结果的理由。
 prompt-not-yours = 这条提示是给另一位同事的，您的回复没有记录。如需操作，请自己点卡片上的按钮。
 
 ## Done
 
 ack-done = ✅ { $unit } 已签收 { $code }。
+ack-handler = 承办人：{ $name }（可用 /handler { $ref } @某人 更改）
+handler-done = ✅ { $unit } 在 { $code } 上的承办人：{ $name }
 progress-done = ✅ 进展已记录，并已报送领导群。
 result-done = ✅ 办理结果已提交，等待领导确认。
+result-done-partial = ✅ 本单位的办理结果已提交。尚待共同牵头单位 { $units } 报送，全部报齐后再请领导确认。
 contribution-done = ✅ 配合意见已提交，已转牵头单位。
 extension-requested = ✅ 延期申请已提交，等待领导审批。
 extension-approved-short = 已批准延期：{ $code }
@@ -346,6 +369,7 @@ transfer-done = ✅ 已转办：{ $code }
 cancel-done = ✖️ 已撤销：{ $code }
 excuse-done = 🛡 已容错：{ $code }
 waive-done = ✅ 已免于等待配合意见：{ $code }
+waive-lead-done = ✅ 已免除 { $unit } 报送 { $code } 的办理结果。
 
 ## Notices (sent through the outbox)
 
@@ -358,6 +382,11 @@ notice-attachment = 📎 { $unit } · { $code }
 notice-contribution = 📄 <b>{ $unit }</b> 提交了 { $code } 的配合意见：
     { $text }
 notice-waived = ✅ 领导已同意 { $code } 不再等待其余配合意见，牵头单位可以提交办理结果。
+notice-lead-result = 📄 <b>{ $unit }</b> 报送了 { $code } 的办理结果（共同牵头）。尚待：{ $pending }。全部报齐后再请领导确认办结。
+notice-lead-result-unit = 📄 共同牵头单位 <b>{ $unit }</b> 已报送 { $code } 的办理结果；贵单位的结果尚未收到，请抓紧报送。
+notice-results-complete = 📄 { $code } 的牵头单位办理结果已全部报齐（最后报送：<b>{ $unit }</b>），请 { $leaders } 确认或退回。
+notice-lead-waived = ⏭ 领导决定不再等待 <b>{ $unit }</b> 报送 { $code } 的办理结果。理由：{ $reason }
+notice-handler-set = 👤 <b>{ $unit }</b> 在 { $code } 上的承办人改为 { $handler }。
 notice-result = 📄 <b>{ $unit }</b> 提交了 { $code } 的办理结果，请 { $leaders } 确认或退回。
 response-default = 同意办结。
 notice-response = ✅ <b>{ $code } 已办结。</b>回音（{ $by }）：{ $response }
@@ -374,6 +403,7 @@ notice-excused = 🛡 { $code } 已容错，不再计入本单位逾期。理由
 
 timeline-title = <b>办理记录</b>
 timeline-more = （更早的 { $count } 条记录未显示，完整记录见台账）
+timeline-handler = 承办人 { $name }
 event-draft_created = 起草
 event-draft_updated = 修改草稿
 event-draft_discarded = 取消草稿
@@ -391,6 +421,8 @@ event-extension_rejected = 驳回延期
 event-unit_transferred = 转办
 event-item_cancelled = 撤销
 event-item_excused = 容错
+event-lead_waived = 免除牵头单位报送结果
+event-handler_set = 指定承办人
 list-title-all = <b>全部事项</b>（{ $total } 件）
 list-title-open = <b>在办事项</b>（{ $total } 件）
 list-title-overdue = <b>逾期事项</b>（{ $total } 件）
@@ -415,7 +447,8 @@ usage-return = /return 编号 理由
 usage-transfer = /transfer 编号 [原牵头单位] 新牵头单位 理由
 usage-cancel = /cancel 编号 理由
 usage-excuse = /excuse 编号 理由
-usage-waive = /waive 编号 [理由]
+usage-waive = /waive 编号 [牵头单位] [理由]（写牵头单位名：不再等待该共同牵头单位的结果，须写理由）
+usage-handler = /handler 编号 [单位] @承办人（或回复事项卡片：/handler @承办人）
 usage-task = /task 编号
 usage-list = 用法：/list [mine|unit 单位名|overdue|waiting|all]
 
@@ -474,6 +507,7 @@ reminder-overdue-nag =
        *[other] 办理时限 { $deadline } 已过，逾期 { $late }
     }，<b>{ $unit }</b> 尚未报送办理结果。请立即办理；确需延期的，请申请延期并说明理由。
 reminder-head-line = ⬆️ 已升级督办，请单位负责人 { $head } 督促办理。
+reminder-handler-line = 👤 承办人 { $handler }，请抓紧办理。
 reminder-escalation-head =
     ⬆️ <b>督办升级 · 第2级</b> · { $code }
     { $title }
@@ -598,6 +632,7 @@ unit-digest-line = { $mark } { $code }（{ $role }）时限 { $deadline }{ $stat
 unit-digest-role-lead = 牵头
 unit-digest-role-cooperating = 配合
 unit-digest-waiting = 待领导确认
+unit-digest-delivered = 本单位结果已报，待其他牵头单位
 unit-digest-excused = ，已容错
 unit-digest-unacknowledged = 未签收
 bulletin-title = 📊 <b>督办通报</b> { $week }
@@ -610,6 +645,11 @@ bulletin-ranking-title = <b>单位排名（年度累计）</b>：依次比较按
 bulletin-ranking-empty = 本年度还没有可排名的单位。
 bulletin-line = { $rank }. <b>{ $unit }</b> · 按时办结 { $closeRate }（{ $closedOnTime }/{ $closeCounted }）· 按时签收 { $ackRate }（{ $ackOnTime }/{ $ackCounted }）· 逾期 { $overdue } · 催办 { $nags } · 退回 { $returned }
 bulletin-idle = 另有 { $count } 个单位本年度没有督办事项。
+bulletin-responsibles-title = <b>逾期事项及责任人</b>（牵头单位 · 单位负责人 · 承办人）
+bulletin-responsible-line = · { $code } · <b>{ $unit }</b> · 负责人 { $head } · 承办人 { $handler } · 逾期 { $late }
+bulletin-responsible-none = 未定
+bulletin-responsible-no-head = 未登记
+bulletin-responsibles-more = 另有 { $count } 件逾期事项，发送 /list overdue 查看。
 bulletin-chart-title = 督办通报 { $week }：按时办结率与逾期件数
 bulletin-chart-subtitle = 年度累计 { $from } 至 { $to }
 err-digests-forbidden = 只有领导和管理员可以查看督办摘要和通报；单位工作人员可在本单位工作群或私聊中用 /digest 查看本单位的摘要。
@@ -624,6 +664,8 @@ ledger-lead = 牵头
 ledger-cooperating = 配合
 ledger-deadline = 时限
 ledger-rung = 升级至第
+ledger-handler = 承办人
+ledger-pending-leads = 尚待报结果
 ledger-system = 系统
 err-ledger-forbidden = 只有领导和管理员可以导出台账。
 err-ledger-bad_filter = 看不懂筛选条件「{ $word }」。可用：overdue（逾期）、open（在办）、closed（办结）、unit 单位名、2026-11（月份）、level key|special|routine。
