@@ -169,6 +169,7 @@ function leadDelivered(unitId: SQL): SQL {
 /**
  * The class of an item in a digest's window, one letter: open and x excused overdue, S severe
  * overdue, O overdue, D due soon, o later; w result waiting; c closed in the window; - otherwise.
+ * (p, for one lead unit of a joint item: it delivered, the item waits on another lead.)
  */
 function kindOf(w: DigestWindow): SQL {
   const at = ts(w.at);
@@ -294,10 +295,28 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function otherLeadCounts(w: DigestWindow) {
     const at = ts(w.at);
     const since = ts(w.since);
+    // A lead that has delivered (or was waived) while the item waits on another: 'p', open but
+    // neither overdue nor due soon for it.
     return run(sql`
-      select iu.unit_id, ${kindOf(w)} as kind, (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
+      select iu.unit_id, case when i.status = 'open' and ${leadDelivered(sql`iu.unit_id`)} then 'p' else ${kindOf(w)} end as kind,
+        (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
       from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
       where i.lead_count > 1 and i.status in ('open', 'result_submitted', 'closed') and i.code_number is not null
+      group by 1, 2, 3`);
+  }
+
+  /**
+   * Joint items whose first lead unit has delivered while another still owes: unitCounts counted
+   * them by the item's deadline for the first lead; the caller moves them to 'p' for it.
+   */
+  async function firstLeadDelivered(w: DigestWindow) {
+    const at = ts(w.at);
+    const since = ts(w.since);
+    return run(sql`
+      select i.lead_unit as unit_id, ${kindOf(w)} as kind, (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
+      from items i
+      where i.lead_count > 1 and i.status in ('open', 'result_submitted', 'closed') and i.status = 'open' and i.code_number is not null
+        and ${leadDelivered(sql`i.lead_unit`)}
       group by 1, 2, 3`);
   }
 
@@ -470,9 +489,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
     }): Promise<LeadersDigest> {
       const w = input.window;
-      const [countRows, otherLeads, decisions, changes, picked] = await Promise.all([
+      const [countRows, otherLeads, firstDelivered, decisions, changes, picked] = await Promise.all([
         unitCounts(w),
         otherLeadCounts(w),
+        firstLeadDelivered(w),
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
         changesIn(w),
         sections(w, input.limit, input.codePrefix),
@@ -508,6 +528,12 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         totals.unacknowledged += Number(r.open_unacked);
       }
       for (const r of otherLeads) addKind(unitOf(Number(r.unit_id)).counts, String(r.kind), yes(r.is_new), Number(r.n));
+      // 共同牵头: a first lead that delivered is not overdue (nor due soon) for an item another lead still owes.
+      for (const r of firstDelivered) {
+        const counts = unitOf(Number(r.unit_id)).counts;
+        addKind(counts, String(r.kind), yes(r.is_new), -Number(r.n));
+        addKind(counts, 'p', yes(r.is_new), Number(r.n));
+      }
 
       // Without a reader the decisions counted only the open items' extension requests.
       if ((input.readerId ?? null) === null) decisions.total += totals.waiting;

@@ -133,6 +133,11 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(urbanDigest).toContain('🔴 督办〔2026〕1号（牵头）');
     expect(housingDigest).not.toContain('逾期');
     expect(housingDigest).toContain('⏳ 督办〔2026〕1号（牵头）时限 2026-03-06 · 本单位结果已报，待其他牵头单位');
+    await h.say(org.leader, org.leadersGroup, '/digest');
+    const leadersDigest = h.lastBotMessage(org.leadersGroup).text!;
+    // The leaders' digest: overdue for the urban bureau only; the housing bureau delivered.
+    expect(leadersDigest).toContain('市城市管理执法局：🔴逾期 1 · 在办 1');
+    expect(leadersDigest).toMatch(/市住房和城乡建设局：在办 1(\n|$)/);
     // The bulletin names who answers for the overdue item: the lead unit still owing, its head and its 承办人.
     const bulletin = await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) });
     const named = bulletin.texts.at(-1)!;
