@@ -1,6 +1,6 @@
 import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
-import type { Audience, UnresolvedMention } from '../notifications/item-card.js';
+import type { Audience, ItemView, UnresolvedMention } from '../notifications/item-card.js';
 import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { matcherOf, type Actor, type UnitRecord } from '../org/org.models.js';
@@ -178,7 +178,8 @@ export async function startAssignment(
   return { item, notes };
 }
 
-export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: number };
+/** `view` is the saved item's view, as its cards were planned with (a reply can name its units without reading them again). */
+export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: number; view: ItemView };
 
 /**
  * Runs one command on one item in one transaction: lock the row, judge with the pure model,
@@ -223,7 +224,7 @@ export async function runItemCommand(
     const planned = await outbox.enqueue(messages);
     // Every card of the item, in every chat, now shows the new state (edits coalesced and paced).
     const refreshed = await planCardRefresh({ db: tx, clock: deps.clock, translator: deps.translator }, { view });
-    return { item: saved, events: decision.events, planned: planned + refreshed.edits };
+    return { item: saved, events: decision.events, planned: planned + refreshed.edits, view };
   });
 }
 

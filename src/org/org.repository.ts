@@ -87,6 +87,19 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.map((r) => r.role);
     },
 
+    /** A person's roles and units in one round trip (loadActor runs for most updates). */
+    async rolesAndUnitsOf(personId: number): Promise<{ roles: Role[]; unitIds: number[] }> {
+      const rows = await db
+        .select({ role: sql<string | null>`${roles.role}`, unitId: sql<number | null>`null::integer` })
+        .from(roles)
+        .where(eq(roles.personId, personId))
+        .unionAll(db.select({ role: sql<string | null>`null::text`, unitId: sql<number | null>`${unitMembers.unitId}` }).from(unitMembers).where(eq(unitMembers.personId, personId)));
+      return {
+        roles: rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])),
+        unitIds: rows.flatMap((r) => (r.unitId === null ? [] : [Number(r.unitId)])),
+      };
+    },
+
     /** Everyone granted a role (config ADMIN_IDS aside: they hold no row). */
     async personIdsWithRole(role: Role): Promise<number[]> {
       const rows = await db.select({ personId: roles.personId }).from(roles).where(eq(roles.role, role));

@@ -305,6 +305,15 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
     return n;
   };
 
+  const tableStats = async () => {
+    if (process.env.LOAD_DEBUG !== '1' || !options.admin) return new Map<string, number[]>();
+    const url = withDatabase(process.env.TEST_DATABASE_URL ?? DEFAULT_URL, options.database);
+    const c = postgres(url, { max: 1, onnotice: () => {} });
+    const list = await c<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string; idx_tup_fetch: string }[]>`select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) as idx_scan, coalesce(idx_tup_fetch, 0) as idx_tup_fetch from pg_stat_user_tables`;
+    await c.end();
+    return new Map(list.map((r) => [r.relname, [Number(r.seq_scan), Number(r.seq_tup_read), Number(r.idx_scan), Number(r.idx_tup_fetch)]]));
+  };
+  const tables0 = await tableStats();
   const pg0 = await pgCpuMs(options.admin, options.database);
   const counters0 = await pgCounters(options.admin, options.database);
   const cpu0 = world.stats.cpuMicros;
@@ -336,6 +345,11 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
   // Backends report their counters at most once a second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const counters1 = await pgCounters(options.admin, options.database);
+  if (process.env.LOAD_DEBUG === '1') {
+    const tables1 = await tableStats();
+    const lines = [...tables1].map(([name, v]) => [name, ...v.map((x, i) => x - (tables0.get(name)?.[i] ?? 0))] as const).filter((r) => r.slice(1).some((x) => Number(x) > 0));
+    process.stderr.write(`load debug tables (seq_scan, seq_tup_read, idx_scan, idx_tup_fetch):\n${lines.map((l) => `  ${l.join(' ')}`).join('\n')}\n`);
+  }
   unsubscribe();
 
   // The replies: each chat's messages in order, less those the outbox dispatcher sent, go to its
@@ -353,7 +367,11 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
   }
   const all = [...[...texts.values()].flat(), ...presses.values()];
   const latencies = all.filter((p) => p.t1 !== undefined).map((p) => p.t1! - p.t0).sort((a, b) => a - b);
-  const lastAnswer = Math.max(start, ...all.filter((p) => p.t1 !== undefined).map((p) => p.t1!));
+  // The handled rate: answers per second between the first answer and the last. A bot that keeps
+  // up answers at the offered rate; one that falls behind, at the rate it can serve.
+  const answerTimes = all.filter((p) => p.t1 !== undefined).map((p) => p.t1!);
+  const firstAnswer = Math.min(...answerTimes);
+  const lastAnswer = Math.max(...answerTimes);
   // Unanswered updates count as lost time: their latency is at least the rung and its drain.
   const unanswered = total - latencies.length;
   const padded = [...latencies, ...Array.from({ length: unanswered }, () => end - start)].sort((a, b) => a - b);
@@ -366,7 +384,7 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
   }
   return {
     offered: rate,
-    handledPerS: round1(latencies.length / ((lastAnswer - start) / 1000)),
+    handledPerS: latencies.length < 2 ? 0 : round1((latencies.length - 1) / ((lastAnswer - firstAnswer) / 1000)),
     answered: latencies.length,
     total,
     p50Ms: round1(quantile(padded, 0.5)),
@@ -383,8 +401,8 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
   };
 }
 
-/** Falls behind: answers missing after the drain, handled well under offered, or p99 over two seconds. */
-const fellBehind = (r: RateResult) => r.answered < r.total * 0.99 || r.handledPerS < r.offered * 0.9 || r.p99Ms > 2000;
+/** Falls behind: answers missing after the drain, handled well under offered, or p99 over five seconds. */
+const fellBehind = (r: RateResult) => r.answered < r.total * 0.99 || r.handledPerS < r.offered * 0.9 || r.p99Ms > 5000;
 
 async function withStorage<T>(storage: Storage, fn: (db: { url?: string; admin: postgres.Sql | null; name: string }) => Promise<T>): Promise<T> {
   if (storage === 'pglite') return fn({ admin: null, name: '' });
