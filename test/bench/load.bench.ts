@@ -17,11 +17,14 @@
  * (the bot's backends, read from /proc). Messages the outbox dispatcher sends are not replies
  * (left out by their message ids), nor is the prompt a button sends before its answer.
  *
- * Then the same on PGlite (one instance: PGlite is embedded), and the bot's RSS with 100,000
- * open items. Settings (environment):
+ * Then the same on PGlite (one instance: PGlite is embedded), with three instances behind a
+ * webhook on PostgreSQL (CPU summed over the instances, RSS the largest one's), and the bot's
+ * RSS with 100,000 open items. Settings (environment):
  *
  *   LOAD_RATES=10,20,40,50,100,200,500   PostgreSQL ladder      LOAD_STEP_SECONDS=8
  *   LOAD_PGLITE_RATES=10,20,40,50,100    PGlite ladder ('' skips it)
+ *   LOAD_WEBHOOK_RATES=20,50,100,200,500 three instances in webhook mode on PostgreSQL ('' skips it;
+ *                                        LOAD_WEBHOOK_INSTANCES=3); this process posts each update to the next instance
  *   LOAD_UNITS=500 LOAD_ITEMS=2000       LOAD_RSS_ITEMS=100000  ('0' skips the RSS run)
  *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir
  *   LOAD_QUICK=1                         a one-minute run: PostgreSQL at 50, 200 and 500/s for 3 s each, nothing else
@@ -145,14 +148,23 @@ async function pgCounters(admin: postgres.Sql | null, database: string): Promise
 type World = {
   tg: FakeTelegram;
   units: { unitId: number; chatId: number; members: User[]; items: LoadItem[]; cardMessageId: number; cardData: string }[];
-  child: ChildProcess;
+  /** The instances together: CPU time summed; RSS the largest instance's (peak: since the last reset). */
   stats: { cpuMicros: number; rss: number; peakRss: number };
   request<T>(type: string, reply: string): Promise<T>;
   stop(): Promise<void>;
 };
 
-/** The fake Telegram, its people and groups, the bot (seeded) in a child process, and the cards. */
-async function startWorld(options: { storage: Storage; databaseUrl?: string; units: number; openItems: number; profileDir?: string }): Promise<World> {
+const WEBHOOK_SECRET = 'load-bench-secret';
+
+/**
+ * The fake Telegram, its people and groups, the bot in `instances` child processes (the first
+ * seeds the database), and the cards. One instance long-polls; several run in webhook mode
+ * (WEBHOOK_URL, as behind a load balancer) and this process plays Telegram and the balancer:
+ * each update the fake queues is posted, with the secret token, to the next instance in turn.
+ */
+async function startWorld(options: { storage: Storage; databaseUrl?: string; units: number; openItems: number; profileDir?: string; instances?: number }): Promise<World> {
+  const instances = options.instances ?? 1;
+  const webhook = instances > 1;
   const tg = await startFakeTelegram({ token: TOKEN, botUsername: 'duban_load_bot', botFirstName: '督办' });
   const admin = tg.createUser({ firstName: '督查室' });
   const leader = tg.createUser({ firstName: '李', lastName: '市长' });
@@ -187,29 +199,56 @@ async function startWorld(options: { storage: Storage; databaseUrl?: string; uni
     DUBAN_CONFIG: path.join(dir, 'duban.json'),
     LOAD_SEED: path.join(dir, 'seed.json'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    WEBHOOK_URL: '',
+    WEBHOOK_URL: webhook ? 'https://load.bench.invalid/telegram' : '',
+    WEBHOOK_SECRET: webhook ? WEBHOOK_SECRET : '',
+    HOST: '127.0.0.1',
+    PORT: '0',
     METRICS_PORT: '',
     ROLE: 'all',
   };
-  const child = fork(BOT_FILE, [], {
-    execArgv: ['--import', 'tsx', ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
-    env,
-    // The bot's log lines (info, to stdout) are written as in production, to /dev/null.
-    stdio: ['ignore', process.env.LOAD_BOT_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
-  });
   const stats = { cpuMicros: 0, rss: 0, peakRss: 0 };
-  const ready = new Promise<LoadItem[]>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the bot exited with code ${code} before it was ready`)));
-    child.on('message', (message: { type: string; items?: LoadItem[]; cpuMicros?: number; rss?: number }) => {
-      if (message.type === 'ready') resolve(message.items!);
-      if (message.type === 'stats') {
-        stats.cpuMicros = message.cpuMicros!;
-        stats.rss = message.rss!;
-        stats.peakRss = Math.max(stats.peakRss, message.rss!);
-      }
+  const latest: { cpuMicros: number; rss: number }[] = [];
+  const children: ChildProcess[] = [];
+  const ports: number[] = [];
+  let items: LoadItem[] = [];
+  for (let i = 0; i < instances; i++) {
+    const child = fork(BOT_FILE, [], {
+      execArgv: ['--import', 'tsx', ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
+      env: { ...env, LOAD_SEED_SKIP: i === 0 ? '' : '1' },
+      // The bot's log lines (info, to stdout) are written as in production, to /dev/null.
+      stdio: ['ignore', process.env.LOAD_BOT_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
     });
-  });
-  const items = await ready;
+    children.push(child);
+    latest.push({ cpuMicros: 0, rss: 0 });
+    const ready = new Promise<{ items: LoadItem[]; port: number | null }>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bot instance ${i + 1} exited with code ${code} before it was ready`)));
+      child.on('message', (message: { type: string; items?: LoadItem[]; port?: number | null; cpuMicros?: number; rss?: number }) => {
+        if (message.type === 'ready') resolve({ items: message.items!, port: message.port ?? null });
+        if (message.type === 'stats') {
+          latest[i] = { cpuMicros: message.cpuMicros!, rss: message.rss! };
+          stats.cpuMicros = latest.reduce((sum, l) => sum + l.cpuMicros, 0);
+          stats.rss = Math.max(...latest.map((l) => l.rss));
+          stats.peakRss = Math.max(stats.peakRss, stats.rss);
+        }
+      });
+    });
+    const started = await ready;
+    if (i === 0) items = started.items;
+    if (started.port !== null) ports.push(started.port);
+  }
+  if (webhook) {
+    let next = 0;
+    tg.on('update', (update) => {
+      const port = ports[next++ % ports.length]!;
+      void fetch(`http://127.0.0.1:${port}/telegram`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET },
+        body: JSON.stringify(update),
+      })
+        .then((response) => response.arrayBuffer())
+        .catch((error: unknown) => process.stderr.write(`load: posting an update to the webhook failed: ${String(error)}\n`));
+    });
+  }
   const units = groups.map((g, i) => ({ unitId: i + 1, ...g, items: items.filter((it) => it.lead === i + 1), cardMessageId: 0, cardData: '' }));
   // Each group gets a card of one of its items with the "report progress" button, as the bot's own message.
   for (const unit of units) {
@@ -223,28 +262,32 @@ async function startWorld(options: { storage: Storage; databaseUrl?: string; uni
     });
     unit.cardMessageId = ((await response.json()) as { result: { message_id: number } }).result.message_id;
   }
+  const first = children[0]!;
   const request = <T>(type: string, reply: string) =>
     new Promise<T>((resolve) => {
       const onMessage = (message: { type: string } & T) => {
         if (message.type !== reply) return;
-        child.off('message', onMessage);
+        first.off('message', onMessage);
         resolve(message);
       };
-      child.on('message', onMessage);
-      child.send({ type });
+      first.on('message', onMessage);
+      first.send({ type });
     });
   return {
     tg,
     units,
-    child,
     stats,
     request,
     async stop() {
-      child.removeAllListeners('exit');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'stop' });
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await Promise.all(
+        children.map(async (child) => {
+          child.removeAllListeners('exit');
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.send({ type: 'stop' });
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+          if (child.exitCode === null) child.kill('SIGKILL');
+        }),
+      );
       await tg.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -350,6 +393,15 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
     const lines = [...tables1].map(([name, v]) => [name, ...v.map((x, i) => x - (tables0.get(name)?.[i] ?? 0))] as const).filter((r) => r.slice(1).some((x) => Number(x) > 0));
     process.stderr.write(`load debug tables (seq_scan, seq_tup_read, idx_scan, idx_tup_fetch):\n${lines.map((l) => `  ${l.join(' ')}`).join('\n')}\n`);
   }
+  // Before the next rung: the answers still owed to this one (when it fell behind) must not land
+  // in the next one's count. Wait until no reply or answer has come for 1.5 s (at most a minute).
+  let lastReply = performance.now();
+  const quiet = tg.onCall((call) => {
+    if (call.method === 'answerCallbackQuery' || (call.method === 'sendMessage' && units.some((u) => u.chatId === Number(call.params.chat_id)))) lastReply = performance.now();
+  });
+  const settleDeadline = performance.now() + 60_000;
+  while (performance.now() - lastReply < 1500 && performance.now() < settleDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  quiet();
   unsubscribe();
 
   // The replies: each chat's messages in order, less those the outbox dispatcher sent, go to its
@@ -418,12 +470,14 @@ async function withStorage<T>(storage: Storage, fn: (db: { url?: string; admin: 
   }
 }
 
-export async function runLadder(options: { storage: Storage; rates: number[]; seconds: number; units: number; openItems: number; profileDir?: string; log?: (line: string) => void }): Promise<RateResult[]> {
+export async function runLadder(options: { storage: Storage; rates: number[]; seconds: number; units: number; openItems: number; instances?: number; profileDir?: string; log?: (line: string) => void }): Promise<RateResult[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   return withStorage(options.storage, async (db) => {
     const started = performance.now();
-    const world = await startWorld({ storage: options.storage, ...(db.url ? { databaseUrl: db.url } : {}), units: options.units, openItems: options.openItems, ...(options.profileDir ? { profileDir: options.profileDir } : {}) });
-    log(`load: ${options.storage}: ${options.units} units, ${options.openItems} open items, bot ready in ${Math.round(performance.now() - started)} ms (RSS ${Math.round(world.stats.rss / 1048576)} MB)`);
+    const instances = options.instances ?? 1;
+    const world = await startWorld({ storage: options.storage, ...(db.url ? { databaseUrl: db.url } : {}), units: options.units, openItems: options.openItems, instances, ...(options.profileDir ? { profileDir: options.profileDir } : {}) });
+    const label = instances > 1 ? `${options.storage} x${instances} (webhook)` : options.storage;
+    log(`load: ${label}: ${options.units} units, ${options.openItems} open items, bot ready in ${Math.round(performance.now() - started)} ms (RSS ${Math.round(world.stats.rss / 1048576)} MB)`);
     const results: RateResult[] = [];
     try {
       // A warm-up at a low rate (not reported): the first queries of each kind, JIT.
@@ -431,9 +485,9 @@ export async function runLadder(options: { storage: Storage; rates: number[]; se
       for (const [i, rate] of options.rates.entries()) {
         const r = await runRate(world, rate, options.seconds, { admin: db.admin, database: db.name, seedOffset: i * 37 });
         results.push(r);
-        log(`load: ${options.storage} ${JSON.stringify(r)}`);
+        log(`load: ${label} ${JSON.stringify(r)}`);
         if (fellBehind(r)) {
-          log(`load: ${options.storage}: fell behind at ${rate}/s; not climbing further`);
+          log(`load: ${label}: fell behind at ${rate}/s; not climbing further`);
           break;
         }
       }
@@ -455,6 +509,8 @@ export async function runLoadBench(): Promise<Record<string, number>> {
   const pgRates = list(process.env.LOAD_RATES, quick ? [50, 200, 500] : [10, 20, 40, 50, 100, 200, 500]);
   const pgliteRates = list(process.env.LOAD_PGLITE_RATES, quick ? [] : [10, 20, 40, 50, 100]);
   const rssItems = Number(process.env.LOAD_RSS_ITEMS ?? (quick ? 0 : 100_000));
+  const webhookRates = list(process.env.LOAD_WEBHOOK_RATES, quick ? [] : [20, 50, 100, 200, 500]);
+  const webhookInstances = Number(process.env.LOAD_WEBHOOK_INSTANCES ?? 3);
   const profileDir = process.env.LOAD_PROFILE_DIR;
   const figures: Record<string, number> = { units, openItems, stepSeconds: seconds, cpus: cpus().length, loadAverage1m: round1(loadavg()[0]!) };
   const record = (prefix: string, results: RateResult[]) => {
@@ -479,6 +535,10 @@ export async function runLoadBench(): Promise<Record<string, number>> {
   };
   if (pgRates.length > 0) record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
   if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems }));
+  if (webhookRates.length > 0) {
+    figures.webhook_instances = webhookInstances;
+    record('webhook', await runLadder({ storage: 'postgres', rates: webhookRates, seconds, units, openItems, instances: webhookInstances }));
+  }
   if (rssItems > 0) {
     const [r] = await runLadder({ storage: 'postgres', rates: [50], seconds: 5, units, openItems: rssItems });
     if (r) {
