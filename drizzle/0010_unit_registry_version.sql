@@ -5,6 +5,9 @@ CREATE TABLE "unit_registry_version" (
 	CONSTRAINT "unit_registry_version_one_row" CHECK ("unit_registry_version"."id")
 );
 --> statement-breakpoint
+CREATE INDEX "items_issued_by_idx" ON "items" USING btree ("issued_by","id") WHERE "items"."status" in ('open', 'result_submitted');--> statement-breakpoint
+CREATE INDEX "items_leader_in_charge_idx" ON "items" USING btree ("leader_in_charge","id") WHERE "items"."status" in ('open', 'result_submitted') and "items"."leader_in_charge" is not null;
+--> statement-breakpoint
 -- A version is the next value of a sequence: never used twice, even when the transaction that
 -- took it rolls back (a cache filled inside that transaction then holds a version no committed
 -- state will ever have).
