@@ -31,7 +31,40 @@ export type DatabaseOptions = {
   dataDir?: string;
   /** postgres.js pool size (default 10). */
   max?: number;
+  /** Named prepared statements for drizzle's queries (default true; see preparedStatements). */
+  prepare?: boolean;
 };
+
+/**
+ * drizzle's postgres.js driver sends every query as an unnamed statement (postgres.js's `unsafe`
+ * without `prepare`): PostgreSQL parses and plans it every time, and postgres.js first asks the
+ * server to describe a query that has parameters, one more round trip before it runs. This gives
+ * drizzle a client whose `unsafe` (in transactions and savepoints too) asks for a named prepared
+ * statement, which postgres.js keeps per connection by the query's text and parameter types (as
+ * it does for its own tagged queries): after the first time a query is one round trip, bound to
+ * a statement already parsed. Queries without parameters still go as simple queries. (postgres.js
+ * prepares again when a migration has changed a table under a statement.)
+ */
+export function preparedStatements(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, args?: unknown, options?: Record<string, unknown>) => {
+          if (args !== undefined && !Array.isArray(args)) return target.unsafe(query, [], { ...(args as object), prepare: true });
+          return target.unsafe(query, (args ?? []) as never[], { ...options, prepare: true });
+        };
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!;
+          return method.call(target, ...args, (tx: postgres.Sql) => fn(preparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
 
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite in dataDir ('memory://' for a throwaway one). */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -40,7 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.max ?? 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+    const db = drizzlePostgres(options.prepare === false ? sql : preparedStatements(sql), { schema }) as unknown as Db;
     return { db, kind: 'postgres', sql, databaseUrl: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir ?? './data';

@@ -1,11 +1,10 @@
 import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
 import type { DbOrTx } from '../db/client.js';
-import type { Audience, UnresolvedMention } from '../notifications/item-card.js';
+import type { Audience, ItemView, UnresolvedMention } from '../notifications/item-card.js';
 import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
-import type { Actor, UnitRecord } from '../org/org.models.js';
+import { matcherOf, type Actor, type UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
-import { createUnitMatcher } from '../parser/units-matcher.js';
 import { foldText } from '../parser/text.js';
 import { parseInstruction, readInstruction } from '../parser/parser.models.js';
 import { note, type ParserNote } from '../parser/warnings.js';
@@ -65,7 +64,7 @@ function checkLength(text: string, what: string) {
 }
 
 /** How the parser reads an instruction here: the office's calendar and its end of working hours. */
-function parseOptions(deps: Pick<ItemsDeps, 'clock' | 'config'>, units: { name: string; aliases: string[] }[]) {
+function parseOptions(deps: Pick<ItemsDeps, 'clock' | 'config'>, units: readonly { name: string; aliases: readonly string[] }[]) {
   return { now: deps.clock.now(), timezone: deps.config.timezone, units, calendar: nationalCalendar, workdayEnd: deps.config.workingHours.end };
 }
 
@@ -87,7 +86,7 @@ function defaultDeadline(deps: Pick<ItemsDeps, 'clock' | 'config'>, level: ItemL
 
 /** Maps the parser's unit names to registry units; unknown names come back with suggestions. */
 function resolveNames(all: UnitRecord[], lead: string[], cooperating: string[]) {
-  const matcher = createUnitMatcher(all.map((u) => ({ name: u.name, aliases: u.aliases })));
+  const matcher = matcherOf(all);
   const byName = new Map(all.map((u) => [u.name, u]));
   const leadIds: number[] = [];
   const coopIds: number[] = [];
@@ -181,7 +180,8 @@ export async function startAssignment(
   return { item, notes };
 }
 
-export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: number };
+/** `view` is the saved item's view, as its cards were planned with (a reply can name its units without reading them again). */
+export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: number; view: ItemView };
 
 /**
  * Runs one command on one item in one transaction: lock the row, judge with the pure model,
@@ -226,7 +226,7 @@ export async function runItemCommand(
     const planned = await outbox.enqueue(messages);
     // Every card of the item, in every chat, now shows the new state (edits coalesced and paced).
     const refreshed = await planCardRefresh({ db: tx, clock: deps.clock, translator: deps.translator }, { view });
-    return { item: saved, events: decision.events, planned: planned + refreshed.edits };
+    return { item: saved, events: decision.events, planned: planned + refreshed.edits, view };
   });
 }
 
@@ -285,11 +285,10 @@ export async function moveDraftDeadlineToWorkingDay(deps: ItemsDeps, input: { ac
  */
 export async function changeDraftUnits(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
   const all = await createOrgRepository(deps).listUnits();
-  const records = all.map((u) => ({ name: u.name, aliases: u.aliases }));
-  const parsed = parseInstruction(input.text, parseOptions(deps, records));
+  const parsed = parseInstruction(input.text, parseOptions(deps, all));
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
   const placed = new Set([...parsed.lead, ...parsed.cooperating]);
-  const unplaced = [...new Set(createUnitMatcher(records).findAll(foldText(input.text)).map((m) => m.unit))].filter((name) => !placed.has(name));
+  const unplaced = [...new Set(matcherOf(all).findAll(foldText(input.text)).map((m) => m.unit))].filter((name) => !placed.has(name));
   if (unresolved.length === 1 && unplaced.length === 0) {
     const first = unresolved[0]!;
     if (first.suggestions.length) throw appError('units.not_found_suggest', { name: first.name, suggestions: first.suggestions.map((s) => s.name).join('、') });

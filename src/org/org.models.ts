@@ -1,4 +1,4 @@
-import { createUnitMatcher } from '../parser/units-matcher.js';
+import { createUnitMatcher, unitMatcherFor, type UnitMatcher } from '../parser/units-matcher.js';
 
 /**
  * Pure rules of the organisation registry: how unit names are normalised and compared,
@@ -36,14 +36,22 @@ export function validateUnitName(name: string): 'empty' | 'too_long' | 'bad_char
  * Finds the unit a typed name means: canonical name or alias, with or without the 市 prefix,
  * ignoring width and spacing — the same matcher the instruction parser uses.
  */
-export function resolveUnit(units: UnitRecord[], typed: string): UnitRecord | null {
-  const canonical = createUnitMatcher(units).resolve(typed);
+export function resolveUnit(units: readonly UnitRecord[], typed: string): UnitRecord | null {
+  const canonical = matcherOf(units).resolve(typed);
   return canonical ? (units.find((u) => u.name === canonical) ?? null) : null;
 }
 
 /** Up to `limit` canonical names that look like what was typed ("did you mean"). */
-export function suggestUnits(units: UnitRecord[], typed: string, limit = 3): string[] {
-  return createUnitMatcher(units).suggest(typed, limit);
+export function suggestUnits(units: readonly UnitRecord[], typed: string, limit = 3): string[] {
+  return matcherOf(units).suggest(typed, limit);
+}
+
+/**
+ * The registry as the repository hands it out is frozen: its matcher is built once per version of
+ * the registry (unitMatcherFor). Any other list may still change, so it gets a matcher of its own.
+ */
+export function matcherOf(units: readonly UnitRecord[]): UnitMatcher {
+  return Object.isFrozen(units) ? unitMatcherFor(units) : createUnitMatcher(units);
 }
 
 /** Invite tokens go into a t.me deep link: 1-64 characters of A-Z a-z 0-9 _ -. */

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { boundChats, invites, people, roles, unitAliases, unitMembers, units } from '../db/schema/index.js';
+import { boundChats, invites, people, roles, unitAliases, unitMembers, unitRegistryVersion, units } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import type { ChatKind, Role, UnitRecord } from './org.models.js';
 
@@ -17,6 +17,30 @@ export type BoundChat = typeof boundChats.$inferSelect;
 export type Invite = typeof invites.$inferSelect;
 
 export type UnitSummary = UnitRecord & { memberCount: number; chat: { chatId: number; threadId: number } | null };
+
+/**
+ * The unit registry as read, per database and registry version: most updates need the units'
+ * names (a card, a reply naming the unit, a unit typed after a command), and reading 500 units and
+ * their aliases every time was most of the rows an update read. The key is the database's
+ * registry version row (token and version, see unitRegistryVersion in src/db/schema/org.ts)
+ * with the database's name and oid (a database copied from a template has the template's token):
+ * a statement trigger gives every change of units or unit_aliases a version never used before,
+ * in the writer's own transaction, so a cached list is used only while the database still says
+ * that version, whichever instance (or SQL session) made the change. The check costs one
+ * single-row read per call. Lists are frozen: the callers share them (and their matchers,
+ * src/parser/units-matcher.ts unitMatcherFor).
+ */
+const registryCache = new Map<string, readonly UnitRecord[]>();
+/** Versions kept: the current one, and a few for transactions that read their own change. */
+const REGISTRY_CACHE_SIZE = 8;
+
+function freezeRegistry(list: UnitRecord[]): readonly UnitRecord[] {
+  for (const unit of list) {
+    Object.freeze(unit.aliases);
+    Object.freeze(unit);
+  }
+  return Object.freeze(list);
+}
 
 /** Storage of people, roles, units, memberships, bound chats and invites. */
 export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock }) {
@@ -63,6 +87,19 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.map((r) => r.role);
     },
 
+    /** A person's roles and units in one round trip (loadActor runs for most updates). */
+    async rolesAndUnitsOf(personId: number): Promise<{ roles: Role[]; unitIds: number[] }> {
+      const rows = await db
+        .select({ role: sql<string | null>`${roles.role}`, unitId: sql<number | null>`null::integer` })
+        .from(roles)
+        .where(eq(roles.personId, personId))
+        .unionAll(db.select({ role: sql<string | null>`null::text`, unitId: sql<number | null>`${unitMembers.unitId}` }).from(unitMembers).where(eq(unitMembers.personId, personId)));
+      return {
+        roles: rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])),
+        unitIds: rows.flatMap((r) => (r.unitId === null ? [] : [Number(r.unitId)])),
+      };
+    },
+
     /** Everyone granted a role (config ADMIN_IDS aside: they hold no row). */
     async personIdsWithRole(role: Role): Promise<number[]> {
       const rows = await db.select({ personId: roles.personId }).from(roles).where(eq(roles.role, role));
@@ -80,7 +117,32 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
     },
 
 
+    /**
+     * Every unit with its aliases, by id: the cached list while the registry's version has not
+     * moved (see registryCache), else read and cached. The list is frozen (shared by callers).
+     */
     async listUnits(): Promise<UnitRecord[]> {
+      const [stamp] = await db
+        .select({
+          token: unitRegistryVersion.token,
+          version: unitRegistryVersion.version,
+          database: sql<string>`current_database() || '/' || (select oid::text from pg_database where datname = current_database())`,
+        })
+        .from(unitRegistryVersion);
+      const key = stamp ? `${stamp.token}/${stamp.database}/${stamp.version}` : null;
+      const cached = key === null ? undefined : registryCache.get(key);
+      if (cached) return cached as UnitRecord[];
+      const list = freezeRegistry(await this.readUnits());
+      if (key !== null) {
+        registryCache.delete(key);
+        registryCache.set(key, list);
+        if (registryCache.size > REGISTRY_CACHE_SIZE) registryCache.delete(registryCache.keys().next().value!);
+      }
+      return list as UnitRecord[];
+    },
+
+    /** Every unit with its aliases, read from the tables (listUnits caches it). */
+    async readUnits(): Promise<UnitRecord[]> {
       const [unitRows, aliasRows] = await Promise.all([
         db.select().from(units).orderBy(asc(units.id)),
         db.select({ alias: unitAliases.alias, unitId: unitAliases.unitId }).from(unitAliases),
@@ -103,8 +165,7 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
 
     /** The units' names by id, without their aliases (the digests name units, nothing more). */
     async unitNames(): Promise<Map<number, string>> {
-      const rows = await db.select({ id: units.id, name: units.name }).from(units);
-      return new Map(rows.map((u) => [u.id, u.name]));
+      return new Map((await this.listUnits()).map((u) => [u.id, u.name]));
     },
 
     async unitSummaries(): Promise<UnitSummary[]> {

@@ -30,7 +30,7 @@ function repo(deps: { db: DbOrTx; clock: Clock }) {
 /** Everything the server knows about a person's rights. Config ADMIN_IDS are admins from the start. */
 export async function loadActor(deps: OrgDeps, { personId }: { personId: number }): Promise<Actor> {
   const org = repo(deps);
-  const [roleList, unitIds] = await Promise.all([org.rolesOf(personId), org.unitIdsOf(personId)]);
+  const { roles: roleList, unitIds } = await org.rolesAndUnitsOf(personId);
   return {
     personId,
     isAdmin: deps.config.adminIds.includes(personId) || roleList.includes('admin'),

@@ -4,7 +4,7 @@ import { readDates, type DueDate, type ParserCalendar, type ReportEvery } from '
 import { readLeaderInCharge, type LeaderMention } from './leaders.js';
 import { readRoles } from './roles.js';
 import { foldText } from './text.js';
-import { createUnitMatcher, type UnitMatcher, type UnitRecord } from './units-matcher.js';
+import { unitMatcherFor, type UnitMatcher, type UnitRecord } from './units-matcher.js';
 import { note, type ParserNote } from './warnings.js';
 
 export type { UnitRecord, UnitMatcher, UnitMention } from './units-matcher.js';
@@ -76,17 +76,9 @@ export type ParseOptions = {
 /** Instructions are a few hundred characters; beyond this we read the start and say so. */
 export const MAX_TEXT_LENGTH = 5000;
 
-const matchers = new WeakMap<readonly UnitRecord[], UnitMatcher>();
-
 function matcherFor(units: ParseOptions['units']): UnitMatcher {
   if (!Array.isArray(units)) return units as UnitMatcher;
-  const list = units as readonly UnitRecord[];
-  let matcher = matchers.get(list);
-  if (!matcher) {
-    matcher = createUnitMatcher(list);
-    matchers.set(list, matcher);
-  }
-  return matcher;
+  return unitMatcherFor(units as readonly UnitRecord[]);
 }
 
 /**

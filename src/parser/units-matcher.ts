@@ -158,6 +158,23 @@ export function createUnitMatcher(units: readonly UnitRecord[]): UnitMatcher {
   return { findAll, resolve, suggest };
 }
 
+const matchers = new WeakMap<readonly UnitRecord[], UnitMatcher>();
+
+/**
+ * The matcher of a registry list, built once per list object (a trie and the suggestion forms of
+ * every name: for 500 units, far more work than one lookup). The list must not change after the
+ * first call: the registry cache of src/org/org.repository.ts hands out frozen lists, and a new
+ * list when the registry changed.
+ */
+export function unitMatcherFor(units: readonly UnitRecord[]): UnitMatcher {
+  let matcher = matchers.get(units);
+  if (!matcher) {
+    matcher = createUnitMatcher(units);
+    matchers.set(units, matcher);
+  }
+  return matcher;
+}
+
 /** Latin names must match whole words ("police" is not inside "policies"); Chinese has no word gaps. */
 function boundaryOk(text: string, start: number, end: number): boolean {
   if (isAsciiWordChar(text.charCodeAt(start)) && start > 0 && isAsciiWordChar(text.charCodeAt(start - 1))) return false;

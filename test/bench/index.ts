@@ -27,6 +27,7 @@ const SECTIONS: { name: string; target?: Target }[] = [
   { name: 'digest' },
   { name: 'dispatcher' },
   { name: 'wave' },
+  { name: 'load' },
 ];
 
 type Outcome =

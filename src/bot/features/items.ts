@@ -199,9 +199,9 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     }
     case 'ack': {
       // The pressed card, like every other card of the item, is edited through the outbox.
-      const { item: changed } = await run(ctx, item.id, { type: 'acknowledge', unitId: data.unitId });
+      const { item: changed, view: changedView } = await run(ctx, item.id, { type: 'acknowledge', unitId: data.unitId });
       await dropPressedRow(ctx, item.id);
-      await ctx.answerCallbackQuery({ text: ctx.t('ack-done', { unit: unitName(await view(changed), data.unitId), code: code(changed) }) });
+      await ctx.answerCallbackQuery({ text: ctx.t('ack-done', { unit: unitName(changedView, data.unitId), code: code(changed) }) });
       return;
     }
     case 'prg':
@@ -381,8 +381,7 @@ async function unitArg(ctx: BotContext, item: StoredItem, rest: string): Promise
 itemsFeature.command('ack', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-ack');
   const { unitId } = await unitArg(ctx, item, rest);
-  const { item: changed, events } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
-  const v = await viewOf(ctx, changed);
+  const { item: changed, events, view: v } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
   const acked = activeUnits(changed.state).find((u) => u.unitId === events[0]?.unitId);
   const handler = acked?.handlerId ? ctx.t('ack-handler', { name: escapeHtml(personNameOf(v, acked.handlerId)), ref: refOf(changed) }) : '';
   await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));

@@ -49,6 +49,24 @@ export const unitAliases = pgTable(
   (t) => [index('unit_aliases_unit_idx').on(t.unitId)],
 );
 
+/**
+ * One row: the version of the unit registry (units and unit_aliases). A statement trigger on both
+ * tables sets `version` to the next value of a sequence on every change (drizzle/0010), so a
+ * version is never used twice, not even after a rollback; `token` is random per database. A process
+ * caches the registry it read under (token, version, database) and reads only this row to know
+ * whether the cache still holds (src/org/org.repository.ts): a change made by any instance, or by
+ * hand in SQL, is seen by every instance at its next read.
+ */
+export const unitRegistryVersion = pgTable(
+  'unit_registry_version',
+  {
+    id: boolean('id').primaryKey().default(true),
+    token: text('token').notNull().default(sql`gen_random_uuid()::text`),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [check('unit_registry_version_one_row', sql`${t.id}`)],
+);
+
 export const unitMembers = pgTable(
   'unit_members',
   {
