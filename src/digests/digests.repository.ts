@@ -291,33 +291,28 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     });
   }
 
-  /** Items with several lead units (共同牵头): the classes of their other lead units, from item_units. */
-  async function otherLeadCounts(w: DigestWindow) {
+  /**
+   * Items with several lead units (共同牵头), one statement: `other` rows, the classes of their
+   * other lead units (from item_units), where a lead that delivered (or was waived) while the
+   * item waits on another is 'p': open, neither overdue nor due soon for it; `first` rows, the
+   * open items whose first lead unit delivered, which unitCounts counted for it by the item's
+   * deadline (the caller moves them to 'p').
+   */
+  async function jointLeadCounts(w: DigestWindow) {
     const at = ts(w.at);
     const since = ts(w.since);
-    // A lead that has delivered (or was waived) while the item waits on another: 'p', open but
-    // neither overdue nor due soon for it.
     return run(sql`
-      select iu.unit_id, case when i.status = 'open' and ${leadDelivered(sql`iu.unit_id`)} then 'p' else ${kindOf(w)} end as kind,
+      select false as first, iu.unit_id, case when i.status = 'open' and ${leadDelivered(sql`iu.unit_id`)} then 'p' else ${kindOf(w)} end as kind,
         (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
       from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
       where i.lead_count > 1 and i.status in ('open', 'result_submitted', 'closed') and i.code_number is not null
-      group by 1, 2, 3`);
-  }
-
-  /**
-   * Joint items whose first lead unit has delivered while another still owes: unitCounts counted
-   * them by the item's deadline for the first lead; the caller moves them to 'p' for it.
-   */
-  async function firstLeadDelivered(w: DigestWindow) {
-    const at = ts(w.at);
-    const since = ts(w.since);
-    return run(sql`
-      select i.lead_unit as unit_id, ${kindOf(w)} as kind, (i.opened_at > ${since} and i.opened_at <= ${at}) as is_new, count(*)::int as n
+      group by 1, 2, 3, 4
+      union all
+      select true, i.lead_unit, ${kindOf(w)}, (i.opened_at > ${since} and i.opened_at <= ${at}), count(*)::int
       from items i
       where i.lead_count > 1 and i.status in ('open', 'result_submitted', 'closed') and i.status = 'open' and i.code_number is not null
         and ${leadDelivered(sql`i.lead_unit`)}
-      group by 1, 2, 3`);
+      group by 1, 2, 3, 4`);
   }
 
   /**
@@ -489,10 +484,9 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
     }): Promise<LeadersDigest> {
       const w = input.window;
-      const [countRows, otherLeads, firstDelivered, decisions, changes, picked] = await Promise.all([
+      const [countRows, jointRows, decisions, changes, picked] = await Promise.all([
         unitCounts(w),
-        otherLeadCounts(w),
-        firstLeadDelivered(w),
+        jointLeadCounts(w),
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
         changesIn(w),
         sections(w, input.limit, input.codePrefix),
@@ -527,12 +521,14 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         if (unitId > 0) unitOf(unitId).counts.unacknowledged += Number(r.unacknowledged);
         totals.unacknowledged += Number(r.open_unacked);
       }
-      for (const r of otherLeads) addKind(unitOf(Number(r.unit_id)).counts, String(r.kind), yes(r.is_new), Number(r.n));
-      // 共同牵头: a first lead that delivered is not overdue (nor due soon) for an item another lead still owes.
-      for (const r of firstDelivered) {
+      for (const r of jointRows) {
         const counts = unitOf(Number(r.unit_id)).counts;
-        addKind(counts, String(r.kind), yes(r.is_new), -Number(r.n));
-        addKind(counts, 'p', yes(r.is_new), Number(r.n));
+        if (!yes(r.first)) addKind(counts, String(r.kind), yes(r.is_new), Number(r.n));
+        else {
+          // 共同牵头: a first lead that delivered is not overdue (nor due soon) for an item another lead still owes.
+          addKind(counts, String(r.kind), yes(r.is_new), -Number(r.n));
+          addKind(counts, 'p', yes(r.is_new), Number(r.n));
+        }
       }
 
       // Without a reader the decisions counted only the open items' extension requests.
