@@ -51,9 +51,11 @@ describe.each(storageKinds())('on %s, the dispatcher recovers', (kind) => {
       expect(at.length).toBeGreaterThan(5);
       for (let i = 1; i < at.length; i++) longest = Math.max(longest, at[i]! - at[i - 1]!);
     }
-    // 5 s of backoff, plus at most one global slot (1/28 s) to line up behind the other chats
+    // 5 s of backoff, plus a few global slots (1/28 s each) to line up behind the other chats: how
+    // many depends on how the three chats' sleeps interleave on the manual clock, which varies with
+    // the machine's load (seen: 5,115 ms). An uncapped backoff's next wait would be 8 s or more.
     expect(longest).toBeGreaterThanOrEqual(5000);
-    expect(longest).toBeLessThanOrEqual(5000 + Math.ceil(1000 / DEFAULT_LIMITS.globalPerSecond) * chats.length);
+    expect(longest).toBeLessThanOrEqual(5000 + 4 * Math.ceil(1000 / DEFAULT_LIMITS.globalPerSecond) * chats.length);
     expect(lines.filter((l) => (l.level as number) >= 40).map((l) => l.msg)).toEqual([expect.stringMatching(/^Bot API unreachable/)]);
     expect(lines.filter((l) => /Bot API reachable again/.test(String(l.msg)))).toEqual([expect.objectContaining({ failedSends: 30 })]);
     expect(lines.some((l) => l.msg === 'send failed; will retry')).toBe(false);
