@@ -48,10 +48,6 @@ export function isReportEvery(value: unknown): value is ReportEvery {
   return typeof value === 'string' && parseReportEvery(value) !== null;
 }
 
-export function reportEvery(period: ReportPeriod, on: number | null = null): ReportEvery {
-  return (on === null || (period !== 'week' && period !== 'month') ? period : `${period}:${on}`) as ReportEvery;
-}
-
 /** The working-calendar operations the due days need. */
 export type RhythmCalendar = { addWorkingDays(from: YMD, n: number): YMD; workingDayOnOrAfter(date: YMD): YMD };
 

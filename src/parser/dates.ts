@@ -748,21 +748,14 @@ function isDeadline(text: string, c: Candidate, next: Candidate | undefined): bo
   return true;
 }
 
-const ZH_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7, 八: 8, 九: 9, 十: 10 };
-/** 二十五 -> 25, 十五 -> 15, 5 -> 5. */
-function zhNumber(written: string): number | null {
-  if (/^\d+$/.test(written)) return Number(written);
-  const m = /^([二三])?(十)?([一二三四五六七八九])?$/.exec(written);
-  if (!m || written === '') return null;
-  const tens = m[2] ? (m[1] ? ZH_DIGITS[m[1]]! : 1) : 0;
-  return tens * 10 + (m[3] ? ZH_DIGITS[m[3]]! : 0) || null;
-}
+/** 周一 … 周日 (日 and 天 are Sunday), as 1 … 7. */
+const ZH_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
 const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 const RHYTHMS: { re: RegExp; lang: 'zh' | 'en' }[] = [
   {
     // 每周五, 每星期三, 每月25日, 每月底, 每半月, 每季度末 ... (the day, when written, right after the period).
-    re: /(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(\d{1,2}|[二三]?十?[一二三四五六七八九]?|[十])[日号]|(底|末)))?/g,
+    re: new RegExp(`(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(${NUM})[日号]|(底|末)))?`, 'g'),
     lang: 'zh',
   },
   {
@@ -777,7 +770,7 @@ const ALL_UNITS_ZH = /各(?:有关|相关|成员|配合|责任)?单位|配合单
 const ALL_UNITS_EN = /\b(?:all|each|every)\s+(?:of\s+the\s+)?(?:units?|departments?|bureaus?)\b|\bcooperating\s+units?\b/i;
 /** English weekday or month day given next to the rhythm: on Fridays, by the 25th. */
 const EN_ON_WEEKDAY = /\b(?:on|by)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b/i;
-const EN_ON_DAY = /\b(?:on|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b/i;
+const EN_ON_DAY = new RegExp(`\\b(?:on|by)\\s+the\\s+(${EN_ORDINAL})\\b`, 'i');
 
 /** How often each rhythm asks (the most frequent one found is kept). */
 const FREQUENCY: Record<string, number> = { day: 0, week: 1, 'half-month': 2, month: 3, quarter: 4 };
@@ -805,15 +798,15 @@ function readRhythm(text: string, warnings: ParserNote[]): { every: ReportEvery 
       if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) every = 'day';
       else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) {
         const written = lang === 'zh' ? m[2] : EN_ON_WEEKDAY.exec(around)?.[1];
-        const day = written === undefined ? null : lang === 'zh' ? (/^\d$/.test(written) ? Number(written) : ZH_DIGITS[written]!) : EN_WEEKDAYS.indexOf(written.toLowerCase()) + 1;
+        const day = written === undefined ? null : lang === 'zh' ? (/^\d$/.test(written) ? Number(written) : ZH_WEEKDAYS[written]!) : EN_WEEKDAYS.indexOf(written.toLowerCase()) + 1;
         every = day === null ? 'week' : `week:${day}`;
       } else if (EN_WEEKDAYS.includes(unit)) every = `week:${EN_WEEKDAYS.indexOf(unit) + 1}`;
       else if (/^(?:半个?月|semi-monthly|twice a month)$/.test(unit)) every = 'half-month';
       else if (/^(?:月|month|monthly)$/.test(unit)) {
         const written = lang === 'zh' ? m[3] : EN_ON_DAY.exec(around)?.[1];
-        const day = written === undefined ? null : zhNumber(written);
+        const day = written === undefined ? null : lang === 'zh' ? parseNumber(written) : parseEnglishOrdinal(written);
         if (lang === 'zh' && m[4]) every = 'month';
-        else if (day !== null && day >= 1 && day <= 31) every = `month:${day}`;
+        else if (day !== null && Number.isInteger(day) && day >= 1 && day <= 31) every = `month:${day}`;
         else every = 'month';
       } else if (/^(?:季度|季|quarter|quarterly)$/.test(unit)) every = 'quarter';
       if (every === null) warnings.push(note('unsupportedRhythm', m[0]));
