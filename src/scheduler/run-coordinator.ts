@@ -35,8 +35,13 @@ export type PgRunCoordinator = RunCoordinator & {
   release(input: { name: string; slot: string }): Promise<void>;
   /** Records a slot as skipped without running it; false when someone already has it. */
   skip(input: { name: string; slot: string }): Promise<boolean>;
-  /** Whether the job ever ran here (a skipped slot does not count): a fresh installation missed nothing. */
-  hasRun?(name: string): Promise<boolean>;
+  /**
+   * Whether a slot too old to run was really missed: the job has run here before (a fresh
+   * installation missed nothing) and no later slot of it has run (after the clock was set back,
+   * an earlier slot is history, not a miss). Skipped slots do not count as runs. Slots of one job
+   * order as their strings do (ISO dates, weeks and instants).
+   */
+  wasMissed?(name: string, slot: string): Promise<boolean>;
   /** Deletes a job's finished rows older than `before` (the minute-by-minute sweep piles up). */
   prune(input: { name: string; before: Date }): Promise<number>;
 };
@@ -112,13 +117,12 @@ export function createPgRunCoordinator(deps: {
       await db.delete(cronRuns).where(and(mine(input.name, input.slot), isNull(cronRuns.finishedAt)));
     },
 
-    async hasRun(name) {
-      const rows = await db
-        .select({ slot: cronRuns.slot })
+    async wasMissed(name, slot) {
+      const [row] = await db
+        .select({ ran: sql<boolean>`count(*) > 0`, later: sql<boolean>`coalesce(bool_or(${cronRuns.slot} > ${slot}), false)` })
         .from(cronRuns)
-        .where(and(eq(cronRuns.name, name), sql`${cronRuns.outcome} is distinct from 'skipped'`))
-        .limit(1);
-      return rows.length > 0;
+        .where(and(eq(cronRuns.name, name), sql`${cronRuns.outcome} is distinct from 'skipped'`));
+      return Boolean(row?.ran) && !row?.later;
     },
 
     async skip(input) {

@@ -183,9 +183,10 @@ export function createScheduler(deps: {
       if (jump) jump.report.skipped.push({ job: job.name, slot });
       else {
         const facts = { job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) };
-        // On a fresh installation the slots before its first start were never anyone's to run.
-        if ((await coordinator.hasRun?.(job.name)) ?? true) logger.warn(facts, 'missed run is too old; skipped');
-        else logger.info(facts, 'slot before the first run of this job; skipped');
+        // A fresh installation's slots before its first start were never anyone's to run, and after
+        // the clock was set back an earlier slot is history: neither is a miss worth a warning.
+        if ((await coordinator.wasMissed?.(job.name, slot)) ?? true) logger.warn(facts, 'missed run is too old; skipped');
+        else logger.info(facts, 'slot before the first run of this job, or before a later slot that ran; skipped');
       }
       return { job: job.name, slot, action: 'missed', outcome: 'skipped' };
     }

@@ -140,6 +140,7 @@ export function clockFaults(): void {
       sweepSlot: sweep.slot,
       groupMessagesSeconds,
       warnLinesAfterJump: after.filter((l) => l.level >= LEVEL.warn).length,
+      warningsAfterJump: after.filter((l) => l.level >= LEVEL.warn).map((l) => `${l.component ?? ''}: ${l.msg}`),
       skippedSlots: ((noticed.skipped as { job: string; slot: string }[] | undefined) ?? []).map((s) => `${s.job}:${s.slot}`),
     };
   }
