@@ -67,6 +67,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'invite', description: '单位邀请链接（管理员）' },
     { command: 'leader', description: '设为领导：回复某人消息 /leader add（管理员）' },
     { command: 'admin', description: '设为管理员：回复某人消息 /admin add（管理员）' },
+    { command: 'supervisor', description: '设为督查员：回复某人消息 /supervisor add（管理员）' },
     { command: 'calendar', description: '工作日历：现状，或随 CSV/JSON 文件导入节假日安排（管理员）' },
   ],
   en: [
@@ -91,6 +92,7 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'invite', description: 'Invite link into a unit (admins)' },
     { command: 'leader', description: 'Make a leader: reply with /leader add (admins)' },
     { command: 'admin', description: 'Make an admin: reply with /admin add (admins)' },
+    { command: 'supervisor', description: 'Make a supervisor (督查员): reply with /supervisor add (admins)' },
     { command: 'calendar', description: 'Working calendar: status, or load a holiday schedule with a CSV/JSON file (admins)' },
   ],
 };

@@ -146,7 +146,7 @@ import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
 export type UnitRole = 'lead' | 'cooperating';
 
 /** Who is acting, read from our own tables (roles, unit_members). */
-export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; unitIds: readonly number[] };
+export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; /** 督查员 (supervision office staff); false when absent. */ isSupervisor?: boolean; unitIds: readonly number[] };
 
 /** An attachment as Telegram gave it to us. */
 export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mimeType?: string };

@@ -5,7 +5,7 @@ import { createUnitMatcher, unitMatcherFor, type UnitMatcher } from '../parser/u
  * and what an invite token looks like.
  */
 
-export type Role = 'admin' | 'leader';
+export type Role = 'admin' | 'leader' | 'supervisor';
 export type ChatKind = 'leaders' | 'unit' | 'discipline';
 
 export type UnitRecord = { id: number; name: string; aliases: string[]; headPersonId: number | null };
@@ -58,7 +58,8 @@ export function matcherOf(units: readonly UnitRecord[]): UnitMatcher {
 export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** Who is acting, as the server knows it (never as a button claims). */
-export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; unitIds: number[] };
+/** `isSupervisor` (督查员) is false when absent. */
+export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; isSupervisor?: boolean; unitIds: number[] };
 
 /** What a person is called in Telegram: enough to match a leader named in an instruction. */
 export type NamedPerson = { id: number; firstName: string; lastName: string | null; username: string | null };

@@ -35,6 +35,7 @@ export async function loadActor(deps: OrgDeps, { personId }: { personId: number 
     personId,
     isAdmin: deps.config.adminIds.includes(personId) || roleList.includes('admin'),
     isLeader: roleList.includes('leader'),
+    isSupervisor: roleList.includes('supervisor'),
     unitIds,
   };
 }

@@ -101,6 +101,17 @@ describe.each(storageKinds())('organisation commands through the fake Bot API (%
     expect(h.lastBotMessage(leadersGroup).text).toContain('Roles: admin');
   });
 
+  it('grants the supervisor role (督查员), and only an admin may', async () => {
+    const inspector = h.tg.createUser({ firstName: '督查', lastName: '员甲' });
+    const hello = await h.say(inspector, leadersGroup, '报到');
+    await h.say(inspector, leadersGroup, '/supervisor add', { replyTo: hello.message_id });
+    expect(h.lastBotMessage(leadersGroup).text).not.toContain('督查员');
+    await h.say(h.admin, leadersGroup, '/supervisor add', { replyTo: hello.message_id });
+    expect(h.lastBotMessage(leadersGroup).text).toContain('为督查员');
+    await h.say(inspector, leadersGroup, '/whoami');
+    expect(h.lastBotMessage(leadersGroup).text).toContain('角色：督查员');
+  });
+
   it('sets a unit head by reply', async () => {
     const head = h.tg.createUser({ firstName: '局长' });
     const hello = await h.say(head, unitGroup, '收到');

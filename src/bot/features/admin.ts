@@ -93,6 +93,7 @@ async function handleRole(ctx: BotContext, role: Role) {
 
 adminFeature.command('leader', (ctx) => handleRole(ctx, 'leader'));
 adminFeature.command('admin', (ctx) => handleRole(ctx, 'admin'));
+adminFeature.command('supervisor', (ctx) => handleRole(ctx, 'supervisor'));
 
 adminFeature.command('unit', async (ctx) => {
   const [verb, ...args] = words(ctx.match);

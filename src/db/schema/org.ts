@@ -16,18 +16,18 @@ export const people = pgTable('people', {
   updatedAt: ts('updated_at').notNull(),
 });
 
-/** Roles: admin (supervision office) and leader. */
+/** Roles: admin (supervision office), leader, and supervisor (督查员: verifies results, records field checks). */
 export const roles = pgTable(
   'roles',
   {
     personId: bigint('person_id', { mode: 'number' })
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    role: text('role', { enum: ['admin', 'leader'] }).notNull(),
+    role: text('role', { enum: ['admin', 'leader', 'supervisor'] }).notNull(),
     grantedBy: bigint('granted_by', { mode: 'number' }),
     grantedAt: ts('granted_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.personId, t.role] }), check('roles_role_check', sql`${t.role} in ('admin', 'leader')`)],
+  (t) => [primaryKey({ columns: [t.personId, t.role] }), check('roles_role_check', sql`${t.role} in ('admin', 'leader', 'supervisor')`)],
 );
 
 export const units = pgTable('units', {

@@ -54,6 +54,7 @@ whoami-units = Units: { $units }
 whoami-no-units = Units: none (ask the supervision office for your unit's invite link)
 role-admin = admin
 role-leader = leader
+role-supervisor = supervisor
 unit-head-mark = { " " }(head)
 list-separator = { ", " }
 
@@ -93,7 +94,7 @@ need-reply-target = Reply to the person's message with this command, or put thei
 
 role-granted = ✅ { $person } is now { $role }.
 role-already = { $person } is already { $role }.
-role-usage = Usage: reply to someone's message with /leader add or /admin add, or write /leader add 123456789.
+role-usage = Usage: reply to someone's message with /leader add, /admin add or /supervisor add, or write /leader add 123456789.
 
 ## Invites
 

@@ -54,6 +54,7 @@ whoami-units = 所属单位：{ $units }
 whoami-no-units = 所属单位：无（请向督查室索取单位邀请链接）
 role-admin = 管理员
 role-leader = 领导
+role-supervisor = 督查员
 unit-head-mark = （负责人）
 list-separator = 、
 
@@ -93,7 +94,7 @@ need-reply-target = 请回复要设置的那个人的消息再发送此命令，
 
 role-granted = ✅ 已设 { $person } 为{ $role }。
 role-already = { $person } 已经是{ $role }。
-role-usage = 用法：回复某人的消息发送 /leader add 或 /admin add，或写作 /leader add 123456789。
+role-usage = 用法：回复某人的消息发送 /leader add、/admin add 或 /supervisor add，或写作 /leader add 123456789。
 
 ## Invites
 
