@@ -299,7 +299,9 @@ export type ItemCommand =
    * Names the unit's 承办人. `personUnitIds` are the named person's units, read by the caller
    * from our own tables (never from the message), so the model can check membership.
    */
-  | { type: 'set_handler'; unitId?: number; personId: number; personUnitIds: readonly number[] };
+  | { type: 'set_handler'; unitId?: number; personId: number; personUnitIds: readonly number[] }
+  /** 点名通报: a leader, supervisor or admin names this item publicly, with the reason. */
+  | { type: 'notify'; reason: string };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -322,6 +324,7 @@ export const ITEM_COMMAND_TYPES = [
   'waive_contributions',
   'waive_lead',
   'set_handler',
+  'notify',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -428,6 +431,8 @@ export type ItemEventData = {
    * without a state change. `cause` says what was not done: the result by the deadline, or the
    * acknowledgement. `to` names the rung's recipients, `chats` the chats written to.
    */
+  /** 点名通报 of this item (`reason` is the leader's or supervisor's); sent to the bulletin's audience. */
+  item_notified: { reason: string; deadline: DeadlineJson; daysOverdue: number };
   escalated: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
 };
 
@@ -719,6 +724,10 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       requireStatus(state, action, 'open', 'result_submitted');
       return unit;
     }
+    case 'notify':
+      if (!ctx.actor.isLeader && !ctx.actor.isAdmin && !ctx.actor.isSupervisor) throw refuse('items.forbidden', { action });
+      requireStatus(state, action, 'open', 'result_submitted');
+      return null;
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
@@ -1035,6 +1044,16 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
         droppedExtension: state.pendingExtension ? extensionJson(state.pendingExtension) : null,
       };
       return { state: next, events: [event('item_cancelled', ctx, null, data)] };
+    }
+
+    case 'notify': {
+      const reason = requireReason(command.reason, 'notify');
+      const data = {
+        reason,
+        deadline: currentDeadline(state),
+        daysOverdue: state.deadline === null ? 0 : Math.max(0, calendarDaysBetween(state.deadline, ctx.today)),
+      };
+      return { state, events: [event('item_notified', ctx, null, data)] };
     }
 
     case 'excuse': {

@@ -179,6 +179,7 @@ const cmd = {
   excuse: { type: 'excuse', reason: '受疫情影响' },
   waive: { type: 'waive_contributions', reason: '配合事项已由牵头单位承担' },
   waiveLead: { type: 'waive_lead', unitId: LEAD2, reason: '城管局职责已调整' },
+  notify: { type: 'notify', reason: '进度严重滞后' },
   setHandler: { type: 'set_handler', personId: 99, personUnitIds: [LEAD, LEAD2, COOP, COOP2] },
 } as const satisfies Record<string, ItemCommand>;
 
@@ -201,6 +202,7 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   waive_contributions: cmd.waive,
   waive_lead: cmd.waiveLead,
   set_handler: cmd.setHandler,
+  notify: cmd.notify,
 };
 
 const fixtures = {
@@ -322,6 +324,8 @@ const rules: Record<ItemCommandType, Rule> = {
     // An admin may name any unit's 承办人, but must say which unit when the item has several.
     roles: { ...anyUnitMember, admin: 'items.unit_ambiguous' },
   },
+  // 点名通报: any leader (not only the item's), the supervision office; supervisors: see below.
+  notify: { statuses: ['open', 'result_submitted'], actor: issuer, roles: { ...itemLeaders, otherLeader: 'ok' } },
 };
 
 const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
@@ -442,7 +446,7 @@ describe('allowedActions', () => {
   });
 
   it('shows the issuing leader transfer, cancel and waive on a fresh item, and excuse to nobody but an admin', () => {
-    expect(allowedActions(fixtures.open(), issuer, LATE).map((a) => a.action)).toEqual(['transfer', 'cancel', 'waive_contributions']);
+    expect(allowedActions(fixtures.open(), issuer, LATE).map((a) => a.action)).toEqual(['transfer', 'cancel', 'waive_contributions', 'notify']);
     expect(allowedActions(fixtures.open(), admin, LATE).map((a) => a.action)).toEqual([
       'transfer',
       'cancel',
@@ -451,6 +455,7 @@ describe('allowedActions', () => {
       'set_handler',
       'set_handler',
       'set_handler',
+      'notify',
     ]);
   });
 
@@ -1199,6 +1204,27 @@ describe('cancelling', () => {
 
   it('requires a reason', () => {
     expectRefusal(() => act(fixtures.open(), issuer, { type: 'cancel', reason: '' }), 'items.reason_required', { action: 'cancel' });
+  });
+});
+
+describe('点名通报 (notify)', () => {
+  const supervisor: Actor = { personId: 20, isAdmin: false, isLeader: false, isSupervisor: true, unitIds: [] };
+
+  it('records the reason, the deadline and how late, without changing the item', () => {
+    const before = fixtures.open();
+    const { state, events } = act(before, supervisor, cmd.notify, { today: LATE });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'item_notified', actorId: 20, unitId: null, data: { reason: '进度严重滞后', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 } }),
+    ]);
+    expect({ ...state, version: before.version }).toEqual(before);
+  });
+
+  it('is allowed to a supervisor (督查员) and offered among their actions', () => {
+    expect(allowedActions(fixtures.submitted(), supervisor, TODAY).map((a) => a.action)).toEqual(['notify']);
+  });
+
+  it('requires a reason', () => {
+    expectRefusal(() => act(fixtures.open(), otherLeader, { type: 'notify', reason: ' ' }), 'items.reason_required', { action: 'notify' });
   });
 });
 
