@@ -145,7 +145,7 @@ export async function planItemNotifications(
           text: escapeHtml(clip(c.text, 1500)),
           instruction: escapeHtml(clip(item.state.instruction, 200)),
           by: escapeHtml(view.personNames.get(forwardedBy ?? 0) ?? String(forwardedBy ?? '')),
-          note: escapeHtml(clip(c.forwards.at(-1)?.note ?? '', 500)),
+          note: forwardedBy !== null && c.forwards.at(-1)?.note ? tt('coordination-forward-note', { note: escapeHtml(clip(c.forwards.at(-1)!.note!, 500)) }) : '',
           asked,
         }),
         4000,
@@ -314,7 +314,9 @@ export async function planItemNotifications(
         if (!c || event.unitId === null) break;
         const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
         const note = event.data.note ? escapeHtml(clip(event.data.note, 1500)) : '';
-        await toUnit(`coordination-done:${c.id}`, event.unitId, (tt) => ({ text: tt('notice-coordination-resolved', { code, id: c.id, by, text: escapeHtml(clip(c.text, 300)), note }) }));
+        await toUnit(`coordination-done:${c.id}`, event.unitId, (tt) => ({
+          text: tt('notice-coordination-resolved', { code, id: c.id, by, text: escapeHtml(clip(c.text, 300)), note: note ? tt('coordination-result-note', { note }) : '' }),
+        }));
         break;
       }
       case 'item_excused': {

@@ -153,3 +153,34 @@ describe(`a coordination request without a leader in charge (${kind})`, () => {
     expect(h.tg.message(org.housingGroup.id, unitCard.message_id)!.text).not.toContain('待协调');
   });
 });
+
+describe(`a leader in charge who never started the bot (${kind})`, () => {
+  let h: Harness;
+  let org: Org;
+
+  beforeAll(async () => {
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    org = await seedOrg(h);
+    await h.say(org.leader, org.leadersGroup, '/assign 请赵副市长牵头督办，市住建局负责，3月20日前完成老旧小区改造方案。');
+    const draft = h.lastBotMessage(org.leadersGroup);
+    await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('gets the request in the leaders group, named; /coordup passes it on with the reason', async () => {
+    await h.say(org.housingStaff, org.housingGroup, '/coordinate 1 用地指标需协调');
+    const request = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('协调请求 #1'))!;
+    expect(request.text).toContain('请分管领导 赵副市长 协调');
+    expect(buttonsOf(request).map((b) => b.text)).toEqual(['🧩 已协调', '⤴️ 转交市政府']);
+    expect(h.tg.callsTo('sendMessage').filter((c) => Number((c.params as { chat_id?: unknown }).chat_id) === org.otherLeader.id)).toEqual([]);
+    await h.say(org.otherLeader, org.leadersGroup, '/coordup 1 #1 需市政府统筹');
+    expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('督办〔2026〕1号 的协调请求 #1 已转交市政府。'))).toBe(true);
+    const upward = h.botMessages(org.leadersGroup).filter((m) => m.text?.includes('协调请求 #1 · 督办〔2026〕1号，经 赵副市长 转交市政府'));
+    expect(upward).toHaveLength(1);
+    expect(upward[0]!.text).toContain('（转交说明：需市政府统筹）');
+    await h.say(org.otherLeader, org.leadersGroup, '/coordup 1');
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('已报市政府，是最后一级');
+  });
+});

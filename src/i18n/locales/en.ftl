@@ -743,14 +743,14 @@ notice-coordination-request =
     Item: { $instruction }
     Press Coordinated once it is arranged (or send /coordinated CODE #{ $id } what was arranged, and the unit is told); Pass on sends it one step up.
 notice-coordination-forwarded-request =
-    🧩 <b>Coordination request</b> #{ $id } · { $code }, passed on by { $by } to { $level } { $asked }
+    🧩 <b>Coordination request</b> #{ $id } · { $code }, passed on by { $by } to { $level } { $asked }{ $note }
     <b>{ $unit }</b> asks:
     { $text }
-    { $note }
     Item: { $instruction }
 notice-coordination-forwarded = ⤴️ Your coordination request #{ $id } on { $code } was passed on to { $level }: { $text }
-notice-coordination-resolved = 🧩 Your coordination request #{ $id } on { $code } was coordinated by { $by }: { $text }
-    { $note }
+notice-coordination-resolved = 🧩 Your coordination request #{ $id } on { $code } was coordinated by { $by }: { $text }{ $note }
+coordination-forward-note = { " " }(why: { $note })
+coordination-result-note = . Arranged: { $note }
 coordination-requested = 🧩 Coordination request #{ $id } on { $code } sent to { $who }. You will be told when it is coordinated; the cards show it until then.
 coordination-resolved-done = ✅ Coordination request #{ $id } on { $code } marked coordinated; the unit is told.
 coordination-forwarded-done = ⤴️ Coordination request #{ $id } on { $code } passed on to { $level }.

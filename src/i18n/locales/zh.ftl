@@ -732,14 +732,14 @@ notice-coordination-request =
     事项：{ $instruction }
     协调好后请点「已协调」（或发送 /coordinated 编号 #{ $id } 协调结果，单位会收到）；本级协调不了请点「转交」报上一级。
 notice-coordination-forwarded-request =
-    🧩 <b>协调请求</b> #{ $id } · { $code }，经 { $by } 转交{ $level } { $asked }
+    🧩 <b>协调请求</b> #{ $id } · { $code }，经 { $by } 转交{ $level } { $asked }{ $note }
     <b>{ $unit }</b> 提请协调：
     { $text }
-    { $note }
     事项：{ $instruction }
 notice-coordination-forwarded = ⤴️ 本单位在 { $code } 上的协调请求 #{ $id } 已转交{ $level }：{ $text }
-notice-coordination-resolved = 🧩 本单位在 { $code } 上的协调请求 #{ $id } 已由 { $by } 协调：{ $text }
-    { $note }
+notice-coordination-resolved = 🧩 本单位在 { $code } 上的协调请求 #{ $id } 已由 { $by } 协调：{ $text }{ $note }
+coordination-forward-note = （转交说明：{ $note }）
+coordination-result-note = 。协调结果：{ $note }
 coordination-requested = 🧩 { $code } 的协调请求 #{ $id } 已报送{ $who }。协调后会通知本单位；此前各卡片都会显示。
 coordination-resolved-done = ✅ { $code } 的协调请求 #{ $id } 已标记为已协调，已通知单位。
 coordination-forwarded-done = ⤴️ { $code } 的协调请求 #{ $id } 已转交{ $level }。
