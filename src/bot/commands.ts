@@ -13,6 +13,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
     { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
+    { command: 'coordinate', description: '提请协调（牵头单位）：/coordinate 编号 问题' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -22,6 +23,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
     { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
     { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
+    { command: 'coordinate', description: 'Ask for coordination (lead unit): /coordinate CODE PROBLEM' },
   ],
 };
 
@@ -70,6 +72,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'admin', description: '设为管理员：回复某人消息 /admin add（管理员）' },
     { command: 'supervisor', description: '设为督查员：回复某人消息 /supervisor add（管理员）' },
     { command: 'calendar', description: '工作日历：现状，或随 CSV/JSON 文件导入节假日安排（管理员）' },
+    { command: 'coordinated', description: '已协调：/coordinated 编号 [#序号] [协调结果]' },
+    { command: 'coordup', description: '转交协调请求上一级：/coordup 编号 [#序号] [说明]' },
   ],
   en: [
     { command: 'help', description: 'Help' },
@@ -96,6 +100,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'admin', description: 'Make an admin: reply with /admin add (admins)' },
     { command: 'supervisor', description: 'Make a supervisor (督查员): reply with /supervisor add (admins)' },
     { command: 'calendar', description: 'Working calendar: status, or load a holiday schedule with a CSV/JSON file (admins)' },
+    { command: 'coordinated', description: 'Coordinated: /coordinated CODE [#N] [WHAT WAS ARRANGED]' },
+    { command: 'coordup', description: 'Pass a coordination request up: /coordup CODE [#N] [WHY]' },
   ],
 };
 

@@ -40,6 +40,9 @@ const USAGE_OF_ACTION: Record<string, string> = {
   waive_contributions: 'usage-waive',
   waive_lead: 'usage-waive',
   set_handler: 'usage-handler',
+  request_coordination: 'usage-coordinate',
+  resolve_coordination: 'usage-coordinated',
+  forward_coordination: 'usage-coordup',
 };
 
 /**

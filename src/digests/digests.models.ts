@@ -135,6 +135,8 @@ export type LeadersDigest = {
   /** Each list holds at most LIST_LIMIT items; the totals say how many there are. */
   sections: Record<Section, DigestItem[]>;
   units: LeadersDigestUnit[];
+  /** 逐级协调: the requests not yet coordinated, oldest first, at most LIST_LIMIT; `total` counts them all. */
+  coordinations?: { items: CoordinationLine[]; total: number };
 };
 
 /** The item lists the leaders digest still shows as sections (overdue and waiting are per unit now). */
@@ -142,8 +144,11 @@ export const SECTIONS = ['dueSoon', 'opened'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** `delivered`: 共同牵头, this lead unit's own result is in (or was waived) while another lead unit's is not. */
+/** 逐级协调: one request not yet coordinated, on an item still open (or awaiting confirmation). */
+export type CoordinationLine = { itemId: number; code: string; id: number; unitId: number; since: Date; level: string; text: string };
+
 export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean; delivered?: boolean };
-export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[] };
+export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[]; /** The unit's own open coordination requests, oldest first. */ coordinations?: CoordinationLine[] };
 
 /** The instants and dates a digest at `at` is about. */
 export type DigestWindow = {
@@ -427,6 +432,16 @@ function decisionLine(ctx: RenderContext, n: number, item: DecisionItem): string
   return ctx.t('digest-decision-line', { n, code: escapeHtml(item.code), units: unitList(ctx, item.leadUnitIds), asks: asks.join(' · '), text: snippet(item.text) });
 }
 
+function coordinationLine(ctx: RenderContext, c: CoordinationLine): string {
+  return ctx.t('digest-coordination-line', {
+    code: escapeHtml(c.code),
+    unit: escapeHtml(ctx.unitNames.get(c.unitId) ?? `#${c.unitId}`),
+    since: localDateTime(c.since, ctx.timezone),
+    level: ctx.t(`coordination-level-${c.level}`),
+    text: snippet(c.text),
+  });
+}
+
 /** The buttons of the decisions listed: one row per decision, the item's number first on each button. */
 export function decisionButtons(t: Translate, items: DecisionItem[]): DigestButton[][] {
   const rows: DigestButton[][] = [];
@@ -523,6 +538,13 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     if (total > items.length) lines.push(t('digest-more', { count: total - items.length, command: '/list waiting' }));
   }
 
+  // 逐级协调: blockers no one has coordinated yet, the oldest first.
+  const coordinations = digest.coordinations;
+  if (coordinations && coordinations.total > 0) {
+    lines.push('', t('digest-section-coordinations', { count: coordinations.total }), ...coordinations.items.map((c) => coordinationLine(ctx, c)));
+    if (coordinations.total > coordinations.items.length) lines.push(t('digest-more', { count: coordinations.total - coordinations.items.length, command: '/list open' }));
+  }
+
   const units = unitsByUrgency(digest.units, ctx.unitNames);
   if (units.length > 0) {
     lines.push('', t('digest-units-title', { count: units.length }));
@@ -576,6 +598,12 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
   if (c.opened > 0) flags.push(t('digest-count-opened', { count: c.opened }));
   if (c.closed > 0) flags.push(t('digest-count-closed', { count: c.closed }));
   if (flags.length > 0) lines.push(flags.join(' · '));
+  if (digest.coordinations?.length) {
+    lines.push('', t('unit-digest-coordinations'));
+    for (const c of digest.coordinations) {
+      lines.push(t('unit-digest-coordination-line', { code: escapeHtml(c.code), id: c.id, since: localDateTime(c.since, ctx.timezone), level: t(`coordination-level-${c.level}`), text: snippet(c.text) }));
+    }
+  }
   if (digest.items.length > 0) lines.push('');
   for (const item of digest.items) {
     const colour = item.delivered ? null : itemColour(item, window);

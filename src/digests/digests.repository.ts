@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { NAG_KINDS, type HistoryEvent, type NagRecord } from './bulletin.figures.js';
 import {
+  type CoordinationLine,
   emptyChanges,
   emptyCounts,
   type DecisionItem,
@@ -413,6 +414,35 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     return { items: items.map((x) => x.item), total, mine: mineTotal };
   }
 
+  /**
+   * 逐级协调: the coordination requests not yet resolved on items still open (or awaiting
+   * confirmation), of the given units or all, oldest first, at most `limit`, with their number.
+   * Reads the open items' JSON state (requests are few; items without any are skipped cheaply).
+   */
+  async function openCoordinations(input: { limit: number; codePrefix: string; unitIds?: number[] }): Promise<{ items: CoordinationLine[]; total: number }> {
+    const units = input.unitIds ? sql`and (e ->> 'unitId')::bigint in (${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+    const rows = await run(sql`
+      with c as materialized (
+        select i.id, i.code_year, i.code_number, (e ->> 'id')::int as cid, (e ->> 'unitId')::bigint as unit_id, e ->> 'text' as text,
+          e ->> 'level' as level, ${epoch(sql`(e ->> 'raisedAt')::timestamptz`)} as since
+        from items i cross join lateral jsonb_array_elements(case when jsonb_typeof(i.state -> 'coordinations') = 'array' then i.state -> 'coordinations' else '[]'::jsonb end) e
+        where i.status in ('open', 'result_submitted') and i.code_number is not null and (e -> 'resolved') = 'null'::jsonb ${units}
+      )
+      select *, count(*) over () as total from c order by since, id, cid limit ${input.limit}`);
+    return {
+      items: rows.map((r) => ({
+        itemId: Number(r.id),
+        code: formatItemCode(input.codePrefix, Number(r.code_year), Number(r.code_number)),
+        id: Number(r.cid),
+        unitId: Number(r.unit_id),
+        since: toDate(r.since) ?? new Date(0),
+        level: String(r.level),
+        text: String(r.text ?? ''),
+      })),
+      total: Number(rows[0]?.total ?? 0),
+    };
+  }
+
   /** What changed per unit in the window, from the history: counts per unit and kind. */
   async function changesIn(w: DigestWindow): Promise<{ unitId: number; change: keyof DigestChanges; count: number }[]> {
     const types = sql.join(Object.keys(CHANGE_EVENTS).map((k) => sql`${k}`), sql`, `);
@@ -484,12 +514,13 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
     }): Promise<LeadersDigest> {
       const w = input.window;
-      const [countRows, jointRows, decisions, changes, picked] = await Promise.all([
+      const [countRows, jointRows, decisions, changes, picked, coordinations] = await Promise.all([
         unitCounts(w),
         jointLeadCounts(w),
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
         changesIn(w),
         sections(w, input.limit, input.codePrefix),
+        openCoordinations({ limit: input.limit, codePrefix: input.codePrefix }),
       ]);
 
       const totals = emptyCounts();
@@ -559,7 +590,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           deadline: (r.deadline as string | null) ?? null,
         });
       }
-      return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()] };
+      return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()], coordinations };
     },
 
     /**
@@ -617,6 +648,12 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       }
       items.sort((a, b) => a.rn - b.rn);
       for (const { unitId, item } of items) byUnit.get(unitId)?.items.push(item);
+      // 逐级协调: each unit's own open requests.
+      const coordinations = await openCoordinations({ limit: input.limit * input.unitIds.length, codePrefix: input.codePrefix, unitIds: input.unitIds });
+      for (const c of coordinations.items) {
+        const digest = byUnit.get(c.unitId);
+        if (digest) digest.coordinations = [...(digest.coordinations ?? []), c];
+      }
       return [...byUnit.values()];
     },
 

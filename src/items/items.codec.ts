@@ -14,6 +14,7 @@ const DATE_KEYS = new Set([
   'requestedAt',
   'openedAt',
   'closedAt',
+  'raisedAt',
 ]);
 
 export function serializeState(state: ItemState): unknown {
@@ -34,6 +35,8 @@ export function deserializeState(json: unknown): ItemState {
     resultWaived: u.resultWaived ?? null,
     handlerId: u.handlerId ?? null,
   }));
+  // Snapshots saved before 逐级协调 have no coordination requests.
+  state.coordinations = state.coordinations ?? [];
   return state;
 }
 

@@ -36,7 +36,8 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
   const s = item.state;
   const unitIds = new Set(s.units.map((u) => u.unitId));
   const unitHeads = new Map(units.filter((u) => unitIds.has(u.id) && u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
-  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values()].filter((x): x is number => x !== null);
+  const coordinators = (s.coordinations ?? []).flatMap((c) => [c.raisedBy, c.resolved?.by ?? null, ...c.forwards.map((f) => f.by)]);
+  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values(), ...coordinators].filter((x): x is number => x !== null);
   const people = await org.peopleByIds([...new Set(ids)]);
   return {
     id: item.id,
@@ -48,5 +49,6 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
     sourceLink: messageLink(item.row.sourceChatId, item.row.sourceMessageId, item.row.sourceThreadId),
     deadlineDefaulted: item.row.deadlineDefaulted,
     today: localNow(deps).today,
+    timezone: deps.config.timezone,
   };
 }

@@ -122,6 +122,14 @@ export const ITEM_ERRORS = {
   'items.handler_not_member': ['unit'],
   /** That person is already the unit's 承办人 on this item. */
   'items.handler_unchanged': ['unit'],
+  /** 逐级协调: there is no open coordination request on this item to resolve or pass on. */
+  'items.no_open_coordination': [],
+  /** 逐级协调: the request named is not open (already coordinated, or no such number). */
+  'items.coordination_not_open': ['id'],
+  /** 逐级协调: several requests are open: say which (their numbers in `ids`). */
+  'items.coordination_unnamed': ['ids'],
+  /** 逐级协调: the request is already before the city government (市政府), the last step of the route. */
+  'items.coordination_at_top': ['id'],
 } as const satisfies Record<`items.${string}`, readonly string[]>;
 
 export type ItemErrorCode = keyof typeof ITEM_ERRORS;
@@ -179,6 +187,29 @@ export type PendingExtension = {
  * acknowledgement stays in the state and the history); it sets `removedAt` and adds a new entry,
  * so a unit id can appear more than once, but at most once with `removedAt === null`.
  */
+/**
+ * 逐级协调: the steps of the document's route a coordination request climbs, after the unit's own
+ * department (本部门): the leaders group's office (领导小组办公室: in the bot the leaders group and
+ * the supervision office), the leader in charge (分管市长), the city government (市政府).
+ */
+export const COORDINATION_LEVELS = ['office', 'leader_in_charge', 'government'] as const;
+export type CoordinationLevel = (typeof COORDINATION_LEVELS)[number];
+
+/**
+ * A blocker a lead unit cannot clear itself, raised to the leaders (逐级协调). `id` numbers the
+ * item's requests from 1. `forwards` is its way up the route (转交), oldest first.
+ */
+export type Coordination = {
+  id: number;
+  unitId: number;
+  raisedBy: number;
+  raisedAt: Date;
+  text: string;
+  level: CoordinationLevel;
+  forwards: { by: number; at: Date; from: CoordinationLevel; to: CoordinationLevel; note: string | null }[];
+  resolved: { by: number; at: Date; note: string | null } | null;
+};
+
 export type ItemUnitState = {
   unitId: number;
   role: UnitRole;
@@ -238,6 +269,8 @@ export type ItemState = {
   cancellation: Ruling | null;
   openedAt: Date | null;
   closedAt: Date | null;
+  /** 逐级协调: the coordination requests raised on the item, open and resolved (none in snapshots saved before). */
+  coordinations: Coordination[];
   /** Starts at 1 and grows by one with every accepted command (optimistic concurrency). */
   version: number;
 };
@@ -301,7 +334,13 @@ export type ItemCommand =
    */
   | { type: 'set_handler'; unitId?: number; personId: number; personUnitIds: readonly number[] }
   /** 点名通报: a leader, supervisor or admin names this item publicly, with the reason. */
-  | { type: 'notify'; reason: string };
+  | { type: 'notify'; reason: string }
+  /** 逐级协调: a lead unit raises a blocker it cannot clear itself. */
+  | { type: 'request_coordination'; unitId?: number; text: string }
+  /** 已协调: without `coordinationId`, the only open request. */
+  | { type: 'resolve_coordination'; coordinationId?: number; note?: string }
+  /** 转交: the request goes one step up the route (see nextCoordinationLevel). */
+  | { type: 'forward_coordination'; coordinationId?: number; note?: string };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -325,6 +364,9 @@ export const ITEM_COMMAND_TYPES = [
   'waive_lead',
   'set_handler',
   'notify',
+  'request_coordination',
+  'resolve_coordination',
+  'forward_coordination',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -334,6 +376,7 @@ export const UNIT_COMMAND_TYPES = [
   'submit_contribution',
   'submit_result',
   'request_extension',
+  'request_coordination',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Where and when a command is judged. `today` and `timeOfDay` are local to the organisation. */
@@ -434,6 +477,12 @@ export type ItemEventData = {
   /** 点名通报 of this item (`reason` is the leader's or supervisor's); sent to the bulletin's audience. */
   item_notified: { reason: string; deadline: DeadlineJson; daysOverdue: number };
   escalated: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
+  /** 逐级协调: a lead unit (unitId of the event) raised request `coordinationId`, first put before `level`. */
+  coordination_requested: { coordinationId: number; text: string; level: CoordinationLevel };
+  /** 已协调: request `coordinationId` of the unit (unitId of the event) was resolved at `level`. */
+  coordination_resolved: { coordinationId: number; text: string; level: CoordinationLevel; note: string | null; raisedAt: string };
+  /** 转交: request `coordinationId` went one step up the route. */
+  coordination_forwarded: { coordinationId: number; text: string; level: Change<CoordinationLevel>; note: string | null };
 };
 
 export type ItemEventType = keyof ItemEventData;
@@ -507,6 +556,7 @@ export function createDraft(input: DraftInput, ctx: ItemContext): ItemDecision {
     cancellation: null,
     openedAt: null,
     closedAt: null,
+    coordinations: [],
     version: 1,
   };
   return {
@@ -593,6 +643,30 @@ export function leadResults(state: ItemState): (Submission & { unitId: number })
     .filter((u) => u.result !== null)
     .map((u) => ({ ...u.result!, unitId: u.unitId }))
     .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** 逐级协调: the requests not yet coordinated, oldest first. */
+export function openCoordinations(state: ItemState): Coordination[] {
+  return (state.coordinations ?? []).filter((c) => c.resolved === null);
+}
+
+/**
+ * Where a new coordination request goes first: the leader in charge when the item has one (the
+ * issue: "to the leader in charge, or the leaders group"), else the leaders group's office.
+ */
+export function firstCoordinationLevel(state: Pick<ItemState, 'leaderInCharge'>): CoordinationLevel {
+  return state.leaderInCharge !== null ? 'leader_in_charge' : 'office';
+}
+
+/**
+ * 转交: one step up the document's route (本部门 → 领导小组办公室 → 分管市长 → 市政府). From the
+ * office to the leader in charge (or, when the item names none, to the city government); from
+ * the leader in charge to the city government; the city government is the last step (null).
+ */
+export function nextCoordinationLevel(state: Pick<ItemState, 'leaderInCharge'>, level: CoordinationLevel): CoordinationLevel | null {
+  if (level === 'office') return state.leaderInCharge !== null ? 'leader_in_charge' : 'government';
+  if (level === 'leader_in_charge') return 'government';
+  return null;
 }
 
 /** Cooperating units whose contribution the lead unit still waits for (neither submitted nor waived). */
@@ -728,6 +802,24 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       if (!ctx.actor.isLeader && !ctx.actor.isAdmin && !ctx.actor.isSupervisor) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
       return null;
+    case 'request_coordination': {
+      // The document's blocked unit is the lead unit: a cooperating unit raises its blocker with the lead unit.
+      const unit = resolveUnit(state, ctx, unitId, 'lead', action);
+      requireStatus(state, action, 'open', 'result_submitted');
+      return unit;
+    }
+    case 'resolve_coordination':
+    case 'forward_coordination': {
+      requireItemLeader(state, ctx.actor, action);
+      requireStatus(state, action, 'open', 'result_submitted');
+      const open = openCoordinations(state);
+      if (open.length === 0) throw refuse('items.no_open_coordination', {});
+      if (action === 'forward_coordination') {
+        const movable = open.filter((c) => nextCoordinationLevel(state, c.level) !== null);
+        if (movable.length === 0) throw refuse('items.coordination_at_top', { id: open.map((c) => c.id).join(',') });
+      }
+      return null;
+    }
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
@@ -1090,6 +1182,42 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       return { state: next, events: [event('handler_set', ctx, acting.unitId, { handlerId: change(acting.handlerId, command.personId) })] };
     }
 
+    case 'request_coordination': {
+      const acting = must(unit);
+      const { text } = requireContent({ text: command.text }, 'request_coordination');
+      const acked = acknowledgeImplicitly(state, acting, 'request_coordination', ctx);
+      const existing = state.coordinations ?? [];
+      const coordination: Coordination = {
+        id: existing.reduce((max, c) => Math.max(max, c.id), 0) + 1,
+        unitId: acting.unitId,
+        raisedBy: actorId,
+        raisedAt: ctx.at,
+        text,
+        level: firstCoordinationLevel(state),
+        forwards: [],
+        resolved: null,
+      };
+      const requested = event('coordination_requested', ctx, acting.unitId, { coordinationId: coordination.id, text, level: coordination.level });
+      return { state: { ...acked.state, coordinations: [...existing, coordination] }, events: [...acked.events, requested] };
+    }
+
+    case 'resolve_coordination': {
+      const target = pickCoordination(state, command.coordinationId, false);
+      const note = optionalText(command.note);
+      const next = replaceCoordination(state, { ...target, resolved: { by: actorId, at: ctx.at, note } });
+      const data = { coordinationId: target.id, text: target.text, level: target.level, note, raisedAt: target.raisedAt.toISOString() };
+      return { state: next, events: [event('coordination_resolved', ctx, target.unitId, data)] };
+    }
+
+    case 'forward_coordination': {
+      const target = pickCoordination(state, command.coordinationId, true);
+      const to = must(nextCoordinationLevel(state, target.level));
+      const note = optionalText(command.note);
+      const next = replaceCoordination(state, { ...target, level: to, forwards: [...target.forwards, { by: actorId, at: ctx.at, from: target.level, to, note }] });
+      const data = { coordinationId: target.id, text: target.text, level: change(target.level, to), note };
+      return { state: next, events: [event('coordination_forwarded', ctx, target.unitId, data)] };
+    }
+
     case 'waive_contributions': {
       const reason = optionalText(command.reason);
       const waived = missingContributions(state);
@@ -1155,6 +1283,27 @@ function transfer(state: ItemState, command: Extract<ItemCommand, { type: 'trans
   units.push({ ...blankUnit(toUnitId, 'lead'), assignedAt: ctx.at });
   const data = { fromUnitId, toUnitId, reason, toUnitWasCooperating: to !== undefined };
   return { state: { ...state, units }, events: [event('unit_transferred', ctx, fromUnitId, data)] };
+}
+
+/**
+ * The open request a decision is about: the one named, else the only one open (for 转交: the only
+ * one that can still go up). Several open and none named is refused with their numbers.
+ */
+function pickCoordination(state: ItemState, id: number | undefined, forwarding: boolean): Coordination {
+  const open = openCoordinations(state);
+  if (id !== undefined) {
+    const found = open.find((c) => c.id === id);
+    if (!found) throw refuse('items.coordination_not_open', { id: String(id) });
+    if (forwarding && nextCoordinationLevel(state, found.level) === null) throw refuse('items.coordination_at_top', { id: String(id) });
+    return found;
+  }
+  const candidates = forwarding ? open.filter((c) => nextCoordinationLevel(state, c.level) !== null) : open;
+  if (candidates.length === 1) return candidates[0]!;
+  throw refuse('items.coordination_unnamed', { ids: candidates.map((c) => c.id).join(',') });
+}
+
+function replaceCoordination(state: ItemState, coordination: Coordination): ItemState {
+  return { ...state, coordinations: (state.coordinations ?? []).map((c) => (c.id === coordination.id ? coordination : c)) };
 }
 
 /** Any work by a unit shows it received the item: acknowledge it first, with its own event. */

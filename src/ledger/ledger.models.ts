@@ -127,5 +127,6 @@ export function toLedgerItemRow(input: {
     timesReturned: s.returnCount,
     excused: s.excused ? { reason: s.excused.reason, degree: s.excused.degree } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
+    coordinations: { open: (s.coordinations ?? []).filter((c) => c.resolved === null).length, resolved: (s.coordinations ?? []).filter((c) => c.resolved !== null).length },
   };
 }

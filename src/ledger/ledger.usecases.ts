@@ -56,6 +56,12 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
     if (pending.length) parts.push(`${t('ledger-pending-leads')}: ${pending.map(unitName).join('、')}`);
   }
   if (event.type === 'escalated' && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
+  // 逐级协调: the request's number and the step it is at (or went to), and the note it was resolved or passed on with.
+  if (event.type === 'coordination_requested' || event.type === 'coordination_resolved' || event.type === 'coordination_forwarded') {
+    const level = typeof d.level === 'object' && d.level !== null ? (d.level as { after?: unknown }).after : d.level;
+    parts.unshift(`#${String(d.coordinationId)} ${t(`coordination-level-${String(level)}`)}`);
+    if (typeof d.note === 'string' && d.note) parts.push(d.note);
+  }
   return clip(parts.filter(Boolean).join('；'), 2000);
 }
 

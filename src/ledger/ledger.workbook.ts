@@ -46,6 +46,8 @@ export type LedgerItemRow = {
   excused: { reason: string; degree: ExcuseDegree } | null;
   /** Overdue rows are filled with their warning colour. */
   warningColour: 'blue' | 'yellow' | 'red' | null;
+  /** 逐级协调: how many coordination requests are open and resolved (none when absent). */
+  coordinations?: { open: number; resolved: number };
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -101,6 +103,7 @@ const labels = {
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
+      '协调',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数'],
@@ -115,6 +118,7 @@ const labels = {
     unitTextSeparator: '：',
     excusedWithoutReason: '已容错',
     degree: { exempt: '免责', lenient: '从轻', mitigated: '减轻' },
+    coordination: { open: '待协调', resolved: '已协调' },
   },
   en: {
     sheets: { items: 'Ledger', events: 'Timeline', units: 'Units' },
@@ -125,6 +129,7 @@ const labels = {
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (degree)', 'Excused (reason)', 'Warning',
+      'Coordination',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
@@ -139,6 +144,7 @@ const labels = {
     unitTextSeparator: ': ',
     excusedWithoutReason: 'excused',
     degree: { exempt: 'exempt', lenient: 'lenient', mitigated: 'mitigated' },
+    coordination: { open: 'open', resolved: 'resolved' },
   },
 } as const;
 
@@ -146,6 +152,7 @@ const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
+  'text',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -319,6 +326,9 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.excused && l.degree[item.excused.degree],
     item.excused && (item.excused.reason || l.excusedWithoutReason),
     item.warningColour && l.warning[item.warningColour],
+    item.coordinations && item.coordinations.open + item.coordinations.resolved > 0
+      ? `${l.coordination.open} ${item.coordinations.open} / ${l.coordination.resolved} ${item.coordinations.resolved}`
+      : null,
   ];
 }
 

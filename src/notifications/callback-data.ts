@@ -26,6 +26,8 @@ export const BUTTON_ACTIONS = [
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
+  'cok', // 逐级协调: 已协调 (unitId = the coordination request's number on the item)
+  'cup', // 逐级协调: 转交, one step up the route (unitId = the coordination request's number)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

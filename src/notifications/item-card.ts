@@ -1,7 +1,8 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, allowedActions, leadResults, missingContributions, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
+import { activeUnits, allowedActions, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
+import { zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
@@ -23,6 +24,8 @@ export type ItemView = {
   deadlineDefaulted: boolean;
   /** Local "today" (YYYY-MM-DD) for overdue marks. */
   today: string;
+  /** The organisation's timezone, for the local times a card shows (UTC when absent). */
+  timezone?: string;
 };
 
 export type Rendered = { text: string; reply_markup?: InlineKeyboardMarkup };
@@ -127,6 +130,20 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
       }),
     );
   }
+  // 逐级协调: every request not yet coordinated, with since when and at which step of the route.
+  if (s.status === 'open' || s.status === 'result_submitted') {
+    for (const c of openCoordinations(s)) {
+      lines.push(
+        t('card-coordination', {
+          id: c.id,
+          unit: escapeHtml(unitName(view, c.unitId)),
+          since: localMinute(c.raisedAt, view.timezone ?? 'UTC'),
+          level: t(`coordination-level-${c.level}`),
+          text: escapeHtml(clip(c.text, 300)),
+        }),
+      );
+    }
+  }
   const results = leadResults(s);
   if (results.length > 1 || (results.length === 1 && activeUnits(s, 'lead').length > 1)) {
     for (const r of results) lines.push(t('card-lead-result', { unit: escapeHtml(unitName(view, r.unitId)), text: escapeHtml(clip(r.text, 400)) }));
@@ -145,6 +162,12 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
     lines.push(countLateness ? t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }) : t('card-overdue-since', { deadline: s.deadline }));
   }
   return lines;
+}
+
+/** "2026-03-02 09:30" in the timezone. */
+export function localMinute(at: Date, timezone: string): string {
+  const p = zonedParts(at, timezone);
+  return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 }
 
 /**

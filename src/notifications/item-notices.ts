@@ -7,7 +7,9 @@ import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
 import type { ItemsDeps } from '../items/items.context.js';
-import { activeUnits, type FileRef, type ItemEvent } from '../items/items.models.js';
+import { activeUnits, nextCoordinationLevel, type Coordination, type FileRef, type ItemEvent } from '../items/items.models.js';
+import { encodeButton } from './callback-data.js';
+import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/items.repository.js';
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
@@ -125,6 +127,60 @@ export async function planItemNotifications(
     );
   };
 
+  /**
+   * 逐级协调: the request, at once (a decision someone must take), with 已协调 and 转交, to the
+   * step of the route it is at: the leader in charge privately when they have started the bot
+   * (else, or when that chat refuses us, the leaders group naming them); the office and the city
+   * government in the leaders group (the city government step names the issuing leader).
+   */
+  const coordinationRequest = async (kind: string, c: Coordination, forwardedBy: number | null) => {
+    const next = nextCoordinationLevel(item.state, c.level);
+    const render = (tt: Translate, asked: string) => ({
+      text: clip(
+        tt(forwardedBy === null ? 'notice-coordination-request' : 'notice-coordination-forwarded-request', {
+          code,
+          unit: escapeHtml(unitName(view, c.unitId)),
+          id: c.id,
+          level: tt(`coordination-level-${c.level}`),
+          text: escapeHtml(clip(c.text, 1500)),
+          instruction: escapeHtml(clip(item.state.instruction, 200)),
+          by: escapeHtml(view.personNames.get(forwardedBy ?? 0) ?? String(forwardedBy ?? '')),
+          note: forwardedBy !== null && c.forwards.at(-1)?.note ? tt('coordination-forward-note', { note: escapeHtml(clip(c.forwards.at(-1)!.note!, 500)) }) : '',
+          asked,
+        }),
+        4000,
+      ),
+      reply_markup: {
+        inline_keyboard: [
+          [
+            { text: tt('btn-coordination-resolve'), callback_data: encodeButton('cok', item.id, c.id) },
+            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton('cup', item.id, c.id) }] : []),
+          ],
+        ],
+      },
+    });
+    const askedId = c.level === 'leader_in_charge' ? item.state.leaderInCharge : c.level === 'government' ? item.state.issuedBy : null;
+    const asked = askedId !== null ? (await org.peopleByIds([askedId]))[0] : undefined;
+    const askedText = asked ? mention(asked) : '';
+    const inGroup = render(t, askedText);
+    if (c.level === 'leader_in_charge' && asked?.startedBot) {
+      const privately = render(deps.translator.for(localeFor(asked.languageCode, defaultLocale)), '');
+      out.push({
+        key: `i${item.id}:v${version}:${kind}:p${asked.id}`,
+        chatId: asked.id,
+        threadId: 0,
+        payload: { text: privately.text, ...HTML, reply_markup: privately.reply_markup },
+        itemId: item.id,
+        unitId: c.unitId,
+        purpose: 'coordination',
+        fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: inGroup.text, reply_markup: inGroup.reply_markup },
+      });
+      return;
+    }
+    toLeaders(kind, inGroup.text, { reply_markup: inGroup.reply_markup }, 'coordination');
+  };
+  const coordinationOf = (id: number) => (item.state.coordinations ?? []).find((c) => c.id === id);
+
   for (const event of events) {
     const unit = event.unitId !== null ? escapeHtml(unitName(view, event.unitId)) : '';
     switch (event.type) {
@@ -238,6 +294,29 @@ export async function planItemNotifications(
         for (const u of activeUnits(item.state)) {
           await toUnit('cancelled', u.unitId, (tt) => ({ text: tt('notice-cancelled', { code, reason: escapeHtml(clip(event.data.reason, 1000)) }) }));
         }
+        break;
+      }
+      case 'coordination_requested': {
+        const c = coordinationOf(event.data.coordinationId);
+        if (c) await coordinationRequest(`coordination:${c.id}`, c, null);
+        break;
+      }
+      case 'coordination_forwarded': {
+        const c = coordinationOf(event.data.coordinationId);
+        if (!c) break;
+        await coordinationRequest(`coordination-up:${c.id}`, c, event.actorId);
+        const level = event.data.level.after;
+        await toUnit(`coordination-up:${c.id}`, c.unitId, (tt) => ({ text: tt('notice-coordination-forwarded', { code, id: c.id, level: tt(`coordination-level-${level}`), text: escapeHtml(clip(c.text, 300)) }) }));
+        break;
+      }
+      case 'coordination_resolved': {
+        const c = coordinationOf(event.data.coordinationId);
+        if (!c || event.unitId === null) break;
+        const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
+        const note = event.data.note ? escapeHtml(clip(event.data.note, 1500)) : '';
+        await toUnit(`coordination-done:${c.id}`, event.unitId, (tt) => ({
+          text: tt('notice-coordination-resolved', { code, id: c.id, by, text: escapeHtml(clip(c.text, 300)), note: note ? tt('coordination-result-note', { note }) : '' }),
+        }));
         break;
       }
       case 'item_excused': {

@@ -26,7 +26,8 @@ export type OutboxMessage = {
   editMessageId?: number | null;
 };
 
-export type OutboxFallback = { chatId: number; threadId?: number; text: string };
+/** `reply_markup`: buttons the fallback keeps (a coordination request still needs its 已协调 / 转交). */
+export type OutboxFallback = { chatId: number; threadId?: number; text: string; reply_markup?: unknown };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -325,7 +326,7 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
               key: `${row.key}:fallback`,
               chatId: fallback.chatId,
               threadId: fallback.threadId ?? 0,
-              payload: { text: fallback.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+              payload: { text: fallback.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}) },
               itemId: row.itemId,
               unitId: row.unitId,
               purpose: `${row.purpose}_fallback`,

@@ -181,6 +181,9 @@ const cmd = {
   waiveLead: { type: 'waive_lead', unitId: LEAD2, reason: '城管局职责已调整' },
   notify: { type: 'notify', reason: '进度严重滞后' },
   setHandler: { type: 'set_handler', personId: 99, personUnitIds: [LEAD, LEAD2, COOP, COOP2] },
+  requestCoordination: { type: 'request_coordination', text: '用地指标需市自然资源局协调' },
+  resolveCoordination: { type: 'resolve_coordination', note: '已召开协调会，指标本周下达' },
+  forwardCoordination: { type: 'forward_coordination' },
 } as const satisfies Record<string, ItemCommand>;
 
 const sample: Record<ItemCommandType, ItemCommand> = {
@@ -203,6 +206,9 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   waive_lead: cmd.waiveLead,
   set_handler: cmd.setHandler,
   notify: cmd.notify,
+  request_coordination: cmd.requestCoordination,
+  resolve_coordination: cmd.resolveCoordination,
+  forward_coordination: cmd.forwardCoordination,
 };
 
 const fixtures = {
@@ -290,6 +296,10 @@ const withPending = (status: ItemStatus) =>
       ? fixtures.submittedWithPendingExtension()
       : stateIn[status]();
 
+/** An item of that status with one open coordination request of the lead unit (none where one cannot be raised). */
+const withCoordination = (status: ItemStatus) =>
+  status === 'open' || status === 'result_submitted' ? run(stateIn[status](), [leadMember, cmd.requestCoordination]) : stateIn[status]();
+
 const rules: Record<ItemCommandType, Rule> = {
   update_draft: { statuses: ['draft'], actor: issuer, roles: draftManagers },
   confirm_draft: { statuses: ['draft'], actor: issuer, roles: draftManagers },
@@ -326,6 +336,9 @@ const rules: Record<ItemCommandType, Rule> = {
   },
   // 点名通报: any leader (not only the item's), the supervision office; supervisors: see below.
   notify: { statuses: ['open', 'result_submitted'], actor: issuer, roles: { ...itemLeaders, otherLeader: 'ok' } },
+  request_coordination: { statuses: ['open', 'result_submitted'], actor: leadMember, roles: leadUnitMember },
+  resolve_coordination: { statuses: ['open', 'result_submitted'], actor: issuer, given: withCoordination, roles: itemLeaders },
+  forward_coordination: { statuses: ['open', 'result_submitted'], actor: issuer, given: withCoordination, roles: itemLeaders },
 };
 
 const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
@@ -442,6 +455,7 @@ describe('allowedActions', () => {
       { action: 'report_progress', unitId: LEAD },
       { action: 'request_extension', unitId: LEAD },
       { action: 'set_handler', unitId: LEAD },
+      { action: 'request_coordination', unitId: LEAD },
     ]);
   });
 
@@ -1499,6 +1513,89 @@ describe('the handling person (承办人)', () => {
   it('may be named while the result awaits confirmation, not on a closed item', () => {
     expect(outcome(() => act(joint.submitted(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }))).toBe('ok');
     expectRefusal(() => act(joint.closed(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }), 'items.already_closed');
+  });
+});
+
+describe('逐级协调: coordination requests', () => {
+  const ask = (text: string = cmd.requestCoordination.text): ItemCommand => ({ type: 'request_coordination', text });
+  const open = () => run(fixtures.open(), [leadMember, ask()]);
+  const noLeaderInCharge = () => run(fixtures.draft({ leaderInCharge: null }), [issuer, cmd.confirmDraft]);
+
+  it('a lead unit raises a blocker: numbered, before the leader in charge, acknowledging the item on the way', () => {
+    const { state, events } = act(fixtures.open(), leadMember, ask('  用地指标需协调  '));
+    expect(types(events)).toEqual(['unit_acknowledged', 'coordination_requested']);
+    expect(events[0]!.data).toMatchObject({ via: 'request_coordination' });
+    expect(events[1]).toMatchObject({ unitId: LEAD, actorId: leadMember.personId, data: { coordinationId: 1, text: '用地指标需协调', level: 'leader_in_charge' } });
+    expect(state.coordinations).toEqual([
+      { id: 1, unitId: LEAD, raisedBy: leadMember.personId, raisedAt: events[1]!.at, text: '用地指标需协调', level: 'leader_in_charge', forwards: [], resolved: null },
+    ]);
+  });
+
+  it('without a leader in charge the request goes to the leaders group office first; a second one gets the next number', () => {
+    const state = run(noLeaderInCharge(), [leadMember, ask('一')], [leadMember, ask('二')]);
+    expect(state.coordinations.map((c) => [c.id, c.level])).toEqual([
+      [1, 'office'],
+      [2, 'office'],
+    ]);
+  });
+
+  it('a cooperating unit is told only the lead unit raises it; a text is required; a result awaiting confirmation may still be blocked', () => {
+    expectRefusal(() => act(fixtures.open(), coopMember, ask()), 'items.not_lead_unit', { unit: '交通局', action: 'request_coordination' });
+    expectRefusal(() => act(fixtures.open(), leadMember, ask('  ')), 'items.content_required', { action: 'request_coordination' });
+    expect(outcome(() => act(fixtures.submitted(), leadMember, ask()))).toBe('ok');
+    expectRefusal(() => act(fixtures.closed(), leadMember, ask()), 'items.already_closed');
+  });
+
+  it('已协调 by the issuer, the leader in charge or an admin, with an optional note; other leaders and units are refused', () => {
+    for (const actor of [issuer, leaderInCharge, admin]) {
+      const { state, events } = act(open(), actor, { type: 'resolve_coordination', note: ' 已协调 ' });
+      expect(state.coordinations[0]!.resolved).toEqual({ by: actor.personId, at: events[0]!.at, note: '已协调' });
+      expect(events[0]).toMatchObject({ type: 'coordination_resolved', unitId: LEAD, data: { coordinationId: 1, level: 'leader_in_charge', note: '已协调', text: cmd.requestCoordination.text } });
+    }
+    expect(act(open(), issuer, { type: 'resolve_coordination' }).state.coordinations[0]!.resolved?.note).toBeNull();
+    for (const actor of [otherLeader, leadMember, coopMember, stranger]) expectRefusal(() => act(open(), actor, cmd.resolveCoordination), 'items.forbidden', { action: 'resolve_coordination' });
+  });
+
+  it('转交 moves it one step up the route: office → leader in charge → city government, and no further', () => {
+    const withLeader = run(fixtures.draft({ leaderInCharge: null }), [issuer, cmd.confirmDraft], [leadMember, ask()]);
+    expect(withLeader.coordinations[0]!.level).toBe('office');
+    const { state, events } = act(withLeader, admin, { type: 'forward_coordination', note: '办公室协调不了' });
+    expect(state.coordinations[0]!.level).toBe('government');
+    expect(events[0]).toMatchObject({ type: 'coordination_forwarded', unitId: LEAD, data: { coordinationId: 1, level: { before: 'office', after: 'government' }, note: '办公室协调不了' } });
+    expect(state.coordinations[0]!.forwards).toEqual([{ by: admin.personId, at: events[0]!.at, from: 'office', to: 'government', note: '办公室协调不了' }]);
+    expectRefusal(() => act(state, issuer, cmd.forwardCoordination), 'items.coordination_at_top', { id: '1' });
+    expectRefusal(() => act(state, issuer, { type: 'forward_coordination', coordinationId: 1 }), 'items.coordination_at_top', { id: '1' });
+    // Resolved at the top.
+    expect(act(state, issuer, cmd.resolveCoordination).events[0]!.data).toMatchObject({ level: 'government' });
+  });
+
+  it('with a leader in charge, 转交 from the leader in charge goes to the city government', () => {
+    const state = run(open(), [leaderInCharge, cmd.forwardCoordination]);
+    expect(state.coordinations[0]!.forwards.map((f) => [f.from, f.to])).toEqual([['leader_in_charge', 'government']]);
+    expectRefusal(() => act(state, otherLeader, cmd.forwardCoordination), 'items.forbidden');
+  });
+
+  it('several open: the decision names one; a resolved or unknown number is refused; none open is said so', () => {
+    const two = run(open(), [leadMember, ask('第二个问题')]);
+    expectRefusal(() => act(two, issuer, cmd.resolveCoordination), 'items.coordination_unnamed', { ids: '1,2' });
+    const one = run(two, [issuer, { type: 'resolve_coordination', coordinationId: 2 }]);
+    expect(one.coordinations.map((c) => c.resolved !== null)).toEqual([false, true]);
+    expectRefusal(() => act(one, issuer, { type: 'resolve_coordination', coordinationId: 2 }), 'items.coordination_not_open', { id: '2' });
+    expectRefusal(() => act(one, issuer, { type: 'forward_coordination', coordinationId: 9 }), 'items.coordination_not_open', { id: '9' });
+    const none = run(one, [issuer, cmd.resolveCoordination]);
+    expectRefusal(() => act(none, issuer, cmd.resolveCoordination), 'items.no_open_coordination');
+    expectRefusal(() => act(none, issuer, cmd.forwardCoordination), 'items.no_open_coordination');
+  });
+
+  it('the leaders see 已协调 and 转交 only while a request is open; a unit sees its own request action', () => {
+    expect(allowedActions(fixtures.open(), issuer, TODAY).map((a) => a.action)).not.toContain('resolve_coordination');
+    expect(allowedActions(open(), issuer, TODAY).map((a) => a.action)).toEqual(expect.arrayContaining(['resolve_coordination', 'forward_coordination']));
+    // Another leader may only give a 点名通报; coordination is the item's leaders' to decide.
+    expect(allowedActions(open(), otherLeader, TODAY).map((a) => a.action)).toEqual(['notify']);
+    const top = run(open(), [issuer, cmd.forwardCoordination]);
+    const actions = allowedActions(top, issuer, TODAY).map((a) => a.action);
+    expect(actions).toContain('resolve_coordination');
+    expect(actions).not.toContain('forward_coordination');
   });
 });
 

@@ -60,6 +60,7 @@ const openOverdue = item({
   nagsReceived: 3,
   warningColour: 'red',
   lastProgress: { at: sh('2026-11-15T16:45:00'), unit: '市住建局', text: '方案初稿已完成，正在征求意见。' },
+  coordinations: { open: 1, resolved: 2 },
 });
 const extended = item({
   code: '督办〔2026〕13号',
@@ -200,6 +201,14 @@ describe('the ledger workbook', () => {
     ]);
   });
 
+  it('has a 协调 column: open and resolved coordination requests, empty for an item without any', async () => {
+    const { workbook } = await writeAndRead('zh');
+    const sheet = workbook.getWorksheet('台账')!;
+    expect(sheet.getRow(1).getCell(26).value).toBe('协调');
+    expect(sheet.getRow(2).getCell(26).value).toBe('待协调 1 / 已协调 2');
+    expect(sheet.getRow(3).getCell(26).value ?? null).toBeNull();
+  });
+
   it('writes dates as real date cells with formats, not as text', async () => {
     const { workbook } = await writeAndRead('zh');
     const sheet = workbook.getWorksheet('台账')!;
@@ -267,7 +276,7 @@ describe('the ledger workbook', () => {
       // printed landscape, one page wide, the header on every page
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     }
-    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Y7');
+    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Z7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
     expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:I3');
   });

@@ -4,7 +4,7 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
+import { activeUnits, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -245,10 +245,28 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
       return;
     }
+    case 'cok':
+    case 'cup': {
+      // 逐级协调: the button names the request (its number on the item); who may decide is judged on the server.
+      const command: ItemCommand = data.action === 'cok' ? { type: 'resolve_coordination', coordinationId: data.unitId } : { type: 'forward_coordination', coordinationId: data.unitId };
+      const { item: changed } = await run(ctx, item.id, command);
+      // The request's buttons go (the forwarded request arrives again, with its own, at the next step).
+      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
+        if (!String((error as Error).message).includes('message is not modified')) throw error;
+      });
+      await ctx.answerCallbackQuery({ text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.unitId, code(changed)) });
+      return;
+    }
     default:
       return next();
   }
 });
+
+/** What the person who resolved or passed on a coordination request is told. */
+function coordinationDone(ctx: BotContext, state: ItemState, what: 'resolved' | 'forwarded', id: number, code: string): string {
+  const c = (state.coordinations ?? []).find((x) => x.id === id);
+  return what === 'resolved' ? ctx.t('coordination-resolved-done', { code, id }) : ctx.t('coordination-forwarded-done', { code, id, level: ctx.t(`coordination-level-${c?.level ?? 'government'}`) });
+}
 
 /** The item's code as people write it, or '' for a draft. */
 function itemCodeText(ctx: BotContext, item: StoredItem): string {
@@ -565,4 +583,51 @@ itemsFeature.command('waive', async (ctx) => {
   }
   await run(ctx, item.id, { type: 'waive_contributions', ...(args ? { reason: args } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// 逐级协调: a lead unit raises a blocker; the item's leaders resolve it or pass it up the route
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * /coordinate CODE [UNIT] 问题 (or as a reply to the item's card: /coordinate 问题): the lead unit
+ * raises what it cannot clear itself. The request goes out at once to the step of the route it is at.
+ */
+itemsFeature.command('coordinate', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-coordinate');
+  const { unitId, rest: text } = await unitArg(ctx, item, rest);
+  const { item: changed, events, view: v } = await run(ctx, item.id, { type: 'request_coordination', ...(unitId ? { unitId } : {}), text });
+  const requested = events.find((e) => e.type === 'coordination_requested');
+  const id = requested?.type === 'coordination_requested' ? requested.data.coordinationId : 0;
+  const level = requested?.type === 'coordination_requested' ? requested.data.level : 'office';
+  const who = level === 'leader_in_charge' && changed.state.leaderInCharge !== null ? escapeHtml(personNameOf(v, changed.state.leaderInCharge)) : ctx.t(`coordination-level-${level}`);
+  await say(ctx, ctx.t('coordination-requested', { code: escapeHtml(v.code ?? ''), id, who }));
+});
+
+/** "#2" (or "2号") after the code names the request; anything after it is the note. */
+function coordinationArgs(rest: string): { coordinationId?: number; note: string } {
+  const [first, ...others] = words(rest);
+  const m = first ? /^(?:#|＃|第)?(\d{1,4})(?:号|项)?$/.exec(first.normalize('NFKC')) : null;
+  if (m && first && /^(#|＃|第)|(号|项)$/.test(first)) return { coordinationId: Number(m[1]), note: others.join(' ') };
+  return { note: rest.trim() };
+}
+
+/** /coordinated CODE [#N] [协调结果]: 已协调, with what was arranged (the unit is told). */
+itemsFeature.command('coordinated', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-coordinated');
+  const { coordinationId, note } = coordinationArgs(rest);
+  const { item: changed, events } = await run(ctx, item.id, { type: 'resolve_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
+  const resolved = events.find((e) => e.type === 'coordination_resolved');
+  const id = resolved?.type === 'coordination_resolved' ? resolved.data.coordinationId : (coordinationId ?? 0);
+  await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, 'resolved', id, itemCodeText(ctx, changed))));
+});
+
+/** /coordup CODE [#N] [说明]: 转交, one step up the route. */
+itemsFeature.command('coordup', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-coordup');
+  const { coordinationId, note } = coordinationArgs(rest);
+  const { item: changed, events } = await run(ctx, item.id, { type: 'forward_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
+  const forwarded = events.find((e) => e.type === 'coordination_forwarded');
+  const id = forwarded?.type === 'coordination_forwarded' ? forwarded.data.coordinationId : (coordinationId ?? 0);
+  await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, 'forwarded', id, itemCodeText(ctx, changed))));
 });

@@ -38,13 +38,22 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
   const lines = shown.map((e) => {
     const data = e.data as { text?: string; reason?: string };
     const handler = handlerOf(e);
-    const detail = data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : '');
+    const detail = coordinationDetail(ctx, e) ?? data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : '');
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
     return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`, eventLabelArgs(e.data))}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
   });
   if (events.length > TIMELINE_MAX) lines.unshift(ctx.t('timeline-more', { count: events.length - TIMELINE_MAX }));
   return lines;
+}
+
+/** 逐级协调 events: the request's number and step, then its text (or the note it was resolved or passed on with). */
+function coordinationDetail(ctx: BotContext, e: StoredEvent): string | null {
+  if (e.type !== 'coordination_requested' && e.type !== 'coordination_resolved' && e.type !== 'coordination_forwarded') return null;
+  const d = e.data as { coordinationId?: number; text?: string; note?: string | null; level?: string | { after?: string } };
+  const level = typeof d.level === 'object' ? d.level.after : d.level;
+  const head = ctx.t('timeline-coordination', { id: d.coordinationId ?? 0, level: ctx.t(`coordination-level-${level ?? 'office'}`) });
+  return `${head} ${d.note ?? d.text ?? ''}`.trim();
 }
 
 lookupFeature.command('task', async (ctx) => {

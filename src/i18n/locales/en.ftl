@@ -142,7 +142,10 @@ err-input-unstorable = This message has characters that cannot be stored (a NUL 
 err-items-not_a_member = You are not a member of { $unit }, so you cannot act for it. Ask the supervision office for an invite link if you should be.
 err-items-unit_ambiguous = You belong to several units of this item ({ $units }); name the unit in the command. Usage: { $usage }
 err-items-unit_not_in_item = { $unit } is not (or no longer) a unit of this item.
-err-items-not_lead_unit = Only a lead unit can { $actionName }; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
+err-items-not_lead_unit = { $action ->
+        [request_coordination] Only a lead unit can ask for coordination; { $unit } is cooperating. Tell the lead unit what blocks you (or reply to the item's card with a progress report): the lead unit raises it.
+       *[other] Only a lead unit can { $actionName }; { $unit } is cooperating. A cooperating unit submits its contribution with /result CODE TEXT.
+    }
 err-items-not_cooperating_unit = { $unit } leads this item, so it submits the result: /result CODE TEXT.
 err-items-wrong_status = The item is “{ $status }” now, so you cannot { $actionName }. Send /task CODE to see where it stands.
 err-items-already_closed = This item is already closed; nothing more to do.
@@ -736,3 +739,49 @@ notice-notified = 📢 <b>Public notice (点名通报)</b> { $code }
 notify-done = 📢 Named publicly: { $code }
 usage-notify = /notify CODE REASON (name this item publicly)
 event-item_notified = named publicly (点名通报)
+
+## Coordination (逐级协调: /coordinate, /coordinated, /coordup)
+
+action-request_coordination = ask for coordination
+action-resolve_coordination = mark a coordination request as coordinated
+action-forward_coordination = pass a coordination request up
+err-items-no_open_coordination = No coordination request is open on this item. Send /task CODE to see it.
+err-items-coordination_not_open = Coordination request #{ $id } is not open (already coordinated, or no such number). Send /task CODE to see the open ones.
+err-items-coordination_unnamed = Several coordination requests are open (#{ $ids }): say which, e.g. /coordinated CODE #1 what was arranged.
+err-items-coordination_at_top = Coordination request #{ $id } is already before the city government, the last step: coordinate it (/coordinated CODE #{ $id } what was arranged).
+event-coordination_requested = coordination requested
+event-coordination_resolved = coordinated
+event-coordination_forwarded = coordination passed up
+coordination-level-office = the leaders group office
+coordination-level-leader_in_charge = the leader in charge
+coordination-level-government = the city government
+card-coordination = 🧩 Awaiting coordination #{ $id } ({ $unit }, since { $since }, with { $level }): { $text }
+btn-coordination-resolve = 🧩 Coordinated
+btn-coordination-forward = ⤴️ Pass to { $level }
+notice-coordination-request =
+    🧩 <b>Coordination request</b> #{ $id } · { $code }
+    <b>{ $unit }</b> asks { $level } { $asked } to coordinate:
+    { $text }
+    Item: { $instruction }
+    Press Coordinated once it is arranged (or send /coordinated CODE #{ $id } what was arranged, and the unit is told); Pass on sends it one step up.
+notice-coordination-forwarded-request =
+    🧩 <b>Coordination request</b> #{ $id } · { $code }, passed on by { $by } to { $level } { $asked }{ $note }
+    <b>{ $unit }</b> asks:
+    { $text }
+    Item: { $instruction }
+notice-coordination-forwarded = ⤴️ Your coordination request #{ $id } on { $code } was passed on to { $level }: { $text }
+notice-coordination-resolved = 🧩 Your coordination request #{ $id } on { $code } was coordinated by { $by }: { $text }{ $note }
+coordination-forward-note = { " " }(why: { $note })
+coordination-result-note = . Arranged: { $note }
+coordination-requested = 🧩 Coordination request #{ $id } on { $code } sent to { $who }. You will be told when it is coordinated; the cards show it until then.
+coordination-resolved-done = ✅ Coordination request #{ $id } on { $code } marked coordinated; the unit is told.
+coordination-forwarded-done = ⤴️ Coordination request #{ $id } on { $code } passed on to { $level }.
+usage-coordinate = /coordinate CODE PROBLEM (lead unit; or reply to the item's card: /coordinate PROBLEM)
+usage-coordinated = /coordinated CODE [#N] [what was arranged] (the issuing leader, the leader in charge, admins)
+usage-coordup = /coordup CODE [#N] [why] (pass a coordination request one step up)
+timeline-coordination = #{ $id } { $level }
+digest-section-coordinations = 🧩 <b>Awaiting coordination</b> ({ $count })
+digest-coordination-line = · { $code } { $unit } · since { $since } · { $level } · { $text }
+unit-digest-coordinations = 🧩 Awaiting coordination:
+unit-digest-coordination-line = · { $code } #{ $id } since { $since } · { $level } · { $text }
+ledger-coordinations = { $open } open / { $resolved } resolved

@@ -142,7 +142,10 @@ err-input-unstorable = 这条消息含有无法保存的字符（空字符或残
 err-items-not_a_member = 您不是 { $unit } 的成员，不能代表该单位操作。如需加入，请向督查室索取邀请链接。
 err-items-unit_ambiguous = 您同时属于本事项的多个单位（{ $units }），请在命令中写明代表哪个单位。用法：{ $usage }
 err-items-unit_not_in_item = { $unit } 不是（或已不再是）本事项的承办单位。
-err-items-not_lead_unit = 只有牵头单位可以{ $actionName }；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
+err-items-not_lead_unit = { $action ->
+        [request_coordination] 只有牵头单位可以提请协调；{ $unit } 是配合单位。配合中遇到的问题请告知牵头单位（或回复事项卡片报告进展），由牵头单位提请协调。
+       *[other] 只有牵头单位可以{ $actionName }；{ $unit } 是配合单位。配合单位请用 /result 编号 内容 提交配合意见。
+    }
 err-items-not_cooperating_unit = { $unit } 是牵头单位，提交的是办理结果：请用 /result 编号 内容。
 err-items-wrong_status = 事项当前状态为「{ $status }」，不能{ $actionName }。发送 /task 编号 查看最新情况。
 err-items-already_closed = 该事项已办结，无需再操作。
@@ -725,3 +728,49 @@ notice-notified = 📢 <b>点名通报</b> { $code }
 notify-done = 📢 已点名通报：{ $code }
 usage-notify = /notify 编号 理由（点名通报该事项）
 event-item_notified = 点名通报
+
+## Coordination (逐级协调: /coordinate, /coordinated, /coordup)
+
+action-request_coordination = 提请协调
+action-resolve_coordination = 标记已协调
+action-forward_coordination = 转交协调请求
+err-items-no_open_coordination = 本事项没有待协调的请求。发送 /task 编号 查看。
+err-items-coordination_not_open = 协调请求 #{ $id } 不在待协调之列（已协调，或没有这个序号）。发送 /task 编号 查看待协调的请求。
+err-items-coordination_unnamed = 本事项有多个待协调的请求（#{ $ids }），请写明哪一个，例如：/coordinated 编号 #1 协调结果。
+err-items-coordination_at_top = 协调请求 #{ $id } 已报市政府，是最后一级，不能再转交：请协调后标记（/coordinated 编号 #{ $id } 协调结果）。
+event-coordination_requested = 提请协调
+event-coordination_resolved = 已协调
+event-coordination_forwarded = 转交协调
+coordination-level-office = 领导小组办公室
+coordination-level-leader_in_charge = 分管领导
+coordination-level-government = 市政府
+card-coordination = 🧩 待协调 #{ $id }（{ $unit }，{ $since } 起，{ $level }）：{ $text }
+btn-coordination-resolve = 🧩 已协调
+btn-coordination-forward = ⤴️ 转交{ $level }
+notice-coordination-request =
+    🧩 <b>协调请求</b> #{ $id } · { $code }
+    <b>{ $unit }</b> 请{ $level } { $asked } 协调：
+    { $text }
+    事项：{ $instruction }
+    协调好后请点「已协调」（或发送 /coordinated 编号 #{ $id } 协调结果，单位会收到）；本级协调不了请点「转交」报上一级。
+notice-coordination-forwarded-request =
+    🧩 <b>协调请求</b> #{ $id } · { $code }，经 { $by } 转交{ $level } { $asked }{ $note }
+    <b>{ $unit }</b> 提请协调：
+    { $text }
+    事项：{ $instruction }
+notice-coordination-forwarded = ⤴️ 本单位在 { $code } 上的协调请求 #{ $id } 已转交{ $level }：{ $text }
+notice-coordination-resolved = 🧩 本单位在 { $code } 上的协调请求 #{ $id } 已由 { $by } 协调：{ $text }{ $note }
+coordination-forward-note = （转交说明：{ $note }）
+coordination-result-note = 。协调结果：{ $note }
+coordination-requested = 🧩 { $code } 的协调请求 #{ $id } 已报送{ $who }。协调后会通知本单位；此前各卡片都会显示。
+coordination-resolved-done = ✅ { $code } 的协调请求 #{ $id } 已标记为已协调，已通知单位。
+coordination-forwarded-done = ⤴️ { $code } 的协调请求 #{ $id } 已转交{ $level }。
+usage-coordinate = /coordinate 编号 问题（牵头单位；或回复事项卡片：/coordinate 问题）
+usage-coordinated = /coordinated 编号 [#序号] [协调结果]（交办领导、分管领导、管理员）
+usage-coordup = /coordup 编号 [#序号] [说明]（把协调请求转交上一级）
+timeline-coordination = #{ $id } { $level }
+digest-section-coordinations = 🧩 <b>待协调</b>（{ $count }）
+digest-coordination-line = · { $code } { $unit } · { $since } 起 · { $level } · { $text }
+unit-digest-coordinations = 🧩 待协调：
+unit-digest-coordination-line = · { $code } #{ $id } { $since } 起 · { $level } · { $text }
+ledger-coordinations = 待协调 { $open } / 已协调 { $resolved }
