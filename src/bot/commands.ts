@@ -13,6 +13,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
     { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
+    { command: 'node', description: '报告时间节点完成：/node 编号 节点序号 [说明]' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -22,6 +23,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
     { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
     { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
+    { command: 'node', description: 'Report a milestone done: /node CODE NUMBER [TEXT]' },
   ],
 };
 

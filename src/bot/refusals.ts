@@ -39,6 +39,7 @@ const USAGE_OF_ACTION: Record<string, string> = {
   waive_contributions: 'usage-waive',
   waive_lead: 'usage-waive',
   set_handler: 'usage-handler',
+  report_milestone: 'usage-node',
 };
 
 /**

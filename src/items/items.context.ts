@@ -48,5 +48,6 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
     sourceLink: messageLink(item.row.sourceChatId, item.row.sourceMessageId, item.row.sourceThreadId),
     deadlineDefaulted: item.row.deadlineDefaulted,
     today: localNow(deps).today,
+    timezone: deps.config.timezone,
   };
 }

@@ -26,6 +26,7 @@ export const BUTTON_ACTIONS = [
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
+  'mnd', // 时间节点: report a milestone done (version = the milestone's number, 1-based)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
