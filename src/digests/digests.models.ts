@@ -692,7 +692,7 @@ function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[
         overdue: u.overdue,
         nags: u.nags,
         returned: u.returned,
-      }),
+      }) + (u.milestonesOverdue > 0 ? ` · ${t('bulletin-milestones-overdue', { count: u.milestonesOverdue })}` : ''),
     ),
   );
   if (idle > 0) lines.push(t('bulletin-idle', { count: idle }));
