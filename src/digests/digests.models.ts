@@ -135,7 +135,12 @@ export type LeadersDigest = {
   /** Each list holds at most LIST_LIMIT items; the totals say how many there are. */
   sections: Record<Section, DigestItem[]>;
   units: LeadersDigestUnit[];
+  /** 时间节点 past their day and not reported, on open items (oldest first); absent: none read. */
+  milestonesOverdue?: OverdueMilestoneRow[];
 };
+
+/** One overdue milestone (时间节点) of an open item, for the digests. */
+export type OverdueMilestoneRow = { itemId: number; code: string; index: number; due: YMD; text: string; leadUnitIds: number[] };
 
 /** The item lists the leaders digest still shows as sections (overdue and waiting are per unit now). */
 export const SECTIONS = ['dueSoon', 'opened'] as const;
@@ -143,7 +148,13 @@ export type Section = (typeof SECTIONS)[number];
 
 /** `delivered`: 共同牵头, this lead unit's own result is in (or was waived) while another lead unit's is not. */
 export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean; delivered?: boolean };
-export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[] };
+export type UnitDigest = {
+  unitId: number;
+  counts: DigestCounts & { lead: number; cooperating: number };
+  items: UnitDigestItem[];
+  /** 时间节点 overdue on the open items the unit leads; absent: none read. */
+  milestonesOverdue?: OverdueMilestoneRow[];
+};
 
 /** The instants and dates a digest at `at` is about. */
 export type DigestWindow = {
@@ -539,6 +550,8 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     }
   }
 
+  lines.push(...milestoneLines(ctx, digest.milestonesOverdue ?? [], LIST_LIMIT, true));
+
   for (const section of SECTIONS) {
     const count = c[SECTION_TOTAL[section]];
     const listedItems = digest.sections[section];
@@ -550,6 +563,22 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
   const buttons = decisionButtons(t, items);
   if (buttons.length > 0) messages[0] = { ...messages[0]!, reply_markup: { inline_keyboard: buttons } };
   return messages;
+}
+
+/**
+ * 时间节点 overdue: a count and one line per milestone (how late, counted like a deadline; the
+ * leaders see the lead units), at most `limit`, then how many more.
+ */
+function milestoneLines(ctx: RenderContext, rows: OverdueMilestoneRow[], limit: number, withUnits: boolean): string[] {
+  if (rows.length === 0) return [];
+  const { t } = ctx;
+  const lines = ['', t('digest-milestones-overdue', { count: rows.length })];
+  for (const m of rows.slice(0, limit)) {
+    const units = withUnits && m.leadUnitIds.length ? ` · ${escapeHtml(m.leadUnitIds.map((id) => ctx.unitNames.get(id) ?? `#${id}`).join(t('list-separator')))}` : '';
+    lines.push(t('digest-milestone-line', { code: escapeHtml(m.code), index: m.index, due: m.due, milestone: escapeHtml(snippet(m.text)), late: latenessText(t, lateness(m.due, ctx.window.date)), units }));
+  }
+  if (rows.length > limit) lines.push(t('digest-more', { count: rows.length - limit, command: '/list overdue' }));
+  return lines;
 }
 
 /** Whether a unit's digest has anything to say (units with nothing get no message). */
@@ -597,6 +626,7 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
     );
   }
   if (c.open > digest.items.length) lines.push(t('digest-more', { count: c.open - digest.items.length, command: `/list unit ${unit}` }));
+  lines.push(...milestoneLines(ctx, digest.milestonesOverdue ?? [], UNIT_LIST_LIMIT, false));
   return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
 }
 
