@@ -3,6 +3,7 @@ import { activeUnits, daysOverdue, type ItemLevel, type ItemState } from '../ite
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';
+import { milestoneCounts } from '../items/milestones.js';
 
 /** Which items a ledger covers; every field narrows it (they combine). */
 export type LedgerFilter = {
@@ -127,5 +128,6 @@ export function toLedgerItemRow(input: {
     timesReturned: s.returnCount,
     excused: s.excused ? { reason: s.excused.reason } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
+    milestones: s.milestones.length ? milestoneCounts(s, input.today) : null,
   };
 }

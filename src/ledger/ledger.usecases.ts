@@ -55,6 +55,8 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
     if (pending.length) parts.push(`${t('ledger-pending-leads')}: ${pending.map(unitName).join('、')}`);
   }
   if (event.type === 'escalated' && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
+  // 时间节点: which milestone (number, date, what) was reported done.
+  if (event.type === 'milestone_reported') parts.unshift(`${t('ledger-milestone')} ${String(d.index)}（${String(d.due ?? '')} ${String(d.milestone ?? '')}）`);
   return clip(parts.filter(Boolean).join('；'), 2000);
 }
 

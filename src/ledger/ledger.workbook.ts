@@ -44,6 +44,8 @@ export type LedgerItemRow = {
   excused: { reason: string } | null;
   /** Overdue rows are filled with their warning colour. */
   warningColour: 'blue' | 'yellow' | 'red' | null;
+  /** 时间节点: done, overdue and total; null (or absent) when the item has none. */
+  milestones?: { done: number; overdue: number; total: number } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -97,6 +99,7 @@ const labels = {
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
+      '时间节点（已完成/逾期/共）',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数'],
@@ -120,6 +123,7 @@ const labels = {
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning',
+      'Milestones (done/overdue/total)',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)'],
@@ -140,6 +144,7 @@ const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'long', 'text',
+  'text',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -312,6 +317,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.timesReturned,
     item.excused && (item.excused.reason || l.excusedWithoutReason),
     item.warningColour && l.warning[item.warningColour],
+    item.milestones && item.milestones.total > 0 ? `${item.milestones.done}/${item.milestones.overdue}/${item.milestones.total}` : null,
   ];
 }
 

@@ -741,4 +741,4 @@ reminder-milestone-nag =
 digest-milestones-overdue = ⏰ Overdue milestones: { $count }
 digest-milestone-line = · { $code } milestone { $index } ({ $due }, { $milestone }) { $late } late{ $units }
 bulletin-milestones-overdue = milestones overdue { $count }
-ledger-col-milestones = Milestones (done/overdue/total)
+ledger-milestone = Milestone

@@ -730,4 +730,4 @@ reminder-milestone-nag =
 digest-milestones-overdue = ⏰ 节点逾期 { $count } 个：
 digest-milestone-line = · { $code } 节点{ $index }（{ $due }，{ $milestone }）逾期 { $late }{ $units }
 bulletin-milestones-overdue = 节点逾期 { $count }
-ledger-col-milestones = 节点（已完成/逾期/共）
+ledger-milestone = 时间节点
