@@ -197,15 +197,15 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
   if (!actor || view.state.status === 'draft') return [];
   const buttons: InlineKeyboardButton[] = [];
   for (const allowed of allowedActions(view.state, actor, view.today)) {
-    const spec = ACTION_BUTTONS[allowed.action];
-    if (!spec) continue;
-    const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
     if (allowed.action === 'report_milestone') {
       // 时间节点: one button for the next unreported milestone; its number rides in the version field.
       const next = nextPendingMilestone(view.state);
       if (next) buttons.push({ text: t('btn-milestone', { index: next.index }), callback_data: encodeButton('mnd', view.id, allowed.unitId ?? 0, next.index) });
       continue;
     }
+    const spec = ACTION_BUTTONS[allowed.action];
+    if (!spec) continue;
+    const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
     buttons.push({
       text: spec.namesUnit && allowed.unitId !== null ? t(spec.label(unit?.role ?? 'lead'), { unit: unitName(view, allowed.unitId) }) : t(spec.label(unit?.role ?? 'lead')),
       callback_data: encodeButton(spec.action, view.id, allowed.unitId ?? 0, spec.versioned ? view.state.version : 0),
