@@ -14,6 +14,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
     { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
     { command: 'coordinate', description: '提请协调（牵头单位）：/coordinate 编号 问题' },
+    { command: 'node', description: '报告时间节点完成：/node 编号 节点序号 [说明]' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -24,6 +25,7 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
     { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
     { command: 'coordinate', description: 'Ask for coordination (lead unit): /coordinate CODE PROBLEM' },
+    { command: 'node', description: 'Report a milestone done: /node CODE NUMBER [TEXT]' },
   ],
 };
 

@@ -43,6 +43,7 @@ const USAGE_OF_ACTION: Record<string, string> = {
   request_coordination: 'usage-coordinate',
   resolve_coordination: 'usage-coordinated',
   forward_coordination: 'usage-coordup',
+  report_milestone: 'usage-node',
 };
 
 /**

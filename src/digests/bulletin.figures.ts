@@ -28,14 +28,17 @@ import type { ItemLevel } from '../items/items.models.js';
  *   (lead_waived) is not counted for closing at all.
  * - overdue: lead units of items open at `to` whose deadline has passed by then and whose own result
  *   has not come in (nor was waived). The item counts once in the totals.
- * - nags: reminders of kind ack_nag, overdue_nag, report_nag or escalation addressed to the unit,
+ * - nags: reminders of kind ack_nag, overdue_nag, report_nag, escalation or milestone_nag addressed to the unit,
  *   planned in P.
  * - returned: results of the unit returned by a leader in P.
+ * - milestonesOverdue (节点逾期): 时间节点 of items open at `to` whose day has ended by then and
+ *   that were not reported done (milestone_reported) before `to`, counted for each lead unit still
+ *   owing its result (as overdue is). Shown beside the ranking; it does not change the order.
  *
  * A rate is null when nothing was counted. Nothing here depends on the order of the rows.
  */
 
-export const NAG_KINDS = ['ack_nag', 'overdue_nag', 'report_nag', 'escalation'] as const;
+export const NAG_KINDS = ['ack_nag', 'overdue_nag', 'report_nag', 'escalation', 'milestone_nag'] as const;
 
 /** One history event, as item_events holds it (data may be the full event data or just the fields read here). */
 export type HistoryEvent = { id?: number; itemId: number; type: string; at: Date; unitId: number | null; data: unknown };
@@ -67,6 +70,8 @@ export type UnitFigures = {
   excusedExcluded: number;
   /** Items of this unit's counted above but excused 从轻 or 减轻 (marked in the bulletin and the ledger). */
   lenient: number;
+  /** 时间节点 overdue at `to` on items the unit leads (see above). */
+  milestonesOverdue: number;
 };
 
 /** Item-level totals of the period (an item with two lead units counts once here). */
@@ -82,6 +87,8 @@ export type FiguresTotals = {
   /** Items excused 从轻 / 减轻: counted in every figure, marked. */
   lenient: number;
   mitigated: number;
+  /** 时间节点 overdue at `to`, each milestone once. */
+  milestonesOverdue: number;
 };
 
 export type BulletinFigures = { from: Date; to: Date; units: Map<number, UnitFigures>; totals: FiguresTotals };
@@ -110,6 +117,8 @@ type ItemFold = {
   lenience: 'lenient' | 'mitigated' | null;
   /** One entry per lead unit whose result went back; `first` marks one entry per return (the item-level count). */
   returns: { unitId: number; at: Date; first: boolean }[];
+  /** 时间节点 as opened (date order), and which were reported done before `to`. */
+  milestones: { due: string; done: boolean }[];
 };
 
 type Json = Record<string, unknown>;
@@ -133,6 +142,7 @@ function emptyFigures(unitId: number): UnitFigures {
     returned: 0,
     excusedExcluded: 0,
     lenient: 0,
+    milestonesOverdue: 0,
   };
 }
 
@@ -155,6 +165,7 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
     excused: false,
     lenience: null,
     returns: [],
+    milestones: [],
   };
   const active = (unitId: number) => fold.assignments.find((a) => a.unitId === unitId && a.removedAt === null);
   for (const e of events) {
@@ -175,6 +186,13 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         fold.deadlineTime = str(data.deadlineTime);
         for (const unitId of numbers(data.leadUnitIds)) fold.assignments.push({ unitId, role: 'lead', assignedAt: e.at, removedAt: null, ackAt: null });
         for (const unitId of numbers(data.cooperatingUnitIds)) fold.assignments.push({ unitId, role: 'cooperating', assignedAt: e.at, removedAt: null, ackAt: null });
+        fold.milestones = (Array.isArray(data.milestones) ? data.milestones : []).map((m) => ({ due: str(obj(m).due) ?? '', done: false })).filter((m) => m.due !== '');
+        break;
+      }
+      case 'milestone_reported': {
+        const index = numbers([data.index])[0];
+        const m = index === undefined ? undefined : fold.milestones[index - 1];
+        if (m) m.done = true;
         break;
       }
       case 'unit_acknowledged': {
@@ -260,7 +278,7 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
     if (!f) units.set(id, (f = emptyFigures(id)));
     return f;
   };
-  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0, lenient: 0, mitigated: 0 };
+  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0, lenient: 0, mitigated: 0, milestonesOverdue: 0 };
 
   const byItem = new Map<number, HistoryEvent[]>();
   for (const e of input.events) {
@@ -333,6 +351,14 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
       for (const id of late) unit(id).overdue++;
     }
 
+    if (fold.status === 'open') {
+      const missed = fold.milestones.filter((m) => !m.done && deadlineInstant(m.due, null, options.timezone)!.getTime() < to).length;
+      if (missed > 0) {
+        totals.milestonesOverdue += missed;
+        for (const id of owingLeads) if (!fold.leadResults.has(id)) unit(id).milestonesOverdue += missed;
+      }
+    }
+
     for (const r of fold.returns) {
       if (!inPeriod(r.at)) continue;
       if (r.first) totals.returned++;
@@ -356,7 +382,7 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
 
 /** Whether a unit has anything to show (units with only zeros are left out of a ranking). */
 export function hasActivity(f: UnitFigures): boolean {
-  return f.assigned + f.ackCounted + f.closeCounted + f.overdue + f.nags + f.returned > 0;
+  return f.assigned + f.ackCounted + f.closeCounted + f.overdue + f.nags + f.returned + f.milestonesOverdue > 0;
 }
 
 /**

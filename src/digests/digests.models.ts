@@ -137,7 +137,12 @@ export type LeadersDigest = {
   units: LeadersDigestUnit[];
   /** 逐级协调: the requests not yet coordinated, oldest first, at most LIST_LIMIT; `total` counts them all. */
   coordinations?: { items: CoordinationLine[]; total: number };
+  /** 时间节点 past their day and not reported, on open items (oldest first); absent: none read. */
+  milestonesOverdue?: OverdueMilestoneRow[];
 };
+
+/** One overdue milestone (时间节点) of an open item, for the digests. */
+export type OverdueMilestoneRow = { itemId: number; code: string; index: number; due: YMD; text: string; leadUnitIds: number[] };
 
 /** The item lists the leaders digest still shows as sections (overdue and waiting are per unit now). */
 export const SECTIONS = ['dueSoon', 'opened'] as const;
@@ -148,7 +153,15 @@ export type Section = (typeof SECTIONS)[number];
 export type CoordinationLine = { itemId: number; code: string; id: number; unitId: number; since: Date; level: string; text: string };
 
 export type UnitDigestItem = DigestItem & { role: 'lead' | 'cooperating'; acknowledged: boolean; delivered?: boolean };
-export type UnitDigest = { unitId: number; counts: DigestCounts & { lead: number; cooperating: number }; items: UnitDigestItem[]; /** The unit's own open coordination requests, oldest first. */ coordinations?: CoordinationLine[] };
+export type UnitDigest = {
+  unitId: number;
+  counts: DigestCounts & { lead: number; cooperating: number };
+  items: UnitDigestItem[];
+  /** The unit's own open coordination requests, oldest first. */
+  coordinations?: CoordinationLine[];
+  /** 时间节点 overdue on the open items the unit leads; absent: none read. */
+  milestonesOverdue?: OverdueMilestoneRow[];
+};
 
 /** The instants and dates a digest at `at` is about. */
 export type DigestWindow = {
@@ -561,6 +574,8 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     }
   }
 
+  lines.push(...milestoneLines(ctx, digest.milestonesOverdue ?? [], LIST_LIMIT, true));
+
   for (const section of SECTIONS) {
     const count = c[SECTION_TOTAL[section]];
     const listedItems = digest.sections[section];
@@ -572,6 +587,22 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
   const buttons = decisionButtons(t, items);
   if (buttons.length > 0) messages[0] = { ...messages[0]!, reply_markup: { inline_keyboard: buttons } };
   return messages;
+}
+
+/**
+ * 时间节点 overdue: a count and one line per milestone (how late, counted like a deadline; the
+ * leaders see the lead units), at most `limit`, then how many more.
+ */
+function milestoneLines(ctx: RenderContext, rows: OverdueMilestoneRow[], limit: number, withUnits: boolean): string[] {
+  if (rows.length === 0) return [];
+  const { t } = ctx;
+  const lines = ['', t('digest-milestones-overdue', { count: rows.length })];
+  for (const m of rows.slice(0, limit)) {
+    const units = withUnits && m.leadUnitIds.length ? ` · ${escapeHtml(m.leadUnitIds.map((id) => ctx.unitNames.get(id) ?? `#${id}`).join(t('list-separator')))}` : '';
+    lines.push(t('digest-milestone-line', { code: escapeHtml(m.code), index: m.index, due: m.due, milestone: escapeHtml(snippet(m.text)), late: latenessText(t, lateness(m.due, ctx.window.date)), units }));
+  }
+  if (rows.length > limit) lines.push(t('digest-more', { count: rows.length - limit, command: '/list overdue' }));
+  return lines;
 }
 
 /** Whether a unit's digest has anything to say (units with nothing get no message). */
@@ -625,6 +656,7 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
     );
   }
   if (c.open > digest.items.length) lines.push(t('digest-more', { count: c.open - digest.items.length, command: `/list unit ${unit}` }));
+  lines.push(...milestoneLines(ctx, digest.milestonesOverdue ?? [], UNIT_LIST_LIMIT, false));
   return splitMessages(lines, (part, parts) => t('digest-continued', { part, parts }));
 }
 
@@ -720,7 +752,9 @@ function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[
         overdue: u.overdue,
         nags: u.nags,
         returned: u.returned,
-      }) + (u.lenient > 0 ? t('bulletin-line-lenient', { count: u.lenient }) : ''),
+      }) +
+        (u.milestonesOverdue > 0 ? ` · ${t('bulletin-milestones-overdue', { count: u.milestonesOverdue })}` : '') +
+        (u.lenient > 0 ? t('bulletin-line-lenient', { count: u.lenient }) : ''),
     ),
   );
   if (idle > 0) lines.push(t('bulletin-idle', { count: idle }));

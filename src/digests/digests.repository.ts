@@ -13,6 +13,7 @@ import {
   type DigestWindow,
   type LeadersDigest,
   type LeadersDigestUnit,
+  type OverdueMilestoneRow,
   type Section,
   type UnitDigest,
   type UnitDigestItem,
@@ -453,6 +454,35 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     return rows.map((r) => ({ unitId: Number(r.unit_id), change: CHANGE_EVENTS[String(r.type)]!, count: Number(r.n) }));
   }
 
+  /**
+   * 时间节点 overdue on `date`: milestones of open items due before that day and not reported
+   * (no `done` in the item's state), oldest first, with the items' lead units; only items some of
+   * `unitIds` leads when given.
+   */
+  async function overdueMilestones(input: { date: string; codePrefix: string; unitIds?: number[] }): Promise<OverdueMilestoneRow[]> {
+    const units = input.unitIds
+      ? sql`and exists (select 1 from item_units f where f.item_id = i.id and f.role = 'lead' and f.unit_id in (${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)}))`
+      : sql``;
+    const rows = await run(sql`
+      select i.id, i.code_year, i.code_number, m.ord::int as ord, m.value ->> 'due' as due, m.value ->> 'text' as text,
+        (select coalesce(array_agg(l.unit_id order by l.unit_id), '{}') from item_units l where l.item_id = i.id and l.role = 'lead') as lead_unit_ids
+      from items i cross join lateral jsonb_array_elements(coalesce(i.state -> 'milestones', '[]'::jsonb)) with ordinality as m(value, ord)
+      where i.status = 'open' and i.code_number is not null
+        and jsonb_array_length(coalesce(i.state -> 'milestones', '[]'::jsonb)) > 0
+        and m.value ->> 'due' < ${input.date}
+        and jsonb_typeof(m.value -> 'done') is distinct from 'object'
+        ${units}
+      order by due, i.id, ord`);
+    return rows.map((r) => ({
+      itemId: Number(r.id),
+      code: formatItemCode(input.codePrefix, Number(r.code_year), Number(r.code_number)),
+      index: Number(r.ord),
+      due: String(r.due),
+      text: String(r.text ?? ''),
+      leadUnitIds: toNumbers(r.lead_unit_ids),
+    }));
+  }
+
   /** The first `limit` items due soon and new in the window, through the deadline and opening indexes. */
   async function sections(w: DigestWindow, limit: number, codePrefix: string): Promise<Record<Section, DigestItem[]>> {
     const at = ts(w.at);
@@ -514,13 +544,14 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
     }): Promise<LeadersDigest> {
       const w = input.window;
-      const [countRows, jointRows, decisions, changes, picked, coordinations] = await Promise.all([
+      const [countRows, jointRows, decisions, changes, picked, coordinations, milestonesOverdue] = await Promise.all([
         unitCounts(w),
         jointLeadCounts(w),
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
         changesIn(w),
         sections(w, input.limit, input.codePrefix),
         openCoordinations({ limit: input.limit, codePrefix: input.codePrefix }),
+        overdueMilestones({ date: w.date, codePrefix: input.codePrefix }),
       ]);
 
       const totals = emptyCounts();
@@ -590,7 +621,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           deadline: (r.deadline as string | null) ?? null,
         });
       }
-      return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()], coordinations };
+      return { totals, changes: totalChanges, decisions, sections: picked, units: [...units.values()], coordinations, milestonesOverdue };
     },
 
     /**
@@ -654,6 +685,9 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         const digest = byUnit.get(c.unitId);
         if (digest) digest.coordinations = [...(digest.coordinations ?? []), c];
       }
+      // 时间节点 overdue on the items each unit leads.
+      const milestones = await overdueMilestones({ date: input.window.date, codePrefix: input.codePrefix, unitIds: input.unitIds });
+      for (const digest of byUnit.values()) digest.milestonesOverdue = milestones.filter((m) => m.leadUnitIds.includes(digest.unitId));
       return [...byUnit.values()];
     },
 
@@ -670,7 +704,9 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           case e.type
             when 'item_opened' then jsonb_build_object(
               'leadUnitIds', e.data -> 'leadUnitIds', 'cooperatingUnitIds', e.data -> 'cooperatingUnitIds',
-              'deadline', e.data -> 'deadline', 'deadlineTime', e.data -> 'deadlineTime', 'level', e.data -> 'level')
+              'deadline', e.data -> 'deadline', 'deadlineTime', e.data -> 'deadlineTime', 'level', e.data -> 'level',
+              'milestones', (select jsonb_agg(jsonb_build_object('due', m -> 'due')) from jsonb_array_elements(coalesce(e.data -> 'milestones', '[]'::jsonb)) m))
+            when 'milestone_reported' then jsonb_build_object('index', e.data -> 'index')
             when 'extension_approved' then jsonb_build_object('deadline', jsonb_build_object('after', e.data -> 'deadline' -> 'after'))
             when 'unit_transferred' then jsonb_build_object('fromUnitId', e.data -> 'fromUnitId', 'toUnitId', e.data -> 'toUnitId')
             when 'result_confirmed' then jsonb_build_object('result', jsonb_build_object('at', e.data -> 'result' -> 'at', 'unitId', e.data -> 'result' -> 'unitId'),
@@ -686,7 +722,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         from item_events e join items i on i.id = e.item_id
         where i.opened_at < ${to} and (i.closed_at is null or i.closed_at >= ${from})
           and e.type in ('item_opened', 'unit_acknowledged', 'unit_transferred', 'extension_approved', 'result_submitted',
-                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused', 'lead_waived')
+                         'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused', 'lead_waived', 'milestone_reported')
           and (e.at < ${to} or e.type = 'item_excused')
         order by e.item_id, e.id`);
       const kinds = sql.join(NAG_KINDS.map((k) => sql`${k}`), sql`, `);

@@ -5,6 +5,7 @@ import type { ItemState } from './items.models.js';
  * The state snapshot is stored as JSON: instants become ISO strings and must be revived.
  * Keys listed here are the only Date-valued fields of ItemState (nested ones included).
  */
+// ('at' covers every nested instant: results, rulings, and a reported milestone's done.at.)
 const DATE_KEYS = new Set([
   'at',
   'assignedAt',

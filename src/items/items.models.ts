@@ -130,6 +130,14 @@ export const ITEM_ERRORS = {
   'items.coordination_unnamed': ['ids'],
   /** 逐级协调: the request is already before the city government (市政府), the last step of the route. */
   'items.coordination_at_top': ['id'],
+  /** 时间节点: the item has no milestones to report. */
+  'items.no_milestones': [],
+  /** 时间节点: every milestone of the item has been reported already. */
+  'items.milestones_all_reported': ['count'],
+  /** 时间节点: no milestone has this number (1-based); `count` milestones exist. */
+  'items.milestone_not_found': ['index', 'count'],
+  /** 时间节点: this milestone was reported already (by `unit`, on `date`). */
+  'items.milestone_already_reported': ['index', 'unit', 'date'],
 } as const satisfies Record<`items.${string}`, readonly string[]>;
 
 export type ItemErrorCode = keyof typeof ITEM_ERRORS;
@@ -158,7 +166,13 @@ export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; /**
 
 /** An attachment as Telegram gave it to us. */
 export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mimeType?: string };
-export type Milestone = { due: string; text: string };
+/**
+ * 时间节点: a date by which part of the work is due. `done` is set when a lead unit reports it
+ * (absent in drafts and in snapshots saved before milestones had a state: not reported).
+ */
+export type Milestone = { due: string; text: string; done?: MilestoneDone | null };
+/** A reported milestone: when, by whom, for which unit, with what. */
+export type MilestoneDone = { at: Date; by: number; unitId: number; text: string; files: FileRef[] };
 
 /** A text with attachments handed in by a person: a contribution or a result. */
 export type Submission = { text: string; files: FileRef[]; by: number; at: Date };
@@ -340,7 +354,9 @@ export type ItemCommand =
   /** 已协调: without `coordinationId`, the only open request. */
   | { type: 'resolve_coordination'; coordinationId?: number; note?: string }
   /** 转交: the request goes one step up the route (see nextCoordinationLevel). */
-  | { type: 'forward_coordination'; coordinationId?: number; note?: string };
+  | { type: 'forward_coordination'; coordinationId?: number; note?: string }
+  /** 时间节点: a lead unit reports milestone number `index` (1-based, in date order) done. */
+  | { type: 'report_milestone'; unitId?: number; index: number; text?: string; files?: FileRef[] };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -367,6 +383,7 @@ export const ITEM_COMMAND_TYPES = [
   'request_coordination',
   'resolve_coordination',
   'forward_coordination',
+  'report_milestone',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -377,6 +394,7 @@ export const UNIT_COMMAND_TYPES = [
   'submit_result',
   'request_extension',
   'request_coordination',
+  'report_milestone',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Where and when a command is judged. `today` and `timeOfDay` are local to the organisation. */
@@ -483,6 +501,12 @@ export type ItemEventData = {
   coordination_resolved: { coordinationId: number; text: string; level: CoordinationLevel; note: string | null; raisedAt: string };
   /** 转交: request `coordinationId` went one step up the route. */
   coordination_forwarded: { coordinationId: number; text: string; level: Change<CoordinationLevel>; note: string | null };
+  /**
+   * 时间节点: a lead unit (unitId of the event) reported milestone `index` (1-based) done, with
+   * `text` and `files`; `due` and `milestone` repeat the milestone; `late` is whether it came
+   * after its due date. `remaining`: milestones still unreported after this one.
+   */
+  milestone_reported: { index: number; due: string; milestone: string; text: string | null; files: FileRef[]; late: boolean; remaining: number };
 };
 
 export type ItemEventType = keyof ItemEventData;
@@ -820,6 +844,13 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       }
       return null;
     }
+    case 'report_milestone': {
+      const unit = milestoneUnit(state, ctx, unitId);
+      requireStatus(state, action, 'open');
+      if (state.milestones.length === 0) throw refuse('items.no_milestones', {});
+      if (state.milestones.every((m) => m.done)) throw refuse('items.milestones_all_reported', { count: state.milestones.length });
+      return unit;
+    }
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
@@ -863,6 +894,25 @@ function handlerUnit(state: ItemState, ctx: JudgeContext, unitId: number | undef
   if (candidates.length === 1) return candidates[0]!;
   const ids = candidates.map((u) => u.unitId);
   throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(','), action: 'set_handler' });
+}
+
+/**
+ * The lead unit reporting a milestone: a member reports for their own lead unit (as for any unit
+ * action); an admin who is not a member of a lead unit records it for one (the only one, or the one named).
+ */
+function milestoneUnit(state: ItemState, ctx: JudgeContext, unitId: number | undefined): ItemUnitState {
+  const memberOfLead = activeUnits(state, 'lead').some((u) => ctx.actor.unitIds.includes(u.unitId));
+  if (!ctx.actor.isAdmin || memberOfLead || (unitId !== undefined && ctx.actor.unitIds.includes(unitId))) return resolveUnit(state, ctx, unitId, 'lead', 'report_milestone');
+  const leads = activeUnits(state, 'lead');
+  if (unitId !== undefined) {
+    const unit = activeUnits(state).find((u) => u.unitId === unitId);
+    if (!unit) throw refuse('items.unit_not_in_item', { unit: unitName(ctx, unitId) });
+    if (unit.role !== 'lead') throw refuse('items.not_lead_unit', { unit: unitName(ctx, unitId), action: 'report_milestone' });
+    return unit;
+  }
+  if (leads.length === 1) return leads[0]!;
+  const ids = leads.map((u) => u.unitId);
+  throw refuse('items.unit_ambiguous', { units: unitNames(ctx, ids), unitIds: ids.join(','), action: 'report_milestone' });
 }
 
 function passes(check: () => unknown): boolean {
@@ -1216,6 +1266,35 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const next = replaceCoordination(state, { ...target, level: to, forwards: [...target.forwards, { by: actorId, at: ctx.at, from: target.level, to, note }] });
       const data = { coordinationId: target.id, text: target.text, level: change(target.level, to), note };
       return { state: next, events: [event('coordination_forwarded', ctx, target.unitId, data)] };
+    }
+
+    case 'report_milestone': {
+      const acting = must(unit);
+      const count = state.milestones.length;
+      const index = command.index;
+      const milestone = Number.isInteger(index) && index >= 1 ? state.milestones[index - 1] : undefined;
+      if (!milestone) throw refuse('items.milestone_not_found', { index: String(index), count });
+      if (milestone.done) {
+        throw refuse('items.milestone_already_reported', { index, unit: unitName(ctx, milestone.done.unitId), date: milestone.done.at.toISOString().slice(0, 10) });
+      }
+      const text = optionalText(command.text);
+      const files = [...(command.files ?? [])];
+      const done: MilestoneDone = { at: ctx.at, by: actorId, unitId: acting.unitId, text: text ?? '', files };
+      // The unit's own member reporting shows it received the item; an admin recording it does not.
+      const acked = ctx.actor.unitIds.includes(acting.unitId) ? acknowledgeImplicitly(state, acting, 'report_milestone', ctx) : { state, events: [] };
+      const withDone: ItemState = { ...acked.state, milestones: acked.state.milestones.map((m, i) => (i === index - 1 ? { ...m, done } : m)) };
+      // A milestone reached is progress: it counts for the report rhythm (限时报告) like a report.
+      const next = updateUnit(withDone, acting.unitId, { lastProgressAt: ctx.at });
+      const data = {
+        index,
+        due: milestone.due,
+        milestone: milestone.text,
+        text,
+        files,
+        late: ctx.today > milestone.due,
+        remaining: next.milestones.filter((m) => !m.done).length,
+      };
+      return { state: next, events: [...acked.events, event('milestone_reported', ctx, acting.unitId, data)] };
     }
 
     case 'waive_contributions': {

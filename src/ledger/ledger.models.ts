@@ -3,6 +3,7 @@ import { activeUnits, daysOverdue, type ItemLevel, type ItemState } from '../ite
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';
+import { milestoneCounts } from '../items/milestones.js';
 
 /** Which items a ledger covers; every field narrows it (they combine). */
 export type LedgerFilter = {
@@ -128,5 +129,6 @@ export function toLedgerItemRow(input: {
     excused: s.excused ? { reason: s.excused.reason, degree: s.excused.degree } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
     coordinations: { open: (s.coordinations ?? []).filter((c) => c.resolved === null).length, resolved: (s.coordinations ?? []).filter((c) => c.resolved !== null).length },
+    milestones: s.milestones.length ? milestoneCounts(s, input.today) : null,
   };
 }

@@ -62,6 +62,8 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
     parts.unshift(`#${String(d.coordinationId)} ${t(`coordination-level-${String(level)}`)}`);
     if (typeof d.note === 'string' && d.note) parts.push(d.note);
   }
+  // 时间节点: which milestone (number, date, what) was reported done.
+  if (event.type === 'milestone_reported') parts.unshift(`${t('ledger-milestone')} ${String(d.index)}（${String(d.due ?? '')} ${String(d.milestone ?? '')}）`);
   return clip(parts.filter(Boolean).join('；'), 2000);
 }
 

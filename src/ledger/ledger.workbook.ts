@@ -48,6 +48,8 @@ export type LedgerItemRow = {
   warningColour: 'blue' | 'yellow' | 'red' | null;
   /** 逐级协调: how many coordination requests are open and resolved (none when absent). */
   coordinations?: { open: number; resolved: number };
+  /** 时间节点: done, overdue and total; null (or absent) when the item has none. */
+  milestones?: { done: number; overdue: number; total: number } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -104,6 +106,7 @@ const labels = {
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
       '协调',
+      '时间节点（已完成/逾期/共）',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数'],
@@ -130,6 +133,7 @@ const labels = {
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (degree)', 'Excused (reason)', 'Warning',
       'Coordination',
+      'Milestones (done/overdue/total)',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
@@ -152,7 +156,7 @@ const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
-  'text',
+  'text', 'text',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -329,6 +333,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.coordinations && item.coordinations.open + item.coordinations.resolved > 0
       ? `${l.coordination.open} ${item.coordinations.open} / ${l.coordination.resolved} ${item.coordinations.resolved}`
       : null,
+    item.milestones && item.milestones.total > 0 ? `${item.milestones.done}/${item.milestones.overdue}/${item.milestones.total}` : null,
   ];
 }
 

@@ -37,6 +37,9 @@ export function severityOf(input: { kind: string; colour: string | null; rung: n
       return 4;
     case 'overdue_nag':
       return 5 + Math.min(input.rung, 4);
+    // 时间节点 overdue: worse than a missed acknowledgement, below the deadline's own overdue nag.
+    case 'milestone_nag':
+      return 5;
     case 'escalation':
       return 10 + input.rung;
     default:

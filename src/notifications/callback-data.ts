@@ -28,6 +28,7 @@ export const BUTTON_ACTIONS = [
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
   'cok', // 逐级协调: 已协调 (unitId = the coordination request's number on the item)
   'cup', // 逐级协调: 转交, one step up the route (unitId = the coordination request's number)
+  'mnd', // 时间节点: report a milestone done (version = the milestone's number, 1-based)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

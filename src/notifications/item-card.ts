@@ -8,6 +8,7 @@ import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/re
 import type { ParserNote } from '../parser/warnings.js';
 import { encodeButton, type ButtonAction } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
+import { milestoneViews, nextPendingMilestone } from '../items/milestones.js';
 
 /** Everything a card shows about an item, gathered by the use-case. */
 export type ItemView = {
@@ -25,6 +26,7 @@ export type ItemView = {
   /** Local "today" (YYYY-MM-DD) for overdue marks. */
   today: string;
   /** The organisation's timezone, for the local times a card shows (UTC when absent). */
+  /** The organisation's timezone, for local dates of past instants (a milestone's completion); Asia/Shanghai when absent. */
   timezone?: string;
 };
 
@@ -63,7 +65,22 @@ export function messageLink(chatId: number, messageId: number | null, threadId =
   return threadId ? `https://t.me/c/${s.slice(4)}/${threadId}/${messageId}` : `https://t.me/c/${s.slice(4)}/${messageId}`;
 }
 
-function header(view: ItemView, t: Translate): string[] {
+/**
+ * 时间节点 with their state: ✅ done (local date), ⏰ overdue (how late, on answers read once),
+ * ⏳ pending with its date. A draft lists them plainly.
+ */
+function milestoneLines(view: ItemView, t: Translate, countLateness: boolean): string[] {
+  const s = view.state;
+  if (s.status === 'draft') return s.milestones.map((m) => `  · ${m.due} ${escapeHtml(clip(m.text, 100))}`);
+  return milestoneViews(s, view.today).map((m) => {
+    const args = { index: m.index, due: m.due, text: escapeHtml(clip(m.text, 100)) };
+    if (m.done) return `  ${t('card-milestone-done', { ...args, date: zonedParts(m.done.at, view.timezone ?? 'Asia/Shanghai').ymd })}`;
+    if (m.late) return `  ${countLateness ? t('card-milestone-overdue-late', { ...args, late: latenessText(t, m.late) }) : t('card-milestone-overdue', args)}`;
+    return `  ${t('card-milestone-pending', args)}`;
+  });
+}
+
+function header(view: ItemView, t: Translate, countLateness = false): string[] {
   const s = view.state;
   const lead = s.units.filter((u) => u.role === 'lead' && u.removedAt === null).map((u) => unitName(view, u.unitId));
   const coop = s.units.filter((u) => u.role === 'cooperating' && u.removedAt === null).map((u) => unitName(view, u.unitId));
@@ -85,7 +102,7 @@ function header(view: ItemView, t: Translate): string[] {
   );
   if (s.milestones.length) {
     lines.push(t('card-milestones'));
-    for (const m of s.milestones) lines.push(`  · ${m.due} ${escapeHtml(clip(m.text, 100))}`);
+    lines.push(...milestoneLines(view, t, countLateness));
   }
   if (s.reportEvery) lines.push(t('card-report-every', { every: reportEveryText(t, s.reportEvery) }) + (s.reportsFrom === 'all' ? t('every-all-units') : ''));
   if (view.sourceLink) lines.push(`<a href="${view.sourceLink}">${t('card-source')}</a>`);
@@ -201,6 +218,12 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
   if (!actor || view.state.status === 'draft') return [];
   const buttons: InlineKeyboardButton[] = [];
   for (const allowed of allowedActions(view.state, actor, view.today)) {
+    if (allowed.action === 'report_milestone') {
+      // 时间节点: one button for the next unreported milestone; its number rides in the version field.
+      const next = nextPendingMilestone(view.state);
+      if (next) buttons.push({ text: t('btn-milestone', { index: next.index }), callback_data: encodeButton('mnd', view.id, allowed.unitId ?? 0, next.index) });
+      continue;
+    }
     const spec = ACTION_BUTTONS[allowed.action];
     if (!spec) continue;
     const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
@@ -216,7 +239,7 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
 
 /** The item card: what, who, by when, where it stands, and the buttons for its audience. */
 export function renderItemCard(view: ItemView, audience: Audience, t: Translate, options: { countLateness?: boolean } = {}): Rendered {
-  const lines = [...header(view, t), ...unitLines(view, t), ...statusLines(view, t, options.countLateness ?? false)];
+  const lines = [...header(view, t, options.countLateness ?? false), ...unitLines(view, t), ...statusLines(view, t, options.countLateness ?? false)];
   if (audience.kind === 'unit' && view.state.status === 'open') {
     const u = activeUnits(view.state).find((x) => x.unitId === audience.unitId);
     if (u) {

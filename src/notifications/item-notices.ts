@@ -358,6 +358,18 @@ export async function planItemNotifications(
         }
         break;
       }
+      case 'milestone_reported': {
+        // 时间节点: the living cards show the milestone done (they are refreshed after every
+        // change) and the leaders digest counts it. A report with words or files is a progress
+        // report and reaches the leaders now, as one does; a bare button press adds no message
+        // to a group that already gets many.
+        const d = event.data;
+        if (!d.text && d.files.length === 0) break;
+        const args = { unit, code, index: d.index, milestone: escapeHtml(clip(d.milestone, 200)), text: escapeHtml(clip(d.text ?? '', 2500)) };
+        toLeaders(`milestone:${d.index}`, t('notice-milestone', args));
+        filesTo(`milestone:${d.index}`, leaders, d.files, t('notice-attachment', { unit, code }), event.unitId);
+        break;
+      }
       default:
         break;
     }

@@ -144,6 +144,10 @@ export async function renderReminders(
           const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
           return tt('reminder-confirm-nag', { ...common, unit: unitLabel(r.resultUnitId), submitted: local(r.resultAt), days: r.workingDaysWaiting, leaders: names });
         }
+        case 'milestone_nag': {
+          const late = latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
+          return withHandler(tt, tt('reminder-milestone-nag', { ...common, date: r.date, milestone: escapeHtml(clip(r.text, 300)), late, count: r.nagCount, index: r.index }));
+        }
         case 'extension_nag': {
           const deciders = [...new Set([s.issuedBy, s.leaderInCharge].filter((x): x is number => x !== null))];
           const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');

@@ -48,6 +48,10 @@ export function bundleButtons(
     if (view.state.status === 'open' && unit && unit.acknowledgedAt === null) {
       buttons.push({ text: t('bundle-btn-ack', { n }), callback_data: encodeButton('ack', view.id, r.unitId) });
     }
+    // 时间节点 overdue: the nag carries the button that reports that milestone done.
+    if (r.kind === 'milestone_nag' && view.state.status === 'open' && unit && !view.state.milestones[r.index - 1]?.done) {
+      buttons.push({ text: t('btn-milestone', { index: r.index }), callback_data: encodeButton('mnd', view.id, r.unitId, r.index) });
+    }
   }
   if (recipient === 'deciders' || recipient === 'leaders') {
     if (r.kind === 'confirm_nag' && view.state.status === 'result_submitted') {

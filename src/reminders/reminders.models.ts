@@ -40,6 +40,10 @@
  * - overdue_nag: from the first working instant after the deadline passes, every
  *   `overdueNagEveryDays` working days, to the lead units and the cooperating units that still owe
  *   their contribution. Not for excused items.
+ * - milestone_nag (时间节点): a milestone not reported done by the end of its day is nagged from
+ *   the next working instant, every `overdueNagEveryDays` working days (the overdue nag's cadence),
+ *   to the lead units still owing their result, until it is reported or the deadline passes (the
+ *   overdue nag takes over). Milestone warnings stop once the milestone is reported. No ladder.
  * - escalation: each overdue nag counts; a unit reaches rung r (2..4) when its overdue nags for the
  *   current deadline reach `escalation.rungR.nags` or the working days overdue reach
  *   `escalation.rungR.daysOverdue`. Rung 2 mentions the unit head in every later nag and writes to
@@ -63,10 +67,10 @@ import { createWorkingClock, type WorkingClock } from './working-clock.js';
 // Types
 // ---------------------------------------------------------------------------------------------
 
-export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag', 'extension_nag'] as const;
+export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag', 'extension_nag', 'milestone_nag'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 /** Kinds that count as a nag (催办) for the bulletin and the ledger. */
-export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag'] as const satisfies readonly ReminderKind[];
+export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag', 'milestone_nag'] as const satisfies readonly ReminderKind[];
 
 export type Colour = 'blue' | 'yellow' | 'red';
 
@@ -132,7 +136,9 @@ export type ReminderFacts =
   /** The result returned so many times (nagCount) while the item is still open. */
   | { kind: 'escalation'; cause: 'returns'; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
   | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
-  | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number };
+  | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number }
+  /** 时间节点: milestone `index` (1-based) due on `date` is not reported done; late like a deadline. */
+  | { kind: 'milestone_nag'; index: number; date: YMD; text: string; daysOverdue: number; calendarDaysOverdue: number; nagCount: number };
 
 /**
  * A reminder due now. `unitId` is 0 for the item as a whole (the confirming leaders). `rung` is
@@ -194,6 +200,11 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     const owing = owingUnits(state);
     for (const unit of owing) streams.push(deadlineWarnings(t, state, unit, policy, now, deadlineAt));
     for (const unit of pendingLeads(state)) streams.push(...milestoneWarnings(t, state, unit, policy, now));
+    // 时间节点: an unreported milestone past its date is nagged like an overdue deadline, until
+    // it is reported or the deadline itself passes (then the overdue nag asks for the result).
+    if (now.getTime() < deadlineAt.getTime()) {
+      for (const unit of pendingLeads(state)) streams.push(...milestoneNags(t, state, unit, policy, now, deadlineAt, plannedList));
+    }
     for (const unit of activeUnits(state)) streams.push(ackNags(t, unit, policy, now, deadlineAt));
     if (state.reportEvery !== null) {
       // 限时报告: the lead units still owing their result; with reportsFrom 'all' also the
@@ -354,7 +365,8 @@ function deadlineWarnings(t: Time, state: ItemState, unit: ItemUnitState, policy
 function milestoneWarnings(t: Time, state: ItemState, unit: ItemUnitState, policy: LevelPolicy, now: Date): Stream[] {
   if (unit.assignedAt === null) return [];
   const byDate = new Map<YMD, string[]>();
-  for (const m of state.milestones) byDate.set(m.due, [...(byDate.get(m.due) ?? []), m.text]);
+  // A milestone reported done is not warned about any more.
+  for (const m of state.milestones) if (!m.done) byDate.set(m.due, [...(byDate.get(m.due) ?? []), m.text]);
   return [...byDate].map(([date, texts]) => {
     const endsAt = endOfZonedDay(date, t.timezone);
     const w = warningSlots(t, { date, warnDays: policy.warnDays, assignedAt: unit.assignedAt!, endsAt, now });
@@ -559,6 +571,52 @@ function overdueNags(
     due.push({ ...base, kind: 'escalation', cause: 'overdue', slot: rungSlot, rung: r, to: [RUNG_RECIPIENT[r]!] });
   }
   return { due, next };
+}
+
+/**
+ * 时间节点 overdue: from the first working instant after milestone day D ends, every
+ * `overdueNagEveryDays` working days (the overdue nag's cadence), one nag per unreported milestone
+ * to each lead unit still owing its result, until the milestone is reported or the item's
+ * deadline passes. No escalation ladder: the deadline's own overdue nags climb it.
+ */
+function milestoneNags(t: Time, state: ItemState, unit: ItemUnitState, policy: LevelPolicy, now: Date, deadlineAt: Date, planned: readonly PlannedSlot[]): Stream[] {
+  if (unit.assignedAt === null) return [];
+  return state.milestones.flatMap((m, i): Stream[] => {
+    if (m.done) return [];
+    const index = i + 1;
+    const first = t.clock.nextWorkingInstant(endOfZonedDay(m.due, t.timezone));
+    if (first.getTime() >= deadlineAt.getTime()) return [];
+    if (now.getTime() < first.getTime()) return [{ due: [], next: first }];
+    const every = policy.overdueNagEveryDays;
+    const firstDay = localDate(t, first);
+    const slotAt = (k: number) => (k === 0 ? first : opening(t, t.cal.addWorkingDays(firstDay, k * every)));
+    const today = localDate(t, now);
+    let k = Math.floor(Math.max(0, t.cal.workingDaysBetween(firstDay, today)) / every);
+    while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
+    const nextAt = slotAt(k + 1);
+    const next = nextAt.getTime() < deadlineAt.getTime() ? nextAt : null;
+    const day = k === 0 ? firstDay : t.cal.addWorkingDays(firstDay, k * every);
+    const prefix = `m${index}:${m.due}/`;
+    const slot = `${prefix}${day}`;
+    const mine = planned.filter((p) => p.unitId === unit.unitId && p.kind === 'milestone_nag' && p.slot.startsWith(prefix));
+    if (mine.some((p) => p.slot === slot)) return [{ due: [], next }];
+    const late = lateness(m.due, today, t.cal);
+    const reminder: DueReminder = {
+      kind: 'milestone_nag',
+      index,
+      date: m.due,
+      text: m.text,
+      daysOverdue: late.workingDays,
+      calendarDaysOverdue: late.calendarDays,
+      nagCount: mine.length + 1,
+      unitId: unit.unitId,
+      slot,
+      rung: 1,
+      colour: 'red',
+      to: ['unit'],
+    };
+    return [{ due: [reminder], next }];
+  });
 }
 
 /** Who a rung adds (rung 1, the unit, hears every nag). */

@@ -168,6 +168,26 @@ describe('bulletin figures from the history', () => {
     expect(figures(events, nags).units.get(1)).toMatchObject({ nags: 3, overdue: 1 });
   });
 
+  it('counts 时间节点 past their day and not reported by the end of the period, for the lead units still owing', () => {
+    const events: HistoryEvent[] = [
+      {
+        itemId: 7,
+        type: 'item_opened',
+        at: at('2026-03-02 09:00'),
+        unitId: null,
+        data: { leadUnitIds: [1, 2], cooperatingUnitIds: [3], deadline: '2026-03-31', deadlineTime: null, level: 'routine', milestones: [{ due: '2026-03-10', text: '初稿' }, { due: '2026-03-12', text: '征求意见' }, { due: '2026-03-20', text: '定稿' }] },
+      },
+      { itemId: 7, type: 'milestone_reported', at: at('2026-03-11 10:00'), unitId: 1, data: { index: 1 } },
+      // Reported after the period: still overdue at its end.
+      { itemId: 7, type: 'milestone_reported', at: at('2026-03-17 10:00'), unitId: 1, data: { index: 2 } },
+    ];
+    const f = figures(events);
+    expect(f.totals.milestonesOverdue).toBe(1);
+    expect(f.units.get(1)?.milestonesOverdue).toBe(1);
+    expect(f.units.get(2)?.milestonesOverdue).toBe(1);
+    expect(f.units.get(3)?.milestonesOverdue ?? 0).toBe(0);
+  });
+
   it('does not depend on the order of the rows', () => {
     const events = history(1).opened('2026-03-09 09:00', [1], '2026-03-20').ack('2026-03-09 10:00', 1).result('2026-03-11 10:00', 1).returned('2026-03-11 11:00', 1).events;
     expect(figures([...events].reverse())).toEqual(figures(events));
@@ -190,6 +210,7 @@ describe('bulletin figures from the history', () => {
       returned: 0,
       excusedExcluded: 0,
       lenient: 0,
+      milestonesOverdue: 0,
       ...patch,
     });
     const ranked = rankUnits([

@@ -60,7 +60,17 @@ let counter = 0;
  */
 export async function openItem(
   deps: ItemsDeps,
-  input: { lead: number[]; cooperating?: number[]; deadline: string; deadlineTime?: string | null; level?: 'key' | 'special' | 'routine'; text?: string; leadersChat?: number },
+  input: {
+    lead: number[];
+    cooperating?: number[];
+    deadline: string;
+    deadlineTime?: string | null;
+    level?: 'key' | 'special' | 'routine';
+    text?: string;
+    leadersChat?: number;
+    /** 时间节点 (none by default). */
+    milestones?: { due: string; text: string }[];
+  },
 ): Promise<number> {
   counter++;
   const leadersChat = input.leadersChat ?? LEADERS_CHAT;
@@ -80,7 +90,7 @@ export async function openItem(
         cooperatingUnitIds: input.cooperating ?? [],
         deadline: input.deadline,
         deadlineTime: input.deadlineTime ?? null,
-        milestones: [],
+        milestones: input.milestones ?? [],
         level: input.level ?? 'routine',
         reportEvery: null,
       },

@@ -11,7 +11,7 @@ function errorCodes(locale: string): string[] {
   return [...text.matchAll(/^err-([a-z]+)-([a-z_]+) =/gm)].map((m) => `${m[1]}.${m[2]}`);
 }
 
-const SAMPLE = { code: '督办〔2026〕1号', name: '住建局', unit: '市住房和城乡建设局', units: '市城市管理执法局', unitIds: '2,3', value: '2026-02-30', deadline: '2026-03-20', due: '2026-03-10', until: '2026-03-31', count: 2, ref: '99', text: '某一天', length: 5000, max: 4000, what: 'text', problems: '第 2 行：缺少名称', reason: 'bad', word: 'soon', suggestions: '市住建局', mb: 60, year: 2027, names: '公安交警部门', id: '1', ids: '1,2' };
+const SAMPLE = { code: '督办〔2026〕1号', name: '住建局', unit: '市住房和城乡建设局', units: '市城市管理执法局', unitIds: '2,3', value: '2026-02-30', deadline: '2026-03-20', due: '2026-03-10', until: '2026-03-31', count: 2, ref: '99', text: '某一天', length: 5000, max: 4000, what: 'text', problems: '第 2 行：缺少名称', reason: 'bad', word: 'soon', suggestions: '市住建局', mb: 60, year: 2027, names: '公安交警部门', id: '1', ids: '1,2', index: 3, date: '2026-03-09' };
 const ACTIONS = ['assign', ...ITEM_COMMAND_TYPES];
 
 describe('refusals', () => {

@@ -184,6 +184,7 @@ const cmd = {
   requestCoordination: { type: 'request_coordination', text: '用地指标需市自然资源局协调' },
   resolveCoordination: { type: 'resolve_coordination', note: '已召开协调会，指标本周下达' },
   forwardCoordination: { type: 'forward_coordination' },
+  milestone: { type: 'report_milestone', index: 1, text: '初稿已完成' },
 } as const satisfies Record<string, ItemCommand>;
 
 const sample: Record<ItemCommandType, ItemCommand> = {
@@ -209,6 +210,7 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   request_coordination: cmd.requestCoordination,
   resolve_coordination: cmd.resolveCoordination,
   forward_coordination: cmd.forwardCoordination,
+  report_milestone: cmd.milestone,
 };
 
 const fixtures = {
@@ -339,6 +341,8 @@ const rules: Record<ItemCommandType, Rule> = {
   request_coordination: { statuses: ['open', 'result_submitted'], actor: leadMember, roles: leadUnitMember },
   resolve_coordination: { statuses: ['open', 'result_submitted'], actor: issuer, given: withCoordination, roles: itemLeaders },
   forward_coordination: { statuses: ['open', 'result_submitted'], actor: issuer, given: withCoordination, roles: itemLeaders },
+  // 时间节点: a lead unit reports; an admin records it for the item's only lead unit.
+  report_milestone: { statuses: ['open'], actor: leadMember, roles: { ...leadUnitMember, admin: 'ok' } },
 };
 
 const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
@@ -456,6 +460,7 @@ describe('allowedActions', () => {
       { action: 'request_extension', unitId: LEAD },
       { action: 'set_handler', unitId: LEAD },
       { action: 'request_coordination', unitId: LEAD },
+      { action: 'report_milestone', unitId: LEAD },
     ]);
   });
 
@@ -1596,6 +1601,133 @@ describe('逐级协调: coordination requests', () => {
     const actions = allowedActions(top, issuer, TODAY).map((a) => a.action);
     expect(actions).toContain('resolve_coordination');
     expect(actions).not.toContain('forward_coordination');
+  });
+});
+
+describe('milestones (时间节点)', () => {
+  /** Two milestones (初稿 on the 12th, 征求意见 on the 16th) before the deadline on the 20th. */
+  const twoNodes = [
+    { due: '2026-01-12', text: '拿出初稿' },
+    { due: '2026-01-16', text: '征求意见' },
+  ];
+  const withNodes = {
+    draft: () => fixtures.draft({ milestones: twoNodes }),
+    open: () => run(withNodes.draft(), [issuer, cmd.confirmDraft]),
+    contributed: () => run(withNodes.open(), [coopMember, cmd.contribution], [coop2Member, cmd.contribution]),
+    submitted: () => run(withNodes.contributed(), [leadMember, cmd.result]),
+    closed: () => run(withNodes.submitted(), [issuer, cmd.confirmResult]),
+    cancelled: () => run(withNodes.open(), [issuer, cmd.cancel]),
+  };
+  const node = (index: number, extra: Partial<Extract<ItemCommand, { type: 'report_milestone' }>> = {}): ItemCommand => ({ type: 'report_milestone', index, ...extra });
+
+  it.each([
+    ['issuer', issuer, 'items.not_a_member'],
+    ['leaderInCharge', leaderInCharge, 'items.not_a_member'],
+    ['otherLeader', otherLeader, 'items.not_a_member'],
+    ['admin', admin, 'ok'],
+    ['leadMember', leadMember, 'ok'],
+    ['coopMember', coopMember, 'items.not_lead_unit'],
+    ['stranger', stranger, 'items.not_a_member'],
+  ] as const)('on an open item, reported by %s: %s', (_name, actor, expected) => {
+    expect(outcome(() => act(withNodes.open(), actor, node(1)))).toBe(expected);
+  });
+
+  it.each([
+    ['draft', withNodes.draft, 'items.wrong_status'],
+    ['open', withNodes.open, 'ok'],
+    ['result_submitted', withNodes.submitted, 'items.wrong_status'],
+    ['closed', withNodes.closed, 'items.already_closed'],
+    ['cancelled', withNodes.cancelled, 'items.already_cancelled'],
+  ] as const)('by the lead unit on a %s item: %s', (_status, state, expected) => {
+    expect(outcome(() => act(state(), leadMember, node(1)))).toBe(expected);
+  });
+
+  it('records who, when, for which unit and with what; acknowledges the unit and counts as progress', () => {
+    const files = [{ fileId: 'f-9', name: '初稿.docx' }];
+    const { state, events } = act(withNodes.open(), leadMember, node(1, { text: '初稿已完成', files }), { today: '2026-01-12' });
+    expect(types(events)).toEqual(['unit_acknowledged', 'milestone_reported']);
+    expect(events[0]).toMatchObject({ unitId: LEAD, data: { role: 'lead', via: 'report_milestone' } });
+    expect(events[1]).toMatchObject({
+      unitId: LEAD,
+      actorId: leadMember.personId,
+      data: { index: 1, due: '2026-01-12', milestone: '拿出初稿', text: '初稿已完成', files, late: false, remaining: 1 },
+    });
+    expect(state.milestones[0]?.done).toEqual({ at: events[1]?.at, by: leadMember.personId, unitId: LEAD, text: '初稿已完成', files });
+    expect(state.milestones[1]?.done).toBeUndefined();
+    expect(unitOf(state, LEAD)?.acknowledgedBy).toBe(leadMember.personId);
+    expect(unitOf(state, LEAD)?.lastProgressAt).toEqual(events[1]?.at);
+  });
+
+  it('a unit that had acknowledged gets only the milestone event; a report after the due date is marked late', () => {
+    const acked = run(withNodes.open(), [leadMember, cmd.acknowledge]);
+    const { events } = act(acked, leadMember, node(2), { today: '2026-01-19' });
+    expect(types(events)).toEqual(['milestone_reported']);
+    expect(events[0]?.data).toMatchObject({ index: 2, text: null, files: [], late: true, remaining: 1 });
+  });
+
+  it('an admin recording it for the lead unit does not acknowledge for the unit', () => {
+    const { state, events } = act(withNodes.open(), admin, node(1));
+    expect(types(events)).toEqual(['milestone_reported']);
+    expect(events[0]?.unitId).toBe(LEAD);
+    expect(unitOf(state, LEAD)?.acknowledgedAt).toBeNull();
+    expect(state.milestones[0]?.done?.by).toBe(admin.personId);
+  });
+
+  it('refuses a number that names no milestone, one reported already, and any once all are reported', () => {
+    expectRefusal(() => act(withNodes.open(), leadMember, node(3)), 'items.milestone_not_found', { index: '3', count: 2 });
+    expectRefusal(() => act(withNodes.open(), leadMember, node(0)), 'items.milestone_not_found', { index: '0', count: 2 });
+    const one = run(withNodes.open(), [leadMember, node(1)]);
+    expectRefusal(() => act(one, leadMember, node(1)), 'items.milestone_already_reported', { index: 1, unit: '住建局' });
+    const both = run(one, [leadMember, node(2)]);
+    expectRefusal(() => act(both, leadMember, node(1)), 'items.milestones_all_reported', { count: 2 });
+    expect(allowedActions(both, leadMember, TODAY).map((a) => a.action)).not.toContain('report_milestone');
+  });
+
+  it('refuses an item without milestones', () => {
+    const plain = run(fixtures.draft({ milestones: [] }), [issuer, cmd.confirmDraft]);
+    expectRefusal(() => act(plain, leadMember, node(1)), 'items.no_milestones');
+    expect(allowedActions(plain, leadMember, TODAY).map((a) => a.action)).not.toContain('report_milestone');
+  });
+
+  it('共同牵头: either lead unit may report; an admin names which when there are several', () => {
+    const open = run(fixtures.draft({ leadUnitIds: [LEAD, LEAD2], milestones: twoNodes }), [issuer, cmd.confirmDraft]);
+    const { state } = act(open, lead2Member, node(1));
+    expect(state.milestones[0]?.done?.unitId).toBe(LEAD2);
+    expectRefusal(() => act(open, admin, node(1)), 'items.unit_ambiguous', { action: 'report_milestone' });
+    expectRefusal(() => act(open, admin, node(1, { unitId: COOP })), 'items.not_lead_unit', { unit: '交通局' });
+    expectRefusal(() => act(open, admin, node(1, { unitId: OTHER })), 'items.unit_not_in_item', { unit: '教育局' });
+    expect(act(open, admin, node(1, { unitId: LEAD2 })).state.milestones[0]?.done?.unitId).toBe(LEAD2);
+  });
+
+  it('a draft change leaves milestones without a state, and a reported milestone survives a JSON round trip', async () => {
+    const { deserializeState, serializeState } = await import('../../src/items/items.codec.js');
+    const reported = run(withNodes.open(), [leadMember, node(1, { text: '好了' })]);
+    const revived = deserializeState(serializeState(reported));
+    expect(revived.milestones[0]?.done?.at).toBeInstanceOf(Date);
+    expect(revived.milestones[0]?.done).toEqual(reported.milestones[0]?.done);
+    // A snapshot from before milestones had a state: nothing reported, and reporting works.
+    const old = deserializeState(JSON.parse(JSON.stringify(withNodes.open())));
+    expect(old.milestones.every((m) => !m.done)).toBe(true);
+    expect(outcome(() => act(old, leadMember, node(2)))).toBe('ok');
+  });
+});
+
+describe('milestone helpers', () => {
+  const open = () => run(fixtures.draft({ milestones: [{ due: '2026-01-09', text: '初稿' }, { due: '2026-01-14', text: '定稿' }] }), [issuer, cmd.confirmDraft]);
+
+  it('an unreported milestone is overdue from the day after its date, with its lateness counted like a deadline', async () => {
+    const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../src/items/milestones.js');
+    expect(overdueMilestones(open(), '2026-01-09')).toEqual([]);
+    // Friday the 9th: on Monday the 12th it is 1 working day (3 days) late.
+    expect(overdueMilestones(open(), '2026-01-12')).toEqual([expect.objectContaining({ index: 1, status: 'overdue', late: { workingDays: 1, calendarDays: 3 } })]);
+    const reported = run(open(), [leadMember, { type: 'report_milestone', index: 1 }]);
+    expect(overdueMilestones(reported, '2026-01-12')).toEqual([]);
+    expect(milestoneViews(reported, '2026-01-15').map((m) => m.status)).toEqual(['done', 'overdue']);
+    expect(milestoneCounts(reported, '2026-01-15')).toEqual({ done: 1, overdue: 1, total: 2 });
+    expect(nextPendingMilestone(reported)?.index).toBe(2);
+    // Not open: nothing is overdue any more.
+    const cancelled = run(open(), [issuer, cmd.cancel]);
+    expect(overdueMilestones(cancelled, '2026-01-15')).toEqual([]);
   });
 });
 

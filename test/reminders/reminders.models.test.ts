@@ -49,7 +49,8 @@ describe('warnings before the deadline', () => {
       { type: 'acknowledge' },
       bj('2026-03-10 15:10'),
     );
-    const { sent } = simulate(state, { from: bj('2026-03-10 15:10'), to: bj('2026-03-13 18:00') });
+    // (Until the milestone's day: from the next morning an unreported milestone is nagged, see below.)
+    const { sent } = simulate(state, { from: bj('2026-03-10 15:10'), to: bj('2026-03-12 18:00') });
     // The milestone's "3 days before" was Monday 9 March, before the assignment: not sent.
     expect(lines(sent)).toEqual(['2026-03-11 09:00 warning u100 yellow', '2026-03-12 09:00 warning u100 yellow']);
     expect(sent.map((r) => (r.kind === 'warning' ? `${r.target} ${r.date}` : ''))).toEqual(['milestone 2026-03-12', 'milestone 2026-03-12']);
@@ -507,5 +508,38 @@ describe('joint lead units (共同牵头)', () => {
     expect(last.status).toBe('result_submitted');
     expect(sent.filter((r) => r.at > '2026-03-09 12:00' && r.unitId !== 0)).toEqual([]);
     expect(of(sent, 'confirm_nag').length).toBeGreaterThan(0);
+  });
+});
+
+describe('milestones (时间节点) overdue', () => {
+  const reportNode = (at: Date, index: number) => ({ at, change: (s: ItemState) => apply(s, actors.leadMember, { type: 'report_milestone', index }, at) });
+  const acked = (milestones: { due: string; text: string }[], deadline = '2026-03-31') =>
+    apply(openItem({ assignedAt: bj('2026-03-09 10:00'), deadline, milestones }), actors.leadMember, { type: 'acknowledge' }, bj('2026-03-09 10:05'));
+
+  it('nags an unreported milestone from the next working morning at the overdue cadence, with how late and since when, and stops once it is reported', () => {
+    const state = acked([{ due: '2026-03-12', text: '完成现场排查' }]);
+    const { sent } = simulate(state, { from: bj('2026-03-09 10:10'), to: bj('2026-03-24 18:00'), changes: [reportNode(bj('2026-03-17 12:00'), 1)] });
+    // routine: warned 1 working day before; then nagged every 2 working days from Friday 13 March.
+    expect(lines(sent)).toEqual(['2026-03-11 09:00 warning u100 yellow', '2026-03-13 09:00 milestone_nag u100 red', '2026-03-17 09:00 milestone_nag u100 red']);
+    const nags = of(sent, 'milestone_nag');
+    expect(nags.map((r) => (r.kind === 'milestone_nag' ? [r.index, r.date, r.text, r.daysOverdue, r.calendarDaysOverdue, r.nagCount] : null))).toEqual([
+      [1, '2026-03-12', '完成现场排查', 1, 1, 1],
+      [1, '2026-03-12', '完成现场排查', 3, 5, 2],
+    ]);
+  });
+
+  it('sends no warning and no nag for a milestone reported before its day', () => {
+    const state = acked([{ due: '2026-03-12', text: '完成现场排查' }]);
+    const { sent } = simulate(state, { from: bj('2026-03-09 10:10'), to: bj('2026-03-20 18:00'), changes: [reportNode(bj('2026-03-10 11:00'), 1)] });
+    expect(sent).toEqual([]);
+  });
+
+  it('nags each unreported milestone on its own, and hands over to the overdue nag once the deadline passes', () => {
+    const state = acked([{ due: '2026-03-10', text: '排查' }, { due: '2026-03-12', text: '方案' }], '2026-03-16');
+    const { sent } = simulate(state, { from: bj('2026-03-09 10:10'), to: bj('2026-03-18 18:00'), changes: [reportNode(bj('2026-03-11 10:00'), 1)] });
+    const nags = of(sent, 'milestone_nag').map((r) => `${r.at} ${r.kind === 'milestone_nag' ? r.index : ''}`);
+    // Milestone 1: nagged Wed 11 March, then reported. Milestone 2: Fri 13 March; its next (Tue 17) falls after the deadline.
+    expect(nags).toEqual(['2026-03-11 09:00 1', '2026-03-13 09:00 2']);
+    expect(of(sent, 'overdue_nag').map((r) => r.at)).toEqual(['2026-03-17 09:00']);
   });
 });

@@ -32,7 +32,7 @@ import { leaderNameOf } from '../../parser/leaders.js';
 import { appError } from '../../shared/errors.js';
 import type { BotContext } from '../context.js';
 import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
-import { filesOf, itemFromArgs, textOf, tr, viewOf } from '../item-helpers.js';
+import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../item-helpers.js';
 
 /**
  * The item's life in the chat: /assign and its draft card, the unit and leader buttons, the
@@ -257,6 +257,14 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery({ text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.unitId, code(changed)) });
       return;
     }
+
+    case 'mnd': {
+      // 时间节点: the button names the milestone it was drawn for; a stale one is refused as already reported.
+      const result = await run(ctx, item.id, { type: 'report_milestone', unitId: data.unitId, index: data.version });
+      await dropPressedRow(ctx, item.id);
+      await ctx.answerCallbackQuery({ text: milestoneDoneText(ctx, result, data.version) });
+      return;
+    }
     default:
       return next();
   }
@@ -266,6 +274,13 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
 function coordinationDone(ctx: BotContext, state: ItemState, what: 'resolved' | 'forwarded', id: number, code: string): string {
   const c = (state.coordinations ?? []).find((x) => x.id === id);
   return what === 'resolved' ? ctx.t('coordination-resolved-done', { code, id }) : ctx.t('coordination-forwarded-done', { code, id, level: ctx.t(`coordination-level-${c?.level ?? 'government'}`) });
+}
+
+/** What a unit is told after reporting milestone `index`. */
+function milestoneDoneText(ctx: BotContext, result: CommandResult, index: number): string {
+  const milestones = result.item.state.milestones;
+  const milestone = milestones[index - 1]?.text ?? '';
+  return ctx.t(milestones.every((m) => m.done) ? 'milestone-done-all' : 'milestone-done', { index, milestone });
 }
 
 /** The item's code as people write it, or '' for a draft. */
@@ -630,4 +645,23 @@ itemsFeature.command('coordup', async (ctx) => {
   const forwarded = events.find((e) => e.type === 'coordination_forwarded');
   const id = forwarded?.type === 'coordination_forwarded' ? forwarded.data.coordinationId : (coordinationId ?? 0);
   await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, 'forwarded', id, itemCodeText(ctx, changed))));
+});
+
+/**
+ * /node CODE N [TEXT] (or as a reply to the item's card: /node N [TEXT]): a lead unit reports
+ * milestone N (时间节点, numbered from 1 by date, as the card lists them) done. Files sent with
+ * the command go with the report.
+ */
+itemsFeature.command('node', async (ctx) => {
+  const tokens = words(ctx.match);
+  const replied = await repliedItem(ctx);
+  // In a reply, "/node 2 已完成" is milestone 2 of the replied item; "/node 2026-3 2" names an item.
+  const replyNumber = replied && /^\d{1,3}$/.test(tokens[0] ?? '') && !/^\d{1,3}$/.test(tokens[1] ?? '');
+  const { item, rest } = replyNumber ? { item: replied, rest: ctx.match.trim() } : await itemFromArgs(ctx, ctx.match, 'usage-node');
+  const { unitId, rest: afterUnit } = await unitArg(ctx, item, rest);
+  const [numberText, ...text] = words(afterUnit);
+  const index = Number((numberText ?? '').normalize('NFKC'));
+  if (!numberText || !Number.isInteger(index)) throw appError('items.args_missing', { usage: ctx.t('usage-node') });
+  const result = await run(ctx, item.id, { type: 'report_milestone', ...(unitId ? { unitId } : {}), index, text: text.join(' '), files: filesOf(ctx.msg) });
+  await say(ctx, escapeHtml(milestoneDoneText(ctx, result, index)));
 });

@@ -38,7 +38,10 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
   const lines = shown.map((e) => {
     const data = e.data as { text?: string; reason?: string };
     const handler = handlerOf(e);
-    const detail = coordinationDetail(ctx, e) ?? data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : '');
+    const milestone = e.type === 'milestone_reported' ? (e.data as { index?: number; milestone?: string; text?: string | null }) : null;
+    const detail = milestone
+      ? ctx.t('timeline-milestone', { index: milestone.index ?? '', milestone: milestone.milestone ?? '', text: milestone.text ?? '' }).trim()
+      : (coordinationDetail(ctx, e) ?? data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : ''));
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
     return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`, eventLabelArgs(e.data))}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;

@@ -785,3 +785,31 @@ digest-coordination-line = · { $code } { $unit } · since { $since } · { $leve
 unit-digest-coordinations = 🧩 Awaiting coordination:
 unit-digest-coordination-line = · { $code } #{ $id } since { $since } · { $level } · { $text }
 ledger-coordinations = { $open } open / { $resolved } resolved
+
+## Milestones (时间节点): /node, the card's milestone lines, reminders, counts
+
+err-items-no_milestones = This item has no milestones to report. Report progress with /progress CODE TEXT.
+err-items-milestones_all_reported = All { $count } milestones of this item are reported done already. Report progress with /progress CODE TEXT, and the result with /result CODE TEXT.
+err-items-milestone_not_found = There is no milestone { $index }: this item has { $count } (numbered from 1 by date). Send /task CODE to see them, then /node CODE NUMBER [TEXT].
+err-items-milestone_already_reported = Milestone { $index } was already reported done by { $unit } on { $date }; no need to report it again.
+action-report_milestone = report a milestone done
+btn-milestone = ✅ Milestone { $index } done
+usage-node = /node CODE NUMBER [TEXT] (or reply to the item's card: /node NUMBER [TEXT])
+milestone-done = ✅ Milestone { $index } ({ $milestone }) recorded as done.
+milestone-done-all = ✅ Milestone { $index } ({ $milestone }) recorded as done; every milestone of this item is done.
+card-milestone-done = ✅ { $index }. { $due } { $text } (done { $date })
+card-milestone-overdue = ⏰ { $index }. { $due } { $text } (overdue)
+card-milestone-overdue-late = ⏰ { $index }. { $due } { $text } ({ $late } late)
+card-milestone-pending = ⏳ { $index }. { $due } { $text }
+notice-milestone = ✅ <b>{ $unit }</b> reports milestone { $index } of { $code } ({ $milestone }) done:
+    { $text }
+event-milestone_reported = milestone reported done
+timeline-milestone = milestone { $index } ({ $milestone }) { $text }
+reminder-milestone-nag =
+    ⏰ <b>Milestone overdue</b> (nag { $count }) · { $code }
+    { $title }
+    Milestone { $date } ({ $milestone }) passed { $late } ago and <b>{ $unit }</b> has not reported it done. Once done, press “Milestone done” on the item's card, or send /node { $ref } { $index } TEXT.
+digest-milestones-overdue = ⏰ Overdue milestones: { $count }
+digest-milestone-line = · { $code } milestone { $index } ({ $due }, { $milestone }) { $late } late{ $units }
+bulletin-milestones-overdue = milestones overdue { $count }
+ledger-milestone = Milestone

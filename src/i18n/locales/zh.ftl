@@ -774,3 +774,31 @@ digest-coordination-line = · { $code } { $unit } · { $since } 起 · { $level 
 unit-digest-coordinations = 🧩 待协调：
 unit-digest-coordination-line = · { $code } #{ $id } { $since } 起 · { $level } · { $text }
 ledger-coordinations = 待协调 { $open } / 已协调 { $resolved }
+
+## Milestones (时间节点): /node, the card's milestone lines, reminders, counts
+
+err-items-no_milestones = 本事项没有时间节点，无需报告节点。报告进展请用 /progress 编号 内容。
+err-items-milestones_all_reported = 本事项的 { $count } 个时间节点都已报告完成。报告进展请用 /progress 编号 内容，办结后用 /result 编号 内容报送结果。
+err-items-milestone_not_found = 没有第 { $index } 个时间节点：本事项共 { $count } 个节点（按日期从 1 编号）。发送 /task 编号 查看节点，再用 /node 编号 节点序号 [说明]。
+err-items-milestone_already_reported = 第 { $index } 个时间节点已由 { $unit } 于 { $date } 报告完成，无需重复报告。
+action-report_milestone = 报告节点完成
+btn-milestone = ✅ 节点{ $index }已完成
+usage-node = /node 编号 节点序号 [说明]（或回复事项卡片：/node 节点序号 [说明]）
+milestone-done = ✅ 时间节点 { $index }（{ $milestone }）已记录为完成。
+milestone-done-all = ✅ 时间节点 { $index }（{ $milestone }）已记录为完成；本事项的时间节点已全部完成。
+card-milestone-done = ✅ { $index }. { $due } { $text }（{ $date } 完成）
+card-milestone-overdue = ⏰ { $index }. { $due } { $text }（已逾期）
+card-milestone-overdue-late = ⏰ { $index }. { $due } { $text }（逾期 { $late }）
+card-milestone-pending = ⏳ { $index }. { $due } { $text }
+notice-milestone = ✅ <b>{ $unit }</b> 报告 { $code } 时间节点 { $index }（{ $milestone }）已完成：
+    { $text }
+event-milestone_reported = 报告节点完成
+timeline-milestone = 节点{ $index }（{ $milestone }）{ $text }
+reminder-milestone-nag =
+    ⏰ <b>节点催办</b>（第 { $count } 次）· { $code }
+    { $title }
+    时间节点 { $date }（{ $milestone }）已过 { $late }，<b>{ $unit }</b> 尚未报告完成。完成后请点事项卡片上的「节点已完成」，或发送 /node { $ref } { $index } 说明。
+digest-milestones-overdue = ⏰ 节点逾期 { $count } 个：
+digest-milestone-line = · { $code } 节点{ $index }（{ $due }，{ $milestone }）逾期 { $late }{ $units }
+bulletin-milestones-overdue = 节点逾期 { $count }
+ledger-milestone = 时间节点
