@@ -14,6 +14,8 @@ const DATE_KEYS = new Set([
   'requestedAt',
   'openedAt',
   'closedAt',
+  'sentAt',
+  'receivedAt',
 ]);
 
 export function serializeState(state: ItemState): unknown {
@@ -32,6 +34,8 @@ export function deserializeState(json: unknown): ItemState {
     resultWaived: u.resultWaived ?? null,
     handlerId: u.handlerId ?? null,
   }));
+  // Snapshots saved before 移交 have no referral.
+  state.referral = state.referral ?? null;
   return state;
 }
 
