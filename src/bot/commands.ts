@@ -69,6 +69,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'admin', description: '设为管理员：回复某人消息 /admin add（管理员）' },
     { command: 'supervisor', description: '设为督查员：回复某人消息 /supervisor add（管理员）' },
     { command: 'calendar', description: '工作日历：现状，或随 CSV/JSON 文件导入节假日安排（管理员）' },
+    { command: 'received', description: '移交已接收：/received 编号（纪委群、管理员）' },
+    { command: 'feedback', description: '移交反馈问责结果：/feedback 编号 内容（纪委群、管理员）' },
   ],
   en: [
     { command: 'help', description: 'Help' },
@@ -94,6 +96,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'admin', description: 'Make an admin: reply with /admin add (admins)' },
     { command: 'supervisor', description: 'Make a supervisor (督查员): reply with /supervisor add (admins)' },
     { command: 'calendar', description: 'Working calendar: status, or load a holiday schedule with a CSV/JSON file (admins)' },
+    { command: 'received', description: 'Referral received: /received CODE (discipline group, admins)' },
+    { command: 'feedback', description: 'Referral feedback (accountability outcome): /feedback CODE TEXT (discipline group, admins)' },
   ],
 };
 

@@ -26,6 +26,8 @@ export const BUTTON_ACTIONS = [
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
+  'rrc', // 移交: 已接收 (the discipline group took the referral)
+  'rfb', // 移交: 反馈 (prompt for the 问责 outcome)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

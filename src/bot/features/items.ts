@@ -14,6 +14,8 @@ import {
   cycleDraftLevel,
   findItemByMessage,
   getItem,
+  isDisciplineChat,
+  runReferralCommand,
   localNow,
   moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
@@ -245,10 +247,29 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery({ text: ctx.t(data.action === 'exa' ? 'extension-approved-short' : 'extension-rejected-short', { code: code(changed) }) });
       return;
     }
+    case 'rrc': {
+      // 移交 已接收: the chat binding (not the button) says whether this is the discipline group.
+      const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+      await ctx.answerCallbackQuery({ text: ctx.t('referral-received-done', { code: code(changed) }) });
+      return;
+    }
+    case 'rfb': {
+      const inDisciplineChat = await isDisciplineChat(ctx.deps, pressedChat(ctx));
+      await checkItemAction(ctx.deps, { actorId: ctx.from.id, item, action: 'referral_feedback', inDisciplineChat });
+      await sendPrompt(ctx, item, 'referral_feedback', ctx.t('prompt-referral-feedback', { code: escapeHtml(code(item)) }), null);
+      await ctx.answerCallbackQuery();
+      return;
+    }
     default:
       return next();
   }
 });
+
+/** The chat (and topic) a button was pressed or a command sent in; null in a private chat. */
+function pressedChat(ctx: BotContext): { chatId: number; threadId: number } | null {
+  if (!ctx.chat || ctx.chat.type === 'private') return null;
+  return { chatId: ctx.chat.id, threadId: threadIdOf(ctx.callbackQuery?.message ?? ctx.msg) };
+}
 
 /** The item's code as people write it, or '' for a draft. */
 function itemCodeText(ctx: BotContext, item: StoredItem): string {
@@ -328,6 +349,11 @@ itemsFeature.on('message', async (ctx, next) => {
         await run(ctx, itemId, { type: 'return_result', reason: text });
         await say(ctx, ctx.t('return-done'));
         return;
+      case 'referral_feedback': {
+        const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId, itemId, chat: pressedChat(ctx), command: { type: 'referral_feedback', text } }));
+        await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+        return;
+      }
       case 'waive_lead': {
         const { item: changed } = await run(ctx, itemId, { type: 'waive_lead', ...(unitId !== undefined ? { unitId } : {}), reason: text });
         const v = await viewOf(ctx, changed);
@@ -545,4 +571,20 @@ itemsFeature.command('waive', async (ctx) => {
   }
   await run(ctx, item.id, { type: 'waive_contributions', ...(args ? { reason: args } : {}) });
   await say(ctx, ctx.t('waive-done', { code: itemCodeText(ctx, item) }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// 移交: the discipline group's typed alternatives to 已接收 / 反馈
+// ---------------------------------------------------------------------------------------------
+
+itemsFeature.command('received', async (ctx) => {
+  const { item } = await itemFromArgs(ctx, ctx.match, 'usage-received');
+  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+  await say(ctx, ctx.t('referral-received-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+});
+
+itemsFeature.command('feedback', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-feedback');
+  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'referral_feedback', text: rest } }));
+  await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
 });
