@@ -127,5 +127,8 @@ export function toLedgerItemRow(input: {
     timesReturned: s.returnCount,
     excused: s.excused ? { reason: s.excused.reason } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
+    referral: s.referral
+      ? { status: s.referral.status, at: s.referral.feedback?.at ?? s.referral.receivedAt ?? s.referral.sentAt ?? s.referral.at, feedback: s.referral.feedback?.text ?? null }
+      : null,
   };
 }

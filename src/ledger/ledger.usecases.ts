@@ -54,7 +54,7 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
     const pending = Array.isArray(d.pendingLeadUnitIds) ? (d.pendingLeadUnitIds as number[]) : [];
     if (pending.length) parts.push(`${t('ledger-pending-leads')}: ${pending.map(unitName).join('、')}`);
   }
-  if (event.type === 'escalated' && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
+  if ((event.type === 'escalated' || event.type === 'item_referred') && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
   return clip(parts.filter(Boolean).join('；'), 2000);
 }
 

@@ -44,6 +44,8 @@ export type LedgerItemRow = {
   excused: { reason: string } | null;
   /** Overdue rows are filled with their warning colour. */
   warningColour: 'blue' | 'yellow' | 'red' | null;
+  /** 移交 to the discipline body: where it stands, since when, and its feedback (问责 outcome). */
+  referral?: { status: 'waiting_chat' | 'sent' | 'received' | 'answered'; at: Date; feedback: string | null } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -96,7 +98,7 @@ const labels = {
     itemHeaders: [
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
-      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
+      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级', '移交',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数'],
@@ -110,6 +112,7 @@ const labels = {
     entrySeparator: '；',
     unitTextSeparator: '：',
     excusedWithoutReason: '已容错',
+    referral: { waiting_chat: '待移交（未绑定纪委群）', sent: '已移交', received: '纪委已接收', answered: '已反馈' },
   },
   en: {
     sheets: { items: 'Ledger', events: 'Timeline', units: 'Units' },
@@ -119,7 +122,7 @@ const labels = {
     itemHeaders: [
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
-      'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning',
+      'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning', 'Referral',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)'],
@@ -133,13 +136,14 @@ const labels = {
     entrySeparator: '; ',
     unitTextSeparator: ': ',
     excusedWithoutReason: 'excused',
+    referral: { waiting_chat: 'waiting (no discipline group)', sent: 'referred', received: 'received', answered: 'answered' },
   },
 } as const;
 
 const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
-  'datetime', 'number', 'number', 'number', 'number', 'long', 'text',
+  'datetime', 'number', 'number', 'number', 'number', 'long', 'text', 'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -312,6 +316,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.timesReturned,
     item.excused && (item.excused.reason || l.excusedWithoutReason),
     item.warningColour && l.warning[item.warningColour],
+    item.referral ? `${l.referral[item.referral.status]} ${shortStamp(wallClock(tz, item.referral.at))}${item.referral.feedback ? `${l.unitTextSeparator}${item.referral.feedback}` : ''}` : null,
   ];
 }
 

@@ -12,7 +12,9 @@ import { planCardRefresh } from '../notifications/cards.js';
 import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { planReminders, reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { planDisciplineUnboundNotices } from '../notifications/referral.js';
+import { ITEM_LEVELS } from '../items/items.models.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
 import { recordReferrals, recordSweep } from '../items/items.usecases.js';
@@ -209,4 +211,19 @@ async function sweepBatch(
     }
     return { items: claimed.length, reminders: inserted.size, messages: enqueued + referralMessages, queued: queuedCount, escalations: events.length, failed };
   });
+}
+
+/**
+ * Once at start-up: when some level's ladder reaches rung 4 (移交) and no discipline group is
+ * bound, the admins are told (once a day at most, however often the bot starts): referrals would
+ * wait for one. Returns the outbox rows planned.
+ */
+export async function warnIfNoDisciplineChat(deps: Pick<SweepDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> }): Promise<number> {
+  const { levels, escalation } = deps.config.reminders;
+  if (!ITEM_LEVELS.some((level) => rung4Threshold(levels[level], escalation) !== null)) return 0;
+  if ((await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat()) !== null) return 0;
+  const messages = await planDisciplineUnboundNotices(deps, { kind: 'startup' });
+  const planned = await createOutboxRepository({ db: deps.db, clock: deps.clock }).enqueue(messages);
+  deps.logger?.warn({ admins: messages.length }, 'rung 4 (referral) has no discipline group bound; admins told');
+  return planned;
 }
