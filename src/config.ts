@@ -48,6 +48,11 @@ const levelPolicy = z.object({
     .default(null),
 });
 const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue: z.number().int().positive() });
+/**
+ * Rung 4 (移交 to the discipline body) for one level: its own threshold instead of
+ * reminders.escalation.rung4, or null for a level whose ladder stops at rung 3.
+ */
+const levelPolicyWithRung4 = levelPolicy.extend({ rung4: rungThreshold.nullable().optional() });
 
 export const DEFAULT_LEVEL_POLICIES = {
   key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1, reportEvery: 'week' as ReportEvery | null },
@@ -130,13 +135,14 @@ export const configSchema = z.object({
        */
       bundleTimes: z.array(hhmm).max(4).default(['15:00']),
       levels: z
-        .object({ key: levelPolicy, special: levelPolicy, routine: levelPolicy })
+        .object({ key: levelPolicyWithRung4, special: levelPolicyWithRung4, routine: levelPolicyWithRung4 })
         .default(DEFAULT_LEVEL_POLICIES),
       /**
        * The escalation ladder: rung 1 is the unit's staff (every nag); a higher rung is reached when
        * the item's overdue nags reach `nags` or its working days overdue reach `daysOverdue`.
        * 2 = the unit head and the unit group, 3 = the leaders group and the leader in charge,
-       * 4 = the discipline group, when one is bound (屡督不办).
+       * 4 = 移交 to the discipline group (屡督不办; the referral waits when none is bound). A level
+       * may set its own rung 4 (levels.<level>.rung4), or null to stop its ladder at rung 3.
        */
       escalation: z
         .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold, stalled: stalledPolicy.default(DEFAULT_STALLED) })

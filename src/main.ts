@@ -10,7 +10,7 @@ import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
 import { inlineFilePayloads } from './digests/outbox-files.js';
 import { markUncheckedItems } from './items/items.usecases.js';
-import { runSweep } from './reminders/reminders.usecases.js';
+import { runSweep, warnIfNoDisciplineChat } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
@@ -102,6 +102,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.
   const unchecked = await markUncheckedItems(deps);
   if (unchecked > 0) logger.info({ items: unchecked }, 'items marked for the reminder sweep');
+  // 移交: rung 4 with no discipline group bound waits; the admins are told (once a day at most).
+  if ((await warnIfNoDisciplineChat(deps)) > 0) deps.onPlanned();
 
   const pruneTimer = setInterval(() => {
     pruneUpdates(deps).catch((error: unknown) => logger.warn({ err: error }, 'pruning update ids failed'));

@@ -76,6 +76,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'calendar', description: '工作日历：现状，或随 CSV/JSON 文件导入节假日安排（管理员）' },
     { command: 'coordinated', description: '已协调：/coordinated 编号 [#序号] [协调结果]' },
     { command: 'coordup', description: '转交协调请求上一级：/coordup 编号 [#序号] [说明]' },
+    { command: 'received', description: '移交已接收：/received 编号（纪委群、管理员）' },
+    { command: 'feedback', description: '移交反馈问责结果：/feedback 编号 内容（纪委群、管理员）' },
   ],
   en: [
     { command: 'help', description: 'Help' },
@@ -104,6 +106,8 @@ const GROUP: Record<Lang, BotCommand[]> = {
     { command: 'calendar', description: 'Working calendar: status, or load a holiday schedule with a CSV/JSON file (admins)' },
     { command: 'coordinated', description: 'Coordinated: /coordinated CODE [#N] [WHAT WAS ARRANGED]' },
     { command: 'coordup', description: 'Pass a coordination request up: /coordup CODE [#N] [WHY]' },
+    { command: 'received', description: 'Referral received: /received CODE (discipline group, admins)' },
+    { command: 'feedback', description: 'Referral feedback (accountability outcome): /feedback CODE TEXT (discipline group, admins)' },
   ],
 };
 

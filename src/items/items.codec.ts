@@ -16,6 +16,8 @@ const DATE_KEYS = new Set([
   'openedAt',
   'closedAt',
   'raisedAt',
+  'sentAt',
+  'receivedAt',
 ]);
 
 export function serializeState(state: ItemState): unknown {
@@ -38,6 +40,8 @@ export function deserializeState(json: unknown): ItemState {
   }));
   // Snapshots saved before 逐级协调 have no coordination requests.
   state.coordinations = state.coordinations ?? [];
+  // Snapshots saved before 移交 have no referral.
+  state.referral = state.referral ?? null;
   return state;
 }
 

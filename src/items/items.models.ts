@@ -138,6 +138,18 @@ export const ITEM_ERRORS = {
   'items.milestone_not_found': ['index', 'count'],
   /** 时间节点: this milestone was reported already (by `unit`, on `date`). */
   'items.milestone_already_reported': ['index', 'unit', 'date'],
+  /** 移交: the item has not been referred to the discipline body (rung 4 not reached). */
+  'items.no_referral': [],
+  /** 移交: the referral is still waiting for a discipline group to be bound; nobody has it yet. */
+  'items.referral_not_sent': [],
+  /** 移交: the referral was already acknowledged (已接收) by the discipline body. */
+  'items.referral_already_received': [],
+  /** 移交: the discipline body's feedback was already recorded. */
+  'items.referral_already_answered': [],
+  /** 移交: only the bound discipline group (or an admin) takes a referral and answers it. */
+  'items.referral_forbidden': ['action'],
+  /** 移交: the feedback (问责 outcome) needs a text. */
+  'items.feedback_required': [],
 } as const satisfies Record<`items.${string}`, readonly string[]>;
 
 export type ItemErrorCode = keyof typeof ITEM_ERRORS;
@@ -162,7 +174,19 @@ import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
 export type UnitRole = 'lead' | 'cooperating';
 
 /** Who is acting, read from our own tables (roles, unit_members). */
-export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; /** 督查员 (supervision office staff); false when absent. */ isSupervisor?: boolean; unitIds: readonly number[] };
+export type Actor = {
+  personId: number;
+  isAdmin: boolean;
+  isLeader: boolean;
+  /** 督查员 (supervision office staff); false when absent. */
+  isSupervisor?: boolean;
+  unitIds: readonly number[];
+  /**
+   * The person acts in the bound discipline group (纪委监委): set by the caller from the chat
+   * binding of the chat the command came from, never from the message. False when absent.
+   */
+  inDisciplineChat?: boolean;
+};
 
 /** An attachment as Telegram gave it to us. */
 export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mimeType?: string };
@@ -187,6 +211,27 @@ export type Ruling = { by: number; at: Date; reason: string };
 export const EXCUSE_DEGREES = ['exempt', 'lenient', 'mitigated'] as const;
 export type ExcuseDegree = (typeof EXCUSE_DEGREES)[number];
 export type Excuse = Ruling & { degree: ExcuseDegree };
+/**
+ * 移交: the item handed to the discipline body when a unit reached rung 4 of the escalation
+ * ladder (屡督不办). One per item: later rung-4 escalations (another unit) do not add another.
+ * `waiting_chat`: no discipline group was bound; the record is sent when one is (/bind discipline).
+ */
+export type ReferralStatus = 'waiting_chat' | 'sent' | 'received' | 'answered';
+export type Referral = {
+  at: Date;
+  rung: number;
+  cause: 'overdue' | 'ack' | 'report' | 'returns';
+  /** The unit whose escalation reached the rung. */
+  unitId: number;
+  /** Why, in words (the escalation's text, in the organisation's language). */
+  reason: string;
+  status: ReferralStatus;
+  sentAt: Date | null;
+  receivedBy: number | null;
+  receivedAt: Date | null;
+  /** The discipline body's answer: the 问责 outcome, in free text. */
+  feedback: { text: string; by: number; at: Date } | null;
+};
 export type PendingExtension = {
   unitId: number;
   requestedBy: number;
@@ -281,6 +326,8 @@ export type ItemState = {
   /** 容错 with its degree: exempt (免责) no longer counts against its units; lenient/mitigated (从轻/减轻) still count, marked. */
   excused: Excuse | null;
   cancellation: Ruling | null;
+  /** 移交 to the discipline body (rung 4); null (or absent in snapshots saved before) until then. */
+  referral?: Referral | null;
   openedAt: Date | null;
   closedAt: Date | null;
   /** 逐级协调: the coordination requests raised on the item, open and resolved (none in snapshots saved before). */
@@ -356,7 +403,11 @@ export type ItemCommand =
   /** 转交: the request goes one step up the route (see nextCoordinationLevel). */
   | { type: 'forward_coordination'; coordinationId?: number; note?: string }
   /** 时间节点: a lead unit reports milestone number `index` (1-based, in date order) done. */
-  | { type: 'report_milestone'; unitId?: number; index: number; text?: string; files?: FileRef[] };
+  | { type: 'report_milestone'; unitId?: number; index: number; text?: string; files?: FileRef[] }
+  /** 已接收: the discipline body took the referral. */
+  | { type: 'receive_referral' }
+  /** 反馈: the discipline body's answer (the 问责 outcome) in free text. */
+  | { type: 'referral_feedback'; text: string };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -384,6 +435,8 @@ export const ITEM_COMMAND_TYPES = [
   'resolve_coordination',
   'forward_coordination',
   'report_milestone',
+  'receive_referral',
+  'referral_feedback',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -507,6 +560,17 @@ export type ItemEventData = {
    * after its due date. `remaining`: milestones still unreported after this one.
    */
   milestone_reported: { index: number; due: string; milestone: string; text: string | null; files: FileRef[]; late: boolean; remaining: number };
+  /**
+   * 移交: rung 4 handed the item to the discipline body (system, actor 0; unitId = the unit that
+   * reached it). `chatId` null: no discipline group bound, the referral waits for one.
+   */
+  item_referred: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; reason: string; nagCount: number; daysOverdue: number; chatId: number | null; status: ReferralStatus };
+  /** A waiting referral went out when a discipline group was bound (system, actor 0). */
+  referral_sent: { chatId: number; status: Change<ReferralStatus> };
+  /** 已接收 by the discipline body. */
+  referral_received: { status: Change<ReferralStatus> };
+  /** 反馈: the discipline body's answer (问责 outcome). */
+  referral_answered: { text: string; status: Change<ReferralStatus> };
 };
 
 export type ItemEventType = keyof ItemEventData;
@@ -603,6 +667,56 @@ export function decide(state: ItemState, command: ItemCommand, ctx: ItemContext)
   const unit = judge(state, command.type, ctx, 'unitId' in command ? command.unitId : undefined);
   const { state: next, events } = apply(state, command, unit, ctx);
   return { state: { ...next, version: state.version + 1 }, events };
+}
+
+/** What rung 4 of the ladder says about an item when it refers it (the sweep's escalation). */
+export type ReferralInput = {
+  rung: number;
+  cause: Referral['cause'];
+  unitId: number;
+  reason: string;
+  nagCount: number;
+  daysOverdue: number;
+  /** The bound discipline group, or null: then the referral waits for one. */
+  chatId: number | null;
+};
+
+/**
+ * 移交: rung 4 reached hands the item to the discipline body, once per item (the system acts,
+ * actor 0). An item already referred (another unit reached rung 4 before) is left as it is:
+ * no state change, no event.
+ */
+export function referItem(state: ItemState, input: ReferralInput, at: Date): ItemDecision {
+  if ((state.referral ?? null) !== null) return { state, events: [] };
+  const status: ReferralStatus = input.chatId === null ? 'waiting_chat' : 'sent';
+  const referral: Referral = {
+    at,
+    rung: input.rung,
+    cause: input.cause,
+    unitId: input.unitId,
+    reason: input.reason,
+    status,
+    sentAt: input.chatId === null ? null : at,
+    receivedBy: null,
+    receivedAt: null,
+    feedback: null,
+  };
+  const data = { rung: input.rung, cause: input.cause, reason: input.reason, nagCount: input.nagCount, daysOverdue: input.daysOverdue, chatId: input.chatId, status };
+  return {
+    state: { ...state, referral, version: state.version + 1 },
+    events: [{ type: 'item_referred', at, actorId: 0, unitId: input.unitId, data }],
+  };
+}
+
+/** A waiting referral goes out to the discipline group bound now (system, actor 0); anything else is left alone. */
+export function sendWaitingReferral(state: ItemState, chatId: number, at: Date): ItemDecision {
+  const referral = state.referral ?? null;
+  if (referral === null || referral.status !== 'waiting_chat') return { state, events: [] };
+  const next: Referral = { ...referral, status: 'sent', sentAt: at };
+  return {
+    state: { ...state, referral: next, version: state.version + 1 },
+    events: [{ type: 'referral_sent', at, actorId: 0, unitId: null, data: { chatId, status: change(referral.status, next.status) } }],
+  };
 }
 
 /**
@@ -736,6 +850,11 @@ const FINISHED: Partial<Record<ItemStatus, 'items.already_closed' | 'items.alrea
 
 /** Returns the unit the actor acts for (unit commands) or null; throws the refusal otherwise. */
 function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, unitId: number | undefined): ItemUnitState | null {
+  // 移交 outlives the item: the discipline body answers for lateness even after the item closed.
+  if (action === 'receive_referral' || action === 'referral_feedback') {
+    judgeReferral(state, action, ctx);
+    return null;
+  }
   const finished = FINISHED[state.status];
   if (finished) throw refuse(finished, {});
 
@@ -859,6 +978,20 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       if (!deadlinePassed(state, ctx.today, ctx.timeOfDay)) throw refuse('items.not_overdue', { deadline: formatDeadline(state) });
       return null;
   }
+}
+
+/**
+ * 移交 commands: there is no discipline role; whoever acts in the bound discipline group speaks
+ * for the discipline body (the binding is checked on the server, `inDisciplineChat`), and admins
+ * anywhere (the supervision office records an answer given on paper).
+ */
+function judgeReferral(state: ItemState, action: 'receive_referral' | 'referral_feedback', ctx: JudgeContext): void {
+  if (!ctx.actor.isAdmin && !ctx.actor.inDisciplineChat) throw refuse('items.referral_forbidden', { action });
+  const referral = state.referral ?? null;
+  if (referral === null) throw refuse('items.no_referral', {});
+  if (referral.status === 'waiting_chat') throw refuse('items.referral_not_sent', {});
+  if (referral.status === 'answered') throw refuse('items.referral_already_answered', {});
+  if (action === 'receive_referral' && referral.status === 'received') throw refuse('items.referral_already_received', {});
 }
 
 /** The lead unit a waiver names; without a name, the one lead unit still owing its result, if only one does. */
@@ -1295,6 +1428,27 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
         remaining: next.milestones.filter((m) => !m.done).length,
       };
       return { state: next, events: [...acked.events, event('milestone_reported', ctx, acting.unitId, data)] };
+    }
+
+    case 'receive_referral': {
+      const referral = must(state.referral);
+      const next: Referral = { ...referral, status: 'received', receivedBy: actorId, receivedAt: ctx.at };
+      return { state: { ...state, referral: next }, events: [event('referral_received', ctx, null, { status: change(referral.status, next.status) })] };
+    }
+
+    case 'referral_feedback': {
+      const referral = must(state.referral);
+      const text = command.text.trim();
+      if (text === '') throw refuse('items.feedback_required', {});
+      // An answer shows the referral was taken, if nobody pressed 已接收 first.
+      const next: Referral = {
+        ...referral,
+        status: 'answered',
+        receivedBy: referral.receivedBy ?? actorId,
+        receivedAt: referral.receivedAt ?? ctx.at,
+        feedback: { text, by: actorId, at: ctx.at },
+      };
+      return { state: { ...state, referral: next }, events: [event('referral_answered', ctx, null, { text, status: change(referral.status, next.status) })] };
     }
 
     case 'waive_contributions': {

@@ -21,7 +21,7 @@ export type ItemMessageInput = {
   unitId?: number | null;
   personId?: number | null;
   /** A living card posted directly (查看): later changes of the item edit it too. */
-  card?: { audience: 'leaders' | 'unit'; locale: string; hash: string; threadId: number };
+  card?: { audience: 'leaders' | 'unit' | 'discipline'; locale: string; hash: string; threadId: number };
 };
 
 export type ListFilter =
@@ -209,6 +209,16 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
         sql`, `,
       );
       await db.execute(sql`update items set next_check_at = v.next from (values ${values}) as v(id, next) where items.id = v.id`);
+    },
+
+    /** Items whose referral (移交) waits for a discipline group to be bound, oldest first. */
+    async waitingReferralIds(): Promise<number[]> {
+      const rows = await db
+        .select({ id: items.id })
+        .from(items)
+        .where(sql`${items.state}->'referral'->>'status' = 'waiting_chat'`)
+        .orderBy(asc(items.id));
+      return rows.map((r) => r.id);
     },
 
     /** Live items saved without a check time (older data) get one: now, for the next sweep. Returns how many. */

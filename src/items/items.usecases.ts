@@ -1,5 +1,6 @@
 import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Translator } from '../i18n/translator.js';
 import type { Audience, ItemView, UnresolvedMention } from '../notifications/item-card.js';
 import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
@@ -15,9 +16,10 @@ import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { MAX_DB_ID } from '../shared/ids.js';
 import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
-import { activeUnits, createDraft, decide, ITEM_LEVELS, requireAllowed, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
+import { activeUnits, createDraft, decide, ITEM_LEVELS, referItem, requireAllowed, sendWaitingReferral, type ReferralInput, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
 import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
+import { planDisciplineUnboundNotices, planReferralMessages } from '../notifications/referral.js';
 import type { ItemRef } from './items.refs.js';
 import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
 
@@ -49,6 +51,84 @@ export async function recordSweep(
   const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
   await repo.appendSystemEvents(input.escalations.map((e) => ({ itemId: e.itemId, type: 'escalated' as const, at: e.at, actorId: 0, unitId: e.unitId, data: e.data })));
   await repo.setNextChecks(input.nextChecks);
+}
+
+/**
+ * 移交: the sweep reached rung 4 for these items (in its transaction, the items locked by it).
+ * Each item not referred before gets its referral (an `item_referred` event by the system); it
+ * goes to the bound discipline group as a living card with the item's history, or, with none
+ * bound, waits, and the admins are told. Returns the outbox rows planned.
+ */
+export async function recordReferrals(
+  deps: { db: DbOrTx; clock: Clock; config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items'>; translator: Translator },
+  input: { referrals: { item: StoredItem; input: Omit<ReferralInput, 'chatId'>; nextCheckAt: Date | null }[]; discipline: { chatId: number; threadId: number } | null; at: Date },
+): Promise<number> {
+  const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
+  const outbox = createOutboxRepository({ db: deps.db, clock: deps.clock });
+  let planned = 0;
+  const done = new Set<number>();
+  for (const { item, input: referral, nextCheckAt } of input.referrals) {
+    if (done.has(item.id)) continue;
+    done.add(item.id);
+    const decision = referItem(item.state, { ...referral, chatId: input.discipline?.chatId ?? null }, input.at);
+    if (decision.events.length === 0) continue;
+    const saved = await repo.save({ id: item.id, previousVersion: item.state.version, state: decision.state, events: decision.events, nextCheckAt });
+    const view = await buildView(deps, saved);
+    const messages = input.discipline
+      ? await planReferralMessages(deps, { view, chat: input.discipline })
+      : await planDisciplineUnboundNotices(deps, { kind: 'referral', itemId: item.id, code: view.code ?? String(item.id) });
+    planned += await outbox.enqueue(messages);
+    planned += (await planCardRefresh(deps, { view })).edits;
+  }
+  return planned;
+}
+
+/**
+ * /bind discipline: referrals that waited for a discipline group go to it now, each in its own
+ * transaction (a `referral_sent` event by the system). Returns how many were sent.
+ */
+export async function sendWaitingReferrals(
+  deps: { db: Db; clock: Clock; config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items'>; translator: Translator },
+  input: { chat: { chatId: number; threadId: number } },
+): Promise<number> {
+  const ids = await createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone }).waitingReferralIds();
+  let sent = 0;
+  for (const id of ids) {
+    sent += await deps.db.transaction(async (tx) => {
+      const txDeps = { ...deps, db: tx };
+      const repo = createItemsRepository({ db: tx, clock: deps.clock, timezone: deps.config.timezone });
+      const item = await repo.getForUpdate(id);
+      if (!item) return 0;
+      const decision = sendWaitingReferral(item.state, input.chat.chatId, deps.clock.now());
+      if (decision.events.length === 0) return 0;
+      const saved = await repo.save({ id, previousVersion: item.state.version, state: decision.state, events: decision.events, nextCheckAt: item.row.nextCheckAt });
+      const view = await buildView(txDeps, saved);
+      const outbox = createOutboxRepository({ db: tx, clock: deps.clock });
+      await outbox.enqueue(await planReferralMessages(txDeps, { view, chat: input.chat }));
+      await planCardRefresh(txDeps, { view });
+      return 1;
+    });
+  }
+  return sent;
+}
+
+/**
+ * 已接收 / 反馈 (移交): the discipline body acts on a referral. There is no discipline role: a
+ * command from the bound discipline group speaks for it (the chat binding is read here, on the
+ * server), and admins may act anywhere; the model judges the rest.
+ */
+export async function runReferralCommand(
+  deps: ItemsDeps,
+  input: { actorId: number; itemId: number; chat: { chatId: number; threadId: number } | null; command: Extract<ItemCommand, { type: 'receive_referral' | 'referral_feedback' }> },
+): Promise<CommandResult> {
+  const inDisciplineChat = await isDisciplineChat(deps, input.chat);
+  return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: input.command, inDisciplineChat });
+}
+
+/** Whether a chat is the bound discipline group (a private chat never is). */
+export async function isDisciplineChat(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, chat: { chatId: number; threadId: number } | null): Promise<boolean> {
+  if (chat === null || chat.chatId > 0) return false;
+  return (await chatBinding(deps, chat))?.kind === 'discipline';
 }
 
 /**
@@ -191,13 +271,22 @@ export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: nu
  */
 export async function runItemCommand(
   deps: ItemsDeps,
-  input: { actorId: number; itemId: number; command: ItemCommand; expectedVersion?: number; draftNotes?: DraftNotes | null; deadlineDefaulted?: boolean },
+  input: {
+    actorId: number;
+    itemId: number;
+    command: ItemCommand;
+    expectedVersion?: number;
+    draftNotes?: DraftNotes | null;
+    deadlineDefaulted?: boolean;
+    /** The command came from the bound discipline group (the caller checked the chat binding). */
+    inDisciplineChat?: boolean;
+  },
 ): Promise<CommandResult> {
   for (const field of ['text', 'reason', 'response', 'comment'] as const) {
     const value = (input.command as Partial<Record<typeof field, unknown>>)[field];
     if (typeof value === 'string') checkLength(value, field);
   }
-  const actor = await loadActor(deps, { personId: input.actorId });
+  const actor = { ...(await loadActor(deps, { personId: input.actorId })), ...(input.inDisciplineChat ? { inDisciplineChat: true } : {}) };
   const org = createOrgRepository(deps);
   const unitNames = new Map((await org.listUnits()).map((u) => [u.id, u.name]));
   return deps.db.transaction(async (tx) => {
@@ -394,9 +483,9 @@ export async function itemOfMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | '
  */
 export async function checkItemAction(
   deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
-  input: { actorId: number; item: StoredItem; action: ItemCommandType; unitId?: number },
+  input: { actorId: number; item: StoredItem; action: ItemCommandType; unitId?: number; inDisciplineChat?: boolean },
 ): Promise<void> {
-  const actor = await loadActor(deps, { personId: input.actorId });
+  const actor = { ...(await loadActor(deps, { personId: input.actorId })), ...(input.inDisciplineChat ? { inDisciplineChat: true } : {}) };
   const unitNames = new Map((await createOrgRepository(deps).listUnits()).map((u) => [u.id, u.name]));
   const now = localNow(deps);
   requireAllowed(input.item.state, input.action, { actor, today: now.today, timeOfDay: now.timeOfDay, unitNames }, input.unitId);

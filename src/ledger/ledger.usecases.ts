@@ -64,6 +64,7 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
   }
   // 时间节点: which milestone (number, date, what) was reported done.
   if (event.type === 'milestone_reported') parts.unshift(`${t('ledger-milestone')} ${String(d.index)}（${String(d.due ?? '')} ${String(d.milestone ?? '')}）`);
+  if ((event.type === 'escalated' || event.type === 'item_referred') && d.rung !== undefined) parts.unshift(`${t('ledger-rung')} ${String(d.rung)}`);
   return clip(parts.filter(Boolean).join('；'), 2000);
 }
 

@@ -50,6 +50,8 @@ export type LedgerItemRow = {
   coordinations?: { open: number; resolved: number };
   /** 时间节点: done, overdue and total; null (or absent) when the item has none. */
   milestones?: { done: number; overdue: number; total: number } | null;
+  /** 移交 to the discipline body: where it stands, since when, and its feedback (问责 outcome). */
+  referral?: { status: 'waiting_chat' | 'sent' | 'received' | 'answered'; at: Date; feedback: string | null } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -107,6 +109,7 @@ const labels = {
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
       '协调',
       '时间节点（已完成/逾期/共）',
+      '移交',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数'],
@@ -122,6 +125,7 @@ const labels = {
     excusedWithoutReason: '已容错',
     degree: { exempt: '免责', lenient: '从轻', mitigated: '减轻' },
     coordination: { open: '待协调', resolved: '已协调' },
+    referral: { waiting_chat: '待移交（未绑定纪委群）', sent: '已移交', received: '纪委已接收', answered: '已反馈' },
   },
   en: {
     sheets: { items: 'Ledger', events: 'Timeline', units: 'Units' },
@@ -134,6 +138,7 @@ const labels = {
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (degree)', 'Excused (reason)', 'Warning',
       'Coordination',
       'Milestones (done/overdue/total)',
+      'Referral',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
@@ -149,6 +154,7 @@ const labels = {
     excusedWithoutReason: 'excused',
     degree: { exempt: 'exempt', lenient: 'lenient', mitigated: 'mitigated' },
     coordination: { open: 'open', resolved: 'resolved' },
+    referral: { waiting_chat: 'waiting (no discipline group)', sent: 'referred', received: 'received', answered: 'answered' },
   },
 } as const;
 
@@ -156,7 +162,7 @@ const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
-  'text', 'text',
+  'text', 'text', 'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -334,6 +340,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
       ? `${l.coordination.open} ${item.coordinations.open} / ${l.coordination.resolved} ${item.coordinations.resolved}`
       : null,
     item.milestones && item.milestones.total > 0 ? `${item.milestones.done}/${item.milestones.overdue}/${item.milestones.total}` : null,
+    item.referral ? `${l.referral[item.referral.status]} ${shortStamp(wallClock(tz, item.referral.at))}${item.referral.feedback ? `${l.unitTextSeparator}${item.referral.feedback}` : ''}` : null,
   ];
 }
 

@@ -29,6 +29,8 @@ export const BUTTON_ACTIONS = [
   'cok', // 逐级协调: 已协调 (unitId = the coordination request's number on the item)
   'cup', // 逐级协调: 转交, one step up the route (unitId = the coordination request's number)
   'mnd', // 时间节点: report a milestone done (version = the milestone's number, 1-based)
+  'rrc', // 移交: 已接收 (the discipline group took the referral)
+  'rfb', // 移交: 反馈 (prompt for the 问责 outcome)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ import { cardButtons, renderItemCard, type Audience, type ItemView, type Rendere
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip } from '../shared/html.js';
+import { renderReferralCard } from './referral.js';
 
 /**
  * Living cards: every message the bot posted that shows an item (the leaders group's card, each
@@ -30,7 +31,7 @@ import { clip } from '../shared/html.js';
 
 /** What an outbox row carries for a living card, copied into item_messages once it is sent. */
 export type CardMeta = {
-  audience: 'leaders' | 'unit';
+  audience: 'leaders' | 'unit' | 'discipline';
   locale: Locale;
   /** HTML shown above the card (a notice: "X submitted its result"), or ''. */
   headline: string;
@@ -63,6 +64,7 @@ export function renderHash(rendered: Rendered): string {
 }
 
 export function audienceOf(meta: { audience: string | null; unitId: number | null }): Audience {
+  if (meta.audience === 'discipline') return { kind: 'discipline' };
   return meta.audience === 'unit' && meta.unitId !== null ? { kind: 'unit', unitId: meta.unitId } : { kind: 'leaders' };
 }
 
@@ -76,6 +78,8 @@ type T = (key: string, params?: Record<string, string | number | null | undefine
  */
 export function renderLivingCard(view: ItemView, spec: CardSpec, t: T): Rendered {
   const { audience, headline, compact } = spec;
+  // 移交: the discipline group's card is the referral (notifications/referral.ts).
+  if (audience.kind === 'discipline') return renderReferralCard(view, t);
   if (compact) {
     const finished = !['open', 'result_submitted'].includes(view.state.status);
     const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton('viw', view.id) }]];
@@ -115,7 +119,7 @@ export function newCardMessage(input: {
   const headlineStatus = headline && !compact ? input.view.state.status : null;
   const rendered = renderLivingCard(input.view, { audience: input.audience, headline, compact, headlineStatus }, input.translator.for(input.locale));
   const card: CardMeta = {
-    audience: input.audience.kind === 'unit' ? 'unit' : 'leaders',
+    audience: input.audience.kind === 'unit' ? 'unit' : input.audience.kind === 'discipline' ? 'discipline' : 'leaders',
     locale: input.locale,
     headline,
     hash: renderHash(rendered),

@@ -33,7 +33,7 @@ export type ItemView = {
 export type Rendered = { text: string; reply_markup?: InlineKeyboardMarkup };
 
 /** Who the card is for: the leaders group, one unit (its group or its members), or a draft's author. */
-export type Audience = { kind: 'leaders' } | { kind: 'unit'; unitId: number } | { kind: 'none' };
+export type Audience = { kind: 'leaders' } | { kind: 'unit'; unitId: number } | { kind: 'none' } | { kind: 'discipline' };
 
 export const unitName = (view: Pick<ItemView, 'unitNames'>, id: number) => view.unitNames.get(id) ?? `#${id}`;
 export const personName = (view: Pick<ItemView, 'personNames'>, id: number | null) => (id === null ? '' : (view.personNames.get(id) ?? String(id)));
@@ -173,6 +173,7 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default') }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
   if (s.excused) lines.push(t('card-excused', { degree: t(`excuse-degree-${s.excused.degree}`), reason: escapeHtml(clip(s.excused.reason, 300)) }));
+  if (s.referral) lines.push(t('card-referral', { status: t(`referral-short-${s.referral.status}`) }));
   // A living card says "overdue" and stays put; how late, a figure that changes every day, is
   // for answers read once (/task) and for the daily messages, not for cards edited in place.
   if (s.status === 'open' && s.deadline && s.deadline < view.today) {
@@ -195,6 +196,8 @@ export function localMinute(at: Date, timezone: string): string {
 export function audienceActor(view: Pick<ItemView, 'state'>, audience: Audience): Actor | null {
   if (audience.kind === 'unit') return { personId: -1, isAdmin: false, isLeader: false, unitIds: [audience.unitId] };
   if (audience.kind === 'leaders') return { personId: view.state.leaderInCharge ?? view.state.issuedBy, isAdmin: false, isLeader: true, unitIds: [] };
+  // 移交: whoever is in the bound discipline group (the binding is checked again on the press).
+  if (audience.kind === 'discipline') return { personId: -1, isAdmin: false, isLeader: false, unitIds: [], inDisciplineChat: true };
   return null;
 }
 
@@ -210,6 +213,8 @@ const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; la
   approve_extension: { action: 'exa', label: () => 'btn-extension-approve', versioned: true },
   reject_extension: { action: 'exr', label: () => 'btn-extension-reject', versioned: true },
   waive_lead: { action: 'wvl', label: () => 'btn-waive-lead', versioned: true, namesUnit: true },
+  receive_referral: { action: 'rrc', label: () => 'btn-referral-receive', versioned: false },
+  referral_feedback: { action: 'rfb', label: () => 'btn-referral-feedback', versioned: false },
 };
 
 /** Buttons for an audience: exactly the actions it may take now, two to a row. */

@@ -370,6 +370,13 @@ export async function planItemNotifications(
         filesTo(`milestone:${d.index}`, leaders, d.files, t('notice-attachment', { unit, code }), event.unitId);
         break;
       }
+
+      case 'referral_answered': {
+        // 移交: the leaders hear the discipline body's answer (the 问责 outcome).
+        const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
+        toLeaders('referral-answered', t('notice-referral-answered', { code, by, text: escapeHtml(clip(event.data.text, 3000)) }));
+        break;
+      }
       default:
         break;
     }

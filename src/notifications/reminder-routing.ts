@@ -95,6 +95,8 @@ export function routeReminderMessages(input: {
       immediate.push(m);
       continue;
     }
+    // 移交: the discipline group gets the referral card with the item's history instead (recordReferrals).
+    if (recipient === 'discipline') continue;
     if (isImmediate(r)) {
       if (recipient === 'leaders') {
         immediate.push(

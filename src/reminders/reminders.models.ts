@@ -48,7 +48,8 @@
  *   current deadline reach `escalation.rungR.nags` or the working days overdue reach
  *   `escalation.rungR.daysOverdue`. Rung 2 mentions the unit head in every later nag and writes to
  *   the head privately; rung 3 tells the item's leaders chat with the leader in charge mentioned;
- *   rung 4 tells the discipline group (without one bound, the ladder stops at 3). Each rung is
+ *   rung 4 refers the item to the discipline group (移交; without one bound the referral waits,
+ *   and a level may set its own rung-4 threshold, or none: levels.<level>.rung4). Each rung is
  *   reached once per deadline; an approved extension starts the count again.
  * - confirm_nag: a result waiting `confirmNagDays` working days (of working hours) for the
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
@@ -75,8 +76,12 @@ export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag', 'milestone_nag
 export type Colour = 'blue' | 'yellow' | 'red';
 
 /** How one level is reminded (config.reminders.levels[level]). */
-export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number };
 export type RungThreshold = { nags: number; daysOverdue: number };
+/**
+ * `rung4`: this level's threshold for rung 4 (移交) instead of the escalation's, or null when the
+ * level's ladder stops at rung 3; absent = the escalation's.
+ */
+export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number; rung4?: RungThreshold | null | undefined };
 /**
  * 屡推不动: work that stalls before its deadline climbs the ladder too. `missedReports`: the unit
  * head hears after so many report due days missed in a row (rung 2), the leaders after so many
@@ -152,7 +157,10 @@ export type ReminderInput = {
   schedule: ReminderSchedule;
   /** What the sweep planned before; empty when unknown (then due slots count as unplanned). */
   planned?: readonly PlannedSlot[];
-  /** Whether a discipline group is bound; without one the ladder stops at rung 3. */
+  /**
+   * Whether a discipline group is bound. Rung 4 no longer depends on it (移交: without a group the
+   * referral waits for one); kept so callers may say it.
+   */
   disciplineChat?: boolean;
 };
 
@@ -173,10 +181,14 @@ export function colourFor(workingDaysLeft: number, overdue = false): Colour {
   return workingDaysLeft >= 2 ? 'blue' : 'yellow';
 }
 
-/** The rung a unit is on after `nagCount` overdue nags, `daysOverdue` working days late. */
-export function rungFor(escalation: EscalationPolicy, nagCount: number, daysOverdue: number, disciplineChat: boolean): number {
+/**
+ * The rung a unit is on after `nagCount` overdue nags, `daysOverdue` working days late. `rung4`:
+ * whether the ladder reaches rung 4 at all (false: it stops at 3); `threshold4` a level's own
+ * rung-4 threshold (the escalation's by default).
+ */
+export function rungFor(escalation: EscalationPolicy, nagCount: number, daysOverdue: number, rung4: boolean, threshold4: RungThreshold = escalation.rung4): number {
   const reached = (t: RungThreshold) => nagCount >= t.nags || daysOverdue >= t.daysOverdue;
-  if (disciplineChat && reached(escalation.rung4)) return 4;
+  if (rung4 && reached(threshold4)) return 4;
   if (reached(escalation.rung3)) return 3;
   if (reached(escalation.rung2)) return 2;
   return 1;
@@ -242,7 +254,7 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     // 容错: 免责 ends the overdue nags; 从轻/减轻 keep them (the work is still owed) without the ladder (below).
     else if (state.excused?.degree !== 'exempt') {
       for (const unit of owing) {
-        streams.push(overdueNags(t, state, unit, policy, input.schedule.policy.escalation, now, deadlineAt, plannedList, input.disciplineChat ?? false));
+        streams.push(overdueNags(t, state, unit, policy, input.schedule.policy.escalation, now, deadlineAt, plannedList));
       }
     }
   }
@@ -539,7 +551,6 @@ function overdueNags(
   now: Date,
   deadlineAt: Date,
   planned: readonly PlannedSlot[],
-  disciplineChat: boolean,
 ): Stream {
   // A deadline "by HH:mm" has passed a minute later (the model compares minutes); by a day, at midnight.
   const first = t.clock.nextWorkingInstant(new Date(deadlineAt.getTime() + 60_000));
@@ -562,7 +573,8 @@ function overdueNags(
   const nagCount = mine.filter((p) => p.kind === 'overdue_nag').length + 1;
   const late = lateness(date, today, t.cal);
   const daysOverdue = late.workingDays;
-  const rung = rungFor(escalation, nagCount, daysOverdue, disciplineChat);
+  const threshold4 = rung4Threshold(policy, escalation);
+  const rung = rungFor(escalation, nagCount, daysOverdue, threshold4 !== null, threshold4 ?? escalation.rung4);
   const base = { date, time: state.deadlineTime, daysOverdue, calendarDaysOverdue: late.calendarDays, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
   const due: DueReminder[] = [{ ...base, kind: 'overdue_nag', slot, to: ['unit'] }];
   for (let r = 2; r <= rung; r++) {
@@ -617,6 +629,11 @@ function milestoneNags(t: Time, state: ItemState, unit: ItemUnitState, policy: L
     };
     return [{ due: [reminder], next }];
   });
+}
+
+/** A level's rung-4 (移交) threshold: its own, else the escalation's; null when its ladder stops at rung 3. */
+export function rung4Threshold(policy: LevelPolicy, escalation: EscalationPolicy): RungThreshold | null {
+  return policy.rung4 === undefined ? escalation.rung4 : policy.rung4;
 }
 
 /** Who a rung adds (rung 1, the unit, hears every nag). */

@@ -12,16 +12,18 @@ import { planCardRefresh } from '../notifications/cards.js';
 import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { planReminders, reminderSchedule, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { planReminders, reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { planDisciplineUnboundNotices } from '../notifications/referral.js';
+import { ITEM_LEVELS } from '../items/items.models.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
-import { recordSweep } from '../items/items.usecases.js';
+import { recordReferrals, recordSweep } from '../items/items.usecases.js';
 
 /** What the sweep needs. */
 export type SweepDeps = {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'workingHours' | 'reminders' | 'items'>;
+  config: Pick<Config, 'timezone' | 'locale' | 'workingHours' | 'reminders' | 'items' | 'adminIds'>;
   translator: Translator;
   logger?: Logger;
   /** A working calendar with local overrides; the national one by default. */
@@ -183,6 +185,18 @@ async function sweepBatch(
       });
     // The item tables are the items module's: escalations and check times are written through it.
     await recordSweep({ db: tx, clock: deps.clock, config: deps.config }, { escalations: events, nextChecks });
+    // 移交: rung 4 reached refers the item to the discipline body, once per item (after the
+    // escalation in the history); the referral waits when no discipline group is bound.
+    const itemsById = new Map(plans.map((p) => [p.item.id, p.item]));
+    const nextById = new Map(nextChecks.map((n) => [n.id, n.nextCheckAt]));
+    const referrals = events
+      .filter((e) => e.data.rung >= 4 && (itemsById.get(e.itemId)?.state.referral ?? null) === null)
+      .map((e) => ({
+        item: itemsById.get(e.itemId)!,
+        input: { rung: e.data.rung, cause: e.data.cause, unitId: e.unitId, reason: e.data.text, nagCount: e.data.nagCount, daysOverdue: e.data.daysOverdue },
+        nextCheckAt: nextById.get(e.itemId) ?? null,
+      }));
+    const referralMessages = referrals.length ? await recordReferrals({ db: tx, clock: deps.clock, config: deps.config, translator: deps.translator }, { referrals, discipline, at: now }) : 0;
 
     // Cards show an item overdue from the moment its deadline passes: refresh the cards of
     // claimed items that are past their deadline and not nagged yet (a handful; the refresh
@@ -195,6 +209,21 @@ async function sweepBatch(
       const view = await buildView({ db: tx, clock: deps.clock, config: deps.config }, item);
       await planCardRefresh({ db: tx, clock: deps.clock, translator: deps.translator }, { view });
     }
-    return { items: claimed.length, reminders: inserted.size, messages: enqueued, queued: queuedCount, escalations: events.length, failed };
+    return { items: claimed.length, reminders: inserted.size, messages: enqueued + referralMessages, queued: queuedCount, escalations: events.length, failed };
   });
+}
+
+/**
+ * Once at start-up: when some level's ladder reaches rung 4 (移交) and no discipline group is
+ * bound, the admins are told (once a day at most, however often the bot starts): referrals would
+ * wait for one. Returns the outbox rows planned.
+ */
+export async function warnIfNoDisciplineChat(deps: Pick<SweepDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> }): Promise<number> {
+  const { levels, escalation } = deps.config.reminders;
+  if (!ITEM_LEVELS.some((level) => rung4Threshold(levels[level], escalation) !== null)) return 0;
+  if ((await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat()) !== null) return 0;
+  const messages = await planDisciplineUnboundNotices(deps, { kind: 'startup' });
+  const planned = await createOutboxRepository({ db: deps.db, clock: deps.clock }).enqueue(messages);
+  deps.logger?.warn({ admins: messages.length }, 'rung 4 (referral) has no discipline group bound; admins told');
+  return planned;
 }

@@ -12,6 +12,8 @@ import {
   decide,
   isOverdue,
   missingContributions,
+  referItem,
+  sendWaitingReferral,
   unitsAwaitingAck,
   type Actor,
   type DraftInput,
@@ -185,6 +187,8 @@ const cmd = {
   resolveCoordination: { type: 'resolve_coordination', note: '已召开协调会，指标本周下达' },
   forwardCoordination: { type: 'forward_coordination' },
   milestone: { type: 'report_milestone', index: 1, text: '初稿已完成' },
+  receiveReferral: { type: 'receive_referral' },
+  referralFeedback: { type: 'referral_feedback', text: '已约谈住建局主要负责人，责令限期整改' },
 } as const satisfies Record<string, ItemCommand>;
 
 const sample: Record<ItemCommandType, ItemCommand> = {
@@ -211,6 +215,8 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   resolve_coordination: cmd.resolveCoordination,
   forward_coordination: cmd.forwardCoordination,
   report_milestone: cmd.milestone,
+  receive_referral: cmd.receiveReferral,
+  referral_feedback: cmd.referralFeedback,
 };
 
 const fixtures = {
@@ -224,6 +230,11 @@ const fixtures = {
   openWithPendingExtension: () => run(fixtures.open(), [leadMember, cmd.requestExtension]),
   submittedWithPendingExtension: () => run(fixtures.contributed(), [leadMember, cmd.requestExtension], [leadMember, cmd.result]),
 };
+
+/** 移交 (rung 4): the item referred to the discipline body, sent to its bound group (or waiting for one). */
+const DISCIPLINE_CHAT = -1009;
+const referralInput = { rung: 4, cause: 'overdue' as const, unitId: LEAD, reason: '逾期6个工作日，催办6次', nagCount: 6, daysOverdue: 6 };
+const referred = (state: ItemState, chatId: number | null = DISCIPLINE_CHAT) => referItem(state, { ...referralInput, chatId }, new Date('2026-01-28T01:00:00Z')).state;
 
 const stateIn: Record<ItemStatus, () => ItemState> = {
   draft: fixtures.draft,
@@ -343,7 +354,24 @@ const rules: Record<ItemCommandType, Rule> = {
   forward_coordination: { statuses: ['open', 'result_submitted'], actor: issuer, given: withCoordination, roles: itemLeaders },
   // 时间节点: a lead unit reports; an admin records it for the item's only lead unit.
   report_milestone: { statuses: ['open'], actor: leadMember, roles: { ...leadUnitMember, admin: 'ok' } },
+  // 移交 outlives the item (the 问责 answer comes after it closed): any status with a referral.
+  receive_referral: { statuses: [...ITEM_STATUSES], actor: admin, given: (status) => referred(stateIn[status]()), roles: referralRoles() },
+  referral_feedback: { statuses: [...ITEM_STATUSES], actor: admin, given: (status) => referred(stateIn[status]()), roles: referralRoles() },
 };
+
+/** Only admins, or whoever acts in the bound discipline group (tested apart: no role in `roles` is in it). */
+function referralRoles(): Rule['roles'] {
+  return {
+    admin: 'ok',
+    issuer: 'items.referral_forbidden',
+    leaderInCharge: 'items.referral_forbidden',
+    otherLeader: 'items.referral_forbidden',
+    leadMember: 'items.referral_forbidden',
+    coopMember: 'items.referral_forbidden',
+    otherMember: 'items.referral_forbidden',
+    stranger: 'items.referral_forbidden',
+  };
+}
 
 const finishedCode: Partial<Record<ItemStatus, ItemErrorCode>> = {
   closed: 'items.already_closed',
@@ -1728,6 +1756,92 @@ describe('milestone helpers', () => {
     // Not open: nothing is overdue any more.
     const cancelled = run(open(), [issuer, cmd.cancel]);
     expect(overdueMilestones(cancelled, '2026-01-15')).toEqual([]);
+  });
+});
+
+describe('移交 to the discipline body (rung 4)', () => {
+  const inDiscipline: Actor = { ...stranger, inDisciplineChat: true };
+  const sent = () => referred(fixtures.open());
+  const waiting = () => referred(fixtures.open(), null);
+  const received = () => run(sent(), [inDiscipline, cmd.receiveReferral]);
+  const answered = () => run(received(), [inDiscipline, cmd.referralFeedback]);
+  const referralIn = { waiting_chat: waiting, sent, received, answered } as const;
+
+  it('refers an item once: rung 4 of a second unit adds nothing', () => {
+    const first = referItem(fixtures.open(), { ...referralInput, chatId: DISCIPLINE_CHAT }, new Date('2026-01-28T01:00:00Z'));
+    expect(types(first.events)).toEqual(['item_referred']);
+    expect(first.events[0]).toMatchObject({ actorId: 0, unitId: LEAD, data: { rung: 4, cause: 'overdue', chatId: DISCIPLINE_CHAT, status: 'sent' } });
+    expect(first.state.referral).toMatchObject({ status: 'sent', unitId: LEAD, reason: referralInput.reason, feedback: null });
+    expect(first.state.version).toBe(fixtures.open().version + 1);
+    const again = referItem(first.state, { ...referralInput, unitId: COOP, chatId: DISCIPLINE_CHAT }, new Date('2026-01-29T01:00:00Z'));
+    expect(again.events).toEqual([]);
+    expect(again.state).toBe(first.state);
+  });
+
+  it('waits for a discipline group when none is bound, and goes out once one is', () => {
+    const state = waiting();
+    expect(state.referral).toMatchObject({ status: 'waiting_chat', sentAt: null });
+    expectRefusal(() => act(state, inDiscipline, cmd.receiveReferral), 'items.referral_not_sent');
+    const at = new Date('2026-02-02T02:00:00Z');
+    const out = sendWaitingReferral(state, DISCIPLINE_CHAT, at);
+    expect(types(out.events)).toEqual(['referral_sent']);
+    expect(out.state.referral).toMatchObject({ status: 'sent', sentAt: at });
+    // Sent already (or never referred): nothing to send.
+    expect(sendWaitingReferral(out.state, DISCIPLINE_CHAT, at).events).toEqual([]);
+    expect(sendWaitingReferral(fixtures.open(), DISCIPLINE_CHAT, at).events).toEqual([]);
+  });
+
+  const expected = {
+    receive_referral: { waiting_chat: 'items.referral_not_sent', sent: 'ok', received: 'items.referral_already_received', answered: 'items.referral_already_answered' },
+    referral_feedback: { waiting_chat: 'items.referral_not_sent', sent: 'ok', received: 'ok', answered: 'items.referral_already_answered' },
+  } as const;
+  const cases = (['receive_referral', 'referral_feedback'] as const).flatMap((type) =>
+    (Object.keys(referralIn) as (keyof typeof referralIn)[]).flatMap((status) => ['discipline', 'admin'].map((who) => ({ type, status, who }))),
+  );
+  it.each(cases)('$type on a $status referral by $who', ({ type, status, who }) => {
+    const actor = who === 'admin' ? admin : inDiscipline;
+    expect(outcome(() => act(referralIn[status](), actor, sample[type]))).toBe(expected[type][status]);
+  });
+
+  it('refuses both commands on an item that was never referred, whoever asks', () => {
+    for (const actor of [admin, inDiscipline]) {
+      expectRefusal(() => act(fixtures.open(), actor, cmd.receiveReferral), 'items.no_referral');
+      expectRefusal(() => act(fixtures.closed(), actor, cmd.referralFeedback), 'items.no_referral');
+    }
+  });
+
+  it('refuses the role check before the referral status: outside the discipline group, only an admin', () => {
+    expectRefusal(() => act(fixtures.open(), issuer, cmd.receiveReferral), 'items.referral_forbidden', { action: 'receive_referral' });
+    expectRefusal(() => act(answered(), leadMember, cmd.referralFeedback), 'items.referral_forbidden', { action: 'referral_feedback' });
+  });
+
+  it('records who received it and the feedback; feedback without 已接收 counts as received', () => {
+    const r = act(sent(), inDiscipline, cmd.receiveReferral);
+    expect(types(r.events)).toEqual(['referral_received']);
+    expect(r.state.referral).toMatchObject({ status: 'received', receivedBy: inDiscipline.personId });
+    const direct = act(sent(), admin, cmd.referralFeedback);
+    expect(types(direct.events)).toEqual(['referral_answered']);
+    expect(direct.events[0]).toMatchObject({ actorId: admin.personId, data: { text: cmd.referralFeedback.text, status: { before: 'sent', after: 'answered' } } });
+    expect(direct.state.referral).toMatchObject({ status: 'answered', receivedBy: admin.personId, feedback: { text: cmd.referralFeedback.text, by: admin.personId } });
+  });
+
+  it('needs a text for the feedback', () => {
+    expectRefusal(() => act(received(), inDiscipline, { type: 'referral_feedback', text: '  ' }), 'items.feedback_required');
+  });
+
+  it('works on a closed item too: accountability outlives the item', () => {
+    const closed = referred(fixtures.closed());
+    expect(outcome(() => act(closed, inDiscipline, cmd.referralFeedback))).toBe('ok');
+  });
+
+  it('shows 已接收 and 反馈 to the discipline group while they apply, and to nobody else but an admin', () => {
+    const actions = (state: ItemState, actor: Actor) => allowedActions(state, actor, TODAY).map((a) => a.action).filter((a) => a.includes('referral'));
+    expect(actions(sent(), inDiscipline)).toEqual(['receive_referral', 'referral_feedback']);
+    expect(actions(received(), inDiscipline)).toEqual(['referral_feedback']);
+    expect(actions(answered(), inDiscipline)).toEqual([]);
+    expect(actions(waiting(), inDiscipline)).toEqual([]);
+    expect(actions(sent(), issuer)).toEqual([]);
+    expect(actions(sent(), admin)).toEqual(['receive_referral', 'referral_feedback']);
   });
 });
 

@@ -257,10 +257,24 @@ describe('overdue nags and the escalation ladder', () => {
     expect(of(sent, 'overdue_nag').map((r) => (r.kind === 'overdue_nag' ? `${r.nagCount}/${r.daysOverdue}` : ''))).toEqual(['1/1', '2/2', '3/3', '4/4', '5/5', '6/6', '7/7']);
   });
 
-  it('stops the ladder at rung 3 when no discipline group is bound', () => {
+  it('reaches rung 4 without a discipline group too (the referral waits for one)', () => {
     const state = apply(openItem({ assignedAt: bj('2026-09-21 10:00'), deadline: '2026-09-30', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-09-21 10:30'));
     const { sent } = simulate(state, { from: bj('2026-10-01 09:00'), to: bj('2026-10-30 18:00'), disciplineChat: false });
-    expect(Math.max(...sent.map((r) => r.rung))).toBe(3);
+    expect(of(sent, 'escalation').map((r) => `${r.at.slice(0, 10)} r${r.rung}`)).toEqual(['2026-10-09 r2', '2026-10-12 r3', '2026-10-14 r4']);
+  });
+
+  it('takes rung 4 from the level when it sets its own threshold, and stops at rung 3 for a level that sets none', () => {
+    const state = apply(openItem({ assignedAt: bj('2026-09-21 10:00'), deadline: '2026-09-30', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-09-21 10:30'));
+    const withKey = (rung4: { nags: number; daysOverdue: number } | null) => ({
+      ...schedule,
+      policy: { ...schedule.policy, levels: { ...schedule.policy.levels, key: { ...schedule.policy.levels.key, rung4 } } },
+    });
+    const sooner = simulate(state, { from: bj('2026-10-01 09:00'), to: bj('2026-10-30 18:00'), schedule: withKey({ nags: 5, daysOverdue: 30 }) });
+    expect(of(sooner.sent, 'escalation').map((r) => `${r.at.slice(0, 10)} r${r.rung}`)).toEqual(['2026-10-09 r2', '2026-10-12 r3', '2026-10-13 r4']);
+    const never = simulate(state, { from: bj('2026-10-01 09:00'), to: bj('2026-10-30 18:00'), schedule: withKey(null) });
+    expect(Math.max(...never.sent.map((r) => r.rung))).toBe(3);
+    expect(rungFor(DEFAULT_ESCALATION, 6, 6, false)).toBe(3);
+    expect(rungFor(DEFAULT_ESCALATION, 5, 0, true, { nags: 5, daysOverdue: 99 })).toBe(4);
   });
 
   it('nags a routine item every 2 working days, on the make-up Saturday 9 May after May Day, and escalates by days overdue as well as by nags', () => {

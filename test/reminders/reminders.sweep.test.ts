@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { computeNextCheckAt, reminderSchedule } from '../../src/reminders/reminders.models.js';
 import { createRemindersRepository } from '../../src/reminders/reminders.repository.js';
-import { markUncheckedItems } from '../../src/items/items.usecases.js';
+import { getItem, markUncheckedItems, sendWaitingReferrals } from '../../src/items/items.usecases.js';
+import { bindChat } from '../../src/org/org.usecases.js';
+import { warnIfNoDisciplineChat } from '../../src/reminders/reminders.usecases.js';
 import { describePg, storageKinds } from '../helpers/db.js';
 import { CHATS, PEOPLE, createSweepWorld, type OutboxRow, type SweepWorld } from './sweep-fixture.js';
 
@@ -67,13 +69,15 @@ for (const kind of storageKinds()) {
         `reminder_escalation -> ${PEOPLE.leaderInCharge}`, // ...and the leader in charge, who started the bot
         `reminder_overdue_nag -> ${CHATS.housing}`,
         `reminder_overdue_nag -> ${CHATS.housing}`,
-        `reminder_escalation -> ${CHATS.discipline}`, // rung 4: 屡督不办
+        // rung 4 (屡督不办): the referral card goes to the discipline group instead (below)
       ]);
       const nags = housingRows.filter((r) => r.purpose === 'reminder_overdue_nag');
       expect(nags.map((r) => mentions(r.text, PEOPLE.housingHead))).toEqual([false, true, true, true, true, true]);
       expect(housingRows.find((r) => r.chatId === CHATS.leaders)!.text).toContain('第3级');
       expect(mentions(housingRows.find((r) => r.chatId === CHATS.leaders)!.text, PEOPLE.leaderInCharge)).toBe(true);
-      expect(housingRows.find((r) => r.chatId === CHATS.discipline)!.text).toContain('屡督不办');
+      const referral = await w.referralRows(itemId);
+      expect(referral.map((r) => `${r.purpose} -> ${r.chatId}`)).toEqual([`referral -> ${CHATS.discipline}`, `referral_history -> ${CHATS.discipline}`]);
+      expect(referral[0]!.text).toContain('屡督不办');
       // 城管局 has no group: its member hears every nag privately; it has no head to write to.
       expect(later.filter((r) => r.unitId === urban && r.purpose === 'reminder_overdue_nag').map((r) => r.chatId)).toEqual(Array(6).fill(PEOPLE.urbanStaff));
 
@@ -249,5 +253,72 @@ describePg('the reminder sweep on PostgreSQL, several at once and after downtime
     expect(byUnit[w.units.housing]).toBe(housingNags);
     expect(byUnit[w.units.urban]).toBe(housingNags);
     expect(housingNags).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe(`移交: rung 4 refers the item to the discipline body (${kind})`, () => {
+  it('refers an item once however many sweeps and units reach rung 4, with its card and history in the discipline group', async () => {
+    const w = (world = await createSweepWorld(kind, { discipline: true, start: '2026-09-21T10:00:00+08:00' }));
+    const itemId = await w.assign({ level: 'key', deadline: '2026-09-30', cooperating: true });
+    await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
+    await w.act(PEOPLE.urbanStaff, itemId, { type: 'acknowledge' });
+    for (const day of ['2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12', '2026-10-13', '2026-10-14']) await w.sweepAt(`${day} 09:00`);
+    // Both units reached rung 4 on 14 Oct: one referral.
+    expect((await w.escalatedEvents(itemId)).filter((e) => e.data.rung === 4)).toHaveLength(2);
+    expect((await w.eventTypes(itemId)).filter((t) => t === 'item_referred')).toHaveLength(1);
+    // The escalation comes first in the history, then the referral.
+    expect((await w.eventTypes(itemId)).slice(-3)).toEqual(['escalated', 'escalated', 'item_referred']);
+    // Later sweeps (and the same one again) add nothing.
+    for (const at of ['2026-10-14 09:00', '2026-10-15 09:00', '2026-10-16 09:00']) {
+      if (at === '2026-10-14 09:00') await w.resetNextCheck(itemId, bj(at));
+      await w.sweepAt(at);
+    }
+    expect((await w.eventTypes(itemId)).filter((t) => t === 'item_referred')).toHaveLength(1);
+    const rows = await w.referralRows(itemId);
+    expect(rows.map((r) => r.purpose)).toEqual(['referral', 'referral_history']);
+    expect(rows[0]!.text).toContain('住建局');
+    expect(rows[0]!.text).toContain('待接收');
+    expect(rows[1]!.text).toContain('交办');
+    expect((await getItem(w.deps, { itemId })).state.referral).toMatchObject({ status: 'sent', cause: 'overdue', unitId: w.units.housing });
+  });
+
+  it('without a discipline group the referral waits, the admins are told, and /bind discipline sends it', async () => {
+    const w = (world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' }));
+    const itemId = await w.assign({ level: 'key', deadline: '2026-09-30' });
+    await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
+    for (const day of ['2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12', '2026-10-13', '2026-10-14', '2026-10-15']) await w.sweepAt(`${day} 09:00`);
+    expect((await w.eventTypes(itemId)).filter((t) => t === 'item_referred')).toHaveLength(1);
+    // The admin never started the bot: the leaders group hears it, once.
+    expect((await w.referralRows(itemId)).map((r) => `${r.purpose} -> ${r.chatId}`)).toEqual([`discipline_unbound -> ${CHATS.leaders}`]);
+    expect((await w.referralRows(itemId))[0]!.text).toContain('/bind discipline');
+
+    const admin = { personId: PEOPLE.admin, isAdmin: true, isLeader: false, unitIds: [] };
+    await bindChat(w.deps, { actor: admin, chat: { chatId: CHATS.discipline, threadId: 0, title: '纪委监委', type: 'supergroup' }, kind: 'discipline' });
+    expect(await sendWaitingReferrals(w.deps, { chat: { chatId: CHATS.discipline, threadId: 0 } })).toBe(1);
+    expect(await sendWaitingReferrals(w.deps, { chat: { chatId: CHATS.discipline, threadId: 0 } })).toBe(0);
+    expect((await w.referralRows(itemId)).map((r) => `${r.purpose} -> ${r.chatId}`)).toEqual([
+      `discipline_unbound -> ${CHATS.leaders}`,
+      `referral -> ${CHATS.discipline}`,
+      `referral_history -> ${CHATS.discipline}`,
+    ]);
+    expect((await w.eventTypes(itemId)).at(-1)).toBe('referral_sent');
+  });
+
+  it('tells the admins at start-up when a level reaches rung 4 and no discipline group is bound, once a day; not when none does or one is bound', async () => {
+    const w = (world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' }));
+    const startupRows = async () => {
+      const result = await w.deps.db.execute(sql`select chat_id from outbox where purpose = 'discipline_unbound'`);
+      return ((result as unknown as { rows?: { chat_id: number }[] }).rows ?? (result as unknown as { chat_id: number }[])).map((r) => Number(r.chat_id));
+    };
+    expect(await warnIfNoDisciplineChat(w.deps)).toBe(1);
+    expect(await warnIfNoDisciplineChat(w.deps)).toBe(0);
+    expect(await startupRows()).toEqual([CHATS.leaders]);
+    const levels = w.config.reminders.levels;
+    const noRung4 = { ...w.config, reminders: { ...w.config.reminders, levels: { key: { ...levels.key, rung4: null }, special: { ...levels.special, rung4: null }, routine: { ...levels.routine, rung4: null } } } };
+    w.clock.set(bj('2026-09-22 10:00'));
+    expect(await warnIfNoDisciplineChat({ ...w.deps, config: noRung4 })).toBe(0);
+    const admin = { personId: PEOPLE.admin, isAdmin: true, isLeader: false, unitIds: [] };
+    await bindChat(w.deps, { actor: admin, chat: { chatId: CHATS.discipline, threadId: 0, title: '纪委监委', type: 'supergroup' }, kind: 'discipline' });
+    expect(await warnIfNoDisciplineChat(w.deps)).toBe(0);
   });
 });

@@ -143,6 +143,26 @@ export async function createSweepWorld(kind: StorageKind, options: { discipline?
       }));
     },
 
+    /** The referral's messages (移交: card, history, admin notices), oldest first. */
+    async referralRows(itemId: number): Promise<OutboxRow[]> {
+      const result = await database.db.execute(sql`
+        select key, chat_id, purpose, coalesce(payload->>'text', payload->>'caption') as text, unit_id, item_id from outbox
+        where item_id = ${itemId} and purpose in ('referral', 'referral_history', 'discipline_unbound') order by id`);
+      return rowsOf<{ key: string; chat_id: string | number; purpose: string; text: string; unit_id: number | null; item_id: number }>(result).map((r) => ({
+        key: r.key,
+        chatId: Number(r.chat_id),
+        purpose: r.purpose,
+        text: r.text,
+        unitId: r.unit_id === null ? null : Number(r.unit_id),
+        itemId: Number(r.item_id),
+      }));
+    },
+
+    async eventTypes(itemId: number): Promise<string[]> {
+      const result = await database.db.execute(sql`select type from item_events where item_id = ${itemId} order by id`);
+      return rowsOf<{ type: string }>(result).map((r) => r.type);
+    },
+
     async nextCheckAt(itemId: number): Promise<Date | null> {
       const result = await database.db.execute(sql`select next_check_at from items where id = ${itemId}`);
       const value = rowsOf<{ next_check_at: string | Date | null }>(result)[0]?.next_check_at ?? null;

@@ -1,3 +1,4 @@
+import { sendWaitingReferrals } from '../../items/items.usecases.js';
 import { Composer } from 'grammy';
 import type { ChatKind, Role } from '../../org/org.models.js';
 import {
@@ -50,6 +51,14 @@ adminFeature.command('bind', async (ctx) => {
   if (result.previous && (result.previous.kind !== kind || result.previous.unitId !== (result.unit?.id ?? null))) {
     const prevUnit = result.previous.unitId ? await unitById(ctx.deps, { unitId: result.previous.unitId }) : null;
     text += ctx.t('bound-replaced', { previous: bindingLabel(ctx, result.previous.kind, prevUnit?.name ?? null) });
+  }
+  // 移交: referrals that waited for a discipline group go to this one now.
+  if (kind === 'discipline') {
+    const sent = await sendWaitingReferrals(ctx.deps, { chat: chatRefOf(ctx) });
+    if (sent > 0) {
+      text += `\n${ctx.t('referral-sent-on-bind', { count: sent })}`;
+      ctx.deps.onPlanned?.();
+    }
   }
   await say(ctx, text);
 });

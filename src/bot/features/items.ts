@@ -14,6 +14,8 @@ import {
   cycleDraftLevel,
   findItemByMessage,
   getItem,
+  isDisciplineChat,
+  runReferralCommand,
   localNow,
   moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
@@ -265,6 +267,20 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery({ text: milestoneDoneText(ctx, result, data.version) });
       return;
     }
+
+    case 'rrc': {
+      // 移交 已接收: the chat binding (not the button) says whether this is the discipline group.
+      const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+      await ctx.answerCallbackQuery({ text: ctx.t('referral-received-done', { code: code(changed) }) });
+      return;
+    }
+    case 'rfb': {
+      const inDisciplineChat = await isDisciplineChat(ctx.deps, pressedChat(ctx));
+      await checkItemAction(ctx.deps, { actorId: ctx.from.id, item, action: 'referral_feedback', inDisciplineChat });
+      await sendPrompt(ctx, item, 'referral_feedback', ctx.t('prompt-referral-feedback', { code: escapeHtml(code(item)) }), null);
+      await ctx.answerCallbackQuery();
+      return;
+    }
     default:
       return next();
   }
@@ -281,6 +297,12 @@ function milestoneDoneText(ctx: BotContext, result: CommandResult, index: number
   const milestones = result.item.state.milestones;
   const milestone = milestones[index - 1]?.text ?? '';
   return ctx.t(milestones.every((m) => m.done) ? 'milestone-done-all' : 'milestone-done', { index, milestone });
+}
+
+/** The chat (and topic) a button was pressed or a command sent in; null in a private chat. */
+function pressedChat(ctx: BotContext): { chatId: number; threadId: number } | null {
+  if (!ctx.chat || ctx.chat.type === 'private') return null;
+  return { chatId: ctx.chat.id, threadId: threadIdOf(ctx.callbackQuery?.message ?? ctx.msg) };
 }
 
 /** The item's code as people write it, or '' for a draft. */
@@ -361,6 +383,11 @@ itemsFeature.on('message', async (ctx, next) => {
         await run(ctx, itemId, { type: 'return_result', reason: text });
         await say(ctx, ctx.t('return-done'));
         return;
+      case 'referral_feedback': {
+        const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId, itemId, chat: pressedChat(ctx), command: { type: 'referral_feedback', text } }));
+        await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+        return;
+      }
       case 'waive_lead': {
         const { item: changed } = await run(ctx, itemId, { type: 'waive_lead', ...(unitId !== undefined ? { unitId } : {}), reason: text });
         const v = await viewOf(ctx, changed);
@@ -664,4 +691,19 @@ itemsFeature.command('node', async (ctx) => {
   if (!numberText || !Number.isInteger(index)) throw appError('items.args_missing', { usage: ctx.t('usage-node') });
   const result = await run(ctx, item.id, { type: 'report_milestone', ...(unitId ? { unitId } : {}), index, text: text.join(' '), files: filesOf(ctx.msg) });
   await say(ctx, escapeHtml(milestoneDoneText(ctx, result, index)));
+});
+
+// 移交: the discipline group's typed alternatives to 已接收 / 反馈
+// ---------------------------------------------------------------------------------------------
+
+itemsFeature.command('received', async (ctx) => {
+  const { item } = await itemFromArgs(ctx, ctx.match, 'usage-received');
+  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+  await say(ctx, ctx.t('referral-received-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+});
+
+itemsFeature.command('feedback', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-feedback');
+  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'referral_feedback', text: rest } }));
+  await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
 });
