@@ -32,6 +32,8 @@ export function deserializeState(json: unknown): ItemState {
     resultWaived: u.resultWaived ?? null,
     handlerId: u.handlerId ?? null,
   }));
+  // Snapshots saved before 调查复核 have no verification: none was needed.
+  state.verification = state.verification ?? null;
   return state;
 }
 
