@@ -13,6 +13,8 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: '提交结果（配合单位为配合意见）：/result 编号 内容' },
     { command: 'extend', description: '申请延期：/extend 编号 新时限 理由' },
     { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
+    { command: 'verify', description: '调查复核：/verify 编号 属实|不实 说明（督查员）' },
+    { command: 'check', description: '督查调研：/check 编号 情况（督查员，可附照片）' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -22,6 +24,8 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'result', description: 'Submit the result (or a contribution): /result CODE TEXT' },
     { command: 'extend', description: 'Ask for an extension: /extend CODE DATE REASON' },
     { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
+    { command: 'verify', description: 'Verify a result: /verify CODE true|false NOTE (supervisors)' },
+    { command: 'check', description: 'Field check: /check CODE NOTE (supervisors, photos welcome)' },
   ],
 };
 

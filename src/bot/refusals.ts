@@ -39,6 +39,8 @@ const USAGE_OF_ACTION: Record<string, string> = {
   waive_contributions: 'usage-waive',
   waive_lead: 'usage-waive',
   set_handler: 'usage-handler',
+  verify_result: 'usage-verify',
+  field_check: 'usage-check',
 };
 
 /**

@@ -36,7 +36,7 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
   const s = item.state;
   const unitIds = new Set(s.units.map((u) => u.unitId));
   const unitHeads = new Map(units.filter((u) => unitIds.has(u.id) && u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
-  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values()].filter((x): x is number => x !== null);
+  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, s.verification?.by ?? null, s.lastReturn?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values()].filter((x): x is number => x !== null);
   const people = await org.peopleByIds([...new Set(ids)]);
   return {
     id: item.id,

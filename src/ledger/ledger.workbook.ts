@@ -44,6 +44,8 @@ export type LedgerItemRow = {
   excused: { reason: string } | null;
   /** Overdue rows are filled with their warning colour. */
   warningColour: 'blue' | 'yellow' | 'red' | null;
+  /** 调查复核 of the result: awaiting it, found true, or found untrue (and returned); absent or null when none. */
+  verification?: { verdict: 'pending' | 'true' | 'false'; by: string | null; at: Date | null; note: string | null } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -97,6 +99,7 @@ const labels = {
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
       '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
+      '核实（调查复核）',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数'],
@@ -110,6 +113,7 @@ const labels = {
     entrySeparator: '；',
     unitTextSeparator: '：',
     excusedWithoutReason: '已容错',
+    verdict: { pending: '待核实', true: '核实属实', false: '核实不实' },
   },
   en: {
     sheets: { items: 'Ledger', events: 'Timeline', units: 'Units' },
@@ -120,6 +124,7 @@ const labels = {
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
       'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning',
+      'Verification',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)'],
@@ -133,6 +138,7 @@ const labels = {
     entrySeparator: '; ',
     unitTextSeparator: ': ',
     excusedWithoutReason: 'excused',
+    verdict: { pending: 'awaiting verification', true: 'found true', false: 'found untrue' },
   },
 } as const;
 
@@ -140,6 +146,7 @@ const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'long', 'text',
+  'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -312,7 +319,14 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.timesReturned,
     item.excused && (item.excused.reason || l.excusedWithoutReason),
     item.warningColour && l.warning[item.warningColour],
+    item.verification ? verificationText(item.verification, l, tz) : null,
   ];
+}
+
+/** 核实: the verdict, by whom and when (MM-DD HH:mm), and the note. */
+function verificationText(v: NonNullable<LedgerItemRow['verification']>, l: Labels, tz: OffsetCache): string {
+  const when = v.at ? ymdStamp(wallClock(tz, v.at)) : null;
+  return [l.verdict[v.verdict], v.by, when, v.note].filter(Boolean).join(l.entrySeparator);
 }
 
 function eventValues(event: LedgerEventRow, tz: OffsetCache): CellValue[] {

@@ -26,6 +26,8 @@ export const BUTTON_ACTIONS = [
   'dpk', // draft: pick a suggested unit for an unknown name (unitId = the unit, version = role 1 lead / 2 cooperating)
   'lst', // list paging: itemId = page, unitId = filter code
   'viw', // view: post a fresh card of the item in the chat (from a digest or a bundle)
+  'vft', // 调查复核: found true (prompt for the note; version = the item's)
+  'vff', // 调查复核: found untrue, returns the item (prompt for the note; version = the item's)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 
