@@ -267,7 +267,7 @@ describe('the ledger workbook', () => {
       // printed landscape, one page wide, the header on every page
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     }
-    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:X7');
+    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Y7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
     expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:H3');
   });
