@@ -26,6 +26,7 @@ import {
 } from '../../src/items/items.models.js';
 import { AppError } from '../../src/shared/errors.js';
 import { deserializeState, serializeState } from '../../src/items/items.codec.js';
+import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';
 
 // ---------------------------------------------------------------------------------------------
 // The cast: units, people, dates
@@ -1612,6 +1613,20 @@ describe('调查复核 (verification) and field checks', () => {
     expect(revived.verification).toBeNull();
     expect(act(revived, issuer, cmd.confirmResult).state.status).toBe('closed');
     expect(deserializeState(serializeState(verified())).verification?.at).toBeInstanceOf(Date);
+  });
+});
+
+describe('the ledger row of a verified item', () => {
+  const names = { unit: (id: number) => unitNames.get(id) ?? `#${id}`, person: (id: number | null) => `P${id}` };
+  const row = (state: ItemState) => toLedgerItemRow({ code: 'X', state, names, today: TODAY, nags: 0, lastProgress: null, closedLocalDate: null }).verification;
+  const supervisor = person(20, { isSupervisor: true });
+  it('is pending, true (by whom, with the note), or false after a 核实不实 return, and empty without verification', () => {
+    const awaiting = fixtures.awaitingVerification();
+    expect(row(awaiting)).toEqual({ verdict: 'pending', by: null, at: null, note: null });
+    expect(row(act(awaiting, supervisor, cmd.verifyTrue).state)).toMatchObject({ verdict: 'true', by: 'P20', note: '现场核实，方案已印发' });
+    expect(row(act(awaiting, supervisor, cmd.verifyFalse).state)).toMatchObject({ verdict: 'false', by: 'P20', note: '现场核实，改造尚未开工' });
+    expect(row(fixtures.submitted())).toBeNull();
+    expect(row(act(awaiting, issuer, cmd.returnResult).state)).toBeNull();
   });
 });
 

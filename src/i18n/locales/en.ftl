@@ -25,6 +25,10 @@ help =
     /transfer CODE [FROM] TO REASON · /cancel CODE REASON · /waive CODE
     /digest — digest · /bulletin — bulletin · /ledger — the ledger as XLSX
 
+    <b>Supervisors</b>
+    /verify CODE true|false NOTE — verify a result (a photo or file it captions is evidence; false returns the item)
+    /check CODE NOTE — record a field check (photos welcome)
+
     <b>Look up</b>
     /task CODE — an item and its history
     /list [mine|unit NAME|overdue|waiting|all] — items

@@ -25,6 +25,10 @@ help =
     /transfer 编号 [原单位] 新单位 理由 · /cancel 编号 理由 · /waive 编号
     /digest — 督办摘要 · /bulletin — 通报 · /ledger — 导出台账
 
+    <b>督查员</b>
+    /verify 编号 属实|不实 说明 — 调查复核（可作为照片或文件的说明文字，附件计为佐证；不实即退回）
+    /check 编号 情况 — 记录督查调研、明察暗访（可附照片）
+
     <b>查询</b>
     /task 编号 — 事项卡片和办理记录
     /list [mine|unit 单位名|overdue|waiting|all] — 事项列表
