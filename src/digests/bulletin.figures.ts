@@ -65,6 +65,8 @@ export type UnitFigures = {
   nags: number;
   returned: number;
   excusedExcluded: number;
+  /** Items of this unit's counted above but excused 从轻 or 减轻 (marked in the bulletin and the ledger). */
+  lenient: number;
 };
 
 /** Item-level totals of the period (an item with two lead units counts once here). */
@@ -77,6 +79,9 @@ export type FiguresTotals = {
   nags: number;
   excused: number;
   cancelled: number;
+  /** Items excused 从轻 / 减轻: counted in every figure, marked. */
+  lenient: number;
+  mitigated: number;
 };
 
 export type BulletinFigures = { from: Date; to: Date; units: Map<number, UnitFigures>; totals: FiguresTotals };
@@ -99,7 +104,10 @@ type ItemFold = {
   /** Each lead unit's confirmed result. */
   confirmedLeadResults: Map<number, Date>;
   cancelledAt: Date | null;
+  /** Excused 免责 (left out of every figure). */
   excused: boolean;
+  /** Excused 从轻 or 减轻: counted, marked (the latest ruling wins). */
+  lenience: 'lenient' | 'mitigated' | null;
   /** One entry per lead unit whose result went back; `first` marks one entry per return (the item-level count). */
   returns: { unitId: number; at: Date; first: boolean }[];
 };
@@ -124,6 +132,7 @@ function emptyFigures(unitId: number): UnitFigures {
     nags: 0,
     returned: 0,
     excusedExcluded: 0,
+    lenient: 0,
   };
 }
 
@@ -144,12 +153,16 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
     confirmedLeadResults: new Map(),
     cancelledAt: null,
     excused: false,
+    lenience: null,
     returns: [],
   };
   const active = (unitId: number) => fold.assignments.find((a) => a.unitId === unitId && a.removedAt === null);
   for (const e of events) {
     if (e.type === 'item_excused') {
-      fold.excused = true;
+      // Events written before degrees carry none: 免责. A later ruling replaces an earlier one.
+      const degree = str(obj(e.data).degree) ?? 'exempt';
+      fold.excused = degree === 'exempt';
+      fold.lenience = degree === 'lenient' || degree === 'mitigated' ? degree : null;
       continue;
     }
     if (e.at.getTime() >= to) continue;
@@ -247,7 +260,7 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
     if (!f) units.set(id, (f = emptyFigures(id)));
     return f;
   };
-  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0 };
+  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0, lenient: 0, mitigated: 0 };
 
   const byItem = new Map<number, HistoryEvent[]>();
   for (const e of input.events) {
@@ -274,6 +287,11 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
         for (const id of new Set(fold.assignments.map((a) => a.unitId))) unit(id).excusedExcluded++;
       } else totals.cancelled++;
       continue;
+    }
+
+    if (fold.lenience !== null) {
+      totals[fold.lenience]++;
+      for (const id of new Set(leads)) unit(id).lenient++;
     }
 
     const openedAt = fold.assignments[0]?.assignedAt ?? null;

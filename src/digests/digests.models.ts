@@ -698,7 +698,7 @@ function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[
         overdue: u.overdue,
         nags: u.nags,
         returned: u.returned,
-      }),
+      }) + (u.lenient > 0 ? t('bulletin-line-lenient', { count: u.lenient }) : ''),
     ),
   );
   if (idle > 0) lines.push(t('bulletin-idle', { count: idle }));
@@ -735,6 +735,9 @@ export function renderBulletin(
       overdue: week.totals.overdue,
     }),
     t('bulletin-excluded', { excused: input.year.totals.excused, cancelled: input.year.totals.cancelled }),
+    ...(input.year.totals.lenient + input.year.totals.mitigated > 0
+      ? [t('bulletin-lenient', { lenient: input.year.totals.lenient, mitigated: input.year.totals.mitigated })]
+      : []),
     '',
     t('bulletin-ranking-title'),
   ];
@@ -751,7 +754,7 @@ export function renderBulletin(
  * 通报's responsible persons: for each overdue item, each lead unit still owing its own result
  * (共同牵头: not the one that delivered), with the unit's head (单位负责人) and its 承办人.
  */
-export type OverdueResponsible = { code: string; deadline: YMD; unit: string; head: string | null; handler: string | null };
+export type OverdueResponsible = { code: string; deadline: YMD; unit: string; head: string | null; handler: string | null; lenience?: 'lenient' | 'mitigated' | null };
 
 /** The bulletin's part naming who answers for the overdue items, or null when none is overdue. */
 export function renderOverdueResponsibles(rows: OverdueResponsible[], more: number, today: YMD, t: Translate): string | null {
@@ -765,7 +768,7 @@ export function renderOverdueResponsibles(rows: OverdueResponsible[], more: numb
         head: r.head ? escapeHtml(r.head) : t('bulletin-responsible-no-head'),
         handler: r.handler ? escapeHtml(r.handler) : t('bulletin-responsible-none'),
         late: latenessText(t, lateness(r.deadline, today)),
-      }),
+      }) + (r.lenience ? t('bulletin-lenience-mark', { degree: t(`excuse-degree-${r.lenience}`) }) : ''),
     );
   }
   if (more > 0) lines.push(t('bulletin-responsibles-more', { count: more }));

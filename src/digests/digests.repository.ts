@@ -650,6 +650,8 @@ function awaitsVerification(value: unknown): boolean {
             -- 共同牵头: a lead unit's partial result (or a waiver) changes the status only when it completes the set.
             when 'result_submitted' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
             when 'lead_waived' then jsonb_build_object('status', jsonb_build_object('after', e.data -> 'status' -> 'after'))
+            -- 容错: 免责 leaves the item out, 从轻/减轻 keep it counted (absent in excuses written before degrees: 免责).
+            when 'item_excused' then jsonb_build_object('degree', e.data -> 'degree')
           end as data
         from item_events e join items i on i.id = e.item_id
         where i.opened_at < ${to} and (i.closed_at is null or i.closed_at >= ${from})

@@ -270,7 +270,7 @@ export async function buildBulletin(
 const RESPONSIBLES_MAX = 20;
 
 /**
- * The overdue items at `at` (not excused), oldest deadline first, each with the lead units still
+ * The overdue items at `at` (not excused 免责; 从轻/减轻 ones marked), oldest deadline first, each with the lead units still
  * owing their result and, for each, its head and its 承办人.
  */
 async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'config'>, at: Date): Promise<{ rows: OverdueResponsible[]; more: number }> {
@@ -278,7 +278,7 @@ async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'con
   const { items, total } = await repo.list({ filter: { kind: 'overdue', now: at }, offset: 0, limit: RESPONSIBLES_MAX });
   const org = createOrgRepository(deps);
   const units = new Map((await org.listUnits()).map((u) => [u.id, u]));
-  const owing = items.filter((i) => !i.state.excused).flatMap((item) => pendingLeads(item.state).map((u) => ({ item, u })));
+  const owing = items.filter((i) => i.state.excused?.degree !== 'exempt').flatMap((item) => pendingLeads(item.state).map((u) => ({ item, u })));
   const ids = owing.flatMap(({ u }) => [u.handlerId, units.get(u.unitId)?.headPersonId ?? null]).filter((x): x is number => x !== null);
   const people = new Map((await org.peopleByIds([...new Set(ids)])).map((p) => [p.id, displayName(p)]));
   const rows = owing.map(({ item, u }) => {
@@ -289,6 +289,7 @@ async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'con
       unit: units.get(u.unitId)?.name ?? `#${u.unitId}`,
       head: head !== null ? (people.get(head) ?? String(head)) : null,
       handler: u.handlerId !== null ? (people.get(u.handlerId) ?? String(u.handlerId)) : null,
+      lenience: item.state.excused?.degree === 'lenient' || item.state.excused?.degree === 'mitigated' ? item.state.excused.degree : null,
     };
   });
   return { rows, more: Math.max(0, total - items.length) };

@@ -26,6 +26,8 @@ export function deserializeState(json: unknown): ItemState {
   ) as ItemState;
   // Snapshots saved before joint leads and 承办人 lack the per-unit result, waiver and handler:
   // a lone lead unit's result was the item's result.
+  // Excuses saved before degrees were 免责.
+  if (state.excused && !state.excused.degree) state.excused = { ...state.excused, degree: 'exempt' };
   state.units = state.units.map((u) => ({
     ...u,
     result: u.result ?? (u.role === 'lead' && u.removedAt === null && state.result?.unitId === u.unitId ? stripUnit(state.result) : null),

@@ -172,6 +172,14 @@ export type ItemResult = Submission & { unitId: number };
 /** A leader's or admin's decision with its reason. */
 export type Ruling = { by: number; at: Date; reason: string };
 /**
+ * 容错's degree: 免责 (exempt) takes the item out of every lateness figure; 从轻 (lenient) and
+ * 减轻 (mitigated) keep it counted, marked, and stop its escalation (the office has ruled on the
+ * accountability), while the unit is still reminded of the work it owes.
+ */
+export const EXCUSE_DEGREES = ['exempt', 'lenient', 'mitigated'] as const;
+export type ExcuseDegree = (typeof EXCUSE_DEGREES)[number];
+export type Excuse = Ruling & { degree: ExcuseDegree };
+/**
  * 调查复核 of a complete result (the item's level asks for it): pending while `verdict` is null,
  * then 核实属实 with the supervisor's note and evidence files. 核实不实 returns the item (the
  * return's reason is the note), so a 'false' verdict is never kept here; the next complete
@@ -258,8 +266,8 @@ export type ItemState = {
   pendingExtension: PendingExtension | null;
   extensionCount: number;
   returnCount: number;
-  /** 容错: the item no longer counts against its units. */
-  excused: Ruling | null;
+  /** 容错 with its degree: exempt (免责) no longer counts against its units; lenient/mitigated (从轻/减轻) still count, marked. */
+  excused: Excuse | null;
   cancellation: Ruling | null;
   openedAt: Date | null;
   closedAt: Date | null;
@@ -315,7 +323,8 @@ export type ItemCommand =
   | { type: 'reject_extension'; reason?: string }
   | { type: 'transfer'; fromUnitId: number; toUnitId: number; reason: string }
   | { type: 'cancel'; reason: string }
-  | { type: 'excuse'; reason: string }
+  /** 容错; without a degree, 免责. A second ruling may change the degree (not repeat it). */
+  | { type: 'excuse'; reason: string; degree?: ExcuseDegree }
   | { type: 'waive_contributions'; reason?: string }
   /** A leader lets the item go on without one lead unit's result (共同牵头). */
   | { type: 'waive_lead'; unitId?: number; reason: string }
@@ -458,7 +467,8 @@ export type ItemEventData = {
   /** unitId of the event is the unit transferred away from. */
   unit_transferred: { fromUnitId: number; toUnitId: number; reason: string; toUnitWasCooperating: boolean };
   item_cancelled: { reason: string; status: Change<ItemStatus>; droppedExtension: ExtensionJson | null };
-  item_excused: { reason: string; deadline: DeadlineJson; daysOverdue: number };
+  /** `degree` absent in events written before degrees: 免责. `before` is the degree this ruling replaces. */
+  item_excused: { reason: string; deadline: DeadlineJson; daysOverdue: number; degree?: ExcuseDegree; before?: ExcuseDegree | null };
   /**
    * The sweep took a unit up the escalation ladder (屡督不办): appended by the system (actor 0)
    * without a state change. `cause` says what was not done: the result by the deadline, or the
@@ -476,6 +486,12 @@ export type ItemEventData = {
 };
 
 export type ItemEventType = keyof ItemEventData;
+
+/** What an event's label (`event-<type>` in the Fluent files) reads from its data: 容错's degree. */
+export function eventLabelArgs(data: unknown): { degree: string } {
+  const degree = typeof data === 'object' && data !== null ? (data as { degree?: unknown }).degree : undefined;
+  return { degree: typeof degree === 'string' ? degree : 'exempt' };
+}
 
 export type ItemEvent = {
   [K in ItemEventType]: { type: K; at: Date; actorId: number; unitId: number | null; data: ItemEventData[K] };
@@ -781,7 +797,8 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
-      if (state.excused) throw refuse('items.already_excused', {});
+      // 免责 is final; 从轻/减轻 may be ruled again with another degree (decide refuses the same one).
+      if (state.excused?.degree === 'exempt') throw refuse('items.already_excused', {});
       if (!deadlinePassed(state, ctx.today, ctx.timeOfDay)) throw refuse('items.not_overdue', { deadline: formatDeadline(state) });
       return null;
   }
@@ -1114,12 +1131,16 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
 
     case 'excuse': {
       const reason = requireReason(command.reason, 'excuse');
+      const degree = command.degree ?? 'exempt';
+      if (state.excused?.degree === degree) throw refuse('items.already_excused', {});
       const data = {
         reason,
         deadline: currentDeadline(state),
         daysOverdue: state.deadline === null ? 0 : Math.max(0, calendarDaysBetween(state.deadline, ctx.today)),
+        degree,
+        before: state.excused?.degree ?? null,
       };
-      return { state: { ...state, excused: { by: actorId, at: ctx.at, reason } }, events: [event('item_excused', ctx, null, data)] };
+      return { state: { ...state, excused: { by: actorId, at: ctx.at, reason, degree } }, events: [event('item_excused', ctx, null, data)] };
     }
 
     case 'waive_lead': {

@@ -57,7 +57,8 @@ function columnsFrom(state: ItemState, timezone: string, checks: { now: Date; ne
     originalDeadline: state.originalDeadline,
     extensionCount: state.extensionCount,
     returnCount: state.returnCount,
-    excused: state.excused !== null,
+    // Only 免责 takes an item out of the lateness figures; 从轻/减轻 keep it counted.
+    excused: state.excused?.degree === 'exempt',
     openedAt: state.openedAt,
     resultSubmittedAt: state.status === 'result_submitted' ? (state.result?.at ?? null) : null,
     closedAt: state.closedAt,

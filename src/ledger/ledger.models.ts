@@ -125,7 +125,7 @@ export function toLedgerItemRow(input: {
     closedDaysEarlyOrLate: closedLocal && s.deadline ? daysBetween(s.deadline, closedLocal) : null,
     nagsReceived: input.nags,
     timesReturned: s.returnCount,
-    excused: s.excused ? { reason: s.excused.reason } : null,
+    excused: s.excused ? { reason: s.excused.reason, degree: s.excused.degree } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
     verification: verificationOf(s, input.names),
   };

@@ -6,6 +6,7 @@ import { bulletinFiguresFor } from '../digests/digests.usecases.js';
 import type { Locale, Translator } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
+import { eventLabelArgs } from '../items/items.models.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
@@ -124,7 +125,7 @@ export async function exportLedger(
     for await (const batch of repo.events({ filter: input.filter, now, monthRange: range })) {
       await personName(batch.flatMap((e) => [e.actorId, ...eventPeople(e)]));
       for (const e of batch) {
-        const label = deps.translator.has(locale, `event-${e.type}`) ? t(`event-${e.type}`) : e.type;
+        const label = deps.translator.has(locale, `event-${e.type}`) ? t(`event-${e.type}`, eventLabelArgs(e.data)) : e.type;
         yield {
           code: formatItemCode(prefix, e.codeYear, e.codeNumber),
           at: e.at,
@@ -150,6 +151,7 @@ export async function exportLedger(
       nags: f.nags,
       returned: f.returned,
       excusedExcluded: f.excusedExcluded,
+      lenient: f.lenient,
     }))
     .sort((a, b) => a.unit.localeCompare(b.unit, 'zh'));
 

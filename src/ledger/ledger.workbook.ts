@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { zoneOffsetMs } from '../calendar/zoned-time.js';
+import type { ExcuseDegree } from '../items/items.models.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that
@@ -41,7 +42,8 @@ export type LedgerItemRow = {
   closedDaysEarlyOrLate: number | null;
   nagsReceived: number;
   timesReturned: number;
-  excused: { reason: string } | null;
+  /** 容错 with its degree (免责 / 从轻 / 减轻). */
+  excused: { reason: string; degree: ExcuseDegree } | null;
   /** Overdue rows are filled with their warning colour. */
   warningColour: 'blue' | 'yellow' | 'red' | null;
   /** 调查复核 of the result: awaiting it, found true, or found untrue (and returned); absent or null when none. */
@@ -59,6 +61,8 @@ export type LedgerUnitRow = {
   nags: number;
   returned: number;
   excusedExcluded: number;
+  /** Counted items excused 从轻 or 减轻. */
+  lenient: number;
 };
 
 export type LedgerLocale = 'zh' | 'en';
@@ -98,11 +102,11 @@ const labels = {
     itemHeaders: [
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
-      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
+      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
       '核实（调查复核）',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
-    unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数'],
+    unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数'],
     level: { key: '重点督办', special: '专项督办', routine: '常规督办' },
     status: { open: '办理中', result_submitted: '待确认', closed: '已办结', cancelled: '已撤销' },
     warning: { blue: '蓝色预警', yellow: '黄色预警', red: '红色预警' },
@@ -113,6 +117,7 @@ const labels = {
     entrySeparator: '；',
     unitTextSeparator: '：',
     excusedWithoutReason: '已容错',
+    degree: { exempt: '免责', lenient: '从轻', mitigated: '减轻' },
     verdict: { pending: '待核实', true: '核实属实', false: '核实不实' },
   },
   en: {
@@ -123,11 +128,11 @@ const labels = {
     itemHeaders: [
       'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
       'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
-      'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (reason)', 'Warning',
+      'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (degree)', 'Excused (reason)', 'Warning',
       'Verification',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
-    unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)'],
+    unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
     level: { key: 'Key', special: 'Special', routine: 'Routine' },
     status: { open: 'Open', result_submitted: 'Result submitted', closed: 'Closed', cancelled: 'Cancelled' },
     warning: { blue: 'Blue', yellow: 'Yellow', red: 'Red' },
@@ -138,6 +143,7 @@ const labels = {
     entrySeparator: '; ',
     unitTextSeparator: ': ',
     excusedWithoutReason: 'excused',
+    degree: { exempt: 'exempt', lenient: 'lenient', mitigated: 'mitigated' },
     verdict: { pending: 'awaiting verification', true: 'found true', false: 'found untrue' },
   },
 } as const;
@@ -145,11 +151,11 @@ const labels = {
 const itemColumnKinds: ColumnKind[] = [
   'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
-  'datetime', 'number', 'number', 'number', 'number', 'long', 'text',
+  'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
   'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
-const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
+const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
 
 // ---------------------------------------------------------------------------------------------
 // Styles. exceljs finds a cell's style id through a WeakMap keyed by the style object, so every
@@ -317,6 +323,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
     item.closedDaysEarlyOrLate,
     item.nagsReceived,
     item.timesReturned,
+    item.excused && l.degree[item.excused.degree],
     item.excused && (item.excused.reason || l.excusedWithoutReason),
     item.warningColour && l.warning[item.warningColour],
     item.verification ? verificationText(item.verification, l, tz) : null,
@@ -621,7 +628,7 @@ export async function writeLedgerWorkbook(input: WriteLedgerWorkbookInput): Prom
       name: l.sheets.units,
       headers: l.unitHeaders,
       kinds: unitColumnKinds,
-      values: (u) => [u.unit, u.items, u.onTimeAckRate ?? '—', u.onTimeCloseRate ?? '—', u.overdue, u.nags, u.returned, u.excusedExcluded],
+      values: (u) => [u.unit, u.items, u.onTimeAckRate ?? '—', u.onTimeCloseRate ?? '—', u.overdue, u.nags, u.returned, u.excusedExcluded, u.lenient],
       styles: (_, values) => values.map((v, i) => (i === 2 || i === 3 ? (typeof v === 'number' ? percentStyle : missingRateStyle) : plainStyle)),
     });
 

@@ -141,7 +141,7 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
   }
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default') }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
-  if (s.excused) lines.push(t('card-excused', { reason: escapeHtml(clip(s.excused.reason, 300)) }));
+  if (s.excused) lines.push(t('card-excused', { degree: t(`excuse-degree-${s.excused.degree}`), reason: escapeHtml(clip(s.excused.reason, 300)) }));
   // A living card says "overdue" and stays put; how late, a figure that changes every day, is
   // for answers read once (/task) and for the daily messages, not for cards edited in place.
   if (s.status === 'open' && s.deadline && s.deadline < view.today) {

@@ -297,7 +297,10 @@ export async function planItemNotifications(
       }
       case 'item_excused': {
         for (const u of activeUnits(item.state)) {
-          await toUnit('excused', u.unitId, (tt) => ({ text: tt('notice-excused', { code, reason: escapeHtml(clip(event.data.reason, 1000)) }) }));
+          const degree = event.data.degree ?? 'exempt';
+          await toUnit('excused', u.unitId, (tt) => ({
+            text: tt('notice-excused', { code, degree, degreeName: tt(`excuse-degree-${degree}`), reason: escapeHtml(clip(event.data.reason, 1000)) }),
+          }));
         }
         break;
       }

@@ -228,7 +228,8 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     // A pending extension request stops the overdue nags until a leader decides: the deciding
     // leaders are reminded instead (extension_nag).
     if (state.pendingExtension !== null) streams.push(extensionNags(t, state, policy, now));
-    else if (state.excused === null) {
+    // 容错: 免责 ends the overdue nags; 从轻/减轻 keep them (the work is still owed) without the ladder (below).
+    else if (state.excused?.degree !== 'exempt') {
       for (const unit of owing) {
         streams.push(overdueNags(t, state, unit, policy, input.schedule.policy.escalation, now, deadlineAt, plannedList, input.disciplineChat ?? false));
       }
@@ -245,7 +246,8 @@ export function planReminders(input: ReminderInput): ReminderPlan {
   let next: number = Infinity;
   for (const stream of streams) {
     if (stream.next) next = Math.min(next, stream.next.getTime());
-    const unplanned = stream.due.filter((r) => !planned.has(slotKey(r)));
+    // An item excused 从轻/减轻 climbs no further: the office has already ruled on the accountability.
+    const unplanned = stream.due.filter((r) => !planned.has(slotKey(r)) && !(state.excused !== null && r.kind === 'escalation'));
     if (unplanned.length === 0) continue;
     // A due reminder waits for working hours; by then a later slot may have superseded it.
     if (inHours) due.push(...unplanned);

@@ -57,7 +57,7 @@ export function* benchItems(count: number): Generator<LedgerItemRow> {
       closedDaysEarlyOrLate: status === 'closed' ? Math.floor(r() * 10) - 5 : null,
       nagsReceived: Math.floor(r() * 4),
       timesReturned: Math.floor(r() * 2),
-      excused: r() < 0.02 ? { reason: '因上级政策调整，客观原因无法按期完成。' } : null,
+      excused: r() < 0.02 ? { reason: '因上级政策调整，客观原因无法按期完成。', degree: 'exempt' } : null,
       warningColour: overdue ? (overdue > 10 ? 'red' : overdue > 3 ? 'yellow' : 'blue') : null,
     };
   }
@@ -96,6 +96,7 @@ function benchUnits(): LedgerUnitRow[] {
     nags: Math.floor(r() * 200),
     returned: Math.floor(r() * 20),
     excusedExcluded: Math.floor(r() * 5),
+    lenient: Math.floor(r() * 3),
   }));
 }
 

@@ -53,8 +53,8 @@ function history(itemId: number) {
       events.push({ itemId, type: 'unit_transferred', at: at(when), unitId: from, data: { fromUnitId: from, toUnitId: to } });
       return api;
     },
-    excused(when: string) {
-      events.push({ itemId, type: 'item_excused', at: at(when), unitId: null, data: {} });
+    excused(when: string, degree?: string) {
+      events.push({ itemId, type: 'item_excused', at: at(when), unitId: null, data: degree ? { degree } : {} });
       return api;
     },
     cancelled(when: string) {
@@ -140,6 +140,21 @@ describe('bulletin figures from the history', () => {
     expect(f.totals).toMatchObject({ excused: 2, cancelled: 1, overdue: 0, nags: 0 });
   });
 
+  it('keeps items excused 从轻 or 减轻 in every figure, marked; a later 免责 takes one out, a later 从轻 puts a 免责 one back', () => {
+    const events = [
+      ...history(1).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00', 'lenient').events,
+      ...history(2).opened('2026-03-02 09:00', [1], '2026-03-10', { cooperating: [2] }).excused('2026-03-12 09:00', 'mitigated').events,
+      ...history(3).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00', 'lenient').excused('2026-03-13 09:00', 'exempt').events,
+      ...history(4).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00').excused('2026-03-13 09:00', 'mitigated').events,
+    ];
+    const nags: NagRecord[] = [{ itemId: 1, unitId: 1, kind: 'overdue_nag', plannedAt: at('2026-03-11 09:00') }];
+    const f = figures(events, nags);
+    // Items 1, 2 and 4 are still overdue and counted against unit 1 (the lead), marked; item 3 is out.
+    expect(f.units.get(1)).toMatchObject({ overdue: 3, nags: 1, lenient: 3, excusedExcluded: 1 });
+    expect(f.units.get(2)?.lenient ?? 0).toBe(0); // a cooperating unit answers for no lateness
+    expect(f.totals).toMatchObject({ overdue: 3, excused: 1, lenient: 1, mitigated: 2 });
+  });
+
   it('counts nags and escalations addressed to a unit in the period, not warnings nor the leader’s nags', () => {
     const events = history(1).opened('2026-03-02 09:00', [1], '2026-03-05').events;
     const nags: NagRecord[] = [
@@ -174,6 +189,7 @@ describe('bulletin figures from the history', () => {
       nags: 0,
       returned: 0,
       excusedExcluded: 0,
+      lenient: 0,
       ...patch,
     });
     const ranked = rankUnits([

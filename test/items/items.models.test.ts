@@ -1225,9 +1225,13 @@ describe('cancelling', () => {
 describe('excusing (容错)', () => {
   it('lets an admin excuse an overdue item, which stays open and goes on', () => {
     const { state, events } = act(fixtures.open(), admin, cmd.excuse, { today: LATE });
-    expect(state).toMatchObject({ status: 'open', excused: { reason: '受疫情影响', by: admin.personId } });
+    expect(state).toMatchObject({ status: 'open', excused: { reason: '受疫情影响', by: admin.personId, degree: 'exempt' } });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'item_excused', unitId: null, data: { reason: '受疫情影响', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 } }),
+      expect.objectContaining({
+        type: 'item_excused',
+        unitId: null,
+        data: { reason: '受疫情影响', deadline: { date: DEADLINE, time: null }, daysOverdue: 5, degree: 'exempt', before: null },
+      }),
     ]);
     expect(act(state, leadMember, cmd.progress, { today: LATE }).state.excused).not.toBeNull();
   });
@@ -1257,6 +1261,41 @@ describe('excusing (容错)', () => {
 
   it('refuses a leader, even the issuing one', () => {
     expectRefusal(() => act(fixtures.open(), issuer, cmd.excuse, { today: LATE }), 'items.forbidden', { action: 'excuse' });
+  });
+
+  it('records 从轻 and 减轻 as degrees; the item stays open and the excuse action stays offered for another degree', () => {
+    const lenient = act(fixtures.open(), admin, { ...cmd.excuse, degree: 'lenient' }, { today: LATE });
+    expect(lenient.state.excused).toMatchObject({ degree: 'lenient', reason: '受疫情影响' });
+    expect(lenient.events[0]?.data).toMatchObject({ degree: 'lenient', before: null });
+    expect(allowedActions(lenient.state, admin, LATE).map((a) => a.action)).toContain('excuse');
+    const mitigated = act(lenient.state, admin, { type: 'excuse', degree: 'mitigated', reason: '复核后认定' }, { today: LATE });
+    expect(mitigated.state.excused).toMatchObject({ degree: 'mitigated', reason: '复核后认定' });
+    expect(mitigated.events[0]?.data).toMatchObject({ degree: 'mitigated', before: 'lenient' });
+  });
+
+  it('refuses the same degree twice, and any ruling after 免责 (final)', () => {
+    const lenient = run(fixtures.open(), [admin, { ...cmd.excuse, degree: 'lenient' }, { today: LATE }]);
+    expectRefusal(() => act(lenient, admin, { ...cmd.excuse, degree: 'lenient' }, { today: LATE }), 'items.already_excused');
+    const exempt = run(lenient, [admin, { ...cmd.excuse, degree: 'exempt' }, { today: LATE }]);
+    expect(exempt.excused).toMatchObject({ degree: 'exempt' });
+    expectRefusal(() => act(exempt, admin, { ...cmd.excuse, degree: 'mitigated' }, { today: LATE }), 'items.already_excused');
+    expect(allowedActions(exempt, admin, LATE).map((a) => a.action)).not.toContain('excuse');
+  });
+
+  it.each(['issuer', 'leaderInCharge', 'otherLeader', 'leadMember', 'coopMember', 'otherMember', 'stranger'] as const)('refuses any degree to %s (admins only)', (role) => {
+    expectRefusal(() => act(fixtures.open(), roles[role], { ...cmd.excuse, degree: 'lenient' }, { today: LATE }), 'items.forbidden', { action: 'excuse' });
+  });
+
+  it.each([
+    ['draft', () => fixtures.draft(), 'items.wrong_status'],
+    ['closed', () => run(fixtures.submitted(), [issuer, cmd.confirmResult, { today: LATE }]), 'items.already_closed'],
+    ['cancelled', () => run(fixtures.open(), [issuer, cmd.cancel]), 'items.already_cancelled'],
+  ] as const)('refuses a %s item', (_status, make, code) => {
+    expectRefusal(() => act(make(), admin, { ...cmd.excuse, degree: 'mitigated' }, { today: LATE }), code);
+  });
+
+  it('can excuse 从轻 an item whose result awaits confirmation', () => {
+    expect(act(fixtures.submitted(), admin, { ...cmd.excuse, degree: 'lenient' }, { today: LATE }).state.excused?.degree).toBe('lenient');
   });
 
   it('keeps the excuse through the close', () => {

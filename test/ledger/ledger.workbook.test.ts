@@ -94,7 +94,7 @@ const transferred = item({
 const excused = item({
   code: '督办〔2026〕16号',
   daysOverdue: 4,
-  excused: { reason: '上级政策调整，客观原因无法按期完成' },
+  excused: { reason: '上级政策调整，客观原因无法按期完成', degree: 'lenient' },
   warningColour: null,
 });
 const cancelled = item({ code: '督办〔2026〕17号', status: 'cancelled', acknowledgements: [] });
@@ -109,8 +109,8 @@ const events: LedgerEventRow[] = [
 ];
 
 const units: LedgerUnitRow[] = [
-  { unit: '市住建局', items: 5, onTimeAckRate: 0.8, onTimeCloseRate: 0.5, overdue: 1, nags: 4, returned: 1, excusedExcluded: 1 },
-  { unit: '市财政局', items: 1, onTimeAckRate: 0, onTimeCloseRate: null, overdue: 0, nags: 0, returned: 0, excusedExcluded: 0 },
+  { unit: '市住建局', items: 5, onTimeAckRate: 0.8, onTimeCloseRate: 0.5, overdue: 1, nags: 4, returned: 1, excusedExcluded: 1, lenient: 1 },
+  { unit: '市财政局', items: 1, onTimeAckRate: 0, onTimeCloseRate: null, overdue: 0, nags: 0, returned: 0, excusedExcluded: 0, lenient: 0 },
 ];
 
 const generatedAt = new Date('2026-11-29T02:00:00Z');
@@ -152,10 +152,10 @@ describe('the ledger workbook', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['台账', '时间线', '单位汇总']);
     const sheet = workbook.getWorksheet('台账')!;
     expect(sheet.rowCount).toBe(7);
-    expect(rowValues(sheet, 1, 24)).toEqual([
+    expect(rowValues(sheet, 1, 25)).toEqual([
       '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
       '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
-      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错说明', '预警等级',
+      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
     ]);
     const instruction = '请市住建局牵头，市城管局配合，于11月20日前完成老旧小区改造方案。';
     const assigned = cellDate('2026-11-03T09:00:00');
@@ -163,40 +163,40 @@ describe('the ledger workbook', () => {
     const acks = '市住建局 11-03 10:20；市城管局 未签收';
     const handlers = '市住建局：王承办（负责人 赵局长）；市城管局：未定';
     // open, overdue, red
-    expect(rowValues(sheet, 2, 24)).toEqual([
+    expect(rowValues(sheet, 2, 25)).toEqual([
       '督办〔2026〕12号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
       deadline, null, 0, '办理中', acks, handlers, cellDate('2026-11-15T16:45:00'), '市住建局：方案初稿已完成，正在征求意见。', null,
-      null, 9, null, 3, 0, null, '红色预警',
+      null, 9, null, 3, 0, null, null, '红色预警',
     ]);
     // extended: the original deadline is kept; an acknowledgement just before midnight is on the local day
-    expect(rowValues(sheet, 3, 24)).toEqual([
+    expect(rowValues(sheet, 3, 25)).toEqual([
       '督办〔2026〕13号', instruction, '张市长', null, '市住建局', null, '专项督办', assigned,
       cellDate('2026-12-15T00:00:00'), cellDate('2026-11-30T00:00:00'), 1, '办理中', '市住建局 11-03 23:50', handlers, null, null, null,
-      null, null, null, 0, 0, null, null,
+      null, null, null, 0, 0, null, null, null,
     ]);
     // returned once, then closed two days late
-    expect(rowValues(sheet, 4, 24)).toEqual([
+    expect(rowValues(sheet, 4, 25)).toEqual([
       '督办〔2026〕14号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '常规督办', assigned,
       deadline, null, 0, '已办结', acks, handlers, null, null, '已完成改造方案并印发实施。',
-      cellDate('2026-11-22T08:05:00'), null, 2, 1, 1, null, null,
+      cellDate('2026-11-22T08:05:00'), null, 2, 1, 1, null, null, null,
     ]);
     // transferred: the new lead unit, the old one now cooperates; every unit's acknowledgement
-    expect(rowValues(sheet, 5, 24)).toEqual([
+    expect(rowValues(sheet, 5, 25)).toEqual([
       '督办〔2026〕15号', instruction, '张市长', '李副市长', '市城管局', '市住建局、市财政局', '重点督办', assigned,
       deadline, null, 0, '办理中', '市城管局 11-05 14:00；市住建局 11-03 10:20；市财政局 未签收', handlers, null, null, null,
-      null, null, null, 0, 0, null, null,
+      null, null, null, 0, 0, null, null, null,
     ]);
-    // excused, with its reason; no warning fill any more
-    expect(rowValues(sheet, 6, 24)).toEqual([
+    // excused 从轻, with its degree and reason
+    expect(rowValues(sheet, 6, 25)).toEqual([
       '督办〔2026〕16号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
       deadline, null, 0, '办理中', acks, handlers, null, null, null,
-      null, 4, null, 0, 0, '上级政策调整，客观原因无法按期完成', null,
+      null, 4, null, 0, 0, '从轻', '上级政策调整，客观原因无法按期完成', null,
     ]);
     // cancelled
-    expect(rowValues(sheet, 7, 24)).toEqual([
+    expect(rowValues(sheet, 7, 25)).toEqual([
       '督办〔2026〕17号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
       deadline, null, 0, '已撤销', null, handlers, null, null, null,
-      null, null, null, 0, 0, null, null,
+      null, null, null, 0, 0, null, null, null,
     ]);
   });
 
@@ -255,8 +255,8 @@ describe('the ledger workbook', () => {
     const sheet = wb.getWorksheet('台账')!;
     expect((sheet.getCell('A2').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFDDEBF7');
     expect((sheet.getCell('A3').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFF2CC');
-    expect(sheet.getCell('X2').value).toBe('蓝色预警');
-    expect(sheet.getCell('X3').value).toBe('黄色预警');
+    expect(sheet.getCell('Y2').value).toBe('蓝色预警');
+    expect(sheet.getCell('Y3').value).toBe('黄色预警');
   });
 
   it('freezes the header row, puts an auto filter over it and repeats it on printed pages, on every sheet', async () => {
@@ -269,7 +269,7 @@ describe('the ledger workbook', () => {
     }
     expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Y7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
-    expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:H3');
+    expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:I3');
   });
 
   it('sizes columns to fit their text, CJK characters counting double, within caps', async () => {
@@ -317,9 +317,9 @@ describe('the ledger workbook', () => {
   it('has the units with rates as percentages, and a dash where there is no rate', async () => {
     const { workbook } = await writeAndRead('zh');
     const sheet = workbook.getWorksheet('单位汇总')!;
-    expect(rowValues(sheet, 1, 8)).toEqual(['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数']);
-    expect(rowValues(sheet, 2, 8)).toEqual(['市住建局', 5, 0.8, 0.5, 1, 4, 1, 1]);
-    expect(rowValues(sheet, 3, 8)).toEqual(['市财政局', 1, 0, '—', 0, 0, 0, 0]);
+    expect(rowValues(sheet, 1, 9)).toEqual(['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数']);
+    expect(rowValues(sheet, 2, 9)).toEqual(['市住建局', 5, 0.8, 0.5, 1, 4, 1, 1, 1]);
+    expect(rowValues(sheet, 3, 9)).toEqual(['市财政局', 1, 0, '—', 0, 0, 0, 0, 0]);
     expect(sheet.getCell('C2').numFmt).toBe('0.0%');
     expect(sheet.getCell('D2').numFmt).toBe('0.0%');
     expect(sheet.getCell('C3').numFmt).toBe('0.0%');
@@ -333,7 +333,7 @@ describe('the ledger workbook', () => {
     expect(sheet.getCell('G2').value).toBe('Key');
     expect(sheet.getCell('L4').value).toBe('Closed');
     expect(sheet.getCell('M2').value).toBe('市住建局 11-03 10:20; 市城管局 not acknowledged');
-    expect(sheet.getCell('X2').value).toBe('Red');
+    expect(sheet.getCell('Y2').value).toBe('Red');
     expect(rowValues(workbook.getWorksheet('Timeline')!, 1, 6)).toEqual(['Code', 'When', 'Who', 'Unit', 'What', 'Details']);
     expect(workbook.getWorksheet('Units')!.getCell('C1').value).toBe('On-time acknowledgement');
   });

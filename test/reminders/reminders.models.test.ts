@@ -334,6 +334,21 @@ describe('overdue nags and the escalation ladder', () => {
     expect(nextCheckAt).toBeNull();
   });
 
+  it('keeps nagging an item excused 从轻 or 减轻 (the work is still owed) but climbs no further up the ladder', () => {
+    const open = apply(openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-03-04', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:05'));
+    const plain = simulate(open, { from: bj('2026-03-05 08:00'), to: bj('2026-03-20 18:00') }).sent;
+    for (const degree of ['lenient', 'mitigated'] as const) {
+      const state = apply(open, actors.admin, { type: 'excuse', degree, reason: '上级政策调整' }, bj('2026-03-05 08:00'));
+      const { sent } = simulate(state, { from: bj('2026-03-05 08:00'), to: bj('2026-03-20 18:00') });
+      // The same overdue nags to the unit as without the excuse...
+      expect(lines(of(sent, 'overdue_nag'))).toEqual(lines(of(plain, 'overdue_nag')));
+      expect(of(sent, 'overdue_nag').length).toBeGreaterThan(2);
+      // ...but not one escalation, where the unexcused item climbs.
+      expect(of(plain, 'escalation').length).toBeGreaterThan(0);
+      expect(of(sent, 'escalation')).toEqual([]);
+    }
+  });
+
   it('never reminds anyone of a cancelled or closed item', () => {
     const open = apply(openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-03-04', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:05'));
     const cancelled = apply(open, actors.issuer, { type: 'cancel', reason: '不再需要' }, bj('2026-03-02 11:00'));

@@ -4,7 +4,7 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, pendingLeads, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
+import { activeUnits, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -544,10 +544,24 @@ itemsFeature.command('cancel', async (ctx) => {
   await say(ctx, ctx.t('cancel-done', { code: itemCodeText(ctx, item) }));
 });
 
+/** 容错's degree words, Chinese and English. */
+const EXCUSE_DEGREE_WORDS: Record<string, ExcuseDegree> = {
+  免责: 'exempt',
+  exempt: 'exempt',
+  从轻: 'lenient',
+  lenient: 'lenient',
+  减轻: 'mitigated',
+  mitigated: 'mitigated',
+};
+
 itemsFeature.command('excuse', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-excuse');
-  await run(ctx, item.id, { type: 'excuse', reason: rest });
-  await say(ctx, ctx.t('excuse-done', { code: itemCodeText(ctx, item) }));
+  // "/excuse CODE 从轻 理由": the degree is the first word when it names one; otherwise 免责.
+  const first = rest.split(/\s/, 1)[0] ?? '';
+  const named = EXCUSE_DEGREE_WORDS[first.toLowerCase()];
+  const degree = named ?? 'exempt';
+  await run(ctx, item.id, { type: 'excuse', reason: named ? rest.slice(first.length).trim() : rest, degree });
+  await say(ctx, ctx.t('excuse-done', { code: itemCodeText(ctx, item), degree: ctx.t(`excuse-degree-${degree}`) }));
 });
 
 itemsFeature.command('waive', async (ctx) => {

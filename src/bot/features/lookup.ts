@@ -3,7 +3,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, encodeButton } from '../../notifications/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
-import { activeUnits, isOverdue } from '../../items/items.models.js';
+import { activeUnits, eventLabelArgs, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import { checkItemVisible, itemEvents, listItems, localNow } from '../../items/items.usecases.js';
@@ -43,7 +43,7 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
     const detail = verified ?? (data.text || undefined) ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : '');
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
-    return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`)}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
+    return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`, eventLabelArgs(e.data))}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
   });
   if (events.length > TIMELINE_MAX) lines.unshift(ctx.t('timeline-more', { count: events.length - TIMELINE_MAX }));
   return lines;

@@ -49,7 +49,7 @@ help =
     /admin add — reply to someone's message (or give a numeric id) to make them an admin
     /invite NAME — an invite link that adds whoever opens it to the unit
     /invite revoke NAME — revoke the unit's invite links
-    /excuse CODE REASON — excuse an overdue item (it no longer counts against the unit)
+    /excuse CODE [exempt|lenient|mitigated] REASON — 容错: exempt no longer counts against the unit; lenient/mitigated still count, marked
     /calendar — the working calendar's status; send a CSV/JSON file with the caption /calendar to load a year's holiday schedule
 whoami-title = <b>{ $name }</b> (id <code>{ $id }</code>)
 whoami-roles = Roles: { $roles }
@@ -153,7 +153,7 @@ err-items-already_closed = This item is already closed; nothing more to do.
 err-items-already_cancelled = This item was cancelled; nothing more to do.
 err-items-already_discarded = This draft was discarded. Send /assign again to assign it.
 err-items-already_acknowledged = { $unit } has already acknowledged this item.
-err-items-already_excused = This item is already excused.
+err-items-already_excused = This item is already excused to this degree (an exemption is final).
 err-items-reason_required = Please give a reason to { $actionName }. Usage: { $usage }
 err-items-content_required = Nothing to record: write some text or attach a file. Usage: { $usage }
 err-items-instruction_required = Please give the instruction: /assign TEXT, or reply to the instruction with /assign.
@@ -298,7 +298,7 @@ card-result = 📄 Result ({ $unit }): { $text }
 card-last-return = ↩️ Last returned because: { $reason } ({ $count } time(s))
 card-response = ✅ Response ({ $name }): { $text }
 card-cancelled = ✖️ Cancelled: { $reason }
-card-excused = 🛡 Excused: { $reason }
+card-excused = 🛡 Excused ({ $degree }): { $reason }
 card-overdue-since = 🔴 Overdue (the deadline { $deadline } has passed)
 card-overdue = 🔴 Overdue by { $late }
 card-hint-lead = Press “Acknowledge” first. Report progress with the button or by replying to this message; when done, press “Submit result” or send /result { $code } TEXT.
@@ -383,7 +383,7 @@ confirm-done = ✅ Closed: { $code }
 return-done = ↩️ Returned; the lead unit has been told to rework it.
 transfer-done = ✅ Transferred: { $code }
 cancel-done = ✖️ Cancelled: { $code }
-excuse-done = 🛡 Excused: { $code }
+excuse-done = 🛡 Excused ({ $degree }): { $code }
 waive-done = ✅ No longer waiting for contributions: { $code }
 waive-lead-done = ✅ { $unit } no longer owes a result on { $code }.
 
@@ -413,7 +413,10 @@ notice-extension-rejected = ✖️ The extension of { $code } was rejected. { $r
 notice-transferred-in = 📌 { $code } is now led by your unit. Reason: { $reason }
 notice-transferred-out = ↪️ { $code } is now led by { $to }; your unit no longer leads it. Reason: { $reason }
 notice-cancelled = ✖️ { $code } was cancelled. Reason: { $reason }
-notice-excused = 🛡 { $code } was excused and no longer counts as overdue against your unit. Reason: { $reason }
+notice-excused = { $degree ->
+        [exempt] 🛡 { $code } was excused (exempt) and no longer counts as overdue against your unit. Reason: { $reason }
+       *[other] 🛡 { $code } was excused ({ $degreeName }): it still counts as overdue against your unit, marked, and must still be finished. Reason: { $reason }
+    }
 
 ## Lookups
 
@@ -436,7 +439,11 @@ event-extension_approved = extension approved
 event-extension_rejected = extension rejected
 event-unit_transferred = transferred
 event-item_cancelled = cancelled
-event-item_excused = excused
+event-item_excused = { $degree ->
+        [lenient] excused (lenient)
+        [mitigated] excused (mitigated)
+       *[other] excused (exempt)
+    }
 event-lead_waived = lead unit waived
 event-handler_set = handling person named
 list-title-all = <b>All items</b> ({ $total })
@@ -462,7 +469,7 @@ usage-confirm = /confirm CODE [RESPONSE]
 usage-return = /return CODE REASON
 usage-transfer = /transfer CODE [FROM-UNIT] TO-UNIT REASON
 usage-cancel = /cancel CODE REASON
-usage-excuse = /excuse CODE REASON
+usage-excuse = /excuse CODE [exempt|lenient|mitigated] REASON (no degree: exempt)
 usage-waive = /waive CODE [LEAD UNIT] [REASON] (with a lead unit: stop waiting for that joint lead unit's result; a reason is required)
 usage-handler = /handler CODE [UNIT] @PERSON (or reply to the item's card: /handler @PERSON)
 usage-task = /task CODE
@@ -720,6 +727,12 @@ bot-removed-notice = ⚠️ The bot was removed from “{ $title }” ({ $what }
 removed-kind-leaders = the leaders group
 removed-kind-unit = the group of { $unit }
 removed-kind-discipline = the discipline group
+excuse-degree-exempt = exempt
+excuse-degree-lenient = lenient
+excuse-degree-mitigated = mitigated
+bulletin-lenient = Excused lenient: { $lenient }, mitigated: { $mitigated }: counted as usual, marked in the ranking.
+bulletin-line-lenient = (of which lenient/mitigated: { $count })
+bulletin-lenience-mark = (excused, { $degree })
 
 ## Verification and field checks (verify_result, field_check)
 

@@ -49,7 +49,7 @@ help =
     /admin add — 回复某人的消息（或给出数字 ID），设为管理员
     /invite 单位名 — 生成加入单位的邀请链接
     /invite revoke 单位名 — 作废该单位的所有邀请链接
-    /excuse 编号 理由 — 容错：逾期事项不再计入单位
+    /excuse 编号 [免责|从轻|减轻] 理由 — 容错：免责不再计入单位，从轻/减轻照计并标注
     /calendar — 工作日历现状；发送 CSV/JSON 文件并在说明写 /calendar，导入当年节假日安排
 whoami-title = <b>{ $name }</b>（ID <code>{ $id }</code>）
 whoami-roles = 角色：{ $roles }
@@ -153,7 +153,7 @@ err-items-already_closed = 该事项已办结，无需再操作。
 err-items-already_cancelled = 该事项已撤销，无需再操作。
 err-items-already_discarded = 该草稿已取消。如需交办，请重新发送 /assign。
 err-items-already_acknowledged = { $unit } 已签收过该事项，无需重复签收。
-err-items-already_excused = 该事项已容错，无需重复操作。
+err-items-already_excused = 该事项已按此程度容错（免责后不能再改），无需重复操作。
 err-items-reason_required = 请写明{ $actionName }的理由。用法：{ $usage }
 err-items-content_required = 内容不能为空：请写上文字，或附上文件。用法：{ $usage }
 err-items-instruction_required = 请写上批示内容：/assign 批示内容，或回复批示消息发送 /assign。
@@ -289,7 +289,7 @@ card-result = 📄 办理结果（{ $unit }）：{ $text }
 card-last-return = ↩️ 上次退回理由：{ $reason }（已退回 { $count } 次）
 card-response = ✅ 回音（{ $name }）：{ $text }
 card-cancelled = ✖️ 已撤销：{ $reason }
-card-excused = 🛡 已容错：{ $reason }
+card-excused = 🛡 已容错（{ $degree }）：{ $reason }
 card-overdue-since = 🔴 已逾期（时限 { $deadline } 已过）
 card-overdue = 🔴 已逾期 { $late }
 card-hint-lead = 请先点「签收」。办理中可点按钮或直接回复本消息报告进展；办完后点「提交结果」，或发送 /result { $code } 结果内容。
@@ -374,7 +374,7 @@ confirm-done = ✅ 已确认办结：{ $code }
 return-done = ↩️ 已退回，已通知牵头单位重新办理。
 transfer-done = ✅ 已转办：{ $code }
 cancel-done = ✖️ 已撤销：{ $code }
-excuse-done = 🛡 已容错：{ $code }
+excuse-done = 🛡 已容错（{ $degree }）：{ $code }
 waive-done = ✅ 已免于等待配合意见：{ $code }
 waive-lead-done = ✅ 已免除 { $unit } 报送 { $code } 的办理结果。
 
@@ -404,7 +404,10 @@ notice-extension-rejected = ✖️ { $code } 的延期申请被驳回。{ $reaso
 notice-transferred-in = 📌 { $code } 已转由本单位牵头办理。理由：{ $reason }
 notice-transferred-out = ↪️ { $code } 已转由 { $to } 牵头，本单位不再牵头。理由：{ $reason }
 notice-cancelled = ✖️ { $code } 已撤销。理由：{ $reason }
-notice-excused = 🛡 { $code } 已容错，不再计入本单位逾期。理由：{ $reason }
+notice-excused = { $degree ->
+        [exempt] 🛡 { $code } 已容错（免责），不再计入本单位逾期。理由：{ $reason }
+       *[other] 🛡 { $code } 已容错（{ $degreeName }）：仍计入本单位逾期并标注，事项仍须办结。理由：{ $reason }
+    }
 
 ## Lookups
 
@@ -427,7 +430,11 @@ event-extension_approved = 批准延期
 event-extension_rejected = 驳回延期
 event-unit_transferred = 转办
 event-item_cancelled = 撤销
-event-item_excused = 容错
+event-item_excused = { $degree ->
+        [lenient] 容错（从轻）
+        [mitigated] 容错（减轻）
+       *[other] 容错（免责）
+    }
 event-lead_waived = 免除牵头单位报送结果
 event-handler_set = 指定承办人
 list-title-all = <b>全部事项</b>（{ $total } 件）
@@ -453,7 +460,7 @@ usage-confirm = /confirm 编号 [回音内容]
 usage-return = /return 编号 理由
 usage-transfer = /transfer 编号 [原牵头单位] 新牵头单位 理由
 usage-cancel = /cancel 编号 理由
-usage-excuse = /excuse 编号 理由
+usage-excuse = /excuse 编号 [免责|从轻|减轻] 理由（不写程度即免责）
 usage-waive = /waive 编号 [牵头单位] [理由]（写牵头单位名：不再等待该共同牵头单位的结果，须写理由）
 usage-handler = /handler 编号 [单位] @承办人（或回复事项卡片：/handler @承办人）
 usage-task = /task 编号
@@ -709,6 +716,12 @@ bot-removed-notice = ⚠️ 机器人已被移出「{ $title }」（{ $what }）
 removed-kind-leaders = 领导群
 removed-kind-unit = { $unit }的工作群
 removed-kind-discipline = 纪委群
+excuse-degree-exempt = 免责
+excuse-degree-lenient = 从轻
+excuse-degree-mitigated = 减轻
+bulletin-lenient = 容错从轻 { $lenient } 件、减轻 { $mitigated } 件：照常计入，已在排名中标注。
+bulletin-line-lenient = （其中从轻/减轻 { $count } 件）
+bulletin-lenience-mark = （容错{ $degree }）
 
 ## 调查复核 and field checks (verify_result, field_check)
 
