@@ -27,7 +27,7 @@ describe(`容错 with degrees (${kind})`, () => {
     (await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) })).texts.join('\n');
   const figures = () =>
     bulletinFiguresFor(
-      { db: h.database.db, clock: h.clock, config: h.config },
+      { db: h.database.db, config: h.config },
       { from: new Date('2026-03-01T00:00:00+08:00'), to: new Date(h.clock.now().getTime() + 60_000) },
     );
 
