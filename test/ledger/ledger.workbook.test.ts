@@ -267,7 +267,7 @@ describe('the ledger workbook', () => {
       // printed landscape, one page wide, the header on every page
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     }
-    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Y7');
+    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:Z7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
     expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:I3');
   });
@@ -428,8 +428,8 @@ describe('the 核实 column (调查复核)', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
     const sheet = workbook.getWorksheet('台账')!;
-    expect(sheet.getRow(1).getCell(25).value).toBe('核实（调查复核）');
-    expect([2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(25).value ?? null)).toEqual([
+    expect(sheet.getRow(1).getCell(26).value).toBe('核实（调查复核）');
+    expect([2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(26).value ?? null)).toEqual([
       '核实属实；督查员甲；2026-11-21；现场核实',
       '待核实',
       '核实不实；督查员乙；2026-11-22；尚未开工',
