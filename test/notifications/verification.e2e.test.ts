@@ -84,6 +84,12 @@ describe(`verification of results and field checks (${kind})`, () => {
     expect(h.callbackAnswers().at(-1)?.text).toContain('只有督查员或督查室（管理员）可以核实办理结果');
     await h.say(insider, insider.id, '/verify 1 属实 没问题');
     expect(h.lastBotMessage(insider.id).text).toContain('您属于本事项的承办单位（市住房和城乡建设局），不能核实办理结果');
+    // The leaders' digest lists it as awaiting a supervisor, without a confirm button.
+    await h.say(org.leader, org.leadersGroup, '/digest');
+    const digest = h.lastBotMessage(org.leadersGroup);
+    expect(digest.text).toContain('督办〔2026〕1号');
+    expect(digest.text).toContain('🔎 结果待督查员核实');
+    expect(buttonsOf(digest).map((b) => b.text)).not.toContain('1 确认办结');
   });
 
   it('核实不实 asks for a note, then returns the item to the lead unit with the note as the reason', async () => {
