@@ -155,8 +155,13 @@ export const configSchema = z.object({
       bulletinCron: z.string().min(9).default('0 9 * * 1'),
       /** A digest missed (bot down) by less than this is sent late with a note; older ones are skipped. */
       lateWindowMinutes: z.number().int().min(0).default(120),
+      /**
+       * Who reads 通报: the weekly bulletin and 点名通报 (/notify). 'leaders': the leaders groups (a
+       * 点名通报 also reaches the named item's own units); 'all': the leaders groups and every unit group.
+       */
+      bulletinAudience: z.enum(['leaders', 'all']).default('leaders'),
     })
-    .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120 }),
+    .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120, bulletinAudience: 'leaders' }),
 }).refine((config) => config.webhookUrl === undefined || config.webhookSecret !== undefined, {
   path: ['webhookSecret'],
   message: 'required when WEBHOOK_URL is set: 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)',

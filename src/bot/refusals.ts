@@ -36,6 +36,7 @@ const USAGE_OF_ACTION: Record<string, string> = {
   transfer: 'usage-transfer',
   cancel: 'usage-cancel',
   excuse: 'usage-excuse',
+  notify: 'usage-notify',
   waive_contributions: 'usage-waive',
   waive_lead: 'usage-waive',
   set_handler: 'usage-handler',

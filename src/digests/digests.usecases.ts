@@ -303,7 +303,9 @@ async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'con
 export async function runWeeklyBulletin(deps: DigestsDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
   const at = input.at ?? deps.clock.now();
   const late = at.getTime() - input.scheduledAt.getTime() > LATE_NOTE_AFTER_MS;
-  const chats = await createOrgRepository(deps).listBindings('leaders');
+  const org = createOrgRepository(deps);
+  // 通报's audience: the leaders groups, and with `bulletinAudience: all` every unit group too.
+  const chats = [...(await org.listBindings('leaders')), ...(deps.config.digests.bulletinAudience === 'all' ? await org.listBindings('unit') : [])];
   if (chats.length === 0) return { outcome: late ? 'late' : 'sent', chats: 0, planned: 0 };
   const bulletin = await buildBulletin(deps, { at, lateFrom: late ? input.scheduledAt : null });
   const messages: OutboxMessage[] = [];

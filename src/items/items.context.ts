@@ -14,7 +14,7 @@ import type { StoredItem } from './items.repository.js';
 export type ItemsDeps = {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items' | 'inviteTtlHours' | 'workingHours' | 'reminders'>;
+  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items' | 'inviteTtlHours' | 'workingHours' | 'reminders' | 'digests'>;
   translator: Translator;
 };
 

@@ -333,6 +333,8 @@ export type ItemCommand =
    * from our own tables (never from the message), so the model can check membership.
    */
   | { type: 'set_handler'; unitId?: number; personId: number; personUnitIds: readonly number[] }
+  /** 点名通报: a leader, supervisor or admin names this item publicly, with the reason. */
+  | { type: 'notify'; reason: string }
   /** 调查复核 by a supervisor (or admin): 'true' 核实属实 records it; 'false' 核实不实 returns the item with the note as reason. */
   | { type: 'verify_result'; verdict: 'true' | 'false'; note: string; files?: FileRef[] }
   /** 督查调研 / 明察暗访: a supervisor's field check of an open item (a note, photos), recorded in the history. */
@@ -359,6 +361,7 @@ export const ITEM_COMMAND_TYPES = [
   'waive_contributions',
   'waive_lead',
   'set_handler',
+  'notify',
   'verify_result',
   'field_check',
 ] as const satisfies readonly ItemCommandType[];
@@ -474,6 +477,8 @@ export type ItemEventData = {
    * without a state change. `cause` says what was not done: the result by the deadline, or the
    * acknowledgement. `to` names the rung's recipients, `chats` the chats written to.
    */
+  /** 点名通报 of this item (`reason` is the leader's or supervisor's); sent to the bulletin's audience. */
+  item_notified: { reason: string; deadline: DeadlineJson; daysOverdue: number };
   escalated: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
   /**
    * 调查复核: a supervisor's verdict on the complete result (unitId of the event: the result's
@@ -794,6 +799,10 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
       requireStatus(state, action, 'open', 'result_submitted');
       return unit;
     }
+    case 'notify':
+      if (!ctx.actor.isLeader && !ctx.actor.isAdmin && !ctx.actor.isSupervisor) throw refuse('items.forbidden', { action });
+      requireStatus(state, action, 'open', 'result_submitted');
+      return null;
     case 'excuse':
       if (!ctx.actor.isAdmin) throw refuse('items.forbidden', { action });
       requireStatus(state, action, 'open', 'result_submitted');
@@ -1127,6 +1136,16 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
         droppedExtension: state.pendingExtension ? extensionJson(state.pendingExtension) : null,
       };
       return { state: next, events: [event('item_cancelled', ctx, null, data)] };
+    }
+
+    case 'notify': {
+      const reason = requireReason(command.reason, 'notify');
+      const data = {
+        reason,
+        deadline: currentDeadline(state),
+        daysOverdue: state.deadline === null ? 0 : Math.max(0, calendarDaysBetween(state.deadline, ctx.today)),
+      };
+      return { state, events: [event('item_notified', ctx, null, data)] };
     }
 
     case 'excuse': {

@@ -1,10 +1,10 @@
 import type { DbOrTx } from '../db/client.js';
 import type { Translate } from '../i18n/translator.js';
-import { unitName, verifyButtons, type ItemView } from './item-card.js';
+import { renderItemCard, unitName, verifyButtons, type ItemView } from './item-card.js';
 import { newCardMessage } from './cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import { clip, escapeHtml, mention } from '../shared/html.js';
+import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
 import type { ItemsDeps } from '../items/items.context.js';
 import { activeUnits, leadResults, verificationPending, type FileRef, type ItemEvent } from '../items/items.models.js';
@@ -301,6 +301,36 @@ export async function planItemNotifications(
           await toUnit('excused', u.unitId, (tt) => ({
             text: tt('notice-excused', { code, degree, degreeName: tt(`excuse-degree-${degree}`), reason: escapeHtml(clip(event.data.reason, 1000)) }),
           }));
+        }
+        break;
+      }
+      case 'item_notified': {
+        // 点名通报: the reason and who gives it, above the item as it stands (units, heads, 承办人,
+        // lateness), to the leaders, the item's own units and, with `bulletinAudience: all`, every
+        // unit group. No buttons: it is read by people who are not all on the item.
+        const notifier = (await org.peopleByIds([event.actorId]))[0];
+        const by = escapeHtml(notifier ? displayName(notifier) : String(event.actorId));
+        const render = (tt: Translate) =>
+          [tt('notice-notified', { code, reason: escapeHtml(clip(event.data.reason, 1000)), by }), '', renderItemCard(view, { kind: 'none' }, tt, { countLateness: true }).text].join('\n');
+        toLeaders('notified', render(t));
+        const reached = new Set<string>();
+        for (const u of activeUnits(item.state)) {
+          for (const target of await targetsOf(u.unitId)) reached.add(`${target.chatId}:${target.threadId}`);
+          await toUnit('notified', u.unitId, (tt) => ({ text: render(tt) }));
+        }
+        if (deps.config.digests.bulletinAudience === 'all') {
+          for (const chat of await org.listBindings('unit')) {
+            if (reached.has(`${chat.chatId}:${chat.threadId}`)) continue;
+            reached.add(`${chat.chatId}:${chat.threadId}`);
+            out.push({
+              key: `i${item.id}:v${version}:notified:c${chat.chatId}:t${chat.threadId}`,
+              chatId: chat.chatId,
+              threadId: chat.threadId,
+              payload: { text: clip(render(t), 4000), ...HTML },
+              itemId: item.id,
+              purpose: 'notice',
+            });
+          }
         }
         break;
       }

@@ -12,8 +12,8 @@ import type { Clock } from '../shared/clock.js';
 
 export const SANDBOX_BOT = { id: 7_100_000_001, username: 'duban_sandbox_bot', firstName: '督办助手' } as const;
 
-export type PersonaKey = 'leader' | 'housingStaff' | 'housingHead' | 'urbanStaff' | 'urbanHead' | 'stranger';
-export type GroupKey = 'leaders' | 'housing' | 'urban';
+export type PersonaKey = 'leader' | 'housingStaff' | 'housingHead' | 'urbanStaff' | 'urbanHead' | 'stranger' | 'supervisor';
+export type GroupKey = 'leaders' | 'housing' | 'urban' | 'discipline';
 
 /** How the page labels a persona; the page translates the role. */
 export type Persona = {
@@ -21,12 +21,13 @@ export type Persona = {
   id: number;
   firstName: string;
   lastName: string;
-  role: 'leader' | 'staff' | 'head' | 'stranger';
+  role: 'leader' | 'staff' | 'head' | 'stranger' | 'supervisor';
   /** The unit's short name for staff and heads. */
   unit?: 'housing' | 'urban';
 };
 
-export type DemoGroup = { key: GroupKey; id: number; title: string; members: PersonaKey[]; unit?: 'housing' | 'urban' };
+/** A group is bound as the leaders group, a unit's group (`unit`), or the discipline body's (`discipline`). */
+export type DemoGroup = { key: GroupKey; id: number; title: string; members: PersonaKey[]; unit?: 'housing' | 'urban'; discipline?: true };
 
 export const PERSONAS: readonly Persona[] = [
   { key: 'leader', id: 5_100_000_001, firstName: '李', lastName: '市长', role: 'leader' },
@@ -35,6 +36,8 @@ export const PERSONAS: readonly Persona[] = [
   { key: 'urbanStaff', id: 5_100_000_004, firstName: '程', lastName: '科员', role: 'staff', unit: 'urban' },
   { key: 'urbanHead', id: 5_100_000_005, firstName: '王', lastName: '局长', role: 'head', unit: 'urban' },
   { key: 'stranger', id: 5_100_000_006, firstName: '路', lastName: '人', role: 'stranger' },
+  // 督查员 of the supervision office: verifies results, records field checks, may give 点名通报.
+  { key: 'supervisor', id: 5_100_000_007, firstName: '周', lastName: '督查', role: 'supervisor' },
 ];
 
 export const UNITS = {
@@ -43,9 +46,11 @@ export const UNITS = {
 } as const;
 
 export const GROUPS: readonly DemoGroup[] = [
-  { key: 'leaders', id: -1_005_100_000_001, title: '市领导督办群', members: ['leader', 'stranger'] },
+  { key: 'leaders', id: -1_005_100_000_001, title: '市领导督办群', members: ['leader', 'stranger', 'supervisor'] },
   { key: 'housing', id: -1_005_100_000_002, title: '市住房和城乡建设局', members: ['leader', 'housingStaff', 'housingHead', 'stranger'], unit: 'housing' },
   { key: 'urban', id: -1_005_100_000_003, title: '市城市管理执法局', members: ['leader', 'urbanStaff', 'urbanHead'], unit: 'urban' },
+  // The discipline body (纪委监委): rung 4 of the escalation ladder reaches it (移交).
+  { key: 'discipline', id: -1_005_100_000_004, title: '市纪委监委', members: ['leader', 'supervisor'], discipline: true },
 ];
 
 /** The people who open a private chat with the bot when the sandbox is first seeded. */
@@ -53,6 +58,11 @@ export const STARTED_BOT: readonly PersonaKey[] = ['leader', 'housingHead', 'urb
 
 /** The instruction the page suggests first. */
 export const FIRST_INSTRUCTION = '/assign 请市住建局牵头,市城管局配合,于下周五前报送整改方案。';
+
+/** How a demo group is bound. */
+export function groupKind(g: DemoGroup): 'leaders' | 'unit' | 'discipline' {
+  return g.unit ? 'unit' : g.discipline ? 'discipline' : 'leaders';
+}
 
 export function persona(key: PersonaKey): Persona {
   return PERSONAS.find((p) => p.key === key)!;
@@ -88,7 +98,8 @@ export async function needsSeed(database: Database, clock: Clock): Promise<boole
 
 /**
  * Registers the demo organisation in the bot's database through the same use-cases an admin's
- * commands use: units with aliases and heads, members, the leader's role, the three bound chats.
+ * commands use: units with aliases and heads, members, the leader's and the supervisor's roles,
+ * the four bound chats (leaders, two units, discipline).
  * The leader is an admin through ADMIN_IDS (config), as the first admin of a real deployment is.
  */
 export async function seedDemoOrg(deps: OrgDeps): Promise<void> {
@@ -97,6 +108,9 @@ export async function seedDemoOrg(deps: OrgDeps): Promise<void> {
   const person = (p: Persona) => ({ id: p.id, firstName: p.firstName, lastName: p.lastName, languageCode: 'zh-hans' });
   await recordPerson(deps, person(leader));
   await grantRole(deps, { actor: admin, person: person(leader), role: 'leader' });
+  const supervisor = persona('supervisor');
+  await recordPerson(deps, person(supervisor));
+  await grantRole(deps, { actor: admin, person: person(supervisor), role: 'supervisor' });
   for (const [key, unit] of Object.entries(UNITS)) {
     await addUnit(deps, { actor: admin, name: unit.name, aliases: [...unit.aliases] });
     for (const p of PERSONAS.filter((x) => x.unit === key)) {
@@ -108,7 +122,7 @@ export async function seedDemoOrg(deps: OrgDeps): Promise<void> {
     await bindChat(deps, {
       actor: admin,
       chat: { chatId: g.id, threadId: 0, title: g.title, type: 'supergroup' },
-      kind: g.unit ? 'unit' : 'leaders',
+      kind: groupKind(g),
       ...(g.unit ? { unit: UNITS[g.unit].name } : {}),
     });
   }

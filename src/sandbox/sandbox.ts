@@ -21,7 +21,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { startApp, type App } from '../main.js';
 import type { DispatcherLimits } from '../outbox/dispatcher.js';
 import { openChatJournal, replayJournal, type ChatJournal } from './chat-journal.js';
-import { createDemoChats, FIRST_INSTRUCTION, GROUPS, needsSeed, persona, PERSONAS, SANDBOX_BOT, seedDemoOrg, STARTED_BOT, type Persona } from './demo-org.js';
+import { createDemoChats, FIRST_INSTRUCTION, GROUPS, groupKind, needsSeed, persona, PERSONAS, SANDBOX_BOT, seedDemoOrg, STARTED_BOT, type Persona } from './demo-org.js';
 import { nextDue, type DueKind } from './next-due.js';
 import { createSandboxClock, type SandboxClock } from './sandbox-clock.js';
 import { createRequestHandler } from './sandbox-server.js';
@@ -84,7 +84,7 @@ export type SandboxInfo = {
   timezone: string;
   now: string;
   people: Persona[];
-  groups: { id: number; title: string; members: number[]; unit: string | null; kind: 'leaders' | 'unit' }[];
+  groups: { id: number; title: string; members: number[]; unit: string | null; kind: 'leaders' | 'unit' | 'discipline' }[];
   /** Private chats that exist (someone wrote to the bot). */
   privateChats: number[];
   commands: { group: Record<'zh' | 'en', BotCommand[]>; private: Record<'zh' | 'en', BotCommand[]> };
@@ -429,7 +429,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           title: g.title,
           members: g.members.map((key) => persona(key).id),
           unit: g.unit ?? null,
-          kind: g.unit ? ('unit' as const) : ('leaders' as const),
+          kind: groupKind(g),
         })),
         privateChats: PERSONAS.filter((p) => chatExists(rt, p.id)).map((p) => p.id),
         commands: { group: commands('all_group_chats'), private: commands('all_private_chats') },

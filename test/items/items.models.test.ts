@@ -182,6 +182,7 @@ const cmd = {
   excuse: { type: 'excuse', reason: '受疫情影响' },
   waive: { type: 'waive_contributions', reason: '配合事项已由牵头单位承担' },
   waiveLead: { type: 'waive_lead', unitId: LEAD2, reason: '城管局职责已调整' },
+  notify: { type: 'notify', reason: '进度严重滞后' },
   setHandler: { type: 'set_handler', personId: 99, personUnitIds: [LEAD, LEAD2, COOP, COOP2] },
   verifyTrue: { type: 'verify_result', verdict: 'true', note: '现场核实，方案已印发' },
   verifyFalse: { type: 'verify_result', verdict: 'false', note: '现场核实，改造尚未开工' },
@@ -207,6 +208,7 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   waive_contributions: cmd.waive,
   waive_lead: cmd.waiveLead,
   set_handler: cmd.setHandler,
+  notify: cmd.notify,
   verify_result: cmd.verifyTrue,
   field_check: cmd.fieldCheck,
 };
@@ -332,6 +334,8 @@ const rules: Record<ItemCommandType, Rule> = {
     // An admin may name any unit's 承办人, but must say which unit when the item has several.
     roles: { ...anyUnitMember, admin: 'items.unit_ambiguous' },
   },
+  // 点名通报: any leader (not only the item's), the supervision office; supervisors: see below.
+  notify: { statuses: ['open', 'result_submitted'], actor: issuer, roles: { ...itemLeaders, otherLeader: 'ok' } },
   // The supervision office: supervisors (tested in their own block below) and admins.
   verify_result: {
     statuses: ['result_submitted'],
@@ -461,7 +465,7 @@ describe('allowedActions', () => {
   });
 
   it('shows the issuing leader transfer, cancel and waive on a fresh item, and excuse to nobody but an admin', () => {
-    expect(allowedActions(fixtures.open(), issuer, LATE).map((a) => a.action)).toEqual(['transfer', 'cancel', 'waive_contributions']);
+    expect(allowedActions(fixtures.open(), issuer, LATE).map((a) => a.action)).toEqual(['transfer', 'cancel', 'waive_contributions', 'notify']);
     expect(allowedActions(fixtures.open(), admin, LATE).map((a) => a.action)).toEqual([
       'transfer',
       'cancel',
@@ -470,6 +474,7 @@ describe('allowedActions', () => {
       'set_handler',
       'set_handler',
       'set_handler',
+      'notify',
       'field_check',
     ]);
   });
@@ -1222,6 +1227,27 @@ describe('cancelling', () => {
   });
 });
 
+describe('点名通报 (notify)', () => {
+  const supervisor: Actor = { personId: 20, isAdmin: false, isLeader: false, isSupervisor: true, unitIds: [] };
+
+  it('records the reason, the deadline and how late, without changing the item', () => {
+    const before = fixtures.open();
+    const { state, events } = act(before, supervisor, cmd.notify, { today: LATE });
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'item_notified', actorId: 20, unitId: null, data: { reason: '进度严重滞后', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 } }),
+    ]);
+    expect({ ...state, version: before.version }).toEqual(before);
+  });
+
+  it('is allowed to a supervisor (督查员) and offered among their actions', () => {
+    expect(allowedActions(fixtures.submitted(), supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'field_check']);
+  });
+
+  it('requires a reason', () => {
+    expectRefusal(() => act(fixtures.open(), otherLeader, { type: 'notify', reason: ' ' }), 'items.reason_required', { action: 'notify' });
+  });
+});
+
 describe('excusing (容错)', () => {
   it('lets an admin excuse an overdue item, which stays open and goes on', () => {
     const { state, events } = act(fixtures.open(), admin, cmd.excuse, { today: LATE });
@@ -1545,7 +1571,7 @@ describe('调查复核 (verification) and field checks', () => {
   it('a level without verification: the result is confirmed as before, and nobody is asked to verify', () => {
     const submitted = withPolicy(fixtures.contributed(), leadMember, cmd.result, { verify: false, evidence: true }).state;
     expect(submitted.verification).toBeNull();
-    expect(allowedActions(submitted, supervisor, TODAY).map((a) => a.action)).toEqual(['field_check']);
+    expect(allowedActions(submitted, supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'field_check']);
     expect(act(submitted, issuer, cmd.confirmResult).state.status).toBe('closed');
   });
 
@@ -1553,8 +1579,8 @@ describe('调查复核 (verification) and field checks', () => {
     const state = awaiting();
     expect(state.verification).toEqual({ evidenceRequired: false, verdict: null, by: null, at: null, note: null, files: [] });
     for (const leader of [issuer, leaderInCharge, admin]) expectRefusal(() => act(state, leader, cmd.confirmResult), 'items.verification_pending');
-    expect(allowedActions(state, issuer, TODAY).map((a) => a.action)).toEqual(['return_result', 'cancel']);
-    expect(allowedActions(state, supervisor, TODAY).map((a) => a.action)).toEqual(['verify_result', 'field_check']);
+    expect(allowedActions(state, issuer, TODAY).map((a) => a.action)).toEqual(['return_result', 'cancel', 'notify']);
+    expect(allowedActions(state, supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'verify_result', 'field_check']);
 
     const { state: after, events } = act(state, supervisor, { ...cmd.verifyTrue, files: [{ fileId: 'photo-9' }] });
     expect(events).toEqual([

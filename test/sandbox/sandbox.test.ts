@@ -87,11 +87,14 @@ describe('the sandbox', () => {
     expect(res.status).toBe(403);
   });
 
-  it('seeds the demo organisation on its first start: people, two units with groups, the leaders group', async () => {
+  it('seeds the demo organisation on its first start: people, two units with groups, the leaders group, a supervisor and the discipline group', async () => {
     const { body: info } = await callApi<SandboxInfo>(sb, 'GET', '/state');
     expect(info.status).toBe('ready');
-    expect(info.people.map((p) => p.role)).toEqual(['leader', 'staff', 'head', 'staff', 'head', 'stranger']);
-    expect(info.groups.map((g) => g.title)).toEqual(['市领导督办群', '市住房和城乡建设局', '市城市管理执法局']);
+    expect(info.people.map((p) => p.role)).toEqual(['leader', 'staff', 'head', 'staff', 'head', 'stranger', 'supervisor']);
+    expect(info.groups.map((g) => `${g.title}:${g.kind}`)).toEqual(['市领导督办群:leaders', '市住房和城乡建设局:unit', '市城市管理执法局:unit', '市纪委监委:discipline']);
+    const supervisor = info.people.find((p) => p.role === 'supervisor')!.id;
+    await say(supervisor, leaders, '/whoami');
+    expect((await lastBot(leaders)).text).toContain('督查员');
     expect(info.privateChats).toContain(leader);
     expect(new Date(info.now).getTime() - SANDBOX_START.getTime()).toBeLessThan(10 * 60_000);
 

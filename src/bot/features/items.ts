@@ -544,6 +544,12 @@ itemsFeature.command('cancel', async (ctx) => {
   await say(ctx, ctx.t('cancel-done', { code: itemCodeText(ctx, item) }));
 });
 
+itemsFeature.command('notify', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-notify');
+  await run(ctx, item.id, { type: 'notify', reason: rest });
+  await say(ctx, ctx.t('notify-done', { code: itemCodeText(ctx, item) }));
+});
+
 /** 容错's degree words, Chinese and English. */
 const EXCUSE_DEGREE_WORDS: Record<string, ExcuseDegree> = {
   免责: 'exempt',

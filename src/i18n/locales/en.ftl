@@ -24,6 +24,7 @@ help =
     /approve CODE · /reject CODE — decide an extension
     /transfer CODE [FROM] TO REASON · /cancel CODE REASON · /waive CODE
     /digest — digest · /bulletin — bulletin · /ledger — the ledger as XLSX
+    /notify CODE REASON — name an item publicly (点名通报: leaders, supervisors, admins)
 
     <b>Supervisors</b>
     /verify CODE true|false NOTE — verify a result (a photo or file it captions is evidence; false returns the item)
@@ -134,6 +135,7 @@ err-items-forbidden = { $action ->
         [confirm_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it to check and confirm it.
         [discard_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
         [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
+        [notify] Only leaders, supervisors and the supervision office (admins) can name an item publicly. If you think it should be, tell the supervision office.
         [verify_result] Only supervisors and the supervision office (admins) verify results. If you doubt a result, tell the office.
         [field_check] Only supervisors and the supervision office (admins) record field checks. If you saw something, tell the office.
        *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
@@ -733,6 +735,13 @@ excuse-degree-mitigated = mitigated
 bulletin-lenient = Excused lenient: { $lenient }, mitigated: { $mitigated }: counted as usual, marked in the ranking.
 bulletin-line-lenient = (of which lenient/mitigated: { $count })
 bulletin-lenience-mark = (excused, { $degree })
+action-notify = name the item publicly
+notice-notified = 📢 <b>Public notice (点名通报)</b> { $code }
+    Reason: { $reason }
+    Given by: { $by }
+notify-done = 📢 Named publicly: { $code }
+usage-notify = /notify CODE REASON (name this item publicly)
+event-item_notified = named publicly (点名通报)
 
 ## Verification and field checks (verify_result, field_check)
 

@@ -24,6 +24,7 @@ help =
     /approve 编号 · /reject 编号 — 审批延期
     /transfer 编号 [原单位] 新单位 理由 · /cancel 编号 理由 · /waive 编号
     /digest — 督办摘要 · /bulletin — 通报 · /ledger — 导出台账
+    /notify 编号 理由 — 点名通报（领导、督查员、管理员）
 
     <b>督查员</b>
     /verify 编号 属实|不实 说明 — 调查复核（可作为照片或文件的说明文字，附件计为佐证；不实即退回）
@@ -134,6 +135,7 @@ err-items-forbidden = { $action ->
         [confirm_draft] 只有起草人、交办领导或督查室可以{ $actionName }。请告诉起草人核对后确认。
         [discard_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需取消，请告诉起草人。
         [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
+        [notify] 只有领导、督查员或督查室（管理员）可以点名通报。如认为需要通报，请向督查室反映。
         [verify_result] 只有督查员或督查室（管理员）可以核实办理结果。如对结果有疑问，请向督查室反映。
         [field_check] 只有督查员或督查室（管理员）可以记录督查调研。如有情况，请向督查室反映。
        *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
@@ -722,6 +724,13 @@ excuse-degree-mitigated = 减轻
 bulletin-lenient = 容错从轻 { $lenient } 件、减轻 { $mitigated } 件：照常计入，已在排名中标注。
 bulletin-line-lenient = （其中从轻/减轻 { $count } 件）
 bulletin-lenience-mark = （容错{ $degree }）
+action-notify = 点名通报
+notice-notified = 📢 <b>点名通报</b> { $code }
+    通报理由：{ $reason }
+    通报人：{ $by }
+notify-done = 📢 已点名通报：{ $code }
+usage-notify = /notify 编号 理由（点名通报该事项）
+event-item_notified = 点名通报
 
 ## 调查复核 and field checks (verify_result, field_check)
 

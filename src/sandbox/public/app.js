@@ -8,9 +8,9 @@ const I18N = {
     actingAs: '当前身份', switchPerson: '切换身份', botTime: '机器人时钟', clockNext: '下一个提醒 »', clockHour: '+1 小时',
     clockDay: '+1 天', reset: '↺ 重置沙盒', tryThis: '试试：', replyingTo: '回复', captionHint: '（输入框里的文字作为说明）',
     notMember: '你不是本群成员，只能查看。', placeholder: '输入消息…（Enter 发送，Shift+Enter 换行）', send: '发送',
-    roleLeader: '市领导 · 管理员', roleStaff: '承办人', roleHead: '单位负责人', roleStranger: '路人（未登记）',
+    roleLeader: '市领导 · 管理员', roleStaff: '承办人', roleHead: '单位负责人', roleStranger: '路人（未登记）', roleSupervisor: '督查员（督查室）',
     privateChat: '与机器人私聊', members: (n) => `${n} 位成员`, notJoined: '未加入', bot: '机器人',
-    leadersGroup: '领导群', unitGroup: '单位群', empty: '还没有消息', emptyPrivate: '还没有消息。发送 /start 打开与机器人的私聊。',
+    leadersGroup: '领导群', unitGroup: '单位群', disciplineGroup: '纪委群', empty: '还没有消息', emptyPrivate: '还没有消息。发送 /start 打开与机器人的私聊。',
     edited: '已编辑', reply: '回复', download: '下载', starting: '沙盒正在启动…', firstStart: '首次启动：正在创建内置数据库，可能要半分钟。准备好后自动显示聊天。', resetting: '正在重置沙盒…',
     confirmReset: '重置会清空所有事项和聊天记录，重新开始。确定吗？', resetDone: '沙盒已重置',
     clockMoved: (to, ran) => `时钟已拨到 ${to}` + (ran ? `\n运行了：${ran}` : '\n这段时间没有到期的提醒'),
@@ -26,9 +26,9 @@ const I18N = {
     actingAs: 'Acting as', switchPerson: 'Switch person', botTime: "Bot's clock", clockNext: 'Next reminder »', clockHour: '+1 hour',
     clockDay: '+1 day', reset: '↺ Reset sandbox', tryThis: 'Try:', replyingTo: 'Reply to', captionHint: '(the text box is the caption)',
     notMember: 'You are not a member of this group; you can only read it.', placeholder: 'Message… (Enter sends, Shift+Enter new line)', send: 'Send',
-    roleLeader: 'Leader · admin', roleStaff: 'Staff', roleHead: 'Unit head', roleStranger: 'Stranger (not registered)',
+    roleLeader: 'Leader · admin', roleStaff: 'Staff', roleHead: 'Unit head', roleStranger: 'Stranger (not registered)', roleSupervisor: 'Supervisor (督查员)',
     privateChat: 'Private chat with the bot', members: (n) => `${n} members`, notJoined: 'not a member', bot: 'bot',
-    leadersGroup: 'leaders group', unitGroup: 'unit group', empty: 'No messages yet', emptyPrivate: 'No messages yet. Send /start to open the private chat with the bot.',
+    leadersGroup: 'leaders group', unitGroup: 'unit group', disciplineGroup: 'discipline group', empty: 'No messages yet', emptyPrivate: 'No messages yet. Send /start to open the private chat with the bot.',
     edited: 'edited', reply: 'Reply', download: 'Download', starting: 'The sandbox is starting…', firstStart: 'First start: creating the embedded database, which can take half a minute. The chats appear when it is ready.', resetting: 'Resetting the sandbox…',
     confirmReset: 'Reset deletes every item and every chat and starts over. Sure?', resetDone: 'The sandbox was reset',
     clockMoved: (to, ran) => `The clock is now ${to}` + (ran ? `\nRan: ${ran}` : '\nNothing fell due in between'),
@@ -258,6 +258,7 @@ function unitName(key) {
 function roleText(p) {
   if (p.role === 'leader') return T.roleLeader;
   if (p.role === 'stranger') return T.roleStranger;
+  if (p.role === 'supervisor') return T.roleSupervisor;
   return `${p.role === 'head' ? T.roleHead : T.roleStaff} · ${unitName(p.unit)}`;
 }
 
@@ -308,7 +309,7 @@ function renderChatList() {
       const info = el('div', 'info');
       info.append(el('div', 'title', chat.title));
       const last = lastMessage(chat.id);
-      const tag = chat.kind === 'private' ? T.privateChat : `${chat.kind === 'leaders' ? T.leadersGroup : T.unitGroup}${chat.member ? '' : ` · ${T.notJoined}`}`;
+      const tag = chat.kind === 'private' ? T.privateChat : `${chat.kind === 'leaders' ? T.leadersGroup : chat.kind === 'discipline' ? T.disciplineGroup : T.unitGroup}${chat.member ? '' : ` · ${T.notJoined}`}`;
       info.append(el('div', 'preview', last ? `${last.byBot ? '' : `${displayName(last.message.from)}: `}${summary(last.message)}` : ''));
       info.append(el('div', 'tag', tag));
       li.append(info);
