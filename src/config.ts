@@ -46,6 +46,10 @@ const levelPolicy = z.object({
     .refine(isReportEvery, "use day, week, week:1..7, half-month, month, month:1..31 or quarter (or null)")
     .nullable()
     .default(null),
+  /** 调查复核: a complete result waits for a supervisor's 核实属实 before a leader may confirm it. */
+  verify: z.boolean().default(false),
+  /** With `verify`: 核实属实 needs at least one file or photo (on the results or added by the supervisor). */
+  evidence: z.boolean().default(false),
 });
 const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue: z.number().int().positive() });
 /**
@@ -55,9 +59,9 @@ const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue:
 const levelPolicyWithRung4 = levelPolicy.extend({ rung4: rungThreshold.nullable().optional() });
 
 export const DEFAULT_LEVEL_POLICIES = {
-  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1, reportEvery: 'week' as ReportEvery | null },
-  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2, reportEvery: null as ReportEvery | null },
-  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3, reportEvery: null as ReportEvery | null },
+  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1, reportEvery: 'week' as ReportEvery | null, verify: true, evidence: false },
+  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2, reportEvery: null as ReportEvery | null, verify: false, evidence: false },
+  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3, reportEvery: null as ReportEvery | null, verify: false, evidence: false },
 };
 /** 屡推不动 before the deadline: report due days missed in a row (rung 2, rung 3), results returned (rung 3). */
 const stalledPolicy = z.object({

@@ -15,6 +15,8 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'handler', description: '指定承办人：/handler 编号 [单位] @承办人' },
     { command: 'coordinate', description: '提请协调（牵头单位）：/coordinate 编号 问题' },
     { command: 'node', description: '报告时间节点完成：/node 编号 节点序号 [说明]' },
+    { command: 'verify', description: '调查复核：/verify 编号 属实|不实 说明（督查员）' },
+    { command: 'check', description: '督查调研：/check 编号 情况（督查员，可附照片）' },
   ],
   en: [
     { command: 'list', description: 'Items: mine / unit NAME / overdue / waiting / all' },
@@ -26,6 +28,8 @@ const ITEM_COMMANDS: Record<Lang, BotCommand[]> = {
     { command: 'handler', description: 'Name the handling person: /handler CODE [UNIT] @PERSON' },
     { command: 'coordinate', description: 'Ask for coordination (lead unit): /coordinate CODE PROBLEM' },
     { command: 'node', description: 'Report a milestone done: /node CODE NUMBER [TEXT]' },
+    { command: 'verify', description: 'Verify a result: /verify CODE true|false NOTE (supervisors)' },
+    { command: 'check', description: 'Field check: /check CODE NOTE (supervisors, photos welcome)' },
   ],
 };
 

@@ -44,6 +44,8 @@ const USAGE_OF_ACTION: Record<string, string> = {
   resolve_coordination: 'usage-coordinated',
   forward_coordination: 'usage-coordup',
   report_milestone: 'usage-node',
+  verify_result: 'usage-verify',
+  field_check: 'usage-check',
 };
 
 /**

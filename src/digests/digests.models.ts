@@ -122,6 +122,8 @@ export type DecisionItem = DigestItem & {
   extension: { unitId: number; until: string; untilTime: string | null; requestedAt: Date | null } | null;
   /** The reading leader issued it or is its leader in charge (a private /digest). */
   mine: boolean;
+  /** 调查复核: the result awaits a supervisor's verification; the leader confirms only after it. */
+  awaitingVerification?: boolean;
 };
 
 export type LeadersDigest = {
@@ -433,7 +435,10 @@ function unitUrgency(a: Pick<LeadersDigestUnit, 'counts'>, b: Pick<LeadersDigest
 
 function decisionLine(ctx: RenderContext, n: number, item: DecisionItem): string {
   const asks: string[] = [];
-  if (item.result && item.resultSubmittedAt) asks.push(ctx.t('digest-decision-result', { submitted: localDateTime(item.resultSubmittedAt, ctx.timezone) }));
+  if (item.result && item.resultSubmittedAt) {
+    const submitted = localDateTime(item.resultSubmittedAt, ctx.timezone);
+    asks.push(ctx.t(item.awaitingVerification ? 'digest-decision-verify' : 'digest-decision-result', { submitted }));
+  }
   if (item.extension) {
     asks.push(
       ctx.t('digest-decision-extension', {
@@ -462,8 +467,9 @@ export function decisionButtons(t: Translate, items: DecisionItem[]): DigestButt
     const n = i + 1;
     const view = { text: t('digest-btn-view', { n }), callback_data: encodeButton('viw', item.id) };
     if (item.result) {
+      // Awaiting verification, the leader cannot confirm yet: return and view only.
       rows.push([
-        { text: t('digest-btn-confirm', { n }), callback_data: encodeButton('cfm', item.id, 0, item.version) },
+        ...(item.awaitingVerification ? [] : [{ text: t('digest-btn-confirm', { n }), callback_data: encodeButton('cfm', item.id, 0, item.version) }]),
         { text: t('digest-btn-return', { n }), callback_data: encodeButton('ret', item.id, 0, item.version) },
         view,
       ]);

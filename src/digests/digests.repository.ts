@@ -378,10 +378,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       with d as materialized (${waiting}),
       top as (select * from d order by mine desc, since, id limit ${input.limit})
       select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', ${totalCount}, 'mine', (select count(*) from d where mine)) as row,
-        null::boolean as mine, null::int as version, null::bigint as issued_by, null::bigint as leader_in_charge, null::jsonb as extension
+        null::boolean as mine, null::int as version, null::bigint as issued_by, null::bigint as leader_in_charge, null::jsonb as extension, null::jsonb as verification
       union all
       select 'item', row_number() over (order by t.mine desc, t.since, t.id), ${itemJson({ leadUnits: true })}, t.mine, i.version, i.issued_by, i.leader_in_charge,
-        i.state -> 'pendingExtension'
+        i.state -> 'pendingExtension', i.state -> 'verification'
       from top t join items i on i.id = t.id`);
     let total = 0;
     let mineTotal = 0;
@@ -408,6 +408,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
               ? { unitId: Number(ext.unitId), until: String(ext.until), untilTime: (ext.untilTime as string | null) ?? null, requestedAt: ext.requestedAt ? new Date(String(ext.requestedAt)) : null }
               : null,
           mine: r.mine === true || r.mine === 't',
+          awaitingVerification: item.status === 'result_submitted' && awaitsVerification(r.verification),
         },
       });
     }
@@ -443,6 +444,14 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       total: Number(rows[0]?.total ?? 0),
     };
   }
+
+
+  /** 调查复核 pending: a verification (state.verification) without a verdict yet. */
+  function awaitsVerification(value: unknown): boolean {
+  const v = value === null || value === undefined ? null : json(value);
+  return v !== null && typeof v === 'object' && 'verdict' in v && (v as { verdict: unknown }).verdict === null;
+  }
+
 
   /** What changed per unit in the window, from the history: counts per unit and kind. */
   async function changesIn(w: DigestWindow): Promise<{ unitId: number; change: keyof DigestChanges; count: number }[]> {

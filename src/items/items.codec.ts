@@ -42,6 +42,8 @@ export function deserializeState(json: unknown): ItemState {
   state.coordinations = state.coordinations ?? [];
   // Snapshots saved before 移交 have no referral.
   state.referral = state.referral ?? null;
+  // Snapshots saved before 调查复核 have no verification: none was needed.
+  state.verification = state.verification ?? null;
   return state;
 }
 

@@ -38,9 +38,17 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
   const unitHeads = new Map(units.filter((u) => unitIds.has(u.id) && u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
   const coordinators = (s.coordinations ?? []).flatMap((c) => [c.raisedBy, c.resolved?.by ?? null, ...c.forwards.map((f) => f.by)]);
   const referral = [s.referral?.receivedBy ?? null, s.referral?.feedback?.by ?? null];
-  const ids = [s.issuedBy, s.leaderInCharge, s.response?.by ?? null, ...s.units.map((u) => u.handlerId), ...unitHeads.values(), ...coordinators, ...referral].filter(
-    (x): x is number => x !== null,
-  );
+  const ids = [
+    s.issuedBy,
+    s.leaderInCharge,
+    s.response?.by ?? null,
+    s.verification?.by ?? null,
+    s.lastReturn?.by ?? null,
+    ...s.units.map((u) => u.handlerId),
+    ...unitHeads.values(),
+    ...coordinators,
+    ...referral,
+  ].filter((x): x is number => x !== null);
   const people = await org.peopleByIds([...new Set(ids)]);
   return {
     id: item.id,

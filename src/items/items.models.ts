@@ -31,6 +31,12 @@
  * return sends the item back to every lead unit that had submitted: the leader judges the results
  * together, so each lead unit answers the reason (a waived lead unit stays waived).
  *
+ * 调查复核: on a level whose policy asks for it (ctx.verifyPolicy), a complete result waits for a
+ * supervisor's (or admin's) verify_result before a leader may confirm it. 核实属实 records the
+ * verdict (with evidence files; a level may require at least one); 核实不实 returns the item to
+ * the lead units exactly as a leader's return would. field_check records a supervisor's field
+ * visit on an open or submitted item. Nobody verifies or checks an item their own unit works on.
+ *
  * 承办人: each unit names the person it answers through on the item. Acknowledging names the person
  * who acknowledged (unless one is named already); set_handler changes it (a member of the unit, or
  * an admin, naming a member of that unit).
@@ -150,6 +156,14 @@ export const ITEM_ERRORS = {
   'items.referral_forbidden': ['action'],
   /** 移交: the feedback (问责 outcome) needs a text. */
   'items.feedback_required': [],
+  /** 调查复核: the result awaits the supervisors' verification; a leader confirms only after 核实属实. */
+  'items.verification_pending': [],
+  /** Nothing to verify: the item's level needs no verification, or the result was verified already. */
+  'items.verification_not_pending': [],
+  /** A supervisor in one of the item's units may not verify or check it (nobody verifies their own unit's work). */
+  'items.own_unit_item': ['unit', 'action'],
+  /** 核实属实 on a level that requires evidence: the result and the verification carry no file or photo. */
+  'items.evidence_required': [],
 } as const satisfies Record<`items.${string}`, readonly string[]>;
 
 export type ItemErrorCode = keyof typeof ITEM_ERRORS;
@@ -231,6 +245,23 @@ export type Referral = {
   receivedAt: Date | null;
   /** The discipline body's answer: the 问责 outcome, in free text. */
   feedback: { text: string; by: number; at: Date } | null;
+};
+
+/**
+ * 调查复核 of a complete result (the item's level asks for it): pending while `verdict` is null,
+ * then 核实属实 with the supervisor's note and evidence files. 核实不实 returns the item (the
+ * return's reason is the note), so a 'false' verdict is never kept here; the next complete
+ * submission starts a new pending verification.
+ */
+export type Verification = {
+  /** The level's rule when the result came in: 核实属实 needs at least one file (the results' or the supervisor's). */
+  evidenceRequired: boolean;
+  verdict: 'true' | null;
+  by: number | null;
+  at: Date | null;
+  note: string | null;
+  /** Evidence the supervisor added (photos, documents). */
+  files: FileRef[];
 };
 export type PendingExtension = {
   unitId: number;
@@ -319,7 +350,10 @@ export type ItemState = {
   result: ItemResult | null;
   /** The leader's response (回音) that closed the item. */
   response: { text: string | null; by: number; at: Date } | null;
-  lastReturn: Ruling | null;
+  /** `byVerification`: the return was a supervisor's 核实不实 (its reason is the supervisor's note). */
+  lastReturn: (Ruling & { byVerification?: boolean }) | null;
+  /** 调查复核 of the current result; null (or absent, in items saved before) when none is needed or after a return. */
+  verification?: Verification | null;
   pendingExtension: PendingExtension | null;
   extensionCount: number;
   returnCount: number;
@@ -407,7 +441,11 @@ export type ItemCommand =
   /** 已接收: the discipline body took the referral. */
   | { type: 'receive_referral' }
   /** 反馈: the discipline body's answer (the 问责 outcome) in free text. */
-  | { type: 'referral_feedback'; text: string };
+  | { type: 'referral_feedback'; text: string }
+  /** 调查复核 by a supervisor (or admin): 'true' 核实属实 records it; 'false' 核实不实 returns the item with the note as reason. */
+  | { type: 'verify_result'; verdict: 'true' | 'false'; note: string; files?: FileRef[] }
+  /** 督查调研 / 明察暗访: a supervisor's field check of an open item (a note, photos), recorded in the history. */
+  | { type: 'field_check'; note: string; files?: FileRef[] };
 
 export type ItemCommandType = ItemCommand['type'];
 
@@ -437,6 +475,8 @@ export const ITEM_COMMAND_TYPES = [
   'report_milestone',
   'receive_referral',
   'referral_feedback',
+  'verify_result',
+  'field_check',
 ] as const satisfies readonly ItemCommandType[];
 
 /** Commands a person performs for one of their units (the rest are leader/admin decisions). */
@@ -460,6 +500,11 @@ export type ItemContext = {
   timeOfDay?: string;
   /** Unit names for refusal params; ids are shown as `#<id>` when missing. */
   unitNames?: ReadonlyMap<number, string>;
+  /**
+   * The item's level policy for 调查复核 (config.reminders.levels[level].verify / .evidence): read
+   * when a result becomes complete. Absent: no verification.
+   */
+  verifyPolicy?: { verify: boolean; evidence: boolean };
 };
 
 type JudgeContext = Omit<ItemContext, 'at'>;
@@ -519,6 +564,8 @@ export type ItemEventData = {
     results?: (SubmissionJson & { unitId: number })[];
     status: Change<ItemStatus>;
     returnCount: Change<number>;
+    /** A supervisor's 核实不实 returned it (the reason is the verification's note). */
+    byVerification?: boolean;
   };
   /** A leader waived one lead unit's result (unitId of the event); the status changes when the others had all delivered. */
   lead_waived: { reason: string; status: Change<ItemStatus>; pendingLeadUnitIds: number[] };
@@ -571,6 +618,14 @@ export type ItemEventData = {
   referral_received: { status: Change<ReferralStatus> };
   /** 反馈: the discipline body's answer (问责 outcome). */
   referral_answered: { text: string; status: Change<ReferralStatus> };
+  /**
+   * 调查复核: a supervisor's verdict on the complete result (unitId of the event: the result's
+   * lead unit). `evidenceCount` counts the results' files and the supervisor's. A 'false' verdict
+   * is followed by a result_returned event (byVerification) in the same command.
+   */
+  result_verified: { verdict: 'true' | 'false'; note: string; files: FileRef[]; evidenceCount: number; unitIds: number[] };
+  /** 督查调研 / 明察暗访: a supervisor's field check (note and photos) of an open or submitted item. */
+  field_checked: { text: string; files: FileRef[]; status: ItemStatus };
 };
 
 export type ItemEventType = keyof ItemEventData;
@@ -807,6 +862,16 @@ export function nextCoordinationLevel(state: Pick<ItemState, 'leaderInCharge'>, 
   return null;
 }
 
+/** Whether the complete result awaits a supervisor's 调查复核 (the leader cannot confirm yet). */
+export function verificationPending(state: ItemState): boolean {
+  return state.status === 'result_submitted' && state.verification !== undefined && state.verification !== null && state.verification.verdict === null;
+}
+
+/** Evidence on the result for 调查复核: files of the lead units' results plus the supervisor's. */
+export function evidenceOf(state: ItemState): number {
+  return leadResults(state).reduce((n, r) => n + r.files.length, 0) + (state.verification?.files.length ?? 0);
+}
+
 /** Cooperating units whose contribution the lead unit still waits for (neither submitted nor waived). */
 export function missingContributions(state: ItemState): ItemUnitState[] {
   return activeUnits(state, 'cooperating').filter((u) => u.contribution === null && u.contributionWaived === null);
@@ -907,6 +972,17 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
     case 'return_result':
       requireItemLeader(state, ctx.actor, action);
       requireStatus(state, action, 'result_submitted');
+      // 调查复核: the leader decides on a verified result (a return needs no verification first).
+      if (action === 'confirm_result' && verificationPending(state)) throw refuse('items.verification_pending', {});
+      return null;
+    case 'verify_result':
+      requireSupervisor(state, ctx, action);
+      requireStatus(state, action, 'result_submitted');
+      if (!verificationPending(state)) throw refuse('items.verification_not_pending', {});
+      return null;
+    case 'field_check':
+      requireSupervisor(state, ctx, action);
+      requireStatus(state, action, 'open', 'result_submitted');
       return null;
     case 'approve_extension':
     case 'reject_extension':
@@ -1079,6 +1155,17 @@ function requireItemLeader(state: ItemState, actor: Actor, action: ItemCommandTy
   if (!actor.isAdmin && !own) throw refuse('items.forbidden', { action });
 }
 
+/**
+ * 调查复核 and field checks belong to the supervision office: supervisors (督查员) and admins
+ * (the office's staff in this bot). Nobody checks an item one of their own units works on.
+ */
+function requireSupervisor(state: ItemState, ctx: JudgeContext, action: ItemCommandType): void {
+  const { actor } = ctx;
+  if (!actor.isSupervisor && !actor.isAdmin) throw refuse('items.forbidden', { action });
+  const own = activeUnits(state).filter((u) => actor.unitIds.includes(u.unitId));
+  if (own.length > 0) throw refuse('items.own_unit_item', { unit: unitNames(ctx, own.map((u) => u.unitId)), action });
+}
+
 function requireReadyToOpen(state: ItemState, ctx: JudgeContext): void {
   if (activeUnits(state, 'lead').length === 0) throw refuse('items.lead_unit_required', {});
   if (state.deadline === null) throw refuse('items.deadline_required', {});
@@ -1190,7 +1277,10 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const withResult = updateUnit(acked.state, acting.unitId, { result: submission });
       // 共同牵头: the item waits until every lead unit has submitted (or was waived).
       const pending = pendingLeads(withResult).map((u) => u.unitId);
-      const next: ItemState = pending.length > 0 ? withResult : { ...withResult, status: 'result_submitted', result: { ...submission, unitId: acting.unitId } };
+      const next: ItemState =
+        pending.length > 0
+          ? withResult
+          : { ...withResult, status: 'result_submitted', result: { ...submission, unitId: acting.unitId }, verification: newVerification(ctx) };
       const waivedUnitIds = activeUnits(state, 'cooperating')
         .filter((u) => u.contributionWaived !== null)
         .map((u) => u.unitId);
@@ -1228,27 +1318,30 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       return { state: next, events: [event('result_confirmed', ctx, result.unitId, data)] };
     }
 
-    case 'return_result': {
+    case 'return_result':
+      return returnResult(state, requireReason(command.reason, 'return_result'), ctx, false);
+
+    case 'verify_result': {
       const result = must(state.result);
-      const reason = requireReason(command.reason, 'return_result');
-      // Back to every lead unit that had submitted: each answers the reason with a new result.
-      const returned = leadResults(state);
-      const next: ItemState = {
-        ...state,
-        units: state.units.map((u) => (u.removedAt === null && u.role === 'lead' ? { ...u, result: null } : u)),
-        status: 'open',
-        result: null,
-        returnCount: state.returnCount + 1,
-        lastReturn: { by: actorId, at: ctx.at, reason },
-      };
-      const data = {
-        reason,
-        result: resultJson(result),
-        results: returned.map(resultJson),
-        status: change(state.status, next.status),
-        returnCount: change(state.returnCount, next.returnCount),
-      };
-      return { state: next, events: [event('result_returned', ctx, result.unitId, data)] };
+      const verification = must(state.verification);
+      const note = requireReason(command.note, 'verify_result');
+      const files = [...(command.files ?? [])];
+      const evidenceCount = evidenceOf(state) + files.length;
+      if (command.verdict === 'true' && verification.evidenceRequired && evidenceCount === 0) throw refuse('items.evidence_required', {});
+      const data = { verdict: command.verdict, note, files, evidenceCount, unitIds: leadResults(state).map((r) => r.unitId) };
+      const verified = event('result_verified', ctx, result.unitId, data);
+      if (command.verdict === 'false') {
+        // 核实不实: the same return a leader makes, with the supervisor's note as its reason.
+        const returned = returnResult(state, note, ctx, true);
+        return { state: returned.state, events: [verified, ...returned.events] };
+      }
+      const next: ItemState = { ...state, verification: { ...verification, verdict: 'true', by: actorId, at: ctx.at, note, files: [...verification.files, ...files] } };
+      return { state: next, events: [verified] };
+    }
+
+    case 'field_check': {
+      const content = requireContent({ text: command.note, ...(command.files ? { files: command.files } : {}) }, 'field_check');
+      return { state, events: [event('field_checked', ctx, null, { ...content, status: state.status })] };
     }
 
     case 'request_extension': {
@@ -1352,7 +1445,8 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const pending = pendingLeads(withWaiver).map((u) => u.unitId);
       // The others had all delivered: the latest result completes the set, as a submission would.
       const latest = leadResults(withWaiver).at(-1);
-      const next: ItemState = pending.length === 0 && latest ? { ...withWaiver, status: 'result_submitted', result: latest } : withWaiver;
+      const next: ItemState =
+        pending.length === 0 && latest ? { ...withWaiver, status: 'result_submitted', result: latest, verification: newVerification(ctx) } : withWaiver;
       const data = { reason, status: change(state.status, next.status), pendingLeadUnitIds: pending };
       return { state: next, events: [event('lead_waived', ctx, waived.unitId, data)] };
     }
@@ -1460,6 +1554,41 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       return { state: next, events: [event('contributions_waived', ctx, null, data)] };
     }
   }
+}
+
+/**
+ * Sends the result back to every lead unit that had submitted: each answers the reason with a new
+ * result. A leader's 退回 and a supervisor's 核实不实 (`byVerification`) take this one path, so the
+ * return count and the lead units' results are kept the same way.
+ */
+function returnResult(state: ItemState, reason: string, ctx: ItemContext, byVerification: boolean): ItemDecision {
+  const result = must(state.result);
+  const returned = leadResults(state);
+  const next: ItemState = {
+    ...state,
+    units: state.units.map((u) => (u.removedAt === null && u.role === 'lead' ? { ...u, result: null } : u)),
+    status: 'open',
+    result: null,
+    returnCount: state.returnCount + 1,
+    lastReturn: { by: ctx.actor.personId, at: ctx.at, reason, ...(byVerification ? { byVerification: true } : {}) },
+    verification: null,
+  };
+  const data = {
+    reason,
+    result: resultJson(result),
+    results: returned.map(resultJson),
+    status: change(state.status, next.status),
+    returnCount: change(state.returnCount, next.returnCount),
+    ...(byVerification ? { byVerification: true } : {}),
+  };
+  return { state: next, events: [event('result_returned', ctx, result.unitId, data)] };
+}
+
+/** A complete result on a level that asks for 调查复核 waits for it; otherwise none. */
+function newVerification(ctx: ItemContext): Verification | null {
+  const policy = ctx.verifyPolicy;
+  if (!policy?.verify) return null;
+  return { evidenceRequired: policy.evidence, verdict: null, by: null, at: null, note: null, files: [] };
 }
 
 function updateDraft(state: ItemState, patch: DraftPatch, ctx: ItemContext): ItemDecision {

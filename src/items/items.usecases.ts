@@ -282,7 +282,7 @@ export async function runItemCommand(
     inDisciplineChat?: boolean;
   },
 ): Promise<CommandResult> {
-  for (const field of ['text', 'reason', 'response', 'comment'] as const) {
+  for (const field of ['text', 'reason', 'response', 'comment', 'note'] as const) {
     const value = (input.command as Partial<Record<typeof field, unknown>>)[field];
     if (typeof value === 'string') checkLength(value, field);
   }
@@ -297,7 +297,9 @@ export async function runItemCommand(
       throw appError('items.stale', { status: item.state.status });
     }
     const now = localNow(deps);
-    const decision = decide(item.state, input.command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames });
+    const level = deps.config.reminders.levels[item.state.level];
+    const verifyPolicy = { verify: level.verify, evidence: level.evidence };
+    const decision = decide(item.state, input.command, { actor, at: now.at, today: now.today, timeOfDay: now.timeOfDay, unitNames, verifyPolicy });
     const code = input.command.type === 'confirm_draft' ? { year: now.year, number: await repo.nextCodeNumber(now.year) } : undefined;
     const saved = await repo.save({
       id: item.id,
@@ -570,12 +572,12 @@ export async function rememberItemMessage(
 }
 
 /**
- * Who may read an item (its card, its timeline): leaders, admins, and members of the units on it.
- * Anyone else is refused without a word of the item's content. (There is no supervisor role yet;
- * when there is, it belongs here.)
+ * Who may read an item (its card, its timeline): leaders, admins, members of the units on it, and
+ * supervisors (督查员: they verify and check items). Anyone else is refused without a word of the
+ * item's content.
  */
 function requireVisible(actor: Actor, item: StoredItem): void {
-  if (actor.isLeader || actor.isAdmin) return;
+  if (actor.isLeader || actor.isAdmin || actor.isSupervisor) return;
   if (activeUnits(item.state).some((u) => actor.unitIds.includes(u.unitId))) return;
   throw appError('items.view_forbidden');
 }
@@ -599,7 +601,7 @@ export async function itemCardFor(
   requireVisible(actor, item);
   const units = activeUnits(item.state).map((u) => u.unitId);
   const ownUnit = units.find((id) => actor.unitIds.includes(id));
-  const privileged = actor.isLeader || actor.isAdmin;
+  const privileged = actor.isLeader || actor.isAdmin || actor.isSupervisor === true;
   const binding = input.chat.isPrivate ? null : await chatBinding(deps, input.chat);
   let audience: Audience;
   if (binding?.kind === 'unit' && binding.unitId !== null && units.includes(binding.unitId)) audience = { kind: 'unit', unitId: binding.unitId };

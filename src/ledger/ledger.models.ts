@@ -133,5 +133,14 @@ export function toLedgerItemRow(input: {
     referral: s.referral
       ? { status: s.referral.status, at: s.referral.feedback?.at ?? s.referral.receivedAt ?? s.referral.sentAt ?? s.referral.at, feedback: s.referral.feedback?.text ?? null }
       : null,
+    verification: verificationOf(s, input.names),
   };
+}
+
+/** 调查复核 for the 核实 column: the current verification, or the 核实不实 that returned the item. */
+function verificationOf(s: ItemState, names: LedgerNames): LedgerItemRow['verification'] {
+  const v = s.verification;
+  if (v) return { verdict: v.verdict ?? 'pending', by: v.by !== null ? names.person(v.by) : null, at: v.at, note: v.note };
+  if (s.status === 'open' && s.lastReturn?.byVerification) return { verdict: 'false', by: names.person(s.lastReturn.by), at: s.lastReturn.at, note: s.lastReturn.reason };
+  return null;
 }

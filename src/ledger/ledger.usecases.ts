@@ -37,6 +37,9 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
   if (Array.isArray(d.files) && d.files.length) parts.push(`📎×${d.files.length}`);
   if (typeof d.reason === 'string' && d.reason) parts.push(d.reason);
   if (typeof d.response === 'string' && d.response) parts.push(d.response);
+  // 调查复核: the verdict first, then the supervisor's note (evidence files are counted above).
+  if (event.type === 'result_verified') parts.unshift(t(`verdict-${String(d.verdict)}`));
+  if (typeof d.note === 'string' && d.note) parts.push(d.note);
   if (event.type === 'extension_requested') parts.unshift(date(d.requested));
   if (event.type === 'extension_approved') {
     const change = d.deadline as { before?: unknown; after?: unknown } | undefined;

@@ -52,6 +52,8 @@ export type LedgerItemRow = {
   milestones?: { done: number; overdue: number; total: number } | null;
   /** 移交 to the discipline body: where it stands, since when, and its feedback (问责 outcome). */
   referral?: { status: 'waiting_chat' | 'sent' | 'received' | 'answered'; at: Date; feedback: string | null } | null;
+  /** 调查复核 of the result: awaiting it, found true, or found untrue (and returned); absent or null when none. */
+  verification?: { verdict: 'pending' | 'true' | 'false'; by: string | null; at: Date | null; note: string | null } | null;
 };
 
 export type LedgerEventRow = { code: string; at: Date; who: string; unit: string | null; what: string; details: string };
@@ -110,6 +112,7 @@ const labels = {
       '协调',
       '时间节点（已完成/逾期/共）',
       '移交',
+      '核实（调查复核）',
     ],
     eventHeaders: ['编号', '时间', '操作人', '单位', '事项', '详情'],
     unitHeaders: ['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数'],
@@ -126,6 +129,7 @@ const labels = {
     degree: { exempt: '免责', lenient: '从轻', mitigated: '减轻' },
     coordination: { open: '待协调', resolved: '已协调' },
     referral: { waiting_chat: '待移交（未绑定纪委群）', sent: '已移交', received: '纪委已接收', answered: '已反馈' },
+    verdict: { pending: '待核实', true: '核实属实', false: '核实不实' },
   },
   en: {
     sheets: { items: 'Ledger', events: 'Timeline', units: 'Units' },
@@ -139,6 +143,7 @@ const labels = {
       'Coordination',
       'Milestones (done/overdue/total)',
       'Referral',
+      'Verification',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
     unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
@@ -155,6 +160,7 @@ const labels = {
     degree: { exempt: 'exempt', lenient: 'lenient', mitigated: 'mitigated' },
     coordination: { open: 'open', resolved: 'resolved' },
     referral: { waiting_chat: 'waiting (no discipline group)', sent: 'referred', received: 'received', answered: 'answered' },
+    verdict: { pending: 'awaiting verification', true: 'found true', false: 'found untrue' },
   },
 } as const;
 
@@ -163,6 +169,7 @@ const itemColumnKinds: ColumnKind[] = [
   'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
   'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
   'text', 'text', 'long',
+  'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
 const unitColumnKinds: ColumnKind[] = ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'];
@@ -341,7 +348,14 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
       : null,
     item.milestones && item.milestones.total > 0 ? `${item.milestones.done}/${item.milestones.overdue}/${item.milestones.total}` : null,
     item.referral ? `${l.referral[item.referral.status]} ${shortStamp(wallClock(tz, item.referral.at))}${item.referral.feedback ? `${l.unitTextSeparator}${item.referral.feedback}` : ''}` : null,
+    item.verification ? verificationText(item.verification, l, tz) : null,
   ];
+}
+
+/** 核实: the verdict, by whom and when (MM-DD HH:mm), and the note. */
+function verificationText(v: NonNullable<LedgerItemRow['verification']>, l: Labels, tz: OffsetCache): string {
+  const when = v.at ? ymdStamp(wallClock(tz, v.at)) : null;
+  return [l.verdict[v.verdict], v.by, when, v.note].filter(Boolean).join(l.entrySeparator);
 }
 
 function eventValues(event: LedgerEventRow, tz: OffsetCache): CellValue[] {

@@ -31,6 +31,8 @@ export const BUTTON_ACTIONS = [
   'mnd', // 时间节点: report a milestone done (version = the milestone's number, 1-based)
   'rrc', // 移交: 已接收 (the discipline group took the referral)
   'rfb', // 移交: 反馈 (prompt for the 问责 outcome)
+  'vft', // 调查复核: found true (prompt for the note; version = the item's)
+  'vff', // 调查复核: found untrue, returns the item (prompt for the note; version = the item's)
 ] as const;
 export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
 

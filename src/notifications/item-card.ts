@@ -1,7 +1,7 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, allowedActions, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
+import { activeUnits, allowedActions, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
 import { zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
@@ -169,7 +169,10 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
   if (s.status === 'open' && results.length > 0 && pending.length > 0) {
     lines.push(t('card-waiting-leads', { units: escapeHtml(pending.map((u) => unitName(view, u.unitId)).join(t('list-separator'))) }));
   }
-  if (s.lastReturn && s.status === 'open') lines.push(t('card-last-return', { reason: escapeHtml(clip(s.lastReturn.reason, 300)), count: s.returnCount }));
+  lines.push(...verificationLines(view, t));
+  if (s.lastReturn && s.status === 'open') {
+    lines.push(t(s.lastReturn.byVerification ? 'card-verify-false' : 'card-last-return', { reason: escapeHtml(clip(s.lastReturn.reason, 300)), count: s.returnCount }));
+  }
   if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default') }));
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
   if (s.excused) lines.push(t('card-excused', { degree: t(`excuse-degree-${s.excused.degree}`), reason: escapeHtml(clip(s.excused.reason, 300)) }));
@@ -186,6 +189,28 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
 export function localMinute(at: Date, timezone: string): string {
   const p = zonedParts(at, timezone);
   return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** 调查复核 on the result card: awaiting a supervisor (with the evidence counted), or found true by whom. */
+function verificationLines(view: ItemView, t: Translate): string[] {
+  const s = view.state;
+  const v = s.verification;
+  if (!v || (s.status !== 'result_submitted' && s.status !== 'closed')) return [];
+  const count = evidenceOf(s);
+  if (v.verdict === null) return s.status === 'result_submitted' ? [t(v.evidenceRequired ? 'card-verify-pending-evidence' : 'card-verify-pending', { count })] : [];
+  return [t('card-verify-true', { name: escapeHtml(personName(view, v.by)), note: escapeHtml(clip(v.note ?? '', 300)), count })];
+}
+
+/** Who the verification buttons are for: the supervision office, whoever of it presses (checked again on the server). */
+const OFFICE: Actor = { personId: -2, isAdmin: false, isLeader: false, isSupervisor: true, unitIds: [] };
+
+/** 核实属实 / 核实不实, when the item's result awaits verification: on the leaders' card and in a supervisor's notice. */
+export function verifyButtons(view: Pick<ItemView, 'id' | 'state' | 'today'>, t: Translate): InlineKeyboardButton[] {
+  if (!allowedActions(view.state, OFFICE, view.today).some((a) => a.action === 'verify_result')) return [];
+  return [
+    { text: t('btn-verify-true'), callback_data: encodeButton('vft', view.id, 0, view.state.version) },
+    { text: t('btn-verify-false'), callback_data: encodeButton('vff', view.id, 0, view.state.version) },
+  ];
 }
 
 /**
@@ -239,6 +264,9 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
   }
   const rows: InlineKeyboardButton[][] = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  // 调查复核: the office verifies where the leaders decide (supervisors also get them privately).
+  const verify = audience.kind === 'leaders' ? verifyButtons(view, t) : [];
+  if (verify.length) rows.push(verify);
   return rows;
 }
 

@@ -1,13 +1,13 @@
 import type { DbOrTx } from '../db/client.js';
 import type { Translate } from '../i18n/translator.js';
-import { renderItemCard, unitName, type ItemView } from './item-card.js';
+import { renderItemCard, unitName, verifyButtons, type ItemView } from './item-card.js';
 import { newCardMessage } from './cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
 import type { ItemsDeps } from '../items/items.context.js';
-import { activeUnits, nextCoordinationLevel, type Coordination, type FileRef, type ItemEvent } from '../items/items.models.js';
+import { activeUnits, leadResults, nextCoordinationLevel, verificationPending, type Coordination, type FileRef, type ItemEvent } from '../items/items.models.js';
 import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/items.repository.js';
@@ -181,6 +181,50 @@ export async function planItemNotifications(
   };
   const coordinationOf = (id: number) => (item.state.coordinations ?? []).find((c) => c.id === id);
 
+  const deciders = async () => {
+    const people = await org.peopleByIds([item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null));
+    return people.map((p) => mention(p)).join(' ');
+  };
+
+  /**
+   * 调查复核: the complete result awaits a supervisor. There is no supervisors' chat: each
+   * supervisor who started the bot (and works in none of the item's units) gets it privately, with
+   * the results' files and the two verdict buttons; the leaders' card carries the same buttons.
+   */
+  const askSupervisors = async () => {
+    const unitIds = new Set(activeUnits(item.state).map((u) => u.unitId));
+    const candidates = (await org.peopleWithRole('supervisor')).filter((p) => p.startedBot);
+    const supervisors = [];
+    for (const p of candidates) if (!(await org.unitIdsOf(p.id)).some((id) => unitIds.has(id))) supervisors.push(p);
+    if (supervisors.length === 0) {
+      toLeaders('verify:unreachable', t('notice-verify-unreachable', { code }));
+      return;
+    }
+    const results = leadResults(item.state);
+    const files = results.flatMap((r) => r.files);
+    const units = results.map((r) => unitName(view, r.unitId));
+    for (const p of supervisors) {
+      const tt = deps.translator.for(localeFor(p.languageCode, defaultLocale));
+      const target = { chatId: p.id, threadId: 0 };
+      const text = tt('notice-verify-request', {
+        code,
+        units: escapeHtml(units.join(tt('list-separator'))),
+        count: files.length,
+        text: escapeHtml(clip(results.map((r) => r.text).join('\n'), 2500)),
+      });
+      out.push({
+        key: `i${item.id}:v${version}:verify:p${p.id}`,
+        chatId: target.chatId,
+        threadId: 0,
+        payload: { text: clip(text, 4000), ...HTML, reply_markup: { inline_keyboard: [verifyButtons(view, tt)] } },
+        itemId: item.id,
+        purpose: 'notice',
+        fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }) },
+      });
+      filesTo(`verify:p${p.id}`, target, files, tt('notice-attachment', { unit: escapeHtml(units.join(tt('list-separator'))), code }), null);
+    }
+  };
+
   for (const event of events) {
     const unit = event.unitId !== null ? escapeHtml(unitName(view, event.unitId)) : '';
     switch (event.type) {
@@ -222,11 +266,11 @@ export async function planItemNotifications(
           for (const owing of pending) await toUnit(`lead-result:${event.unitId}`, owing, (tt) => ({ text: tt('notice-lead-result-unit', { unit, code }) }));
           break;
         }
-        const deciders = [item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null);
-        const people = await org.peopleByIds(deciders);
-        const who = people.map((p) => mention(p)).join(' ');
-        cardToLeaders('result', t(joint ? 'notice-results-complete' : 'notice-result', { unit, code, leaders: who }));
+        const who = await deciders();
+        const verify = verificationPending(item.state);
+        cardToLeaders('result', t(verify ? 'notice-result-verify' : joint ? 'notice-results-complete' : 'notice-result', { unit, code, leaders: who }));
         filesTo('result', leaders, event.data.files, t('notice-attachment', { unit, code }), event.unitId);
+        if (verify) await askSupervisors();
         break;
       }
       case 'lead_waived': {
@@ -235,7 +279,9 @@ export async function planItemNotifications(
         if (event.data.status.after === 'result_submitted') {
           const people = await org.peopleByIds([item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null));
           const last = item.state.result?.unitId ?? event.unitId ?? 0;
-          cardToLeaders('result', t('notice-results-complete', { unit: escapeHtml(unitName(view, last)), code, leaders: people.map((p) => mention(p)).join(' ') }));
+          const verify = verificationPending(item.state);
+          cardToLeaders('result', t(verify ? 'notice-result-verify' : 'notice-results-complete', { unit: escapeHtml(unitName(view, last)), code, leaders: people.map((p) => mention(p)).join(' ') }));
+          if (verify) await askSupervisors();
         }
         break;
       }
@@ -264,6 +310,14 @@ export async function planItemNotifications(
         // Back to every lead unit that owes a result again (a waived one has nothing to redo).
         const waived = new Set(activeUnits(item.state, 'lead').filter((u) => u.resultWaived !== null).map((u) => u.unitId));
         for (const lead of leadUnitIds()) if (!waived.has(lead)) await cardToUnit('returned', lead, (tt) => tt('notice-returned', { code, reason }));
+        break;
+      }
+      case 'result_verified': {
+        const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
+        const note = escapeHtml(clip(event.data.note, 1500));
+        if (event.data.verdict === 'true') toLeaders('verified', t('notice-verified-true', { code, by, note, leaders: await deciders() }));
+        else toLeaders('verified', t('notice-verified-false', { code, by, note }));
+        filesTo('verified', leaders, event.data.files, t('notice-attachment', { unit: escapeHtml(t('role-supervisor')), code }), null);
         break;
       }
       case 'extension_requested': {

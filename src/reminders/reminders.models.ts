@@ -61,7 +61,7 @@ import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
 import { deadlineInstant } from '../items/items.codec.js';
 import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, pendingLeads, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
+import { activeUnits, missingContributions, pendingLeads, verificationPending, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
 import { createWorkingClock, type WorkingClock } from './working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +259,8 @@ export function planReminders(input: ReminderInput): ReminderPlan {
     }
   }
   if (state.status === 'result_submitted' && state.result !== null) {
-    streams.push(confirmNags(t, state, policy, now));
+    // 调查复核: the leaders cannot confirm before a supervisor has verified, so they are not nagged to.
+    if (!verificationPending(state)) streams.push(confirmNags(t, state, policy, now));
     if (state.pendingExtension !== null) streams.push(extensionNags(t, state, policy, now));
   }
 
@@ -653,7 +654,9 @@ function deciderNags(t: Time, since: Date, policy: LevelPolicy, now: Date, facts
 
 function confirmNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
   const result = state.result!;
-  return deciderNags(t, result.at, policy, now, (waited) => ({ kind: 'confirm_nag', resultAt: result.at, resultUnitId: result.unitId, ...waited }));
+  // A verified result waits on the leaders from the verification on.
+  const since = state.verification?.at ?? result.at;
+  return deciderNags(t, since, policy, now, (waited) => ({ kind: 'confirm_nag', resultAt: result.at, resultUnitId: result.unitId, ...waited }));
 }
 
 /** A pending extension request waits for the deciding leaders: they are reminded like for a result. */

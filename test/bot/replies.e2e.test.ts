@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Chat, Message } from 'grammy/types';
+import { DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { runReminderBundles } from '../../src/notifications/notifications.usecases.js';
@@ -27,7 +28,9 @@ describe(`replies to the bot's messages about an item (${kind})`, () => {
 
   beforeAll(async () => {
     // Monday 2026-03-02.
-    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
+    // A key item, confirmed by the leader directly: this file is about replies, not 调查复核.
+    const levels = { ...DEFAULT_LEVEL_POLICIES, key: { ...DEFAULT_LEVEL_POLICIES.key, verify: false } };
+    h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00', config: { reminders: { levels } } });
     org = await seedOrg(h);
     await assign('请市住建局牵头，于3月6日前报送燃气管道排查方案。列为重点督办。');
     expect(card(org.housingGroup, 1)).toBeDefined();

@@ -153,3 +153,33 @@ describe('how long digests are cut', () => {
     expect(message!.reply_markup).toBeUndefined();
   });
 });
+
+describe('调查复核 in the leaders digest', () => {
+  it('marks a result awaiting a supervisor and offers no 确认办结 for it; a verified one is to confirm as usual', () => {
+    const decision = (n: number, awaitingVerification: boolean) => ({
+      ...item(n, { status: 'result_submitted', resultSubmittedAt: new Date('2026-03-10T15:00:00+08:00') }),
+      version: 3,
+      issuedBy: 7,
+      leaderInCharge: null,
+      result: true,
+      extension: null,
+      mine: false,
+      awaitingVerification,
+    });
+    const digest: LeadersDigest = {
+      totals: { ...emptyCounts(), open: 2, waiting: 2 },
+      changes: emptyChanges(),
+      decisions: { items: [decision(1, true), decision(2, false)], total: 2, mine: 0 },
+      sections: { dueSoon: [], opened: [] },
+      units: [],
+    };
+    const [message] = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: new Map([[1, '住建局']]), window: window('2026-03-11T08:30:00') });
+    expect(message!.text).toContain('🔎 结果待督查员核实（03-10 15:00 报送），核实属实后确认');
+    expect(message!.text).toContain('办理结果待确认（03-10 15:00 报送）');
+    const rows = message!.reply_markup!.inline_keyboard.map((row) => row.map((b) => b.text));
+    expect(rows).toEqual([
+      ['1 退回', '1 查看'],
+      ['2 确认办结', '2 退回', '2 查看'],
+    ]);
+  });
+});

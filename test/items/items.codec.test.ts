@@ -17,7 +17,7 @@ describe('item state codec: coordination requests (逐级协调)', () => {
     state = decide(state, { type: 'forward_coordination', note: '上报' }, ctx(issuer, 4)).state;
     state = decide(state, { type: 'resolve_coordination', note: '已协调' }, ctx(issuer, 5)).state;
     const back = deserializeState(serializeState(state));
-    expect(back).toEqual({ ...state, referral: null }); // the codec fills in what old snapshots lack
+    expect(back).toEqual({ ...state, referral: null, verification: null }); // the codec fills in what old snapshots lack
     const c = back.coordinations[0]!;
     expect(c.raisedAt).toBeInstanceOf(Date);
     expect(c.forwards[0]!.at).toBeInstanceOf(Date);

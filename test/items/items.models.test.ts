@@ -27,6 +27,8 @@ import {
   type ItemStatus,
 } from '../../src/items/items.models.js';
 import { AppError } from '../../src/shared/errors.js';
+import { deserializeState, serializeState } from '../../src/items/items.codec.js';
+import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';
 
 // ---------------------------------------------------------------------------------------------
 // The cast: units, people, dates
@@ -48,10 +50,11 @@ const unitNames = new Map([
   [NEW_LEAD, '水务局'],
 ]);
 
-const person = (personId: number, roles: { isAdmin?: boolean; isLeader?: boolean; unitIds?: number[] } = {}): Actor => ({
+const person = (personId: number, roles: { isAdmin?: boolean; isLeader?: boolean; isSupervisor?: boolean; unitIds?: number[] } = {}): Actor => ({
   personId,
   isAdmin: roles.isAdmin ?? false,
   isLeader: roles.isLeader ?? false,
+  ...(roles.isSupervisor ? { isSupervisor: true } : {}),
   unitIds: roles.unitIds ?? [],
 });
 
@@ -189,6 +192,9 @@ const cmd = {
   milestone: { type: 'report_milestone', index: 1, text: '初稿已完成' },
   receiveReferral: { type: 'receive_referral' },
   referralFeedback: { type: 'referral_feedback', text: '已约谈住建局主要负责人，责令限期整改' },
+  verifyTrue: { type: 'verify_result', verdict: 'true', note: '现场核实，方案已印发' },
+  verifyFalse: { type: 'verify_result', verdict: 'false', note: '现场核实，改造尚未开工' },
+  fieldCheck: { type: 'field_check', note: '明察暗访：工地已围挡', files: [{ fileId: 'photo-1' }] },
 } as const satisfies Record<string, ItemCommand>;
 
 const sample: Record<ItemCommandType, ItemCommand> = {
@@ -217,6 +223,8 @@ const sample: Record<ItemCommandType, ItemCommand> = {
   report_milestone: cmd.milestone,
   receive_referral: cmd.receiveReferral,
   referral_feedback: cmd.referralFeedback,
+  verify_result: cmd.verifyTrue,
+  field_check: cmd.fieldCheck,
 };
 
 const fixtures = {
@@ -229,6 +237,8 @@ const fixtures = {
   discarded: () => run(fixtures.draft(), [issuer, cmd.discardDraft]),
   openWithPendingExtension: () => run(fixtures.open(), [leadMember, cmd.requestExtension]),
   submittedWithPendingExtension: () => run(fixtures.contributed(), [leadMember, cmd.requestExtension], [leadMember, cmd.result]),
+  /** 调查复核: the level asks for verification; the result awaits a supervisor. */
+  awaitingVerification: () => decide(fixtures.contributed(), cmd.result, { ...ctxFor(leadMember), verifyPolicy: { verify: true, evidence: false } }).state,
 };
 
 /** 移交 (rung 4): the item referred to the discipline body, sent to its bound group (or waiting for one). */
@@ -357,6 +367,14 @@ const rules: Record<ItemCommandType, Rule> = {
   // 移交 outlives the item (the 问责 answer comes after it closed): any status with a referral.
   receive_referral: { statuses: [...ITEM_STATUSES], actor: admin, given: (status) => referred(stateIn[status]()), roles: referralRoles() },
   referral_feedback: { statuses: [...ITEM_STATUSES], actor: admin, given: (status) => referred(stateIn[status]()), roles: referralRoles() },
+  // The supervision office: supervisors (tested in their own block below) and admins.
+  verify_result: {
+    statuses: ['result_submitted'],
+    actor: admin,
+    given: (status) => (status === 'result_submitted' ? fixtures.awaitingVerification() : stateIn[status]()),
+    roles: { ...draftManagers, issuer: 'items.forbidden' },
+  },
+  field_check: { statuses: ['open', 'result_submitted'], actor: admin, roles: { ...draftManagers, issuer: 'items.forbidden' } },
 };
 
 /** Only admins, or whoever acts in the bound discipline group (tested apart: no role in `roles` is in it). */
@@ -442,11 +460,12 @@ describe('allowedActions', () => {
     openWithPendingExtension: fixtures.openWithPendingExtension,
     submitted: fixtures.submitted,
     submittedWithPendingExtension: fixtures.submittedWithPendingExtension,
+    awaitingVerification: fixtures.awaitingVerification,
     closed: fixtures.closed,
     cancelled: fixtures.cancelled,
     discarded: fixtures.discarded,
   };
-  const people = { ...roles, coop2Member, leadAndCoopMember };
+  const people = { ...roles, coop2Member, leadAndCoopMember, supervisor: person(20, { isSupervisor: true }), supervisorInLead: person(21, { isSupervisor: true, unitIds: [LEAD] }) };
   const cases = Object.keys(states).flatMap((stateName) =>
     Object.keys(people).flatMap((personName) => [TODAY, LATE].map((today) => ({ stateName, personName, today }))),
   );
@@ -503,6 +522,7 @@ describe('allowedActions', () => {
       'set_handler',
       'set_handler',
       'notify',
+      'field_check',
     ]);
   });
 
@@ -1267,7 +1287,7 @@ describe('点名通报 (notify)', () => {
   });
 
   it('is allowed to a supervisor (督查员) and offered among their actions', () => {
-    expect(allowedActions(fixtures.submitted(), supervisor, TODAY).map((a) => a.action)).toEqual(['notify']);
+    expect(allowedActions(fixtures.submitted(), supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'field_check']);
   });
 
   it('requires a reason', () => {
@@ -1842,6 +1862,179 @@ describe('移交 to the discipline body (rung 4)', () => {
     expect(actions(waiting(), inDiscipline)).toEqual([]);
     expect(actions(sent(), issuer)).toEqual([]);
     expect(actions(sent(), admin)).toEqual(['receive_referral', 'referral_feedback']);
+  });
+});
+
+describe('调查复核 (verification) and field checks', () => {
+  const supervisor = person(20, { isSupervisor: true });
+  const supervisorInLead = person(21, { isSupervisor: true, unitIds: [LEAD] });
+  const supervisorInCoop = person(22, { isSupervisor: true, unitIds: [COOP] });
+  const VERIFY = { verify: true, evidence: false };
+  const EVIDENCE = { verify: true, evidence: true };
+  /** A command judged under a level policy (as runItemCommand passes config.reminders.levels[level]). */
+  const withPolicy = (state: ItemState, actor: Actor, command: ItemCommand, verifyPolicy = VERIFY) =>
+    decide(deepFreeze(state), command, { ...ctxFor(actor), verifyPolicy });
+  const awaiting = fixtures.awaitingVerification;
+  const verified = () => act(awaiting(), supervisor, cmd.verifyTrue).state;
+
+  const everyone = { supervisor, supervisorInLead, supervisorInCoop, ...roles } as const;
+  const verifyBy: Record<keyof typeof everyone, 'ok' | ItemErrorCode> = {
+    supervisor: 'ok',
+    supervisorInLead: 'items.own_unit_item',
+    supervisorInCoop: 'items.own_unit_item',
+    admin: 'ok',
+    issuer: 'items.forbidden',
+    leaderInCharge: 'items.forbidden',
+    otherLeader: 'items.forbidden',
+    leadMember: 'items.forbidden',
+    coopMember: 'items.forbidden',
+    otherMember: 'items.forbidden',
+    stranger: 'items.forbidden',
+  };
+  it.each(Object.keys(everyone))('verify_result by %s is decided from who the actor is (the office, never the item\'s own units)', (name) => {
+    const key = name as keyof typeof everyone;
+    expect(outcome(() => act(awaiting(), everyone[key], cmd.verifyTrue))).toBe(verifyBy[key]);
+    expect(outcome(() => act(fixtures.open(), everyone[key], cmd.fieldCheck))).toBe(verifyBy[key]);
+  });
+
+  const byStatus: [string, () => ItemState, ItemErrorCode | 'ok'][] = [
+    ['draft', fixtures.draft, 'items.wrong_status'],
+    ['open', fixtures.open, 'items.wrong_status'],
+    ['result_submitted, level without verification', fixtures.submitted, 'items.verification_not_pending'],
+    ['result_submitted, awaiting verification', awaiting, 'ok'],
+    ['result_submitted, verified already', verified, 'items.verification_not_pending'],
+    ['closed', fixtures.closed, 'items.already_closed'],
+    ['cancelled', fixtures.cancelled, 'items.already_cancelled'],
+    ['discarded', fixtures.discarded, 'items.already_discarded'],
+  ];
+  it.each(byStatus)('a supervisor verifying a %s item: %s', (_name, state, expected) => {
+    expect(outcome(() => act(state(), supervisor, cmd.verifyTrue))).toBe(expected);
+  });
+
+  it('a level without verification: the result is confirmed as before, and nobody is asked to verify', () => {
+    const submitted = withPolicy(fixtures.contributed(), leadMember, cmd.result, { verify: false, evidence: true }).state;
+    expect(submitted.verification).toBeNull();
+    expect(allowedActions(submitted, supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'field_check']);
+    expect(act(submitted, issuer, cmd.confirmResult).state.status).toBe('closed');
+  });
+
+  it('a level with verification: the leader is refused until 核实属实, then confirms as today', () => {
+    const state = awaiting();
+    expect(state.verification).toEqual({ evidenceRequired: false, verdict: null, by: null, at: null, note: null, files: [] });
+    for (const leader of [issuer, leaderInCharge, admin]) expectRefusal(() => act(state, leader, cmd.confirmResult), 'items.verification_pending');
+    expect(allowedActions(state, issuer, TODAY).map((a) => a.action)).toEqual(['return_result', 'cancel', 'notify']);
+    expect(allowedActions(state, supervisor, TODAY).map((a) => a.action)).toEqual(['notify', 'verify_result', 'field_check']);
+
+    const { state: after, events } = act(state, supervisor, { ...cmd.verifyTrue, files: [{ fileId: 'photo-9' }] });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'result_verified',
+        actorId: supervisor.personId,
+        unitId: LEAD,
+        data: { verdict: 'true', note: '现场核实，方案已印发', files: [{ fileId: 'photo-9' }], evidenceCount: 2, unitIds: [LEAD] },
+      }),
+    ]);
+    expect(after.verification).toMatchObject({ verdict: 'true', by: supervisor.personId, note: '现场核实，方案已印发', files: [{ fileId: 'photo-9' }] });
+    expect(after.status).toBe('result_submitted');
+    expect(allowedActions(after, issuer, TODAY).map((a) => a.action)).toContain('confirm_result');
+    const closed = act(after, issuer, cmd.confirmResult).state;
+    expect(closed.status).toBe('closed');
+    expect(closed.verification?.verdict).toBe('true');
+  });
+
+  it('核实不实 returns the item to the lead unit like a leader\'s return, with the note as reason', () => {
+    const { state, events } = act(awaiting(), supervisor, cmd.verifyFalse);
+    expect(types(events)).toEqual(['result_verified', 'result_returned']);
+    expect(events[1]).toMatchObject({ actorId: supervisor.personId, unitId: LEAD, data: { reason: '现场核实，改造尚未开工', byVerification: true, returnCount: { before: 0, after: 1 } } });
+    expect(state.status).toBe('open');
+    expect(state.result).toBeNull();
+    expect(state.returnCount).toBe(1);
+    expect(state.lastReturn).toMatchObject({ by: supervisor.personId, reason: '现场核实，改造尚未开工', byVerification: true });
+    expect(state.verification).toBeNull();
+    expect(unitOf(state, LEAD)?.result).toBeNull();
+  });
+
+  it('a new submission after a return needs a new verification', () => {
+    const returned = act(awaiting(), supervisor, cmd.verifyFalse).state;
+    const again = withPolicy(returned, leadMember, cmd.result).state;
+    expect(again.status).toBe('result_submitted');
+    expect(again.verification?.verdict).toBeNull();
+    expectRefusal(() => act(again, issuer, cmd.confirmResult), 'items.verification_pending');
+    // The same after a leader's own return of a verified result.
+    const leaderReturned = act(verified(), issuer, cmd.returnResult).state;
+    expect(leaderReturned.verification).toBeNull();
+    expect(withPolicy(leaderReturned, leadMember, cmd.result).state.verification?.verdict).toBeNull();
+  });
+
+  it('a leader may return a result still awaiting verification', () => {
+    const { state } = act(awaiting(), issuer, cmd.returnResult);
+    expect(state.status).toBe('open');
+    expect(state.lastReturn?.byVerification).toBeUndefined();
+  });
+
+  it('共同牵头: verification waits for the complete set, and 核实不实 returns every lead unit that submitted', () => {
+    const one = withPolicy(joint.contributed(), leadMember, cmd.result).state;
+    expect(one.verification ?? null).toBeNull();
+    const both = withPolicy(one, lead2Member, { type: 'submit_result', text: '城管局部分已完成' }).state;
+    expect(both.verification?.verdict).toBeNull();
+    const { state, events } = act(both, supervisor, cmd.verifyFalse);
+    expect(events[0]).toMatchObject({ data: { unitIds: [LEAD, LEAD2] } });
+    expect([unitOf(state, LEAD)?.result, unitOf(state, LEAD2)?.result]).toEqual([null, null]);
+    // A waiver that completes the set also starts a verification.
+    const waived = withPolicy(one, issuer, { type: 'waive_lead', unitId: LEAD2, reason: '职责调整' }).state;
+    expect(waived.status).toBe('result_submitted');
+    expect(waived.verification?.verdict).toBeNull();
+  });
+
+  it('with evidence required, 核实属实 needs a file on the result or from the supervisor; 核实不实 does not', () => {
+    const bare = withPolicy(fixtures.contributed(), leadMember, { type: 'submit_result', text: '已完成' }, EVIDENCE).state;
+    expect(bare.verification?.evidenceRequired).toBe(true);
+    expectRefusal(() => act(bare, supervisor, cmd.verifyTrue), 'items.evidence_required');
+    expect(act(bare, supervisor, { ...cmd.verifyTrue, files: [{ fileId: 'photo-1' }] }).events[0]).toMatchObject({ data: { evidenceCount: 1 } });
+    expect(act(bare, supervisor, cmd.verifyFalse).state.status).toBe('open');
+    const withFile = withPolicy(fixtures.contributed(), leadMember, cmd.result, EVIDENCE).state;
+    expect(act(withFile, supervisor, cmd.verifyTrue).state.verification?.verdict).toBe('true');
+  });
+
+  it('a verdict needs a note', () => {
+    expectRefusal(() => act(awaiting(), supervisor, { type: 'verify_result', verdict: 'true', note: '  ' }), 'items.reason_required', { action: 'verify_result' });
+    expectRefusal(() => act(awaiting(), supervisorInLead, cmd.verifyTrue), 'items.own_unit_item', { unit: '住建局', action: 'verify_result' });
+  });
+
+  it('a field check is recorded on an open or submitted item, changing nothing but the history', () => {
+    const open = fixtures.open();
+    const { state, events } = act(open, supervisor, cmd.fieldCheck);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'field_checked', actorId: supervisor.personId, unitId: null, data: { text: '明察暗访：工地已围挡', files: [{ fileId: 'photo-1' }], status: 'open' } }),
+    ]);
+    expect({ ...state, version: 0 }).toEqual({ ...open, version: 0 });
+    expect(act(awaiting(), supervisor, { type: 'field_check', note: '', files: [{ fileId: 'p' }] }).events[0]?.data).toMatchObject({ text: '', status: 'result_submitted' });
+    expectRefusal(() => act(open, supervisor, { type: 'field_check', note: ' ' }), 'items.content_required', { action: 'field_check' });
+    expectRefusal(() => act(fixtures.closed(), supervisor, cmd.fieldCheck), 'items.already_closed');
+    expectRefusal(() => act(fixtures.draft(), supervisor, cmd.fieldCheck), 'items.wrong_status');
+    expectRefusal(() => act(open, supervisorInCoop, cmd.fieldCheck), 'items.own_unit_item', { unit: '交通局' });
+  });
+
+  it('an item saved before 调查复核 reads back with no verification', () => {
+    const { verification: _v, ...old } = fixtures.submitted();
+    const revived = deserializeState(serializeState(old as ItemState));
+    expect(revived.verification).toBeNull();
+    expect(act(revived, issuer, cmd.confirmResult).state.status).toBe('closed');
+    expect(deserializeState(serializeState(verified())).verification?.at).toBeInstanceOf(Date);
+  });
+});
+
+describe('the ledger row of a verified item', () => {
+  const names = { unit: (id: number) => unitNames.get(id) ?? `#${id}`, person: (id: number | null) => `P${id}` };
+  const row = (state: ItemState) => toLedgerItemRow({ code: 'X', state, names, today: TODAY, nags: 0, lastProgress: null, closedLocalDate: null }).verification;
+  const supervisor = person(20, { isSupervisor: true });
+  it('is pending, true (by whom, with the note), or false after a 核实不实 return, and empty without verification', () => {
+    const awaiting = fixtures.awaitingVerification();
+    expect(row(awaiting)).toEqual({ verdict: 'pending', by: null, at: null, note: null });
+    expect(row(act(awaiting, supervisor, cmd.verifyTrue).state)).toMatchObject({ verdict: 'true', by: 'P20', note: '现场核实，方案已印发' });
+    expect(row(act(awaiting, supervisor, cmd.verifyFalse).state)).toMatchObject({ verdict: 'false', by: 'P20', note: '现场核实，改造尚未开工' });
+    expect(row(fixtures.submitted())).toBeNull();
+    expect(row(act(awaiting, issuer, cmd.returnResult).state)).toBeNull();
   });
 });
 

@@ -276,7 +276,7 @@ describe('the ledger workbook', () => {
       // printed landscape, one page wide, the header on every page
       expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' });
     }
-    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:AB7');
+    expect(workbook.getWorksheet('台账')!.autoFilter).toBe('A1:AC7');
     expect(workbook.getWorksheet('时间线')!.autoFilter).toBe('A1:F6');
     expect(workbook.getWorksheet('单位汇总')!.autoFilter).toBe('A1:I3');
   });
@@ -422,6 +422,27 @@ describe('the ledger workbook', () => {
       '2026-11-01T01:30:00.000Z',
       '2026-11-01T01:30:00.000Z',
       '2026-11-02T07:00:00.000Z',
+    ]);
+  });
+});
+
+describe('the 核实 column (调查复核)', () => {
+  it('shows the verdict, who, the local date and the note; pending and untrue too; nothing when no verification', async () => {
+    const verified = item({ code: '督办〔2026〕20号', status: 'result_submitted', verification: { verdict: 'true', by: '督查员甲', at: sh('2026-11-21T23:30:00'), note: '现场核实' } });
+    const pending = item({ code: '督办〔2026〕21号', status: 'result_submitted', verification: { verdict: 'pending', by: null, at: null, note: null } });
+    const untrue = item({ code: '督办〔2026〕22号', verification: { verdict: 'false', by: '督查员乙', at: sh('2026-11-22T10:00:00'), note: '尚未开工' } });
+    const none = item({ code: '督办〔2026〕23号' });
+    const file = join(dir, `ledger-verify-${Math.random().toString(36).slice(2)}.xlsx`);
+    await writeLedgerWorkbook({ items: [verified, pending, untrue, none], events: [], units: [], locale: 'zh', timezone: TZ, out: file, generatedAt });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet('台账')!;
+    expect(sheet.getRow(1).getCell(29).value).toBe('核实（调查复核）');
+    expect([2, 3, 4, 5].map((r) => sheet.getRow(r).getCell(29).value ?? null)).toEqual([
+      '核实属实；督查员甲；2026-11-21；现场核实',
+      '待核实',
+      '核实不实；督查员乙；2026-11-22；尚未开工',
+      null,
     ]);
   });
 });

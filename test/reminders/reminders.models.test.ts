@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isWorkingDay } from '../../src/calendar/calendar.models.js';
-import type { ItemState } from '../../src/items/items.models.js';
+import { decide, type ItemState } from '../../src/items/items.models.js';
 import { colourFor, computeNextCheckAt, planReminders, rungFor, type PlannedSlot } from '../../src/reminders/reminders.models.js';
 import { DEFAULT_ESCALATION } from '../../src/config.js';
 import { COOP, LEAD, actors, apply, bj, lines, local, openItem, schedule, simulate, type Sent } from './reminder-fixtures.js';
@@ -394,6 +394,18 @@ describe('the confirming leader is on a deadline too', () => {
     const ret = { at: bj('2026-03-04 11:00'), change: (s: ItemState) => apply(s, actors.issuer, { type: 'return_result', reason: '数据不全' }, bj('2026-03-04 11:00')) };
     const { sent } = simulate(state, { from: bj('2026-03-03 10:00'), to: bj('2026-03-20 18:00'), changes: [ret] });
     expect(lines(of(sent, 'confirm_nag'))).toEqual(['2026-03-04 10:00 confirm_nag u0']);
+  });
+});
+
+describe('调查复核: a result awaiting verification', () => {
+  it('does not nag the leaders, who cannot confirm it yet; once verified, they are nagged from the verification on', () => {
+    let state = apply(openItem({ assignedAt: bj('2026-03-02 10:00'), deadline: '2026-03-31', level: 'key' }), actors.leadMember, { type: 'acknowledge' }, bj('2026-03-02 10:05'));
+    const at = bj('2026-03-03 10:00');
+    state = decide(state, { type: 'submit_result', text: '已完成' }, { actor: actors.leadMember, at, today: '2026-03-03', verifyPolicy: { verify: true, evidence: false } }).state;
+    expect(state.verification?.verdict).toBeNull();
+    const verify = { at: bj('2026-03-05 10:00'), change: (s: ItemState) => apply(s, actors.admin, { type: 'verify_result', verdict: 'true', note: '属实' }, bj('2026-03-05 10:00')) };
+    const { sent } = simulate(state, { from: at, to: bj('2026-03-06 18:00'), changes: [verify] });
+    expect(lines(of(sent, 'confirm_nag'))).toEqual(['2026-03-06 10:00 confirm_nag u0']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { createConfig } from '../../src/config.js';
+import { createConfig, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import type { ItemLevel, ReportEvery } from '../../src/items/items.models.js';
@@ -26,7 +26,9 @@ function rowsOf<T>(result: unknown): T[] {
 export async function createSweepWorld(kind: StorageKind, options: { discipline?: boolean; start?: string } = {}) {
   const database = await createTestDatabase(kind);
   const clock = createManualClock(options.start ?? '2026-09-21T10:00:00+08:00');
-  const config = createConfig({ env: { ADMIN_IDS: String(PEOPLE.admin) } });
+  // Key items confirmed by the leader directly: 调查复核 (on for key items by default) has its own tests.
+  const levels = { ...DEFAULT_LEVEL_POLICIES, key: { ...DEFAULT_LEVEL_POLICIES.key, verify: false } };
+  const config = createConfig({ env: { ADMIN_IDS: String(PEOPLE.admin) }, file: { reminders: { levels } } });
   const translator = createTranslator();
   const deps = { db: database.db, clock, config, translator };
   const admin = { personId: PEOPLE.admin, isAdmin: true, isLeader: false, unitIds: [] };

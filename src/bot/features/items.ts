@@ -240,6 +240,16 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       await ctx.answerCallbackQuery();
       return;
     }
+    case 'vft':
+    case 'vff': {
+      // 调查复核: the verdict needs a note (and may carry photos), so the button asks for it.
+      if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
+      await preflight(ctx, item, 'verify_result');
+      const verdict = data.action === 'vft' ? 'true' : 'false';
+      await sendPrompt(ctx, item, `verify_${verdict}`, ctx.t(`prompt-verify-${verdict}`, { code: escapeHtml(code(item)) }), null);
+      await ctx.answerCallbackQuery();
+      return;
+    }
     case 'exa':
     case 'exr': {
       const { item: changed } = await run(ctx, item.id, data.action === 'exa' ? { type: 'approve_extension' } : { type: 'reject_extension' }, data.version);
@@ -386,6 +396,13 @@ itemsFeature.on('message', async (ctx, next) => {
       case 'referral_feedback': {
         const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId, itemId, chat: pressedChat(ctx), command: { type: 'referral_feedback', text } }));
         await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+        return;
+      }
+      case 'verify_true':
+      case 'verify_false': {
+        const verdict = purpose === 'verify_true' ? 'true' : 'false';
+        const { item: changed } = await run(ctx, itemId, { type: 'verify_result', verdict, note: text, files });
+        await say(ctx, ctx.t(`verify-done-${verdict}`, { code: escapeHtml(itemCodeText(ctx, changed)) }));
         return;
       }
       case 'waive_lead': {
@@ -706,4 +723,32 @@ itemsFeature.command('feedback', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-feedback');
   const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'referral_feedback', text: rest } }));
   await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
+});
+
+/** The verdict word of /verify: 属实 / 不实 (also 核实属实, true, false...), or null. */
+function verdictOf(word: string | undefined): 'true' | 'false' | null {
+  const w = (word ?? '').toLowerCase();
+  if (['属实', '核实属实', '真实', 'true', 'yes', '是'].includes(w)) return 'true';
+  if (['不实', '核实不实', '不属实', 'false', 'untrue', 'no', '否'].includes(w)) return 'false';
+  return null;
+}
+
+/**
+ * /verify CODE 属实|不实 NOTE: a supervisor's 调查复核 of a result awaiting it. Sent as the caption
+ * of a photo or file, the attachment is evidence on the verification. 不实 returns the item.
+ */
+itemsFeature.command('verify', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-verify');
+  const [word, ...note] = words(rest);
+  const verdict = verdictOf(word);
+  if (!verdict) throw appError('items.args_missing', { usage: ctx.t('usage-verify') });
+  const { item: changed } = await run(ctx, item.id, { type: 'verify_result', verdict, note: note.join(' '), files: filesOf(ctx.msg) });
+  await say(ctx, ctx.t(`verify-done-${verdict}`, { code: escapeHtml(itemCodeText(ctx, changed)) }));
+});
+
+/** /check CODE NOTE: a supervisor's field check (督查调研 / 明察暗访), photos allowed as the message's attachment. */
+itemsFeature.command('check', async (ctx) => {
+  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-check');
+  await run(ctx, item.id, { type: 'field_check', note: rest, files: filesOf(ctx.msg) });
+  await say(ctx, ctx.t('check-done', { code: escapeHtml(itemCodeText(ctx, item)) }));
 });

@@ -36,12 +36,14 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
   const names = new Map(people.map((p) => [p.id, displayName(p)]));
   const shown = events.length > TIMELINE_MAX ? events.slice(-TIMELINE_MAX) : events;
   const lines = shown.map((e) => {
-    const data = e.data as { text?: string; reason?: string };
+    const data = e.data as { text?: string; reason?: string; verdict?: string; note?: string; files?: unknown[] };
     const handler = handlerOf(e);
     const milestone = e.type === 'milestone_reported' ? (e.data as { index?: number; milestone?: string; text?: string | null }) : null;
+    // 调查复核: the verdict with its note (a field check's note is its text).
+    const verified = e.type === 'result_verified' ? ctx.t('timeline-verdict', { verdict: ctx.t(`verdict-${data.verdict}`), note: data.note ?? '' }) : undefined;
     const detail = milestone
       ? ctx.t('timeline-milestone', { index: milestone.index ?? '', milestone: milestone.milestone ?? '', text: milestone.text ?? '' }).trim()
-      : (coordinationDetail(ctx, e) ?? data.text ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : ''));
+      : (verified ?? coordinationDetail(ctx, e) ?? (data.text || undefined) ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : ''));
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
     return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`, eventLabelArgs(e.data))}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;

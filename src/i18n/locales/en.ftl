@@ -26,6 +26,10 @@ help =
     /digest — digest · /bulletin — bulletin · /ledger — the ledger as XLSX
     /notify CODE REASON — name an item publicly (点名通报: leaders, supervisors, admins)
 
+    <b>Supervisors</b>
+    /verify CODE true|false NOTE — verify a result (a photo or file it captions is evidence; false returns the item)
+    /check CODE NOTE — record a field check (photos welcome)
+
     <b>Look up</b>
     /task CODE — an item and its history
     /list [mine|unit NAME|overdue|waiting|all] — items
@@ -132,6 +136,8 @@ err-items-forbidden = { $action ->
         [discard_draft] Only the person who drafted it, the issuing leader or the supervision office can { $actionName }. Please ask the person who drafted it.
         [excuse] Only the supervision office (admins) can excuse an overdue item. If the delay has a good reason, explain it to the supervision office.
         [notify] Only leaders, supervisors and the supervision office (admins) can name an item publicly. If you think it should be, tell the supervision office.
+        [verify_result] Only supervisors and the supervision office (admins) verify results. If you doubt a result, tell the office.
+        [field_check] Only supervisors and the supervision office (admins) record field checks. If you saw something, tell the office.
        *[other] Only the issuing leader, the leader in charge or the supervision office can { $actionName }. If it is needed, please tell the issuing leader or the supervision office.
     }
 err-items-view_forbidden = Only leaders, admins and the item's own units may view this item. Use /list mine for your unit's items, or ask the supervision office if you need this one.
@@ -855,3 +861,38 @@ event-referral_sent = referral sent
 event-referral_received = referral received
 event-referral_answered = discipline body's feedback
 ledger-referral = Referral
+## Verification and field checks (verify_result, field_check)
+
+err-items-verification_pending = ⏳ This result must be verified by a supervisor first (调查复核); it can be confirmed once found true. If it is plainly not good enough, return it: /return CODE REASON.
+err-items-verification_not_pending = No result of this item awaits verification (its level needs none, or it was verified already). Send /task CODE to see where it stands.
+err-items-own_unit_item = You belong to a unit working on this item ({ $unit }), so you cannot { $actionName }: another supervisor must check your own unit's work.
+err-items-evidence_required = Items of this level need evidence to be found true, and neither the result nor the verification has a file or photo. Send a photo or file with your note as its caption: /verify CODE true NOTE.
+action-verify_result = verify the result
+action-field_check = record a field check
+event-result_verified = verification
+event-field_checked = field check
+verdict-true = found true
+verdict-false = found untrue
+card-verify-pending = 🔎 Awaiting a supervisor's verification · { $count } piece(s) of evidence
+card-verify-pending-evidence = 🔎 Awaiting a supervisor's verification · evidence required, { $count } so far
+card-verify-true = ✅ Found true ({ $name }): { $note } · { $count } piece(s) of evidence
+card-verify-false = ❌ Found untrue and returned: { $reason } ({ $count } time(s))
+btn-verify-true = ✅ Found true
+btn-verify-false = ❌ Untrue
+prompt-verify-true = 🔎 Reply to this message with your note on { $code } found true (attach photos or files as evidence).
+prompt-verify-false = 🔎 Reply to this message with what you found untrue in { $code }: the item goes back to the lead unit.
+verify-done-true = ✅ Recorded as found true: { $code }. The leader can now confirm it.
+verify-done-false = ❌ Recorded as found untrue: { $code } went back to the lead unit.
+check-done = 🔎 Field check recorded: { $code } (see /task and the ledger).
+usage-verify = /verify CODE true|false NOTE (may be the caption of a photo or file, counted as evidence)
+usage-check = /check CODE NOTE (may be the caption of a photo)
+notice-verify-request = 🔎 The result of { $code } awaits your verification: submitted by { $units }, { $count } attachment(s).
+    "{ $text }"
+    Check it, then press a button below or send /verify CODE true|false NOTE (photos welcome).
+notice-verify-unreachable = ⚠️ The result of { $code } awaits a supervisor's verification, but no supervisor can be messaged privately (none named yet, or none has started the bot). A supervisor can verify on the item's card here, or send /verify.
+notice-result-verify = 📄 <b>{ $unit }</b> submitted the result of { $code }; once a supervisor has verified it, { $leaders }, please confirm it.
+notice-verified-true = ✅ Supervisor { $by } found the result of { $code } true: { $note }
+    { $leaders }, please confirm it.
+notice-verified-false = ❌ Supervisor { $by } found the result of { $code } untrue; it went back to the lead unit: { $note }
+timeline-verdict = { $verdict }: { $note }
+digest-decision-verify = 🔎 result awaiting a supervisor's verification (submitted { $submitted }), to confirm once found true

@@ -26,6 +26,10 @@ help =
     /digest — 督办摘要 · /bulletin — 通报 · /ledger — 导出台账
     /notify 编号 理由 — 点名通报（领导、督查员、管理员）
 
+    <b>督查员</b>
+    /verify 编号 属实|不实 说明 — 调查复核（可作为照片或文件的说明文字，附件计为佐证；不实即退回）
+    /check 编号 情况 — 记录督查调研、明察暗访（可附照片）
+
     <b>查询</b>
     /task 编号 — 事项卡片和办理记录
     /list [mine|unit 单位名|overdue|waiting|all] — 事项列表
@@ -132,6 +136,8 @@ err-items-forbidden = { $action ->
         [discard_draft] 只有起草人、交办领导或督查室可以{ $actionName }。如需取消，请告诉起草人。
         [excuse] 只有督查室（管理员）可以容错。如认为逾期情有可原，请向督查室说明情况。
         [notify] 只有领导、督查员或督查室（管理员）可以点名通报。如认为需要通报，请向督查室反映。
+        [verify_result] 只有督查员或督查室（管理员）可以核实办理结果。如对结果有疑问，请向督查室反映。
+        [field_check] 只有督查员或督查室（管理员）可以记录督查调研。如有情况，请向督查室反映。
        *[other] 只有交办领导、分管领导或督查室可以{ $actionName }。如有需要，请向交办领导报告，或联系督查室。
     }
 err-items-view_forbidden = 只有领导、管理员和承办该事项的单位可以查看此事项。您可以用 /list mine 查看本单位的事项；如需查看此事项，请联系督查室。
@@ -844,3 +850,38 @@ event-referral_sent = 移交已发出
 event-referral_received = 纪委已接收移交
 event-referral_answered = 纪委反馈问责结果
 ledger-referral = 移交
+## 调查复核 and field checks (verify_result, field_check)
+
+err-items-verification_pending = ⏳ 该事项的办理结果须经督查员核实（调查复核），核实属实后才能确认办结。如结果明显不合格，可以直接退回：/return 编号 理由。
+err-items-verification_not_pending = 该事项当前没有待核实的办理结果（本级别无需核实，或已经核实过）。发送 /task 编号 查看最新情况。
+err-items-own_unit_item = 您属于本事项的承办单位（{ $unit }），不能{ $actionName }：本单位的事项请由其他督查员核实。
+err-items-evidence_required = 本级别事项核实属实须有佐证材料，但办理结果和核实记录都没有文件或照片。请把照片或文件随核实说明一并发送：/verify 编号 属实 说明（作为图片或文件的说明文字）。
+action-verify_result = 核实办理结果
+action-field_check = 记录督查调研
+event-result_verified = 调查复核
+event-field_checked = 督查调研
+verdict-true = 核实属实
+verdict-false = 核实不实
+card-verify-pending = 🔎 待督查员核实（调查复核）· 佐证 { $count } 件
+card-verify-pending-evidence = 🔎 待督查员核实（调查复核）· 须有佐证材料，现有 { $count } 件
+card-verify-true = ✅ 核实属实（{ $name }）：{ $note } · 佐证 { $count } 件
+card-verify-false = ❌ 核实不实，已退回：{ $reason }（已退回 { $count } 次）
+btn-verify-true = ✅ 核实属实
+btn-verify-false = ❌ 核实不实
+prompt-verify-true = 🔎 请回复本消息，写明 { $code } 核实属实的说明（可附照片或文件作为佐证）。
+prompt-verify-false = 🔎 请回复本消息，写明 { $code } 核实不实的情况：事项将退回牵头单位重新办理。
+verify-done-true = ✅ 已记录核实属实：{ $code }。领导现在可以确认办结。
+verify-done-false = ❌ 已记录核实不实：{ $code } 已退回牵头单位重新办理。
+check-done = 🔎 已记录督查调研：{ $code }（见 /task 办理记录和台账）。
+usage-verify = /verify 编号 属实|不实 说明（可作为照片或文件的说明文字发送，附件计为佐证）
+usage-check = /check 编号 情况说明（可作为照片的说明文字发送）
+notice-verify-request = 🔎 { $code } 的办理结果待您核实（调查复核）：{ $units } 报送，附件 { $count } 件。
+    「{ $text }」
+    请核实后点按下方按钮，或发送 /verify 编号 属实|不实 说明（可附照片）。
+notice-verify-unreachable = ⚠️ { $code } 的办理结果待督查员核实，但没有督查员能收到私信（尚未设督查员，或督查员没有开始与机器人对话）。督查员可以在本群的事项卡片上核实，或发送 /verify。
+notice-result-verify = 📄 <b>{ $unit }</b> 提交了 { $code } 的办理结果，待督查员核实（调查复核）后请 { $leaders } 确认。
+notice-verified-true = ✅ { $code } 经督查员 { $by } 核实属实：{ $note }
+    请 { $leaders } 确认办结。
+notice-verified-false = ❌ { $code } 经督查员 { $by } 核实不实，已退回牵头单位：{ $note }
+timeline-verdict = { $verdict }：{ $note }
+digest-decision-verify = 🔎 结果待督查员核实（{ $submitted } 报送），核实属实后确认
