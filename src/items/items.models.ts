@@ -210,7 +210,7 @@ export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mi
  */
 export type Milestone = { due: string; text: string; done?: MilestoneDone | null };
 /** A reported milestone: when, by whom, for which unit, with what. */
-export type MilestoneDone = { at: Date; by: number; unitId: number; text: string; files: FileRef[] };
+export type MilestoneDone = { at: Date; by: number; unitId: number; text: string; files: FileRef[]; /** The organisation's local date it was reported (absent in older snapshots). */ day?: string };
 
 /** A text with attachments handed in by a person: a contribution or a result. */
 export type Submission = { text: string; files: FileRef[]; by: number; at: Date };
@@ -1502,11 +1502,11 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const milestone = Number.isInteger(index) && index >= 1 ? state.milestones[index - 1] : undefined;
       if (!milestone) throw refuse('items.milestone_not_found', { index: String(index), count });
       if (milestone.done) {
-        throw refuse('items.milestone_already_reported', { index, unit: unitName(ctx, milestone.done.unitId), date: milestone.done.at.toISOString().slice(0, 10) });
+        throw refuse('items.milestone_already_reported', { index, unit: unitName(ctx, milestone.done.unitId), date: milestone.done.day ?? milestone.done.at.toISOString().slice(0, 10) });
       }
       const text = optionalText(command.text);
       const files = [...(command.files ?? [])];
-      const done: MilestoneDone = { at: ctx.at, by: actorId, unitId: acting.unitId, text: text ?? '', files };
+      const done: MilestoneDone = { at: ctx.at, by: actorId, unitId: acting.unitId, text: text ?? '', files, day: ctx.today };
       // The unit's own member reporting shows it received the item; an admin recording it does not.
       const acked = ctx.actor.unitIds.includes(acting.unitId) ? acknowledgeImplicitly(state, acting, 'report_milestone', ctx) : { state, events: [] };
       const withDone: ItemState = { ...acked.state, milestones: acked.state.milestones.map((m, i) => (i === index - 1 ? { ...m, done } : m)) };

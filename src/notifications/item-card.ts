@@ -25,8 +25,7 @@ export type ItemView = {
   deadlineDefaulted: boolean;
   /** Local "today" (YYYY-MM-DD) for overdue marks. */
   today: string;
-  /** The organisation's timezone, for the local times a card shows (UTC when absent). */
-  /** The organisation's timezone, for local dates of past instants (a milestone's completion); Asia/Shanghai when absent. */
+  /** The organisation's timezone, for the local dates and times of past instants a card shows; Asia/Shanghai when absent. */
   timezone?: string;
 };
 
@@ -154,7 +153,7 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
         t('card-coordination', {
           id: c.id,
           unit: escapeHtml(unitName(view, c.unitId)),
-          since: localMinute(c.raisedAt, view.timezone ?? 'UTC'),
+          since: localMinute(c.raisedAt, view.timezone ?? 'Asia/Shanghai'),
           level: t(`coordination-level-${c.level}`),
           text: escapeHtml(clip(c.text, 300)),
         }),

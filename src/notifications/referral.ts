@@ -66,7 +66,7 @@ export function referralStatusLine(view: ItemView, t: Translate): string {
     case 'sent':
       return t('referral-status-sent');
     case 'received':
-      return t('referral-status-received', { name: escapeHtml(personName(view, r.receivedBy)), date: r.receivedAt ? r.receivedAt.toISOString().slice(0, 10) : '' });
+      return t('referral-status-received', { name: escapeHtml(personName(view, r.receivedBy)), date: r.receivedAt ? zonedParts(r.receivedAt, view.timezone ?? 'Asia/Shanghai').ymd : '' });
     case 'answered':
       return t('referral-status-answered', { name: escapeHtml(personName(view, r.feedback?.by ?? null)), text: escapeHtml(clip(r.feedback?.text ?? '', 1500)) });
   }

@@ -54,7 +54,7 @@ export const GROUPS: readonly DemoGroup[] = [
 ];
 
 /** The people who open a private chat with the bot when the sandbox is first seeded. */
-export const STARTED_BOT: readonly PersonaKey[] = ['leader', 'housingHead', 'urbanHead'];
+export const STARTED_BOT: readonly PersonaKey[] = ['leader', 'housingHead', 'urbanHead', 'supervisor'];
 
 /** The instruction the page suggests first. */
 export const FIRST_INSTRUCTION = '/assign 请市住建局牵头,市城管局配合,于下周五前报送整改方案。';

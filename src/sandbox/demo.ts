@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: one item's whole life, scripted through the sandbox (the real bot and the fake
- * Telegram, no browser), printed as a transcript: assigned, acknowledged, warned, nagged,
- * escalated, its result returned then confirmed, then a daily digest and the weekly bulletin.
+ * Telegram, no browser), printed as a transcript: a key item (重点督办) with two joint lead units
+ * (共同牵头), assigned, acknowledged, warned, nagged, escalated, both results returned, submitted
+ * again, verified by the supervision office (调查复核) and confirmed, then a daily digest and the
+ * weekly bulletin.
  * The clock jumps from one due moment to the next, so the run takes seconds, not weeks.
  */
 import path from 'node:path';
@@ -14,7 +16,7 @@ import { formatMessageEvent, formatTime } from './transcript.js';
 
 /** A Monday morning, so that "下周五" and the week's digests and bulletin read naturally. */
 const START = new Date('2026-03-02T09:00:00+08:00');
-const INSTRUCTION = '/assign 请市住建局牵头,市城管局配合,于下周五前报送整改方案。';
+const INSTRUCTION = '/assign 请市住建局、市城管局共同牵头,于下周五前报送整改方案,列为重点督办。';
 
 type Out = (line: string) => void;
 
@@ -84,7 +86,7 @@ async function script(sandbox: Sandbox, out: Out): Promise<void> {
     throw new Error(`no button "${label}" in ${group(where).title}`);
   };
   const lastBot = (where: GroupKey) => sandbox.history(chat(where)).filter((e) => e.byBot).at(-1)!.message;
-  const seen = (pattern: RegExp) => [chat('leaders'), chat('housing'), chat('urban'), id('housingHead'), id('urbanHead')]
+  const seen = (pattern: RegExp) => [chat('leaders'), chat('housing'), chat('urban'), id('housingHead'), id('urbanHead'), id('supervisor')]
     .some((c) => sandbox.history(c).some((e) => e.byBot && pattern.test(e.message.text ?? e.message.caption ?? '')));
   /** Jumps the clock from one due moment to the next until `until` shows up (at most `max` jumps). */
   const jumpUntil = async (what: string, until: RegExp, max = 40) => {
@@ -108,9 +110,9 @@ async function script(sandbox: Sandbox, out: Out): Promise<void> {
   await jumpUntil('an overdue nag', /催办（第/);
   await jumpUntil('the escalation to the leaders', /督办升级 · 第3级/, 80);
 
-  step(`${name('urbanStaff')} submits the cooperating unit's contribution`);
-  await say('urbanStaff', 'urban', '/result 1 已配合完成占道整治，附清单。');
-  step(`${name('housingStaff')} submits the result with a file`);
+  step(`${name('urbanStaff')} submits 城管局's own result (joint lead units each submit one)`);
+  await say('urbanStaff', 'urban', '/result 1 城管局部分：已完成占道整治，附清单。');
+  step(`${name('housingStaff')} submits 住建局's result with a file: both results are in, the leaders are asked`);
   await sandbox.sendFile({
     as: id('housingStaff'),
     chatId: chat('housing'),
@@ -122,8 +124,11 @@ async function script(sandbox: Sandbox, out: Out): Promise<void> {
   await press('leader', 'leaders', '退回');
   step(`${name('leader')} replies with the reason`);
   await say('leader', 'leaders', '请补充资金测算。', lastBot('leaders').message_id);
-  step(`${name('housingStaff')} submits the result again`);
+  step('The return went back to both lead units: each submits again');
   await say('housingStaff', 'housing', '/result 1 已补充资金测算，方案定稿。');
+  await say('urbanStaff', 'urban', '/result 1 城管局部分已补充资金测算。');
+  step(`A key item's result is verified by the supervision office first (调查复核): ${name('supervisor')} checks it on site`);
+  await sandbox.sendText({ as: id('supervisor'), chatId: id('supervisor'), text: '/verify 1 属实 现场核实：整改方案已定稿，占道整治已完成。' });
   step(`${name('leader')} confirms the result, with a response (回音)`);
   await say('leader', 'leaders', '/confirm 1 同意，请抓紧组织实施。');
 

@@ -1700,7 +1700,7 @@ describe('milestones (时间节点)', () => {
       actorId: leadMember.personId,
       data: { index: 1, due: '2026-01-12', milestone: '拿出初稿', text: '初稿已完成', files, late: false, remaining: 1 },
     });
-    expect(state.milestones[0]?.done).toEqual({ at: events[1]?.at, by: leadMember.personId, unitId: LEAD, text: '初稿已完成', files });
+    expect(state.milestones[0]?.done).toEqual({ at: events[1]?.at, by: leadMember.personId, unitId: LEAD, text: '初稿已完成', files, day: '2026-01-12' }); // the organisation's local date, for the 'already reported on' refusal
     expect(state.milestones[1]?.done).toBeUndefined();
     expect(unitOf(state, LEAD)?.acknowledgedBy).toBe(leadMember.personId);
     expect(unitOf(state, LEAD)?.lastProgressAt).toEqual(events[1]?.at);

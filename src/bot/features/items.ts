@@ -4,7 +4,7 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/items.models.js';
+import { activeUnits, verificationPending, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/items.models.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
@@ -464,10 +464,10 @@ itemsFeature.command('ack', async (ctx) => {
   await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));
 });
 
-/** What a lead unit is told after submitting: awaiting the leader, or (共同牵头) still awaiting the other lead units. */
+/** What a lead unit is told after submitting: awaiting the supervisors' verification or the leader, or (共同牵头) still awaiting the other lead units. */
 async function resultDone(ctx: BotContext, result: CommandResult): Promise<string> {
   const pending = pendingLeads(result.item.state);
-  if (result.item.state.status !== 'open' || pending.length === 0) return ctx.t('result-done');
+  if (result.item.state.status !== 'open' || pending.length === 0) return ctx.t(verificationPending(result.item.state) ? 'result-done-verify' : 'result-done');
   const v = await viewOf(ctx, result.item);
   return ctx.t('result-done-partial', { units: escapeHtml(pending.map((u) => unitName(v, u.unitId)).join(ctx.t('list-separator'))) });
 }

@@ -896,3 +896,4 @@ notice-verified-true = ✅ Supervisor { $by } found the result of { $code } true
 notice-verified-false = ❌ Supervisor { $by } found the result of { $code } untrue; it went back to the lead unit: { $note }
 timeline-verdict = { $verdict }: { $note }
 digest-decision-verify = 🔎 result awaiting a supervisor's verification (submitted { $submitted }), to confirm once found true
+result-done-verify = ✅ Result submitted; a supervisor verifies it first (调查复核), then the leader confirms.

@@ -885,3 +885,4 @@ notice-verified-true = ✅ { $code } 经督查员 { $by } 核实属实：{ $note
 notice-verified-false = ❌ { $code } 经督查员 { $by } 核实不实，已退回牵头单位：{ $note }
 timeline-verdict = { $verdict }：{ $note }
 digest-decision-verify = 🔎 结果待督查员核实（{ $submitted } 报送），核实属实后确认
+result-done-verify = ✅ 办理结果已提交，先由督查员核实（调查复核），再请领导确认。
