@@ -593,7 +593,7 @@ bundle-heading-later = ⏰ <b>Reminders</b> · { $date } { $time }
 reminder-escalated-event = rung { $rung } ({ $to }): { $late } overdue, { $count } reminder(s)
 reminder-rung-2 = unit head, unit group
 reminder-rung-3 = leaders group, leader in charge
-reminder-rung-4 = discipline group
+reminder-rung-4 = the discipline body
 
 ## Digests and bulletins (src/digests)
 

@@ -582,7 +582,7 @@ bundle-heading-later = ⏰ <b>督办提醒</b> · { $date } { $time }
 reminder-escalated-event = 第{ $rung }级（{ $to }）：逾期 { $late }，已催办 { $count } 次
 reminder-rung-2 = 单位负责人、单位工作群
 reminder-rung-3 = 领导群、分管领导
-reminder-rung-4 = 纪检监察群
+reminder-rung-4 = 纪检监察机关
 
 ## Digests and bulletins (src/digests)
 
