@@ -37,7 +37,7 @@ export type OutboxRow = typeof outbox.$inferSelect;
  * and the reminders about it (reminder_<kind>). A fallback (a note to the leaders that a unit
  * could not be reached) is not about the item's work and is not tracked.
  */
-const TRACKED_PURPOSES = new Set(['card', 'unit_card', 'response', 'draft', 'notice', 'attachment', 'bundle']);
+const TRACKED_PURPOSES = new Set(['card', 'unit_card', 'response', 'draft', 'notice', 'attachment', 'bundle', 'coordination']);
 const isTracked = (purpose: string) => TRACKED_PURPOSES.has(purpose) || purpose.startsWith('reminder_');
 
 /**

@@ -152,6 +152,15 @@ describe(`a coordination request without a leader in charge (${kind})`, () => {
     expect(told).toHaveLength(1);
     expect(h.tg.message(org.housingGroup.id, unitCard.message_id)!.text).not.toContain('待协调');
   });
+
+  it('as a reply to the request, "/coordinated #2 结果" names request 2 of that item, not item 2', async () => {
+    const unitCard = h.botMessages(org.housingGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
+    await h.say(org.housingStaff, org.housingGroup, '/coordinate 用地指标需协调', { replyTo: unitCard.message_id });
+    const request = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('协调请求 #2'))!;
+    await h.say(org.leader, org.leadersGroup, '/coordinated #2 已协调自然资源局下达指标', { replyTo: request.message_id });
+    expect(h.lastBotMessage(org.leadersGroup).text).toContain('督办〔2026〕1号 的协调请求 #2 已标记为已协调');
+    expect(h.botMessages(org.housingGroup).some((m) => m.text?.includes('协调请求 #2 已由 李市长 协调') && m.text.includes('已协调自然资源局下达指标'))).toBe(true);
+  });
 });
 
 describe(`a leader in charge who never started the bot (${kind})`, () => {

@@ -1,3 +1,4 @@
+import type { CommandContext } from 'grammy';
 import { Composer } from 'grammy';
 import { uncoveredYearsBetween } from '../../calendar/calendar.models.js';
 import { zonedParts } from '../../calendar/zoned-time.js';
@@ -671,9 +672,18 @@ function coordinationArgs(rest: string): { coordinationId?: number; note: string
   return { note: rest.trim() };
 }
 
+/** In a reply to the item's message, a first word "#N" names request N of that item, not an item code. */
+async function coordinationItem(ctx: CommandContext<BotContext>, usageKey: string): Promise<{ item: StoredItem; rest: string }> {
+  if (/^[#＃]\d/.test(ctx.match.trim())) {
+    const replied = await repliedItem(ctx);
+    if (replied) return { item: replied, rest: ctx.match.trim() };
+  }
+  return itemFromArgs(ctx, ctx.match, usageKey);
+}
+
 /** /coordinated CODE [#N] [协调结果]: 已协调, with what was arranged (the unit is told). */
 itemsFeature.command('coordinated', async (ctx) => {
-  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-coordinated');
+  const { item, rest } = await coordinationItem(ctx, 'usage-coordinated');
   const { coordinationId, note } = coordinationArgs(rest);
   const { item: changed, events } = await run(ctx, item.id, { type: 'resolve_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
   const resolved = events.find((e) => e.type === 'coordination_resolved');
@@ -683,7 +693,7 @@ itemsFeature.command('coordinated', async (ctx) => {
 
 /** /coordup CODE [#N] [说明]: 转交, one step up the route. */
 itemsFeature.command('coordup', async (ctx) => {
-  const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-coordup');
+  const { item, rest } = await coordinationItem(ctx, 'usage-coordup');
   const { coordinationId, note } = coordinationArgs(rest);
   const { item: changed, events } = await run(ctx, item.id, { type: 'forward_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
   const forwarded = events.find((e) => e.type === 'coordination_forwarded');
