@@ -428,7 +428,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         select i.id, i.code_year, i.code_number, (e ->> 'id')::int as cid, (e ->> 'unitId')::bigint as unit_id, e ->> 'text' as text,
           e ->> 'level' as level, ${epoch(sql`(e ->> 'raisedAt')::timestamptz`)} as since
         from items i cross join lateral jsonb_array_elements(case when jsonb_typeof(i.state -> 'coordinations') = 'array' then i.state -> 'coordinations' else '[]'::jsonb end) e
-        where i.status in ('open', 'result_submitted') and i.code_number is not null and (e -> 'resolved') = 'null'::jsonb ${units}
+        where i.status in ('open', 'result_submitted') and i.open_coordinations > 0 and i.code_number is not null and (e -> 'resolved') = 'null'::jsonb ${units}
       )
       select *, count(*) over () as total from c order by since, id, cid limit ${input.limit}`);
     return {
@@ -477,7 +477,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         (select coalesce(array_agg(l.unit_id order by l.unit_id), '{}') from item_units l where l.item_id = i.id and l.role = 'lead') as lead_unit_ids
       from items i cross join lateral jsonb_array_elements(coalesce(i.state -> 'milestones', '[]'::jsonb)) with ordinality as m(value, ord)
       where i.status = 'open' and i.code_number is not null
-        and jsonb_array_length(coalesce(i.state -> 'milestones', '[]'::jsonb)) > 0
+        and i.milestones_pending > 0
         and m.value ->> 'due' < ${input.date}
         and jsonb_typeof(m.value -> 'done') is distinct from 'object'
         ${units}

@@ -65,6 +65,15 @@ export const items = pgTable(
     leadCount: integer('lead_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null)'))`),
     unackedUnits: jsonb('unacked_units').generatedAlwaysAs(sql`jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null).unitId')`),
     unackedCount: integer('unacked_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null)'))`),
+    /*
+     * 时间节点 not reported yet, and coordination requests (逐级协调) not resolved yet: the digests
+     * list the overdue milestones and the open requests through the partial indexes below, which
+     * hold only the few items that have any, instead of reading every open item's state.
+     */
+    milestonesPending: integer('milestones_pending').generatedAlwaysAs(
+      sql`jsonb_array_length(jsonb_path_query_array(state, '$.milestones[*] ? (!(exists(@.done)) || @.done == null)'))`,
+    ),
+    openCoordinations: integer('open_coordinations').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.coordinations[*] ? (@.resolved == null)'))`),
   },
   (t) => [
     index('items_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
@@ -90,6 +99,8 @@ export const items = pgTable(
     // (item_units): three index scans OR-ed, instead of reading every open item.
     index('items_issued_by_idx').on(t.issuedBy, t.id).where(sql`${t.status} in ('open', 'result_submitted')`),
     index('items_leader_in_charge_idx').on(t.leaderInCharge, t.id).where(sql`${t.status} in ('open', 'result_submitted') and ${t.leaderInCharge} is not null`),
+    index('items_milestones_pending_idx').on(t.id).where(sql`${t.status} = 'open' and ${t.milestonesPending} > 0`),
+    index('items_open_coordinations_idx').on(t.id).where(sql`${t.status} in ('open', 'result_submitted') and ${t.openCoordinations} > 0`),
     check('items_deadline_format', sql`${t.deadline} is null or ${t.deadline} ~ '^\\d{4}-\\d{2}-\\d{2}$'`),
   ],
 );

@@ -1,0 +1,4 @@
+ALTER TABLE "items" ADD COLUMN "milestones_pending" integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(state, '$.milestones[*] ? (!(exists(@.done)) || @.done == null)'))) STORED;--> statement-breakpoint
+ALTER TABLE "items" ADD COLUMN "open_coordinations" integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(state, '$.coordinations[*] ? (@.resolved == null)'))) STORED;--> statement-breakpoint
+CREATE INDEX "items_milestones_pending_idx" ON "items" USING btree ("id") WHERE "items"."status" = 'open' and "items"."milestones_pending" > 0;--> statement-breakpoint
+CREATE INDEX "items_open_coordinations_idx" ON "items" USING btree ("id") WHERE "items"."status" in ('open', 'result_submitted') and "items"."open_coordinations" > 0;
