@@ -165,33 +165,47 @@ export async function renderReminders(
     const toChat = (chat: { chatId: number; threadId: number }, fallback: OutboxMessage['fallback'] = null) =>
       push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...HTML }, fallback });
 
+    /** The unit's group (or its members who started the bot); the leaders are told when there is neither. */
+    const toUnitTargets = (extra: (tt: Translate) => string | null = () => null) => {
+      const targets = directory.targets.get(r.unitId) ?? [];
+      if (targets.length === 0) {
+        recipient = 'unreachable';
+        push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...HTML } });
+        return;
+      }
+      for (const target of targets) {
+        const fallbackText = target.personId
+          ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit, code })
+          : t('notice-group-failed', { unit, code });
+        const tt = deps.translator.for(target.locale);
+        push({
+          key: `${base}:c${target.chatId}`,
+          chatId: target.chatId,
+          threadId: target.threadId,
+          payload: { text: clip([text(tt), extra(tt)].filter(Boolean).join('\n'), 4000), ...HTML },
+          fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
+        }, target.locale);
+      }
+    };
+
     for (const to of r.to as Recipient[]) {
       recipient = to;
       switch (to) {
-        case 'unit': {
-          const targets = directory.targets.get(r.unitId) ?? [];
-          if (targets.length === 0) {
-            recipient = 'unreachable';
-            push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...HTML } });
+        case 'unit':
+          toUnitTargets();
+          break;
+        case 'unit_head': {
+          const head = who(directory.units.get(r.unitId)?.headPersonId ?? null);
+          if (head?.startedBot || r.kind !== 'escalation' || r.cause === 'overdue') {
+            toPerson(head);
             break;
           }
-          for (const target of targets) {
-            const fallbackText = target.personId
-              ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit, code })
-              : t('notice-group-failed', { unit, code });
-            push({
-              key: `${base}:c${target.chatId}`,
-              chatId: target.chatId,
-              threadId: target.threadId,
-              payload: { text: clip(text(deps.translator.for(target.locale)), 4000), ...HTML },
-              fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
-            }, target.locale);
-          }
+          // 未签收 / 屡推不动 at rung 2 and a head the bot cannot write to (or no head registered): the
+          // unit's own chat hears it instead of nobody (an overdue nag names the head itself).
+          recipient = 'unit';
+          toUnitTargets((tt) => (head ? tt('reminder-head-line', { head: mention(head) }) : null));
           break;
         }
-        case 'unit_head':
-          toPerson(who(directory.units.get(r.unitId)?.headPersonId ?? null));
-          break;
         case 'leaders':
           toChat(leadersChat);
           toPerson(who(s.leaderInCharge) ?? who(s.issuedBy));
