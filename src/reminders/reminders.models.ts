@@ -543,6 +543,19 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
   return { due: [reminder, ...due], next };
 }
 
+/**
+ * A cadence of one slot every `every` working days from `first` (then at the working day's
+ * opening): the local day of the latest slot that has come by `now`, and when the next one comes.
+ * Overdue nags and overdue-milestone nags keep the same rhythm.
+ */
+function everyWorkingDays(t: Time, first: Date, every: number, now: Date): { day: YMD; next: Date } {
+  const firstDay = localDate(t, first);
+  const slotAt = (k: number) => (k === 0 ? first : opening(t, t.cal.addWorkingDays(firstDay, k * every)));
+  let k = Math.floor(Math.max(0, t.cal.workingDaysBetween(firstDay, localDate(t, now))) / every);
+  while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
+  return { day: k === 0 ? firstDay : t.cal.addWorkingDays(firstDay, k * every), next: slotAt(k + 1) };
+}
+
 function overdueNags(
   t: Time,
   state: ItemState,
@@ -556,17 +569,11 @@ function overdueNags(
   // A deadline "by HH:mm" has passed a minute later (the model compares minutes); by a day, at midnight.
   const first = t.clock.nextWorkingInstant(new Date(deadlineAt.getTime() + 60_000));
   if (now.getTime() < first.getTime()) return { due: [], next: first };
-  const every = policy.overdueNagEveryDays;
-  const firstDay = localDate(t, first);
-  const slotAt = (k: number) => (k === 0 ? first : opening(t, t.cal.addWorkingDays(firstDay, k * every)));
+  const { day, next } = everyWorkingDays(t, first, policy.overdueNagEveryDays, now);
   const today = localDate(t, now);
-  let k = Math.floor(Math.max(0, t.cal.workingDaysBetween(firstDay, today)) / every);
-  while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
-  const next = slotAt(k + 1);
 
   const date = state.deadline!;
   const key = deadlineKey(date, state.deadlineTime);
-  const day = k === 0 ? firstDay : t.cal.addWorkingDays(firstDay, k * every);
   const slot = `${key}/${day}`;
   const mine = planned.filter((p) => p.unitId === unit.unitId && p.slot.startsWith(`${key}/`));
   if (mine.some((p) => p.kind === 'overdue_nag' && p.slot === slot)) return { due: [], next };
@@ -600,15 +607,9 @@ function milestoneNags(t: Time, state: ItemState, unit: ItemUnitState, policy: L
     const first = t.clock.nextWorkingInstant(endOfZonedDay(m.due, t.timezone));
     if (first.getTime() >= deadlineAt.getTime()) return [];
     if (now.getTime() < first.getTime()) return [{ due: [], next: first }];
-    const every = policy.overdueNagEveryDays;
-    const firstDay = localDate(t, first);
-    const slotAt = (k: number) => (k === 0 ? first : opening(t, t.cal.addWorkingDays(firstDay, k * every)));
+    const { day, next: nextAt } = everyWorkingDays(t, first, policy.overdueNagEveryDays, now);
     const today = localDate(t, now);
-    let k = Math.floor(Math.max(0, t.cal.workingDaysBetween(firstDay, today)) / every);
-    while (k > 0 && slotAt(k).getTime() > now.getTime()) k--;
-    const nextAt = slotAt(k + 1);
     const next = nextAt.getTime() < deadlineAt.getTime() ? nextAt : null;
-    const day = k === 0 ? firstDay : t.cal.addWorkingDays(firstDay, k * every);
     const prefix = `m${index}:${m.due}/`;
     const slot = `${prefix}${day}`;
     const mine = planned.filter((p) => p.unitId === unit.unitId && p.kind === 'milestone_nag' && p.slot.startsWith(prefix));
