@@ -133,3 +133,9 @@ export function formatHHmm(minuteOfDay: number): string {
   const m = Math.floor(minuteOfDay);
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
+
+/** "2026-03-02 09:30": an instant's local date and minute in the timezone, as messages show it. */
+export function localMinute(at: Date, timezone: string): string {
+  const p = zonedParts(at, timezone);
+  return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}

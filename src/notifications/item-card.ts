@@ -2,7 +2,7 @@ import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
 import { activeUnits, allowedActions, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
@@ -184,11 +184,6 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
   return lines;
 }
 
-/** "2026-03-02 09:30" in the timezone. */
-export function localMinute(at: Date, timezone: string): string {
-  const p = zonedParts(at, timezone);
-  return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-}
 
 /** 调查复核 on the result card: awaiting a supervisor (with the evidence counted), or found true by whom. */
 function verificationLines(view: ItemView, t: Translate): string[] {

@@ -1,5 +1,5 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/items.models.js';
@@ -28,7 +28,7 @@ const MAX_PARTS = 3;
 /** The referral card: what (code, instruction, units, heads, 承办人, deadline, lateness), why, its status. */
 export function renderReferralCard(view: ItemView, t: Translate): Rendered {
   const s = view.state;
-  const r = s.referral ?? null;
+  const r = s.referral;
   const sep = t('list-separator');
   const leads = activeUnits(s, 'lead').map((u) => {
     const head = view.unitHeads?.get(u.unitId);
@@ -58,7 +58,7 @@ export function renderReferralCard(view: ItemView, t: Translate): Rendered {
 
 /** Where the referral stands, in one line (the card, /task). */
 export function referralStatusLine(view: ItemView, t: Translate): string {
-  const r = view.state.referral ?? null;
+  const r = view.state.referral;
   if (!r) return '';
   switch (r.status) {
     case 'waiting_chat':
@@ -76,8 +76,7 @@ export function referralStatusLine(view: ItemView, t: Translate): string {
 export function historyLines(input: { view: ItemView; events: StoredEvent[]; names: ReadonlyMap<number, string>; t: Translate; timezone: string }): string[] {
   const { view, events, names, t } = input;
   return events.map((e) => {
-    const p = zonedParts(e.at, input.timezone);
-    const at = `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+    const at = localMinute(e.at, input.timezone);
     const data = e.data as { text?: string; reason?: string };
     const detail = data.text ?? data.reason ?? '';
     const unit = e.unitId !== null && e.unitId !== 0 ? ` · ${unitName(view, e.unitId)}` : '';

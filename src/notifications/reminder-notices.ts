@@ -1,5 +1,5 @@
 import { latenessText } from '../calendar/lateness.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { localMinute } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/items.models.js';
@@ -74,10 +74,7 @@ export async function renderReminders(
   const leadersChat = { chatId: item.row.sourceChatId, threadId: item.row.sourceThreadId };
   const unitLabel = (id: number) => escapeHtml(directory.units.get(id)?.name ?? `#${id}`);
   const who = (id: number | null) => (id === null ? null : (directory.people.get(id) ?? null));
-  const local = (at: Date) => {
-    const p = zonedParts(at, deps.timezone);
-    return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
-  };
+  const local = (at: Date) => localMinute(at, deps.timezone);
   const deadlineText = (date: string, time: string | null) => (time ? `${date} ${time}` : date);
   const out: ReminderMessage[] = [];
 

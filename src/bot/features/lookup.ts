@@ -1,6 +1,6 @@
 import { lateness, latenessText } from '../../calendar/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
-import { zonedParts } from '../../calendar/zoned-time.js';
+import { localMinute } from '../../calendar/zoned-time.js';
 import { decodeButton, encodeButton } from '../../notifications/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
 import { activeUnits, eventLabelArgs, isOverdue } from '../../items/items.models.js';
@@ -21,8 +21,7 @@ const PAGE_SIZE = 10;
 const TIMELINE_MAX = 40;
 
 function localTime(ctx: BotContext, at: Date): string {
-  const p = zonedParts(at, ctx.deps.config.timezone);
-  return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  return localMinute(at, ctx.deps.config.timezone);
 }
 
 async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEvent[]): Promise<string[]> {
