@@ -36,7 +36,7 @@ export async function buildView(deps: { clock: Clock; config: Pick<Config, 'time
   const s = item.state;
   const unitIds = new Set(s.units.map((u) => u.unitId));
   const unitHeads = new Map(units.filter((u) => unitIds.has(u.id) && u.headPersonId !== null).map((u) => [u.id, u.headPersonId!]));
-  const coordinators = (s.coordinations ?? []).flatMap((c) => [c.raisedBy, c.resolved?.by ?? null, ...c.forwards.map((f) => f.by)]);
+  const coordinators = s.coordinations.flatMap((c) => [c.raisedBy, c.resolved?.by ?? null, ...c.forwards.map((f) => f.by)]);
   const referral = [s.referral?.receivedBy ?? null, s.referral?.feedback?.by ?? null];
   const ids = [
     s.issuedBy,

@@ -352,16 +352,16 @@ export type ItemState = {
   response: { text: string | null; by: number; at: Date } | null;
   /** `byVerification`: the return was a supervisor's 核实不实 (its reason is the supervisor's note). */
   lastReturn: (Ruling & { byVerification?: boolean }) | null;
-  /** 调查复核 of the current result; null (or absent, in items saved before) when none is needed or after a return. */
-  verification?: Verification | null;
+  /** 调查复核 of the current result; null when none is needed or after a return (the codec fills it in for items saved before). */
+  verification: Verification | null;
   pendingExtension: PendingExtension | null;
   extensionCount: number;
   returnCount: number;
   /** 容错 with its degree: exempt (免责) no longer counts against its units; lenient/mitigated (从轻/减轻) still count, marked. */
   excused: Excuse | null;
   cancellation: Ruling | null;
-  /** 移交 to the discipline body (rung 4); null (or absent in snapshots saved before) until then. */
-  referral?: Referral | null;
+  /** 移交 to the discipline body (rung 4); null until then (the codec fills it in for items saved before). */
+  referral: Referral | null;
   openedAt: Date | null;
   closedAt: Date | null;
   /** 逐级协调: the coordination requests raised on the item, open and resolved (none in snapshots saved before). */
@@ -700,6 +700,8 @@ export function createDraft(input: DraftInput, ctx: ItemContext): ItemDecision {
     openedAt: null,
     closedAt: null,
     coordinations: [],
+    verification: null,
+    referral: null,
     version: 1,
   };
   return {
@@ -742,7 +744,7 @@ export type ReferralInput = {
  * no state change, no event.
  */
 export function referItem(state: ItemState, input: ReferralInput, at: Date): ItemDecision {
-  if ((state.referral ?? null) !== null) return { state, events: [] };
+  if (state.referral !== null) return { state, events: [] };
   const status: ReferralStatus = input.chatId === null ? 'waiting_chat' : 'sent';
   const referral: Referral = {
     at,
@@ -765,7 +767,7 @@ export function referItem(state: ItemState, input: ReferralInput, at: Date): Ite
 
 /** A waiting referral goes out to the discipline group bound now (system, actor 0); anything else is left alone. */
 export function sendWaitingReferral(state: ItemState, chatId: number, at: Date): ItemDecision {
-  const referral = state.referral ?? null;
+  const referral = state.referral;
   if (referral === null || referral.status !== 'waiting_chat') return { state, events: [] };
   const next: Referral = { ...referral, status: 'sent', sentAt: at };
   return {
@@ -840,7 +842,7 @@ export function leadResults(state: ItemState): (Submission & { unitId: number })
 
 /** 逐级协调: the requests not yet coordinated, oldest first. */
 export function openCoordinations(state: ItemState): Coordination[] {
-  return (state.coordinations ?? []).filter((c) => c.resolved === null);
+  return state.coordinations.filter((c) => c.resolved === null);
 }
 
 /**
@@ -864,7 +866,7 @@ export function nextCoordinationLevel(state: Pick<ItemState, 'leaderInCharge'>, 
 
 /** Whether the complete result awaits a supervisor's 调查复核 (the leader cannot confirm yet). */
 export function verificationPending(state: ItemState): boolean {
-  return state.status === 'result_submitted' && state.verification !== undefined && state.verification !== null && state.verification.verdict === null;
+  return state.status === 'result_submitted' && state.verification !== null && state.verification.verdict === null;
 }
 
 /** Evidence on the result for 调查复核: files of the lead units' results plus the supervisor's. */
@@ -1063,7 +1065,7 @@ function judge(state: ItemState, action: ItemCommandType, ctx: JudgeContext, uni
  */
 function judgeReferral(state: ItemState, action: 'receive_referral' | 'referral_feedback', ctx: JudgeContext): void {
   if (!ctx.actor.isAdmin && !ctx.actor.inDisciplineChat) throw refuse('items.referral_forbidden', { action });
-  const referral = state.referral ?? null;
+  const referral = state.referral;
   if (referral === null) throw refuse('items.no_referral', {});
   if (referral.status === 'waiting_chat') throw refuse('items.referral_not_sent', {});
   if (referral.status === 'answered') throw refuse('items.referral_already_answered', {});
@@ -1463,7 +1465,7 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const acting = must(unit);
       const { text } = requireContent({ text: command.text }, 'request_coordination');
       const acked = acknowledgeImplicitly(state, acting, 'request_coordination', ctx);
-      const existing = state.coordinations ?? [];
+      const existing = state.coordinations;
       const coordination: Coordination = {
         id: existing.reduce((max, c) => Math.max(max, c.id), 0) + 1,
         unitId: acting.unitId,
@@ -1665,7 +1667,7 @@ function pickCoordination(state: ItemState, id: number | undefined, forwarding: 
 }
 
 function replaceCoordination(state: ItemState, coordination: Coordination): ItemState {
-  return { ...state, coordinations: (state.coordinations ?? []).map((c) => (c.id === coordination.id ? coordination : c)) };
+  return { ...state, coordinations: state.coordinations.map((c) => (c.id === coordination.id ? coordination : c)) };
 }
 
 /** Any work by a unit shows it received the item: acknowledge it first, with its own event. */

@@ -128,7 +128,7 @@ export function toLedgerItemRow(input: {
     timesReturned: s.returnCount,
     excused: s.excused ? { reason: s.excused.reason, degree: s.excused.degree } : null,
     warningColour: isOverdue ? 'red' : s.status === 'open' ? (input.dueSoonColour ?? null) : null,
-    coordinations: { open: (s.coordinations ?? []).filter((c) => c.resolved === null).length, resolved: (s.coordinations ?? []).filter((c) => c.resolved !== null).length },
+    coordinations: { open: s.coordinations.filter((c) => c.resolved === null).length, resolved: s.coordinations.filter((c) => c.resolved !== null).length },
     milestones: s.milestones.length ? milestoneCounts(s, input.today) : null,
     referral: s.referral
       ? { status: s.referral.status, at: s.referral.feedback?.at ?? s.referral.receivedAt ?? s.referral.sentAt ?? s.referral.at, feedback: s.referral.feedback?.text ?? null }

@@ -179,7 +179,7 @@ export async function planItemNotifications(
     }
     toLeaders(kind, inGroup.text, { reply_markup: inGroup.reply_markup }, 'coordination');
   };
-  const coordinationOf = (id: number) => (item.state.coordinations ?? []).find((c) => c.id === id);
+  const coordinationOf = (id: number) => item.state.coordinations.find((c) => c.id === id);
 
   const deciders = async () => {
     const people = await org.peopleByIds([item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null));

@@ -299,7 +299,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
 
 /** What the person who resolved or passed on a coordination request is told. */
 function coordinationDone(ctx: BotContext, state: ItemState, what: 'resolved' | 'forwarded', id: number, code: string): string {
-  const c = (state.coordinations ?? []).find((x) => x.id === id);
+  const c = state.coordinations.find((x) => x.id === id);
   return what === 'resolved' ? ctx.t('coordination-resolved-done', { code, id }) : ctx.t('coordination-forwarded-done', { code, id, level: ctx.t(`coordination-level-${c?.level ?? 'government'}`) });
 }
 
@@ -681,25 +681,21 @@ async function coordinationItem(ctx: CommandContext<BotContext>, usageKey: strin
   return itemFromArgs(ctx, ctx.match, usageKey);
 }
 
-/** /coordinated CODE [#N] [协调结果]: 已协调, with what was arranged (the unit is told). */
-itemsFeature.command('coordinated', async (ctx) => {
-  const { item, rest } = await coordinationItem(ctx, 'usage-coordinated');
+/** /coordinated (已协调, with what was arranged: the unit is told) and /coordup (转交, one step up the route). */
+async function decideCoordination(ctx: CommandContext<BotContext>, what: 'resolved' | 'forwarded') {
+  const { item, rest } = await coordinationItem(ctx, what === 'resolved' ? 'usage-coordinated' : 'usage-coordup');
   const { coordinationId, note } = coordinationArgs(rest);
-  const { item: changed, events } = await run(ctx, item.id, { type: 'resolve_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
-  const resolved = events.find((e) => e.type === 'coordination_resolved');
-  const id = resolved?.type === 'coordination_resolved' ? resolved.data.coordinationId : (coordinationId ?? 0);
-  await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, 'resolved', id, itemCodeText(ctx, changed))));
-});
+  const type = what === 'resolved' ? 'resolve_coordination' : 'forward_coordination';
+  const { item: changed, events } = await run(ctx, item.id, { type, ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
+  const decided = events.find((e) => e.type === 'coordination_resolved' || e.type === 'coordination_forwarded');
+  const id = decided?.type === 'coordination_resolved' || decided?.type === 'coordination_forwarded' ? decided.data.coordinationId : (coordinationId ?? 0);
+  await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, what, id, itemCodeText(ctx, changed))));
+}
 
-/** /coordup CODE [#N] [说明]: 转交, one step up the route. */
-itemsFeature.command('coordup', async (ctx) => {
-  const { item, rest } = await coordinationItem(ctx, 'usage-coordup');
-  const { coordinationId, note } = coordinationArgs(rest);
-  const { item: changed, events } = await run(ctx, item.id, { type: 'forward_coordination', ...(coordinationId !== undefined ? { coordinationId } : {}), ...(note ? { note } : {}) });
-  const forwarded = events.find((e) => e.type === 'coordination_forwarded');
-  const id = forwarded?.type === 'coordination_forwarded' ? forwarded.data.coordinationId : (coordinationId ?? 0);
-  await say(ctx, escapeHtml(coordinationDone(ctx, changed.state, 'forwarded', id, itemCodeText(ctx, changed))));
-});
+/** /coordinated CODE [#N] [协调结果] */
+itemsFeature.command('coordinated', (ctx) => decideCoordination(ctx, 'resolved'));
+/** /coordup CODE [#N] [说明] */
+itemsFeature.command('coordup', (ctx) => decideCoordination(ctx, 'forwarded'));
 
 /**
  * /node CODE N [TEXT] (or as a reply to the item's card: /node N [TEXT]): a lead unit reports
