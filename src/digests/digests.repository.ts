@@ -205,6 +205,12 @@ const TALLY_FOLD_AFTER = 1000;
 /** Memory for one digest statement: the materialized scan of 100,000 items takes about 8 MB. */
 const DIGEST_WORK_MEM = '32MB';
 
+/** 调查复核 pending: a verification (state.verification) without a verdict yet. */
+function awaitsVerification(value: unknown): boolean {
+  const v = value === null || value === undefined ? null : json(value);
+  return v !== null && typeof v === 'object' && 'verdict' in v && (v as { verdict: unknown }).verdict === null;
+}
+
 export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER }: { db: DbOrTx; tallyFoldAfter?: number }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
@@ -443,13 +449,6 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       })),
       total: Number(rows[0]?.total ?? 0),
     };
-  }
-
-
-  /** 调查复核 pending: a verification (state.verification) without a verdict yet. */
-  function awaitsVerification(value: unknown): boolean {
-  const v = value === null || value === undefined ? null : json(value);
-  return v !== null && typeof v === 'object' && 'verdict' in v && (v as { verdict: unknown }).verdict === null;
   }
 
 
