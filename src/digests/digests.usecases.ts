@@ -72,13 +72,15 @@ function partKey(base: string, index: number): string {
 
 async function windowAt(deps: DigestsDeps, at: Date): Promise<DigestWindow> {
   const repo = createDigestsRepository(deps);
-  const lastDigestAt = await repo.lastDigestAt({ jobName: DIGEST_JOB, before: at });
+  // Both at once: the installation date is needed only before the first digest, but reading it
+  // costs less than a second round trip.
+  const [lastDigestAt, installedAt] = await Promise.all([repo.lastDigestAt({ jobName: DIGEST_JOB, before: at }), repo.installedAt()]);
   return digestWindow({
     at,
     timezone: deps.config.timezone,
     dailyTime: deps.config.digests.dailyTime,
     lastDigestAt,
-    installedAt: lastDigestAt === null ? await repo.installedAt() : null,
+    installedAt: lastDigestAt === null ? installedAt : null,
     severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
   });
 }
