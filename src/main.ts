@@ -8,14 +8,14 @@ import { callUntilAnswered, reachabilityOnly, startPolling, type Poller, type Po
 import { startWebhook, type WebhookServer } from './bot/webhook.js';
 import { createTranslator } from './i18n/translator.js';
 import { createLogger, type Logger } from './logger.js';
-import { inlineFilePayloads } from './digests/outbox-files.js';
+import { inlineFilePayloads } from './outbox/outbox-files.js';
 import { markUncheckedItems } from './items/items.usecases.js';
 import { runSweep, warnIfNoDisciplineChat } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
 import { createOutboxDispatchRepository } from './outbox/outbox.repository.js';
-import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createMetrics, type Metrics } from './shared/metrics.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import { createReadiness } from './ops/readiness.js';
 import { Api } from 'grammy';

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../ops/metrics.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { Actor } from '../org/org.models.js';
 import type { Clock } from '../shared/clock.js';
 

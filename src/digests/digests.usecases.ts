@@ -37,7 +37,7 @@ import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/items.models.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { displayName } from '../shared/html.js';
-import { inlineFile } from './outbox-files.js';
+import { inlineFile } from '../outbox/outbox-files.js';
 
 /** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
 export const DIGEST_JOB = 'digest';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { DbOrTx } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../ops/metrics.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { Clock } from '../shared/clock.js';
 import { nextFire, parseCron, previousFire, type CronFields } from './cron-matcher.js';
 import { createPgRunCoordinator, type PgRunCoordinator, type RunOutcome } from './run-coordinator.js';

@@ -4,7 +4,7 @@ import { createConfig } from '../../src/config.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { startApp, type App } from '../../src/main.js';
-import { createMetrics } from '../../src/ops/metrics.js';
+import { createMetrics } from '../../src/shared/metrics.js';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';

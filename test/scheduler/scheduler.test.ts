@@ -3,7 +3,7 @@ import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../src/db/client.js';
-import { inlineFilePayloads } from '../../src/digests/outbox-files.js';
+import { inlineFilePayloads } from '../../src/outbox/outbox-files.js';
 import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, type Dispatcher } from '../../src/outbox/dispatcher.js';
