@@ -3,7 +3,7 @@ import { Api } from 'grammy';
 import type { Chat, Message, User } from 'grammy/types';
 import { createBot } from '../../src/bot/index.js';
 import { createConfig, type Config } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from '../../src/outbox/dispatcher.js';

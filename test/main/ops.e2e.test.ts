@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Chat, User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App } from '../../src/app.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';

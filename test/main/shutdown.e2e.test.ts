@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp } from '../../src/main.js';
+import { startApp } from '../../src/app.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 
 const TOKEN = '7100000003:STOP-test-token';

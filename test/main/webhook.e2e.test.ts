@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Update, User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App } from '../../src/app.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 
 const TOKEN = '7100000004:HOOK-test-token';
