@@ -61,6 +61,11 @@ export type StartAppOptions = {
   polling?: Pick<PollingOptions, 'timeoutSeconds' | 'firstRetryMs' | 'maxRetryMs'>;
   /** Default: a new registry with Node's process metrics as well. */
   metrics?: Metrics;
+  /**
+   * An open database to use instead of the one the config names (the tests' own, made from a
+   * migrated template); migrations still run, and stop() leaves it open for its owner.
+   */
+  database?: Database;
 };
 
 /**
@@ -75,7 +80,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   if (!config.botToken) throw new Error('BOT_TOKEN is required');
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
 
-  const database = await openDatabase(config);
+  // A database handed in (a test's) stays open after stop(): its owner closes it.
+  const database = options.database ?? (await openDatabase(config));
   await runMigrations(database);
   logger.info({ storage: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
   await options.beforeStart?.(database);
@@ -218,7 +224,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
       await inbox?.stop();
       await webhook?.close();
       await dispatcher.stop();
-      await database.close();
+      if (!options.database) await database.close();
       logger.info('stopped');
     },
   };
