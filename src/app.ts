@@ -12,7 +12,7 @@ import { inlineFilePayloads } from './outbox/outbox-files.js';
 import { markUncheckedItems } from './items/items.usecases.js';
 import { runSweep, warnIfNoDisciplineChat } from './reminders/reminders.usecases.js';
 import { createAppJobs } from './scheduler/jobs.js';
-import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
+import { createScheduler, type Scheduler, type TickTrigger } from './scheduler/scheduler.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits } from './outbox/dispatcher.js';
 import { createOutboxDispatchRepository } from './outbox/outbox.repository.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
@@ -34,7 +34,7 @@ export type App = {
   database: Database;
   /** The outbox dispatcher; the sandbox drains it to show what a step caused at once. */
   dispatcher: Dispatcher;
-  /** The sandbox ticks it after moving its clock. */
+  /** Its tick is the one way jobs run; the sandbox and tests fire it through their own trigger. */
   scheduler: Scheduler;
   /** The operators' endpoints (/healthz, /readyz, /metrics), when METRICS_PORT is set. */
   ops: OpsServer | null;
@@ -53,10 +53,10 @@ export type StartAppOptions = {
   /** Called when an update has been handled (the sandbox waits on it). */
   onUpdateHandled?: (updateId: number) => void;
   /**
-   * False: no node-cron timers; the caller ticks the scheduler itself. The sandbox does, because
-   * node-cron fires on the wall clock while the sandbox's time runs ahead of it.
+   * What ticks the scheduler; default: a timer at each minute of `clock`. The sandbox and tests pass
+   * a manualTrigger and fire it after moving their clock (the same function the timer calls).
    */
-  startScheduler?: boolean;
+  schedulerTrigger?: TickTrigger;
   /** How polling retries after a conflict (tests shorten the waits). */
   polling?: Pick<PollingOptions, 'timeoutSeconds' | 'firstRetryMs' | 'maxRetryMs'>;
   /** Default: a new registry with Node's process metrics as well. */
@@ -162,8 +162,8 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   }
   dispatcher.start();
 
-  // The second entrance: node-cron triggers the daily digests, the weekly bulletin and the
-  // reminder sweep, once across instances (cron_runs), catching up digests missed while down.
+  // The second entrance: a tick each minute runs the daily digests, the weekly bulletin and the
+  // reminder sweep as they fall due, once across instances (cron_runs), catching up what was missed.
   const scheduler = createScheduler({
     db: database.db,
     clock,
@@ -172,7 +172,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // A slot's own sweep (the morning message, a bundle) plans everything due before it composes
     // the messages; the minutely sweep stops after its batch limit and leaves the rest to the next.
     jobs: createAppJobs(deps, { sweep: ({ now, purpose }) => runSweep(deps, { now, ...(purpose === 'minute' ? {} : { maxBatches: 1_000 }) }) }),
-    heartbeatCron: config.reminders.sweepCron,
+    ...(options.schedulerTrigger ? { trigger: options.schedulerTrigger } : {}),
     metrics,
     // On the real clock it can be set back or forward under us; a test's manual clock jumps on purpose.
     ...(clock === systemClock ? { monotonic: () => performance.now() } : {}),
@@ -194,7 +194,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
             backlog: () => outboxReads.backlog({ now: dispatcherClock.now() }),
           }),
         });
-  if (options.startScheduler !== false) await scheduler.start();
+  await scheduler.start();
 
   let stopped = false;
   return {

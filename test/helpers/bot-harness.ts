@@ -5,6 +5,7 @@ import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
 import type { Dispatcher, DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createMetrics } from '../../src/shared/metrics.js';
+import { manualTrigger, type ManualTrigger } from '../../src/scheduler/scheduler.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type StorageKind, type TestDatabase } from './db.js';
 
@@ -16,8 +17,10 @@ export type Harness = {
   clock: ManualClock;
   config: Config;
   dispatcher: Dispatcher;
-  /** The app as main.ts starts it; its scheduler is ticked by the test. */
+  /** The app as main.ts starts it. */
   app: App;
+  /** Fires the app's scheduler tick at the clock's now: what production's minute timer calls. */
+  trigger: ManualTrigger;
   admin: User;
   /** A user says something; resolves when the bot has handled it and the outbox is drained. */
   say(from: User, chat: Chat | number | 'private', text: string, options?: { replyTo?: number; threadId?: number }): Promise<Message>;
@@ -64,6 +67,7 @@ export async function startHarness(
   const waiters = new Map<number, (() => void)[]>();
   // The app as main.ts starts it (src/app.ts): migrations, the durable update inbox, long polling,
   // the command menus, the outbox dispatcher and the scheduler, on this test's database and clock.
+  const trigger = manualTrigger();
   const app = await startApp(config, {
     database,
     clock,
@@ -73,8 +77,8 @@ export async function startHarness(
     // the story is set in the future: rows planned then must be due then.
     dispatcherClock: options.dispatchOnBusinessClock ? clock : systemClock,
     dispatcherLimits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0, ...options.limits },
-    // The tests tick the scheduler themselves (app.scheduler.tick) on the business clock.
-    startScheduler: false,
+    // The scheduler ticks when the test fires this trigger (after moving the clock), not each real minute.
+    schedulerTrigger: trigger,
     polling: { timeoutSeconds: 1 },
     onUpdateHandled: (id) => {
       handled.add(id);
@@ -114,6 +118,7 @@ export async function startHarness(
     config,
     dispatcher,
     app,
+    trigger,
     admin,
     settle,
     async say(from, chat, text, opts = {}) {

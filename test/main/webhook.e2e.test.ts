@@ -36,7 +36,7 @@ describePg('webhook mode', () => {
     const config = createConfig({
       env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, DATABASE_URL: database.url!, WEBHOOK_URL, WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1' },
     });
-    const app = await startApp(config, { logger: silentLogger, startScheduler: false, ...options });
+    const app = await startApp(config, { logger: silentLogger, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, ...options });
     apps.push(app);
     return app;
   };

@@ -20,6 +20,7 @@ import { runMigrations } from '../../../src/db/migrate.js';
 import { outbox, processedUpdates } from '../../../src/db/schema/index.js';
 import { silentLogger, type Logger } from '../../../src/logger.js';
 import type { DispatcherLimits } from '../../../src/outbox/dispatcher.js';
+import { manualTrigger, type ManualTrigger } from '../../../src/scheduler/scheduler.js';
 import { openChatJournal, replayJournal, type ChatJournal } from './chat-journal.js';
 import { createDemoChats, FIRST_INSTRUCTION, GROUPS, groupKind, needsSeed, persona, PERSONAS, SANDBOX_BOT, seedDemoOrg, STARTED_BOT } from './demo-org.js';
 import { nextDue } from './next-due.js';
@@ -124,13 +125,15 @@ const SANDBOX_DISPATCH: Partial<DispatcherLimits> = {
   // card's change within seconds rather than spacing edits a minute apart.
   cardEditGapMs: 5_000,
 };
-/** How often the sandbox ticks its scheduler on its own, as node-cron's minutely sweep would. */
+/** How often the sandbox ticks its scheduler on its own, as production's minute timer would. */
 const TICK_MS = 30_000;
 const DAY = 24 * HOUR;
 
 type Runtime = {
   tg: FakeTelegram;
   app: App;
+  /** Ticks the app's scheduler at the sandbox clock's now: what production's minute timer calls. */
+  trigger: ManualTrigger;
   users: Map<number, User>;
   journal: ChatJournal;
   lastUpdateId: number;
@@ -195,7 +198,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const tg = createFakeTelegram({ token, botUsername: SANDBOX_BOT.username, botFirstName: SANDBOX_BOT.firstName, clock, callbackQueryTtlMs: 60_000 });
     const byKey = createDemoChats(tg);
     const users = new Map([...byKey.values()].map((u) => [u.id, u]));
-    const rt: Runtime = { tg, app: undefined as unknown as App, users, journal, lastUpdateId: 0, handled: new Set(), waiters: new Map(), offs: [] };
+    const rt: Runtime = { tg, app: undefined as unknown as App, trigger: manualTrigger(), users, journal, lastUpdateId: 0, handled: new Set(), waiters: new Map(), offs: [] };
     runtime = rt;
     rt.offs.push(journal.follow(tg));
     if (saved && saved.entries.length > 0) {
@@ -228,8 +231,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       logger,
       dispatcherClock: clock,
       dispatcherLimits: SANDBOX_DISPATCH,
-      // node-cron would fire on the wall clock; the sandbox ticks the scheduler on its own clock.
-      startScheduler: false,
+      // The sandbox ticks the scheduler when its clock moves (and every TICK_MS), not each real minute.
+      schedulerTrigger: rt.trigger,
       onUpdateHandled: (id) => {
         rt.handled.add(id);
         rt.waiters.get(id)?.();
@@ -255,7 +258,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ticker = setInterval(() => {
     if (status !== 'ready' || !runtime) return;
     const rt = runtime;
-    void exclusive(() => runDue(rt, clock.now())).catch((error: unknown) => logger.warn({ err: error }, 'sandbox tick failed'));
+    void exclusive(() => runDue(rt)).catch((error: unknown) => logger.warn({ err: error }, 'sandbox tick failed'));
   }, TICK_MS);
   ticker.unref();
 
@@ -336,9 +339,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     return messageId;
   }
 
-  /** Runs what the scheduler has due at `at` (the sweep, digests, the bulletin) and sends what it planned. */
-  async function runDue(rt: Runtime, at: Date): Promise<void> {
-    await rt.app.scheduler.tick(at);
+  /** Runs what the scheduler has due at the clock's now (the sweep, digests, the bulletin) and sends what it planned. */
+  async function runDue(rt: Runtime): Promise<void> {
+    await rt.trigger.fire();
     await sendPlanned(rt);
   }
 
@@ -362,11 +365,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const at = ceilToMinute(due.at);
       clock.set(at);
       events.emit('clock', { now: at, offsetMs: clock.offsetMs(), due: due.kind });
-      await runDue(rt, at);
+      await runDue(rt);
       ran.push({ at, kind: due.kind });
     }
     if (clock.now().getTime() < until.getTime()) clock.set(until);
-    await runDue(rt, clock.now());
+    await runDue(rt);
     if (ran.length === 0 || ran.at(-1)!.at.getTime() !== until.getTime()) ran.push({ at: until, kind: 'time' });
     rt.journal.setClockOffset(clock.offsetMs());
     events.emit('clock', { now: clock.now(), offsetMs: clock.offsetMs() });
