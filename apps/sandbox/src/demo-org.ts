@@ -6,7 +6,8 @@
 import type { FakeTelegram } from '@duban/fake-telegram';
 import type { User } from 'grammy/types';
 import type { Database } from '../../../src/db/client.js';
-import { addUnit, addUnitMember, bindChat, grantRole, recordPerson, setUnitHead, type OrgDeps } from '../../../src/org/org.usecases.js';
+import { seedOrganisation, type PersonSpec } from '../../../src/org/org.seed.js';
+import type { OrgDeps } from '../../../src/org/org.usecases.js';
 import { createOrgRepository } from '../../../src/org/org.repository.js';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Persona, PersonaKey } from './wire.js';
@@ -95,26 +96,19 @@ export async function needsSeed(database: Database, clock: Clock): Promise<boole
  */
 export async function seedDemoOrg(deps: OrgDeps): Promise<void> {
   const leader = persona('leader');
-  const admin = { personId: leader.id, isAdmin: true, isLeader: true, unitIds: [] };
-  const person = (p: Persona) => ({ id: p.id, firstName: p.firstName, lastName: p.lastName, languageCode: 'zh-hans' });
-  await recordPerson(deps, person(leader));
-  await grantRole(deps, { actor: admin, person: person(leader), role: 'leader' });
-  const supervisor = persona('supervisor');
-  await recordPerson(deps, person(supervisor));
-  await grantRole(deps, { actor: admin, person: person(supervisor), role: 'supervisor' });
-  for (const [key, unit] of Object.entries(UNITS)) {
-    await addUnit(deps, { actor: admin, name: unit.name, aliases: [...unit.aliases] });
-    for (const p of PERSONAS.filter((x) => x.unit === key)) {
-      if (p.role === 'head') await setUnitHead(deps, { actor: admin, unit: unit.name, person: person(p) });
-      else await addUnitMember(deps, { actor: admin, unit: unit.name, person: person(p) });
-    }
-  }
-  for (const g of GROUPS) {
-    await bindChat(deps, {
-      actor: admin,
-      chat: { chatId: g.id, threadId: 0, title: g.title, type: 'supergroup' },
-      kind: groupKind(g),
-      ...(g.unit ? { unit: UNITS[g.unit].name } : {}),
-    });
-  }
+  const person = (p: Persona): PersonSpec => ({
+    id: p.id,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    languageCode: 'zh-hans',
+    ...(p.role === 'leader' || p.role === 'supervisor' ? { roles: [p.role] } : {}),
+    ...(p.unit && p.role === 'head' ? { head: UNITS[p.unit].name } : {}),
+    ...(p.unit && p.role === 'staff' ? { member: UNITS[p.unit].name } : {}),
+  });
+  await seedOrganisation(deps, {
+    admin: person(leader),
+    units: Object.values(UNITS).map((u) => ({ name: u.name, aliases: [...u.aliases] })),
+    people: PERSONAS.filter((p) => p.role !== 'stranger').map(person),
+    chats: GROUPS.map((g) => ({ chatId: g.id, title: g.title, kind: groupKind(g), ...(g.unit ? { unit: UNITS[g.unit].name } : {}) })),
+  });
 }
