@@ -14,7 +14,7 @@ import {
   type ItemEventType,
   type ReferralStatus,
 } from '../../src/items/items.models.js';
-import { CHAT_KINDS, ROLES } from '../../src/org/org.models.js';
+import { CHAT_KINDS, ROLES, validateUnitName } from '../../src/org/org.models.js';
 import { parserWarnings } from '../../src/parser/warnings.js';
 import type { EscalationPolicy } from '../../src/reminders/reminders.models.js';
 import { FILTERS } from '../../src/bot/features/lookup.js';
@@ -79,10 +79,21 @@ const VERDICTS = { true: true, false: true } as const satisfies Record<Extract<I
 /** The escalation's rungs (rung 1 is the plain nag): one per `rungN` threshold of the policy. */
 const RUNGS = { rung2: 2, rung3: 3, rung4: 4 } as const satisfies Record<Exclude<keyof EscalationPolicy, 'stalled'>, number>;
 
-/** AppError codes: the item model's list, and every code another module raises by name. */
+/** What validateUnitName can find wrong with a unit's name: each becomes `units.name_<problem>`. */
+const UNIT_NAME_PROBLEMS = { empty: true, too_long: true, bad_chars: true, invisible: true } as const satisfies Record<NonNullable<ReturnType<typeof validateUnitName>>, true>;
+
+/** The first argument of every appError(...) / new AppError(...) in src: a literal, a ternary of literals, or a template. */
+const raisedCodes = SOURCES.flatMap(({ text }) => [...text.matchAll(/\b(?:appError|new AppError)\(([^,)]*)/g)].map((m) => m[1]!.trim()));
+/** Codes raised from a template (`units.name_${problem}`), expanded over their domain; one missing here fails the test. */
+const ERROR_TEMPLATE_DOMAINS: Record<string, readonly string[]> = {
+  'units.name_': Object.keys(UNIT_NAME_PROBLEMS),
+};
+
+/** AppError codes: the item model's list, and every code another module raises. */
 const errorCodes = [
   ...ITEM_ERROR_CODES,
-  ...SOURCES.flatMap(({ text }) => [...text.matchAll(/\b(?:appError|new AppError)\(\s*'([a-z]+\.[a-z_]+)'/g)].map((m) => m[1]!)),
+  ...raisedCodes.flatMap((arg) => [...arg.matchAll(/'([a-z]+\.[a-z_]+)'/g)].map((m) => m[1]!)),
+  ...Object.entries(ERROR_TEMPLATE_DOMAINS).flatMap(([head, values]) => values.map((v) => `${head}${v}`)),
 ];
 
 /**
@@ -169,6 +180,14 @@ describe('every message id the code can produce', () => {
     const heads = [...templateHeads].filter((h) => !NOT_MESSAGE_TEMPLATES.includes(h) && prefixes.has(h.split('-')[0]!));
     expect(heads.filter((h) => !(h in TEMPLATE_DOMAINS)).sort()).toEqual([]);
     expect(Object.keys(TEMPLATE_DOMAINS).filter((h) => !templateHeads.has(h))).toEqual([]);
+    // The same for error codes raised from a template.
+    const errorHeads = raisedCodes.flatMap((arg) => [...arg.matchAll(/^`([a-z]+\.[a-z_]*)\$\{/g)].map((m) => m[1]!));
+    expect(errorHeads.filter((h) => !(h in ERROR_TEMPLATE_DOMAINS))).toEqual([]);
+    expect(Object.keys(ERROR_TEMPLATE_DOMAINS).filter((h) => !errorHeads.includes(h))).toEqual([]);
+    // Every raised code is found: a literal, literals, or a template with a domain. The one variable
+    // passed along is `code` (appError's own signature, and the item model's refuse(), whose codes
+    // are ITEM_ERROR_CODES).
+    expect(raisedCodes.filter((arg) => !/^['`]|'[a-z]+\.[a-z_]+'/.test(arg) && !/^code(:|$)/.test(arg))).toEqual([]);
   });
 
   it('has a realistic sample for every variable a message uses', () => {
