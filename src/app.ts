@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from './shared/metrics.js';
 import { startOpsServer, type OpsServer } from './ops/ops-server.js';
 import { createReadiness } from './ops/readiness.js';
 import { Api } from 'grammy';
+import type { Update } from 'grammy/types';
 import { systemClock, type Clock } from './shared/clock.js';
 import { pruneUpdates } from './updates/updates.usecases.js';
 import { createUpdateInbox, type UpdateInbox } from './updates/inbox.js';
@@ -40,6 +41,8 @@ export type App = {
   ops: OpsServer | null;
   /** The webhook's HTTP server, when WEBHOOK_URL is set and ROLE=all (its address has the real port). */
   webhook: WebhookServer | null;
+  /** Hands one update to the bot's handlers (through the inbox) as if Telegram had delivered it; absent with ROLE=worker. */
+  handleUpdate: ((update: Update) => Promise<void>) | null;
 };
 
 export type StartAppOptions = {
@@ -129,6 +132,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   let poller: Poller | null = null;
   let webhook: WebhookServer | null = null;
   let inbox: UpdateInbox | null = null;
+  let handleUpdate: App['handleUpdate'] = null;
   if (config.role === 'all') {
     // Every update is stored before Telegram is told it arrived, and handled until it is done:
     // a crash, a restart or a database outage delays it, never loses it (src/updates/inbox.ts).
@@ -146,6 +150,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // Updates left pending by a dead instance or a database outage go through the handlers as
     // they are (not the webhook's own receive, which would see them leased and skip them).
     const handlePending = bot.handleUpdate.bind(bot);
+    handleUpdate = handlePending;
     await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
     if (config.webhookUrl !== undefined) {
       // Telegram posts the updates; any number of instances can serve them (update_id is deduplicated).
@@ -203,6 +208,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     scheduler,
     ops,
     webhook,
+    handleUpdate,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Chat, Update, User } from 'grammy/types';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
@@ -133,9 +133,12 @@ describe.each(storageKinds())('organisation commands through the fake Bot API (%
     await h.settle();
     expect(h.tg.callsTo('sendMessage').length).toBe(before + 1);
     // Telegram hands the same update_id out again (a poller died before confirming it).
+    // The inbox skips it (no handler runs, so nothing reports it handled): the bot has taken it once
+    // Telegram forgets it, and a command sent after it is answered after it.
     h.tg.redeliver(update);
-    await h.settle(update.update_id);
-    expect(h.tg.callsTo('sendMessage').length).toBe(before + 1);
+    await vi.waitFor(() => expect(h.tg.pendingUpdates().map((u) => u.update_id)).not.toContain(update.update_id), { timeout: 10_000 });
+    await h.say(stranger, leadersGroup, '/whoami');
+    expect(h.tg.callsTo('sendMessage').length).toBe(before + 2);
   });
 
   it('registers its command menus per language and scope', async () => {
