@@ -82,7 +82,7 @@ export function renderLivingCard(view: ItemView, spec: CardSpec, t: T): Rendered
   if (audience.kind === 'discipline') return renderReferralCard(view, t);
   if (compact) {
     const finished = !['open', 'result_submitted'].includes(view.state.status);
-    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton('viw', view.id) }]];
+    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton({ action: 'viw', itemId: view.id }) }]];
     return {
       text: clip(`${headline}\n${t('card-status-now', { status: t(`status-${view.state.status}`) })}`, 4000),
       ...(buttons.length ? { reply_markup: { inline_keyboard: buttons } } : {}),

@@ -153,8 +153,8 @@ export async function planItemNotifications(
       reply_markup: {
         inline_keyboard: [
           [
-            { text: tt('btn-coordination-resolve'), callback_data: encodeButton('cok', item.id, c.id) },
-            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton('cup', item.id, c.id) }] : []),
+            { text: tt('btn-coordination-resolve'), callback_data: encodeButton({ action: 'cok', itemId: item.id, coordination: c.id }) },
+            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton({ action: 'cup', itemId: item.id, coordination: c.id }) }] : []),
           ],
         ],
       },
