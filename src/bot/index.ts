@@ -212,7 +212,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
         // Which command it was, in the person's words: they may have sent several meanwhile.
         const text = ctx.msg?.text ?? ctx.msg?.caption ?? '';
         const command = /^\/([a-z_]+)/i.exec(text)?.[1]?.toLowerCase() ?? '';
-        const label = commandLabel(command, localeFor(ctx.from?.language_code, deps.config.locale)) ?? ctx.t('update-applied-before-message');
+        const label = commandLabel(deps.translator, command, localeFor(ctx.from?.language_code, deps.config.locale)) ?? ctx.t('update-applied-before-message');
         await say(ctx, ctx.t('update-applied-before', { label: escapeHtml(label), quote: escapeHtml(clip(text, 80)) })).catch(() => {});
       }
       return;
