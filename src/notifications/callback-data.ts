@@ -85,7 +85,6 @@ type DataOf<A extends ButtonAction> = Flatten<
 
 /** What a button says, one shape per action. */
 export type ButtonData = { [A in ButtonAction]: DataOf<A> }[ButtonAction];
-export type ButtonDataOf<A extends ButtonAction> = DataOf<A>;
 
 const MAX_BYTES = 64;
 

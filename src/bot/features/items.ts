@@ -44,7 +44,8 @@ import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../item-
  */
 export const itemsFeature = new Composer<BotContext>();
 
-const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
   if (result.planned > 0) ctx.deps.onPlanned?.();
@@ -101,7 +102,7 @@ itemsFeature.command('assign', async (ctx) => {
 /** Replaces the pressed card's text and buttons; an unchanged card is not an error. */
 async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown) {
   await ctx
-    .editMessageText(text, { ...HTML, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
+    .editMessageText(text, { ...NO_PREVIEW, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
     .catch((error: unknown) => {
       if (!String((error as Error).message).includes('message is not modified')) throw error;
     });
@@ -140,7 +141,7 @@ async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, te
   const chatId = ctx.chat!.id;
   const thread = threadIdOf(ctx.callbackQuery?.message ?? ctx.msg);
   const sent = await ctx.api.sendMessage(chatId, text, {
-    ...HTML,
+    ...NO_PREVIEW,
     ...(thread ? { message_thread_id: thread } : {}),
     reply_markup: { force_reply: true, selective: true, input_field_placeholder: ctx.t('prompt-placeholder') },
   });
@@ -371,7 +372,7 @@ itemsFeature.on('message', async (ctx, next) => {
         const draftMessageId = result.item.row.draftMessageId;
         if (draftMessageId) {
           await ctx.api
-            .editMessageText(ctx.chat.id, draftMessageId, card.text, { ...HTML, reply_markup: card.reply_markup })
+            .editMessageText(ctx.chat.id, draftMessageId, card.text, { ...NO_PREVIEW, reply_markup: card.reply_markup })
             .catch(() => say(ctx, card.text, { reply_markup: card.reply_markup }));
         }
         await say(ctx, ctx.t('draft-updated'));

@@ -154,7 +154,7 @@ lookupFeature.on('callback_query:data', async (ctx, next) => {
   // Rights lost since the list was sent: say so, and leave the list as it is.
   if (forbidden) throw appError('list.forbidden');
   await ctx
-    .editMessageText(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
+    .editMessageText(text, { link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
     .catch((error: unknown) => {
       if (!String((error as Error).message).includes('message is not modified')) throw error;
     });
