@@ -151,7 +151,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
     // they are (not the webhook's own receive, which would see them leased and skip them).
     const handlePending = bot.handleUpdate.bind(bot);
     handleUpdate = handlePending;
-    await registerCommands(bot.api, undefined, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
+    await registerCommands(bot.api, deps.translator, config.locale).catch((error: unknown) => logger.warn({ err: error }, 'setMyCommands failed'));
     if (config.webhookUrl !== undefined) {
       // Telegram posts the updates; any number of instances can serve them (update_id is deduplicated).
       webhook = await startWebhook(bot, { url: config.webhookUrl, secretToken: config.webhookSecret!, host: config.host, port: config.port, logger, inbox });

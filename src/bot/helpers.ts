@@ -30,11 +30,10 @@ export function personOf(user: User): PersonInput {
   };
 }
 
-/** Replies in the same chat and forum topic, as HTML. */
+/** Replies in the same chat and forum topic (as HTML, like every text the bot sends). */
 export function say(ctx: BotContext, text: string, extra: Record<string, unknown> = {}) {
   const thread = threadIdOf(ctx.msg);
   return ctx.reply(text, {
-    parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
     ...(thread ? { message_thread_id: thread } : {}),
     ...extra,

@@ -5,6 +5,7 @@ import { countSendFailure, createMetrics, SEND_METHODS, updateKind } from '../sh
 import { loadActor, recordPerson } from '../org/org.usecases.js';
 import type { Sleep } from '../outbox/dispatcher.js';
 import { pacedDirectSends } from '../outbox/direct-pacing.js';
+import { htmlByDefault } from '../outbox/html-by-default.js';
 import type { PacingLimits } from '../outbox/pacing.repository.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
@@ -68,8 +69,10 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     client: { apiRoot: options.apiRoot ?? deps.config.botApiRoot },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // Every text is HTML unless a call says otherwise (innermost, so every layer sees the same payload).
+  bot.api.config.use(htmlByDefault());
   // Direct replies count towards the chat's pacing shared with the outbox dispatchers. Installed
-  // first, so that it sits inside the auto-retry: every attempt takes its own slot.
+  // before the auto-retry, so that it sits inside it: every attempt takes its own slot.
   bot.api.config.use(
     pacedDirectSends({
       db: deps.db,
@@ -212,7 +215,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
         // Which command it was, in the person's words: they may have sent several meanwhile.
         const text = ctx.msg?.text ?? ctx.msg?.caption ?? '';
         const command = /^\/([a-z_]+)/i.exec(text)?.[1]?.toLowerCase() ?? '';
-        const label = commandLabel(command, localeFor(ctx.from?.language_code, deps.config.locale)) ?? ctx.t('update-applied-before-message');
+        const label = commandLabel(deps.translator, command, localeFor(ctx.from?.language_code, deps.config.locale)) ?? ctx.t('update-applied-before-message');
         await say(ctx, ctx.t('update-applied-before', { label: escapeHtml(label), quote: escapeHtml(clip(text, 80)) })).catch(() => {});
       }
       return;

@@ -147,7 +147,7 @@ export async function runCalendarReminder(deps: CalendarReminderDeps, input: { a
         key: `calendar:${chat}:${year}:${input.week}`,
         chatId: target.chatId,
         threadId: target.threadId,
-        payload: { text: t('calendar-reminder', { year: String(year) }), parse_mode: 'HTML' },
+        payload: { text: t('calendar-reminder', { year: String(year) }) },
         purpose: 'calendar_reminder',
       });
     }

@@ -465,19 +465,19 @@ export function decisionButtons(t: Translate, items: DecisionItem[]): DigestButt
   const rows: DigestButton[][] = [];
   items.forEach((item, i) => {
     const n = i + 1;
-    const view = { text: t('digest-btn-view', { n }), callback_data: encodeButton('viw', item.id) };
+    const view = { text: t('digest-btn-view', { n }), callback_data: encodeButton({ action: 'viw', itemId: item.id }) };
     if (item.result) {
       // Awaiting verification, the leader cannot confirm yet: return and view only.
       rows.push([
-        ...(item.awaitingVerification ? [] : [{ text: t('digest-btn-confirm', { n }), callback_data: encodeButton('cfm', item.id, 0, item.version) }]),
-        { text: t('digest-btn-return', { n }), callback_data: encodeButton('ret', item.id, 0, item.version) },
+        ...(item.awaitingVerification ? [] : [{ text: t('digest-btn-confirm', { n }), callback_data: encodeButton({ action: 'cfm', itemId: item.id, version: item.version }) }]),
+        { text: t('digest-btn-return', { n }), callback_data: encodeButton({ action: 'ret', itemId: item.id, version: item.version }) },
         view,
       ]);
     }
     if (item.extension) {
       rows.push([
-        { text: t('digest-btn-extension-approve', { n }), callback_data: encodeButton('exa', item.id, 0, item.version) },
-        { text: t('digest-btn-extension-reject', { n }), callback_data: encodeButton('exr', item.id, 0, item.version) },
+        { text: t('digest-btn-extension-approve', { n }), callback_data: encodeButton({ action: 'exa', itemId: item.id, version: item.version }) },
+        { text: t('digest-btn-extension-reject', { n }), callback_data: encodeButton({ action: 'exr', itemId: item.id, version: item.version }) },
         ...(item.result ? [] : [view]),
       ]);
     }

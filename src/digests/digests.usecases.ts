@@ -36,7 +36,7 @@ import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/items.models.js';
 import { formatItemCode } from '../items/items.refs.js';
-import { displayName } from '../shared/html.js';
+import { displayName, escapeHtml } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
 
 /** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
@@ -58,7 +58,8 @@ export type DigestsDeps = {
   renderChart?: (rows: BulletinChartRow[], options: { locale: Locale; title: string; subtitle?: string }) => Promise<Buffer>;
 };
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** Outbox keys name the chat, and the topic when there is one: a chat can hold a leaders topic and a unit topic. */
 function chatRef(chat: Pick<BoundChat, 'chatId' | 'threadId'>): string {
@@ -166,7 +167,7 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
     const parts = renderLeadersDigest(digest, { ...render, reader: { kind: 'group' } });
     for (const chat of leadersChats) {
       parts.forEach((part, i) =>
-        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { ...part, ...HTML }, purpose: 'digest' }),
+        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { ...part, ...NO_PREVIEW }, purpose: 'digest' }),
       );
     }
   }
@@ -182,7 +183,7 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
         key: partKey(`digest:${chatRef(chat)}:${date}`, i),
         chatId: chat.chatId,
         threadId: chat.threadId,
-        payload: { text, ...HTML },
+        payload: { text, ...NO_PREVIEW },
         unitId: digest.unitId,
         purpose: 'unit_digest',
       }),
@@ -260,7 +261,7 @@ export async function buildBulletin(
         ranked.map((u) => ({ unit: u.name, onTimeCloseRate: u.onTimeCloseRate, overdue: u.overdue })),
         { locale, title, subtitle },
       );
-      chart = { png, asDocument: ranked.length > CHART_PHOTO_MAX_UNITS, filename: `bulletin-${weekKey}.png`, caption: title };
+      chart = { png, asDocument: ranked.length > CHART_PHOTO_MAX_UNITS, filename: `bulletin-${weekKey}.png`, caption: escapeHtml(title) };
     } catch (error) {
       deps.logger?.error({ err: error }, 'bulletin chart failed; the bulletin goes without it');
     }
@@ -314,7 +315,7 @@ export async function runWeeklyBulletin(deps: DigestsDeps, input: { scheduledAt:
   for (const chat of chats) {
     const base = `bulletin:${chatRef(chat)}:${bulletin.week}`;
     bulletin.texts.forEach((text, i) =>
-      messages.push({ key: partKey(base, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...HTML }, purpose: 'bulletin' }),
+      messages.push({ key: partKey(base, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...NO_PREVIEW }, purpose: 'bulletin' }),
     );
     if (bulletin.chart) {
       const { png, asDocument, filename, caption } = bulletin.chart;

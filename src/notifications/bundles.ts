@@ -190,7 +190,8 @@ export async function takeBundles(
   return bundles;
 }
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** The outbox messages of a bundle, keyed `key`, `key:2`, ... */
 export function bundleMessages(bundle: Bundle, key: string, purpose = 'bundle'): OutboxMessage[] {
@@ -198,7 +199,7 @@ export function bundleMessages(bundle: Bundle, key: string, purpose = 'bundle'):
     key: i === 0 ? key : `${key}:${i + 1}`,
     chatId: bundle.chatId,
     threadId: bundle.threadId,
-    payload: { text: part.text, ...HTML, ...(part.keyboard.length ? { reply_markup: { inline_keyboard: part.keyboard } } : {}) },
+    payload: { text: part.text, ...NO_PREVIEW, ...(part.keyboard.length ? { reply_markup: { inline_keyboard: part.keyboard } } : {}) },
     purpose,
     fallback: bundle.fallback,
     // A bundle about one item is remembered as that item's message: a reply to it finds the item.

@@ -51,7 +51,8 @@ export function cardSpec(card: { audience: string | null; unitId: number | null;
   return { audience: audienceOf(card), headline: card.headline ?? '', compact: card.compact ?? false, headlineStatus: card.headlineStatus ?? null };
 }
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** A stable fingerprint of a render (text and keyboard): equal hashes mean nothing to edit. */
 export function renderHash(rendered: Rendered): string {
@@ -82,7 +83,7 @@ export function renderLivingCard(view: ItemView, spec: CardSpec, t: T): Rendered
   if (audience.kind === 'discipline') return renderReferralCard(view, t);
   if (compact) {
     const finished = !['open', 'result_submitted'].includes(view.state.status);
-    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton('viw', view.id) }]];
+    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton({ action: 'viw', itemId: view.id }) }]];
     return {
       text: clip(`${headline}\n${t('card-status-now', { status: t(`status-${view.state.status}`) })}`, 4000),
       ...(buttons.length ? { reply_markup: { inline_keyboard: buttons } } : {}),
@@ -130,7 +131,7 @@ export function newCardMessage(input: {
     key: input.key,
     chatId: input.target.chatId,
     threadId: input.target.threadId,
-    payload: { text: rendered.text, ...HTML, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}), ...(input.extra ?? {}) },
+    payload: { text: rendered.text, ...NO_PREVIEW, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}), ...(input.extra ?? {}) },
     itemId: input.view.id,
     unitId: input.audience.kind === 'unit' ? input.audience.unitId : (input.aboutUnitId ?? null),
     purpose: input.purpose ?? (input.audience.kind === 'unit' ? 'unit_card' : 'card'),
@@ -189,7 +190,7 @@ export async function planCardRefresh(
       chatId: card.chatId,
       threadId: card.threadId,
       method: 'editMessageText',
-      payload: { message_id: card.messageId, text: rendered.text, ...HTML, reply_markup: rendered.reply_markup ?? { inline_keyboard: [] } },
+      payload: { message_id: card.messageId, text: rendered.text, ...NO_PREVIEW, reply_markup: rendered.reply_markup ?? { inline_keyboard: [] } },
       itemId: view.id,
       unitId: card.unitId,
       purpose: 'card_edit',

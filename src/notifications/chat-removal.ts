@@ -42,13 +42,13 @@ export async function planBotRemovedNotices(
       key: key(c.threadId ? `${c.chatId}_${c.threadId}` : String(c.chatId)),
       chatId: c.chatId,
       threadId: c.threadId,
-      payload: { text: text(deps.config.locale), parse_mode: 'HTML' },
+      payload: { text: text(deps.config.locale) },
       purpose: 'bot_removed',
     })),
     ...admins.map((p) => ({
       key: key(String(p.id)),
       chatId: p.id,
-      payload: { text: text(localeFor(p.languageCode, deps.config.locale)), parse_mode: 'HTML' },
+      payload: { text: text(localeFor(p.languageCode, deps.config.locale)) },
       purpose: 'bot_removed',
     })),
   ];

@@ -6,7 +6,7 @@ import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
-import { encodeButton, type ButtonAction } from './callback-data.js';
+import { encodeButton, type ButtonData } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
 import { milestoneViews, nextPendingMilestone } from '../items/milestones.js';
 
@@ -202,8 +202,8 @@ const OFFICE: Actor = { personId: -2, isAdmin: false, isLeader: false, isSupervi
 export function verifyButtons(view: Pick<ItemView, 'id' | 'state' | 'today'>, t: Translate): InlineKeyboardButton[] {
   if (!allowedActions(view.state, OFFICE, view.today).some((a) => a.action === 'verify_result')) return [];
   return [
-    { text: t('btn-verify-true'), callback_data: encodeButton('vft', view.id, 0, view.state.version) },
-    { text: t('btn-verify-false'), callback_data: encodeButton('vff', view.id, 0, view.state.version) },
+    { text: t('btn-verify-true'), callback_data: encodeButton({ action: 'vft', itemId: view.id, version: view.state.version }) },
+    { text: t('btn-verify-false'), callback_data: encodeButton({ action: 'vff', itemId: view.id, version: view.state.version }) },
   ];
 }
 
@@ -220,20 +220,29 @@ export function audienceActor(view: Pick<ItemView, 'state'>, audience: Audience)
   return null;
 }
 
-/** The button each allowed action gets on a card (actions without one are commands only). */
-const ACTION_BUTTONS: Partial<Record<ItemCommandType, { action: ButtonAction; label: (role: 'lead' | 'cooperating') => string; versioned: boolean; namesUnit?: boolean }>> = {
-  acknowledge: { action: 'ack', label: () => 'btn-ack', versioned: false },
-  report_progress: { action: 'prg', label: () => 'btn-progress', versioned: false },
-  submit_result: { action: 'res', label: () => 'btn-result', versioned: false },
-  submit_contribution: { action: 'res', label: () => 'btn-contribution', versioned: false },
-  request_extension: { action: 'ext', label: () => 'btn-extend', versioned: false },
-  confirm_result: { action: 'cfm', label: () => 'btn-confirm', versioned: true },
-  return_result: { action: 'ret', label: () => 'btn-return', versioned: true },
-  approve_extension: { action: 'exa', label: () => 'btn-extension-approve', versioned: true },
-  reject_extension: { action: 'exr', label: () => 'btn-extension-reject', versioned: true },
-  waive_lead: { action: 'wvl', label: () => 'btn-waive-lead', versioned: true, namesUnit: true },
-  receive_referral: { action: 'rrc', label: () => 'btn-referral-receive', versioned: false },
-  referral_feedback: { action: 'rfb', label: () => 'btn-referral-feedback', versioned: false },
+/**
+ * The button each allowed action gets on a card (actions without one are commands only), with
+ * the data it carries: the unit it acts for, and the item's version when a stale press must be
+ * refused rather than applied to what the item has become.
+ */
+type CardButton = { label: (role: 'lead' | 'cooperating') => string; namesUnit?: boolean; data: (view: ItemView, unitId: number | null) => ButtonData | null };
+// An action taken for a unit has no button without one (the model always names it).
+const forUnit = (action: 'ack' | 'prg' | 'res' | 'ext') => (view: ItemView, unitId: number | null): ButtonData | null => (unitId === null ? null : { action, itemId: view.id, unitId });
+const versioned = (action: 'cfm' | 'ret' | 'exa' | 'exr') => (view: ItemView): ButtonData => ({ action, itemId: view.id, version: view.state.version });
+const ofItem = (action: 'rrc' | 'rfb') => (view: ItemView): ButtonData => ({ action, itemId: view.id });
+const ACTION_BUTTONS: Partial<Record<ItemCommandType, CardButton>> = {
+  acknowledge: { label: () => 'btn-ack', data: forUnit('ack') },
+  report_progress: { label: () => 'btn-progress', data: forUnit('prg') },
+  submit_result: { label: () => 'btn-result', data: forUnit('res') },
+  submit_contribution: { label: () => 'btn-contribution', data: forUnit('res') },
+  request_extension: { label: () => 'btn-extend', data: forUnit('ext') },
+  confirm_result: { label: () => 'btn-confirm', data: versioned('cfm') },
+  return_result: { label: () => 'btn-return', data: versioned('ret') },
+  approve_extension: { label: () => 'btn-extension-approve', data: versioned('exa') },
+  reject_extension: { label: () => 'btn-extension-reject', data: versioned('exr') },
+  waive_lead: { label: () => 'btn-waive-lead', namesUnit: true, data: (view, unitId) => (unitId === null ? null : { action: 'wvl', itemId: view.id, unitId, version: view.state.version }) },
+  receive_referral: { label: () => 'btn-referral-receive', data: ofItem('rrc') },
+  referral_feedback: { label: () => 'btn-referral-feedback', data: ofItem('rfb') },
 };
 
 /** Buttons for an audience: exactly the actions it may take now, two to a row. */
@@ -243,17 +252,18 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
   const buttons: InlineKeyboardButton[] = [];
   for (const allowed of allowedActions(view.state, actor, view.today)) {
     if (allowed.action === 'report_milestone') {
-      // 时间节点: one button for the next unreported milestone; its number rides in the version field.
+      // 时间节点: one button for the next unreported milestone.
       const next = nextPendingMilestone(view.state);
-      if (next) buttons.push({ text: t('btn-milestone', { index: next.index }), callback_data: encodeButton('mnd', view.id, allowed.unitId ?? 0, next.index) });
+      if (next && allowed.unitId !== null) buttons.push({ text: t('btn-milestone', { index: next.index }), callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: allowed.unitId, milestone: next.index }) });
       continue;
     }
     const spec = ACTION_BUTTONS[allowed.action];
-    if (!spec) continue;
+    const data = spec?.data(view, allowed.unitId);
+    if (!spec || !data) continue;
     const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
     buttons.push({
       text: spec.namesUnit && allowed.unitId !== null ? t(spec.label(unit?.role ?? 'lead'), { unit: unitName(view, allowed.unitId) }) : t(spec.label(unit?.role ?? 'lead')),
-      callback_data: encodeButton(spec.action, view.id, allowed.unitId ?? 0, spec.versioned ? view.state.version : 0),
+      callback_data: encodeButton(data),
     });
   }
   const rows: InlineKeyboardButton[][] = [];
@@ -306,21 +316,21 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
   for (const u of extra.unresolved) {
     const picks = u.suggestions.slice(0, 3).map((sug) => ({
       text: `${u.role === 'lead' ? t('role-lead-short') : t('role-cooperating-short')}：${sug.name}`,
-      callback_data: encodeButton('dpk', view.id, sug.id, u.role === 'lead' ? 1 : 2),
+      callback_data: encodeButton({ action: 'dpk', draftId: view.id, unitId: sug.id, role: u.role }),
     }));
     if (picks.length) rows.push(picks);
   }
   const dayOff = extra.warnings.find((w) => w.code === 'deadlineOnDayOff');
-  if (dayOff) rows.push([{ text: t('btn-draft-workday', { date: dayOff.args[1] }), callback_data: encodeButton('dwd', view.id, 0, view.state.version) }]);
-  rows.push([{ text: t('btn-draft-confirm'), callback_data: encodeButton('dok', view.id, 0, view.state.version) }]);
+  if (dayOff) rows.push([{ text: t('btn-draft-workday', { date: dayOff.args[1] }), callback_data: encodeButton({ action: 'dwd', draftId: view.id, version: view.state.version }) }]);
+  rows.push([{ text: t('btn-draft-confirm'), callback_data: encodeButton({ action: 'dok', draftId: view.id, version: view.state.version }) }]);
   rows.push([
-    { text: t('btn-draft-deadline'), callback_data: encodeButton('ddl', view.id) },
-    { text: t('btn-draft-units'), callback_data: encodeButton('dun', view.id) },
+    { text: t('btn-draft-deadline'), callback_data: encodeButton({ action: 'ddl', draftId: view.id }) },
+    { text: t('btn-draft-units'), callback_data: encodeButton({ action: 'dun', draftId: view.id }) },
   ]);
   rows.push([
-    { text: t('btn-draft-level', { level: t(`level-${view.state.level}`) }), callback_data: encodeButton('dlv', view.id) },
-    { text: t('btn-draft-incharge'), callback_data: encodeButton('dlc', view.id) },
+    { text: t('btn-draft-level', { level: t(`level-${view.state.level}`) }), callback_data: encodeButton({ action: 'dlv', draftId: view.id }) },
+    { text: t('btn-draft-incharge'), callback_data: encodeButton({ action: 'dlc', draftId: view.id }) },
   ]);
-  rows.push([{ text: t('btn-draft-discard'), callback_data: encodeButton('dno', view.id) }]);
+  rows.push([{ text: t('btn-draft-discard'), callback_data: encodeButton({ action: 'dno', draftId: view.id }) }]);
   return { text: clip(lines.join('\n'), 4000), reply_markup: { inline_keyboard: rows } };
 }

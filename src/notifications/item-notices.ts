@@ -12,7 +12,8 @@ import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/items.repository.js';
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /**
  * Plans, as outbox rows, what the people concerned must be told about the events of one
@@ -41,7 +42,7 @@ export async function planItemNotifications(
       key: `i${item.id}:v${version}:${kind}:leaders`,
       chatId: leaders.chatId,
       threadId: leaders.threadId,
-      payload: { text: clip(text, 4000), ...HTML, ...extra },
+      payload: { text: clip(text, 4000), ...NO_PREVIEW, ...extra },
       itemId: item.id,
       purpose,
     });
@@ -103,7 +104,7 @@ export async function planItemNotifications(
         key: `i${item.id}:v${version}:${kind}:u${unitId}:c${target.chatId}`,
         chatId: target.chatId,
         threadId: target.threadId,
-        payload: { text: clip(rendered.text, 4000), ...HTML, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}) },
+        payload: { text: clip(rendered.text, 4000), ...NO_PREVIEW, ...(rendered.reply_markup ? { reply_markup: rendered.reply_markup } : {}) },
         itemId: item.id,
         unitId,
         purpose,
@@ -119,7 +120,7 @@ export async function planItemNotifications(
         chatId: target.chatId,
         threadId: target.threadId,
         method: 'sendDocument',
-        payload: { document: f.fileId, caption: clip(caption, 1000), parse_mode: 'HTML' },
+        payload: { document: f.fileId, caption: clip(caption, 1000) },
         itemId: item.id,
         unitId,
         purpose: 'attachment',
@@ -153,8 +154,8 @@ export async function planItemNotifications(
       reply_markup: {
         inline_keyboard: [
           [
-            { text: tt('btn-coordination-resolve'), callback_data: encodeButton('cok', item.id, c.id) },
-            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton('cup', item.id, c.id) }] : []),
+            { text: tt('btn-coordination-resolve'), callback_data: encodeButton({ action: 'cok', itemId: item.id, coordination: c.id }) },
+            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton({ action: 'cup', itemId: item.id, coordination: c.id }) }] : []),
           ],
         ],
       },
@@ -169,7 +170,7 @@ export async function planItemNotifications(
         key: `i${item.id}:v${version}:${kind}:p${asked.id}`,
         chatId: asked.id,
         threadId: 0,
-        payload: { text: privately.text, ...HTML, reply_markup: privately.reply_markup },
+        payload: { text: privately.text, ...NO_PREVIEW, reply_markup: privately.reply_markup },
         itemId: item.id,
         unitId: c.unitId,
         purpose: 'coordination',
@@ -216,7 +217,7 @@ export async function planItemNotifications(
         key: `i${item.id}:v${version}:verify:p${p.id}`,
         chatId: target.chatId,
         threadId: 0,
-        payload: { text: clip(text, 4000), ...HTML, reply_markup: { inline_keyboard: [verifyButtons(view, tt)] } },
+        payload: { text: clip(text, 4000), ...NO_PREVIEW, reply_markup: { inline_keyboard: [verifyButtons(view, tt)] } },
         itemId: item.id,
         purpose: 'notice',
         fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }) },
@@ -404,7 +405,7 @@ export async function planItemNotifications(
               key: `i${item.id}:v${version}:notified:c${chat.chatId}:t${chat.threadId}`,
               chatId: chat.chatId,
               threadId: chat.threadId,
-              payload: { text: clip(render(t), 4000), ...HTML },
+              payload: { text: clip(render(t), 4000), ...NO_PREVIEW },
               itemId: item.id,
               purpose: 'notice',
             });

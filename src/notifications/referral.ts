@@ -19,7 +19,8 @@ import { newCardMessage } from './cards.js';
  * follows it as text (split under Telegram's 4096 characters) or, when long, as a file.
  */
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 /** Longest message part we plan (Telegram allows 4096; room for a part counter). */
 const PART_MAX = 3900;
 /** A history longer than this many parts goes as a text file instead. */
@@ -125,7 +126,7 @@ export async function planReferralMessages(deps: PlanDeps, input: { view: ItemVi
         key: `referral:${view.id}:history:${i}`,
         chatId: chat.chatId,
         threadId: chat.threadId,
-        payload: { text: `${escapeHtml(title)}${parts.length > 1 ? ` (${i + 1}/${parts.length})` : ''}\n${escapeHtml(part)}`, ...HTML },
+        payload: { text: `${escapeHtml(title)}${parts.length > 1 ? ` (${i + 1}/${parts.length})` : ''}\n${escapeHtml(part)}`, ...NO_PREVIEW },
         itemId: view.id,
         purpose: 'referral_history',
       }),
@@ -137,7 +138,7 @@ export async function planReferralMessages(deps: PlanDeps, input: { view: ItemVi
       chatId: chat.chatId,
       threadId: chat.threadId,
       method: 'sendDocument',
-      payload: { document: inlineFile(new TextEncoder().encode(file), `${(view.code ?? String(view.id)).replace(/[\\/:*?"<>|〔〕\s]/g, '-')}-history.txt`), caption: escapeHtml(t('referral-history-file', { code: view.code ?? '', count: lines.length })), parse_mode: 'HTML' },
+      payload: { document: inlineFile(new TextEncoder().encode(file), `${(view.code ?? String(view.id)).replace(/[\\/:*?"<>|〔〕\s]/g, '-')}-history.txt`), caption: escapeHtml(t('referral-history-file', { code: view.code ?? '', count: lines.length })) },
       itemId: view.id,
       purpose: 'referral_history',
     });
@@ -173,7 +174,7 @@ export async function planDisciplineUnboundNotices(
       key: input.kind === 'startup' ? `discipline_unbound:${chat}:${day}` : `referral:${input.itemId}:unbound:${chat}`,
       chatId: target.chatId,
       threadId: target.threadId,
-      payload: { text, ...HTML },
+      payload: { text, ...NO_PREVIEW },
       ...(input.kind === 'referral' ? { itemId: input.itemId } : {}),
       purpose: 'discipline_unbound',
     };

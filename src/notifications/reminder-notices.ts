@@ -14,7 +14,8 @@ import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import type { Colour, DueReminder, Recipient } from '../reminders/reminders.models.js';
 import { createRemindersRepository } from '../reminders/reminders.repository.js';
 
-const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 const MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** What one batch of the sweep knows about the organisation, read once for all its items. */
@@ -157,17 +158,17 @@ export async function renderReminders(
     const toPerson = (person: Person | null) => {
       if (!person?.startedBot) return;
       const locale = localeFor(person.languageCode, deps.defaultLocale);
-      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(deps.translator.for(locale)), 4000), ...HTML } }, locale);
+      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(deps.translator.for(locale)), 4000), ...NO_PREVIEW } }, locale);
     };
     const toChat = (chat: { chatId: number; threadId: number }, fallback: OutboxMessage['fallback'] = null) =>
-      push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...HTML }, fallback });
+      push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...NO_PREVIEW }, fallback });
 
     /** The unit's group (or its members who started the bot); the leaders are told when there is neither. */
     const toUnitTargets = (extra: (tt: Translate) => string | null = () => null) => {
       const targets = directory.targets.get(r.unitId) ?? [];
       if (targets.length === 0) {
         recipient = 'unreachable';
-        push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...HTML } });
+        push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...NO_PREVIEW } });
         return;
       }
       for (const target of targets) {
@@ -179,7 +180,7 @@ export async function renderReminders(
           key: `${base}:c${target.chatId}`,
           chatId: target.chatId,
           threadId: target.threadId,
-          payload: { text: clip([text(tt), extra(tt)].filter(Boolean).join('\n'), 4000), ...HTML },
+          payload: { text: clip([text(tt), extra(tt)].filter(Boolean).join('\n'), 4000), ...NO_PREVIEW },
           fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
         }, target.locale);
       }

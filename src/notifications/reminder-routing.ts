@@ -46,24 +46,24 @@ export function bundleButtons(
   if (recipient === 'unit' && r.unitId !== 0) {
     const unit = activeUnits(view.state).find((u) => u.unitId === r.unitId);
     if (view.state.status === 'open' && unit && unit.acknowledgedAt === null) {
-      buttons.push({ text: t('bundle-btn-ack', { n }), callback_data: encodeButton('ack', view.id, r.unitId) });
+      buttons.push({ text: t('bundle-btn-ack', { n }), callback_data: encodeButton({ action: 'ack', itemId: view.id, unitId: r.unitId }) });
     }
     // 时间节点 overdue: the nag carries the button that reports that milestone done.
     if (r.kind === 'milestone_nag' && view.state.status === 'open' && unit && !view.state.milestones[r.index - 1]?.done) {
-      buttons.push({ text: t('btn-milestone', { index: r.index }), callback_data: encodeButton('mnd', view.id, r.unitId, r.index) });
+      buttons.push({ text: t('btn-milestone', { index: r.index }), callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: r.unitId, milestone: r.index }) });
     }
   }
   if (recipient === 'deciders' || recipient === 'leaders') {
     if (r.kind === 'confirm_nag' && view.state.status === 'result_submitted') {
-      buttons.push({ text: t('bundle-btn-confirm', { n }), callback_data: encodeButton('cfm', view.id, 0, version) });
-      buttons.push({ text: t('btn-return'), callback_data: encodeButton('ret', view.id, 0, version) });
+      buttons.push({ text: t('bundle-btn-confirm', { n }), callback_data: encodeButton({ action: 'cfm', itemId: view.id, version }) });
+      buttons.push({ text: t('btn-return'), callback_data: encodeButton({ action: 'ret', itemId: view.id, version }) });
     }
     if (r.kind === 'extension_nag' && view.state.pendingExtension) {
-      buttons.push({ text: t('bundle-btn-approve', { n }), callback_data: encodeButton('exa', view.id, 0, version) });
-      buttons.push({ text: t('btn-extension-reject'), callback_data: encodeButton('exr', view.id, 0, version) });
+      buttons.push({ text: t('bundle-btn-approve', { n }), callback_data: encodeButton({ action: 'exa', itemId: view.id, version }) });
+      buttons.push({ text: t('btn-extension-reject'), callback_data: encodeButton({ action: 'exr', itemId: view.id, version }) });
     }
   }
-  buttons.push({ text: buttons.length ? t('btn-view') : t('bundle-btn-view', { n }), callback_data: encodeButton('viw', view.id, r.unitId) });
+  buttons.push({ text: buttons.length ? t('btn-view') : t('bundle-btn-view', { n }), callback_data: encodeButton({ action: 'viw', itemId: view.id }) });
   return buttons;
 }
 

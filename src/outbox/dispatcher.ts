@@ -8,6 +8,7 @@ import { migrateChat } from '../org/org.usecases.js';
 import type { Clock } from '../shared/clock.js';
 import { createRedactor } from '../shared/redact.js';
 import { recentEventLoopLagMs } from './event-loop-lag.js';
+import { htmlByDefault } from './html-by-default.js';
 import { createSendHealthLog } from './send-health.js';
 import { createOutboxDispatchRepository, type OutboxRow } from './outbox.repository.js';
 import { createChatPacingRepository, paceRuleFor, type ChatPaceRule, type PacingLimits } from './pacing.repository.js';
@@ -196,6 +197,9 @@ export function createDispatcher(deps: {
   const baseGlobalGapMs = limits.globalPerSecond > 0 ? 1000 / limits.globalPerSecond : 0;
   /** The global pace, spread by how much this process has stalled lately (see event-loop-lag.ts). */
   const globalGap = () => (baseGlobalGapMs === 0 ? 0 : (baseGlobalGapMs * (1000 + Math.min(recentEventLoopLagMs(), 1000))) / 1000);
+  // Planned payloads leave the parse mode out: every text the bot sends is HTML (html-by-default.ts).
+  // Installed here, on whatever Api the dispatcher is given, so no caller can forget it.
+  deps.api.config.use(htmlByDefault());
   const api = deps.api.raw as unknown as Record<string, (payload: Record<string, unknown>, signal?: AbortSignal) => Promise<{ message_id?: number } | true>>;
 
   /** Aborted by stop(): waits end early and rows not yet on the wire are given back. */

@@ -326,7 +326,7 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
               key: `${row.key}:fallback`,
               chatId: fallback.chatId,
               threadId: fallback.threadId ?? 0,
-              payload: { text: fallback.text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}) },
+              payload: { text: fallback.text, link_preview_options: { is_disabled: true }, ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}) },
               itemId: row.itemId,
               unitId: row.unitId,
               purpose: `${row.purpose}_fallback`,

@@ -254,7 +254,7 @@ async function startWorld(options: { storage: Storage; databaseUrl?: string; uni
   for (const unit of units) {
     const item = unit.items[0];
     if (!item) continue;
-    unit.cardData = encodeButton('prg', item.id, unit.unitId, item.version);
+    unit.cardData = encodeButton({ action: 'prg', itemId: item.id, unitId: unit.unitId });
     const response = await fetch(`${tg.apiRoot}/bot${TOKEN}/sendMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

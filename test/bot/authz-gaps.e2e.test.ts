@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message, User } from 'grammy/types';
 import { createTranslator } from '../../src/i18n/translator.js';
+import { encodeButton } from '../../src/notifications/callback-data.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
@@ -134,9 +135,9 @@ describe(`authorization gaps: reading items and pressing buttons (${kind})`, () 
 
     it('refuses a decision forged onto a card (another item’s 签收), and neither item changes', async () => {
       const card = h.botMessages(org.housingGroup).find((m) => buttonsOf(m).some((b) => b.text === '✅ 签收'))!;
-      const other = ids.find((id) => !buttonsOf(card).some((b) => b.data.startsWith(`ack:${id}:`)))!;
+      const other = ids.find((id) => !buttonsOf(card).some((b) => b.data === encodeButton({ action: 'ack', itemId: id, unitId: org.units.housing })))!;
       const [beforeOther, sentEdits] = [await version(other), edits()];
-      await h.press(org.housingStaff, org.housingGroup, card.message_id, { data: `ack:${other}:${org.units.housing}:0`, forged: true });
+      await h.press(org.housingStaff, org.housingGroup, card.message_id, { data: encodeButton({ action: 'ack', itemId: other, unitId: org.units.housing }), forged: true });
       expect(lastAlert()).toEqual(expect.objectContaining({ show_alert: true, text: expect.stringContaining('这个按钮已失效或不属于这条消息') }));
       expect(await version(other)).toBe(beforeOther);
       expect(edits()).toBe(sentEdits);

@@ -38,7 +38,7 @@ describe(`the draft card and what the parser read (${kind})`, () => {
     expect(draft.text).toContain('分管领导：赵副市长');
     expect(draft.text).toContain('办理时限：2026-03-21');
     expect(draft.text).toContain('时限 2026-03-21 是休息日，前一个工作日是 2026-03-20');
-    expect(button(draft, '改到前一个工作日').data).toMatch(/^dwd:\d+:0:\d+$/);
+    expect(button(draft, '改到前一个工作日').data).toMatch(/^dwd\?d=\d+&v=\d+$/);
   });
 
   it('refuses the move button to someone who may not change the draft, and changes nothing', async () => {

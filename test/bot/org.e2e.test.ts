@@ -144,7 +144,8 @@ describe.each(storageKinds())('organisation commands through the fake Bot API (%
   it('registers its command menus per language and scope', async () => {
     const { registerCommands } = await import('../../src/bot/commands.js');
     const { Api } = await import('grammy');
-    await registerCommands(new Api(h.tg.token, { apiRoot: h.tg.apiRoot }));
+    const { createTranslator } = await import('../../src/i18n/translator.js');
+    await registerCommands(new Api(h.tg.token, { apiRoot: h.tg.apiRoot }), createTranslator());
     const calls = h.tg.callsTo('setMyCommands');
     expect(calls.some((c) => (c.params as { language_code?: string }).language_code === 'en')).toBe(true);
     expect(calls.some((c) => JSON.stringify(c.params).includes('all_group_chats'))).toBe(true);

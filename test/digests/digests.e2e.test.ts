@@ -129,7 +129,7 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     expect(text.indexOf('待领导决定')).toBeLessThan(text.indexOf('各单位'));
     const rows = digest.reply_markup!.inline_keyboard;
     const decoded = rows.map((row) => row.map((b) => {
-      const data = decodeButton((b as { callback_data: string }).callback_data)!;
+      const data = decodeButton((b as { callback_data: string }).callback_data) as { action: string; itemId: number };
       return `${b.text}=${data.action}:${data.itemId}`;
     }));
     expect(decoded).toEqual([

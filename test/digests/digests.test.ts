@@ -108,7 +108,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(text.indexOf('待领导决定</b>')).toBeLessThan(text.indexOf('<b>各单位</b>'));
     expect(text).toContain('1. 督办〔2026〕5号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）');
     const buttons = (rows[0]!.payload as { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } }).reply_markup!.inline_keyboard;
-    expect(buttons.map((row) => row.map((b) => [b.text, decodeButton(b.callback_data)?.action, decodeButton(b.callback_data)?.itemId]))).toEqual([
+    expect(buttons.map((row) => row.map((b) => [b.text, decodeButton(b.callback_data)?.action, (decodeButton(b.callback_data) as { itemId?: number } | undefined)?.itemId]))).toEqual([
       [['1 确认办结', 'cfm', ids.E], ['1 退回', 'ret', ids.E], ['1 查看', 'viw', ids.E]],
     ]);
     // Per unit, the most urgent first (severe overdue before plain overdue), each with its lists.

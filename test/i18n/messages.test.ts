@@ -17,7 +17,7 @@ import {
 import { CHAT_KINDS, ROLES, validateUnitName } from '../../src/org/org.models.js';
 import { parserWarnings } from '../../src/parser/warnings.js';
 import type { EscalationPolicy } from '../../src/reminders/reminders.models.js';
-import { FILTERS } from '../../src/bot/features/lookup.js';
+import { LIST_FILTERS } from '../../src/notifications/callback-data.js';
 import { errorMessageId } from '../../src/bot/refusals.js';
 
 /**
@@ -108,7 +108,7 @@ const TEMPLATE_DOMAINS: Record<string, readonly (string | number)[]> = {
   'event-': Object.keys(EVENT_TYPES),
   'role-': ROLES,
   'removed-kind-': CHAT_KINDS,
-  'list-title-': FILTERS,
+  'list-title-': LIST_FILTERS,
   'coordination-level-': COORDINATION_LEVELS,
   'excuse-degree-': EXCUSE_DEGREES,
   'referral-short-': Object.keys(REFERRAL_STATUSES),

@@ -2,7 +2,7 @@ import type { CommandContext } from 'grammy';
 import { Composer } from 'grammy';
 import { uncoveredYearsBetween } from '../../calendar/calendar.models.js';
 import { zonedParts } from '../../calendar/zoned-time.js';
-import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
+import { buttonItemId, decodeButton } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
 import { activeUnits, verificationPending, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/items.models.js';
@@ -44,7 +44,8 @@ import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../item-
  */
 export const itemsFeature = new Composer<BotContext>();
 
-const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
+/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
+const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
   if (result.planned > 0) ctx.deps.onPlanned?.();
@@ -101,10 +102,16 @@ itemsFeature.command('assign', async (ctx) => {
 /** Replaces the pressed card's text and buttons; an unchanged card is not an error. */
 async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown) {
   await ctx
-    .editMessageText(text, { ...HTML, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
+    .editMessageText(text, { ...NO_PREVIEW, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
     .catch((error: unknown) => {
       if (!String((error as Error).message).includes('message is not modified')) throw error;
     });
+}
+
+/** The item a button of a message acts on, if it is one of ours about an item. */
+function itemIdOnButton(callbackData: string): number | undefined {
+  const data = decodeButton(callbackData);
+  return data && data.action !== 'lst' ? buttonItemId(data) : undefined;
 }
 
 /**
@@ -123,7 +130,7 @@ async function dropPressedRow(ctx: BotContext, itemId: number) {
   const link = await findItemByMessage(ctx.deps, { chatId: ctx.chat!.id, messageId: message.message_id });
   if (link?.itemId === itemId && link.purpose !== 'bundle') return;
   const rows = ('reply_markup' in message ? message.reply_markup?.inline_keyboard : undefined) ?? [];
-  const kept = rows.filter((row) => !row.some((b) => 'callback_data' in b && decodeButton(b.callback_data)?.itemId === itemId));
+  const kept = rows.filter((row) => !row.some((b) => 'callback_data' in b && itemIdOnButton(b.callback_data) === itemId));
   if (kept.length === rows.length) return;
   await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: kept } }).catch((error: unknown) => {
     if (!String((error as Error).message).includes('message is not modified')) throw error;
@@ -134,7 +141,7 @@ async function sendPrompt(ctx: BotContext, item: StoredItem, purpose: string, te
   const chatId = ctx.chat!.id;
   const thread = threadIdOf(ctx.callbackQuery?.message ?? ctx.msg);
   const sent = await ctx.api.sendMessage(chatId, text, {
-    ...HTML,
+    ...NO_PREVIEW,
     ...(thread ? { message_thread_id: thread } : {}),
     reply_markup: { force_reply: true, selective: true, input_field_placeholder: ctx.t('prompt-placeholder') },
   });
@@ -151,9 +158,8 @@ async function preflight(ctx: BotContext, item: StoredItem, action: ItemCommandT
 
 itemsFeature.on('callback_query:data', async (ctx, next) => {
   const data = decodeButton(ctx.callbackQuery.data);
-  if (!data) return next();
-  if (data.action === 'lst') return next();
-  const item = await getItem(ctx.deps, { itemId: data.itemId });
+  if (!data || data.action === 'lst') return next();
+  const item = await getItem(ctx.deps, { itemId: buttonItemId(data) });
   const view = async (i: StoredItem) => viewOf(ctx, i);
   const code = (i: StoredItem) => itemCodeText(ctx, i);
   switch (data.action) {
@@ -185,7 +191,7 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       return;
     }
     case 'dpk': {
-      const { item: changed } = planned(ctx, await pickDraftUnit(ctx.deps, { actorId: ctx.from.id, itemId: item.id, unitId: data.unitId, role: data.version === 1 ? 'lead' : 'cooperating' }));
+      const { item: changed } = planned(ctx, await pickDraftUnit(ctx.deps, { actorId: ctx.from.id, itemId: item.id, unitId: data.unitId, role: data.role }));
       const card = await renderDraft(ctx, changed);
       await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery();
@@ -261,21 +267,21 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'cok':
     case 'cup': {
       // 逐级协调: the button names the request (its number on the item); who may decide is judged on the server.
-      const command: ItemCommand = data.action === 'cok' ? { type: 'resolve_coordination', coordinationId: data.unitId } : { type: 'forward_coordination', coordinationId: data.unitId };
+      const command: ItemCommand = data.action === 'cok' ? { type: 'resolve_coordination', coordinationId: data.coordination } : { type: 'forward_coordination', coordinationId: data.coordination };
       const { item: changed } = await run(ctx, item.id, command);
       // The request's buttons go (the forwarded request arrives again, with its own, at the next step).
       await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
         if (!String((error as Error).message).includes('message is not modified')) throw error;
       });
-      await ctx.answerCallbackQuery({ text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.unitId, code(changed)) });
+      await ctx.answerCallbackQuery({ text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.coordination, code(changed)) });
       return;
     }
 
     case 'mnd': {
       // 时间节点: the button names the milestone it was drawn for; a stale one is refused as already reported.
-      const result = await run(ctx, item.id, { type: 'report_milestone', unitId: data.unitId, index: data.version });
+      const result = await run(ctx, item.id, { type: 'report_milestone', unitId: data.unitId, index: data.milestone });
       await dropPressedRow(ctx, item.id);
-      await ctx.answerCallbackQuery({ text: milestoneDoneText(ctx, result, data.version) });
+      await ctx.answerCallbackQuery({ text: milestoneDoneText(ctx, result, data.milestone) });
       return;
     }
 
@@ -366,7 +372,7 @@ itemsFeature.on('message', async (ctx, next) => {
         const draftMessageId = result.item.row.draftMessageId;
         if (draftMessageId) {
           await ctx.api
-            .editMessageText(ctx.chat.id, draftMessageId, card.text, { ...HTML, reply_markup: card.reply_markup })
+            .editMessageText(ctx.chat.id, draftMessageId, card.text, { ...NO_PREVIEW, reply_markup: card.reply_markup })
             .catch(() => say(ctx, card.text, { reply_markup: card.reply_markup }));
         }
         await say(ctx, ctx.t('draft-updated'));

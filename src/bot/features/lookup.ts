@@ -1,7 +1,7 @@
 import { lateness, latenessText } from '../../calendar/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { localMinute } from '../../calendar/zoned-time.js';
-import { decodeButton, encodeButton } from '../../notifications/callback-data.js';
+import { decodeButton, encodeButton, type ListFilterName } from '../../notifications/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
 import { activeUnits, eventLabelArgs, isOverdue } from '../../items/items.models.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
@@ -69,11 +69,7 @@ lookupFeature.command('task', async (ctx) => {
   await say(ctx, clip([card.text, '', ctx.t('timeline-title'), ...timeline].join('\n'), 4000));
 });
 
-/** Filter codes for the paging buttons (the button says which page of which list; rights are rechecked). */
-export const FILTERS = ['all', 'open', 'overdue', 'waiting', 'mine', 'unit'] as const;
-type FilterName = (typeof FILTERS)[number];
-
-async function filterFor(ctx: BotContext, name: FilterName, unitId: number): Promise<ListFilter> {
+async function filterFor(ctx: BotContext, name: ListFilterName, unitId: number): Promise<ListFilter> {
   switch (name) {
     case 'all':
       return { kind: 'all' };
@@ -92,7 +88,7 @@ async function filterFor(ctx: BotContext, name: FilterName, unitId: number): Pro
   }
 }
 
-async function renderList(ctx: BotContext, name: FilterName, unitId: number, page: number) {
+async function renderList(ctx: BotContext, name: ListFilterName, unitId: number, page: number) {
   const actor = await ctx.actor();
   // Leaders and admins see every list; unit staff see their own units' items only.
   if (!actor.isAdmin && !actor.isLeader && name !== 'mine' && !(name === 'unit' && actor.unitIds.includes(unitId))) {
@@ -119,19 +115,18 @@ async function renderList(ctx: BotContext, name: FilterName, unitId: number, pag
   });
   const pages = Math.ceil(total / PAGE_SIZE);
   const keyboard = new InlineKeyboard();
-  const code = FILTERS.indexOf(name);
   // The buttons carry the list's sender: only they may turn its pages.
-  const owner = ctx.from!.id;
-  if (page > 0) keyboard.text(ctx.t('btn-prev'), encodeButton('lst', page - 1, code, unitId, owner));
-  if (page + 1 < pages) keyboard.text(ctx.t('btn-next'), encodeButton('lst', page + 1, code, unitId, owner));
+  const turn = (to: number) => encodeButton({ action: 'lst', list: name, page: to, ...(name === 'unit' ? { unitId } : {}), owner: ctx.from!.id });
+  if (page > 0) keyboard.text(ctx.t('btn-prev'), turn(page - 1));
+  if (page + 1 < pages) keyboard.text(ctx.t('btn-next'), turn(page + 1));
   const footer = pages > 1 ? `\n${ctx.t('list-page', { page: page + 1, pages })}` : '';
   return { text: `${title}\n${lines.join('\n')}${footer}`, keyboard: pages > 1 ? keyboard : undefined };
 }
 
 lookupFeature.command('list', async (ctx) => {
   const [first, ...rest] = words(ctx.match);
-  const aliases: Record<string, FilterName> = { mine: 'mine', 我的: 'mine', unit: 'unit', 单位: 'unit', overdue: 'overdue', 逾期: 'overdue', waiting: 'waiting', 待确认: 'waiting', all: 'all', 全部: 'all', open: 'open', 在办: 'open' };
-  const name: FilterName | undefined = first ? aliases[first.toLowerCase()] : 'mine';
+  const aliases: Record<string, ListFilterName> = { mine: 'mine', 我的: 'mine', unit: 'unit', 单位: 'unit', overdue: 'overdue', 逾期: 'overdue', waiting: 'waiting', 待确认: 'waiting', all: 'all', 全部: 'all', open: 'open', 在办: 'open' };
+  const name: ListFilterName | undefined = first ? aliases[first.toLowerCase()] : 'mine';
   if (!name) {
     await say(ctx, ctx.t('usage-list'));
     return;
@@ -151,17 +146,15 @@ lookupFeature.command('list', async (ctx) => {
 lookupFeature.on('callback_query:data', async (ctx, next) => {
   const data = decodeButton(ctx.callbackQuery.data);
   if (!data || data.action !== 'lst') return next();
-  const name = FILTERS[data.unitId];
-  if (!name) return next();
   // The button is the bot's own (buttonGuardFeature), so its sender field is believed. Lists from
   // before it was written have none: in a private chat the presser is the sender anyway.
-  const owner = data.personId ?? (ctx.chat?.type === 'private' ? ctx.chat.id : undefined);
+  const owner = data.owner ?? (ctx.chat?.type === 'private' ? ctx.chat.id : undefined);
   if (owner !== ctx.from.id) throw appError('list.not_yours');
-  const { text, keyboard, forbidden } = await renderList(ctx, name, data.version, data.itemId);
+  const { text, keyboard, forbidden } = await renderList(ctx, data.list, data.unitId ?? 0, data.page);
   // Rights lost since the list was sent: say so, and leave the list as it is.
   if (forbidden) throw appError('list.forbidden');
   await ctx
-    .editMessageText(text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
+    .editMessageText(text, { link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
     .catch((error: unknown) => {
       if (!String((error as Error).message).includes('message is not modified')) throw error;
     });

@@ -29,7 +29,6 @@ viewFeature.on('callback_query:data', async (ctx, next) => {
   const locale = ctx.chat.type === 'private' ? localeFor(ctx.from.language_code, ctx.deps.config.locale) : ctx.deps.config.locale;
   const card = renderItemCard(view, audience, ctx.deps.translator.for(locale));
   const sent = await ctx.api.sendMessage(ctx.chat.id, card.text, {
-    parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
     ...(thread ? { message_thread_id: thread } : {}),
     ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}),

@@ -897,3 +897,47 @@ notice-verified-false = ❌ Supervisor { $by } found the result of { $code } unt
 timeline-verdict = { $verdict }: { $note }
 digest-decision-verify = 🔎 result awaiting a supervisor's verification (submitted { $submitted }), to confirm once found true
 result-done-verify = ✅ Result submitted; a supervisor verifies it first (调查复核), then the leader confirms.
+
+## Command menus (src/bot/commands.ts): one description per command, shown by Telegram beside
+## the command; the words before the colon also name the command in messages (commandLabel)
+
+command-start = Start / open an invite link
+command-whoami = My roles and units
+command-list = Items: mine / unit NAME / overdue / waiting / all
+command-task = An item and its history: /task CODE
+command-ack = Acknowledge: /ack CODE
+command-progress = Report progress: /progress CODE TEXT
+command-result = Submit the result (or a contribution): /result CODE TEXT
+command-extend = Ask for an extension: /extend CODE DATE REASON
+command-handler = Name the handling person: /handler CODE [UNIT] @PERSON
+command-coordinate = Ask for coordination (lead unit): /coordinate CODE PROBLEM
+command-node = Report a milestone done: /node CODE NUMBER [TEXT]
+command-verify = Verify a result: /verify CODE true|false NOTE (supervisors)
+command-check = Field check: /check CODE NOTE (supervisors, photos welcome)
+command-digest-in-private = Supervision digest (leaders: all; staff: my unit)
+command-bulletin = Bulletin: units ranked (leaders, admins)
+command-help = Help
+command-assign = Assign: /assign TEXT, or reply to the instruction (leaders, admins)
+command-confirm = Confirm a result: /confirm CODE [RESPONSE]
+command-return = Return a result: /return CODE REASON
+command-approve = Approve an extension: /approve CODE
+command-reject = Reject an extension: /reject CODE [REASON]
+command-transfer = Transfer: /transfer CODE [FROM] TO REASON
+command-cancel = Cancel: /cancel CODE REASON
+command-notify = Name publicly (点名通报): /notify CODE REASON (leaders, supervisors, admins)
+command-waive = Stop waiting: /waive CODE [JOINT LEAD UNIT REASON]
+command-excuse = Excuse an overdue item: /excuse CODE REASON (admins)
+command-ledger = Ledger as XLSX: /ledger [overdue|open|closed] [unit NAME] [2026-11]
+command-digest-in-group = Supervision digest (leaders group: all; unit group: the unit)
+command-bind = Bind this group: leaders / unit NAME / discipline (admins)
+command-unbind = Unbind this group (admins)
+command-unit = Units: add / alias / list / head / member (admins)
+command-invite = Invite link into a unit (admins)
+command-leader = Make a leader: reply with /leader add (admins)
+command-admin = Make an admin: reply with /admin add (admins)
+command-supervisor = Make a supervisor (督查员): reply with /supervisor add (admins)
+command-calendar = Working calendar: status, or load a holiday schedule with a CSV/JSON file (admins)
+command-coordinated = Coordinated: /coordinated CODE [#N] [WHAT WAS ARRANGED]
+command-coordup = Pass a coordination request up: /coordup CODE [#N] [WHY]
+command-received = Referral received: /received CODE (discipline group, admins)
+command-feedback = Referral feedback (accountability outcome): /feedback CODE TEXT (discipline group, admins)

@@ -886,3 +886,47 @@ notice-verified-false = ❌ { $code } 经督查员 { $by } 核实不实，已退
 timeline-verdict = { $verdict }：{ $note }
 digest-decision-verify = 🔎 结果待督查员核实（{ $submitted } 报送），核实属实后确认
 result-done-verify = ✅ 办理结果已提交，先由督查员核实（调查复核），再请领导确认。
+
+## Command menus (src/bot/commands.ts): one description per command, shown by Telegram beside
+## the command; the words before the colon also name the command in messages (commandLabel)
+
+command-start = 开始使用 / 打开邀请链接
+command-whoami = 我的角色和所属单位
+command-list = 事项列表：mine / unit 单位名 / overdue / waiting / all
+command-task = 事项卡片和办理记录：/task 编号
+command-ack = 签收：/ack 编号
+command-progress = 报告进展：/progress 编号 内容
+command-result = 提交结果（配合单位为配合意见）：/result 编号 内容
+command-extend = 申请延期：/extend 编号 新时限 理由
+command-handler = 指定承办人：/handler 编号 [单位] @承办人
+command-coordinate = 提请协调（牵头单位）：/coordinate 编号 问题
+command-node = 报告时间节点完成：/node 编号 节点序号 [说明]
+command-verify = 调查复核：/verify 编号 属实|不实 说明（督查员）
+command-check = 督查调研：/check 编号 情况（督查员，可附照片）
+command-digest-in-private = 督办摘要（领导：全局；单位：本单位）
+command-bulletin = 督办通报：单位排名（领导、管理员）
+command-help = 帮助
+command-assign = 交办：/assign 批示，或回复批示消息（领导、管理员）
+command-confirm = 确认办结：/confirm 编号 [回音]
+command-return = 退回结果：/return 编号 理由
+command-approve = 批准延期：/approve 编号
+command-reject = 驳回延期：/reject 编号 [理由]
+command-transfer = 转办：/transfer 编号 [原单位] 新单位 理由
+command-cancel = 撤销：/cancel 编号 理由
+command-notify = 点名通报：/notify 编号 理由（领导、督查员、管理员）
+command-waive = 免于等待：/waive 编号 [共同牵头单位 理由]
+command-excuse = 容错：/excuse 编号 理由（管理员）
+command-ledger = 导出台账 XLSX：/ledger [overdue|open|closed] [unit 单位] [2026-11]
+command-digest-in-group = 督办摘要（领导群：全局；单位群：本单位）
+command-bind = 绑定本群：leaders / unit 单位名 / discipline（管理员）
+command-unbind = 解除本群绑定（管理员）
+command-unit = 单位：add / alias / list / head / member（管理员）
+command-invite = 单位邀请链接（管理员）
+command-leader = 设为领导：回复某人消息 /leader add（管理员）
+command-admin = 设为管理员：回复某人消息 /admin add（管理员）
+command-supervisor = 设为督查员：回复某人消息 /supervisor add（管理员）
+command-calendar = 工作日历：现状，或随 CSV/JSON 文件导入节假日安排（管理员）
+command-coordinated = 已协调：/coordinated 编号 [#序号] [协调结果]
+command-coordup = 转交协调请求上一级：/coordup 编号 [#序号] [说明]
+command-received = 移交已接收：/received 编号（纪委群、管理员）
+command-feedback = 移交反馈问责结果：/feedback 编号 内容（纪委群、管理员）
