@@ -18,6 +18,7 @@ import { CHAT_KINDS, ROLES, validateUnitName } from '../../src/org/org.models.js
 import { parserWarnings } from '../../src/parser/warnings.js';
 import type { EscalationPolicy } from '../../src/reminders/reminders.models.js';
 import { LIST_FILTERS } from '../../src/notifications/callback-data.js';
+import { COMMAND_MENUS } from '../../src/bot/commands.js';
 import { errorMessageId } from '../../src/bot/refusals.js';
 
 /**
@@ -123,6 +124,8 @@ const TEMPLATE_DOMAINS: Record<string, readonly (string | number)[]> = {
   'weekday-': [1, 2, 3, 4, 5, 6, 7],
   'parser-': Object.keys(parserWarnings),
   'reminder-rung-': Object.values(RUNGS),
+  // The command menus' entries (src/bot/commands.ts): each command's description.
+  'command-': [...new Set([...COMMAND_MENUS.private, ...COMMAND_MENUS.group].map((e) => e.key.slice('command-'.length)))],
 };
 /** Template strings in src that are not message ids (file names). */
 const NOT_MESSAGE_TEMPLATES = ['duban-ledger-', 'bulletin-', 'ledger-'];
