@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { seedFromPgliteTemplate } from './pglite-template.js';
 import * as schema from './schema/index.js';
 
 export { schema };
@@ -83,6 +84,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     const dir = path.resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    // A new data directory starts as a copy of an initialised one rather than running initdb (see pglite-template.ts).
+    await seedFromPgliteTemplate(dir);
     pglite = await PGlite.create(dir);
   }
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
