@@ -16,7 +16,7 @@
  * `npm install` makes them (postinstall runs this file); when missing, the first fresh start does.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,11 +75,10 @@ async function makeOnce(target: string, make: (dir: string) => Promise<void>): P
   if (hasDatabase(target)) return target;
   const parent = path.dirname(target);
   mkdirSync(parent, { recursive: true });
+  // What processes killed while making a template left behind.
   for (const name of readdirSync(parent)) {
     const stale = path.join(parent, name);
-    if (name.startsWith(`${path.basename(target)}.tmp-`) && Date.now() - statSync(stale).mtimeMs > STALE_MS) {
-      rmSync(stale, { recursive: true, force: true });
-    }
+    if (name.includes('.tmp-') && Date.now() - statSync(stale).mtimeMs > STALE_MS) rmSync(stale, { recursive: true, force: true });
   }
   const making = mkdtempSync(`${target}.tmp-`);
   try {
@@ -100,10 +99,14 @@ function pruneMigrated(paths: TemplatePaths): void {
   const parent = path.dirname(paths.bare);
   const prefix = `${path.basename(paths.bare)}-`;
   const migrated = readdirSync(parent)
-    .filter((name) => name.startsWith(prefix) && !name.includes('.tmp-'))
+    .filter((name) => name.startsWith(prefix) && !name.includes('.tmp-') && !name.endsWith('.tar'))
     .map((name) => ({ dir: path.join(parent, name), used: statSync(path.join(parent, name)).mtimeMs }))
     .sort((a, b) => b.used - a.used);
-  for (const { dir } of migrated.slice(KEEP_MIGRATED)) if (dir !== paths.migrated) rmSync(dir, { recursive: true, force: true });
+  for (const { dir } of migrated.slice(KEEP_MIGRATED)) {
+    if (dir === paths.migrated) continue;
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.tar`, { force: true });
+  }
 }
 
 /** The migrated template's path, made first (and the bare one before it) when missing. */
@@ -129,6 +132,44 @@ export async function ensurePgliteTemplate(paths = pgliteTemplatePaths()): Promi
   });
   pruneMigrated(paths);
   return paths.migrated;
+}
+
+/**
+ * The migrated template as a tarball (made from it once, beside it), for an in-memory PGlite's
+ * loadDataDir: 'memory://' databases (the tests' PGlite) then skip initdb and the migrations too.
+ */
+export async function pgliteTemplateTarball(paths = pgliteTemplatePaths()): Promise<Buffer> {
+  const tarball = `${paths.migrated}.tar`;
+  if (!existsSync(tarball)) {
+    const template = await ensurePgliteTemplate(paths);
+    await makeFileOnce(tarball, async () => {
+      // dumpDataDir needs an open instance, and the template is never opened: dump a copy.
+      const copy = mkdtempSync(`${tarball}.tmp-`);
+      try {
+        copyDataDir(template, copy);
+        const pglite = await PGlite.create(copy);
+        try {
+          return Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
+        } finally {
+          await pglite.close();
+        }
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    });
+  }
+  return readFileSync(tarball);
+}
+
+/** Writes `target` with what `make()` returns, through a file of its own renamed into place. */
+async function makeFileOnce(target: string, make: () => Promise<Buffer>): Promise<void> {
+  const making = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(making, await make());
+    renameSync(making, target);
+  } finally {
+    rmSync(making, { force: true });
+  }
 }
 
 /**
@@ -161,6 +202,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const started = performance.now();
   try {
     const template = await ensurePgliteTemplate();
+    await pgliteTemplateTarball();
     process.stdout.write(`duban: embedded database template ready in ${template} (${Math.round(performance.now() - started)} ms)\n`);
   } catch (error) {
     process.stderr.write(`duban: could not make the embedded database template (the first start will): ${(error as Error).message}\n`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, runPgliteMigrations } from '../../src/db/migrate.js';
-import { ensurePgliteTemplate, seedFromPgliteTemplate, type TemplatePaths } from '../../src/db/pglite-template.js';
+import { ensurePgliteTemplate, pgliteTemplateTarball, seedFromPgliteTemplate, type TemplatePaths } from '../../src/db/pglite-template.js';
 
 /** A digest of every file under dir, to show a template is not changed by its copies. */
 function treeHash(dir: string): string {
@@ -65,6 +65,17 @@ describe('the PGlite data directory template', () => {
     // The copy's changes never reach the template.
     expect(treeHash(paths.migrated)).toBe(before);
   }, 180_000);
+
+  it('gives in-memory databases a tarball of the migrated template', async () => {
+    const pglite = await PGlite.create({ loadDataDir: new Blob([await pgliteTemplateTarball(paths)]) });
+    try {
+      expect((await pglite.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations')).rows[0]!.n).toBe(journalEntries());
+      expect((await pglite.query<{ n: number }>('select count(*)::int as n from units')).rows[0]!.n).toBe(0);
+    } finally {
+      await pglite.close();
+    }
+    expect(readdirSync(path.dirname(paths.bare)).sort()).toEqual(['pglite-test', 'pglite-test-abc', 'pglite-test-abc.tar']);
+  }, 120_000);
 
   it('when no template can be made, says why and leaves the directory to PGlite’s own initdb', async () => {
     // A template path under a plain file cannot be made.
