@@ -16,7 +16,8 @@
  * `npm install` makes them (postinstall runs this file); when missing, the first fresh start does.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -58,13 +59,14 @@ const KEEP_MIGRATED = 3;
 
 /**
  * Copies a PGlite data directory. PG_VERSION goes last, so a copy cut short is not taken for a
- * database (and is copied over next time). `from` must not be open.
+ * database (and is copied over next time). `from` must not be open. Asynchronous: the sandbox's
+ * page keeps answering while the ~40 MB are copied.
  */
-function copyDataDir(from: string, to: string): void {
+async function copyDataDir(from: string, to: string): Promise<void> {
   mkdirSync(to, { recursive: true });
   const version = path.join(from, 'PG_VERSION');
-  cpSync(from, to, { recursive: true, force: true, filter: (source) => source !== version });
-  cpSync(version, path.join(to, 'PG_VERSION'));
+  await cp(from, to, { recursive: true, force: true, filter: (source) => source !== version });
+  await cp(version, path.join(to, 'PG_VERSION'));
 }
 
 /**
@@ -122,7 +124,7 @@ export async function ensurePgliteTemplate(paths = pgliteTemplatePaths()): Promi
     await (await PGlite.create(dir)).close();
   });
   await makeOnce(paths.migrated, async (dir) => {
-    copyDataDir(paths.bare, dir);
+    await copyDataDir(paths.bare, dir);
     const pglite = await PGlite.create(dir);
     try {
       await runPgliteMigrations(pglite);
@@ -146,7 +148,7 @@ export async function pgliteTemplateTarball(paths = pgliteTemplatePaths()): Prom
       // dumpDataDir needs an open instance, and the template is never opened: dump a copy.
       const copy = mkdtempSync(`${tarball}.tmp-`);
       try {
-        copyDataDir(template, copy);
+        await copyDataDir(template, copy);
         const pglite = await PGlite.create(copy);
         try {
           return Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
@@ -184,7 +186,7 @@ export async function seedFromPgliteTemplate(
 ): Promise<boolean> {
   if (hasDatabase(dir)) return false;
   try {
-    copyDataDir(await ensurePgliteTemplate(options.paths), dir);
+    await copyDataDir(await ensurePgliteTemplate(options.paths), dir);
     return true;
   } catch (error) {
     (options.onError ?? warnNoTemplate)(error);
