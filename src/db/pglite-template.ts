@@ -16,7 +16,7 @@
  * `npm install` makes them (postinstall runs this file); when missing, the first fresh start does.
  */
 import { createHash } from 'node:crypto';
-import { cp } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -59,14 +59,28 @@ const KEEP_MIGRATED = 3;
 
 /**
  * Copies a PGlite data directory. PG_VERSION goes last, so a copy cut short is not taken for a
- * database (and is copied over next time). `from` must not be open. Asynchronous: the sandbox's
- * page keeps answering while the ~40 MB are copied.
+ * database (and is copied over next time). `from` must not be open.
  */
 async function copyDataDir(from: string, to: string): Promise<void> {
-  mkdirSync(to, { recursive: true });
-  const version = path.join(from, 'PG_VERSION');
-  await cp(from, to, { recursive: true, force: true, filter: (source) => source !== version });
-  await cp(version, path.join(to, 'PG_VERSION'));
+  await copyTree(from, to, (file) => file !== path.join(from, 'PG_VERSION'));
+  await copyFile(path.join(from, 'PG_VERSION'), path.join(to, 'PG_VERSION'));
+}
+
+/**
+ * Every file at once, for libuv's thread pool: ~0.1 s for the template's ~1,100 files, where
+ * fs.cp (one file after another) takes 0.25-0.6 s and cpSync also holds the event loop (the
+ * sandbox page, already listening, could not answer meanwhile).
+ */
+async function copyTree(from: string, to: string, include: (file: string) => boolean): Promise<void> {
+  await mkdir(to, { recursive: true });
+  const entries = await readdir(from, { withFileTypes: true });
+  await Promise.all(
+    entries.map((entry) => {
+      const source = path.join(from, entry.name);
+      if (entry.isDirectory()) return copyTree(source, path.join(to, entry.name), include);
+      return include(source) ? copyFile(source, path.join(to, entry.name)) : undefined;
+    }),
+  );
 }
 
 /**
