@@ -74,13 +74,16 @@ async function copyDataDir(from: string, to: string): Promise<void> {
 async function copyTree(from: string, to: string, include: (file: string) => boolean): Promise<void> {
   await mkdir(to, { recursive: true });
   const entries = await readdir(from, { withFileTypes: true });
-  await Promise.all(
+  // Every copy settles before a failure is reported: none is still writing when the caller cleans up.
+  const results = await Promise.allSettled(
     entries.map((entry) => {
       const source = path.join(from, entry.name);
       if (entry.isDirectory()) return copyTree(source, path.join(to, entry.name), include);
       return include(source) ? copyFile(source, path.join(to, entry.name)) : undefined;
     }),
   );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
@@ -199,10 +202,19 @@ export async function seedFromPgliteTemplate(
   options: { paths?: TemplatePaths; onError?: (error: unknown) => void } = {},
 ): Promise<boolean> {
   if (hasDatabase(dir)) return false;
+  let copying = false;
   try {
-    await copyDataDir(await ensurePgliteTemplate(options.paths), dir);
+    const template = await ensurePgliteTemplate(options.paths);
+    copying = true;
+    await copyDataDir(template, dir);
     return true;
   } catch (error) {
+    // Half a copy would not be a database, and PGlite's initdb treats a directory that is not
+    // empty as initialised already: start it empty.
+    if (copying) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    }
     (options.onError ?? warnNoTemplate)(error);
     return false;
   }

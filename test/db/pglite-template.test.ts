@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -76,6 +76,21 @@ describe('the PGlite data directory template', () => {
     }
     expect(readdirSync(path.dirname(paths.bare)).sort()).toEqual(['pglite-test', 'pglite-test-abc', 'pglite-test-abc.tar']);
   }, 120_000);
+
+  it('leaves the directory empty when a copy fails half-way, for PGlite’s own initdb', async () => {
+    // A "template" with a file and a link to nothing: the copy fails after the file.
+    const broken = path.join(root, 'broken', 'pglite-b-1');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(path.join(broken, 'PG_VERSION'), '17\n');
+    writeFileSync(path.join(broken, 'postgresql.conf'), '');
+    symlinkSync(path.join(root, 'nowhere'), path.join(broken, 'dangling'));
+    const errors: unknown[] = [];
+    const dir = path.join(root, 'half', 'pglite');
+    const seeded = await seedFromPgliteTemplate(dir, { paths: { bare: path.join(root, 'broken', 'pglite-b'), migrated: broken }, onError: (e) => errors.push(e) });
+    expect(seeded).toBe(false);
+    expect(errors).toHaveLength(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 
   it('when no template can be made, says why and leaves the directory to PGlite’s own initdb', async () => {
     // A template path under a plain file cannot be made.
