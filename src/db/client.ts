@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { pgliteTemplateTarball, seedFromPgliteTemplate } from './pglite-template.js';
 import * as schema from './schema/index.js';
 
 export { schema };
@@ -79,10 +80,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const dataDir = options.dataDir ?? './data';
   let pglite: PGlite;
   if (dataDir.startsWith('memory://')) {
-    pglite = await PGlite.create(dataDir);
+    // Loaded from the template's tarball (see pglite-template.ts): no initdb, no migrations left
+    // to run. Without one (read-only node_modules), PGlite's initdb as before: these are throwaway.
+    const template = await pgliteTemplateTarball().catch(() => null);
+    pglite = template ? await PGlite.create({ loadDataDir: new Blob([template]) }) : await PGlite.create(dataDir);
   } else {
     const dir = path.resolve(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    // A new data directory starts as a copy of an initialised one rather than running initdb (see pglite-template.ts).
+    await seedFromPgliteTemplate(dir);
     pglite = await PGlite.create(dir);
   }
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;

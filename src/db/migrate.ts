@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -11,6 +12,11 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 /** An arbitrary constant that names "duban migrations" among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_203_118_451;
 
+/** Applies the migrations to a PGlite instance (also used to make the template, see pglite-template.ts). */
+export async function runPgliteMigrations(pglite: PGlite): Promise<void> {
+  await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
 /**
  * Applies drizzle-kit's migrations. drizzle's migrate() takes no lock (drizzle-orm#874), so on
  * PostgreSQL we hold a session advisory lock on a dedicated single connection around it: when two
@@ -18,10 +24,7 @@ const MIGRATION_LOCK_KEY = 7_203_118_451;
  * PGlite is one connection in one process, so it needs no lock.
  */
 export async function runMigrations(database: Database): Promise<void> {
-  if (database.kind === 'pglite') {
-    await migratePglite(drizzlePglite(database.pglite!), { migrationsFolder: MIGRATIONS_FOLDER });
-    return;
-  }
+  if (database.kind === 'pglite') return runPgliteMigrations(database.pglite!);
   const sql = postgres(database.databaseUrl!, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;

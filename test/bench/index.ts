@@ -28,6 +28,7 @@ const SECTIONS: { name: string; target?: Target }[] = [
   { name: 'dispatcher' },
   { name: 'wave' },
   { name: 'load' },
+  { name: 'startup' },
 ];
 
 type Outcome =

@@ -20,7 +20,7 @@ export async function runSandbox(config: Config, env: NodeJS.ProcessEnv = proces
       onListening: ({ url, firstStart }) => {
         process.stdout.write(`duban sandbox: ${url}\n`);
         if (firstStart) {
-          process.stderr.write('duban sandbox: first start, creating the embedded database (this takes a while, the page says when it is ready; later starts are quick)…\n');
+          process.stderr.write('duban sandbox: first start, creating the embedded database (a few seconds; the page says when it is ready)…\n');
         }
       },
     });

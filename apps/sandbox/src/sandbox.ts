@@ -46,7 +46,7 @@ export type SandboxOptions = {
   startAt?: Date;
   /**
    * Called as soon as the page can be served (the bot is still starting; the page says so), with
-   * whether this start creates the database (slow: PGlite's initdb).
+   * whether this start creates the database (and seeds the demo organisation).
    */
   onListening?: (event: { url: string; firstStart: boolean }) => void;
 };
@@ -87,7 +87,7 @@ export type Sandbox = {
   readonly clock: SandboxClock;
   readonly events: EventEmitter<SandboxEvents>;
   readonly status: SandboxStatus;
-  /** This run created the sandbox's database (the first start takes long). */
+  /** This run created the sandbox's database (the first start also seeds the demo organisation). */
   readonly firstStart: boolean;
   /** The current fake Telegram (a reset makes a new one). */
   readonly tg: FakeTelegram;
