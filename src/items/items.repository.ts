@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
-import { activeUnits, type ItemEvent, type ItemState } from './items.models.js';
+import { activeUnits, type ItemEvent, type ItemState } from './model/transitions.js';
 
 export type ItemRow = typeof items.$inferSelect;
 export type StoredItem = { id: number; row: ItemRow; state: ItemState };

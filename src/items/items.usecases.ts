@@ -16,7 +16,7 @@ import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { MAX_DB_ID } from '../shared/ids.js';
 import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
-import { activeUnits, createDraft, decide, ITEM_LEVELS, referItem, requireAllowed, sendWaitingReferral, type ReferralInput, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
+import { activeUnits, createDraft, decide, ITEM_LEVELS, referItem, requireAllowed, sendWaitingReferral, type ReferralInput, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './model/transitions.js';
 import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { planDisciplineUnboundNotices, planReferralMessages } from '../notifications/referral.js';

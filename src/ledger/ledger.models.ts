@@ -1,5 +1,5 @@
 import { daysBetween } from '../calendar/ymd.js';
-import { activeUnits, daysOverdue, type ItemLevel, type ItemState } from '../items/items.models.js';
+import { activeUnits, daysOverdue, type ItemLevel, type ItemState } from '../items/model/transitions.js';
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';

@@ -7,7 +7,7 @@ import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
 import type { ItemsDeps } from '../items/items.context.js';
-import { activeUnits, leadResults, nextCoordinationLevel, verificationPending, type Coordination, type FileRef, type ItemEvent } from '../items/items.models.js';
+import { activeUnits, leadResults, nextCoordinationLevel, verificationPending, type Coordination, type FileRef, type ItemEvent } from '../items/model/transitions.js';
 import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/items.repository.js';

@@ -32,7 +32,7 @@ import { runDailyDigests } from '../../src/digests/digests.usecases.js';
 import { startFakeTelegram } from '../../src/fake-telegram/index.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
-import { createDraft, decide, type Actor } from '../../src/items/items.models.js';
+import { createDraft, decide, type Actor } from '../../src/items/model/transitions.js';
 import { silentLogger } from '../../src/logger.js';
 import { morningCutoff } from '../../src/notifications/notifications.usecases.js';
 import { createDispatcher } from '../../src/outbox/dispatcher.js';

@@ -25,7 +25,7 @@ import {
   type ItemEvent,
   type ItemState,
   type ItemStatus,
-} from '../../src/items/items.models.js';
+} from '../../src/items/model/transitions.js';
 import { AppError } from '../../src/shared/errors.js';
 import { deserializeState, serializeState } from '../../src/items/items.codec.js';
 import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';

@@ -3,7 +3,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { localMinute } from '../../calendar/zoned-time.js';
 import { decodeButton, encodeButton } from '../../notifications/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
-import { activeUnits, eventLabelArgs, isOverdue } from '../../items/items.models.js';
+import { activeUnits, eventLabelArgs, isOverdue } from '../../items/model/transitions.js';
 import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import { checkItemVisible, itemEvents, listItems, localNow } from '../../items/items.usecases.js';

@@ -41,7 +41,7 @@
  * who acknowledged (unless one is named already); set_handler changes it (a member of the unit, or
  * an admin, naming a member of that unit).
  */
-import { AppError } from '../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Error codes
@@ -183,8 +183,8 @@ export const ITEM_STATUSES = ['draft', 'open', 'result_submitted', 'closed', 'ca
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
 export type ItemLevel = (typeof ITEM_LEVELS)[number];
-export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from './report-rhythm.js';
-import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
+export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from '../report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from '../report-rhythm.js';
 export type UnitRole = 'lead' | 'cooperating';
 
 /** Who is acting, read from our own tables (roles, unit_members). */
