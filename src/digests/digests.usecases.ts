@@ -34,7 +34,7 @@ import {
 } from './digests.models.js';
 import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
-import { pendingLeads } from '../items/model/transitions.js';
+import { pendingLeads } from '../items/model/queries.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { displayName } from '../shared/html.js';
 import { inlineFile } from './outbox-files.js';

@@ -3,7 +3,8 @@ import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
-import { activeUnits, type ItemEvent, type ItemState } from './model/transitions.js';
+import { activeUnits } from './model/queries.js';
+import type { ItemEvent, ItemState } from './model/types.js';
 
 export type ItemRow = typeof items.$inferSelect;
 export type StoredItem = { id: number; row: ItemRow; state: ItemState };

@@ -6,7 +6,7 @@ import { bulletinFiguresFor } from '../digests/digests.usecases.js';
 import type { Locale, Translator } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
-import { eventLabelArgs } from '../items/model/transitions.js';
+import { eventLabelArgs } from '../items/model/types.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';

@@ -1,7 +1,9 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, allowedActions, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/model/transitions.js';
+import { allowedActions } from '../items/model/authorization.js';
+import { activeUnits, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads } from '../items/model/queries.js';
+import type { Actor, ItemCommandType, ItemState } from '../items/model/types.js';
 import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';

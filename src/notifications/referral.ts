@@ -2,7 +2,7 @@ import { lateness, latenessText } from '../calendar/lateness.js';
 import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
-import { activeUnits } from '../items/model/transitions.js';
+import { activeUnits } from '../items/model/queries.js';
 import { createItemsRepository, type StoredEvent } from '../items/items.repository.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';

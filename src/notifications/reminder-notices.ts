@@ -2,7 +2,7 @@ import { latenessText } from '../calendar/lateness.js';
 import { localMinute } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
-import { activeUnits } from '../items/model/transitions.js';
+import { activeUnits } from '../items/model/queries.js';
 import { reportEveryText } from './item-card.js';
 import { resolveUnitTargets, type UnitTarget } from './recipients.js';
 import { formatItemCode } from '../items/items.refs.js';

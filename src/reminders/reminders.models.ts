@@ -61,7 +61,8 @@ import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
 import { deadlineInstant } from '../items/items.codec.js';
 import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, pendingLeads, verificationPending, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/model/transitions.js';
+import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../items/model/queries.js';
+import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../items/model/types.js';
 import { createWorkingClock, type WorkingClock } from './working-clock.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.rep
 import type { Clock } from '../shared/clock.js';
 import { planReminders, reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
 import { planDisciplineUnboundNotices } from '../notifications/referral.js';
-import { ITEM_LEVELS } from '../items/model/transitions.js';
+import { ITEM_LEVELS } from '../items/model/types.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
 import { recordReferrals, recordSweep } from '../items/items.usecases.js';

@@ -2,7 +2,7 @@ import { createConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { DigestsDeps } from '../../src/digests/digests.usecases.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import type { ItemCommand } from '../../src/items/model/transitions.js';
+import type { ItemCommand } from '../../src/items/model/types.js';
 import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import type { ManualClock } from '../../src/shared/clock.js';

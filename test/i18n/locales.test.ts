@@ -2,7 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { ITEM_COMMAND_TYPES, ITEM_ERROR_CODES, ITEM_LEVELS, ITEM_STATUSES } from '../../src/items/model/transitions.js';
+import { ITEM_ERROR_CODES } from '../../src/items/model/errors.js';
+import { ITEM_COMMAND_TYPES, ITEM_LEVELS, ITEM_STATUSES } from '../../src/items/model/types.js';
 import { errorMessageId } from '../../src/bot/index.js';
 
 function sourceFiles(dir: string): string[] {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { createConfig, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
-import type { ItemLevel, ReportEvery } from '../../src/items/model/transitions.js';
+import type { ItemLevel, ReportEvery } from '../../src/items/model/types.js';
 import { addUnit, addUnitMember, bindChat, grantRole, recordPerson, setUnitHead } from '../../src/org/org.usecases.js';
 import { runSweep, type SweepResult } from '../../src/reminders/reminders.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';

@@ -5,7 +5,8 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { decodeButton, type ButtonData } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, verificationPending, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/model/transitions.js';
+import { activeUnits, verificationPending, pendingLeads } from '../../items/model/queries.js';
+import type { ExcuseDegree, ItemCommand, ItemCommandType, ItemState } from '../../items/model/types.js';
 import type { StoredItem } from '../../items/items.repository.js';
 import { itemCode } from '../../items/items.context.js';
 import {
