@@ -1,7 +1,5 @@
-import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { localeFor, type Locale, type Translator } from '../i18n/translator.js';
-import type { Logger } from '../logger.js';
+import { localeFor, type Locale } from '../i18n/translator.js';
 import type { Actor } from '../org/org.models.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
@@ -18,6 +16,7 @@ import {
 import { createCalendarRepository, type CalendarYearRecord } from './calendar.repository.js';
 import { parseYMD, type YMD } from './ymd.js';
 import { zonedParts } from './zoned-time.js';
+import type { AppDeps } from '../deps.js';
 
 export type CalendarDeps = { db: Db; clock: Clock };
 
@@ -97,13 +96,6 @@ export async function calendarYearStatus(deps: CalendarDeps, input: { year: numb
   return { ...yearArrangement(input.year), imported: stored?.record ?? null };
 }
 
-export type CalendarReminderDeps = CalendarDeps & {
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds'>;
-  translator: Translator;
-  logger?: Logger;
-  onPlanned?: () => void;
-};
-
 /** From this month on (November), admins hear each week that next year's schedule is missing. */
 export const NEXT_YEAR_REMINDER_FROM_MONTH = 11;
 
@@ -126,7 +118,7 @@ export function yearsToLoad(input: { today: YMD; covered: (year: number) => bool
  * are) hear it. Planned through the outbox with keys `calendar:<chat>:<year>:<isoWeek>`, so a
  * week is told once however often this runs.
  */
-export async function runCalendarReminder(deps: CalendarReminderDeps, input: { at?: Date; week: string }): Promise<{ years: number[]; planned: number }> {
+export async function runCalendarReminder(deps: AppDeps, input: { at?: Date; week: string }): Promise<{ years: number[]; planned: number }> {
   await refreshCalendarSchedules(deps);
   const at = input.at ?? deps.clock.now();
   const years = yearsToLoad({ today: zonedParts(at, deps.config.timezone).ymd, covered: isCoveredYear });

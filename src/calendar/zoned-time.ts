@@ -1,4 +1,5 @@
 import { addDays, formatYMD, parseYMD, type YMD } from './ymd.js';
+import type { Clock } from '../shared/clock.js';
 
 /**
  * Wall-clock time in a named IANA zone, through Intl only: the process's own TZ is never used
@@ -138,4 +139,11 @@ export function formatHHmm(minuteOfDay: number): string {
 export function localMinute(at: Date, timezone: string): string {
   const p = zonedParts(at, timezone);
   return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** The organisation's local date and time of day now, by the injected clock. */
+export function localNow(deps: { clock: Clock; config: { timezone: string } }): { at: Date; today: YMD; timeOfDay: string; year: number } {
+  const at = deps.clock.now();
+  const p = zonedParts(at, deps.config.timezone);
+  return { at, today: p.ymd, timeOfDay: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, year: p.year };
 }

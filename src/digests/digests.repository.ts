@@ -17,7 +17,7 @@ import {
   type Section,
   type UnitDigest,
   type UnitDigestItem,
-} from './digests.models.js';
+} from './digest-text.js';
 
 /**
  * The digests' queries. Counting happens in SQL (a digest over 100,000 open items must not load

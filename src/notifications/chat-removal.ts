@@ -1,13 +1,9 @@
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { localeFor, type Translator } from '../i18n/translator.js';
+import { localeFor } from '../i18n/translator.js';
 import type { ChatKind } from '../org/org.models.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { escapeHtml } from '../shared/html.js';
-
-export type ChatRemovalDeps = { db: Db; clock: Clock; config: Pick<Config, 'adminIds' | 'locale'>; translator: Translator };
+import type { AppDeps } from '../deps.js';
 
 /**
  * The bot was removed from a group (my_chat_member: left or kicked). If the group is bound, its
@@ -18,7 +14,7 @@ export type ChatRemovalDeps = { db: Db; clock: Clock; config: Pick<Config, 'admi
  * notice, so a redelivered update plans nothing twice.
  */
 export async function planBotRemovedNotices(
-  deps: ChatRemovalDeps,
+  deps: AppDeps,
   input: { chatId: number; title: string | null; eventAt: number },
 ): Promise<number> {
   const org = createOrgRepository({ db: deps.db, clock: deps.clock });

@@ -21,7 +21,7 @@ import { note, type ParserNote } from './warnings.js';
  *
  * Decisions (where people could read a phrase two ways, this is the way we read it):
  * - "by day D" (X月X日前, by 30 July, due 2024-08-15) means until the END of day D in the
- *   configured zone: the result is the date D, and `dueInstant()` in parser.models turns it into
+ *   configured zone: the result is the date D, and `dueInstant()` in parse.ts turns it into
  *   23:59:59.999 local time. A time of day, when given, is kept apart as deadlineTime.
  * - A date without a year is the next such date on or after today: 1月10日前 written in July
  *   is next January. If that pushed a date written within the last month into next year (7月18日

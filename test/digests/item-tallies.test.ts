@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestWindow, UNIT_LIST_LIMIT } from '../../src/digests/digests.models.js';
+import { digestWindow, UNIT_LIST_LIMIT } from '../../src/digests/digest-text.js';
 import { createDigestsRepository } from '../../src/digests/digests.repository.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';

@@ -1,7 +1,7 @@
 import { isReportEvery } from '../../src/items/report-rhythm.js';
 import { describe, expect, it } from 'vitest';
 import { isYMD } from '../../src/calendar/ymd.js';
-import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parser.models.js';
+import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parse.js';
 import { createRandom, NASTY_STRINGS, randomText } from './random-text.js';
 
 const units = [

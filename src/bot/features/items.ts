@@ -8,7 +8,7 @@ import { renderDraftCard, unitName } from '../../notifications/item-card.js';
 import { activeUnits, verificationPending, pendingLeads } from '../../items/model/queries.js';
 import type { ExcuseDegree, ItemCommand, ItemCommandType, ItemState } from '../../items/model/types.js';
 import type { StoredItem } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.context.js';
+import { itemCode } from '../../items/items.refs.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
@@ -18,7 +18,6 @@ import {
   getItem,
   isDisciplineChat,
   runReferralCommand,
-  localNow,
   moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
   setDraftLeaderInCharge,
