@@ -9,8 +9,6 @@ import { isReportEvery, type ReportEvery } from './items/report-rhythm.js';
  * createConfig() is pure so tests can feed it any input.
  */
 
-const LEVELS = ['key', 'special', 'routine'] as const;
-
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
@@ -176,7 +174,6 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type Level = (typeof LEVELS)[number];
 
 /** Which environment variable feeds which setting; also how errors name a setting. */
 const ENV_NAMES: Record<string, string> = {

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { zoneOffsetMs } from '../calendar/zoned-time.js';
-import type { ExcuseDegree } from '../items/model/types.js';
+import type { ExcuseDegree, ItemLevel } from '../items/model/types.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that
@@ -22,7 +22,7 @@ export type LedgerItemRow = {
   leaderInCharge: string | null;
   leadUnits: string[];
   cooperatingUnits: string[];
-  level: 'key' | 'special' | 'routine';
+  level: ItemLevel;
   assignedAt: Date | null;
   /** Local date, YYYY-MM-DD. */
   deadline: string | null;

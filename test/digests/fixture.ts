@@ -1,7 +1,7 @@
 import { createConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import type { ItemCommand } from '../../src/items/model/types.js';
+import type { ItemCommand, ItemLevel } from '../../src/items/model/types.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import type { ManualClock } from '../../src/shared/clock.js';
@@ -65,7 +65,7 @@ export async function openItem(
     cooperating?: number[];
     deadline: string;
     deadlineTime?: string | null;
-    level?: 'key' | 'special' | 'routine';
+    level?: ItemLevel;
     text?: string;
     leadersChat?: number;
     /** 时间节点 (none by default). */
