@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { zoneOffsetMs } from '../calendar/zoned-time.js';
+import type { Locale } from '../i18n/translator.js';
 import type { ExcuseDegree, ItemLevel } from '../items/model/types.js';
 
 /**
@@ -71,13 +72,11 @@ export type LedgerUnitRow = {
   lenient: number;
 };
 
-export type LedgerLocale = 'zh' | 'en';
-
 export type WriteLedgerWorkbookInput = {
   items: AsyncIterable<LedgerItemRow> | Iterable<LedgerItemRow>;
   events: AsyncIterable<LedgerEventRow> | Iterable<LedgerEventRow>;
   units: LedgerUnitRow[];
-  locale: LedgerLocale;
+  locale: Locale;
   timezone: string;
   /** A stream (ended when the workbook is complete) or a file path. */
   out: NodeJS.WritableStream | string;
@@ -300,7 +299,7 @@ function ymdStamp(wall: Date): string {
 }
 
 /** The file name a ledger generated at `date` goes by: 督办台账-2026-11-29.xlsx / ledger-2026-11-29.xlsx. */
-export function ledgerFileName(date: Date, timezone: string, locale: LedgerLocale): string {
+export function ledgerFileName(date: Date, timezone: string, locale: Locale): string {
   const ymd = ymdStamp(wallClock(offsetCache(timezone), date));
   return locale === 'zh' ? `督办台账-${ymd}.xlsx` : `ledger-${ymd}.xlsx`;
 }
@@ -309,7 +308,7 @@ export function ledgerFileName(date: Date, timezone: string, locale: LedgerLocal
 // Rows
 
 type CellValue = string | number | Date | null;
-type Labels = (typeof labels)[LedgerLocale];
+type Labels = (typeof labels)[Locale];
 
 function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[] {
   const acknowledgements = item.acknowledgements

@@ -1,4 +1,4 @@
-import { localeFor } from '../i18n/translator.js';
+import { localeFor, type Locale } from '../i18n/translator.js';
 import type { ChatKind } from '../org/org.models.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
@@ -25,7 +25,7 @@ export async function planBotRemovedNotices(
   const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
   const admins = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
 
-  const text = (locale: 'zh' | 'en') => {
+  const text = (locale: Locale) => {
     const t = deps.translator.for(locale);
     const what = bound
       .map((b) => t(`removed-kind-${b.kind satisfies ChatKind}`, { unit: escapeHtml(b.unitId !== null ? (units.get(b.unitId) ?? '') : '') }))
