@@ -63,7 +63,7 @@ import { deadlineInstant } from '../items/items.codec.js';
 import { reportDueDays } from '../items/report-rhythm.js';
 import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../items/model/queries.js';
 import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../items/model/types.js';
-import { createWorkingClock, type WorkingClock } from './working-clock.js';
+import type { WorkingClock } from '../calendar/working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -317,7 +317,7 @@ function workingTime(w: WorkingTime): Time {
   return {
     timezone: w.timezone,
     cal,
-    clock: createWorkingClock({ timezone: w.timezone, start: w.workingHours.start, end: w.workingHours.end, calendar: cal }),
+    clock: cal.workingClock({ timezone: w.timezone, start: w.workingHours.start, end: w.workingHours.end }),
     dayHours: (parseHHmm(w.workingHours.end) - parseHHmm(w.workingHours.start)) / 60,
   };
 }
