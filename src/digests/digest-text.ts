@@ -4,6 +4,7 @@ import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } fro
 import { parseHHmm, startOfZonedDay, zonedDayNumber, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
 import { encodeButton } from '../notifications/callback-data.js';
+import { COLOUR_MARK, type Colour } from '../reminders/reminders.models.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 
@@ -222,9 +223,6 @@ export function digestWindow(input: {
     severeBefore: startOfZonedDay(addDays(severeOnOrBefore, 1), input.timezone),
   };
 }
-
-export type Colour = 'blue' | 'yellow' | 'red';
-export const COLOUR_MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** The colour of an open item: red when overdue; blue or yellow when due soon; else none. */
 export function itemColour(item: Pick<DigestItem, 'deadline' | 'deadlineAt' | 'status'>, window: DigestWindow): Colour | null {

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { cachedZoneOffsetMs } from '../calendar/zoned-time.js';
 import type { Locale } from '../i18n/translator.js';
 import type { ExcuseDegree, ItemLevel } from '../items/model/types.js';
+import type { Colour } from '../reminders/reminders.models.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that
@@ -46,7 +47,7 @@ export type LedgerItemRow = {
   /** 容错 with its degree (免责 / 从轻 / 减轻). */
   excused: { reason: string; degree: ExcuseDegree } | null;
   /** Overdue rows are filled with their warning colour. */
-  warningColour: 'blue' | 'yellow' | 'red' | null;
+  warningColour: Colour | null;
   /** 逐级协调: how many coordination requests are open and resolved (none when absent). */
   coordinations?: { open: number; resolved: number };
   /** 时间节点: done, overdue and total; null (or absent) when the item has none. */

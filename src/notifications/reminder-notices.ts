@@ -11,11 +11,10 @@ import { createOrgRepository, type Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
-import type { Colour, DueReminder, Recipient } from '../reminders/reminders.models.js';
+import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/reminders.models.js';
 import { createRemindersRepository } from '../reminders/reminders.repository.js';
 
 const HTML = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
-const MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** What one batch of the sweep knows about the organisation, read once for all its items. */
 export type ReminderDirectory = {
@@ -99,8 +98,8 @@ export async function renderReminders(
       switch (r.kind) {
         case 'warning':
           return r.target === 'deadline'
-            ? tt('reminder-warning', { ...common, mark: MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
-            : tt('reminder-milestone', { ...common, mark: MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
+            ? tt('reminder-warning', { ...common, mark: COLOUR_MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
+            : tt('reminder-milestone', { ...common, mark: COLOUR_MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
         case 'ack_nag':
           return withHandler(tt, tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours }));
         case 'report_nag':

@@ -74,7 +74,10 @@ export type ReminderKind = (typeof REMINDER_KINDS)[number];
 /** Kinds that count as a nag (催办) for the bulletin and the ledger. */
 export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag', 'milestone_nag'] as const satisfies readonly ReminderKind[];
 
+/** A warning's colour: 🔵 two or more working days left, 🟡 one or none (the deadline day), 🔴 overdue. */
 export type Colour = 'blue' | 'yellow' | 'red';
+/** The mark a colour wears in chat text: reminders and digests alike. */
+export const COLOUR_MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** How one level is reminded (config.reminders.levels[level]). */
 export type RungThreshold = { nags: number; daysOverdue: number };
