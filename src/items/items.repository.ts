@@ -32,7 +32,7 @@ export type ListFilter =
   | { kind: 'waiting' }
   | { kind: 'units'; unitIds: number[] }
   /** Items of my units, or issued by me / in my charge. */
-  | { kind: 'mine'; unitIds: number[]; personId: number };
+  | { kind: 'mine'; unitIds: readonly number[]; personId: number };
 
 /**
  * When the reminder sweep must look at the item next: what the use-case computed from the new

@@ -33,7 +33,7 @@ import { startFakeTelegram } from '../../src/fake-telegram/index.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';
-import type { Actor } from '../../src/items/model/types.js';
+import type { Actor } from '../../src/org/org.models.js';
 import { silentLogger } from '../../src/logger.js';
 import { morningCutoff } from '../../src/notifications/notifications.usecases.js';
 import { createDispatcher } from '../../src/outbox/dispatcher.js';

@@ -4,7 +4,8 @@ import { daysOverdue, deadlinePassed, isOverdue } from '../../src/items/model/de
 import { ITEM_ERROR_CODES, type ItemErrorCode } from '../../src/items/model/errors.js';
 import { activeUnits, missingContributions, unitsAwaitingAck } from '../../src/items/model/queries.js';
 import { createDraft, decide, referItem, sendWaitingReferral } from '../../src/items/model/transitions.js';
-import { ITEM_COMMAND_TYPES, ITEM_STATUSES, UNIT_COMMAND_TYPES, type Actor, type DraftInput, type ItemCommand, type ItemCommandType, type ItemContext, type ItemDecision, type ItemEvent, type ItemState, type ItemStatus } from '../../src/items/model/types.js';
+import { ITEM_COMMAND_TYPES, ITEM_STATUSES, UNIT_COMMAND_TYPES, type DraftInput, type ItemCommand, type ItemCommandType, type ItemContext, type ItemDecision, type ItemEvent, type ItemState, type ItemStatus } from '../../src/items/model/types.js';
+import type { Actor } from '../../src/org/org.models.js';
 import { AppError } from '../../src/shared/errors.js';
 import { deserializeState, serializeState } from '../../src/items/items.codec.js';
 import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';

@@ -2,11 +2,12 @@
  * Who may do what to an item, and when: everything about a command except its content. The same
  * judgement answers `decide` (which throws the refusal) and `allowedActions` (which lists buttons).
  */
+import type { Actor } from '../../org/org.models.js';
 import { AppError } from '../../shared/errors.js';
 import { deadlinePassed, formatDeadline, hasPassed } from './deadlines.js';
 import { refuse, unitName, unitNames } from './errors.js';
 import { activeUnits, missingContributions, nextCoordinationLevel, openCoordinations, pendingLeads, verificationPending } from './queries.js';
-import { type Actor, ITEM_COMMAND_TYPES, type ItemAction, type ItemCommandType, type ItemContext, type ItemState, type ItemStatus, type ItemUnitState, type JudgeContext, UNIT_COMMAND_TYPES, type UnitRole } from './types.js';
+import { ITEM_COMMAND_TYPES, type ItemAction, type ItemCommandType, type ItemContext, type ItemState, type ItemStatus, type ItemUnitState, type JudgeContext, UNIT_COMMAND_TYPES, type UnitRole } from './types.js';
 
 /**
  * The actions this person could take on the item now, one per unit for unit actions (a person in

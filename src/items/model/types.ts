@@ -14,22 +14,8 @@ export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
 export type ItemLevel = (typeof ITEM_LEVELS)[number];
 export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from '../report-rhythm.js';
 import type { ReportEvery, ReportsFrom } from '../report-rhythm.js';
+import type { Actor } from '../../org/org.models.js';
 export type UnitRole = 'lead' | 'cooperating';
-
-/** Who is acting, read from our own tables (roles, unit_members). */
-export type Actor = {
-  personId: number;
-  isAdmin: boolean;
-  isLeader: boolean;
-  /** 督查员 (supervision office staff); false when absent. */
-  isSupervisor?: boolean;
-  unitIds: readonly number[];
-  /**
-   * The person acts in the bound discipline group (纪委监委): set by the caller from the chat
-   * binding of the chat the command came from, never from the message. False when absent.
-   */
-  inDisciplineChat?: boolean;
-};
 
 /** An attachment as Telegram gave it to us. */
 export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mimeType?: string };
