@@ -1,7 +1,6 @@
 import type { Db } from '../db/client.js';
-import { localeFor, type Locale } from '../i18n/translator.js';
 import type { Actor } from '../org/org.models.js';
-import { createOrgRepository } from '../org/org.repository.js';
+import { adminTargets } from '../org/org.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
@@ -123,13 +122,7 @@ export async function runCalendarReminder(deps: AppDeps, input: { at?: Date; wee
   const at = input.at ?? deps.clock.now();
   const years = yearsToLoad({ today: zonedParts(at, deps.config.timezone).ymd, covered: isCoveredYear });
   if (years.length === 0) return { years, planned: 0 };
-  const org = createOrgRepository(deps);
-  const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
-  const reachable = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
-  const targets: { chatId: number; threadId: number; locale: Locale }[] =
-    reachable.length > 0
-      ? reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }))
-      : (await org.listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
+  const targets = await adminTargets(deps);
   const messages: OutboxMessage[] = [];
   for (const target of targets) {
     const t = deps.translator.for(target.locale);

@@ -1,6 +1,7 @@
 import { localeFor, type Locale } from '../i18n/translator.js';
 import type { ChatKind } from '../org/org.models.js';
 import { createOrgRepository } from '../org/org.repository.js';
+import { loadAdmins } from '../org/org.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import { escapeHtml } from '../shared/html.js';
 import type { AppDeps } from '../deps.js';
@@ -22,8 +23,7 @@ export async function planBotRemovedNotices(
   if (bound.length === 0) return 0;
   const units = new Map((await org.listUnits()).map((u) => [u.id, u.name]));
   const leadersChats = (await org.listBindings('leaders')).filter((b) => b.chatId !== input.chatId);
-  const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
-  const admins = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
+  const admins = (await loadAdmins(deps)).filter((p) => p.startedBot);
 
   const text = (locale: Locale) => {
     const t = deps.translator.for(locale);
