@@ -28,7 +28,6 @@ import { planDisciplineUnboundNotices, planReferralMessages } from '../notificat
 import { itemCode, type ItemRef } from './items.refs.js';
 import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
 
-
 /** Longest text we keep for an instruction, a report or a reason (Telegram's own limit is 4096). */
 export const MAX_TEXT = 4000;
 
