@@ -1,7 +1,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, BotError, GrammyError, type BotConfig } from 'grammy';
-import { countSendFailure, createMetrics, SEND_METHODS, updateKind } from '../ops/metrics.js';
+import { countSendFailure, createMetrics, SEND_METHODS, updateKind } from '../shared/metrics.js';
 import { loadActor, recordPerson } from '../org/org.usecases.js';
 import type { Sleep } from '../outbox/dispatcher.js';
 import { pacedDirectSends } from '../outbox/direct-pacing.js';

@@ -2,7 +2,7 @@ import { createConcurrentSink, createRunner, createSource, type RunnerHandle } f
 import { GrammyError, HttpError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../ops/metrics.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { UpdateInbox } from '../updates/inbox.js';
 import { isDatabaseUnavailable } from '../updates/update-scope.js';
 import { realSleep, type Sleep } from '../outbox/dispatcher.js';

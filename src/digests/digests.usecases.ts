@@ -34,7 +34,7 @@ import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/model/queries.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { displayName } from '../shared/html.js';
-import { inlineFile } from './outbox-files.js';
+import { inlineFile } from '../outbox/outbox-files.js';
 import type { AppDeps } from '../deps.js';
 
 /** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
@@ -58,13 +58,15 @@ function partKey(base: string, index: number): string {
 
 async function windowAt(deps: AppDeps, at: Date): Promise<DigestWindow> {
   const repo = createDigestsRepository(deps);
-  const lastDigestAt = await repo.lastDigestAt({ jobName: DIGEST_JOB, before: at });
+  // Both at once: the installation date is needed only before the first digest, but reading it
+  // costs less than a second round trip.
+  const [lastDigestAt, installedAt] = await Promise.all([repo.lastDigestAt({ jobName: DIGEST_JOB, before: at }), repo.installedAt()]);
   return digestWindow({
     at,
     timezone: deps.config.timezone,
     dailyTime: deps.config.digests.dailyTime,
     lastDigestAt,
-    installedAt: lastDigestAt === null ? await repo.installedAt() : null,
+    installedAt: lastDigestAt === null ? installedAt : null,
     severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
   });
 }

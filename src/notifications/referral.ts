@@ -9,7 +9,7 @@ import { adminTargets } from '../org/org.usecases.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml } from '../shared/html.js';
-import { inlineFile } from '../digests/outbox-files.js';
+import { inlineFile } from '../outbox/outbox-files.js';
 import { cardButtons, deadlineText, personName, unitName, type ItemView, type Rendered } from './item-card.js';
 import { newCardMessage } from './cards.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../shared/metrics.js';
 import type { ReadinessReport } from './readiness.js';
 
 export type OpsServer = { address: AddressInfo; close(): Promise<void> };

@@ -5,8 +5,10 @@ import { createUnitMatcher, unitMatcherFor, type UnitMatcher } from '../parser/u
  * and what an invite token looks like.
  */
 
-export type Role = 'admin' | 'leader' | 'supervisor';
-export type ChatKind = 'leaders' | 'unit' | 'discipline';
+export const ROLES = ['admin', 'leader', 'supervisor'] as const;
+export type Role = (typeof ROLES)[number];
+export const CHAT_KINDS = ['leaders', 'unit', 'discipline'] as const;
+export type ChatKind = (typeof CHAT_KINDS)[number];
 
 export type UnitRecord = { id: number; name: string; aliases: string[]; headPersonId: number | null };
 

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { countSendFailure, createMetrics, type Metrics } from '../ops/metrics.js';
+import { countSendFailure, createMetrics, type Metrics } from '../shared/metrics.js';
 import { migrateChat } from '../org/org.usecases.js';
 import type { Clock } from '../shared/clock.js';
 import { createRedactor } from '../shared/redact.js';

@@ -5,9 +5,9 @@ import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
 /**
  * Pure cron matching in a named zone: which instants an expression fires at, without timers.
  *
- * The scheduler uses node-cron's own timers for on-time fires, and this matcher to find the fire
- * it should have seen when it was not running (start-up after downtime, a timer that woke late).
- * Both must read an expression the same way, so the expression is parsed by node-cron itself
+ * The scheduler's minutely tick uses this matcher to find each job's latest fire (on time, or the
+ * one it should have seen while it was not running or the clock jumped). Expressions keep
+ * node-cron's syntax, the one the configuration documents, so they are parsed by node-cron itself
  * (`cron.parse`: ranges, steps, names, nicknames, 7 = Sunday) and only the matching is ours. Like
  * node-cron 4, every field must match (day-of-month AND day-of-week, not the Vixie OR).
  *

@@ -17,7 +17,7 @@ import { Api } from 'grammy';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { startFakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, DEFAULT_LIMITS } from '../../src/outbox/dispatcher.js';
 import { createOutboxDispatchRepository, createOutboxRepository } from '../../src/outbox/outbox.repository.js';

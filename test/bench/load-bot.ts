@@ -18,7 +18,7 @@ import type { Database, Db } from '../../src/db/client.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { silentLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App } from '../../src/app.js';
 import { systemClock } from '../../src/shared/clock.js';
 
 /** What the benchmark created in the fake Telegram, for the bot's tables. */

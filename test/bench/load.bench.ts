@@ -41,7 +41,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import type { User } from 'grammy/types';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { encodeButton } from '../../src/notifications/callback-data.js';
 import type { LoadItem, LoadSeed } from './load-bot.js';
 

@@ -29,7 +29,7 @@ import { createConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { runDailyDigests } from '../../src/digests/digests.usecases.js';
-import { startFakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram } from '@duban/fake-telegram';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { startHarness, buttonsOf, type Harness } from '../helpers/bot-harness.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -13,25 +13,79 @@ function button(message: Message, text: string) {
   return found;
 }
 
+/** Where the story's item stands, in the order people bring it there. */
+const STAGES = ['draft', 'assigned', 'acknowledged', 'progressed', 'contributed', 'extended', 'submitted', 'returned', 'closed'] as const;
+type Stage = (typeof STAGES)[number];
+const STATUS_AT: Record<Stage, string> = {
+  draft: 'draft',
+  assigned: 'open',
+  acknowledged: 'open',
+  progressed: 'open',
+  contributed: 'open',
+  extended: 'open',
+  submitted: 'result_submitted',
+  returned: 'open',
+  closed: 'closed',
+};
+const INSTRUCTION = '请市住建局牵头，市城管局配合，于3月20日前报送整改方案。每周报送进展。';
+
+/**
+ * Each test starts on its own bot and database and brings the story's item (督办〔2026〕1号) to the
+ * stage it needs through the bot, as people would (commands, a file): any test runs alone
+ * (`-t`) and in any order.
+ */
 describe(`an item's whole life in Chinese (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let instruction: Message;
-  let code = '';
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await h.stop();
   });
 
   const items = () => createItemsRepository({ db: h.database.db, clock: h.clock, timezone: 'Asia/Shanghai' });
 
-  it('reads an instruction the leader replies to with /assign and shows a draft card', async () => {
-    instruction = await h.say(org.leader, org.leadersGroup, '请市住建局牵头，市城管局配合，于3月20日前报送整改方案。每周报送进展。');
+  /** The story's item brought to `stage`; returns the leader's instruction message it answers. */
+  async function storyAt(stage: Stage): Promise<{ instruction: Message }> {
+    const reached = (s: Stage) => STAGES.indexOf(s) <= STAGES.indexOf(stage);
+    const instruction = await h.say(org.leader, org.leadersGroup, INSTRUCTION);
     await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
+    if (reached('assigned')) {
+      const draft = h.lastBotMessage(org.leadersGroup);
+      await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
+    }
+    if (reached('acknowledged')) {
+      await h.say(org.housingStaff, org.housingGroup, '/ack 1');
+      await h.say(org.urbanStaff, org.urbanGroup, '/ack 1');
+    }
+    if (reached('progressed')) await h.say(org.housingStaff, org.housingGroup, '/progress 1 已完成现场排查，正在编制方案。');
+    if (reached('contributed')) await h.say(org.urbanStaff, org.urbanGroup, '/result 1 已配合完成占道整治，附清单。');
+    if (reached('extended')) {
+      await h.say(org.housingStaff, org.housingGroup, '/extend 1 2026-03-31 需等待专家评审');
+      await h.say(org.leader, org.leadersGroup, '/approve 1');
+    }
+    if (reached('submitted')) {
+      await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
+    }
+    if (reached('returned')) await h.say(org.leader, org.leadersGroup, '/return 1 请补充资金测算。');
+    if (reached('closed')) {
+      await h.say(org.housingStaff, org.housingGroup, '/result 1 已补充资金测算，方案定稿。');
+      await h.say(org.leader, org.leadersGroup, '/confirm 1');
+    }
+    if (stage !== 'draft') {
+      // The setup itself must have worked, or the test would fail far from the cause.
+      const item = await items().findByCode({ year: 2026, number: 1 });
+      expect(item?.state.status, `the story's item at stage ${stage}`).toBe(STATUS_AT[stage]);
+      if (reached('extended')) expect(item?.state.extensionCount).toBe(1);
+    }
+    return { instruction };
+  }
+
+  it('reads an instruction the leader replies to with /assign and shows a draft card', async () => {
+    await storyAt('draft');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('交办草稿');
     expect(draft.text).toContain('牵头单位：市住房和城乡建设局');
@@ -42,11 +96,11 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('on confirm numbers the item, answers under the instruction and sends each unit its card', async () => {
+    const { instruction } = await storyAt('draft');
     const draft = h.lastBotMessage(org.leadersGroup);
     await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
     const edited = h.tg.message(org.leadersGroup.id, draft.message_id)!;
     expect(edited.text).toContain('已交办，编号 督办〔2026〕1号');
-    code = '督办〔2026〕1号';
     const card = h.botMessages(org.leadersGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
     expect(card.reply_to_message?.message_id).toBe(instruction.message_id);
 
@@ -60,6 +114,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('records each unit’s acknowledgement separately, by button and by command', async () => {
+    await storyAt('assigned');
     const housingCard = h.lastBotMessage(org.housingGroup);
     await h.press(org.housingStaff, org.housingGroup, housingCard.message_id, button(housingCard, '签收'));
     expect(h.callbackAnswers().at(-1)?.text).toContain('市住房和城乡建设局 已签收');
@@ -77,6 +132,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('takes a progress report given simply by replying to the unit’s card, and tells the leaders', async () => {
+    await storyAt('acknowledged');
     const housingCard = h.botMessages(org.housingGroup).find((m) => m.text?.includes('督办〔2026〕1号'))!;
     await h.say(org.housingStaff, org.housingGroup, '已完成现场排查，正在编制方案。', { replyTo: housingCard.message_id });
     expect(h.lastBotMessage(org.housingGroup).text).toContain('进展已记录');
@@ -85,18 +141,21 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('refuses the lead unit’s result while a cooperating unit has not contributed, naming it', async () => {
+    await storyAt('progressed');
     await h.say(org.housingStaff, org.housingGroup, '/result 1 整改方案已完成');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('还有 1 个配合单位未提交配合意见：市城市管理执法局');
     expect((await items().findByCode({ year: 2026, number: 1 }))!.state.status).toBe('open');
   });
 
   it('passes a cooperating unit’s contribution to the lead unit', async () => {
+    await storyAt('progressed');
     await h.say(org.urbanStaff, org.urbanGroup, '/result 1 已配合完成占道整治，附清单。');
     expect(h.lastBotMessage(org.urbanGroup).text).toContain('配合意见已提交');
     expect(h.lastBotMessage(org.housingGroup).text).toContain('市城市管理执法局 提交了 督办〔2026〕1号 的配合意见');
   });
 
   it('handles an extension: asked by button and reply, approved by the leader with one tap', async () => {
+    await storyAt('contributed');
     const card = h.botMessages(org.housingGroup).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
     await h.press(org.housingStaff, org.housingGroup, card.message_id, button(card, '申请延期'));
     const prompt = h.lastBotMessage(org.housingGroup);
@@ -112,6 +171,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('sends a submitted result to the leaders with confirm and return buttons; a return needs a reason', async () => {
+    await storyAt('extended');
     await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
     expect(h.lastBotMessage(org.housingGroup).text).toContain('办理结果已提交');
     const resultCard = h.botMessages(org.leadersGroup).reverse().find((m) => m.text?.includes('提交了 督办〔2026〕1号 的办理结果'))!;
@@ -129,6 +189,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('takes the resubmitted result and closes the item on confirm, posting the response under the instruction', async () => {
+    const { instruction } = await storyAt('returned');
     const returned = h.lastBotMessage(org.housingGroup);
     await h.press(org.housingStaff, org.housingGroup, returned.message_id, button(returned, '提交结果'));
     const prompt = h.lastBotMessage(org.housingGroup);
@@ -161,7 +222,8 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('shows the card with the whole timeline on /task', async () => {
-    await h.say(org.leader, org.leadersGroup, `/task ${code}`);
+    await storyAt('closed');
+    await h.say(org.leader, org.leadersGroup, '/task 督办〔2026〕1号');
     const text = h.lastBotMessage(org.leadersGroup).text!;
     for (const step of ['交办', '签收', '报告进展', '提交配合意见', '申请延期', '批准延期', '提交办理结果', '退回', '确认办结']) expect(text).toContain(step);
     expect(text).toContain('已办结');
@@ -171,7 +233,7 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '/assign 请市自然资源局牵头，市教育局配合，于4月30日前完成。');
     const draft = h.lastBotMessage(org.leadersGroup);
     await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
-    expect(h.lastBotMessage(org.resourcesStaff.id).text).toContain('督办〔2026〕2号');
+    expect(h.lastBotMessage(org.resourcesStaff.id).text).toContain('督办〔2026〕1号');
     expect(h.botMessages(org.leadersGroup).some((m) => m.text?.includes('无法通知 市教育局'))).toBe(true);
   });
 
@@ -220,6 +282,12 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
   });
 
   it('lists items with filters', async () => {
+    await storyAt('closed');
+    for (const text of ['/assign 请市自然资源局牵头，于4月30日前完成。', '/assign 请市住建局牵头，于4月10日前完成排查。']) {
+      await h.say(org.leader, org.leadersGroup, text);
+      const draft = h.lastBotMessage(org.leadersGroup);
+      await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
+    }
     await h.say(org.leader, org.leadersGroup, '/list all');
     const text = h.lastBotMessage(org.leadersGroup).text!;
     expect(text).toContain('全部事项（3 件）');

@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Api, Bot, GrammyError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callUntilAnswered, reachabilityOnly, reconnectDelayMs, startPolling } from '../../src/bot/polling.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { createLogger } from '../../src/logger.js';
 import type { Sleep } from '../../src/outbox/dispatcher.js';
 

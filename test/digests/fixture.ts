@@ -3,7 +3,7 @@ import type { Db } from '../../src/db/client.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import type { ItemCommand, ItemLevel } from '../../src/items/model/types.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
-import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
+import { seedOrganisation } from '../../src/org/org.seed.js';
 import type { ManualClock } from '../../src/shared/clock.js';
 import type { AppDeps } from '../../src/deps.js';
 
@@ -35,21 +35,29 @@ export type DigestChats = { leaders: number; housing: number; urban: number; edu
 const DEFAULT_CHATS: DigestChats = { leaders: LEADERS_CHAT, housing: HOUSING_CHAT, urban: URBAN_CHAT, education: EDUCATION_CHAT };
 
 export async function seedDigestOrg(deps: AppDeps & { config: Config }, chats: DigestChats = DEFAULT_CHATS): Promise<DigestOrg> {
-  const admin = { personId: ADMIN, isAdmin: true, isLeader: false, unitIds: [] };
-  const housing = await addUnit(deps, { actor: admin, name: '市住房和城乡建设局', aliases: ['住建局'] });
-  const urban = await addUnit(deps, { actor: admin, name: '市城市管理执法局', aliases: ['城管局'] });
-  const resources = await addUnit(deps, { actor: admin, name: '市自然资源局', aliases: ['自然资源局'] });
-  const education = await addUnit(deps, { actor: admin, name: '市教育局', aliases: ['教育局'] });
-  await grantRole(deps, { actor: admin, person: { id: LEADER, firstName: '李' }, role: 'leader' });
-  await addUnitMember(deps, { actor: admin, unit: '住建局', person: { id: HOUSING_STAFF, firstName: '胡' } });
-  await addUnitMember(deps, { actor: admin, unit: '城管局', person: { id: URBAN_STAFF, firstName: '程' } });
-  await addUnitMember(deps, { actor: admin, unit: '自然资源局', person: { id: RESOURCES_STAFF, firstName: '孙' } });
-  const group = (chatId: number, title: string) => ({ chatId, threadId: 0, title, type: 'supergroup' as const });
-  await bindChat(deps, { actor: admin, chat: group(chats.leaders, '领导群'), kind: 'leaders' });
-  await bindChat(deps, { actor: admin, chat: group(chats.housing, '住建局群'), kind: 'unit', unit: '住建局' });
-  await bindChat(deps, { actor: admin, chat: group(chats.urban, '城管局群'), kind: 'unit', unit: '城管局' });
-  await bindChat(deps, { actor: admin, chat: group(chats.education, '教育局群'), kind: 'unit', unit: '教育局' });
-  return { housing: housing.id, urban: urban.id, resources: resources.id, education: education.id };
+  const units = await seedOrganisation(deps, {
+    admin: { id: ADMIN, firstName: '督查室' },
+    units: [
+      { name: '市住房和城乡建设局', aliases: ['住建局'] },
+      { name: '市城市管理执法局', aliases: ['城管局'] },
+      { name: '市自然资源局', aliases: ['自然资源局'] },
+      { name: '市教育局', aliases: ['教育局'] },
+    ],
+    people: [
+      { id: LEADER, firstName: '李', roles: ['leader'] },
+      { id: HOUSING_STAFF, firstName: '胡', member: '住建局' },
+      { id: URBAN_STAFF, firstName: '程', member: '城管局' },
+      { id: RESOURCES_STAFF, firstName: '孙', member: '自然资源局' },
+    ],
+    chats: [
+      { chatId: chats.leaders, title: '领导群', kind: 'leaders' },
+      { chatId: chats.housing, title: '住建局群', kind: 'unit', unit: '住建局' },
+      { chatId: chats.urban, title: '城管局群', kind: 'unit', unit: '城管局' },
+      { chatId: chats.education, title: '教育局群', kind: 'unit', unit: '教育局' },
+    ],
+  });
+  const id = (name: string) => units.get(name)!.id;
+  return { housing: id('市住房和城乡建设局'), urban: id('市城市管理执法局'), resources: id('市自然资源局'), education: id('市教育局') };
 }
 
 let counter = 0;

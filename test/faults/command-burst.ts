@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Chat, Message, User } from 'grammy/types';
 import { createConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
-import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import type { FakeTelegram } from '@duban/fake-telegram';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { pickDraftUnit, runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole, recordPerson } from '../../src/org/org.usecases.js';

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

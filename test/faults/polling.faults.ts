@@ -1,6 +1,6 @@
 import { it } from 'vitest';
 import type { User } from 'grammy/types';
-import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import type { FakeTelegram } from '@duban/fake-telegram';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase } from '../helpers/db.js';

@@ -1,12 +1,11 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Api } from 'grammy';
 import type { Chat, Message, User } from 'grammy/types';
-import { createBot } from '../../src/bot/index.js';
+import { startApp, type App } from '../../src/app.js';
 import { createConfig, type Config } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
-import { createTranslator } from '../../src/i18n/translator.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { createDispatcher, type Dispatcher, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
+import type { Dispatcher, DispatcherLimits } from '../../src/outbox/dispatcher.js';
+import { createMetrics } from '../../src/shared/metrics.js';
+import { manualTrigger, type ManualTrigger } from '../../src/scheduler/scheduler.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type StorageKind, type TestDatabase } from './db.js';
 
@@ -18,6 +17,10 @@ export type Harness = {
   clock: ManualClock;
   config: Config;
   dispatcher: Dispatcher;
+  /** The app as main.ts starts it. */
+  app: App;
+  /** Fires the app's scheduler tick at the clock's now: what production's minute timer calls. */
+  trigger: ManualTrigger;
   admin: User;
   /** A user says something; resolves when the bot has handled it and the outbox is drained. */
   say(from: User, chat: Chat | number | 'private', text: string, options?: { replyTo?: number; threadId?: number }): Promise<Message>;
@@ -41,8 +44,8 @@ export type Harness = {
 const chatId = (chat: Chat | number) => (typeof chat === 'number' ? chat : chat.id);
 
 /**
- * The real bot, long-polling the fake Bot API through @grammyjs/runner, on a fresh database,
- * with a manual business clock and the outbox drained after every step.
+ * The real bot started as main.ts starts it (startApp), long-polling the fake Bot API, on a fresh
+ * database, with a manual business clock and the outbox drained after every step.
  */
 export async function startHarness(
   options: {
@@ -60,26 +63,30 @@ export async function startHarness(
   const database = await createTestDatabase(options.kind);
   const clock = createManualClock(options.clock ?? '2026-03-02T09:00:00+08:00');
   const config = createConfig({ env: { BOT_TOKEN, BOT_API_ROOT: tg.apiRoot, ADMIN_IDS: String(admin.id) }, file: options.config ?? {} });
-  const dispatcher = createDispatcher({
-    db: database.db,
-    api: new Api(BOT_TOKEN, { apiRoot: tg.apiRoot }),
-    logger: silentLogger,
-    clock: options.dispatchOnBusinessClock ? clock : systemClock,
-    limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0, ...options.limits },
-  });
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();
-  const bot = createBot(BOT_TOKEN, { db: database.db, clock, config, logger: silentLogger, translator: createTranslator() }, {
-    // Telegram's pacing would make the scenarios crawl on real time; the fake enforces no limits.
-    pacing: { limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0 } },
+  // The app as main.ts starts it (src/app.ts): migrations, the durable update inbox, long polling,
+  // the command menus, the outbox dispatcher and the scheduler, on this test's database and clock.
+  const trigger = manualTrigger();
+  const app = await startApp(config, {
+    database,
+    clock,
+    logger: silentLogger,
+    metrics: createMetrics(),
+    // The outbox and the direct replies on real time, unpaced (the fake enforces no limits), unless
+    // the story is set in the future: rows planned then must be due then.
+    dispatcherClock: options.dispatchOnBusinessClock ? clock : systemClock,
+    dispatcherLimits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0, cardEditGapMs: 0, ...options.limits },
+    // The scheduler ticks when the test fires this trigger (after moving the clock), not each real minute.
+    schedulerTrigger: trigger,
+    polling: { timeoutSeconds: 1 },
     onUpdateHandled: (id) => {
       handled.add(id);
       for (const resolve of waiters.get(id) ?? []) resolve();
       waiters.delete(id);
     },
   });
-  await bot.init();
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { timeout: 1 } } });
+  const dispatcher = app.dispatcher;
 
   let lastUpdateId = 0;
   tg.on('update', (u: { update_id: number }) => {
@@ -110,6 +117,8 @@ export async function startHarness(
     clock,
     config,
     dispatcher,
+    app,
+    trigger,
     admin,
     settle,
     async say(from, chat, text, opts = {}) {
@@ -138,8 +147,7 @@ export async function startHarness(
       return tg.callsTo('answerCallbackQuery').map((c) => c.params as { text?: string; show_alert?: boolean });
     },
     async stop() {
-      if (runner.isRunning()) await runner.stop();
-      await dispatcher.stop();
+      await app.stop();
       await tg.stop();
       await database.drop();
     },

@@ -1,5 +1,6 @@
 import type { Chat, User } from 'grammy/types';
-import { addAlias, addUnit, addUnitMember, bindChat, grantRole, recordPerson, type OrgDeps } from '../../src/org/org.usecases.js';
+import { seedOrganisation, type PersonSpec } from '../../src/org/org.seed.js';
+import type { OrgDeps } from '../../src/org/org.usecases.js';
 import type { Harness } from './bot-harness.js';
 
 export type Org = {
@@ -34,35 +35,38 @@ export async function seedOrg(h: Harness, options: { english?: boolean } = {}): 
   const urbanGroup = h.tg.createGroup({ title: '城管局工作群', members: [h.admin, urbanStaff] });
 
   const deps: OrgDeps = { db: h.database.db, clock: h.clock, config: h.config };
-  const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
-  await recordPerson(deps, { id: h.admin.id, firstName: h.admin.first_name });
-  const housing = await addUnit(deps, { actor: admin, name: '市住房和城乡建设局', aliases: ['住建局', '市住建局'] });
-  const urban = await addUnit(deps, { actor: admin, name: '市城市管理执法局', aliases: ['城管局', '市城管局', '市城管执法局'] });
-  const resources = await addUnit(deps, { actor: admin, name: '市自然资源局', aliases: ['自然资源局'] });
-  const education = await addUnit(deps, { actor: admin, name: '市教育局', aliases: ['教育局'] });
-  await addAlias(deps, { actor: admin, unit: '住建局', alias: 'Housing Bureau' });
-  await addAlias(deps, { actor: admin, unit: '城管局', alias: 'Urban Management' });
-  for (const [user, role] of [
-    [leader, 'leader'],
-    [otherLeader, 'leader'],
-  ] as const) {
-    await grantRole(deps, { actor: admin, person: { id: user.id, firstName: user.first_name, lastName: user.last_name ?? null, languageCode: user.language_code ?? null }, role });
-  }
-  const member = async (user: User, unit: string, startedBot = false) => {
-    await addUnitMember(deps, { actor: admin, unit, person: { id: user.id, firstName: user.first_name, lastName: user.last_name ?? null, languageCode: user.language_code ?? null } });
-    if (startedBot) {
-      await recordPerson(deps, { id: user.id, startedBot: true });
-      // Open the private chat as the person would, so the fake lets the bot write to them.
-      await h.say(user, 'private', '/start');
-    }
-  };
-  await member(housingStaff, '住建局');
-  await member(urbanStaff, '城管局');
-  await member(resourcesStaff, '自然资源局', true);
-  await member(otherUnitStaff, '教育局');
-  await bindChat(deps, { actor: admin, chat: { chatId: leadersGroup.id, threadId: 0, title: '市领导督办群', type: 'supergroup' }, kind: 'leaders' });
-  await bindChat(deps, { actor: admin, chat: { chatId: housingGroup.id, threadId: 0, title: '住建局工作群', type: 'supergroup' }, kind: 'unit', unit: '住建局' });
-  await bindChat(deps, { actor: admin, chat: { chatId: urbanGroup.id, threadId: 0, title: '城管局工作群', type: 'supergroup' }, kind: 'unit', unit: '城管局' });
+  const person = (user: User, more: Omit<PersonSpec, 'id'> = {}): PersonSpec => ({
+    id: user.id,
+    firstName: user.first_name,
+    lastName: user.last_name ?? null,
+    languageCode: user.language_code ?? null,
+    ...more,
+  });
+  const units = await seedOrganisation(deps, {
+    admin: { id: h.admin.id, firstName: h.admin.first_name },
+    units: [
+      { name: '市住房和城乡建设局', aliases: ['住建局', '市住建局', 'Housing Bureau'] },
+      { name: '市城市管理执法局', aliases: ['城管局', '市城管局', '市城管执法局', 'Urban Management'] },
+      { name: '市自然资源局', aliases: ['自然资源局'] },
+      { name: '市教育局', aliases: ['教育局'] },
+    ],
+    people: [
+      person(leader, { roles: ['leader'] }),
+      person(otherLeader, { roles: ['leader'] }),
+      person(housingStaff, { member: '住建局' }),
+      person(urbanStaff, { member: '城管局' }),
+      person(resourcesStaff, { member: '自然资源局', startedBot: true }),
+      person(otherUnitStaff, { member: '教育局' }),
+    ],
+    chats: [
+      { chatId: leadersGroup.id, title: '市领导督办群', kind: 'leaders' },
+      { chatId: housingGroup.id, title: '住建局工作群', kind: 'unit', unit: '住建局' },
+      { chatId: urbanGroup.id, title: '城管局工作群', kind: 'unit', unit: '城管局' },
+    ],
+  });
+  // Open the private chat as the person would, so the fake lets the bot write to them.
+  await h.say(resourcesStaff, 'private', '/start');
+  const id = (name: string) => units.get(name)!.id;
   return {
     leadersGroup,
     housingGroup,
@@ -74,6 +78,6 @@ export async function seedOrg(h: Harness, options: { english?: boolean } = {}): 
     resourcesStaff,
     otherUnitStaff,
     stranger,
-    units: { housing: housing.id, urban: urban.id, resources: resources.id, education: education.id },
+    units: { housing: id('市住房和城乡建设局'), urban: id('市城市管理执法局'), resources: id('市自然资源局'), education: id('市教育局') },
   };
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Chat, User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
-import { createMetrics } from '../../src/ops/metrics.js';
+import { startApp, type App } from '../../src/app.js';
+import { createMetrics } from '../../src/shared/metrics.js';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
-import { systemClock } from '../../src/shared/clock.js';
+import { manualTrigger } from '../../src/scheduler/scheduler.js';
+import { createManualClock, systemClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 
 const TOKEN = '7100000003:OPS-test-token';
@@ -23,6 +24,9 @@ describePg('the operator endpoints of a running instance (METRICS_PORT)', () => 
   let admin: User;
   let group: Chat;
   let app: App;
+  // A Tuesday afternoon: the sweep is due at every tick, and no digest, bundle or bulletin is.
+  const clock = createManualClock('2026-03-10T14:00:00+08:00');
+  const trigger = manualTrigger();
   const handled = new Set<number>();
   const url = (path: string) => `http://127.0.0.1:${app.ops!.address.port}${path}`;
   const scrape = async () => (await fetch(url('/metrics'))).text();
@@ -38,7 +42,8 @@ describePg('the operator endpoints of a running instance (METRICS_PORT)', () => 
     app = await startApp(config, {
       logger: silentLogger,
       metrics: createMetrics(),
-      startScheduler: false,
+      clock,
+      schedulerTrigger: trigger,
       polling: { timeoutSeconds: 1 },
       onUpdateHandled: (id) => handled.add(id),
     });
@@ -55,7 +60,7 @@ describePg('the operator endpoints of a running instance (METRICS_PORT)', () => 
     expect(before.status).toBe(503);
     expect(await before.json()).toMatchObject({ checks: { database: { ok: true }, migrations: { ok: true }, sweep: { ok: false } } });
 
-    await app.scheduler.tick(systemClock.now(), { only: (job) => job.name === 'sweep' });
+    await trigger.fire();
     const after = await fetch(url('/readyz'));
     expect(after.status).toBe(200);
     expect((await scrape())).toMatch(/duban_job_duration_seconds_count\{job="sweep",result="done"\} 1/);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp } from '../../src/main.js';
+import { startApp } from '../../src/app.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 
 const TOKEN = '7100000003:STOP-test-token';
@@ -30,7 +30,7 @@ describePg('stopping while updates are being handled', () => {
     const config = createConfig({ env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, DATABASE_URL: database.url! } });
     const users: User[] = Array.from({ length: 30 }, (_, i) => tg.createUser({ firstName: `用户${i + 1}` }));
     const handled: number[] = [];
-    const app = await startApp(config, { logger: silentLogger, startScheduler: false, onUpdateHandled: (id) => handled.push(id) });
+    const app = await startApp(config, { logger: silentLogger, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, onUpdateHandled: (id) => handled.push(id) });
     try {
       // The burst arrives together: one getUpdates hands the bot all 30.
       for (const user of users) tg.sendText({ from: user, chat: 'private', text: '/start' });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Update, User } from 'grammy/types';
 import { createConfig } from '../../src/config.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App } from '../../src/app.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 
 const TOKEN = '7100000004:HOOK-test-token';
@@ -36,7 +36,7 @@ describePg('webhook mode', () => {
     const config = createConfig({
       env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, DATABASE_URL: database.url!, WEBHOOK_URL, WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1' },
     });
-    const app = await startApp(config, { logger: silentLogger, startScheduler: false, ...options });
+    const app = await startApp(config, { logger: silentLogger, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, ...options });
     apps.push(app);
     return app;
   };

@@ -3,7 +3,7 @@ import type { Chat, Message, User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWorkingDay } from '../../src/calendar/calendar.models.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
-import { formatText } from '../../src/fake-telegram/entities.js';
+import { formatText } from '@duban/fake-telegram';
 import { createTranslator, type Locale } from '../../src/i18n/translator.js';
 import { buildView } from '../../src/items/item-view.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';

@@ -5,7 +5,7 @@ import { createConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/ops/metrics.js';
+import { createMetrics } from '../../src/shared/metrics.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase } from '../helpers/db.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/ops/metrics.js';
+import { createMetrics } from '../../src/shared/metrics.js';
 import { startOpsServer, type OpsServer } from '../../src/ops/ops-server.js';
 import type { ReadinessReport } from '../../src/ops/readiness.js';
 

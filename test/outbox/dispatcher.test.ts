@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { Api } from 'grammy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { chatSendState } from '../../src/db/schema/index.js';
-import type { FakeTelegram } from '../../src/fake-telegram/index.js';
+import type { FakeTelegram } from '@duban/fake-telegram';
 import type { DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createOutboxDispatchRepository } from '../../src/outbox/outbox.repository.js';
 import { systemClock } from '../../src/shared/clock.js';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { Api } from 'grammy';
 import type { Db } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema/index.js';
-import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, type Dispatcher, type DispatcherLimits, type Sleep } from '../../src/outbox/dispatcher.js';
 import { createOutboxRepository, type OutboxMessage, type OutboxRow } from '../../src/outbox/outbox.repository.js';

@@ -4,7 +4,7 @@ import { rowsOf } from '../../src/db/rows.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import type { ItemLevel, ReportEvery } from '../../src/items/model/types.js';
-import { addUnit, addUnitMember, bindChat, grantRole, recordPerson, setUnitHead } from '../../src/org/org.usecases.js';
+import { seedOrganisation } from '../../src/org/org.seed.js';
 import { runSweep, type SweepResult } from '../../src/reminders/reminders.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type StorageKind } from '../helpers/db.js';
@@ -28,24 +28,27 @@ export async function createSweepWorld(kind: StorageKind, options: { discipline?
   const config = createConfig({ env: { ADMIN_IDS: String(PEOPLE.admin) }, file: { reminders: { levels } } });
   const translator = createTranslator();
   const deps = { db: database.db, clock, config, translator };
-  const admin = { personId: PEOPLE.admin, isAdmin: true, isLeader: false, unitIds: [] };
-
-  await recordPerson(deps, { id: PEOPLE.admin, firstName: '督查室' });
-  const housing = await addUnit(deps, { actor: admin, name: '市住房和城乡建设局', aliases: ['住建局', '市住建局'] });
-  const urban = await addUnit(deps, { actor: admin, name: '市城市管理执法局', aliases: ['城管局', '市城管局'] });
-  await grantRole(deps, { actor: admin, person: { id: PEOPLE.leader, firstName: '李', lastName: '市长' }, role: 'leader' });
-  await grantRole(deps, { actor: admin, person: { id: PEOPLE.leaderInCharge, firstName: '赵', lastName: '副市长' }, role: 'leader' });
-  await recordPerson(deps, { id: PEOPLE.leaderInCharge, startedBot: true });
-  await addUnitMember(deps, { actor: admin, unit: '住建局', person: { id: PEOPLE.housingStaff, firstName: '胡', lastName: '科员' } });
-  await setUnitHead(deps, { actor: admin, unit: '住建局', person: { id: PEOPLE.housingHead, firstName: '王', lastName: '局长' } });
-  await recordPerson(deps, { id: PEOPLE.housingHead, startedBot: true });
-  await addUnitMember(deps, { actor: admin, unit: '城管局', person: { id: PEOPLE.urbanStaff, firstName: '程', lastName: '科员', languageCode: 'en' } });
-  await recordPerson(deps, { id: PEOPLE.urbanStaff, startedBot: true });
-  await bindChat(deps, { actor: admin, chat: { chatId: CHATS.leaders, threadId: 0, title: '市领导督办群', type: 'supergroup' }, kind: 'leaders' });
-  await bindChat(deps, { actor: admin, chat: { chatId: CHATS.housing, threadId: 0, title: '住建局工作群', type: 'supergroup' }, kind: 'unit', unit: '住建局' });
-  if (options.discipline) {
-    await bindChat(deps, { actor: admin, chat: { chatId: CHATS.discipline, threadId: 0, title: '纪委监委', type: 'supergroup' }, kind: 'discipline' });
-  }
+  const seeded = await seedOrganisation(deps, {
+    admin: { id: PEOPLE.admin, firstName: '督查室' },
+    units: [
+      { name: '市住房和城乡建设局', aliases: ['住建局', '市住建局'] },
+      { name: '市城市管理执法局', aliases: ['城管局', '市城管局'] },
+    ],
+    people: [
+      { id: PEOPLE.leader, firstName: '李', lastName: '市长', roles: ['leader'] },
+      { id: PEOPLE.leaderInCharge, firstName: '赵', lastName: '副市长', roles: ['leader'], startedBot: true },
+      { id: PEOPLE.housingStaff, firstName: '胡', lastName: '科员', member: '住建局' },
+      { id: PEOPLE.housingHead, firstName: '王', lastName: '局长', head: '住建局', startedBot: true },
+      { id: PEOPLE.urbanStaff, firstName: '程', lastName: '科员', languageCode: 'en', member: '城管局', startedBot: true },
+    ],
+    chats: [
+      { chatId: CHATS.leaders, title: '市领导督办群', kind: 'leaders' },
+      { chatId: CHATS.housing, title: '住建局工作群', kind: 'unit', unit: '住建局' },
+      ...(options.discipline ? [{ chatId: CHATS.discipline, title: '纪委监委', kind: 'discipline' as const }] : []),
+    ],
+  });
+  const housing = seeded.get('市住房和城乡建设局')!;
+  const urban = seeded.get('市城市管理执法局')!;
 
   let counter = 0;
   return {

@@ -1,15 +1,16 @@
 /**
- * The machine's clock set back or forward under a running scheduler. Wall time moves through a
- * manual clock; the monotonic clock (what timers run on) moves apart from it, as it does when
- * someone sets the clock.
+ * The machine's clock set back or forward under a running scheduler, and minutes or an hour it did
+ * not tick. Wall time moves through a manual clock; the monotonic clock (what timers run on) moves
+ * apart from it, as it does when someone sets the clock. The scheduler is ticked through its
+ * trigger: the function production's minute timer calls.
  */
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
-import { clockJumpOf, createScheduler, type JobRun, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
-import { createPgRunCoordinator, parseCoordinatorKey, type PgRunCoordinator } from '../../src/scheduler/run-coordinator.js';
+import { clockJumpOf, createScheduler, manualTrigger, minuteTimer, type JobRun, type ManualTrigger, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
+import { createPgRunCoordinator, type RunCoordinator } from '../../src/scheduler/run-coordinator.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 
@@ -55,34 +56,68 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
   let mono: number;
   let runs: JobRun[];
   let log: ReturnType<typeof capturingLogger>;
-  let scheduler: Scheduler;
+  let schedulers: Scheduler[] = [];
+  let triggers: ManualTrigger[];
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
   });
   afterAll(async () => {
+    for (const scheduler of schedulers) await scheduler.stop();
     await database.drop();
   });
 
-  const fresh = async (start: string) => {
+  /** Empty cron_runs, a clock at `start`, and `instances` schedulers on the one database, started. */
+  const fresh = async (start: string, instances = 1) => {
+    for (const scheduler of schedulers) await scheduler.stop();
     await database.db.execute(sql`truncate cron_runs`);
     clock = createManualClock(start);
     mono = 1_000_000;
     runs = [];
     log = capturingLogger();
-    scheduler = createScheduler({ db: database.db, clock, logger: log.logger, timezone: TZ, jobs: testJobs(runs), instance: 'one', monotonic: () => mono });
+    triggers = [];
+    schedulers = [];
+    for (let i = 0; i < instances; i++) {
+      const trigger = manualTrigger();
+      const scheduler = createScheduler({ db: database.db, clock, logger: log.logger, timezone: TZ, jobs: testJobs(runs), instance: `i${i}`, monotonic: () => mono, trigger });
+      await scheduler.start();
+      triggers.push(trigger);
+      schedulers.push(scheduler);
+    }
   };
-  /** The clock and the monotonic time move together, as they do when nobody touches the clock. */
+  /** Every instance's minute timer goes off; then a minute passes, on the clock and on monotonic time alike. */
   const runFor = async (minutes: number) => {
     const results = [];
     for (let i = 0; i < minutes; i++) {
-      results.push(...(await scheduler.tick()));
+      results.push(...(await Promise.all(triggers.map((t) => t.fire()))).flat());
       clock.advanceBy(MINUTE);
       mono += MINUTE;
     }
     return results;
   };
   const setClock = (byMs: number) => clock.advanceBy(byMs); // the monotonic clock does not move
+  /** The timer did not fire for this long (the machine was suspended... or busy): both clocks moved. */
+  const noTicksFor = (ms: number) => {
+    clock.advanceBy(ms);
+    mono += ms;
+  };
+  const ran = () => runs.map((r) => `${r.name}:${r.slot}`);
+
+  it('catches up after an hour without ticks: the late digest once, the sweep for the current minute only, no warning', async () => {
+    await fresh('2026-03-10T07:55:00+08:00');
+    await runFor(5); // 07:55 .. 07:59
+    expect(ran()).toHaveLength(5);
+    noTicksFor(HOUR + 10 * MINUTE); // 08:00 .. 09:09 never ticked
+    runs.length = 0;
+    const results = await runFor(2); // 09:10, 09:11
+
+    // The 08:30 digest is 40 minutes late, within its hour: it runs now, once. The sweep does not
+    // replay the 70 minutes it missed (its next run finds the same due items): it runs for 09:10.
+    expect(ran()).toEqual(['sweep:2026-03-10T01:10:00.000Z', 'digest:2026-03-10', 'sweep:2026-03-10T01:11:00.000Z']);
+    expect(runs.find((r) => r.name === 'digest')).toMatchObject({ scheduledAt: new Date('2026-03-10T08:30:00+08:00'), at: new Date('2026-03-10T09:10:00+08:00') });
+    expect(results.filter((r) => r.job === 'digest').map((r) => r.action)).toEqual(['ran', 'taken']);
+    expect(log.warnings()).toEqual([]);
+  });
 
   it('keeps ticking after the clock is set back an hour: due slots run, slots already run do not run again', async () => {
     await fresh('2026-03-10T08:25:00+08:00');
@@ -140,9 +175,8 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
 
   it('lets another instance take over a run left unfinished before the clock was set back, without waiting out the jump', async () => {
     await fresh('2026-03-10T10:00:00+08:00');
-    const slotOf = (_name: string, instant: Date) => instant.toISOString();
-    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a', slotOf });
-    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b', slotOf });
+    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a' });
+    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b' });
     expect(await a.claim({ name: 'bulletin', slot: 'w', ttlMs: 10 * MINUTE })).not.toBeNull();
     setClock(-HOUR); // and instance a died
     clock.advanceBy(MINUTE);
@@ -151,6 +185,31 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
     await b.finish({ name: 'bulletin', slot: 'w', outcome: 'sent' });
     setClock(-HOUR);
     expect(await a.claim({ name: 'bulletin', slot: 'w', ttlMs: 10 * MINUTE })).toBeNull();
+  });
+
+  it('catches up a forward jump of a day on two instances: each missed slot once between them, the latest run late, one line each', async () => {
+    await fresh('2026-03-10T08:58:00+08:00', 2); // a Tuesday
+    await runFor(3); // 08:58 .. 09:00 (the first tick sends Tuesday's digest, 28 minutes late)
+    setClock(DAY); // 09:01 on 3-10 becomes 09:01 on 3-11
+    runs.length = 0;
+    const results = await runFor(1);
+
+    // Wednesday's 08:30 digest is 31 minutes late (within its hour): it runs, on one instance.
+    expect(ran().sort()).toEqual(['digest:2026-03-11', 'sweep:2026-03-11T01:01:00.000Z']);
+    expect(results.filter((r) => r.action === 'ran')).toHaveLength(2);
+    expect(results.filter((r) => r.action === 'taken').map((r) => r.job).sort()).toEqual(['digest', 'sweep']);
+    const digestRows = await query(database.db, sql`select slot, outcome from cron_runs where name = 'digest' order by slot`);
+    expect(digestRows).toEqual([
+      { slot: '2026-03-10', outcome: 'done' },
+      { slot: '2026-03-11', outcome: 'done' },
+    ]);
+    // Each instance noticed the jump and said so once; no warning per skipped minute.
+    const warnings = log.warnings();
+    expect(warnings.map((l) => [l.msg, l.jumpMinutes])).toEqual([
+      ['clock jumped forward; missed runs caught up once each', 24 * 60],
+      ['clock jumped forward; missed runs caught up once each', 24 * 60],
+    ]);
+    expect(warnings.flatMap((l) => l.ran as string[]).sort()).toEqual(['digest:2026-03-11', 'sweep:2026-03-11T01:01:00.000Z']);
   });
 
   it('loses no slot in a forward jump within the horizon: every day the clock skipped is accounted for', async () => {
@@ -170,43 +229,30 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
 });
 
 /**
- * The production timers: node-cron's tasks and the heartbeat, on vitest's fake timers (Date,
- * timers and performance.now are faked; setSystemTime moves the wall clock alone, as setting the
- * machine's clock does). An in-memory coordinator stands in for cron_runs.
+ * Production's trigger, the minute timer, on vitest's fake timers (Date, timers and performance.now
+ * are faked; setSystemTime moves the wall clock alone, as setting the machine's clock does). An
+ * in-memory coordinator stands in for cron_runs.
  */
-describe('the running scheduler when the machine clock is set', () => {
-  function memoryCoordinator(): PgRunCoordinator {
+describe('the minute timer when the machine clock is set', () => {
+  function memoryCoordinator(): RunCoordinator {
     const rows = new Set<string>();
-    const held = new Map<string, Date>();
     const key = (name: string, slot: string) => `${name}|${slot}`;
-    const claim = async ({ name, slot, now }: { name: string; slot: string; now?: Date }) => {
-      if (rows.has(key(name, slot))) return null;
-      rows.add(key(name, slot));
-      const at = now ?? new Date();
-      held.set(key(name, slot), at);
-      return at;
-    };
     return {
       instance: 'memory',
-      claim,
-      claimedAt: (name, slot) => held.get(key(name, slot)) ?? null,
-      shouldRun: async (k) => {
-        const { name, instant } = parseCoordinatorKey(k);
-        return (await claim({ name, slot: instant.toISOString() })) !== null;
-      },
-      onComplete: async () => {},
+      claim: async ({ name, slot, now }) => (rows.has(key(name, slot)) ? null : (rows.add(key(name, slot)), now ?? new Date())),
       finish: async () => {},
       release: async ({ name, slot }) => void rows.delete(key(name, slot)),
       skip: async ({ name, slot }) => (rows.has(key(name, slot)) ? false : (rows.add(key(name, slot)), true)),
       prune: async () => 0,
     };
   }
+  const minutes = (slots: string[]) => slots.map((s) => s.slice(11, 16));
 
   afterAll(() => {
     vi.useRealTimers();
   });
 
-  it('sweeps on within a couple of minutes after the clock is set back an hour, and logs a jump forward in one line', async () => {
+  it('ticks at start and at each minute, within a minute after the clock is set back an hour, and logs a jump forward in one line', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'], now: new Date('2026-03-10T01:00:30Z') });
     const swept: string[] = [];
     const log = capturingLogger();
@@ -215,29 +261,35 @@ describe('the running scheduler when the machine clock is set', () => {
       clock: systemClock,
       logger: log.logger,
       timezone: TZ,
-      heartbeatCron: '* * * * *',
+      trigger: minuteTimer({ clock: systemClock }),
       monotonic: () => performance.now(),
       coordinator: memoryCoordinator(),
-      jobs: [{ name: 'sweep', cron: '* * * * *', lateWindowMs: 59_999, run: async ({ slot }) => (swept.push(slot), 'done') }],
+      jobs: [{ name: 'sweep', cron: '* * * * *', run: async ({ slot }) => (swept.push(slot), 'done') }],
     });
     try {
-      await scheduler.start();
+      await scheduler.start(); // the start-up tick, in 01:00
       await vi.advanceTimersByTimeAsync(5 * MINUTE);
-      expect(swept.length).toBeGreaterThanOrEqual(4);
+      expect(minutes(swept)).toEqual(['01:00', '01:01', '01:02', '01:03', '01:04', '01:05']);
 
-      vi.setSystemTime(Date.now() - HOUR);
-      const before = swept.length;
+      swept.length = 0;
+      vi.setSystemTime(Date.now() - HOUR); // 01:05:30 becomes 00:05:30
       await vi.advanceTimersByTimeAsync(5 * MINUTE);
-      // node-cron alone would wait out the hour; the heartbeat notices within a minute and re-arms it
-      expect(swept.length - before).toBeGreaterThanOrEqual(3);
-      expect(new Set(swept).size).toBe(swept.length);
+      // The timer armed before the jump still wakes 30 s later (monotonic time), at 00:06: node-cron
+      // would have waited out the hour.
+      expect(minutes(swept)).toEqual(['00:06', '00:07', '00:08', '00:09', '00:10']);
+      expect(log.warnings().map((l) => l.msg)).toEqual(['clock set back; slots already run are not run again']);
 
+      swept.length = 0;
       log.lines.length = 0;
-      vi.setSystemTime(Date.now() + 14 * DAY);
+      vi.setSystemTime(Date.now() + 14 * DAY); // 00:10:30 becomes 00:10:30 two weeks on
       await vi.advanceTimersByTimeAsync(3 * MINUTE);
       // not one warning per skipped minute (20,000 of them): one line
       expect(log.warnings().map((l) => l.msg)).toEqual(['clock jumped forward; missed runs caught up once each']);
-      expect(swept.at(-1)! > new Date(Date.now() - 2 * MINUTE).toISOString()).toBe(true);
+      expect(swept).toEqual(['2026-03-24T00:11:00.000Z', '2026-03-24T00:12:00.000Z', '2026-03-24T00:13:00.000Z']);
+
+      await scheduler.stop();
+      await vi.advanceTimersByTimeAsync(3 * MINUTE);
+      expect(swept).toHaveLength(3);
     } finally {
       await scheduler.stop();
       vi.useRealTimers();

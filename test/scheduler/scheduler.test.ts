@@ -3,13 +3,13 @@ import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../src/db/client.js';
-import { inlineFilePayloads } from '../../src/digests/outbox-files.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { inlineFilePayloads } from '../../src/outbox/outbox-files.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatcher, type Dispatcher } from '../../src/outbox/dispatcher.js';
 import { createAppJobs } from '../../src/scheduler/jobs.js';
 import { createPgRunCoordinator } from '../../src/scheduler/run-coordinator.js';
-import { createScheduler, type Scheduler, type TickResult } from '../../src/scheduler/scheduler.js';
+import { createScheduler, manualTrigger, type ManualTrigger, type Scheduler, type TickResult } from '../../src/scheduler/scheduler.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase, createTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
 import { act, at, digestsDeps, HOUSING_STAFF, LEADER, LEADERS_CHAT, openItem, seedDigestOrg, type DigestOrg } from '../digests/fixture.js';
@@ -43,6 +43,7 @@ describePg('three scheduler instances on one PostgreSQL', () => {
   let tg: FakeTelegram;
   let dispatcher: Dispatcher;
   let schedulers: Scheduler[];
+  let triggers: ManualTrigger[];
   let chats: { leaders: number; housing: number; urban: number; education: number };
   const sweeps: { instance: number; now: Date }[] = [];
   const slotSweeps: { instance: number; now: Date }[] = [];
@@ -58,8 +59,10 @@ describePg('three scheduler instances on one PostgreSQL', () => {
     await openItem(deps, { lead: [org.housing], deadline: '2026-03-05', leadersChat: chats.leaders });
     await openItem(deps, { lead: [org.urban], cooperating: [org.housing], deadline: '2026-03-12', leadersChat: chats.leaders });
 
-    // Three instances: each its own connection pool, coordinator and node-cron-less scheduler.
+    // Three instances: each its own connection pool, coordinator and scheduler, ticked through the
+    // trigger exactly as production's minute timer ticks it.
     schedulers = [];
+    triggers = [];
     for (let i = 0; i < 3; i++) {
       const pool = await openDatabase({ databaseUrl: database.url!, max: 4 });
       pools.push(pool);
@@ -70,22 +73,28 @@ describePg('three scheduler instances on one PostgreSQL', () => {
           else slotSweeps.push({ instance: i, now });
         },
       });
-      schedulers.push(createScheduler({ db: pool.db, clock, logger: silentLogger, timezone: TZ, jobs, instance: `instance-${i}` }));
+      const trigger = manualTrigger();
+      const scheduler = createScheduler({ db: pool.db, clock, logger: silentLogger, timezone: TZ, jobs, instance: `instance-${i}`, trigger });
+      await scheduler.start();
+      schedulers.push(scheduler);
+      triggers.push(trigger);
     }
     const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
     api.config.use(inlineFilePayloads());
     dispatcher = createDispatcher({ db: database.db, api, logger: silentLogger, clock: systemClock, limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0 } });
   });
   afterAll(async () => {
+    for (const scheduler of schedulers) await scheduler.stop();
     await dispatcher.stop();
     for (const pool of pools) await pool.close();
     await tg.stop();
     await database.drop();
   });
 
+  /** The three instances' minute timers going off together at `local`. */
   const tickAll = async (local: string) => {
-    const when = at(clock, local);
-    return (await Promise.all(schedulers.map((s) => s.tick(when)))).flat();
+    at(clock, local);
+    return (await Promise.all(triggers.map((t) => t.fire()))).flat();
   };
   const digestsIn = (chatId: number) => tg.sentMessages(chatId).filter((m) => m.text?.includes('每日督办摘要'));
 
@@ -139,9 +148,8 @@ describePg('three scheduler instances on one PostgreSQL', () => {
     const before = sweeps.length;
     const rounds = 30;
     for (let i = 0; i < rounds; i++) {
-      const when = new Date(Date.parse('2026-03-17T10:00:00+08:00') + i * 60_000);
-      clock.set(when);
-      await Promise.all(schedulers.map((s) => s.tick(when)));
+      clock.set(new Date(Date.parse('2026-03-17T10:00:00+08:00') + i * 60_000));
+      await Promise.all(triggers.map((t) => t.fire()));
     }
     expect(sweeps.length - before).toBe(rounds);
     const perInstance = [0, 1, 2].map((i) => sweeps.slice(before).filter((s) => s.instance === i).length);
@@ -154,17 +162,25 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
   let clock: ManualClock;
   let org: DigestOrg;
   let scheduler: Scheduler;
+  const trigger = manualTrigger();
   const log = capturingLogger();
   const deps = () => digestsDeps(database.db, clock);
+  /** The minute timer going off at `local` (the instances were down until then). */
+  const tickAt = async (local: string) => {
+    at(clock, local);
+    return trigger.fire();
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     clock = createManualClock('2026-03-09T09:00:00+08:00');
     org = await seedDigestOrg(deps());
     await openItem(deps(), { lead: [org.housing], deadline: '2026-03-20', text: '第一件：周一交办的事项。' });
-    scheduler = createScheduler({ db: database.db, clock, logger: log.logger, timezone: TZ, jobs: createAppJobs(deps()) });
+    scheduler = createScheduler({ db: database.db, clock, logger: log.logger, timezone: TZ, jobs: createAppJobs(deps()), trigger });
+    await scheduler.start();
   });
   afterAll(async () => {
+    await scheduler.stop();
     await database.drop();
   });
 
@@ -175,7 +191,7 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
     }));
 
   it('sends a digest missed by less than the window late, saying so', async () => {
-    const results = await scheduler.tick(at(clock, '2026-03-10 09:45'));
+    const results = await tickAt('2026-03-10 09:45');
     expect(only(results, 'digest')).toMatchObject({ action: 'ran', slot: '2026-03-10', outcome: 'late' });
     const rows = await digestRows('2026-03-10');
     expect(rows).toHaveLength(1);
@@ -183,16 +199,16 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
   });
 
   it('skips and logs a digest missed by more than the window; the next one covers the gap', async () => {
-    const results = await scheduler.tick(at(clock, '2026-03-11 11:00'));
+    const results = await tickAt('2026-03-11 11:00');
     expect(only(results, 'digest')).toMatchObject({ action: 'missed', slot: '2026-03-11', outcome: 'skipped' });
     expect(await digestRows('2026-03-11')).toHaveLength(0);
     expect(log.lines.some((l) => l.msg === 'missed run is too old; skipped' && l.job === 'digest' && l.slot === '2026-03-11' && l.lateMinutes === 150)).toBe(true);
     // Once recorded, the missed slot is not reported again.
-    expect(only(await scheduler.tick(at(clock, '2026-03-11 11:01')), 'digest').action).toBe('none');
+    expect(only(await tickAt('2026-03-11 11:01'), 'digest').action).toBe('none');
 
     at(clock, '2026-03-11 14:00');
     await openItem(deps(), { lead: [org.urban], deadline: '2026-03-27', text: '第二件：周三下午交办的事项。' });
-    expect(only(await scheduler.tick(at(clock, '2026-03-12 08:30')), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
+    expect(only(await tickAt('2026-03-12 08:30'), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
     const [row] = await digestRows('2026-03-12');
     // From the last digest that went out (Tuesday, 09:45), so Wednesday's item is new.
     expect(row!.text).toContain('统计区间：03-10 09:45 至 03-12 08:30');
@@ -201,20 +217,20 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
   });
 
   it('sends no digest on a holiday, and the first one after it covers the whole holiday', async () => {
-    expect(only(await scheduler.tick(at(clock, '2026-04-03 08:30')), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
+    expect(only(await tickAt('2026-04-03 08:30'), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
     at(clock, '2026-04-04 10:00');
     const holidayItem = await openItem(deps(), { lead: [org.housing], deadline: '2026-04-30', text: '第三件：清明假期里交办的事项。' });
     for (const day of ['2026-04-04', '2026-04-05', '2026-04-06']) {
-      expect(only(await scheduler.tick(at(clock, `${day} 08:30`)), 'digest')).toMatchObject({ action: 'ran', outcome: 'skipped' });
+      expect(only(await tickAt(`${day} 08:30`), 'digest')).toMatchObject({ action: 'ran', outcome: 'skipped' });
       expect(await digestRows(day)).toHaveLength(0);
     }
     // The bulletin is a weekly record: it goes out on a Monday that is a holiday too.
-    expect(only(await scheduler.tick(at(clock, '2026-04-06 09:00')), 'bulletin')).toMatchObject({ action: 'ran', slot: '2026-W15', outcome: 'sent' });
+    expect(only(await tickAt('2026-04-06 09:00'), 'bulletin')).toMatchObject({ action: 'ran', slot: '2026-W15', outcome: 'sent' });
     at(clock, '2026-04-06 11:00');
     await act(deps(), HOUSING_STAFF, holidayItem, { type: 'submit_result', text: '假期里办完了' });
     await act(deps(), LEADER, holidayItem, { type: 'confirm_result' });
 
-    expect(only(await scheduler.tick(at(clock, '2026-04-07 08:30')), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
+    expect(only(await tickAt('2026-04-07 08:30'), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
     const [row] = await digestRows('2026-04-07');
     expect(row!.text).toContain('统计区间：04-03 08:30 至 04-07 08:30');
     expect(row!.text).toMatch(/自上次摘要：新交办 1 · [^\n]*办结 1/);
@@ -230,7 +246,7 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
   });
 
   it('sends the digest on a make-up working Saturday (调休)', async () => {
-    expect(only(await scheduler.tick(at(clock, '2026-05-09 08:30')), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
+    expect(only(await tickAt('2026-05-09 08:30'), 'digest')).toMatchObject({ action: 'ran', outcome: 'sent' });
     expect(await digestRows('2026-05-09')).toHaveLength(1);
   });
 });
@@ -238,8 +254,6 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
 describe.each(storageKinds())('the run coordinator (%s)', (kind) => {
   let database: TestDatabase;
   const clock = createManualClock('2026-03-11T08:30:00+08:00');
-  const slotOf = (name: string, instant: Date) => (name === 'digest' ? new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10) : instant.toISOString());
-
   beforeAll(async () => {
     database = await createTestDatabase(kind);
   });
@@ -247,24 +261,24 @@ describe.each(storageKinds())('the run coordinator (%s)', (kind) => {
     await database.drop();
   });
 
-  it('answers node-cron’s shouldRun once per slot, whichever instance asks first', async () => {
-    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a', slotOf });
-    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b', slotOf });
-    const key = 'digest:2026-03-11T00:30:00.000Z';
-    const answers = await Promise.all([a.shouldRun(key, 60_000), b.shouldRun(key, 60_000)]);
-    expect(answers.filter(Boolean)).toHaveLength(1);
-    const winner = answers[0] ? a : b;
+  it('gives a slot to one of two instances claiming it at once, and to nobody once it is finished', async () => {
+    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a' });
+    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b' });
+    const claims = await Promise.all([a, b].map((c) => c.claim({ name: 'digest', slot: '2026-03-11', ttlMs: 60_000 })));
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    const winner = claims[0] ? a : b;
     await winner.finish({ name: 'digest', slot: '2026-03-11', outcome: 'sent' });
-    await winner.onComplete!(key);
-    // The catch-up path competes for the same row: the day's slot is taken.
+    // A tick hours later (catching up) competes for the same row: the day's slot is taken.
+    clock.advanceBy(3_600_000);
     expect(await a.claim({ name: 'digest', slot: '2026-03-11', ttlMs: 60_000 })).toBeNull();
+    expect(await b.claim({ name: 'digest', slot: '2026-03-11', ttlMs: 60_000 })).toBeNull();
     const [row] = await query(database.db, sql`select instance, outcome, finished_at is not null as finished from cron_runs where name = 'digest'`);
     expect(row).toMatchObject({ instance: winner.instance, outcome: 'sent', finished: true });
   });
 
   it('lets another instance take over a run whose instance died, once its lease has run out', async () => {
-    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a', slotOf });
-    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b', slotOf });
+    const a = createPgRunCoordinator({ db: database.db, clock, instance: 'a' });
+    const b = createPgRunCoordinator({ db: database.db, clock, instance: 'b' });
     expect(await a.claim({ name: 'bulletin', slot: '2026-W11', ttlMs: 600_000 })).not.toBeNull();
     clock.advanceBy(599_000);
     expect(await b.claim({ name: 'bulletin', slot: '2026-W11', ttlMs: 600_000 })).toBeNull();
@@ -278,12 +292,14 @@ describe.each(storageKinds())('the run coordinator (%s)', (kind) => {
 
   it('gives a failed run’s slot back, so the next tick within the window tries again', async () => {
     let calls = 0;
+    const trigger = manualTrigger();
     const scheduler = createScheduler({
       db: database.db,
       clock,
       logger: silentLogger,
       timezone: TZ,
       instance: 'flaky',
+      trigger,
       jobs: [
         {
           name: 'flaky',
@@ -298,15 +314,18 @@ describe.each(storageKinds())('the run coordinator (%s)', (kind) => {
         },
       ],
     });
+    await scheduler.start();
     clock.set('2026-03-12T07:00:00+08:00');
-    expect(await scheduler.tick()).toEqual([{ job: 'flaky', slot: '2026-03-11T23:00:00.000Z', action: 'failed' }]);
+    expect(await trigger.fire()).toEqual([{ job: 'flaky', slot: '2026-03-11T23:00:00.000Z', action: 'failed' }]);
     clock.set('2026-03-12T07:01:00+08:00');
-    expect(await scheduler.tick()).toEqual([{ job: 'flaky', slot: '2026-03-11T23:00:00.000Z', action: 'ran', outcome: 'sent' }]);
+    expect(await trigger.fire()).toEqual([{ job: 'flaky', slot: '2026-03-11T23:00:00.000Z', action: 'ran', outcome: 'sent' }]);
     expect(calls).toBe(2);
+    await scheduler.stop();
+    await expect(trigger.fire()).rejects.toThrow(/not started/);
   });
 
   it('prunes a minutely job’s old rows', async () => {
-    const c = createPgRunCoordinator({ db: database.db, clock, instance: 'p', slotOf });
+    const c = createPgRunCoordinator({ db: database.db, clock, instance: 'p' });
     clock.set('2026-03-01T00:00:00Z');
     for (let i = 0; i < 5; i++) {
       await c.claim({ name: 'sweep', slot: `old-${i}`, ttlMs: 1 });
@@ -316,7 +335,7 @@ describe.each(storageKinds())('the run coordinator (%s)', (kind) => {
   });
 });
 
-describe('node-cron wiring', () => {
+describe('the production start (the minute timer)', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
@@ -325,17 +344,17 @@ describe('node-cron wiring', () => {
     await database.drop();
   });
 
-  it('starts real node-cron tasks, catches up the morning’s digest on start, and stops cleanly', async () => {
+  it('ticks once at start, catching up the morning’s digest, and stops cleanly', async () => {
     const clock = createManualClock('2026-03-11T09:10:00+08:00');
     const deps = digestsDeps(database.db, clock);
     await seedDigestOrg(deps);
     const ran: string[] = [];
+    // No trigger given: the default, production's minute timer (its later ticks are in scheduler.clock.test.ts).
     const scheduler = createScheduler({
       db: database.db,
       clock,
       logger: silentLogger,
       timezone: TZ,
-      heartbeatCron: '* * * * *',
       jobs: createAppJobs(deps).map((job) => ({ ...job, run: async (run) => (ran.push(`${job.name}:${run.slot}`), job.run(run)) })),
     });
     await scheduler.start();
@@ -343,5 +362,10 @@ describe('node-cron wiring', () => {
     expect(ran).toEqual(['digest:2026-03-11']);
     const rows = await query(database.db, sql`select key from outbox where chat_id = ${LEADERS_CHAT}`);
     expect(rows.map((r) => r.key)).toEqual(['digest:-1001:2026-03-11']);
+  });
+
+  it('refuses a job that would fire between two minutely ticks', () => {
+    const job = { name: 'half', cron: '30 * * * * *', run: async () => 'done' as const };
+    expect(() => createScheduler({ db: database.db, clock: systemClock, logger: silentLogger, timezone: TZ, jobs: [job] })).toThrow(/second 0/);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it, describe } from 'vitest';
 import { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { startPolling, type Poller } from '../../src/bot/polling.js';
-import { startFakeTelegram, type FakeTelegram } from '../../src/fake-telegram/index.js';
+import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
 import type { UpdateInbox } from '../../src/updates/inbox.js';
 
 const TOKEN = '7100000009:HOLD-test-token';

@@ -73,7 +73,7 @@ lookupFeature.command('task', async (ctx) => {
 });
 
 /** Filter codes for the paging buttons (the button says which page of which list; rights are rechecked). */
-const FILTERS = ['all', 'open', 'overdue', 'waiting', 'mine', 'unit'] as const;
+export const FILTERS = ['all', 'open', 'overdue', 'waiting', 'mine', 'unit'] as const;
 type FilterName = (typeof FILTERS)[number];
 
 async function filterFor(ctx: BotContext, name: FilterName, unitId: number): Promise<ListFilter> {

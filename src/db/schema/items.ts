@@ -94,7 +94,8 @@ export const items = pgTable(
     index('items_opened_at_idx').on(t.openedAt, t.leadUnit, t.status, t.codeNumber),
     index('items_closed_at_idx').on(t.closedAt, t.leadUnit, t.status, t.codeNumber),
     index('items_multi_lead_idx').on(t.id).where(sql`${t.leadCount} > 1 and ${t.status} in ('open', 'result_submitted', 'closed')`),
-    index('items_pending_extension_idx').on(t.extensionRequestedAt, t.id).where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null`),
+    // code_number in the predicate: the digest counts the requests from this index alone.
+    index('items_pending_extension_idx').on(t.extensionRequestedAt, t.id).where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null and ${t.codeNumber} is not null`),
     // /list mine: the items a leader issued or is in charge of, beside those of the person's units
     // (item_units): three index scans OR-ed, instead of reading every open item.
     index('items_issued_by_idx').on(t.issuedBy, t.id).where(sql`${t.status} in ('open', 'result_submitted')`),

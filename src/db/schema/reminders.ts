@@ -34,8 +34,8 @@ export const reminders = pgTable(
 );
 
 /**
- * node-cron's RunCoordinator in PostgreSQL: a scheduled job runs once per (name, slot) across all
- * instances — the first to insert the row runs it.
+ * The scheduler's run coordinator (src/scheduler/run-coordinator.ts): a scheduled job runs once per
+ * (name, slot) across all instances — the first tick to insert the row runs it.
  */
 export const cronRuns = pgTable(
   'cron_runs',

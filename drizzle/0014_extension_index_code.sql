@@ -1,0 +1,2 @@
+DROP INDEX "items_pending_extension_idx";--> statement-breakpoint
+CREATE INDEX "items_pending_extension_idx" ON "items" USING btree ("extension_requested_at","id") WHERE "items"."status" = 'open' and "items"."extension_requested_at" is not null and "items"."code_number" is not null;
