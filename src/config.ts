@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidTimeZone } from './calendar/zoned-time.js';
+import { LOCALES } from './i18n/translator.js';
 import { isReportEvery, type ReportEvery } from './items/report-rhythm.js';
 
 /**
@@ -8,17 +10,6 @@ import { isReportEvery, type ReportEvery } from './items/report-rhythm.js';
  * (config/duban.json, or the file named by DUBAN_CONFIG). One zod schema validates both;
  * createConfig() is pure so tests can feed it any input.
  */
-
-const LEVELS = ['key', 'special', 'routine'] as const;
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:mm, e.g. 09:00');
 
@@ -85,8 +76,8 @@ export const configSchema = z.object({
     .optional(),
   dataDir: z.string().min(1).default('./data'),
   adminIds: z.array(z.number().int().positive()).default([]),
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-  locale: z.enum(['zh', 'en']).default('zh'),
+  timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  locale: z.enum(LOCALES).default('zh'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Invite links expire after this many hours. */
   inviteTtlHours: z.number().int().positive().default(72),
@@ -176,7 +167,6 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
-export type Level = (typeof LEVELS)[number];
 
 /** Which environment variable feeds which setting; also how errors name a setting. */
 const ENV_NAMES: Record<string, string> = {

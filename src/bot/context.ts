@@ -1,22 +1,13 @@
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
-import type { Config } from '../config.js';
-import type { Translator } from '../i18n/translator.js';
-import type { Db } from '../db/client.js';
+import type { AppDeps } from '../deps.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Actor } from '../org/org.models.js';
-import type { Clock } from '../shared/clock.js';
 
-/** What every handler needs, handed in by createBot — no module-level singletons. */
-export type BotDeps = {
-  db: Db;
-  clock: Clock;
-  config: Config;
+/** What every handler needs, handed in by createBot — no module-level singletons: the use-cases' deps, with a logger always. */
+export type BotDeps = AppDeps & {
   logger: Logger;
-  translator: Translator;
-  /** Called after a command planned outbox messages, so a local dispatcher can send them at once. */
-  onPlanned?: () => void;
   /** Counts updates, handler latency and direct replies (createBot makes a registry of its own without it). */
   metrics?: Metrics;
 };

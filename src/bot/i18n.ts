@@ -1,12 +1,12 @@
 import { I18n } from '@grammyjs/i18n';
-import { LOCALES_DIR, localeFor } from '../i18n/translator.js';
+import { LOCALES_DIR, localeFor, type Locale } from '../i18n/translator.js';
 import type { BotContext } from './context.js';
 
 /**
  * Chinese by default; English for people whose Telegram language is English. The configured
  * LOCALE is the default for everyone else.
  */
-export function createI18n(defaultLocale: 'zh' | 'en') {
+export function createI18n(defaultLocale: Locale) {
   return new I18n<BotContext>({
     defaultLocale,
     directory: LOCALES_DIR,

@@ -1,7 +1,7 @@
 import type { Message } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { buildView } from '../items/items.context.js';
-import type { FileRef } from '../items/items.models.js';
+import { buildView } from '../items/item-view.js';
+import type { FileRef } from '../items/model/types.js';
 import { readItemRef } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
 import { findItemByRef, itemOfMessage } from '../items/items.usecases.js';

@@ -1,7 +1,7 @@
 import holidayData from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
 import { fromDayNumber, parseYMD, toDayNumber, weekday, type YMD } from './ymd.js';
 import { statutoryDaysOff, statutoryHolidays, type StatutoryHolidayKey } from './statutory.js';
-import { parseHHmm, zonedInstant, zonedParts } from './zoned-time.js';
+import { createWorkingClock, type WorkingClock } from './working-clock.js';
 
 export type { YMD } from './ymd.js';
 
@@ -98,6 +98,8 @@ type InstalledYear = { daysOff: Map<YMD, string>; workdays: Map<YMD, string> };
 const installed = new Map<number, InstalledYear>();
 let installedVersion: string | null = null;
 const nationalCache = new Map<number, DayInfo>();
+/** Counts installs, so that working clocks built on the old schedules are dropped (see workingClock). */
+let installs = 0;
 
 /**
  * Replaces the set of imported schedules every calendar consults (see the module note): years
@@ -117,6 +119,7 @@ export function installCalendarSchedules(schedules: readonly ImportedSchedule[],
     });
   }
   nationalCache.clear();
+  installs++;
 }
 
 /** The fingerprint given with the schedules installed last (null: none, or installed by hand). */
@@ -173,17 +176,6 @@ function nationalDayInfo(dayNumber: number): DayInfo {
   info = { date, ...classify(date, parseYMD(date).year) };
   nationalCache.set(dayNumber, info);
   return info;
-}
-
-function toMinutes(value: string | undefined, fallback: string): number {
-  return parseHHmm(value ?? fallback);
-}
-
-function workingWindow(options: WorkingHoursOptions): { start: number; end: number } {
-  const start = toMinutes(options.start, '09:00');
-  const end = toMinutes(options.end, '18:00');
-  if (!(start < end)) throw new RangeError(`working hours must start before they end (got ${options.start}-${options.end})`);
-  return { start, end };
 }
 
 /**
@@ -285,11 +277,33 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
     return { first: fromDayNumber(first), last: fromDayNumber(last) };
   }
 
+  const clocks = new Map<string, WorkingClock>();
+  let clocksBuiltAt = installs;
+
+  /**
+   * The working clock (working-clock.ts) for a zone and hours, 09:00-18:00 unless given: one per
+   * combination, rebuilt after new schedules were installed (a clock remembers which days work).
+   * Throws RangeError on hours that are not 'HH:mm' or that end before they start.
+   */
+  function workingClock(options: WorkingHoursOptions): WorkingClock {
+    if (clocksBuiltAt !== installs) {
+      clocks.clear();
+      clocksBuiltAt = installs;
+    }
+    const hours = { timezone: options.timezone, start: options.start ?? '09:00', end: options.end ?? '18:00' };
+    const key = `${hours.timezone}|${hours.start}|${hours.end}`;
+    let clock = clocks.get(key);
+    if (!clock) {
+      clock = createWorkingClock(hours, isWorkingDay);
+      if (clocks.size >= 100) clocks.clear();
+      clocks.set(key, clock);
+    }
+    return clock;
+  }
+
   /** Inside working hours: a working day in the zone, and start <= local time < end. */
   function isWithinWorkingHours(instant: Date, options: WorkingHoursOptions): boolean {
-    const { start, end } = workingWindow(options);
-    const local = zonedParts(instant, options.timezone);
-    return local.minuteOfDay >= start && local.minuteOfDay < end && isWorkingDay(local.ymd);
+    return workingClock(options).isWithinWorkingHours(instant);
   }
 
   /**
@@ -297,13 +311,7 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
    * working day when it is early morning, otherwise the start of the next working day.
    */
   function nextWorkingInstant(instant: Date, options: WorkingHoursOptions): Date {
-    const { start, end } = workingWindow(options);
-    const local = zonedParts(instant, options.timezone);
-    if (isWorkingDay(local.ymd)) {
-      if (local.minuteOfDay >= start && local.minuteOfDay < end) return instant;
-      if (local.minuteOfDay < start) return zonedInstant(local.ymd, start, options.timezone);
-    }
-    return zonedInstant(nextWorkingDay(local.ymd), start, options.timezone);
+    return workingClock(options).nextWorkingInstant(instant);
   }
 
   /**
@@ -313,37 +321,12 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
    * than at the next opening. 0 hours gives nextWorkingInstant(instant).
    */
   function addWorkingHours(instant: Date, hours: number, options: WorkingHoursOptions): Date {
-    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`addWorkingHours needs hours >= 0, got ${hours}`);
-    const { start, end } = workingWindow(options);
-    let at = nextWorkingInstant(instant, options);
-    let left = Math.round(hours * 3_600_000);
-    for (;;) {
-      const ymd = zonedParts(at, options.timezone).ymd;
-      const close = zonedInstant(ymd, end, options.timezone).getTime();
-      const available = close - at.getTime();
-      if (left <= available) return new Date(at.getTime() + left);
-      left -= available;
-      at = zonedInstant(nextWorkingDay(ymd), start, options.timezone);
-    }
+    return workingClock(options).addWorkingHours(instant, hours);
   }
 
   /** Working hours elapsed between two instants (negative when b is before a). */
   function workingHoursBetween(a: Date, b: Date, options: WorkingHoursOptions): number {
-    if (b.getTime() < a.getTime()) return -workingHoursBetween(b, a, options);
-    const { start, end } = workingWindow(options);
-    const from = zonedParts(a, options.timezone).ymd;
-    const to = zonedParts(b, options.timezone).ymd;
-    let total = 0;
-    for (let d = toDayNumber(from); d <= toDayNumber(to); d++) {
-      if (!workingByNumber(d)) continue;
-      const ymd = fromDayNumber(d);
-      const open = zonedInstant(ymd, start, options.timezone).getTime();
-      const close = zonedInstant(ymd, end, options.timezone).getTime();
-      const lo = Math.max(open, a.getTime());
-      const hi = Math.min(close, b.getTime());
-      if (hi > lo) total += hi - lo;
-    }
-    return total / 3_600_000;
+    return workingClock(options).workingHoursBetween(a, b);
   }
 
   return {
@@ -355,6 +338,7 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}) {
     workingDaysBetween,
     uncoveredYearsBetween,
     holidayPeriod,
+    workingClock,
     isWithinWorkingHours,
     nextWorkingInstant,
     addWorkingHours,

@@ -1,9 +1,6 @@
-import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { localeFor, type Locale, type Translator } from '../i18n/translator.js';
-import type { Logger } from '../logger.js';
 import type { Actor } from '../org/org.models.js';
-import { createOrgRepository } from '../org/org.repository.js';
+import { adminTargets } from '../org/org.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
@@ -18,6 +15,7 @@ import {
 import { createCalendarRepository, type CalendarYearRecord } from './calendar.repository.js';
 import { parseYMD, type YMD } from './ymd.js';
 import { zonedParts } from './zoned-time.js';
+import type { AppDeps } from '../deps.js';
 
 export type CalendarDeps = { db: Db; clock: Clock };
 
@@ -97,13 +95,6 @@ export async function calendarYearStatus(deps: CalendarDeps, input: { year: numb
   return { ...yearArrangement(input.year), imported: stored?.record ?? null };
 }
 
-export type CalendarReminderDeps = CalendarDeps & {
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds'>;
-  translator: Translator;
-  logger?: Logger;
-  onPlanned?: () => void;
-};
-
 /** From this month on (November), admins hear each week that next year's schedule is missing. */
 export const NEXT_YEAR_REMINDER_FROM_MONTH = 11;
 
@@ -126,18 +117,12 @@ export function yearsToLoad(input: { today: YMD; covered: (year: number) => bool
  * are) hear it. Planned through the outbox with keys `calendar:<chat>:<year>:<isoWeek>`, so a
  * week is told once however often this runs.
  */
-export async function runCalendarReminder(deps: CalendarReminderDeps, input: { at?: Date; week: string }): Promise<{ years: number[]; planned: number }> {
+export async function runCalendarReminder(deps: AppDeps, input: { at?: Date; week: string }): Promise<{ years: number[]; planned: number }> {
   await refreshCalendarSchedules(deps);
   const at = input.at ?? deps.clock.now();
   const years = yearsToLoad({ today: zonedParts(at, deps.config.timezone).ymd, covered: isCoveredYear });
   if (years.length === 0) return { years, planned: 0 };
-  const org = createOrgRepository(deps);
-  const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
-  const reachable = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
-  const targets: { chatId: number; threadId: number; locale: Locale }[] =
-    reachable.length > 0
-      ? reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }))
-      : (await org.listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
+  const targets = await adminTargets(deps);
   const messages: OutboxMessage[] = [];
   for (const target of targets) {
     const t = deps.translator.for(target.locale);

@@ -1,4 +1,5 @@
 import { addDays, formatYMD, parseYMD, type YMD } from './ymd.js';
+import type { Clock } from '../shared/clock.js';
 
 /**
  * Wall-clock time in a named IANA zone, through Intl only: the process's own TZ is never used
@@ -84,6 +85,48 @@ export function zoneOffsetMs(instant: Date, timezone: string): number {
   return asUtc - instant.getTime();
 }
 
+// An instant's offset, remembered. Code that asks about many instants (a ledger of a million
+// events, a digest naming thousands of items, the sweep's working clock) would otherwise pay
+// Intl's microseconds for each. Offsets are kept per zone and UTC day when the offset is the same
+// at the day's first and last quarter hour (every day but the two a year when daylight saving
+// starts or ends), else per quarter hour, since every zone in use today changes its offset on a
+// quarter-hour boundary. Both maps are bounded.
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+const OFFSET_MEMO_LIMIT = 100_000;
+type OffsetMemo = { days: Map<number, number | null>; quarterHours: Map<number, number> };
+const offsetMemos = new Map<string, OffsetMemo>();
+
+/** zoneOffsetMs at the instant `ms` (epoch milliseconds), from the memo above. */
+export function cachedZoneOffsetMs(ms: number, timezone: string): number {
+  let memo = offsetMemos.get(timezone);
+  if (!memo) offsetMemos.set(timezone, (memo = { days: new Map(), quarterHours: new Map() }));
+  const day = Math.floor(ms / DAY_MS);
+  let uniform = memo.days.get(day);
+  if (uniform === undefined) {
+    const first = zoneOffsetMs(new Date(day * DAY_MS), timezone);
+    const last = zoneOffsetMs(new Date((day + 1) * DAY_MS - QUARTER_HOUR_MS), timezone);
+    uniform = first === last ? first : null;
+    if (memo.days.size >= OFFSET_MEMO_LIMIT) memo.days.clear();
+    memo.days.set(day, uniform);
+  }
+  if (uniform !== null) return uniform;
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let offset = memo.quarterHours.get(quarter);
+  if (offset === undefined) {
+    offset = zoneOffsetMs(new Date(quarter * QUARTER_HOUR_MS), timezone);
+    if (memo.quarterHours.size >= OFFSET_MEMO_LIMIT) memo.quarterHours.clear();
+    memo.quarterHours.set(quarter, offset);
+  }
+  return offset;
+}
+
+/** The day number (see ymd.ts toDayNumber) of the local date of the instant `ms` in the zone. */
+export function zonedDayNumber(ms: number, timezone: string): number {
+  return Math.floor((ms + cachedZoneOffsetMs(ms, timezone)) / DAY_MS);
+}
+
 /** Parses 'HH:mm' (00:00-24:00) into minutes since midnight; throws RangeError otherwise. */
 export function parseHHmm(value: string): number {
   const m = /^(\d{2}):(\d{2})$/.exec(value);
@@ -138,4 +181,11 @@ export function formatHHmm(minuteOfDay: number): string {
 export function localMinute(at: Date, timezone: string): string {
   const p = zonedParts(at, timezone);
   return `${p.ymd} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** The organisation's local date and time of day now, by the injected clock. */
+export function localNow(deps: { clock: Clock; config: { timezone: string } }): { at: Date; today: YMD; timeOfDay: string; year: number } {
+  const at = deps.clock.now();
+  const p = zonedParts(at, deps.config.timezone);
+  return { at, today: p.ymd, timeOfDay: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, year: p.year };
 }

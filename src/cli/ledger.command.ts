@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { createTranslator } from '../i18n/translator.js';
+import { createTranslator, isLocale } from '../i18n/translator.js';
 import { parseLedgerFilter } from '../ledger/ledger.models.js';
 import { exportLedger } from '../ledger/ledger.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
@@ -19,7 +19,7 @@ export function registerLedgerCommand(program: Command): void {
     .description('write the ledger as XLSX (same filters as /ledger)')
     .action(async (filters: string[], options: { out: string; locale?: string }) => {
       const config = loadConfigOrExit();
-      if (options.locale && options.locale !== 'zh' && options.locale !== 'en') {
+      if (options.locale && !isLocale(options.locale)) {
         process.stderr.write('duban: --locale must be zh or en\n');
         process.exitCode = 2;
         return;
@@ -29,7 +29,7 @@ export function registerLedgerCommand(program: Command): void {
         await runMigrations(database);
         const deps = { db: database.db, clock: systemClock, config, translator: createTranslator() };
         const filter = parseLedgerFilter(filters, await createOrgRepository(deps).listUnits());
-        const result = await exportLedger(deps, { filter, out: options.out, ...(options.locale ? { locale: options.locale as 'zh' | 'en' } : {}) });
+        const result = await exportLedger(deps, { filter, out: options.out, ...(options.locale && isLocale(options.locale) ? { locale: options.locale } : {}) });
         process.stdout.write(`wrote ${options.out}: ${result.itemRows} items, ${result.eventRows} events\n`);
       } catch (error) {
         if (!isAppError(error)) throw error;

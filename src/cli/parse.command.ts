@@ -7,7 +7,7 @@ import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
 import { unitAliases, units as unitsTable } from '../db/schema/index.js';
 import { parseUnitsCsv } from '../org/units-file.js';
-import { parseInstruction, type UnitRecord } from '../parser/parser.models.js';
+import { parseInstruction, type UnitRecord } from '../parser/parse.js';
 import { isAppError } from '../shared/errors.js';
 
 export const PARSE_USAGE = 'usage: duban parse [--now <ISO 8601 time>] [--units <units.csv>] [--timezone <IANA zone>] <text>';

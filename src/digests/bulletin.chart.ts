@@ -1,6 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { Locale } from '../i18n/translator.js';
 import { CHART_FONT_FAMILY, charactersOfSvg, withChartFont } from './chart-font.js';
 
 /**
@@ -18,7 +19,7 @@ import { CHART_FONT_FAMILY, charactersOfSvg, withChartFont } from './chart-font.
 
 export type BulletinChartRow = { unit: string; onTimeCloseRate: number | null; overdue: number };
 
-export type BulletinChartOptions = { locale: 'zh' | 'en'; title: string; subtitle?: string };
+export type BulletinChartOptions = { locale: Locale; title: string; subtitle?: string };
 
 const labels = {
   zh: { rate: '按时办结率', overdue: '逾期件数', noRate: '无到期事项' },

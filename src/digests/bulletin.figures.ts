@@ -1,6 +1,6 @@
 import { addWorkingHours } from '../calendar/calendar.models.js';
 import { deadlineInstant } from '../items/items.codec.js';
-import type { ItemLevel } from '../items/items.models.js';
+import type { ItemLevel } from '../items/model/types.js';
 
 /**
  * The bulletin's figures (通报), computed from the history alone: item_events (who got which item

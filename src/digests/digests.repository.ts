@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { NAG_KINDS, type HistoryEvent, type NagRecord } from './bulletin.figures.js';
 import {
@@ -17,7 +18,7 @@ import {
   type Section,
   type UnitDigest,
   type UnitDigestItem,
-} from './digests.models.js';
+} from './digest-text.js';
 
 /**
  * The digests' queries. Counting happens in SQL (a digest over 100,000 open items must not load
@@ -41,10 +42,6 @@ import {
  */
 
 type Row = Record<string, unknown>;
-
-function rowsOf(result: unknown): Row[] {
-  return Array.isArray(result) ? (result as Row[]) : ((result as { rows?: Row[] }).rows ?? []);
-}
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const epoch = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;

@@ -1,16 +1,13 @@
 import { isWorkingDay } from '../calendar/calendar.models.js';
 import { zonedParts } from '../calendar/zoned-time.js';
-import type { Config } from '../config.js';
-import type { Db, DbOrTx } from '../db/client.js';
-import type { Locale, Translator } from '../i18n/translator.js';
-import type { Logger } from '../logger.js';
+import type { DbOrTx } from '../db/client.js';
+import type { Locale } from '../i18n/translator.js';
 import { createOrgRepository, type BoundChat } from '../org/org.repository.js';
 import { chatBinding, loadActor } from '../org/org.usecases.js';
 import { foldMorningBundles } from '../notifications/notifications.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
-import type { BulletinChartRow } from './bulletin.chart.js';
 import { bulletinFigures, type BulletinFigures } from './bulletin.figures.js';
 import {
   bulletinPeriods,
@@ -31,13 +28,14 @@ import {
   type DigestMessage,
   type DigestReader,
   type DigestWindow,
-} from './digests.models.js';
+} from './digest-text.js';
 import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
-import { pendingLeads } from '../items/items.models.js';
+import { pendingLeads } from '../items/model/queries.js';
 import { formatItemCode } from '../items/items.refs.js';
 import { displayName, escapeHtml } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
+import type { AppDeps } from '../deps.js';
 
 /** The scheduler job names the digests run under (their cron_runs rows tell when the last one ran). */
 export const DIGEST_JOB = 'digest';
@@ -45,18 +43,6 @@ export const BULLETIN_JOB = 'bulletin';
 
 /** Charts of more units than this go out as a document: Telegram shrinks tall photos to illegibility. */
 const CHART_PHOTO_MAX_UNITS = 100;
-
-export type DigestsDeps = {
-  db: Db;
-  clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'inviteTtlHours' | 'items' | 'digests' | 'reminders' | 'workingHours'>;
-  translator: Translator;
-  logger?: Logger;
-  /** Called after messages were planned, so a local dispatcher sends them at once. */
-  onPlanned?: () => void;
-  /** The chart renderer (tests may pass a cheap one). */
-  renderChart?: (rows: BulletinChartRow[], options: { locale: Locale; title: string; subtitle?: string }) => Promise<Buffer>;
-};
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
@@ -71,7 +57,7 @@ function partKey(base: string, index: number): string {
   return index === 0 ? base : `${base}:${index + 1}`;
 }
 
-async function windowAt(deps: DigestsDeps, at: Date): Promise<DigestWindow> {
+async function windowAt(deps: AppDeps, at: Date): Promise<DigestWindow> {
   const repo = createDigestsRepository(deps);
   // Both at once: the installation date is needed only before the first digest, but reading it
   // costs less than a second round trip.
@@ -97,7 +83,7 @@ async function unitNamesOf(deps: { db: DbOrTx; clock: Clock }): Promise<Map<numb
  * in charge comes first).
  */
 export async function leadersDigestMessages(
-  deps: DigestsDeps,
+  deps: AppDeps,
   input: { at?: Date; locale?: Locale; lateFrom?: Date | null; reader?: DigestReader } = {},
 ): Promise<DigestMessage[]> {
   const at = input.at ?? deps.clock.now();
@@ -121,7 +107,7 @@ export async function leadersDigestMessages(
 }
 
 /** One unit's digest at `at` (default now) as message texts. */
-export async function unitDigestMessages(deps: DigestsDeps, input: { unitId: number; at?: Date; locale?: Locale }): Promise<string[]> {
+export async function unitDigestMessages(deps: AppDeps, input: { unitId: number; at?: Date; locale?: Locale }): Promise<string[]> {
   const at = input.at ?? deps.clock.now();
   const window = await windowAt(deps, at);
   const [digest] = await createDigestsRepository(deps).unitDigests({ window, unitIds: [input.unitId], limit: UNIT_LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
@@ -139,7 +125,7 @@ export type DigestRunResult = { outcome: 'sent' | 'late' | 'skipped'; reason?: '
  * each message says so. All messages are planned in one transaction with keys
  * `digest:<chat>:<date>` (and `:2`, `:3` for further parts), so a second run plans nothing.
  */
-export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
+export async function runDailyDigests(deps: AppDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
   const at = input.at ?? deps.clock.now();
   const date = zonedParts(input.scheduledAt, deps.config.timezone).ymd;
   if (!isWorkingDay(date)) {
@@ -201,7 +187,7 @@ export async function runDailyDigests(deps: DigestsDeps, input: { scheduledAt: D
 }
 
 /** Loads the history of [from, to) and computes the bulletin figures (the ledger's per-unit sheet uses this too). */
-export async function bulletinFiguresFor(deps: Pick<DigestsDeps, 'db' | 'config'>, input: { from: Date; to: Date }): Promise<BulletinFigures> {
+export async function bulletinFiguresFor(deps: Pick<AppDeps, 'db' | 'config'>, input: { from: Date; to: Date }): Promise<BulletinFigures> {
   const history = await createDigestsRepository(deps).history(input);
   const levels = deps.config.reminders.levels;
   return bulletinFigures(history, {
@@ -225,7 +211,7 @@ export type BulletinOutput = {
  * (see bulletin.figures.ts for every definition), as texts and a chart.
  */
 export async function buildBulletin(
-  deps: DigestsDeps,
+  deps: AppDeps,
   input: { at?: Date; locale?: Locale; lateFrom?: Date | null; upToNow?: boolean } = {},
 ): Promise<BulletinOutput> {
   const at = input.at ?? deps.clock.now();
@@ -276,7 +262,7 @@ const RESPONSIBLES_MAX = 20;
  * The overdue items at `at` (not excused 免责; 从轻/减轻 ones marked), oldest deadline first, each with the lead units still
  * owing their result and, for each, its head and its 承办人.
  */
-async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'config'>, at: Date): Promise<{ rows: OverdueResponsible[]; more: number }> {
+async function overdueResponsibles(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, at: Date): Promise<{ rows: OverdueResponsible[]; more: number }> {
   const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
   const { items, total } = await repo.list({ filter: { kind: 'overdue', now: at }, offset: 0, limit: RESPONSIBLES_MAX });
   const org = createOrgRepository(deps);
@@ -303,7 +289,7 @@ async function overdueResponsibles(deps: Pick<DigestsDeps, 'db' | 'clock' | 'con
  * transaction with keys `bulletin:<chat>:<isoWeek>` (`:2`... for parts, `:chart` for the picture).
  * Bulletins are not skipped on days off: the week's record is posted when it is due.
  */
-export async function runWeeklyBulletin(deps: DigestsDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
+export async function runWeeklyBulletin(deps: AppDeps, input: { scheduledAt: Date; at?: Date }): Promise<DigestRunResult> {
   const at = input.at ?? deps.clock.now();
   const late = at.getTime() - input.scheduledAt.getTime() > LATE_NOTE_AFTER_MS;
   const org = createOrgRepository(deps);
@@ -343,7 +329,7 @@ export type ChatRequest = { chatId: number; threadId: number; isPrivate: boolean
  * units' digests. Anyone else is refused. A leader's private digest puts first what waits on
  * that leader; an admin's, like a group's, what waits on any leader.
  */
-export async function requestDigest(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<DigestMessage[]> {
+export async function requestDigest(deps: AppDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<DigestMessage[]> {
   const actor = await loadActor(deps, { personId: input.actorId });
   const privileged = actor.isLeader || actor.isAdmin;
   const opts = input.locale ? { locale: input.locale } : {};
@@ -370,7 +356,7 @@ export async function requestDigest(deps: DigestsDeps, input: { actorId: number;
  * /bulletin: leaders and admins, in a leaders group or privately. Asked for on any day, it covers
  * the current week up to this moment (and says so), not last week's scheduled one.
  */
-export async function requestBulletin(deps: DigestsDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<BulletinOutput> {
+export async function requestBulletin(deps: AppDeps, input: { actorId: number; chat: ChatRequest; locale?: Locale }): Promise<BulletinOutput> {
   const actor = await loadActor(deps, { personId: input.actorId });
   if (!actor.isLeader && !actor.isAdmin) throw appError('digests.forbidden');
   if (!input.chat.isPrivate) {

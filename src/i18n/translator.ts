@@ -5,7 +5,13 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 import { createLogger } from '../logger.js';
 
 export const LOCALES_DIR = fileURLToPath(new URL('./locales', import.meta.url));
-export type Locale = 'zh' | 'en';
+/** The languages the bot speaks: Chinese by default, English for English-speaking users. */
+export const LOCALES = ['zh', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}
 export type TranslateParams = Record<string, string | number | null | undefined>;
 export type Translate = (key: string, params?: TranslateParams) => string;
 

@@ -1,5 +1,5 @@
 import { endOfZonedDay, parseHHmm, zonedInstant } from '../calendar/zoned-time.js';
-import type { ItemState } from './items.models.js';
+import type { ItemState } from './model/types.js';
 
 /**
  * The state snapshot is stored as JSON: instants become ISO strings and must be revived.

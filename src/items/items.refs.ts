@@ -2,11 +2,18 @@
  * Item codes: 督办〔2026〕12号. People type the full code, "2026-12", "〔2026〕12号", "12号" or just
  * "12"; a number alone means this year's item with that number (or the latest year that has one).
  */
+import type { Config } from '../config.js';
+import type { StoredItem } from './items.repository.js';
 
 export type ItemRef = { year: number | null; number: number };
 
 export function formatItemCode(prefix: string, year: number, number: number): string {
   return `${prefix}〔${year}〕${number}号`;
+}
+
+/** A stored item's code (督办〔2026〕12号), or null when it has none yet. */
+export function itemCode(deps: { config: Pick<Config, 'items'> }, item: StoredItem): string | null {
+  return item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.config.items.codePrefix, item.row.codeYear, item.row.codeNumber) : null;
 }
 
 /**

@@ -3,7 +3,8 @@ import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
-import { activeUnits, type ItemEvent, type ItemState } from './items.models.js';
+import { activeUnits } from './model/queries.js';
+import type { ItemEvent, ItemState } from './model/types.js';
 
 export type ItemRow = typeof items.$inferSelect;
 export type StoredItem = { id: number; row: ItemRow; state: ItemState };
@@ -31,7 +32,7 @@ export type ListFilter =
   | { kind: 'waiting' }
   | { kind: 'units'; unitIds: number[] }
   /** Items of my units, or issued by me / in my charge. */
-  | { kind: 'mine'; unitIds: number[]; personId: number };
+  | { kind: 'mine'; unitIds: readonly number[]; personId: number };
 
 /**
  * When the reminder sweep must look at the item next: what the use-case computed from the new

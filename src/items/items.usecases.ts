@@ -7,7 +7,7 @@ import { createOrgRepository } from '../org/org.repository.js';
 import { matcherOf, type Actor, type UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
 import { foldText } from '../parser/text.js';
-import { parseInstruction, readInstruction } from '../parser/parser.models.js';
+import { parseInstruction, readInstruction } from '../parser/parse.js';
 import { note, type ParserNote } from '../parser/warnings.js';
 import { computeNextCheckAt, reminderSchedule } from '../reminders/reminders.models.js';
 import type { Config } from '../config.js';
@@ -15,15 +15,18 @@ import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { MAX_DB_ID } from '../shared/ids.js';
-import { buildView, itemCode, localNow, type ItemsDeps } from './items.context.js';
-import { activeUnits, createDraft, decide, ITEM_LEVELS, referItem, requireAllowed, sendWaitingReferral, type ReferralInput, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './items.models.js';
+import { localNow } from '../calendar/zoned-time.js';
+import type { AppDeps } from '../deps.js';
+import { buildView } from './item-view.js';
+import { requireAllowed } from './model/authorization.js';
+import { activeUnits } from './model/queries.js';
+import { createDraft, decide, referItem, sendWaitingReferral, type ReferralInput } from './model/transitions.js';
+import { ITEM_LEVELS, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './model/types.js';
 import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { planDisciplineUnboundNotices, planReferralMessages } from '../notifications/referral.js';
-import type { ItemRef } from './items.refs.js';
+import { itemCode, type ItemRef } from './items.refs.js';
 import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
-
-export { localNow, buildView, type ItemsDeps };
 
 /** Longest text we keep for an instruction, a report or a reason (Telegram's own limit is 4096). */
 export const MAX_TEXT = 4000;
@@ -31,12 +34,12 @@ export const MAX_TEXT = 4000;
 /** What the draft card still asks about; `warnings` are the parser's, translated when shown. */
 export type DraftNotes = { unresolved: UnresolvedMention[]; warnings: ParserNote[] };
 
-function items(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }) {
+function items(deps: Pick<AppDeps, 'clock' | 'config'> & { db: DbOrTx }) {
   return createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
 }
 
 /** When the sweep must look at an item next, from its new state and the reminder policy. */
-function nextCheckFor(deps: Pick<ItemsDeps, 'clock' | 'config'>, state: ItemState): Date | null {
+function nextCheckFor(deps: Pick<AppDeps, 'clock' | 'config'>, state: ItemState): Date | null {
   return computeNextCheckAt({ state, now: deps.clock.now(), schedule: reminderSchedule(deps.config) });
 }
 
@@ -118,7 +121,7 @@ export async function sendWaitingReferrals(
  * server), and admins may act anywhere; the model judges the rest.
  */
 export async function runReferralCommand(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: { actorId: number; itemId: number; chat: { chatId: number; threadId: number } | null; command: Extract<ItemCommand, { type: 'receive_referral' | 'referral_feedback' }> },
 ): Promise<CommandResult> {
   const inDisciplineChat = await isDisciplineChat(deps, input.chat);
@@ -126,7 +129,7 @@ export async function runReferralCommand(
 }
 
 /** Whether a chat is the bound discipline group (a private chat never is). */
-export async function isDisciplineChat(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, chat: { chatId: number; threadId: number } | null): Promise<boolean> {
+export async function isDisciplineChat(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, chat: { chatId: number; threadId: number } | null): Promise<boolean> {
   if (chat === null || chat.chatId > 0) return false;
   return (await chatBinding(deps, chat))?.kind === 'discipline';
 }
@@ -144,7 +147,7 @@ function checkLength(text: string, what: string) {
 }
 
 /** How the parser reads an instruction here: the office's calendar and its end of working hours. */
-function parseOptions(deps: Pick<ItemsDeps, 'clock' | 'config'>, units: readonly { name: string; aliases: readonly string[] }[]) {
+function parseOptions(deps: Pick<AppDeps, 'clock' | 'config'>, units: readonly { name: string; aliases: readonly string[] }[]) {
   return { now: deps.clock.now(), timezone: deps.config.timezone, units, calendar: nationalCalendar, workdayEnd: deps.config.workingHours.end };
 }
 
@@ -160,7 +163,7 @@ function withDayOffNote(notes: DraftNotes | null, deadline: string | null): Draf
   return { ...current, warnings: [...current.warnings.filter((w) => w.code !== 'deadlineOnDayOff'), ...dayOffNotes(deadline)] };
 }
 
-function defaultDeadline(deps: Pick<ItemsDeps, 'clock' | 'config'>, level: ItemLevel): string {
+function defaultDeadline(deps: Pick<AppDeps, 'clock' | 'config'>, level: ItemLevel): string {
   return addWorkingDays(localNow(deps).today, deps.config.items.defaultDeadlineWorkingDays[level]);
 }
 
@@ -197,7 +200,7 @@ function resolveNames(all: UnitRecord[], lead: string[], cooperating: string[]) 
  * draft card. Only in a leaders group, only by a leader or an admin (the model checks the role).
  */
 export async function startAssignment(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: {
     actorId: number;
     text: string;
@@ -270,7 +273,7 @@ export type CommandResult = { item: StoredItem; events: ItemEvent[]; planned: nu
  * `expectedVersion` (from a button) refuses a press on a card that no longer shows the item.
  */
 export async function runItemCommand(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: {
     actorId: number;
     itemId: number;
@@ -322,7 +325,7 @@ export async function runItemCommand(
 }
 
 /** Draft: the next level in the cycle key -> special -> routine; a defaulted deadline follows the level. */
-export async function cycleDraftLevel(deps: ItemsDeps, input: { actorId: number; itemId: number }): Promise<CommandResult> {
+export async function cycleDraftLevel(deps: AppDeps, input: { actorId: number; itemId: number }): Promise<CommandResult> {
   const current = await items(deps).get(input.itemId);
   if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
   const level = ITEM_LEVELS[(ITEM_LEVELS.indexOf(current.state.level) + 1) % ITEM_LEVELS.length]!;
@@ -337,7 +340,7 @@ export async function cycleDraftLevel(deps: ItemsDeps, input: { actorId: number;
 }
 
 /** Draft: a new deadline read from what the leader wrote ("12月15日", "下周五", "2026-12-15"). */
-export async function changeDraftDeadline(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
+export async function changeDraftDeadline(deps: AppDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
   const date = readDate(deps, input.text);
   const current = await items(deps).get(input.itemId);
   return runItemCommand(deps, {
@@ -353,7 +356,7 @@ export async function changeDraftDeadline(deps: ItemsDeps, input: { actorId: num
  * Draft: the deadline falls on a day off; move it to the working day before (the button under the
  * warning). The day is worked out here from the item as it is now, never taken from the button.
  */
-export async function moveDraftDeadlineToWorkingDay(deps: ItemsDeps, input: { actorId: number; itemId: number; expectedVersion?: number }): Promise<CommandResult> {
+export async function moveDraftDeadlineToWorkingDay(deps: AppDeps, input: { actorId: number; itemId: number; expectedVersion?: number }): Promise<CommandResult> {
   const current = await items(deps).get(input.itemId);
   if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
   const deadline = current.state.deadline;
@@ -374,7 +377,7 @@ export async function moveDraftDeadlineToWorkingDay(deps: ItemsDeps, input: { ac
  * All or nothing: when a name is not in the registry, or a registered unit is named without the
  * parser placing it as lead or cooperating, the draft stays as it was and the reply says which.
  */
-export async function changeDraftUnits(deps: ItemsDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
+export async function changeDraftUnits(deps: AppDeps, input: { actorId: number; itemId: number; text: string }): Promise<CommandResult> {
   const all = await createOrgRepository(deps).listUnits();
   const parsed = parseInstruction(input.text, parseOptions(deps, all));
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
@@ -403,7 +406,7 @@ export async function changeDraftUnits(deps: ItemsDeps, input: { actorId: number
 }
 
 /** Draft: takes a suggested unit for an unknown name (from the draft card's pick list). */
-export async function pickDraftUnit(deps: ItemsDeps, input: { actorId: number; itemId: number; unitId: number; role: 'lead' | 'cooperating' }): Promise<CommandResult> {
+export async function pickDraftUnit(deps: AppDeps, input: { actorId: number; itemId: number; unitId: number; role: 'lead' | 'cooperating' }): Promise<CommandResult> {
   const current = await items(deps).get(input.itemId);
   if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
   const unit = await createOrgRepository(deps).getUnit(input.unitId);
@@ -420,7 +423,7 @@ export async function pickDraftUnit(deps: ItemsDeps, input: { actorId: number; i
 }
 
 /** Draft: names the leader in charge (分管领导), who may then confirm and decide like the issuer. */
-export async function setDraftLeaderInCharge(deps: ItemsDeps, input: { actorId: number; itemId: number; personId: number }): Promise<CommandResult> {
+export async function setDraftLeaderInCharge(deps: AppDeps, input: { actorId: number; itemId: number; personId: number }): Promise<CommandResult> {
   const person = await loadActor(deps, { personId: input.personId });
   if (!person.isLeader) {
     const known = await createOrgRepository(deps).getPerson(input.personId);
@@ -430,7 +433,7 @@ export async function setDraftLeaderInCharge(deps: ItemsDeps, input: { actorId: 
 }
 
 /** Reads one date (and maybe a time) from a short text, relative to now, or refuses. */
-export function readDate(deps: Pick<ItemsDeps, 'clock' | 'config'>, text: string): { date: string; time: string | null } {
+export function readDate(deps: Pick<AppDeps, 'clock' | 'config'>, text: string): { date: string; time: string | null } {
   const t = text.trim();
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:\s+(\d{2}:\d{2}))?$/.exec(t);
   if (iso) return { date: `${iso[1]}-${iso[2]}-${iso[3]}`, time: iso[4] ?? null };
@@ -439,7 +442,7 @@ export function readDate(deps: Pick<ItemsDeps, 'clock' | 'config'>, text: string
   return { date: parsed.deadline, time: parsed.deadlineTime };
 }
 
-export async function getItem(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: DbOrTx }, input: { itemId: number }): Promise<StoredItem> {
+export async function getItem(deps: Pick<AppDeps, 'clock' | 'config'> & { db: DbOrTx }, input: { itemId: number }): Promise<StoredItem> {
   // An id PostgreSQL's integer cannot hold names no item (and would fail the query).
   const item = Number.isSafeInteger(input.itemId) && input.itemId > 0 && input.itemId <= MAX_DB_ID ? await items(deps).get(input.itemId) : null;
   if (!item) throw appError('items.not_found', { ref: String(input.itemId) });
@@ -447,7 +450,7 @@ export async function getItem(deps: Pick<ItemsDeps, 'clock' | 'config'> & { db: 
 }
 
 /** Finds a confirmed item by code ("督办〔2026〕12号", "2026-12", "12"); a number alone prefers this year. */
-export async function findItemByRef(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { ref: ItemRef; typed: string }): Promise<StoredItem> {
+export async function findItemByRef(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { ref: ItemRef; typed: string }): Promise<StoredItem> {
   const repo = items(deps);
   if (input.ref.year !== null) {
     const found = await repo.findByCode({ year: input.ref.year, number: input.ref.number });
@@ -461,20 +464,20 @@ export async function findItemByRef(deps: Pick<ItemsDeps, 'clock' | 'config' | '
   throw appError('items.not_found', { ref: input.typed });
 }
 
-export async function itemEvents(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { itemId: number }) {
+export async function itemEvents(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { itemId: number }) {
   return items(deps).events(input.itemId);
 }
 
-export async function listItems(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { filter: ListFilter; page: number; pageSize: number }) {
+export async function listItems(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { filter: ListFilter; page: number; pageSize: number }) {
   return items(deps).list({ filter: input.filter, offset: input.page * input.pageSize, limit: input.pageSize });
 }
 
-export async function findItemByMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }) {
+export async function findItemByMessage(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }) {
   return items(deps).findByMessage(input);
 }
 
 /** The item a bot message is about (a card, a notice, a reminder, a prompt), or null for any other message. */
-export async function itemOfMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }): Promise<StoredItem | null> {
+export async function itemOfMessage(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { chatId: number; messageId: number }): Promise<StoredItem | null> {
   const link = await items(deps).findByMessage(input);
   return link ? items(deps).get(link.itemId) : null;
 }
@@ -484,7 +487,7 @@ export async function itemOfMessage(deps: Pick<ItemsDeps, 'clock' | 'config' | '
  * so that a prompt is only sent to someone whose answer will be accepted. Throws the refusal.
  */
 export async function checkItemAction(
-  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  deps: Pick<AppDeps, 'clock' | 'config' | 'db'>,
   input: { actorId: number; item: StoredItem; action: ItemCommandType; unitId?: number; inDisciplineChat?: boolean },
 ): Promise<void> {
   const actor = { ...(await loadActor(deps, { personId: input.actorId })), ...(input.inDisciplineChat ? { inDisciplineChat: true } : {}) };
@@ -501,7 +504,7 @@ export async function checkItemAction(
  * is in none of the item's units) with a coded refusal, and what to do instead.
  */
 export async function reportProgressByReply(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: { actorId: number; itemId: number; messageUnitId: number | null; text: string; files: FileRef[] },
 ): Promise<CommandResult & { unitId: number | null }> {
   const item = await getItem(deps, { itemId: input.itemId });
@@ -532,7 +535,7 @@ export async function reportProgressByReply(
  * judged by the model (a member of the unit, or an admin, naming a member of that unit).
  */
 export async function setItemHandler(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: { actorId: number; itemId: number; unitId?: number; person: { id: number } | { name: string } },
 ): Promise<CommandResult & { personId: number; unitId: number }> {
   const org = createOrgRepository(deps);
@@ -563,7 +566,7 @@ export async function setItemHandler(
 }
 
 export async function rememberItemMessage(
-  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  deps: Pick<AppDeps, 'clock' | 'config' | 'db'>,
   input: ItemMessageInput,
 ) {
   const repo = items(deps);
@@ -583,7 +586,7 @@ function requireVisible(actor: Actor, item: StoredItem): void {
 }
 
 /** Refuses (items.view_forbidden) a person who may not read the item; see requireVisible. */
-export async function checkItemVisible(deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>, input: { actorId: number; item: StoredItem }): Promise<void> {
+export async function checkItemVisible(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: { actorId: number; item: StoredItem }): Promise<void> {
   requireVisible(await loadActor(deps, { personId: input.actorId }), input.item);
 }
 
@@ -594,7 +597,7 @@ export async function checkItemVisible(deps: Pick<ItemsDeps, 'clock' | 'config' 
  * Leaders and admins may view any item; unit staff only the items of their own units.
  */
 export async function itemCardFor(
-  deps: Pick<ItemsDeps, 'clock' | 'config' | 'db'>,
+  deps: Pick<AppDeps, 'clock' | 'config' | 'db'>,
   input: { actorId: number; itemId: number; chat: { chatId: number; threadId: number; isPrivate: boolean } },
 ): Promise<{ view: Awaited<ReturnType<typeof buildView>>; audience: Audience }> {
   const [actor, item] = await Promise.all([loadActor(deps, { personId: input.actorId }), getItem(deps, { itemId: input.itemId })]);

@@ -8,7 +8,7 @@
  */
 import { lateness, type Lateness } from '../calendar/lateness.js';
 import type { WorkingCalendar } from '../calendar/calendar.models.js';
-import type { ItemState, Milestone, MilestoneDone } from './items.models.js';
+import type { ItemState, Milestone, MilestoneDone } from './model/types.js';
 
 export type MilestoneStatus = 'done' | 'overdue' | 'pending';
 

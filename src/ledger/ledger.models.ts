@@ -1,5 +1,7 @@
 import { daysBetween } from '../calendar/ymd.js';
-import { activeUnits, daysOverdue, type ItemLevel, type ItemState } from '../items/items.models.js';
+import { daysOverdue } from '../items/model/deadlines.js';
+import { activeUnits } from '../items/model/queries.js';
+import type { ItemLevel, ItemState } from '../items/model/types.js';
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';

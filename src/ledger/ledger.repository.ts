@@ -3,7 +3,7 @@ import type { DbOrTx } from '../db/client.js';
 import { NAG_KINDS } from '../digests/bulletin.figures.js';
 import { itemEvents, itemUnits, items, reminders } from '../db/schema/index.js';
 import { deserializeState } from '../items/items.codec.js';
-import type { ItemState } from '../items/items.models.js';
+import type { ItemState } from '../items/model/types.js';
 import type { LedgerFilter } from './ledger.models.js';
 
 export type LedgerItem = { id: number; codeYear: number; codeNumber: number; state: ItemState; closedAt: Date | null };

@@ -1,26 +1,17 @@
-import type { Config } from '../config.js';
 import { addMonths } from '../calendar/ymd.js';
 import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
-import type { Db } from '../db/client.js';
 import { bulletinFiguresFor } from '../digests/digests.usecases.js';
-import type { Locale, Translator } from '../i18n/translator.js';
+import type { Locale } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
-import { eventLabelArgs } from '../items/items.models.js';
+import { eventLabelArgs } from '../items/model/types.js';
 import { formatItemCode } from '../items/items.refs.js';
-import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { clip, displayName } from '../shared/html.js';
 import { toLedgerItemRow, type LedgerFilter } from './ledger.models.js';
 import { createLedgerRepository, type LedgerEvent } from './ledger.repository.js';
 import type { LedgerEventRow, LedgerItemRow, LedgerUnitRow } from './ledger.workbook.js';
-
-export type LedgerDeps = {
-  db: Db;
-  clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'inviteTtlHours' | 'items' | 'reminders' | 'workingHours' | 'digests'>;
-  translator: Translator;
-};
+import type { AppDeps } from '../deps.js';
 
 /** Local [start, end) of a YYYY-MM month as instants. */
 function monthRange(month: string, timezone: string): [Date, Date] {
@@ -84,7 +75,7 @@ function eventPeople(event: LedgerEvent): number[] {
  * else the current year to now). Only leaders and admins may (the command line runs as the office).
  */
 export async function exportLedger(
-  deps: LedgerDeps,
+  deps: AppDeps,
   input: { filter: LedgerFilter; locale?: Locale; out: NodeJS.WritableStream | string; actorId?: number },
 ): Promise<{ itemRows: number; eventRows: number; generatedAt: Date }> {
   if (input.actorId !== undefined) {

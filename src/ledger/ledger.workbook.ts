@@ -2,8 +2,10 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { zoneOffsetMs } from '../calendar/zoned-time.js';
-import type { ExcuseDegree } from '../items/items.models.js';
+import { cachedZoneOffsetMs } from '../calendar/zoned-time.js';
+import type { Locale } from '../i18n/translator.js';
+import type { ExcuseDegree, ItemLevel } from '../items/model/types.js';
+import type { Colour } from '../reminders/reminders.models.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that
@@ -22,7 +24,7 @@ export type LedgerItemRow = {
   leaderInCharge: string | null;
   leadUnits: string[];
   cooperatingUnits: string[];
-  level: 'key' | 'special' | 'routine';
+  level: ItemLevel;
   assignedAt: Date | null;
   /** Local date, YYYY-MM-DD. */
   deadline: string | null;
@@ -45,7 +47,7 @@ export type LedgerItemRow = {
   /** 容错 with its degree (免责 / 从轻 / 减轻). */
   excused: { reason: string; degree: ExcuseDegree } | null;
   /** Overdue rows are filled with their warning colour. */
-  warningColour: 'blue' | 'yellow' | 'red' | null;
+  warningColour: Colour | null;
   /** 逐级协调: how many coordination requests are open and resolved (none when absent). */
   coordinations?: { open: number; resolved: number };
   /** 时间节点: done, overdue and total; null (or absent) when the item has none. */
@@ -71,13 +73,11 @@ export type LedgerUnitRow = {
   lenient: number;
 };
 
-export type LedgerLocale = 'zh' | 'en';
-
 export type WriteLedgerWorkbookInput = {
   items: AsyncIterable<LedgerItemRow> | Iterable<LedgerItemRow>;
   events: AsyncIterable<LedgerEventRow> | Iterable<LedgerEventRow>;
   units: LedgerUnitRow[];
-  locale: LedgerLocale;
+  locale: Locale;
   timezone: string;
   /** A stream (ended when the workbook is complete) or a file path. */
   out: NodeJS.WritableStream | string;
@@ -229,55 +229,12 @@ const plainStyle: Partial<ExcelJS.Style> = {};
 // ---------------------------------------------------------------------------------------------
 // Time. A spreadsheet date has no zone: exceljs writes a Date as a serial computed from its UTC
 // fields. To make the cell show the wall time in the bot's zone, each instant is shifted by the
-// zone's offset at that instant. Offsets are looked up through Intl (the machine's own zone is
-// never used) and cached, because a ledger holds a million instants and Intl costs microseconds:
-// per UTC day when the offset is the same at its first and last quarter hour (every day but the
-// two a year when daylight saving starts or ends), else per quarter hour, since every zone in use
-// today changes its offset on a quarter-hour boundary.
-
-const QUARTER_HOUR_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
-
-type OffsetCache = {
-  timezone: string;
-  /** UTC day -> its offset, or null when the offset changes during that day. */
-  days: Map<number, number | null>;
-  quarterHours: Map<number, number>;
-};
-
-function offsetCache(timezone: string): OffsetCache {
-  return { timezone, days: new Map(), quarterHours: new Map() };
-}
-
-/** The zone's offset at `ms` (zoned-time's Intl reading; cached per day and quarter hour below). */
-function intlOffset(cache: OffsetCache, ms: number): number {
-  return zoneOffsetMs(new Date(ms), cache.timezone);
-}
-
-function offsetAt(cache: OffsetCache, ms: number): number {
-  const day = Math.floor(ms / DAY_MS);
-  let uniform = cache.days.get(day);
-  if (uniform === undefined) {
-    const first = intlOffset(cache, day * DAY_MS);
-    const last = intlOffset(cache, (day + 1) * DAY_MS - QUARTER_HOUR_MS);
-    uniform = first === last ? first : null;
-    if (cache.days.size > 100_000) cache.days.clear();
-    cache.days.set(day, uniform);
-  }
-  if (uniform !== null) return uniform;
-  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
-  let offset = cache.quarterHours.get(quarter);
-  if (offset === undefined) {
-    offset = intlOffset(cache, quarter * QUARTER_HOUR_MS);
-    cache.quarterHours.set(quarter, offset);
-  }
-  return offset;
-}
+// zone's offset at that instant, read from zoned-time's memo (a ledger holds a million instants).
 
 /** The instant as a zone-less spreadsheet date whose UTC fields are the wall time in the zone. */
-function wallClock(cache: OffsetCache, instant: Date): Date {
+function wallClock(timezone: string, instant: Date): Date {
   const ms = instant.getTime();
-  return new Date(ms + offsetAt(cache, ms));
+  return new Date(ms + cachedZoneOffsetMs(ms, timezone));
 }
 
 /** A local YYYY-MM-DD as a spreadsheet date (midnight, UTC fields). */
@@ -300,8 +257,8 @@ function ymdStamp(wall: Date): string {
 }
 
 /** The file name a ledger generated at `date` goes by: 督办台账-2026-11-29.xlsx / ledger-2026-11-29.xlsx. */
-export function ledgerFileName(date: Date, timezone: string, locale: LedgerLocale): string {
-  const ymd = ymdStamp(wallClock(offsetCache(timezone), date));
+export function ledgerFileName(date: Date, timezone: string, locale: Locale): string {
+  const ymd = ymdStamp(wallClock(timezone, date));
   return locale === 'zh' ? `督办台账-${ymd}.xlsx` : `ledger-${ymd}.xlsx`;
 }
 
@@ -309,9 +266,9 @@ export function ledgerFileName(date: Date, timezone: string, locale: LedgerLocal
 // Rows
 
 type CellValue = string | number | Date | null;
-type Labels = (typeof labels)[LedgerLocale];
+type Labels = (typeof labels)[Locale];
 
-function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[] {
+function itemValues(item: LedgerItemRow, l: Labels, tz: string): CellValue[] {
   const acknowledgements = item.acknowledgements
     .map((a) => `${a.unit} ${a.at ? shortStamp(wallClock(tz, a.at)) : l.notAcknowledged}`)
     .join(l.entrySeparator);
@@ -353,12 +310,12 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: OffsetCache): CellValue[
 }
 
 /** 核实: the verdict, by whom and when (MM-DD HH:mm), and the note. */
-function verificationText(v: NonNullable<LedgerItemRow['verification']>, l: Labels, tz: OffsetCache): string {
+function verificationText(v: NonNullable<LedgerItemRow['verification']>, l: Labels, tz: string): string {
   const when = v.at ? ymdStamp(wallClock(tz, v.at)) : null;
   return [l.verdict[v.verdict], v.by, when, v.note].filter(Boolean).join(l.entrySeparator);
 }
 
-function eventValues(event: LedgerEventRow, tz: OffsetCache): CellValue[] {
+function eventValues(event: LedgerEventRow, tz: string): CellValue[] {
   return [event.code, wallClock(tz, event.at), event.who, event.unit, event.what, event.details];
 }
 
@@ -587,7 +544,7 @@ async function writeSheetSeries<T>(
  */
 export async function writeLedgerWorkbook(input: WriteLedgerWorkbookInput): Promise<{ itemRows: number; eventRows: number }> {
   const l = labels[input.locale];
-  const tz = offsetCache(input.timezone);
+  const tz = input.timezone;
   const rowsPerSheet = Math.min(input.rowsPerSheet ?? MAX_DATA_ROWS_PER_SHEET, MAX_DATA_ROWS_PER_SHEET);
   if (!(rowsPerSheet >= 1)) throw new RangeError('rowsPerSheet must be at least 1');
 

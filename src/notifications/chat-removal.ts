@@ -1,13 +1,10 @@
-import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import { localeFor, type Translator } from '../i18n/translator.js';
+import { localeFor, type Locale } from '../i18n/translator.js';
 import type { ChatKind } from '../org/org.models.js';
 import { createOrgRepository } from '../org/org.repository.js';
+import { loadAdmins } from '../org/org.usecases.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { escapeHtml } from '../shared/html.js';
-
-export type ChatRemovalDeps = { db: Db; clock: Clock; config: Pick<Config, 'adminIds' | 'locale'>; translator: Translator };
+import type { AppDeps } from '../deps.js';
 
 /**
  * The bot was removed from a group (my_chat_member: left or kicked). If the group is bound, its
@@ -18,7 +15,7 @@ export type ChatRemovalDeps = { db: Db; clock: Clock; config: Pick<Config, 'admi
  * notice, so a redelivered update plans nothing twice.
  */
 export async function planBotRemovedNotices(
-  deps: ChatRemovalDeps,
+  deps: AppDeps,
   input: { chatId: number; title: string | null; eventAt: number },
 ): Promise<number> {
   const org = createOrgRepository({ db: deps.db, clock: deps.clock });
@@ -26,10 +23,9 @@ export async function planBotRemovedNotices(
   if (bound.length === 0) return 0;
   const units = new Map((await org.listUnits()).map((u) => [u.id, u.name]));
   const leadersChats = (await org.listBindings('leaders')).filter((b) => b.chatId !== input.chatId);
-  const adminIds = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
-  const admins = (await org.peopleByIds(adminIds)).filter((p) => p.startedBot);
+  const admins = (await loadAdmins(deps)).filter((p) => p.startedBot);
 
-  const text = (locale: 'zh' | 'en') => {
+  const text = (locale: Locale) => {
     const t = deps.translator.for(locale);
     const what = bound
       .map((b) => t(`removed-kind-${b.kind satisfies ChatKind}`, { unit: escapeHtml(b.unitId !== null ? (units.get(b.unitId) ?? '') : '') }))

@@ -1,7 +1,10 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/translator.js';
-import { activeUnits, allowedActions, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads, type Actor, type ItemCommandType, type ItemState } from '../items/items.models.js';
+import { allowedActions } from '../items/model/authorization.js';
+import { activeUnits, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads } from '../items/model/queries.js';
+import type { ItemCommandType, ItemState } from '../items/model/types.js';
+import type { Actor } from '../org/org.models.js';
 import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
 import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';

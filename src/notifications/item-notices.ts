@@ -6,11 +6,12 @@ import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
-import type { ItemsDeps } from '../items/items.context.js';
-import { activeUnits, leadResults, nextCoordinationLevel, verificationPending, type Coordination, type FileRef, type ItemEvent } from '../items/items.models.js';
+import { activeUnits, leadResults, nextCoordinationLevel, verificationPending } from '../items/model/queries.js';
+import type { Coordination, FileRef, ItemEvent } from '../items/model/types.js';
 import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/items.repository.js';
+import type { AppDeps } from '../deps.js';
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
@@ -21,7 +22,7 @@ const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
  * the change does. Keys are (item, version, event, target): planning twice is a no-op.
  */
 export async function planItemNotifications(
-  deps: Pick<ItemsDeps, 'clock' | 'config' | 'translator'> & { db: DbOrTx },
+  deps: Pick<AppDeps, 'clock' | 'config' | 'translator'> & { db: DbOrTx },
   input: { item: StoredItem; events: ItemEvent[]; view: ItemView },
 ): Promise<OutboxMessage[]> {
   const { item, events, view } = input;

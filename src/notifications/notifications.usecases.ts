@@ -2,22 +2,12 @@ import { isWorkingDay } from '../calendar/calendar.models.js';
 import { parseHHmm, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
 import type { Config } from '../config.js';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
 import type { Translator } from '../i18n/translator.js';
-import type { Logger } from '../logger.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { bundleMessages, takeBundles, type Bundle } from './bundles.js';
-
-export type BundlesDeps = {
-  db: Db;
-  clock: Clock;
-  config: Pick<Config, 'timezone' | 'workingHours'>;
-  translator: Translator;
-  logger?: Logger;
-  onPlanned?: () => void;
-};
+import type { AppDeps } from '../deps.js';
 
 /** Outbox keys name the chat, and the topic when there is one. */
 export function chatRef(chat: { chatId: number; threadId: number }): string {
@@ -100,7 +90,7 @@ export type BundleRunResult = { outcome: 'sent' | 'skipped'; reason?: 'non_worki
  * one message, keyed `bundle:<chat>:<date>:<HH:mm>`. Nothing on a day off: the lines wait for the
  * next morning message.
  */
-export async function runReminderBundles(deps: BundlesDeps, input: { scheduledAt: Date; at?: Date }): Promise<BundleRunResult> {
+export async function runReminderBundles(deps: AppDeps, input: { scheduledAt: Date; at?: Date }): Promise<BundleRunResult> {
   const at = input.at ?? deps.clock.now();
   const slot = hhmm(input.scheduledAt, deps.config.timezone);
   if (!isWorkingDay(slot.date)) return { outcome: 'skipped', reason: 'non_working_day', chats: 0, planned: 0 };

@@ -1,10 +1,11 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
-import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
-import { activeUnits } from '../items/items.models.js';
+import type { Locale, Translate, Translator } from '../i18n/translator.js';
+import { activeUnits } from '../items/model/queries.js';
 import { createItemsRepository, type StoredEvent } from '../items/items.repository.js';
 import { createOrgRepository } from '../org/org.repository.js';
+import { adminTargets } from '../org/org.usecases.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml } from '../shared/html.js';
@@ -144,15 +145,6 @@ export async function planReferralMessages(deps: PlanDeps, input: { view: ItemVi
     });
   }
   return out;
-}
-
-/** Who hears an admin notice: admins who started the bot, privately; without any, the leaders groups. */
-export async function adminTargets(deps: { db: DbOrTx; clock: Clock; config: { adminIds: readonly number[]; locale: Locale } }): Promise<{ chatId: number; threadId: number; locale: Locale }[]> {
-  const org = createOrgRepository(deps);
-  const ids = [...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])];
-  const reachable = (await org.peopleByIds(ids)).filter((p) => p.startedBot);
-  if (reachable.length > 0) return reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }));
-  return (await org.listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
 }
 
 /**

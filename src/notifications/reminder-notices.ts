@@ -2,7 +2,7 @@ import { latenessText } from '../calendar/lateness.js';
 import { localMinute } from '../calendar/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
-import { activeUnits } from '../items/items.models.js';
+import { activeUnits } from '../items/model/queries.js';
 import { reportEveryText } from './item-card.js';
 import { resolveUnitTargets, type UnitTarget } from './recipients.js';
 import { formatItemCode } from '../items/items.refs.js';
@@ -11,12 +11,11 @@ import { createOrgRepository, type Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
-import type { Colour, DueReminder, Recipient } from '../reminders/reminders.models.js';
+import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/reminders.models.js';
 import { createRemindersRepository } from '../reminders/reminders.repository.js';
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
-const MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** What one batch of the sweep knows about the organisation, read once for all its items. */
 export type ReminderDirectory = {
@@ -100,8 +99,8 @@ export async function renderReminders(
       switch (r.kind) {
         case 'warning':
           return r.target === 'deadline'
-            ? tt('reminder-warning', { ...common, mark: MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
-            : tt('reminder-milestone', { ...common, mark: MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
+            ? tt('reminder-warning', { ...common, mark: COLOUR_MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
+            : tt('reminder-milestone', { ...common, mark: COLOUR_MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
         case 'ack_nag':
           return withHandler(tt, tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours }));
         case 'report_nag':

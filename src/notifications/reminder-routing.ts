@@ -2,7 +2,7 @@ import type { InlineKeyboardButton } from 'grammy/types';
 import type { Translator } from '../i18n/translator.js';
 import { formatItemCode } from '../items/items.refs.js';
 import type { StoredItem } from '../items/items.repository.js';
-import { activeUnits } from '../items/items.models.js';
+import { activeUnits } from '../items/model/queries.js';
 import { encodeButton } from './callback-data.js';
 import { messageLink, type ItemView } from './item-card.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';

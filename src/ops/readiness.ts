@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { MIGRATIONS_FOLDER } from '../db/migrate.js';
-import { rowsOf } from '../outbox/pacing.repository.js';
+import { rowsOf } from '../db/rows.js';
 import { parseCron, previousFire } from '../scheduler/cron-matcher.js';
 import { SWEEP_JOB } from '../scheduler/jobs.js';
 import type { Clock } from '../shared/clock.js';

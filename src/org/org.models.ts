@@ -59,9 +59,20 @@ export function matcherOf(units: readonly UnitRecord[]): UnitMatcher {
 /** Invite tokens go into a t.me deep link: 1-64 characters of A-Z a-z 0-9 _ -. */
 export const INVITE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** Who is acting, as the server knows it (never as a button claims). */
-/** `isSupervisor` (督查员) is false when absent. */
-export type Actor = { personId: number; isAdmin: boolean; isLeader: boolean; isSupervisor?: boolean; unitIds: number[] };
+/** Who is acting, as the server knows it from our own tables (roles, unit_members), never as a button claims: see loadActor. */
+export type Actor = {
+  personId: number;
+  isAdmin: boolean;
+  isLeader: boolean;
+  /** 督查员 (supervision office staff); false when absent. */
+  isSupervisor?: boolean;
+  unitIds: readonly number[];
+  /**
+   * The person acts in the bound discipline group (纪委监委): set by the caller from the chat
+   * binding of the chat the command came from, never from the message. False when absent.
+   */
+  inDisciplineChat?: boolean;
+};
 
 /** What a person is called in Telegram: enough to match a leader named in an instruction. */
 export type NamedPerson = { id: number; firstName: string; lastName: string | null; username: string | null };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/client.js';
+import { localeFor, type Locale } from '../i18n/translator.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import {
@@ -15,7 +16,7 @@ import {
   type UnitRecord,
 } from './org.models.js';
 import { createChatMigrationRepository } from './chat-migration.repository.js';
-import { createOrgRepository, type PersonInput } from './org.repository.js';
+import { createOrgRepository, type Person, type PersonInput } from './org.repository.js';
 
 export type OrgDeps = {
   db: Db;
@@ -38,6 +39,19 @@ export async function loadActor(deps: OrgDeps, { personId }: { personId: number 
     isSupervisor: roleList.includes('supervisor'),
     unitIds,
   };
+}
+
+/** Everyone with admin rights: config ADMIN_IDS and the people given the admin role (as loadActor decides for one). */
+export async function loadAdmins(deps: { db: DbOrTx; clock: Clock; config: { adminIds: readonly number[] } }): Promise<Person[]> {
+  const org = repo(deps);
+  return org.peopleByIds([...new Set([...deps.config.adminIds, ...(await org.personIdsWithRole('admin'))])]);
+}
+
+/** Who hears an admin notice: admins who started the bot, privately; without any, the leaders groups. */
+export async function adminTargets(deps: { db: DbOrTx; clock: Clock; config: { adminIds: readonly number[]; locale: Locale } }): Promise<{ chatId: number; threadId: number; locale: Locale }[]> {
+  const reachable = (await loadAdmins(deps)).filter((p) => p.startedBot);
+  if (reachable.length > 0) return reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }));
+  return (await repo(deps).listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
 }
 
 function requireAdmin(actor: Actor): void {

@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { redactTokenShapes, type Redact } from '../shared/redact.js';
-import { asOfNow, CLOCK_SKEW_MS, holdSql, instant, millis, reserveSlotCtes, ringAsOfNow, rowsOf, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
+import { asOfNow, CLOCK_SKEW_MS, holdSql, instant, millis, reserveSlotCtes, ringAsOfNow, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
 

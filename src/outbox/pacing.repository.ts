@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 
 /**
  * How one chat is paced (Telegram: about 1 message a second per chat, at most 20 a minute to a
@@ -61,10 +62,6 @@ export function asOfNow(t: SQL, asOf: SQL, now: SQL): SQL {
 /** A window ring read at `now` (see {@link asOfNow}); one shift for all, so its order stays. */
 export function ringAsOfNow(ring: SQL, asOf: SQL, now: SQL): SQL {
   return sql`array(select ${asOfNow(sql`u.t`, asOf, now)} from unnest(${ring}) with ordinality as u(t, i) order by u.i)`;
-}
-
-export function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows?: T[] }).rows ?? (result as T[]);
 }
 
 /**

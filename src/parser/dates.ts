@@ -13,6 +13,7 @@ import {
   type YMD,
 } from '../calendar/ymd.js';
 import { zonedParts } from '../calendar/zoned-time.js';
+import type { Locale } from '../i18n/translator.js';
 import { EN_NUM, EN_ORDINAL, NUM, parseEnglishNumber, parseEnglishOrdinal, parseNumber } from './numerals.js';
 import { note, type ParserNote } from './warnings.js';
 
@@ -21,7 +22,7 @@ import { note, type ParserNote } from './warnings.js';
  *
  * Decisions (where people could read a phrase two ways, this is the way we read it):
  * - "by day D" (X月X日前, by 30 July, due 2024-08-15) means until the END of day D in the
- *   configured zone: the result is the date D, and `dueInstant()` in parser.models turns it into
+ *   configured zone: the result is the date D, and `dueInstant()` in parse.ts turns it into
  *   23:59:59.999 local time. A time of day, when given, is kept apart as deadlineTime.
  * - A date without a year is the next such date on or after today: 1月10日前 written in July
  *   is next January. If that pushed a date written within the last month into next year (7月18日
@@ -109,7 +110,7 @@ type Candidate = {
   start: number;
   end: number;
   kind: 'date' | 'time';
-  lang: 'zh' | 'en';
+  lang: Locale;
   ymd: YMD | null;
   minute: number | null;
   /** For times: whether the words fix the half of the day (下午, pm, 17:00) or a day word implies it. */
@@ -139,7 +140,7 @@ type Ctx = {
 
 type Pattern = {
   re: RegExp;
-  lang: 'zh' | 'en';
+  lang: Locale;
   read(m: RegExpExecArray, ctx: Ctx, text: string): Omit<Candidate, 'start' | 'end' | 'lang'> | null;
 };
 
@@ -752,7 +753,7 @@ function isDeadline(text: string, c: Candidate, next: Candidate | undefined): bo
 const ZH_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7 };
 const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
-const RHYTHMS: { re: RegExp; lang: 'zh' | 'en' }[] = [
+const RHYTHMS: { re: RegExp; lang: Locale }[] = [
   {
     // 每周五, 每星期三, 每月25日, 每月底, 每半月, 每季度末 ... (the day, when written, right after the period).
     re: new RegExp(`(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(${NUM})[日号]|(底|末)))?`, 'g'),

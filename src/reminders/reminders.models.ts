@@ -61,8 +61,9 @@ import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
 import { deadlineInstant } from '../items/items.codec.js';
 import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, pendingLeads, verificationPending, type ItemLevel, type ItemState, type ItemUnitState, type ReportEvery } from '../items/items.models.js';
-import { createWorkingClock, type WorkingClock } from './working-clock.js';
+import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../items/model/queries.js';
+import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../items/model/types.js';
+import type { WorkingClock } from '../calendar/working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -73,7 +74,10 @@ export type ReminderKind = (typeof REMINDER_KINDS)[number];
 /** Kinds that count as a nag (催办) for the bulletin and the ledger. */
 export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag', 'milestone_nag'] as const satisfies readonly ReminderKind[];
 
+/** A warning's colour: 🔵 two or more working days left, 🟡 one or none (the deadline day), 🔴 overdue. */
 export type Colour = 'blue' | 'yellow' | 'red';
+/** The mark a colour wears in chat text: reminders and digests alike. */
+export const COLOUR_MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
 
 /** How one level is reminded (config.reminders.levels[level]). */
 export type RungThreshold = { nags: number; daysOverdue: number };
@@ -316,7 +320,7 @@ function workingTime(w: WorkingTime): Time {
   return {
     timezone: w.timezone,
     cal,
-    clock: createWorkingClock({ timezone: w.timezone, start: w.workingHours.start, end: w.workingHours.end, calendar: cal }),
+    clock: cal.workingClock({ timezone: w.timezone, start: w.workingHours.start, end: w.workingHours.end }),
     dayHours: (parseHHmm(w.workingHours.end) - parseHHmm(w.workingHours.start)) / 60,
   };
 }

@@ -1,34 +1,19 @@
 import { latenessText } from '../calendar/lateness.js';
-import type { WorkingCalendar } from '../calendar/calendar.models.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { Translator } from '../i18n/translator.js';
-import type { Logger } from '../logger.js';
 import type { StoredItem } from '../items/items.repository.js';
 import { zonedParts } from '../calendar/zoned-time.js';
-import { buildView } from '../items/items.context.js';
+import { buildView } from '../items/item-view.js';
 import { queueNotices, type QueuedNotice } from '../notifications/bundles.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { planReminders, reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
 import { planDisciplineUnboundNotices } from '../notifications/referral.js';
-import { ITEM_LEVELS } from '../items/items.models.js';
+import { ITEM_LEVELS } from '../items/model/types.js';
 import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
 import { recordReferrals, recordSweep } from '../items/items.usecases.js';
-
-/** What the sweep needs. */
-export type SweepDeps = {
-  db: Db;
-  clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'workingHours' | 'reminders' | 'items' | 'adminIds'>;
-  translator: Translator;
-  logger?: Logger;
-  /** A working calendar with local overrides; the national one by default. */
-  calendar?: WorkingCalendar;
-};
+import type { AppDeps } from '../deps.js';
 
 export type SweepResult = {
   /** Items looked at. */
@@ -64,12 +49,11 @@ const RETRY_FAILED_MS = 15 * 60_000;
  * reminder, and only recorded reminders are sent. A sweep stops after `maxBatches` and leaves the
  * rest, still due, to the next one.
  */
-export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: number; maxBatches?: number } = {}): Promise<SweepResult> {
+export async function runSweep(deps: AppDeps, input: { now?: Date; limit?: number; maxBatches?: number } = {}): Promise<SweepResult> {
   const now = input.now ?? deps.clock.now();
   const limit = input.limit ?? 100;
   const maxBatches = input.maxBatches ?? 50;
   const schedule: ReminderSchedule = reminderSchedule(deps.config);
-  if (deps.calendar) schedule.time.calendar = deps.calendar;
   const total: SweepResult = { items: 0, reminders: 0, messages: 0, queued: 0, escalations: 0, failed: 0, batches: 0 };
   // Read once per sweep: whether (and where) the discipline body hears rung 4.
   const discipline = await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat();
@@ -90,7 +74,7 @@ export async function runSweep(deps: SweepDeps, input: { now?: Date; limit?: num
 }
 
 async function sweepBatch(
-  deps: SweepDeps,
+  deps: AppDeps,
   input: { now: Date; limit: number; schedule: ReminderSchedule; discipline: { chatId: number; threadId: number } | null },
 ): Promise<Omit<SweepResult, 'batches'>> {
   const { now, schedule } = input;
@@ -218,7 +202,7 @@ async function sweepBatch(
  * bound, the admins are told (once a day at most, however often the bot starts): referrals would
  * wait for one. Returns the outbox rows planned.
  */
-export async function warnIfNoDisciplineChat(deps: Pick<SweepDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> }): Promise<number> {
+export async function warnIfNoDisciplineChat(deps: Pick<AppDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> }): Promise<number> {
   const { levels, escalation } = deps.config.reminders;
   if (!ITEM_LEVELS.some((level) => rung4Threshold(levels[level], escalation) !== null)) return 0;
   if ((await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat()) !== null) return 0;

@@ -1,9 +1,10 @@
 import { CALENDAR_REMINDER_JOB, refreshCalendarSchedules, runCalendarReminder } from '../calendar/calendar.usecases.js';
 import { zonedParts } from '../calendar/zoned-time.js';
-import { isoWeekKey } from '../digests/digests.models.js';
-import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin, type DigestsDeps } from '../digests/digests.usecases.js';
+import { isoWeekKey } from '../digests/digest-text.js';
+import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin } from '../digests/digests.usecases.js';
 import { morningCutoff, runReminderBundles } from '../notifications/notifications.usecases.js';
 import type { ScheduledJob } from './scheduler.js';
+import type { AppDeps } from '../deps.js';
 
 export const SWEEP_JOB = 'sweep';
 /** The later reminder bundles run as `bundle-<HHmm>`, one job per configured time. */
@@ -26,7 +27,7 @@ export type SweepFn = (input: { now: Date; purpose?: 'minute' | 'morning' | 'bun
  * Digests and bulletins missed by less than `digests.lateWindowMinutes` run late; older ones are
  * recorded as skipped and logged. Every job first refreshes the imported holiday schedules.
  */
-export function createAppJobs(deps: DigestsDeps, options: { sweep?: SweepFn } = {}): ScheduledJob[] {
+export function createAppJobs(deps: AppDeps, options: { sweep?: SweepFn } = {}): ScheduledJob[] {
   const { config } = deps;
   const [hour, minute] = config.digests.dailyTime.split(':').map(Number) as [number, number];
   const lateWindowMs = config.digests.lateWindowMinutes * 60_000;

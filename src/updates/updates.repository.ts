@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Update } from 'grammy/types';
 import type { DbOrTx } from '../db/client.js';
 import { processedUpdates } from '../db/schema/index.js';
-import { rowsOf } from '../outbox/pacing.repository.js';
+import { rowsOf } from '../db/rows.js';
 import type { Clock } from '../shared/clock.js';
 
 /** How long we remember a handled update id. Telegram keeps undelivered updates for 24 hours. */

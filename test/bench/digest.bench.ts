@@ -26,11 +26,12 @@ import postgres from 'postgres';
 import { createConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { LIST_LIMIT, UNIT_LIST_LIMIT, digestWindow, renderUnitDigest } from '../../src/digests/digests.models.js';
+import { LIST_LIMIT, UNIT_LIST_LIMIT, digestWindow, renderUnitDigest } from '../../src/digests/digest-text.js';
 import { createDigestsRepository } from '../../src/digests/digests.repository.js';
-import { leadersDigestMessages, runDailyDigests, type DigestsDeps } from '../../src/digests/digests.usecases.js';
+import { leadersDigestMessages, runDailyDigests } from '../../src/digests/digests.usecases.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createManualClock } from '../../src/shared/clock.js';
+import type { AppDeps } from '../../src/deps.js';
 
 export type DigestBenchOptions = { units?: number; openItems?: number; closedItems?: number; runs?: number; databaseUrl?: string };
 
@@ -154,7 +155,7 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
 
     const clock = createManualClock('2026-03-11T08:30:00+08:00');
     const config = createConfig({});
-    const deps: DigestsDeps = { db, clock, config, translator: createTranslator() };
+    const deps: AppDeps = { db, clock, config, translator: createTranslator() };
     const at = clock.now();
     const repo = createDigestsRepository({ db });
     const t = deps.translator.for('zh');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ITEM_LEVELS } from '../../src/items/model/types.js';
 import { writeLedgerWorkbook, type LedgerEventRow, type LedgerItemRow, type LedgerUnitRow } from '../../src/ledger/ledger.workbook.js';
 import { createRandom as random } from '../helpers/random.js';
 
@@ -26,7 +27,7 @@ const ymd = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
 export function* benchItems(count: number): Generator<LedgerItemRow> {
   const r = random(1);
   const statuses = ['open', 'result_submitted', 'closed', 'cancelled'] as const;
-  const levels = ['key', 'special', 'routine'] as const;
+  const levels = ITEM_LEVELS;
   for (let i = 1; i <= count; i++) {
     const assigned = START + Math.floor(r() * 300 * 24) * HOUR;
     const deadline = assigned + (5 + Math.floor(r() * 40)) * 24 * HOUR;

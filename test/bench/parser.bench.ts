@@ -9,7 +9,7 @@
  * 5 ms per string; the strings are generated from a fixed seed so runs are comparable.
  */
 import { pathToFileURL } from 'node:url';
-import { createUnitMatcher, parseInstruction } from '../../src/parser/parser.models.js';
+import { createUnitMatcher, parseInstruction } from '../../src/parser/parse.js';
 import { loadFixtureUnits } from '../parser/fixtures/units.js';
 import { createRandom, hugeText, NASTY_STRINGS, randomText } from '../parser/random-text.js';
 

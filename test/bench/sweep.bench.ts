@@ -24,7 +24,8 @@ import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
-import { createDraft, decide, type Actor } from '../../src/items/items.models.js';
+import { createDraft, decide } from '../../src/items/model/transitions.js';
+import type { Actor } from '../../src/org/org.models.js';
 import { runSweep } from '../../src/reminders/reminders.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';
 

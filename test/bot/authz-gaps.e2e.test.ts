@@ -3,10 +3,11 @@ import type { Message, User } from 'grammy/types';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { encodeButton } from '../../src/notifications/callback-data.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const kind = storageKinds()[0]!;
 
@@ -18,7 +19,7 @@ const kind = storageKinds()[0]!;
 describe(`authorization gaps: reading items and pressing buttons (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
   let englishStranger: User;
   const ids: number[] = [];
   const codes: number[] = [];

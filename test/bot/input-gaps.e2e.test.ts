@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from 'grammy/types';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { unitRecords } from '../../src/org/org.usecases.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const kind = storageKinds()[0]!;
 
@@ -18,7 +19,7 @@ const kind = storageKinds()[0]!;
 describe(`input gaps: long quotes, invisible names, unstorable text, huge ids, impossible dates (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
   let itemId = 0;
   let code = 0;
   let englishStaff: User;

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from 'grammy/types';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import type { ItemState } from '../../src/items/items.models.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import type { ItemState } from '../../src/items/model/types.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { listUnits } from '../../src/org/org.usecases.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const kind = storageKinds()[0]!;
 type Role = 'admin' | 'leader' | 'otherLeader' | 'leadStaff' | 'coopStaff' | 'otherUnitStaff' | 'stranger';
@@ -182,7 +183,7 @@ let educationUnitId = 0;
 describe(`authorization of every item action for every role (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
   const codes: Record<string, number> = {};
   const ids: Record<string, number> = {};
   let people: Record<Role, User>;

@@ -6,9 +6,11 @@ import {
   calendarCoverage,
   createWorkingCalendar,
   dayInfo,
+  installCalendarSchedules,
   isCoveredYear,
   isWithinWorkingHours,
   isWorkingDay,
+  nationalCalendar,
   nextWorkingDay,
   nextWorkingInstant,
   uncoveredYearsBetween,
@@ -181,6 +183,63 @@ describe('working hours', () => {
     // Clocks went forward on Sunday 10 March 2024: Friday 17:00 EST + 2 h is Monday 10:00 EDT.
     expect(addWorkingHours(at('2024-03-08T17:00:00-05:00'), 2, ny).toISOString()).toBe('2024-03-11T14:00:00.000Z');
     expect(nextWorkingInstant(at('2024-03-09T12:00:00-05:00'), ny).toISOString()).toBe('2024-03-11T13:00:00.000Z');
+  });
+
+  it('counts working hours across the spring and autumn clock changes of a zone with daylight saving', () => {
+    const berlin = { timezone: 'Europe/Berlin', start: '09:00', end: '17:00' };
+    // Clocks went forward on Sunday 29 March 2026: Friday 16:00 CET + 2 h is Monday 10:00 CEST.
+    expect(addWorkingHours(at('2026-03-27T16:00:00+01:00'), 2, berlin).toISOString()).toBe('2026-03-30T08:00:00.000Z');
+    expect(workingHoursBetween(at('2026-03-27T16:00:00+01:00'), at('2026-03-30T10:00:00+02:00'), berlin)).toBe(2);
+    // And back on Sunday 25 October 2026: Friday 16:30 CEST + 1 h is Monday 09:30 CET.
+    expect(addWorkingHours(at('2026-10-23T16:30:00+02:00'), 1, berlin).toISOString()).toBe('2026-10-26T08:30:00.000Z');
+    expect(workingHoursBetween(at('2026-10-26T09:30:00+01:00'), at('2026-10-23T16:30:00+02:00'), berlin)).toBe(-1);
+    expect(nextWorkingInstant(at('2026-10-25T12:00:00+01:00'), berlin).toISOString()).toBe('2026-10-26T08:00:00.000Z');
+  });
+
+  it('follows hours other than 09:00-18:00, to the minute', () => {
+    const early = { ...shanghai, start: '08:30', end: '17:30' };
+    expect(isWithinWorkingHours(at('2024-07-19T08:30:00+08:00'), early)).toBe(true);
+    expect(isWithinWorkingHours(at('2024-07-19T17:30:00+08:00'), early)).toBe(false);
+    // Half an hour on Friday, half an hour on Monday.
+    expect(addWorkingHours(at('2024-07-19T17:00:00+08:00'), 1, early).toISOString()).toBe('2024-07-22T01:00:00.000Z');
+    expect(workingHoursBetween(at('2024-07-19T17:00:00+08:00'), at('2024-07-22T09:00:00+08:00'), early)).toBe(1);
+  });
+
+  it("reads an instant's local date in zones offset by half and quarter hours, and opens the day at its start", () => {
+    const clock = nationalCalendar.workingClock(shanghai);
+    expect(clock.localDate(at('2024-07-19T15:59:00Z'))).toBe('2024-07-19');
+    expect(clock.localDate(at('2024-07-19T16:00:00Z'))).toBe('2024-07-20');
+    expect(clock.opening('2024-07-22').toISOString()).toBe('2024-07-22T01:00:00.000Z');
+    // Kathmandu is UTC+05:45, Adelaide UTC+09:30 in July.
+    expect(nationalCalendar.workingClock({ timezone: 'Asia/Kathmandu' }).localDate(at('2024-07-19T18:14:00Z'))).toBe('2024-07-19');
+    expect(nationalCalendar.workingClock({ timezone: 'Asia/Kathmandu' }).localDate(at('2024-07-19T18:15:00Z'))).toBe('2024-07-20');
+    expect(isWithinWorkingHours(at('2024-07-19T08:29:00+09:30'), { timezone: 'Australia/Adelaide', start: '08:30', end: '17:00' })).toBe(false);
+    expect(isWithinWorkingHours(at('2024-07-19T08:30:00+09:30'), { timezone: 'Australia/Adelaide', start: '08:30', end: '17:00' })).toBe(true);
+  });
+
+  it('counts working hours on a calendar with local overrides, apart from the national one', () => {
+    const local = createWorkingCalendar({ overrides: { '2026-03-10': false } });
+    const hours = { timezone: 'Asia/Shanghai', start: '09:00', end: '18:00' };
+    const monday = at('2026-03-09T17:00:00+08:00');
+    expect(local.addWorkingHours(monday, 2, hours).toISOString()).toBe('2026-03-11T02:00:00.000Z');
+    expect(addWorkingHours(monday, 2, hours).toISOString()).toBe('2026-03-10T02:00:00.000Z');
+    expect(local.workingHoursBetween(monday, at('2026-03-11T10:00:00+08:00'), hours)).toBe(2);
+    expect(workingHoursBetween(monday, at('2026-03-11T10:00:00+08:00'), hours)).toBe(11);
+    expect(local.isWithinWorkingHours(at('2026-03-10T10:00:00+08:00'), hours)).toBe(false);
+    expect(local.nextWorkingInstant(at('2026-03-10T10:00:00+08:00'), hours).toISOString()).toBe('2026-03-11T01:00:00.000Z');
+  });
+
+  it('sees a newly installed schedule at once, although its clocks remember which days work', () => {
+    const monday = at('2024-07-22T10:00:00+08:00');
+    expect(isWithinWorkingHours(monday, shanghai)).toBe(true);
+    try {
+      installCalendarSchedules([{ year: 2024, daysOff: ['2024-07-22'], workdays: [] }]);
+      expect(isWithinWorkingHours(monday, shanghai)).toBe(false);
+      expect(addWorkingHours(at('2024-07-19T17:00:00+08:00'), 2, shanghai).toISOString()).toBe('2024-07-23T02:00:00.000Z');
+    } finally {
+      installCalendarSchedules([]);
+    }
+    expect(isWithinWorkingHours(monday, shanghai)).toBe(true);
   });
 
   it('refuses working hours that are not HH:mm or that end before they start', () => {

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { getItem, runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { getItem, runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { decodeButton } from '../../src/notifications/callback-data.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const kind = storageKinds()[0]!;
 
 describe(`/digest and /bulletin through the bot (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
 
   async function openItem(input: { lead: number[]; cooperating?: number[]; deadline: string; text: string; issuer?: number }) {
     const issuer = input.issuer ?? org.leader.id;

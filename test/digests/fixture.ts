@@ -1,11 +1,11 @@
 import { createConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
-import type { DigestsDeps } from '../../src/digests/digests.usecases.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import type { ItemCommand } from '../../src/items/items.models.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import type { ItemCommand, ItemLevel } from '../../src/items/model/types.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { seedOrganisation } from '../../src/org/org.seed.js';
 import type { ManualClock } from '../../src/shared/clock.js';
+import type { AppDeps } from '../../src/deps.js';
 
 /**
  * A small organisation for digest tests, built through the real use-cases (no bot): a leaders
@@ -27,14 +27,14 @@ export function testConfig(file: Record<string, unknown> = {}): Config {
   return createConfig({ env: { ADMIN_IDS: String(ADMIN) }, file });
 }
 
-export function digestsDeps(db: Db, clock: ManualClock, config: Config = testConfig()): DigestsDeps & ItemsDeps & { config: Config } {
+export function digestsDeps(db: Db, clock: ManualClock, config: Config = testConfig()): AppDeps & { config: Config } {
   return { db, clock, config, translator: createTranslator(), renderChart: async () => Buffer.from('PNG') };
 }
 
 export type DigestChats = { leaders: number; housing: number; urban: number; education: number };
 const DEFAULT_CHATS: DigestChats = { leaders: LEADERS_CHAT, housing: HOUSING_CHAT, urban: URBAN_CHAT, education: EDUCATION_CHAT };
 
-export async function seedDigestOrg(deps: ItemsDeps & { config: Config }, chats: DigestChats = DEFAULT_CHATS): Promise<DigestOrg> {
+export async function seedDigestOrg(deps: AppDeps & { config: Config }, chats: DigestChats = DEFAULT_CHATS): Promise<DigestOrg> {
   const units = await seedOrganisation(deps, {
     admin: { id: ADMIN, firstName: '督查室' },
     units: [
@@ -67,13 +67,13 @@ let counter = 0;
  * deadline, then confirmed. Returns its id.
  */
 export async function openItem(
-  deps: ItemsDeps,
+  deps: AppDeps,
   input: {
     lead: number[];
     cooperating?: number[];
     deadline: string;
     deadlineTime?: string | null;
-    level?: 'key' | 'special' | 'routine';
+    level?: ItemLevel;
     text?: string;
     leadersChat?: number;
     /** 时间节点 (none by default). */
@@ -109,7 +109,7 @@ export async function openItem(
 }
 
 /** Runs a command as someone at the clock's time. */
-export async function act(deps: ItemsDeps, actorId: number, itemId: number, command: ItemCommand): Promise<void> {
+export async function act(deps: AppDeps, actorId: number, itemId: number, command: ItemCommand): Promise<void> {
   await runItemCommand(deps, { actorId, itemId, command });
 }
 

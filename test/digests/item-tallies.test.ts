@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestWindow, UNIT_LIST_LIMIT } from '../../src/digests/digests.models.js';
+import { rowsOf } from '../../src/db/rows.js';
+import { digestWindow, UNIT_LIST_LIMIT } from '../../src/digests/digest-text.js';
 import { createDigestsRepository } from '../../src/digests/digests.repository.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
 import { act, at, digestsDeps, HOUSING_STAFF, LEADER, openItem, RESOURCES_STAFF, seedDigestOrg, URBAN_STAFF, type DigestOrg } from './fixture.js';
-
-type Row = Record<string, unknown>;
-const rowsOf = (r: unknown): Row[] => (Array.isArray(r) ? (r as Row[]) : ((r as { rows?: Row[] }).rows ?? []));
 
 /**
  * The leaders digest reads its counts from item_tallies, kept by statement triggers on items

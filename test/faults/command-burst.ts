@@ -10,9 +10,10 @@ import { createConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/client.js';
 import type { FakeTelegram } from '@duban/fake-telegram';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { pickDraftUnit, runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { pickDraftUnit, runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole, recordPerson } from '../../src/org/org.usecases.js';
 import { systemClock } from '../../src/shared/clock.js';
+import type { AppDeps } from '../../src/deps.js';
 
 export type BurstUnit = { unitId: number; name: string; group: Chat; staff: User; items: { id: number; code: number }[] };
 export type Burst = { admin: User; units: BurstUnit[]; commands: { unit: BurstUnit; code: number; itemId: number; message?: Message }[] };
@@ -21,7 +22,7 @@ export type Burst = { admin: User; units: BurstUnit[]; commands: { unit: BurstUn
 export async function seedBurst(db: Db, tg: FakeTelegram, options: { token: string; units: number; itemsPerUnit: number }): Promise<Burst> {
   const admin = tg.createUser({ firstName: '督查室', lastName: '王' });
   const config: Config = createConfig({ env: { BOT_TOKEN: options.token, ADMIN_IDS: String(admin.id) } });
-  const deps: ItemsDeps = { db, clock: systemClock, config, translator: createTranslator() };
+  const deps: AppDeps = { db, clock: systemClock, config, translator: createTranslator() };
   const actor = { personId: admin.id, isAdmin: true, isLeader: false, unitIds: [] };
   const person = (user: User) => ({ id: user.id, firstName: user.first_name, lastName: user.last_name ?? null, languageCode: user.language_code ?? null });
   const leader = tg.createUser({ firstName: '李', lastName: '市长' });

@@ -2,18 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCALES_DIR, MISSING_MESSAGE_TEXT, createTranslator, type Locale } from '../../src/i18n/translator.js';
-import {
-  COORDINATION_LEVELS,
-  EXCUSE_DEGREES,
-  ITEM_COMMAND_TYPES,
-  ITEM_ERROR_CODES,
-  ITEM_LEVELS,
-  ITEM_STATUSES,
-  REPORT_PERIODS,
-  type ItemCommand,
-  type ItemEventType,
-  type ReferralStatus,
-} from '../../src/items/items.models.js';
+import { ITEM_ERROR_CODES } from '../../src/items/model/errors.js';
+import { COORDINATION_LEVELS, EXCUSE_DEGREES, ITEM_COMMAND_TYPES, ITEM_LEVELS, ITEM_STATUSES, REPORT_PERIODS, type ItemCommand, type ItemEventType, type ReferralStatus } from '../../src/items/model/types.js';
 import { CHAT_KINDS, ROLES, validateUnitName } from '../../src/org/org.models.js';
 import { parserWarnings } from '../../src/parser/warnings.js';
 import type { EscalationPolicy } from '../../src/reminders/reminders.models.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorMessageId, refusalText } from '../../src/bot/refusals.js';
 import { LOCALES_DIR, createTranslator } from '../../src/i18n/translator.js';
-import { ITEM_COMMAND_TYPES, ITEM_STATUSES } from '../../src/items/items.models.js';
+import { ITEM_COMMAND_TYPES, ITEM_STATUSES } from '../../src/items/model/types.js';
 
 /** Every refusal (err-*) in a locale file, as the AppError code it renders. */
 function errorCodes(locale: string): string[] {

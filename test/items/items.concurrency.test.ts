@@ -2,12 +2,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createConfig } from '../../src/config.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { isAppError } from '../../src/shared/errors.js';
 import { createPgTestDatabase, describePg, type TestDatabase } from '../helpers/db.js';
 import { sql } from 'drizzle-orm';
+import type { AppDeps } from '../../src/deps.js';
 
 const ADMIN = 1;
 const LEADER = 2;
@@ -16,7 +17,7 @@ const LEADERS_CHAT = -1001;
 
 describePg('items under concurrency (PostgreSQL)', () => {
   let database: TestDatabase;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
 
   beforeAll(async () => {
     database = await createPgTestDatabase({ max: 20 });

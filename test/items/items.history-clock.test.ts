@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { itemEvents, runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { itemEvents, runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const ADMIN = 1;
 const LEADER = 2;
@@ -15,7 +16,7 @@ const LEADERS_CHAT = -1001;
 describe.each(storageKinds())('an item’s history when the clock goes back (%s)', (kind) => {
   let database: TestDatabase;
   let clock: ManualClock;
-  let deps: ItemsDeps;
+  let deps: AppDeps;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);

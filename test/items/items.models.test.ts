@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ITEM_COMMAND_TYPES,
-  ITEM_ERROR_CODES,
-  ITEM_STATUSES,
-  UNIT_COMMAND_TYPES,
-  activeUnits,
-  allowedActions,
-  createDraft,
-  daysOverdue,
-  deadlinePassed,
-  decide,
-  isOverdue,
-  missingContributions,
-  referItem,
-  sendWaitingReferral,
-  unitsAwaitingAck,
-  type Actor,
-  type DraftInput,
-  type ItemCommand,
-  type ItemCommandType,
-  type ItemContext,
-  type ItemDecision,
-  type ItemErrorCode,
-  type ItemEvent,
-  type ItemState,
-  type ItemStatus,
-} from '../../src/items/items.models.js';
+import { allowedActions } from '../../src/items/model/authorization.js';
+import { daysOverdue, deadlinePassed, isOverdue } from '../../src/items/model/deadlines.js';
+import { ITEM_ERROR_CODES, type ItemErrorCode } from '../../src/items/model/errors.js';
+import { activeUnits, missingContributions, unitsAwaitingAck } from '../../src/items/model/queries.js';
+import { createDraft, decide, referItem, sendWaitingReferral } from '../../src/items/model/transitions.js';
+import { ITEM_COMMAND_TYPES, ITEM_STATUSES, UNIT_COMMAND_TYPES, type DraftInput, type ItemCommand, type ItemCommandType, type ItemContext, type ItemDecision, type ItemEvent, type ItemState, type ItemStatus } from '../../src/items/model/types.js';
+import type { Actor } from '../../src/org/org.models.js';
 import { AppError } from '../../src/shared/errors.js';
 import { deserializeState, serializeState } from '../../src/items/items.codec.js';
 import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';
@@ -454,7 +434,7 @@ describe('every command by every role', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Who may do what, in which state: a table written by hand from the product rules (README's
-// command table, PRODUCT.md), not from the judgement in items.models.ts. Both `decide` and
+// command table, PRODUCT.md), not from the judgement in items/model/authorization.ts. Both `decide` and
 // `allowedActions` are held to it, so a rule changed in the shared judgement fails here instead
 // of moving both functions together.
 // ---------------------------------------------------------------------------------------------

@@ -6,14 +6,15 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { parseLedgerFilter } from '../../src/ledger/ledger.models.js';
-import { exportLedger, type LedgerDeps } from '../../src/ledger/ledger.usecases.js';
+import { exportLedger } from '../../src/ledger/ledger.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import { createOrgRepository } from '../../src/org/org.repository.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const ADMIN = 1;
 const LEADER = 2;
@@ -23,7 +24,7 @@ const CHAT = -1001;
 
 describe.each(storageKinds())('the ledger exported from the history (%s)', (kind) => {
   let database: TestDatabase;
-  let deps: ItemsDeps & LedgerDeps;
+  let deps: AppDeps;
   const clock = createManualClock('2026-03-02T09:00:00+08:00');
   const dir = mkdtempSync(path.join(tmpdir(), 'duban-ledger-'));
   const ids: Record<string, number> = {};

@@ -5,11 +5,12 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfig } from '../../src/config.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { runItemCommand, startAssignment, type ItemsDeps } from '../../src/items/items.usecases.js';
-import { exportLedger, type LedgerDeps } from '../../src/ledger/ledger.usecases.js';
+import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
+import { exportLedger } from '../../src/ledger/ledger.usecases.js';
 import { addUnit, addUnitMember, bindChat, grantRole } from '../../src/org/org.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
+import type { AppDeps } from '../../src/deps.js';
 
 const ADMIN = 1;
 const LEADER = 2;
@@ -20,7 +21,7 @@ const kind = storageKinds()[0]!;
 /** 时间节点 in the ledger: done/overdue/total on the item's row, each report on the timeline sheet. */
 describe(`milestones in the ledger (${kind})`, () => {
   let database: TestDatabase;
-  let deps: ItemsDeps & LedgerDeps;
+  let deps: AppDeps;
   const clock = createManualClock('2026-03-02T09:00:00+08:00');
   const dir = mkdtempSync(path.join(tmpdir(), 'duban-ledger-ms-'));
   let ledger: ExcelJS.Workbook;

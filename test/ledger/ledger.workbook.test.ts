@@ -12,6 +12,7 @@ import {
   type LedgerItemRow,
   type LedgerUnitRow,
 } from '../../src/ledger/ledger.workbook.js';
+import type { Locale } from '../../src/i18n/translator.js';
 
 const TZ = 'Asia/Shanghai';
 /** An instant given as Shanghai wall time. */
@@ -124,7 +125,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function writeAndRead(locale: 'zh' | 'en', extra: { rowsPerSheet?: number; events?: LedgerEventRow[] } = {}) {
+async function writeAndRead(locale: Locale, extra: { rowsPerSheet?: number; events?: LedgerEventRow[] } = {}) {
   const file = join(dir, `ledger-${locale}-${Math.random().toString(36).slice(2)}.xlsx`);
   const written = await writeLedgerWorkbook({
     items,

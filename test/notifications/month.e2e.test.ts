@@ -5,7 +5,7 @@ import { isWorkingDay } from '../../src/calendar/calendar.models.js';
 import { zonedParts } from '../../src/calendar/zoned-time.js';
 import { formatText } from '@duban/fake-telegram';
 import { createTranslator, type Locale } from '../../src/i18n/translator.js';
-import { buildView } from '../../src/items/items.context.js';
+import { buildView } from '../../src/items/item-view.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { silentLogger } from '../../src/logger.js';
 import { cardSpec, liveCards, renderLivingCard } from '../../src/notifications/cards.js';

@@ -9,7 +9,7 @@ import { Api } from 'grammy';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createDispatcher, type DispatcherLimits } from '../../src/outbox/dispatcher.js';
-import { rowsOf } from '../../src/outbox/pacing.repository.js';
+import { rowsOf } from '../../src/db/rows.js';
 import { storageKinds } from '../helpers/db.js';
 import { allRows, plan, privateChats, textRow, TOKEN, useOutboxHarness } from './fixture.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstruction, type ParsedInstruction } from '../../src/parser/parser.models.js';
+import { parseInstruction, type ParsedInstruction } from '../../src/parser/parse.js';
 import { loadFixtureUnits } from './fixtures/units.js';
 
 /**

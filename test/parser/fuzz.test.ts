@@ -1,7 +1,8 @@
 import { isReportEvery } from '../../src/items/report-rhythm.js';
 import { describe, expect, it } from 'vitest';
 import { isYMD } from '../../src/calendar/ymd.js';
-import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parser.models.js';
+import { ITEM_LEVELS } from '../../src/items/model/types.js';
+import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parse.js';
 import { createRandom, NASTY_STRINGS, randomText } from './random-text.js';
 
 const units = [
@@ -23,7 +24,7 @@ function expectWellFormed(result: ParsedInstruction): void {
   expect(result.deadline === null || isYMD(result.deadline)).toBe(true);
   expect(result.deadlineTime === null || /^([01]\d|2[0-3]):[0-5]\d$/.test(result.deadlineTime)).toBe(true);
   if (result.deadline === null) expect(result.deadlineTime).toBeNull();
-  expect(['key', 'special', 'routine']).toContain(result.level);
+  expect(ITEM_LEVELS).toContain(result.level);
   expect(result.reportEvery === null || isReportEvery(result.reportEvery)).toBe(true);
   expect(result.milestones.every((m) => isYMD(m.due) && m.text.length > 0)).toBe(true);
   if (result.milestones.length > 0) expect(result.milestones[result.milestones.length - 1]!.due).toBe(result.deadline);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstruction } from '../../src/parser/parser.models.js';
+import { parseInstruction } from '../../src/parser/parse.js';
 import { reportDueDays } from '../../src/items/report-rhythm.js';
 import { nationalCalendar } from '../../src/calendar/calendar.models.js';
 import { loadFixtureUnits } from './fixtures/units.js';

@@ -1,6 +1,8 @@
 import { zonedParts } from '../../src/calendar/zoned-time.js';
 import { DEFAULT_ESCALATION, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
-import { createDraft, decide, type Actor, type ItemCommand, type ItemLevel, type ItemState, type Milestone, type ReportEvery } from '../../src/items/items.models.js';
+import { createDraft, decide } from '../../src/items/model/transitions.js';
+import type { ItemCommand, ItemLevel, ItemState, Milestone, ReportEvery } from '../../src/items/model/types.js';
+import type { Actor } from '../../src/org/org.models.js';
 import { planReminders, type DueReminder, type PlannedSlot, type ReminderSchedule } from '../../src/reminders/reminders.models.js';
 
 export const TZ = 'Asia/Shanghai';

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { createConfig, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
+import { rowsOf } from '../../src/db/rows.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 import { runItemCommand, startAssignment } from '../../src/items/items.usecases.js';
-import type { ItemLevel, ReportEvery } from '../../src/items/items.models.js';
+import type { ItemLevel, ReportEvery } from '../../src/items/model/types.js';
 import { seedOrganisation } from '../../src/org/org.seed.js';
 import { runSweep, type SweepResult } from '../../src/reminders/reminders.usecases.js';
 import { createManualClock } from '../../src/shared/clock.js';
@@ -12,10 +13,6 @@ export const PEOPLE = { admin: 1, leader: 2, leaderInCharge: 3, housingStaff: 10
 export const CHATS = { leaders: -1001, housing: -1002, discipline: -1009 } as const;
 
 export type OutboxRow = { key: string; chatId: number; purpose: string; text: string; unitId: number | null; itemId: number };
-
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
-}
 
 /**
  * A small organisation on a fresh database: a leaders group; 市住房和城乡建设局 with its group, a

@@ -7,7 +7,7 @@ import { createTranslator } from '../../src/i18n/translator.js';
 import { silentLogger } from '../../src/logger.js';
 import { createManualClock } from '../../src/shared/clock.js';
 import { createUpdateInbox, UPDATE_LEASE_MS } from '../../src/updates/inbox.js';
-import { rowsOf } from '../../src/outbox/pacing.repository.js';
+import { rowsOf } from '../../src/db/rows.js';
 import { BOT_TOKEN, buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';

@@ -5,9 +5,10 @@ import { zonedParts } from '../../calendar/zoned-time.js';
 import { buttonItemId, decodeButton } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
-import { activeUnits, verificationPending, pendingLeads, type ExcuseDegree, type ItemCommand, type ItemCommandType, type ItemState } from '../../items/items.models.js';
+import { activeUnits, verificationPending, pendingLeads } from '../../items/model/queries.js';
+import type { ExcuseDegree, ItemCommand, ItemCommandType, ItemState } from '../../items/model/types.js';
 import type { StoredItem } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.context.js';
+import { itemCode } from '../../items/items.refs.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
@@ -17,7 +18,6 @@ import {
   getItem,
   isDisciplineChat,
   runReferralCommand,
-  localNow,
   moveDraftDeadlineToWorkingDay,
   pickDraftUnit,
   setDraftLeaderInCharge,

@@ -4,7 +4,7 @@ import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, prim
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /**
- * One supervised item. `state` is the pure state machine's snapshot (items.models.ts); the other
+ * One supervised item. `state` is the pure state machine's snapshot (items/model/); the other
  * columns are copied from it on every change so that sweeps, lists and the ledger can query
  * without reading JSON. `version` guards against lost updates.
  */

@@ -17,7 +17,7 @@ import {
   type LeadersDigest,
   type LeadersDigestUnit,
   type UnitListedItem,
-} from '../../src/digests/digests.models.js';
+} from '../../src/digests/digest-text.js';
 
 const TZ = 'Asia/Shanghai';
 const t = createTranslator().for('zh');

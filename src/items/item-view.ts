@@ -1,33 +1,13 @@
 import type { Config } from '../config.js';
-import type { Db, DbOrTx } from '../db/client.js';
-import { zonedParts } from '../calendar/zoned-time.js';
-import type { Translator } from '../i18n/translator.js';
+import type { DbOrTx } from '../db/client.js';
+import { localNow } from '../calendar/zoned-time.js';
 import type { ItemView } from '../notifications/item-card.js';
 import { messageLink } from '../notifications/item-card.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { displayName } from '../shared/html.js';
-import { formatItemCode } from './items.refs.js';
+import { itemCode } from './items.refs.js';
 import type { StoredItem } from './items.repository.js';
-
-/** What item use-cases need. */
-export type ItemsDeps = {
-  db: Db;
-  clock: Clock;
-  config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items' | 'inviteTtlHours' | 'workingHours' | 'reminders' | 'digests'>;
-  translator: Translator;
-};
-
-/** Local date and time of day in the organisation's timezone. */
-export function localNow(deps: { clock: Clock; config: Pick<Config, 'timezone'> }): { at: Date; today: string; timeOfDay: string; year: number } {
-  const at = deps.clock.now();
-  const p = zonedParts(at, deps.config.timezone);
-  return { at, today: p.ymd, timeOfDay: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`, year: p.year };
-}
-
-export function itemCode(deps: { config: Pick<Config, 'items'> }, item: StoredItem): string | null {
-  return item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.config.items.codePrefix, item.row.codeYear, item.row.codeNumber) : null;
-}
 
 /** Builds the view of an item that cards render: names of its units and people. */
 export async function buildView(deps: { clock: Clock; config: Pick<Config, 'timezone' | 'items'>; db: DbOrTx }, item: StoredItem): Promise<ItemView> {

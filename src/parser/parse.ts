@@ -1,5 +1,6 @@
 import { parseHHmm, endOfZonedDay, formatHHmm, isValidTimeZone, zonedInstant } from '../calendar/zoned-time.js';
 import { nationalCalendar } from '../calendar/calendar.models.js';
+import type { ItemLevel } from '../items/model/types.js';
 import { readDates, type DueDate, type ParserCalendar, type ReportEvery } from './dates.js';
 import { readLeaderInCharge, type LeaderMention } from './leaders.js';
 import { readRoles } from './roles.js';
@@ -25,8 +26,6 @@ export { createUnitMatcher } from './units-matcher.js';
  * can be read two ways are written at the top of those files.
  */
 
-export type Level = 'key' | 'special' | 'routine';
-
 export type Milestone = { due: string; text: string };
 
 export type ParsedInstruction = {
@@ -38,7 +37,7 @@ export type ParsedInstruction = {
   deadline: string | null;
   /** 'HH:mm' when a time of day is given (明天下午5点前 -> 17:00), else null (end of day). */
   deadlineTime: string | null;
-  level: Level;
+  level: ItemLevel;
   /** Time nodes, by date; present only when the instruction names two or more due dates. */
   milestones: Milestone[];
   reportEvery: ReportEvery | null;
@@ -216,7 +215,7 @@ const KEY_LEVEL = /重点督办|重点督查事项|列为重点|\bkey\s+(?:super
 const SPECIAL_LEVEL = /专项督办|专项督查事项|列为专项|\bspecial\s+(?:supervision|item|matter|task)\b|\blevel\s*:\s*special\b/i;
 
 /** 重点督办 -> key, 专项督办 -> special, otherwise routine (key wins when both are written). */
-function readLevel(text: string): Level {
+function readLevel(text: string): ItemLevel {
   if (KEY_LEVEL.test(text)) return 'key';
   if (SPECIAL_LEVEL.test(text)) return 'special';
   return 'routine';

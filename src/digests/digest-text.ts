@@ -1,9 +1,10 @@
 import { lateness, latenessText } from '../calendar/lateness.js';
 import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.js';
 import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
-import { parseHHmm, startOfZonedDay, zonedInstant, zoneOffsetMs, zonedParts } from '../calendar/zoned-time.js';
+import { parseHHmm, startOfZonedDay, zonedDayNumber, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
 import { encodeButton } from '../notifications/callback-data.js';
+import { COLOUR_MARK, type Colour } from '../reminders/reminders.models.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 
@@ -223,9 +224,6 @@ export function digestWindow(input: {
   };
 }
 
-export type Colour = 'blue' | 'yellow' | 'red';
-export const COLOUR_MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
-
 /** The colour of an open item: red when overdue; blue or yellow when due soon; else none. */
 export function itemColour(item: Pick<DigestItem, 'deadline' | 'deadlineAt' | 'status'>, window: DigestWindow): Colour | null {
   if (item.status !== 'open' || item.deadline === null || item.deadlineAt === null) return null;
@@ -317,23 +315,14 @@ export function digestLateText(t: Translate, from: YMD, today: YMD): string {
 
 /**
  * Working days from instants' local dates to the digest's date (0 on the same day), for many
- * instants at once (a digest names thousands): the zone's offset is
- * looked up once per quarter hour (zone transitions fall on quarter hours) and the working days
- * once per local date, instead of formatting every instant.
+ * instants at once (a digest names thousands): the local date comes from zoned-time's offset memo
+ * and the working days are counted once per local date, instead of formatting every instant.
  */
 function workingDaysCounter(window: DigestWindow, timezone: string): (at: Date | null) => number {
-  const offsets = new Map<number, number>();
   const days = new Map<number, number>();
-  const QUARTER = 15 * 60_000;
   return (at) => {
     if (!at) return 0;
-    const bucket = Math.floor(at.getTime() / QUARTER);
-    let offset = offsets.get(bucket);
-    if (offset === undefined) {
-      offset = zoneOffsetMs(new Date(bucket * QUARTER), timezone);
-      offsets.set(bucket, offset);
-    }
-    const day = Math.floor((at.getTime() + offset) / 86_400_000);
+    const day = zonedDayNumber(at.getTime(), timezone);
     let n = days.get(day);
     if (n === undefined) {
       n = Math.max(0, workingDaysBetween(fromDayNumber(day), window.date));
