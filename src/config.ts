@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './calendar/zoned-time.js';
 import { LOCALES } from './i18n/translator.js';
-import { isReportEvery, type ReportEvery } from './items/report-rhythm.js';
+import { isReportEvery, type ReportEvery } from './items/model/report-rhythm.js';
 
 /**
  * All settings, from environment variables over an optional JSON file

@@ -32,7 +32,7 @@ import {
 import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/model/queries.js';
-import { formatItemCode } from '../items/items.refs.js';
+import { formatItemCode } from '../items/model/refs.js';
 import { displayName, escapeHtml } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
 import type { AppDeps } from '../deps.js';

@@ -5,7 +5,7 @@ import type { ItemLevel, ItemState } from '../items/model/types.js';
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';
-import { milestoneCounts } from '../items/milestones.js';
+import { milestoneCounts } from '../items/model/milestones.js';
 
 /** Which items a ledger covers; every field narrows it (they combine). */
 export type LedgerFilter = {

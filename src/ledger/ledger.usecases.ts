@@ -5,7 +5,7 @@ import type { Locale } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { eventLabelArgs } from '../items/model/types.js';
-import { formatItemCode } from '../items/items.refs.js';
+import { formatItemCode } from '../items/model/refs.js';
 import { appError } from '../shared/errors.js';
 import { clip, displayName } from '../shared/html.js';
 import { toLedgerItemRow, type LedgerFilter } from './ledger.models.js';

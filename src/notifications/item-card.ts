@@ -7,11 +7,11 @@ import type { ItemCommandType, ItemState } from '../items/model/types.js';
 import type { Actor } from '../org/org.models.js';
 import { localMinute, zonedParts } from '../calendar/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
-import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
+import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/model/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
 import { encodeButton, type ButtonData } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
-import { milestoneViews, nextPendingMilestone } from '../items/milestones.js';
+import { milestoneViews, nextPendingMilestone } from '../items/model/milestones.js';
 
 /** Everything a card shows about an item, gathered by the use-case. */
 export type ItemView = {

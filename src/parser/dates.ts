@@ -93,7 +93,7 @@ export type DueDate = {
   written: string;
 };
 
-import type { ReportEvery, ReportsFrom } from '../items/report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from '../items/model/report-rhythm.js';
 export type { ReportEvery, ReportsFrom };
 
 export type DateReading = {

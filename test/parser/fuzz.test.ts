@@ -1,4 +1,4 @@
-import { isReportEvery } from '../../src/items/report-rhythm.js';
+import { isReportEvery } from '../../src/items/model/report-rhythm.js';
 import { describe, expect, it } from 'vitest';
 import { isYMD } from '../../src/calendar/ymd.js';
 import { ITEM_LEVELS } from '../../src/items/model/types.js';

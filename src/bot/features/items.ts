@@ -7,8 +7,8 @@ import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
 import { activeUnits, verificationPending, pendingLeads } from '../../items/model/queries.js';
 import type { ExcuseDegree, ItemCommand, ItemCommandType, ItemState } from '../../items/model/types.js';
-import type { StoredItem } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.refs.js';
+import type { StoredItem } from '../../items/model/stored.js';
+import { itemCode } from '../../items/model/refs.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,

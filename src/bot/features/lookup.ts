@@ -6,8 +6,9 @@ import { deadlineText, renderItemCard, unitName, type ItemView } from '../../not
 import { isOverdue } from '../../items/model/deadlines.js';
 import { activeUnits } from '../../items/model/queries.js';
 import { eventLabelArgs } from '../../items/model/types.js';
-import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.refs.js';
+import type { ListFilter } from '../../items/items.repository.js';
+import type { StoredEvent } from '../../items/model/stored.js';
+import { itemCode } from '../../items/model/refs.js';
 import { checkItemVisible, itemEvents, listItems } from '../../items/items.usecases.js';
 import { localNow } from '../../calendar/zoned-time.js';
 import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';

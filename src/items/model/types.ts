@@ -12,8 +12,8 @@ export const ITEM_STATUSES = ['draft', 'open', 'result_submitted', 'closed', 'ca
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
 export type ItemLevel = (typeof ITEM_LEVELS)[number];
-export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from '../report-rhythm.js';
-import type { ReportEvery, ReportsFrom } from '../report-rhythm.js';
+export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from './report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
 import type { Actor } from '../../org/org.models.js';
 export type UnitRole = 'lead' | 'cooperating';
 

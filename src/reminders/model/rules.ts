@@ -55,15 +55,15 @@
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
  *   `confirmNagDays` working days.
  */
-import { lateness } from '../calendar/lateness.js';
-import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.models.js';
-import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
-import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
-import { deadlineInstant } from '../items/items.codec.js';
-import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../items/model/queries.js';
-import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../items/model/types.js';
-import type { WorkingClock } from '../calendar/working-clock.js';
+import { lateness } from '../../calendar/lateness.js';
+import { nationalCalendar, type WorkingCalendar } from '../../calendar/calendar.models.js';
+import { addDays, addMonths, type YMD } from '../../calendar/ymd.js';
+import { endOfZonedDay, parseHHmm } from '../../calendar/zoned-time.js';
+import { deadlineInstant } from '../../items/model/codec.js';
+import { reportDueDays } from '../../items/model/report-rhythm.js';
+import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../../items/model/queries.js';
+import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../../items/model/types.js';
+import type { WorkingClock } from '../../calendar/working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types

@@ -6,9 +6,9 @@
  * A milestone due on day D lasts the whole of D (like a deadline without a time); it is overdue
  * from the next day while the item is open and the milestone is not reported.
  */
-import { lateness, type Lateness } from '../calendar/lateness.js';
-import type { WorkingCalendar } from '../calendar/calendar.models.js';
-import type { ItemState, Milestone, MilestoneDone } from './model/types.js';
+import { lateness, type Lateness } from '../../calendar/lateness.js';
+import type { WorkingCalendar } from '../../calendar/calendar.models.js';
+import type { ItemState, Milestone, MilestoneDone } from './types.js';
 
 export type MilestoneStatus = 'done' | 'overdue' | 'pending';
 
