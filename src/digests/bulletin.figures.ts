@@ -1,4 +1,4 @@
-import { addWorkingHours } from '../calendar/calendar.models.js';
+import { addWorkingHours } from '../calendar/model/working-calendar.js';
 import { deadlineInstant } from '../items/model/codec.js';
 import type { ItemLevel } from '../items/model/types.js';
 

@@ -1,5 +1,5 @@
-import { isWorkingDay } from '../calendar/calendar.models.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { isWorkingDay } from '../calendar/model/working-calendar.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Locale } from '../i18n/translator.js';
 import { createOrgRepository, type BoundChat } from '../org/org.repository.js';

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/client.js';
-import { localNow } from '../calendar/zoned-time.js';
+import { localNow } from '../calendar/model/zoned-time.js';
 import type { ItemView } from '../notifications/item-card.js';
 import { messageLink } from '../notifications/item-card.js';
 import { createOrgRepository } from '../org/org.repository.js';

@@ -1,4 +1,4 @@
-import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
+import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/model/working-calendar.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Audience, ItemView, UnresolvedMention } from '../notifications/item-card.js';
@@ -6,7 +6,7 @@ import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js'
 import { createOrgRepository } from '../org/org.repository.js';
 import { matcherOf, type Actor, type UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
-import { foldText } from '../parser/text.js';
+import { foldText } from '../shared/text.js';
 import { parseInstruction, readInstruction } from '../parser/parse.js';
 import { note, type ParserNote } from '../parser/warnings.js';
 import { computeNextCheckAt, reminderSchedule } from '../reminders/model/rules.js';
@@ -15,7 +15,7 @@ import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { MAX_DB_ID } from '../shared/ids.js';
-import { localNow } from '../calendar/zoned-time.js';
+import { localNow } from '../calendar/model/zoned-time.js';
 import type { AppDeps } from '../deps.js';
 import { buildView } from './item-view.js';
 import { requireAllowed } from './model/authorization.js';

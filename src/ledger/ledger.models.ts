@@ -1,4 +1,4 @@
-import { daysBetween } from '../calendar/ymd.js';
+import { daysBetween } from '../calendar/model/ymd.js';
 import { daysOverdue } from '../items/model/deadlines.js';
 import { activeUnits } from '../items/model/queries.js';
 import type { ItemLevel, ItemState } from '../items/model/types.js';

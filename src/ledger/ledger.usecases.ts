@@ -1,5 +1,5 @@
-import { addMonths } from '../calendar/ymd.js';
-import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { addMonths } from '../calendar/model/ymd.js';
+import { zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 import { bulletinFiguresFor } from '../digests/digests.usecases.js';
 import type { Locale } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';

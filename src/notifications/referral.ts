@@ -1,5 +1,5 @@
-import { lateness, latenessText } from '../calendar/lateness.js';
-import { localMinute, zonedParts } from '../calendar/zoned-time.js';
+import { lateness, latenessText } from '../calendar/model/lateness.js';
+import { localMinute, zonedParts } from '../calendar/model/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Locale, Translate, Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/model/queries.js';

@@ -1,5 +1,5 @@
-import { latenessText } from '../calendar/lateness.js';
-import { localMinute } from '../calendar/zoned-time.js';
+import { latenessText } from '../calendar/model/lateness.js';
+import { localMinute } from '../calendar/model/zoned-time.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/model/queries.js';
 import { reportEveryText } from './item-card.js';

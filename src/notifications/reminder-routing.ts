@@ -1,4 +1,4 @@
-import type { InlineKeyboardButton } from 'grammy/types';
+import type { InlineButton } from './keyboard.js';
 import type { Translator } from '../i18n/translator.js';
 import { formatItemCode } from '../items/model/refs.js';
 import type { StoredItem } from '../items/model/stored.js';
@@ -39,10 +39,10 @@ export function bundleButtons(
   r: DueReminder,
   recipient: ReminderMessage['recipient'],
   t: ReturnType<Translator['for']>,
-): InlineKeyboardButton[] {
+): InlineButton[] {
   const n = codeNumber !== null ? t('bundle-item-short', { number: codeNumber }) : `#${view.id}`;
   const version = view.state.version;
-  const buttons: InlineKeyboardButton[] = [];
+  const buttons: InlineButton[] = [];
   if (recipient === 'unit' && r.unitId !== 0) {
     const unit = activeUnits(view.state).find((u) => u.unitId === r.unitId);
     if (view.state.status === 'open' && unit && unit.acknowledgedAt === null) {

@@ -1,7 +1,7 @@
-import { latenessText } from '../calendar/lateness.js';
+import { latenessText } from '../calendar/model/lateness.js';
 import type { Config } from '../config.js';
 import type { StoredItem } from '../items/model/stored.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import { buildView } from '../items/item-view.js';
 import { queueNotices, type QueuedNotice } from '../notifications/bundles.js';
 import { planCardRefresh } from '../notifications/cards.js';

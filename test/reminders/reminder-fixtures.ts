@@ -1,4 +1,4 @@
-import { zonedParts } from '../../src/calendar/zoned-time.js';
+import { zonedParts } from '../../src/calendar/model/zoned-time.js';
 import { DEFAULT_ESCALATION, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';
 import type { ItemCommand, ItemLevel, ItemState, Milestone, ReportEvery } from '../../src/items/model/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWorkingDay } from '../../src/calendar/calendar.models.js';
+import { isWorkingDay } from '../../src/calendar/model/working-calendar.js';
 import { decide } from '../../src/items/model/transitions.js';
 import type { ItemState } from '../../src/items/model/types.js';
 import { colourFor, computeNextCheckAt, planReminders, rungFor, type PlannedSlot } from '../../src/reminders/model/rules.js';

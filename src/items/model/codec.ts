@@ -1,4 +1,4 @@
-import { endOfZonedDay, parseHHmm, zonedInstant } from '../../calendar/zoned-time.js';
+import { endOfZonedDay, parseHHmm, zonedInstant } from '../../calendar/model/zoned-time.js';
 import type { ItemState } from './types.js';
 
 /**

@@ -156,7 +156,7 @@ export type ItemState = {
   originalDeadline: string | null;
   originalDeadlineTime: string | null;
   milestones: Milestone[];
-  /** 限时报告: the fixed days progress reports are due (src/items/report-rhythm.ts), or none. */
+  /** 限时报告: the fixed days progress reports are due (src/items/model/report-rhythm.ts), or none. */
   reportEvery: ReportEvery | null;
   /** Who owes them: the lead units (also when absent, as in items saved before), or every unit. */
   reportsFrom?: ReportsFrom;

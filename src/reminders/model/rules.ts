@@ -33,7 +33,7 @@
  *   takes over).
  * - report_nag: with a report rhythm (限时报告), a lead unit (every unit still owing its part, with
  *   reportsFrom 'all') owes a progress report by each of the rhythm's fixed days (每周五, 每月25日,
- *   每半月 = the 15th and the month's end, 每季度末; src/items/report-rhythm.ts), moved to the next
+ *   每半月 = the 15th and the month's end, 每季度末; src/items/model/report-rhythm.ts), moved to the next
  *   working day when it is a day off. A due day that passes without a report made since the due
  *   day before it is nagged at the next working day's opening, once. A report whose nag would
  *   fall on the deadline date or later is not asked for: the result is.
@@ -55,15 +55,15 @@
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
  *   `confirmNagDays` working days.
  */
-import { lateness } from '../../calendar/lateness.js';
-import { nationalCalendar, type WorkingCalendar } from '../../calendar/calendar.models.js';
-import { addDays, addMonths, type YMD } from '../../calendar/ymd.js';
-import { endOfZonedDay, parseHHmm } from '../../calendar/zoned-time.js';
+import { lateness } from '../../calendar/model/lateness.js';
+import { nationalCalendar, type WorkingCalendar } from '../../calendar/model/working-calendar.js';
+import { addDays, addMonths, type YMD } from '../../calendar/model/ymd.js';
+import { endOfZonedDay, parseHHmm } from '../../calendar/model/zoned-time.js';
 import { deadlineInstant } from '../../items/model/codec.js';
 import { reportDueDays } from '../../items/model/report-rhythm.js';
 import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../../items/model/queries.js';
 import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../../items/model/types.js';
-import type { WorkingClock } from '../../calendar/working-clock.js';
+import type { WorkingClock } from '../../calendar/model/working-clock.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -471,7 +471,7 @@ function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, d
 }
 
 /**
- * The report a unit owes on fixed days (src/items/report-rhythm.ts). The latest due day that has
+ * The report a unit owes on fixed days (src/items/model/report-rhythm.ts). The latest due day that has
  * passed (nagged at the next working day's opening) is missed when the unit made no report since
  * the due day before it (or since its assignment); a report made late, before the nag, still
  * counts. One nag per missed due day; the due days do not move. A report whose nag would fall
