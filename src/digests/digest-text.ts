@@ -4,7 +4,7 @@ import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } fro
 import { parseHHmm, startOfZonedDay, zonedDayNumber, zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
 import { encodeButton } from '../notifications/callback-data.js';
-import { COLOUR_MARK, type Colour } from '../reminders/model/rules.js';
+import { COLOUR_MARK, type Colour } from '../reminders/model/policy.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 

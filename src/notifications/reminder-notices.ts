@@ -9,7 +9,7 @@ import type { StoredItem } from '../items/model/stored.js';
 import type { Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
-import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/model/rules.js';
+import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/model/policy.js';
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;

@@ -6,7 +6,7 @@ import { activeUnits } from '../items/model/queries.js';
 import { encodeButton } from './callback-data.js';
 import { messageLink, type ItemView } from './item-card.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import type { DueReminder } from '../reminders/model/rules.js';
+import type { DueReminder } from '../reminders/model/policy.js';
 import type { ReminderDirectory, ReminderMessage } from './reminder-notices.js';
 import { displayName } from '../shared/html.js';
 import { severityOf, type QueuedNotice } from './bundles.js';

@@ -4,7 +4,7 @@ import { boundChats, items, reminders, units } from '../db/schema/index.js';
 import { deserializeState } from '../items/model/codec.js';
 import type { StoredItem } from '../items/model/stored.js';
 import type { Clock } from '../shared/clock.js';
-import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } from './model/rules.js';
+import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } from './model/policy.js';
 
 export type NewReminder = PlannedSlot & { itemId: number; rung: number; colour: Colour | null };
 
