@@ -109,7 +109,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   metrics.setInboxSource(() => createUpdatesRepository({ db: database.db, clock: dispatcherClock }).pending());
   const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
   // The office's imported holiday schedules, before anything counts a working day (see
-  // src/calendar/calendar.models.ts); refreshed below when another instance imports a year.
+  // src/calendar/model/working-calendar.ts); refreshed below when another instance imports a year.
   const calendarYears = await loadCalendarSchedules(deps);
   if (calendarYears.length > 0) logger.info({ years: calendarYears }, 'imported holiday schedules installed');
   // Items saved without a reminder check time (older data) get one, so the sweep sees them.

@@ -1,9 +1,16 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import type { BulletinChartOptions, BulletinChartRow } from './digests/bulletin.chart.js';
-import type { Translator } from './i18n/translator.js';
+import type { Locale, Translator } from './i18n/translator.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './shared/clock.js';
+
+/**
+ * The weekly bulletin chart's input, declared here where the renderer is injected (AppDeps.renderChart)
+ * and implemented by digests/bulletin.chart.ts: deps.ts sits below every use-case, so it must not
+ * import a domain folder.
+ */
+export type BulletinChartRow = { unit: string; onTimeCloseRate: number | null; overdue: number };
+export type BulletinChartOptions = { locale: Locale; title: string; subtitle?: string };
 
 /**
  * What the use-cases receive: one object, built once at start-up and handed on unchanged by the

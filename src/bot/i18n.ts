@@ -1,6 +1,6 @@
 import { I18n } from '@grammyjs/i18n';
 import { LOCALES_DIR, localeFor, type Locale } from '../i18n/translator.js';
-import type { BotContext } from './context.js';
+import type { BotContext } from './support/context.js';
 
 /**
  * Chinese by default; English for people whose Telegram language is English. The configured

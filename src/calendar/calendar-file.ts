@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { decodeCsv } from '../org/units-file.js';
 import { appError } from '../shared/errors.js';
-import type { ImportedSchedule } from './calendar.models.js';
-import { isYMD, parseYMD, weekday, type YMD } from './ymd.js';
+import type { ImportedSchedule } from './model/working-calendar.js';
+import { isYMD, parseYMD, weekday, type YMD } from './model/ymd.js';
 
 /**
  * Calendar files: one year's official schedule (the State Council's notice), as the office types

@@ -2,8 +2,8 @@ import { asc, count, eq, max } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { calendarDays, calendarYears } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
-import type { ImportedSchedule } from './calendar.models.js';
-import type { YMD } from './ymd.js';
+import type { ImportedSchedule } from './model/working-calendar.js';
+import type { YMD } from './model/ymd.js';
 
 export type CalendarYearRecord = typeof calendarYears.$inferSelect;
 

@@ -11,10 +11,10 @@ import {
   isCoveredYear,
   yearArrangement,
   type YearArrangement,
-} from './calendar.models.js';
+} from './model/working-calendar.js';
 import { createCalendarRepository, type CalendarYearRecord } from './calendar.repository.js';
-import { parseYMD, type YMD } from './ymd.js';
-import { zonedParts } from './zoned-time.js';
+import { parseYMD, type YMD } from './model/ymd.js';
+import { zonedParts } from './model/zoned-time.js';
 import type { AppDeps } from '../deps.js';
 
 export type CalendarDeps = { db: Db; clock: Clock };

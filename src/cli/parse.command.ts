@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { asc, eq } from 'drizzle-orm';
-import { isValidTimeZone, zonedInstant } from '../calendar/zoned-time.js';
+import { isValidTimeZone, zonedInstant } from '../calendar/model/zoned-time.js';
 import { loadConfigOrExit, type Config } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';

@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { Locale } from '../i18n/translator.js';
+import type { BulletinChartOptions, BulletinChartRow } from '../deps.js';
 import { CHART_FONT_FAMILY, charactersOfSvg, withChartFont } from './chart-font.js';
 
 /**
@@ -16,10 +16,6 @@ import { CHART_FONT_FAMILY, charactersOfSvg, withChartFont } from './chart-font.
  * text; Telegram shrinks photos to 2,560 px on their long side, so a chart of more than about
  * 100 units is best sent as a document.
  */
-
-export type BulletinChartRow = { unit: string; onTimeCloseRate: number | null; overdue: number };
-
-export type BulletinChartOptions = { locale: Locale; title: string; subtitle?: string };
 
 const labels = {
   zh: { rate: '按时办结率', overdue: '逾期件数', noRate: '无到期事项' },

@@ -1,5 +1,5 @@
-import { addWorkingHours } from '../calendar/calendar.models.js';
-import { deadlineInstant } from '../items/items.codec.js';
+import { addWorkingHours } from '../calendar/model/working-calendar.js';
+import { deadlineInstant } from '../items/model/codec.js';
 import type { ItemLevel } from '../items/model/types.js';
 
 /**

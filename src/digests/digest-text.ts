@@ -1,10 +1,10 @@
-import { lateness, latenessText } from '../calendar/lateness.js';
-import { addWorkingDays, workingDaysBetween } from '../calendar/calendar.models.js';
-import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/ymd.js';
-import { parseHHmm, startOfZonedDay, zonedDayNumber, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { lateness, latenessText } from '../calendar/model/lateness.js';
+import { addWorkingDays, workingDaysBetween } from '../calendar/model/working-calendar.js';
+import { addDays, daysBetween, fromDayNumber, mondayOf, parseYMD, type YMD } from '../calendar/model/ymd.js';
+import { parseHHmm, startOfZonedDay, zonedDayNumber, zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 import type { Translate } from '../i18n/translator.js';
 import { encodeButton } from '../notifications/callback-data.js';
-import { COLOUR_MARK, type Colour } from '../reminders/reminders.models.js';
+import { COLOUR_MARK, type Colour } from '../reminders/model/policy.js';
 import { escapeHtml } from '../shared/html.js';
 import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from './bulletin.figures.js';
 
@@ -19,11 +19,11 @@ import { hasActivity, rankUnits, type BulletinFigures, type UnitFigures } from '
  * - "Due soon" is an open item whose deadline has not passed and falls on or before the
  *   DUE_SOON_WORKING_DAYS-th working day after today (the same count as a 3-day warning). "Overdue" is an open item (no result waiting) whose
  *   deadline has passed; excused ones are left out and only counted in a note.
- * - Colours are the reminders' (reminders.models colourFor), so an item wears the same colour in
+ * - Colours are the reminders' (reminders/model colourFor), so an item wears the same colour in
  *   its nag and in the digest: 🔵 two or more working days left, 🟡 one or none (the deadline
  *   day), 🔴 overdue. Overdue items late by at least `severeAfterWorkingDays` working days (the
  *   escalation rung that reaches the leaders, config.reminders.escalation.rung3.daysOverdue) are
- *   counted apart as severe. Lateness reads as everywhere else (calendar/lateness.ts): working
+ *   counted apart as severe. Lateness reads as everywhere else (calendar/model/lateness.ts): working
  *   days, with the calendar days in brackets where they differ.
  * - Per-unit lines count the items the unit leads (牵头): the lead unit owns the result.
  * - Length: each item section lists at most LIST_LIMIT items and then says how many more, with

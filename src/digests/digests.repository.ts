@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
-import { formatItemCode } from '../items/items.refs.js';
+import { formatItemCode } from '../items/model/refs.js';
 import { NAG_KINDS, type HistoryEvent, type NagRecord } from './bulletin.figures.js';
 import {
   type CoordinationLine,

@@ -1,5 +1,5 @@
-import { isWorkingDay } from '../calendar/calendar.models.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { isWorkingDay } from '../calendar/model/working-calendar.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Locale } from '../i18n/translator.js';
 import { createOrgRepository, type BoundChat } from '../org/org.repository.js';
@@ -32,7 +32,7 @@ import {
 import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/model/queries.js';
-import { formatItemCode } from '../items/items.refs.js';
+import { formatItemCode } from '../items/model/refs.js';
 import { displayName, escapeHtml } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
 import type { AppDeps } from '../deps.js';

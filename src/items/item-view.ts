@@ -1,13 +1,13 @@
 import type { Config } from '../config.js';
 import type { DbOrTx } from '../db/client.js';
-import { localNow } from '../calendar/zoned-time.js';
+import { localNow } from '../calendar/model/zoned-time.js';
 import type { ItemView } from '../notifications/item-card.js';
 import { messageLink } from '../notifications/item-card.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { displayName } from '../shared/html.js';
-import { itemCode } from './items.refs.js';
-import type { StoredItem } from './items.repository.js';
+import { itemCode } from './model/refs.js';
+import type { StoredItem } from './model/stored.js';
 
 /** Builds the view of an item that cards render: names of its units and people. */
 export async function buildView(deps: { clock: Clock; config: Pick<Config, 'timezone' | 'items'>; db: DbOrTx }, item: StoredItem): Promise<ItemView> {

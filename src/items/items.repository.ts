@@ -2,13 +2,11 @@ import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { itemCodeCounters, itemEvents, itemMessages, itemUnits, items } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
-import { deadlineInstant, deserializeState, serializeState } from './items.codec.js';
+import { deadlineInstant, deserializeState, serializeState } from './model/codec.js';
 import { activeUnits } from './model/queries.js';
+import type { ItemRow, StoredEvent, StoredItem } from './model/stored.js';
 import type { ItemEvent, ItemState } from './model/types.js';
 
-export type ItemRow = typeof items.$inferSelect;
-export type StoredItem = { id: number; row: ItemRow; state: ItemState };
-export type StoredEvent = typeof itemEvents.$inferSelect;
 
 export type ItemSource = { chatId: number; threadId: number; messageId: number | null };
 

@@ -1,4 +1,4 @@
-import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/calendar.models.js';
+import { addWorkingDays, nationalCalendar, uncoveredYearsBetween } from '../calendar/model/working-calendar.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Translator } from '../i18n/translator.js';
 import type { Audience, ItemView, UnresolvedMention } from '../notifications/item-card.js';
@@ -6,16 +6,17 @@ import { chatBinding, findLeaderNamed, loadActor } from '../org/org.usecases.js'
 import { createOrgRepository } from '../org/org.repository.js';
 import { matcherOf, type Actor, type UnitRecord } from '../org/org.models.js';
 import { createOutboxRepository } from '../outbox/outbox.repository.js';
-import { foldText } from '../parser/text.js';
+import { foldText } from '../shared/text.js';
 import { parseInstruction, readInstruction } from '../parser/parse.js';
 import { note, type ParserNote } from '../parser/warnings.js';
-import { computeNextCheckAt, reminderSchedule } from '../reminders/reminders.models.js';
+import { computeNextCheckAt } from '../reminders/model/rules.js';
+import { reminderSchedule } from '../reminders/model/policy.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import { displayName } from '../shared/html.js';
 import { MAX_DB_ID } from '../shared/ids.js';
-import { localNow } from '../calendar/zoned-time.js';
+import { localNow } from '../calendar/model/zoned-time.js';
 import type { AppDeps } from '../deps.js';
 import { buildView } from './item-view.js';
 import { requireAllowed } from './model/authorization.js';
@@ -25,8 +26,9 @@ import { ITEM_LEVELS, type DraftPatch, type FileRef, type ItemCommand, type Item
 import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { planDisciplineUnboundNotices, planReferralMessages } from '../notifications/referral.js';
-import { itemCode, type ItemRef } from './items.refs.js';
-import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter, type StoredItem } from './items.repository.js';
+import { itemCode, type ItemRef } from './model/refs.js';
+import { createItemsRepository, type ItemMessageInput, type ItemSource, type ListFilter } from './items.repository.js';
+import type { StoredItem } from './model/stored.js';
 
 /** Longest text we keep for an instruction, a report or a reason (Telegram's own limit is 4096). */
 export const MAX_TEXT = 4000;
@@ -78,7 +80,7 @@ export async function recordReferrals(
     const saved = await repo.save({ id: item.id, previousVersion: item.state.version, state: decision.state, events: decision.events, nextCheckAt });
     const view = await buildView(deps, saved);
     const messages = input.discipline
-      ? await planReferralMessages(deps, { view, chat: input.discipline })
+      ? await planReferralMessages(deps, { view, events: await repo.events(item.id), chat: input.discipline })
       : await planDisciplineUnboundNotices(deps, { kind: 'referral', itemId: item.id, code: view.code ?? String(item.id) });
     planned += await outbox.enqueue(messages);
     planned += (await planCardRefresh(deps, { view })).edits;
@@ -107,7 +109,7 @@ export async function sendWaitingReferrals(
       const saved = await repo.save({ id, previousVersion: item.state.version, state: decision.state, events: decision.events, nextCheckAt: item.row.nextCheckAt });
       const view = await buildView(txDeps, saved);
       const outbox = createOutboxRepository({ db: tx, clock: deps.clock });
-      await outbox.enqueue(await planReferralMessages(txDeps, { view, chat: input.chat }));
+      await outbox.enqueue(await planReferralMessages(txDeps, { view, events: await repo.events(id), chat: input.chat }));
       await planCardRefresh(txDeps, { view });
       return 1;
     });

@@ -1,11 +1,11 @@
-import { daysBetween } from '../calendar/ymd.js';
+import { daysBetween } from '../calendar/model/ymd.js';
 import { daysOverdue } from '../items/model/deadlines.js';
 import { activeUnits } from '../items/model/queries.js';
 import type { ItemLevel, ItemState } from '../items/model/types.js';
 import { resolveUnit, type UnitRecord } from '../org/org.models.js';
 import { appError } from '../shared/errors.js';
 import type { LedgerItemRow } from './ledger.workbook.js';
-import { milestoneCounts } from '../items/milestones.js';
+import { milestoneCounts } from '../items/model/milestones.js';
 
 /** Which items a ledger covers; every field narrows it (they combine). */
 export type LedgerFilter = {

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { NAG_KINDS } from '../digests/bulletin.figures.js';
 import { itemEvents, itemUnits, items, reminders } from '../db/schema/index.js';
-import { deserializeState } from '../items/items.codec.js';
+import { deserializeState } from '../items/model/codec.js';
 import type { ItemState } from '../items/model/types.js';
 import type { LedgerFilter } from './ledger.models.js';
 

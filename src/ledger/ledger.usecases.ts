@@ -1,11 +1,11 @@
-import { addMonths } from '../calendar/ymd.js';
-import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { addMonths } from '../calendar/model/ymd.js';
+import { zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 import { bulletinFiguresFor } from '../digests/digests.usecases.js';
 import type { Locale } from '../i18n/translator.js';
 import { loadActor } from '../org/org.usecases.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { eventLabelArgs } from '../items/model/types.js';
-import { formatItemCode } from '../items/items.refs.js';
+import { formatItemCode } from '../items/model/refs.js';
 import { appError } from '../shared/errors.js';
 import { clip, displayName } from '../shared/html.js';
 import { toLedgerItemRow, type LedgerFilter } from './ledger.models.js';

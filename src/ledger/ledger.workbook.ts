@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import { cachedZoneOffsetMs } from '../calendar/zoned-time.js';
+import { cachedZoneOffsetMs } from '../calendar/model/zoned-time.js';
 import type { Locale } from '../i18n/translator.js';
 import type { ExcuseDegree, ItemLevel } from '../items/model/types.js';
-import type { Colour } from '../reminders/reminders.models.js';
+import type { Colour } from '../reminders/model/policy.js';
 
 /**
  * The ledger (工作台账) as an XLSX workbook, written by exceljs's streaming writer so that

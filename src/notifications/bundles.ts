@@ -1,6 +1,6 @@
 import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { InlineKeyboardButton } from 'grammy/types';
-import { startOfZonedDay, zonedParts } from '../calendar/zoned-time.js';
+import type { InlineButton } from './keyboard.js';
+import { startOfZonedDay, zonedParts } from '../calendar/model/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import { items, noticeQueue } from '../db/schema/index.js';
 import type { Locale, Translator } from '../i18n/translator.js';
@@ -57,7 +57,7 @@ export type QueuedNotice = {
   kind: string;
   severity: number;
   line: string;
-  buttons: InlineKeyboardButton[] | null;
+  buttons: InlineButton[] | null;
   fallback: OutboxFallback | null;
 };
 
@@ -79,7 +79,7 @@ export type Bundle = {
   threadId: number;
   locale: Locale;
   /** Message texts (one, or more when long), each with the buttons of the items it names. */
-  parts: { text: string; keyboard: InlineKeyboardButton[][] }[];
+  parts: { text: string; keyboard: InlineButton[][] }[];
   fallback: OutboxFallback | null;
   items: number;
   /** The item, when the bundle names one only: a reply to it is about that item. */
@@ -154,7 +154,7 @@ export async function takeBundles(
     const heading = input.heading(t);
     const parts: Bundle['parts'] = [];
     let text = heading;
-    let keyboard: InlineKeyboardButton[][] = [];
+    let keyboard: InlineButton[][] = [];
     for (const lines of entries) {
       const block = [...new Set(lines.map((l) => l.line))].join('\n');
       if (text.length + block.length + 2 > PART_CHARS && text !== heading) {
@@ -163,7 +163,7 @@ export async function takeBundles(
         keyboard = [];
       }
       text = `${text}\n\n${block}`;
-      const buttons = lines.find((l) => Array.isArray(l.buttons) && (l.buttons as unknown[]).length > 0)?.buttons as InlineKeyboardButton[] | undefined;
+      const buttons = lines.find((l) => Array.isArray(l.buttons) && (l.buttons as unknown[]).length > 0)?.buttons as InlineButton[] | undefined;
       if (buttons && keyboard.length < BUTTON_ROWS) keyboard.push(buttons);
     }
     parts.push({ text, keyboard });

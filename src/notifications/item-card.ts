@@ -1,17 +1,17 @@
-import { lateness, latenessText } from '../calendar/lateness.js';
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
+import { lateness, latenessText } from '../calendar/model/lateness.js';
+import type { InlineButton, InlineKeyboard } from './keyboard.js';
 import type { Translate } from '../i18n/translator.js';
 import { allowedActions } from '../items/model/authorization.js';
 import { activeUnits, evidenceOf, leadResults, missingContributions, openCoordinations, pendingLeads } from '../items/model/queries.js';
 import type { ItemCommandType, ItemState } from '../items/model/types.js';
 import type { Actor } from '../org/org.models.js';
-import { localMinute, zonedParts } from '../calendar/zoned-time.js';
+import { localMinute, zonedParts } from '../calendar/model/zoned-time.js';
 import { clip, escapeHtml } from '../shared/html.js';
-import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/report-rhythm.js';
+import { DEFAULT_REPORT_WEEKDAY, MONTH_END, parseReportEvery } from '../items/model/report-rhythm.js';
 import type { ParserNote } from '../parser/warnings.js';
 import { encodeButton, type ButtonData } from './callback-data.js';
 import { parserNoteText } from './parser-notes.js';
-import { milestoneViews, nextPendingMilestone } from '../items/milestones.js';
+import { milestoneViews, nextPendingMilestone } from '../items/model/milestones.js';
 
 /** Everything a card shows about an item, gathered by the use-case. */
 export type ItemView = {
@@ -32,7 +32,7 @@ export type ItemView = {
   timezone?: string;
 };
 
-export type Rendered = { text: string; reply_markup?: InlineKeyboardMarkup };
+export type Rendered = { text: string; reply_markup?: InlineKeyboard };
 
 /** Who the card is for: the leaders group, one unit (its group or its members), or a draft's author. */
 export type Audience = { kind: 'leaders' } | { kind: 'unit'; unitId: number } | { kind: 'none' } | { kind: 'discipline' };
@@ -202,7 +202,7 @@ function verificationLines(view: ItemView, t: Translate): string[] {
 const OFFICE: Actor = { personId: -2, isAdmin: false, isLeader: false, isSupervisor: true, unitIds: [] };
 
 /** 核实属实 / 核实不实, when the item's result awaits verification: on the leaders' card and in a supervisor's notice. */
-export function verifyButtons(view: Pick<ItemView, 'id' | 'state' | 'today'>, t: Translate): InlineKeyboardButton[] {
+export function verifyButtons(view: Pick<ItemView, 'id' | 'state' | 'today'>, t: Translate): InlineButton[] {
   if (!allowedActions(view.state, OFFICE, view.today).some((a) => a.action === 'verify_result')) return [];
   return [
     { text: t('btn-verify-true'), callback_data: encodeButton({ action: 'vft', itemId: view.id, version: view.state.version }) },
@@ -249,10 +249,10 @@ const ACTION_BUTTONS: Partial<Record<ItemCommandType, CardButton>> = {
 };
 
 /** Buttons for an audience: exactly the actions it may take now, two to a row. */
-export function cardButtons(view: ItemView, audience: Audience, t: Translate): InlineKeyboardButton[][] {
+export function cardButtons(view: ItemView, audience: Audience, t: Translate): InlineButton[][] {
   const actor = audienceActor(view, audience);
   if (!actor || view.state.status === 'draft') return [];
-  const buttons: InlineKeyboardButton[] = [];
+  const buttons: InlineButton[] = [];
   for (const allowed of allowedActions(view.state, actor, view.today)) {
     if (allowed.action === 'report_milestone') {
       // 时间节点: one button for the next unreported milestone.
@@ -269,7 +269,7 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
       callback_data: encodeButton(data),
     });
   }
-  const rows: InlineKeyboardButton[][] = [];
+  const rows: InlineButton[][] = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
   // 调查复核: the office verifies where the leaders decide (supervisors also get them privately).
   const verify = audience.kind === 'leaders' ? verifyButtons(view, t) : [];
@@ -315,7 +315,7 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
   }
   for (const w of extra.warnings) lines.push(`⚠️ ${parserNoteText(w, t)}`);
   lines.push('', t('draft-hint'));
-  const rows: InlineKeyboardButton[][] = [];
+  const rows: InlineButton[][] = [];
   for (const u of extra.unresolved) {
     const picks = u.suggestions.slice(0, 3).map((sug) => ({
       text: `${u.role === 'lead' ? t('role-lead-short') : t('role-cooperating-short')}：${sug.name}`,

@@ -10,7 +10,7 @@ import { activeUnits, leadResults, nextCoordinationLevel, verificationPending } 
 import type { Coordination, FileRef, ItemEvent } from '../items/model/types.js';
 import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
-import type { StoredItem } from '../items/items.repository.js';
+import type { StoredItem } from '../items/model/stored.js';
 import type { AppDeps } from '../deps.js';
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */

@@ -1,5 +1,5 @@
-import { isWorkingDay } from '../calendar/calendar.models.js';
-import { parseHHmm, zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { isWorkingDay } from '../calendar/model/working-calendar.js';
+import { parseHHmm, zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 import type { Config } from '../config.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';

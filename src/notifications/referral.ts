@@ -1,9 +1,9 @@
-import { lateness, latenessText } from '../calendar/lateness.js';
-import { localMinute, zonedParts } from '../calendar/zoned-time.js';
+import { lateness, latenessText } from '../calendar/model/lateness.js';
+import { localMinute, zonedParts } from '../calendar/model/zoned-time.js';
 import type { DbOrTx } from '../db/client.js';
 import type { Locale, Translate, Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/model/queries.js';
-import { createItemsRepository, type StoredEvent } from '../items/items.repository.js';
+import type { StoredEvent } from '../items/model/stored.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import { adminTargets } from '../org/org.usecases.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
@@ -107,12 +107,16 @@ type PlanDeps = { db: DbOrTx; clock: Clock; translator: Translator; config: { ti
 /**
  * The referral's messages to the discipline group: its living card, then the history (one to
  * three messages, or a text file when longer). Keys are per item, so a referral is posted once.
+ * The caller (the items use-case) passes the item's events it read in its transaction:
+ * notifications sit below the use-cases and read no item repository themselves.
  */
-export async function planReferralMessages(deps: PlanDeps, input: { view: ItemView; chat: { chatId: number; threadId: number } }): Promise<OutboxMessage[]> {
-  const { view, chat } = input;
+export async function planReferralMessages(
+  deps: PlanDeps,
+  input: { view: ItemView; events: StoredEvent[]; chat: { chatId: number; threadId: number } },
+): Promise<OutboxMessage[]> {
+  const { view, events, chat } = input;
   const locale = deps.config.locale;
   const t = deps.translator.for(locale);
-  const events = await createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone }).events(view.id);
   const people = await createOrgRepository(deps).peopleByIds([...new Set(events.map((e) => e.actorId).filter((id) => id !== 0))]);
   const names = new Map(people.map((p) => [p.id, displayName(p)]));
   const lines = historyLines({ view, events, names, t, timezone: deps.config.timezone });

@@ -1,18 +1,15 @@
-import { latenessText } from '../calendar/lateness.js';
-import { localMinute } from '../calendar/zoned-time.js';
-import type { DbOrTx } from '../db/client.js';
+import { latenessText } from '../calendar/model/lateness.js';
+import { localMinute } from '../calendar/model/zoned-time.js';
 import { localeFor, type Locale, type Translate, type Translator } from '../i18n/translator.js';
 import { activeUnits } from '../items/model/queries.js';
 import { reportEveryText } from './item-card.js';
-import { resolveUnitTargets, type UnitTarget } from './recipients.js';
-import { formatItemCode } from '../items/items.refs.js';
-import type { StoredItem } from '../items/items.repository.js';
-import { createOrgRepository, type Person } from '../org/org.repository.js';
+import type { UnitTarget } from './recipients.js';
+import { formatItemCode } from '../items/model/refs.js';
+import type { StoredItem } from '../items/model/stored.js';
+import type { Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import type { Clock } from '../shared/clock.js';
 import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
-import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/reminders.models.js';
-import { createRemindersRepository } from '../reminders/reminders.repository.js';
+import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/model/policy.js';
 
 /** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
 const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
@@ -25,27 +22,6 @@ export type ReminderDirectory = {
   /** Where a unit's messages go (see notifications/recipients.ts). */
   targets: Map<number, UnitTarget[]>;
 };
-
-export async function loadDirectory(
-  deps: { db: DbOrTx; clock: Clock; defaultLocale: Locale },
-  input: { items: StoredItem[]; discipline: { chatId: number; threadId: number } | null },
-): Promise<ReminderDirectory> {
-  const repo = createRemindersRepository(deps);
-  const unitIds = [...new Set(input.items.flatMap((item) => activeUnits(item.state).map((u) => u.unitId)))];
-  const [units, targets] = await Promise.all([
-    repo.unitsByIds(unitIds),
-    resolveUnitTargets(deps.db, { unitIds, defaultLocale: deps.defaultLocale }),
-  ]);
-  const personIds = new Set<number>();
-  for (const item of input.items) {
-    personIds.add(item.state.issuedBy);
-    if (item.state.leaderInCharge !== null) personIds.add(item.state.leaderInCharge);
-    for (const u of activeUnits(item.state)) if (u.handlerId !== null) personIds.add(u.handlerId);
-  }
-  for (const u of units.values()) if (u.headPersonId !== null) personIds.add(u.headPersonId);
-  const people = new Map((await createOrgRepository(deps).peopleByIds([...personIds])).map((p) => [p.id, p]));
-  return { units, people, discipline: input.discipline, targets };
-}
 
 /** A planned message with the reminder it belongs to, so only newly recorded reminders are sent. */
 export type ReminderMessage = OutboxMessage & {

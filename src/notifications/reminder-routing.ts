@@ -1,12 +1,12 @@
-import type { InlineKeyboardButton } from 'grammy/types';
+import type { InlineButton } from './keyboard.js';
 import type { Translator } from '../i18n/translator.js';
-import { formatItemCode } from '../items/items.refs.js';
-import type { StoredItem } from '../items/items.repository.js';
+import { formatItemCode } from '../items/model/refs.js';
+import type { StoredItem } from '../items/model/stored.js';
 import { activeUnits } from '../items/model/queries.js';
 import { encodeButton } from './callback-data.js';
 import { messageLink, type ItemView } from './item-card.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import type { DueReminder } from '../reminders/reminders.models.js';
+import type { DueReminder } from '../reminders/model/policy.js';
 import type { ReminderDirectory, ReminderMessage } from './reminder-notices.js';
 import { displayName } from '../shared/html.js';
 import { severityOf, type QueuedNotice } from './bundles.js';
@@ -39,10 +39,10 @@ export function bundleButtons(
   r: DueReminder,
   recipient: ReminderMessage['recipient'],
   t: ReturnType<Translator['for']>,
-): InlineKeyboardButton[] {
+): InlineButton[] {
   const n = codeNumber !== null ? t('bundle-item-short', { number: codeNumber }) : `#${view.id}`;
   const version = view.state.version;
-  const buttons: InlineKeyboardButton[] = [];
+  const buttons: InlineButton[] = [];
   if (recipient === 'unit' && r.unitId !== 0) {
     const unit = activeUnits(view.state).find((u) => u.unitId === r.unitId);
     if (view.state.status === 'open' && unit && unit.acknowledgedAt === null) {

@@ -1,4 +1,4 @@
-import { createUnitMatcher, unitMatcherFor, type UnitMatcher } from '../parser/units-matcher.js';
+import { createUnitMatcher, unitMatcherFor, type UnitMatcher } from './units-matcher.js';
 
 /**
  * Pure rules of the organisation registry: how unit names are normalised and compared,

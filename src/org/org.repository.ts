@@ -28,7 +28,7 @@ export type UnitSummary = UnitRecord & { memberCount: number; chat: { chatId: nu
  * in the writer's own transaction, so a cached list is used only while the database still says
  * that version, whichever instance (or SQL session) made the change. The check costs one
  * single-row read per call. Lists are frozen: the callers share them (and their matchers,
- * src/parser/units-matcher.ts unitMatcherFor).
+ * src/org/units-matcher.ts unitMatcherFor).
  */
 const registryCache = new Map<string, readonly UnitRecord[]>();
 /** Versions kept: the current one, and a few for transactions that read their own change. */

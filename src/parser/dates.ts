@@ -1,5 +1,5 @@
-import { nationalCalendar } from '../calendar/calendar.models.js';
-import { STATUTORY_HOLIDAY_KEYS, type StatutoryHolidayKey } from '../calendar/statutory.js';
+import { nationalCalendar } from '../calendar/model/working-calendar.js';
+import { STATUTORY_HOLIDAY_KEYS, type StatutoryHolidayKey } from '../calendar/model/statutory.js';
 import {
   addDays,
   addMonths,
@@ -11,8 +11,8 @@ import {
   parseYMD,
   weekday,
   type YMD,
-} from '../calendar/ymd.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+} from '../calendar/model/ymd.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import type { Locale } from '../i18n/translator.js';
 import { EN_NUM, EN_ORDINAL, NUM, parseEnglishNumber, parseEnglishOrdinal, parseNumber } from './numerals.js';
 import { note, type ParserNote } from './warnings.js';
@@ -93,7 +93,7 @@ export type DueDate = {
   written: string;
 };
 
-import type { ReportEvery, ReportsFrom } from '../items/report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from '../items/model/report-rhythm.js';
 export type { ReportEvery, ReportsFrom };
 
 export type DateReading = {

@@ -1,18 +1,18 @@
-import { parseHHmm, endOfZonedDay, formatHHmm, isValidTimeZone, zonedInstant } from '../calendar/zoned-time.js';
-import { nationalCalendar } from '../calendar/calendar.models.js';
+import { parseHHmm, endOfZonedDay, formatHHmm, isValidTimeZone, zonedInstant } from '../calendar/model/zoned-time.js';
+import { nationalCalendar } from '../calendar/model/working-calendar.js';
 import type { ItemLevel } from '../items/model/types.js';
 import { readDates, type DueDate, type ParserCalendar, type ReportEvery } from './dates.js';
 import { readLeaderInCharge, type LeaderMention } from './leaders.js';
 import { readRoles } from './roles.js';
-import { foldText } from './text.js';
-import { unitMatcherFor, type UnitMatcher, type UnitRecord } from './units-matcher.js';
+import { foldText } from '../shared/text.js';
+import { unitMatcherFor, type UnitMatcher, type UnitRecord } from '../org/units-matcher.js';
 import { note, type ParserNote } from './warnings.js';
 
-export type { UnitRecord, UnitMatcher, UnitMention } from './units-matcher.js';
+export type { UnitRecord, UnitMatcher, UnitMention } from '../org/units-matcher.js';
 export type { ReportEvery, ParserCalendar, HolidayKey } from './dates.js';
 export type { LeaderMention } from './leaders.js';
 export { leaderNameOf } from './leaders.js';
-export { createUnitMatcher } from './units-matcher.js';
+export { createUnitMatcher } from '../org/units-matcher.js';
 
 /**
  * Reading a leader's instruction (批示): "请市住建局牵头,市自然资源局、市城管执法局配合,于7月30日前

@@ -1,5 +1,5 @@
-import { isCjk } from './text.js';
-import type { UnitMatcher, UnitMention } from './units-matcher.js';
+import { isCjk } from '../shared/text.js';
+import type { UnitMatcher, UnitMention } from '../org/units-matcher.js';
 import { note, type ParserNote } from './warnings.js';
 
 /**

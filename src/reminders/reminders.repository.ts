@@ -1,10 +1,10 @@
 import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { boundChats, items, reminders, units } from '../db/schema/index.js';
-import { deserializeState } from '../items/items.codec.js';
-import type { StoredItem } from '../items/items.repository.js';
+import { deserializeState } from '../items/model/codec.js';
+import type { StoredItem } from '../items/model/stored.js';
 import type { Clock } from '../shared/clock.js';
-import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } from './reminders.models.js';
+import { NAG_KINDS, slotKey, type Colour, type PlannedSlot, type ReminderKind } from './model/policy.js';
 
 export type NewReminder = PlannedSlot & { itemId: number; rung: number; colour: Colour | null };
 

@@ -1,16 +1,23 @@
-import { latenessText } from '../calendar/lateness.js';
+import { latenessText } from '../calendar/model/lateness.js';
 import type { Config } from '../config.js';
-import type { StoredItem } from '../items/items.repository.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import type { StoredItem } from '../items/model/stored.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import { buildView } from '../items/item-view.js';
 import { queueNotices, type QueuedNotice } from '../notifications/bundles.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { reminderView, routeReminderMessages } from '../notifications/reminder-routing.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
-import { planReminders, reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './reminders.models.js';
+import { planReminders } from './model/rules.js';
+import { reminderSchedule, rung4Threshold, slotKey, type DueReminder, type ReminderSchedule } from './model/policy.js';
 import { planDisciplineUnboundNotices } from '../notifications/referral.js';
 import { ITEM_LEVELS } from '../items/model/types.js';
-import { escalationTargets, loadDirectory, renderReminders, type ReminderMessage } from '../notifications/reminder-notices.js';
+import { escalationTargets, renderReminders, type ReminderDirectory, type ReminderMessage } from '../notifications/reminder-notices.js';
+import { resolveUnitTargets } from '../notifications/recipients.js';
+import { activeUnits } from '../items/model/queries.js';
+import { createOrgRepository } from '../org/org.repository.js';
+import type { DbOrTx } from '../db/client.js';
+import type { Clock } from '../shared/clock.js';
+import type { Locale } from '../i18n/translator.js';
 import { createRemindersRepository, type NewReminder } from './reminders.repository.js';
 import { recordReferrals, recordSweep } from '../items/items.usecases.js';
 import type { AppDeps } from '../deps.js';
@@ -210,4 +217,30 @@ export async function warnIfNoDisciplineChat(deps: Pick<AppDeps, 'db' | 'clock' 
   const planned = await createOutboxRepository({ db: deps.db, clock: deps.clock }).enqueue(messages);
   deps.logger?.warn({ admins: messages.length }, 'rung 4 (referral) has no discipline group bound; admins told');
   return planned;
+}
+
+/**
+ * What one batch of the sweep needs to word its reminders: the units, people and chats of its
+ * items, read once. It lives here, not in notifications/, because it reads the reminders
+ * repository: the notifications render what the use-case read and import no repository of a domain.
+ */
+async function loadDirectory(
+  deps: { db: DbOrTx; clock: Clock; defaultLocale: Locale },
+  input: { items: StoredItem[]; discipline: { chatId: number; threadId: number } | null },
+): Promise<ReminderDirectory> {
+  const repo = createRemindersRepository(deps);
+  const unitIds = [...new Set(input.items.flatMap((item) => activeUnits(item.state).map((u) => u.unitId)))];
+  const [units, targets] = await Promise.all([
+    repo.unitsByIds(unitIds),
+    resolveUnitTargets(deps.db, { unitIds, defaultLocale: deps.defaultLocale }),
+  ]);
+  const personIds = new Set<number>();
+  for (const item of input.items) {
+    personIds.add(item.state.issuedBy);
+    if (item.state.leaderInCharge !== null) personIds.add(item.state.leaderInCharge);
+    for (const u of activeUnits(item.state)) if (u.handlerId !== null) personIds.add(u.handlerId);
+  }
+  for (const u of units.values()) if (u.headPersonId !== null) personIds.add(u.headPersonId);
+  const people = new Map((await createOrgRepository(deps).peopleByIds([...personIds])).map((p) => [p.id, p]));
+  return { units, people, discipline: input.discipline, targets };
 }

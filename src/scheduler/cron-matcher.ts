@@ -1,6 +1,6 @@
 import cron from 'node-cron';
-import { addDays, parseYMD, weekday, type YMD } from '../calendar/ymd.js';
-import { zonedInstant, zonedParts } from '../calendar/zoned-time.js';
+import { addDays, parseYMD, weekday, type YMD } from '../calendar/model/ymd.js';
+import { zonedInstant, zonedParts } from '../calendar/model/zoned-time.js';
 
 /**
  * Pure cron matching in a named zone: which instants an expression fires at, without timers.

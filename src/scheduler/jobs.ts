@@ -1,5 +1,5 @@
 import { CALENDAR_REMINDER_JOB, refreshCalendarSchedules, runCalendarReminder } from '../calendar/calendar.usecases.js';
-import { zonedParts } from '../calendar/zoned-time.js';
+import { zonedParts } from '../calendar/model/zoned-time.js';
 import { isoWeekKey } from '../digests/digest-text.js';
 import { BULLETIN_JOB, DIGEST_JOB, runDailyDigests, runWeeklyBulletin } from '../digests/digests.usecases.js';
 import { morningCutoff, runReminderBundles } from '../notifications/notifications.usecases.js';

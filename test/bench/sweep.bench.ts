@@ -23,7 +23,7 @@ import { createConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
+import { deadlineInstant, serializeState } from '../../src/items/model/codec.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';
 import type { Actor } from '../../src/org/org.models.js';
 import { runSweep } from '../../src/reminders/reminders.usecases.js';

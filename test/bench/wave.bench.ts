@@ -31,7 +31,7 @@ import { runMigrations } from '../../src/db/migrate.js';
 import { runDailyDigests } from '../../src/digests/digests.usecases.js';
 import { startFakeTelegram } from '@duban/fake-telegram';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { deadlineInstant, serializeState } from '../../src/items/items.codec.js';
+import { deadlineInstant, serializeState } from '../../src/items/model/codec.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';
 import type { Actor } from '../../src/org/org.models.js';
 import { silentLogger } from '../../src/logger.js';

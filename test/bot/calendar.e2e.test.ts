@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCalendarSchedules, isWorkingDay } from '../../src/calendar/calendar.models.js';
+import { installCalendarSchedules, isWorkingDay } from '../../src/calendar/model/working-calendar.js';
 import { calendarYears } from '../../src/db/schema/index.js';
 import { startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';

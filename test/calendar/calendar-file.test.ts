@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCalendarCsv, parseCalendarFile, parseCalendarJson } from '../../src/calendar/calendar-file.js';
-import { yearArrangement } from '../../src/calendar/calendar.models.js';
-import { addDays } from '../../src/calendar/ymd.js';
+import { yearArrangement } from '../../src/calendar/model/working-calendar.js';
+import { addDays } from '../../src/calendar/model/ymd.js';
 import { isAppError } from '../../src/shared/errors.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../config/calendar-2026.example.csv', import.meta.url));

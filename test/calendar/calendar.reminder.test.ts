@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installCalendarSchedules, isCoveredYear } from '../../src/calendar/calendar.models.js';
+import { installCalendarSchedules, isCoveredYear } from '../../src/calendar/model/working-calendar.js';
 import { importCalendarYear, runCalendarReminder, yearsToLoad } from '../../src/calendar/calendar.usecases.js';
 import type { Db } from '../../src/db/client.js';
 import { runDailyDigests } from '../../src/digests/digests.usecases.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCalendarCsv } from '../../src/calendar/calendar-file.js';
-import { dayInfo, installCalendarSchedules, isWorkingDay } from '../../src/calendar/calendar.models.js';
+import { dayInfo, installCalendarSchedules, isWorkingDay } from '../../src/calendar/model/working-calendar.js';
 import {
   calendarYearStatus,
   importCalendarYear,

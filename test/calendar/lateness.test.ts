@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkingCalendar } from '../../src/calendar/calendar.models.js';
-import { lateness, latenessText } from '../../src/calendar/lateness.js';
+import { createWorkingCalendar } from '../../src/calendar/model/working-calendar.js';
+import { lateness, latenessText } from '../../src/calendar/model/lateness.js';
 import { createTranslator } from '../../src/i18n/translator.js';
 
 describe('lateness', () => {

@@ -11,9 +11,9 @@ import {
   isWorkingDay,
   nextWorkingInstant,
   uncoveredYearsBetween,
-} from '../../src/calendar/calendar.models.js';
-import { lunarNewYearsEve, qingmingDay, solarFromLunar, statutoryHolidays } from '../../src/calendar/statutory.js';
-import { addDays } from '../../src/calendar/ymd.js';
+} from '../../src/calendar/model/working-calendar.js';
+import { lunarNewYearsEve, qingmingDay, solarFromLunar, statutoryHolidays } from '../../src/calendar/model/statutory.js';
+import { addDays } from '../../src/calendar/model/ymd.js';
 
 const range = (first: string, last: string): string[] => {
   const days: string[] = [];
@@ -114,7 +114,7 @@ describe('the statutory holidays, computed from the State Council rules', () => 
   });
 
   it('gives the same days in a process west of UTC (TZ=America/New_York)', () => {
-    const script = `import { statutoryHolidays } from './src/calendar/statutory.ts';
+    const script = `import { statutoryHolidays } from './src/calendar/model/statutory.ts';
       process.stdout.write(JSON.stringify([2024, 2027, 2030].map((y) => statutoryHolidays(y))));`;
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       env: { ...process.env, TZ: 'America/New_York' },

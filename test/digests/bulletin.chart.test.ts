@@ -9,8 +9,8 @@ import {
   renderBulletinChart,
   renderSvgToPng,
   sortBulletinRows,
-  type BulletinChartRow,
 } from '../../src/digests/bulletin.chart.js';
+import type { BulletinChartRow } from '../../src/deps.js';
 import { CHART_FONT_FILE, subsetTrueTypeFont } from '../../src/digests/chart-font.js';
 
 /** A small PNG reader (8-bit RGB or RGBA, not interlaced): IHDR, the IDAT stream, the row filters. */

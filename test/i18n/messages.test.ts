@@ -6,7 +6,7 @@ import { ITEM_ERROR_CODES } from '../../src/items/model/errors.js';
 import { COORDINATION_LEVELS, EXCUSE_DEGREES, ITEM_COMMAND_TYPES, ITEM_LEVELS, ITEM_STATUSES, REPORT_PERIODS, type ItemCommand, type ItemEventType, type ReferralStatus } from '../../src/items/model/types.js';
 import { CHAT_KINDS, ROLES, validateUnitName } from '../../src/org/org.models.js';
 import { parserWarnings } from '../../src/parser/warnings.js';
-import type { EscalationPolicy } from '../../src/reminders/reminders.models.js';
+import type { EscalationPolicy } from '../../src/reminders/model/policy.js';
 import { LIST_FILTERS } from '../../src/notifications/callback-data.js';
 import { COMMAND_MENUS } from '../../src/bot/commands.js';
 import { errorMessageId } from '../../src/bot/refusals.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deserializeState, serializeState } from '../../src/items/items.codec.js';
+import { deserializeState, serializeState } from '../../src/items/model/codec.js';
 import { createDraft, decide, referItem } from '../../src/items/model/transitions.js';
 import type { ItemState } from '../../src/items/model/types.js';
 import type { Actor } from '../../src/org/org.models.js';

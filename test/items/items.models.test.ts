@@ -7,7 +7,7 @@ import { createDraft, decide, referItem, sendWaitingReferral } from '../../src/i
 import { ITEM_COMMAND_TYPES, ITEM_STATUSES, UNIT_COMMAND_TYPES, type DraftInput, type ItemCommand, type ItemCommandType, type ItemContext, type ItemDecision, type ItemEvent, type ItemState, type ItemStatus } from '../../src/items/model/types.js';
 import type { Actor } from '../../src/org/org.models.js';
 import { AppError } from '../../src/shared/errors.js';
-import { deserializeState, serializeState } from '../../src/items/items.codec.js';
+import { deserializeState, serializeState } from '../../src/items/model/codec.js';
 import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1981,7 +1981,7 @@ describe('milestones (时间节点)', () => {
   });
 
   it('a draft change leaves milestones without a state, and a reported milestone survives a JSON round trip', async () => {
-    const { deserializeState, serializeState } = await import('../../src/items/items.codec.js');
+    const { deserializeState, serializeState } = await import('../../src/items/model/codec.js');
     const reported = run(withNodes.open(), [leadMember, node(1, { text: '好了' })]);
     const revived = deserializeState(serializeState(reported));
     expect(revived.milestones[0]?.done?.at).toBeInstanceOf(Date);
@@ -1997,7 +1997,7 @@ describe('milestone helpers', () => {
   const open = () => run(fixtures.draft({ milestones: [{ due: '2026-01-09', text: '初稿' }, { due: '2026-01-14', text: '定稿' }] }), [issuer, cmd.confirmDraft]);
 
   it('an unreported milestone is overdue from the day after its date, with its lateness counted like a deadline', async () => {
-    const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../src/items/milestones.js');
+    const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../src/items/model/milestones.js');
     expect(overdueMilestones(open(), '2026-01-09')).toEqual([]);
     // Friday the 9th: on Monday the 12th it is 1 working day (3 days) late.
     expect(overdueMilestones(open(), '2026-01-12')).toEqual([expect.objectContaining({ index: 1, status: 'overdue', late: { workingDays: 1, calendarDays: 3 } })]);

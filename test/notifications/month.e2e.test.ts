@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Chat, Message, User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWorkingDay } from '../../src/calendar/calendar.models.js';
-import { zonedParts } from '../../src/calendar/zoned-time.js';
+import { isWorkingDay } from '../../src/calendar/model/working-calendar.js';
+import { zonedParts } from '../../src/calendar/model/zoned-time.js';
 import { formatText } from '@duban/fake-telegram';
 import { createTranslator, type Locale } from '../../src/i18n/translator.js';
 import { buildView } from '../../src/items/item-view.js';

@@ -1,6 +1,6 @@
-import { isReportEvery } from '../../src/items/report-rhythm.js';
+import { isReportEvery } from '../../src/items/model/report-rhythm.js';
 import { describe, expect, it } from 'vitest';
-import { isYMD } from '../../src/calendar/ymd.js';
+import { isYMD } from '../../src/calendar/model/ymd.js';
 import { ITEM_LEVELS } from '../../src/items/model/types.js';
 import { dueInstant, parseInstruction, type ParsedInstruction } from '../../src/parser/parse.js';
 import { createRandom, NASTY_STRINGS, randomText } from './random-text.js';

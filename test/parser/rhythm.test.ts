@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstruction } from '../../src/parser/parse.js';
-import { reportDueDays } from '../../src/items/report-rhythm.js';
-import { nationalCalendar } from '../../src/calendar/calendar.models.js';
+import { reportDueDays } from '../../src/items/model/report-rhythm.js';
+import { nationalCalendar } from '../../src/calendar/model/working-calendar.js';
 import { loadFixtureUnits } from './fixtures/units.js';
 
 const units = loadFixtureUnits();

@@ -1,9 +1,10 @@
-import { zonedParts } from '../../src/calendar/zoned-time.js';
+import { zonedParts } from '../../src/calendar/model/zoned-time.js';
 import { DEFAULT_ESCALATION, DEFAULT_LEVEL_POLICIES } from '../../src/config.js';
 import { createDraft, decide } from '../../src/items/model/transitions.js';
 import type { ItemCommand, ItemLevel, ItemState, Milestone, ReportEvery } from '../../src/items/model/types.js';
 import type { Actor } from '../../src/org/org.models.js';
-import { planReminders, type DueReminder, type PlannedSlot, type ReminderSchedule } from '../../src/reminders/reminders.models.js';
+import { planReminders } from '../../src/reminders/model/rules.js';
+import type { DueReminder, PlannedSlot, ReminderSchedule } from '../../src/reminders/model/policy.js';
 
 export const TZ = 'Asia/Shanghai';
 export const LEAD = 100;

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createItemsRepository } from '../../src/items/items.repository.js';
-import { computeNextCheckAt, reminderSchedule } from '../../src/reminders/reminders.models.js';
+import { computeNextCheckAt } from '../../src/reminders/model/rules.js';
+import { reminderSchedule } from '../../src/reminders/model/policy.js';
 import { createRemindersRepository } from '../../src/reminders/reminders.repository.js';
 import { getItem, markUncheckedItems, sendWaitingReferrals } from '../../src/items/items.usecases.js';
 import { bindChat } from '../../src/org/org.usecases.js';

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { zonedParts } from '../../src/calendar/zoned-time.js';
+import { zonedParts } from '../../src/calendar/model/zoned-time.js';
 import { clockJumpOf, createScheduler, manualTrigger, minuteTimer, type JobRun, type ManualTrigger, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
 import { createPgRunCoordinator, type RunCoordinator } from '../../src/scheduler/run-coordinator.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';

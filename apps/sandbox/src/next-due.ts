@@ -1,6 +1,6 @@
 import { gt, min } from 'drizzle-orm';
-import { isWorkingDay } from '../../../src/calendar/calendar.models.js';
-import { zonedParts } from '../../../src/calendar/zoned-time.js';
+import { isWorkingDay } from '../../../src/calendar/model/working-calendar.js';
+import { zonedParts } from '../../../src/calendar/model/zoned-time.js';
 import type { Config } from '../../../src/config.js';
 import type { Db } from '../../../src/db/client.js';
 import { items } from '../../../src/db/schema/index.js';

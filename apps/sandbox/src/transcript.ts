@@ -1,6 +1,6 @@
 import type { Message } from 'grammy/types';
 import type { MessageEvent } from '@duban/fake-telegram';
-import { zonedParts } from '../../../src/calendar/zoned-time.js';
+import { zonedParts } from '../../../src/calendar/model/zoned-time.js';
 import { GROUPS, PERSONAS, SANDBOX_BOT } from './demo-org.js';
 
 const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];

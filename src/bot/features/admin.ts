@@ -19,8 +19,8 @@ import {
 } from '../../org/org.usecases.js';
 import type { PersonInput } from '../../org/org.repository.js';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
-import { chatRefOf, displayName, escapeHtml, mention, personOf, say, words } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { chatRefOf, displayName, escapeHtml, mention, personOf, say, words } from '../support/helpers.js';
 
 /**
  * The supervision office's commands: binding chats, registering units, granting roles, invites.

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
+import type { BotContext } from '../support/context.js';
 
 /**
  * Registered before every feature that handles a button. A press counts only when its data is

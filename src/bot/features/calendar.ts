@@ -1,12 +1,12 @@
 import { Composer } from 'grammy';
 import type { Document } from 'grammy/types';
 import { parseCalendarFile } from '../../calendar/calendar-file.js';
-import type { CalendarSource } from '../../calendar/calendar.models.js';
+import type { CalendarSource } from '../../calendar/model/working-calendar.js';
 import { calendarYearStatus, importCalendarYear, type CalendarYearStatus } from '../../calendar/calendar.usecases.js';
-import { zonedParts } from '../../calendar/zoned-time.js';
+import { zonedParts } from '../../calendar/model/zoned-time.js';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
-import { escapeHtml, say } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { escapeHtml, say } from '../support/helpers.js';
 
 /** A schedule is a few KB; anything much bigger is not one. */
 const MAX_CALENDAR_FILE_BYTES = 256 * 1024;

@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import { migrateChat } from '../../org/org.usecases.js';
-import type { BotContext } from '../context.js';
+import type { BotContext } from '../support/context.js';
 
 /**
  * A group upgraded to a supergroup (Telegram sends a service message in each: migrate_to_chat_id

@@ -1,8 +1,8 @@
 import { Composer, InputFile } from 'grammy';
 import { requestBulletin, requestDigest, type ChatRequest } from '../../digests/digests.usecases.js';
 import { localeFor } from '../../i18n/translator.js';
-import type { BotContext } from '../context.js';
-import { say, threadIdOf } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { say, threadIdOf } from '../support/helpers.js';
 
 /**
  * /digest and /bulletin on demand. Who may see what is the use-case's to decide: leaders and

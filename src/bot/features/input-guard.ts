@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
+import type { BotContext } from '../support/context.js';
 
 /**
  * Text PostgreSQL cannot keep: NUL, and UTF-16 surrogates without their pair (a client may send

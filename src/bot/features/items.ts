@@ -1,14 +1,14 @@
 import type { CommandContext } from 'grammy';
 import { Composer } from 'grammy';
-import { uncoveredYearsBetween } from '../../calendar/calendar.models.js';
-import { zonedParts } from '../../calendar/zoned-time.js';
+import { uncoveredYearsBetween } from '../../calendar/model/working-calendar.js';
+import { zonedParts } from '../../calendar/model/zoned-time.js';
 import { buttonItemId, decodeButton } from '../../notifications/callback-data.js';
 import { isBundleMessage } from '../../notifications/notifications.usecases.js';
 import { renderDraftCard, unitName } from '../../notifications/item-card.js';
 import { activeUnits, verificationPending, pendingLeads } from '../../items/model/queries.js';
 import type { ExcuseDegree, ItemCommand, ItemCommandType, ItemState } from '../../items/model/types.js';
-import type { StoredItem } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.refs.js';
+import type { StoredItem } from '../../items/model/stored.js';
+import { itemCode } from '../../items/model/refs.js';
 import {
   changeDraftDeadline,
   changeDraftUnits,
@@ -33,9 +33,9 @@ import {
 import { findLeaderNamed, findUnit, personByUsername, unitNamed } from '../../org/org.usecases.js';
 import { leaderNameOf } from '../../parser/leaders.js';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
-import { escapeHtml, say, threadIdOf, words } from '../helpers.js';
-import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../item-helpers.js';
+import type { BotContext } from '../support/context.js';
+import { escapeHtml, say, threadIdOf, words } from '../support/helpers.js';
+import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../support/item-helpers.js';
 
 /**
  * The item's life in the chat: /assign and its draft card, the unit and leader buttons, the

@@ -8,8 +8,8 @@ import { parseLedgerFilter } from '../../ledger/ledger.models.js';
 import { exportLedger } from '../../ledger/ledger.usecases.js';
 import { unitRecords } from '../../org/org.usecases.js';
 import { appError } from '../../shared/errors.js';
-import type { BotContext } from '../context.js';
-import { say, threadIdOf, words } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { say, threadIdOf, words } from '../support/helpers.js';
 
 /** Telegram lets a bot upload documents of at most 50 MB. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;

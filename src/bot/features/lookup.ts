@@ -1,21 +1,22 @@
-import { lateness, latenessText } from '../../calendar/lateness.js';
+import { lateness, latenessText } from '../../calendar/model/lateness.js';
 import { Composer, InlineKeyboard } from 'grammy';
-import { localMinute } from '../../calendar/zoned-time.js';
+import { localMinute } from '../../calendar/model/zoned-time.js';
 import { decodeButton, encodeButton, type ListFilterName } from '../../notifications/callback-data.js';
 import { deadlineText, renderItemCard, unitName, type ItemView } from '../../notifications/item-card.js';
 import { isOverdue } from '../../items/model/deadlines.js';
 import { activeUnits } from '../../items/model/queries.js';
 import { eventLabelArgs } from '../../items/model/types.js';
-import type { ListFilter, StoredEvent } from '../../items/items.repository.js';
-import { itemCode } from '../../items/items.refs.js';
+import type { ListFilter } from '../../items/items.repository.js';
+import type { StoredEvent } from '../../items/model/stored.js';
+import { itemCode } from '../../items/model/refs.js';
 import { checkItemVisible, itemEvents, listItems } from '../../items/items.usecases.js';
-import { localNow } from '../../calendar/zoned-time.js';
+import { localNow } from '../../calendar/model/zoned-time.js';
 import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';
 import { appError } from '../../shared/errors.js';
 import { clip, displayName, escapeHtml } from '../../shared/html.js';
-import type { BotContext } from '../context.js';
-import { say, words } from '../helpers.js';
-import { itemFromArgs, tr, viewOf } from '../item-helpers.js';
+import type { BotContext } from '../support/context.js';
+import { say, words } from '../support/helpers.js';
+import { itemFromArgs, tr, viewOf } from '../support/item-helpers.js';
 
 /** /task CODE (the card and the whole timeline) and /list with its filters, paged with buttons. */
 export const lookupFeature = new Composer<BotContext>();

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { redeemInvite } from '../../org/org.usecases.js';
-import type { BotContext } from '../context.js';
-import { displayName, escapeHtml, personOf, say } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { displayName, escapeHtml, personOf, say } from '../support/helpers.js';
 
 /** /start (with an invite deep link payload) and /help. */
 export const startFeature = new Composer<BotContext>();

@@ -1,8 +1,8 @@
 import { Composer } from 'grammy';
 import { planBotRemovedNotices } from '../../notifications/chat-removal.js';
 import { chatBinding } from '../../org/org.usecases.js';
-import type { BotContext } from '../context.js';
-import { say, threadIdOf } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { say, threadIdOf } from '../support/helpers.js';
 
 /**
  * Groups the bot does not know yet: when the bot is added, and when someone uses a command

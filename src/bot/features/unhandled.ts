@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
-import type { BotContext } from '../context.js';
-import { say } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { say } from '../support/helpers.js';
 
 /** Registered last: unknown commands get a pointer to /help; button presses nobody handled are answered. */
 export const unhandledFeature = new Composer<BotContext>();

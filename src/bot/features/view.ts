@@ -3,8 +3,8 @@ import { itemCardFor, rememberItemMessage } from '../../items/items.usecases.js'
 import { decodeButton } from '../../notifications/callback-data.js';
 import { renderItemCard } from '../../notifications/item-card.js';
 import { renderHash } from '../../notifications/cards.js';
-import type { BotContext } from '../context.js';
-import { threadIdOf } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { threadIdOf } from '../support/helpers.js';
 import { localeFor } from '../../i18n/translator.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import { whoami } from '../../org/org.usecases.js';
-import type { BotContext } from '../context.js';
-import { displayName, escapeHtml, personOf, say } from '../helpers.js';
+import type { BotContext } from '../support/context.js';
+import { displayName, escapeHtml, personOf, say } from '../support/helpers.js';
 
 export const whoamiFeature = new Composer<BotContext>();
 

@@ -232,7 +232,7 @@ action-waive_contributions = stop waiting for contributions
 action-waive_lead = waive a lead unit's result
 action-set_handler = name the handling person
 
-## Lateness, counted one way in every message (src/calendar/lateness.ts)
+## Lateness, counted one way in every message (src/calendar/model/lateness.ts)
 
 late-working-days = { $working ->
         [one] 1 working day

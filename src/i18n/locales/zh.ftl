@@ -232,7 +232,7 @@ action-waive_contributions = 免于等待配合意见
 action-waive_lead = 免除牵头单位报送结果
 action-set_handler = 指定承办人
 
-## Lateness, counted one way in every message (src/calendar/lateness.ts)
+## Lateness, counted one way in every message (src/calendar/model/lateness.ts)
 
 late-working-days = { $working } 个工作日
 late-working-and-calendar-days = { $working } 个工作日（{ $calendar } 天）

@@ -12,8 +12,8 @@ export const ITEM_STATUSES = ['draft', 'open', 'result_submitted', 'closed', 'ca
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const ITEM_LEVELS = ['key', 'special', 'routine'] as const;
 export type ItemLevel = (typeof ITEM_LEVELS)[number];
-export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from '../report-rhythm.js';
-import type { ReportEvery, ReportsFrom } from '../report-rhythm.js';
+export { REPORT_PERIODS, type ReportEvery, type ReportsFrom } from './report-rhythm.js';
+import type { ReportEvery, ReportsFrom } from './report-rhythm.js';
 import type { Actor } from '../../org/org.models.js';
 export type UnitRole = 'lead' | 'cooperating';
 
@@ -156,7 +156,7 @@ export type ItemState = {
   originalDeadline: string | null;
   originalDeadlineTime: string | null;
   milestones: Milestone[];
-  /** 限时报告: the fixed days progress reports are due (src/items/report-rhythm.ts), or none. */
+  /** 限时报告: the fixed days progress reports are due (src/items/model/report-rhythm.ts), or none. */
   reportEvery: ReportEvery | null;
   /** Who owes them: the lead units (also when absent, as in items saved before), or every unit. */
   reportsFrom?: ReportsFrom;

@@ -1,11 +1,11 @@
 import type { Message } from 'grammy/types';
-import type { Translate } from '../i18n/translator.js';
-import { buildView } from '../items/item-view.js';
-import type { FileRef } from '../items/model/types.js';
-import { readItemRef } from '../items/items.refs.js';
-import type { StoredItem } from '../items/items.repository.js';
-import { findItemByRef, itemOfMessage } from '../items/items.usecases.js';
-import { appError } from '../shared/errors.js';
+import type { Translate } from '../../i18n/translator.js';
+import { buildView } from '../../items/item-view.js';
+import type { FileRef } from '../../items/model/types.js';
+import { readItemRef } from '../../items/model/refs.js';
+import type { StoredItem } from '../../items/model/stored.js';
+import { findItemByRef, itemOfMessage } from '../../items/items.usecases.js';
+import { appError } from '../../shared/errors.js';
 import type { BotContext } from './context.js';
 
 /** ctx.t as a plain translate function, for the renderers in notifications/. */

@@ -2,8 +2,7 @@
  * Item codes: 督办〔2026〕12号. People type the full code, "2026-12", "〔2026〕12号", "12号" or just
  * "12"; a number alone means this year's item with that number (or the latest year that has one).
  */
-import type { Config } from '../config.js';
-import type { StoredItem } from './items.repository.js';
+import type { StoredItem } from './stored.js';
 
 export type ItemRef = { year: number | null; number: number };
 
@@ -12,7 +11,9 @@ export function formatItemCode(prefix: string, year: number, number: number): st
 }
 
 /** A stored item's code (督办〔2026〕12号), or null when it has none yet. */
-export function itemCode(deps: { config: Pick<Config, 'items'> }, item: StoredItem): string | null {
+// The config is taken by its shape, not by the Config type: config.ts imports the item model
+// (report rhythms), so the model importing config.ts back would close a cycle.
+export function itemCode(deps: { config: { items: { codePrefix: string } } }, item: StoredItem): string | null {
   return item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.config.items.codePrefix, item.row.codeYear, item.row.codeNumber) : null;
 }
 

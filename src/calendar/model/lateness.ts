@@ -1,5 +1,5 @@
-import type { Translate } from '../i18n/translator.js';
-import { nationalCalendar, type WorkingCalendar, type YMD } from './calendar.models.js';
+import type { Translate } from '../../i18n/translator.js';
+import { nationalCalendar, type WorkingCalendar, type YMD } from './working-calendar.js';
 import { daysBetween } from './ymd.js';
 
 /**

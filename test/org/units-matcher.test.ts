@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUnitMatcher } from '../../src/parser/units-matcher.js';
+import { createUnitMatcher } from '../../src/org/units-matcher.js';
 
 const registry = [
   { name: '市住房和城乡建设局', aliases: ['住建局', 'Housing Bureau'] },

@@ -1,5 +1,5 @@
 import { addDays, formatYMD, parseYMD, type YMD } from './ymd.js';
-import type { Clock } from '../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 
 /**
  * Wall-clock time in a named IANA zone, through Intl only: the process's own TZ is never used

@@ -1,4 +1,8 @@
-import { foldText, isAsciiWordChar, isCjk } from './text.js';
+import { foldText, isAsciiWordChar, isCjk } from '../shared/text.js';
+
+// Finding the registry's units in a text belongs to org (org.models.ts builds the matcher of the
+// registry); the parser uses it from here. It lived in parser/, which made org import the parser
+// while the parser imports the item model that imports org.
 
 /** A unit as the registry knows it: its canonical name and the other names it goes by. */
 export type UnitRecord = { name: string; aliases: readonly string[] };

@@ -1,9 +1,9 @@
 import type { Message, User } from 'grammy/types';
-import type { ChatRef } from '../org/org.usecases.js';
-import type { PersonInput } from '../org/org.repository.js';
+import type { ChatRef } from '../../org/org.usecases.js';
+import type { PersonInput } from '../../org/org.repository.js';
 import type { BotContext } from './context.js';
 
-export { displayName, escapeHtml, mention } from '../shared/html.js';
+export { displayName, escapeHtml, mention } from '../../shared/html.js';
 
 /** The forum topic a message belongs to (0 = the chat itself). */
 export function threadIdOf(msg: Pick<Message, 'is_topic_message' | 'message_thread_id'> | undefined): number {

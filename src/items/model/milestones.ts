@@ -1,14 +1,14 @@
 /**
  * 时间节点 (milestones) of an item, read from its state: which are done, which are overdue and
- * how late. Pure; the lateness is counted like a deadline's (src/calendar/lateness.ts), so a
+ * how late. Pure; the lateness is counted like a deadline's (src/calendar/model/lateness.ts), so a
  * milestone "2 个工作日（4 天）" late reads the same as a deadline that late.
  *
  * A milestone due on day D lasts the whole of D (like a deadline without a time); it is overdue
  * from the next day while the item is open and the milestone is not reported.
  */
-import { lateness, type Lateness } from '../calendar/lateness.js';
-import type { WorkingCalendar } from '../calendar/calendar.models.js';
-import type { ItemState, Milestone, MilestoneDone } from './model/types.js';
+import { lateness, type Lateness } from '../../calendar/model/lateness.js';
+import type { WorkingCalendar } from '../../calendar/model/working-calendar.js';
+import type { ItemState, Milestone, MilestoneDone } from './types.js';
 
 export type MilestoneStatus = 'done' | 'overdue' | 'pending';
 

@@ -1,5 +1,5 @@
-import { endOfZonedDay, parseHHmm, zonedInstant } from '../calendar/zoned-time.js';
-import type { ItemState } from './model/types.js';
+import { endOfZonedDay, parseHHmm, zonedInstant } from '../../calendar/model/zoned-time.js';
+import type { ItemState } from './types.js';
 
 /**
  * The state snapshot is stored as JSON: instants become ISO strings and must be revived.

@@ -14,8 +14,8 @@
  * FIRST_REPORT_MIN_WORKING_DAYS working days after the unit was assigned is not asked for: a unit
  * given an item on Thursday does not owe a report on Friday.
  */
-import type { YMD } from '../calendar/ymd.js';
-import { addDays, daysInMonth, formatYMD, parseYMD, weekday } from '../calendar/ymd.js';
+import type { YMD } from '../../calendar/model/ymd.js';
+import { addDays, daysInMonth, formatYMD, parseYMD, weekday } from '../../calendar/model/ymd.js';
 
 export const REPORT_PERIODS = ['day', 'week', 'half-month', 'month', 'quarter'] as const;
 export type ReportPeriod = (typeof REPORT_PERIODS)[number];

@@ -1,5 +1,6 @@
 /**
  * When an item's people must be warned, nagged or escalated to: pure rules, no I/O.
+ * (What a reminder is — kinds, colours, the policy, the facts it carries — is in policy.ts.)
  *
  * `planReminders` looks at one item at one instant and answers two questions: which reminders
  * are due now and not planned yet, and when the item must be looked at next (`nextCheckAt`). The
@@ -33,7 +34,7 @@
  *   takes over).
  * - report_nag: with a report rhythm (限时报告), a lead unit (every unit still owing its part, with
  *   reportsFrom 'all') owes a progress report by each of the rhythm's fixed days (每周五, 每月25日,
- *   每半月 = the 15th and the month's end, 每季度末; src/items/report-rhythm.ts), moved to the next
+ *   每半月 = the 15th and the month's end, 每季度末; src/items/model/report-rhythm.ts), moved to the next
  *   working day when it is a day off. A due day that passes without a report made since the due
  *   day before it is nagged at the next working day's opening, once. A report whose nag would
  *   fall on the deadline date or later is not asked for: the result is.
@@ -55,105 +56,30 @@
  *   leader's confirmation nags the issuing leader and the leader in charge, and again every
  *   `confirmNagDays` working days.
  */
-import { lateness } from '../calendar/lateness.js';
-import { nationalCalendar, type WorkingCalendar } from '../calendar/calendar.models.js';
-import { addDays, addMonths, type YMD } from '../calendar/ymd.js';
-import { endOfZonedDay, parseHHmm } from '../calendar/zoned-time.js';
-import { deadlineInstant } from '../items/items.codec.js';
-import { reportDueDays } from '../items/report-rhythm.js';
-import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../items/model/queries.js';
-import type { ItemLevel, ItemState, ItemUnitState, ReportEvery } from '../items/model/types.js';
-import type { WorkingClock } from '../calendar/working-clock.js';
-
-// ---------------------------------------------------------------------------------------------
-// Types
-// ---------------------------------------------------------------------------------------------
-
-export const REMINDER_KINDS = ['warning', 'ack_nag', 'report_nag', 'overdue_nag', 'escalation', 'confirm_nag', 'extension_nag', 'milestone_nag'] as const;
-export type ReminderKind = (typeof REMINDER_KINDS)[number];
-/** Kinds that count as a nag (催办) for the bulletin and the ledger. */
-export const NAG_KINDS = ['ack_nag', 'report_nag', 'overdue_nag', 'milestone_nag'] as const satisfies readonly ReminderKind[];
-
-/** A warning's colour: 🔵 two or more working days left, 🟡 one or none (the deadline day), 🔴 overdue. */
-export type Colour = 'blue' | 'yellow' | 'red';
-/** The mark a colour wears in chat text: reminders and digests alike. */
-export const COLOUR_MARK: Record<Colour, string> = { blue: '🔵', yellow: '🟡', red: '🔴' };
-
-/** How one level is reminded (config.reminders.levels[level]). */
-export type RungThreshold = { nags: number; daysOverdue: number };
-/**
- * `rung4`: this level's threshold for rung 4 (移交) instead of the escalation's, or null when the
- * level's ladder stops at rung 3; absent = the escalation's.
- */
-export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number; rung4?: RungThreshold | null | undefined };
-/**
- * 屡推不动: work that stalls before its deadline climbs the ladder too. `missedReports`: the unit
- * head hears after so many report due days missed in a row (rung 2), the leaders after so many
- * (rung 3); `returns`: a result returned so many times is brought to the leaders (rung 3).
- */
-export type StalledPolicy = { missedReports: { rung2: number; rung3: number }; returns: number };
-export const DEFAULT_STALLED: StalledPolicy = { missedReports: { rung2: 2, rung3: 3 }, returns: 3 };
-export type EscalationPolicy = { rung2: RungThreshold; rung3: RungThreshold; rung4: RungThreshold; stalled?: StalledPolicy };
-/** config.reminders (the sweep's cron expression is the scheduler's business). */
-export type ReminderPolicy = { levels: Record<ItemLevel, LevelPolicy>; escalation: EscalationPolicy };
-
-/** Where and when people work: config.timezone and config.workingHours, on China's calendar. */
-export type WorkingTime = {
-  timezone: string;
-  workingHours: { start: string; end: string };
-  /** A calendar with local overrides; the national one by default. */
-  calendar?: WorkingCalendar;
-};
-
-/** Everything the sweep needs from the configuration. */
-export type ReminderSchedule = { policy: ReminderPolicy; time: WorkingTime };
-
-/** Builds the schedule from the application config. */
-export function reminderSchedule(config: {
-  timezone: string;
-  workingHours: { start: string; end: string };
-  reminders: ReminderPolicy;
-}): ReminderSchedule {
-  return {
-    policy: { levels: config.reminders.levels, escalation: config.reminders.escalation },
-    time: { timezone: config.timezone, workingHours: config.workingHours },
-  };
-}
-
-/** A reminder already planned for the item (a row of the reminders table). */
-export type PlannedSlot = { unitId: number; kind: ReminderKind; slot: string };
-
-/**
- * Who hears a reminder: `unit` the unit's group (or its members who started the bot), `unit_head`
- * the unit head privately, `leaders` the item's leaders chat with the leader in charge mentioned
- * (and privately), `deciders` the item's leaders chat with the issuing leader and the leader in
- * charge mentioned (and privately), `discipline` the discipline group.
- */
-export type Recipient = 'unit' | 'unit_head' | 'leaders' | 'deciders' | 'discipline';
-
-/** What each kind of reminder says, beyond its kind. Instants are Dates, dates 'YYYY-MM-DD'. */
-export type ReminderFacts =
-  | { kind: 'warning'; target: 'deadline'; date: YMD; time: string | null; daysBefore: number; workingDaysLeft: number }
-  | { kind: 'warning'; target: 'milestone'; date: YMD; texts: string[]; daysBefore: number; workingDaysLeft: number }
-  | { kind: 'ack_nag'; assignedAt: Date; workingHours: number; nagNumber: number }
-  | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
-  | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
-  /** Report due days missed in a row (nagCount), the first of them (since), before the deadline (date). */
-  | { kind: 'escalation'; cause: 'report'; every: ReportEvery; since: YMD; lastReportAt: Date | null; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
-  /** The result returned so many times (nagCount) while the item is still open. */
-  | { kind: 'escalation'; cause: 'returns'; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
-  | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
-  | { kind: 'extension_nag'; requestedAt: Date; requestUnitId: number; until: YMD; workingDaysWaiting: number; nagNumber: number }
-  /** 时间节点: milestone `index` (1-based) due on `date` is not reported done; late like a deadline. */
-  | { kind: 'milestone_nag'; index: number; date: YMD; text: string; daysOverdue: number; calendarDaysOverdue: number; nagCount: number };
-
-/**
- * A reminder due now. `unitId` is 0 for the item as a whole (the confirming leaders). `rung` is
- * the escalation rung the unit is on (1 for everything but overdue nags and escalations).
- */
-export type DueReminder = ReminderFacts & { unitId: number; slot: string; rung: number; colour: Colour | null; to: Recipient[] };
+import { lateness } from '../../calendar/model/lateness.js';
+import { nationalCalendar, type WorkingCalendar } from '../../calendar/model/working-calendar.js';
+import { addDays, addMonths, type YMD } from '../../calendar/model/ymd.js';
+import { endOfZonedDay, parseHHmm } from '../../calendar/model/zoned-time.js';
+import type { WorkingClock } from '../../calendar/model/working-clock.js';
+import { deadlineInstant } from '../../items/model/codec.js';
+import { reportDueDays } from '../../items/model/report-rhythm.js';
+import { activeUnits, missingContributions, pendingLeads, verificationPending } from '../../items/model/queries.js';
+import type { ItemState, ItemUnitState, ReportEvery } from '../../items/model/types.js';
+import {
+  colourFor,
+  DEFAULT_STALLED,
+  rung4Threshold,
+  rungFor,
+  slotKey,
+  type DueReminder,
+  type EscalationPolicy,
+  type LevelPolicy,
+  type PlannedSlot,
+  type Recipient,
+  type ReminderFacts,
+  type ReminderSchedule,
+  type WorkingTime,
+} from './policy.js';
 
 export type ReminderInput = {
   state: ItemState;
@@ -178,25 +104,6 @@ export type ReminderPlan = {
 // ---------------------------------------------------------------------------------------------
 // Public functions
 // ---------------------------------------------------------------------------------------------
-
-/** ≥ 2 working days left: blue; 1 or 0 (the deadline day): yellow; past the deadline: red. */
-export function colourFor(workingDaysLeft: number, overdue = false): Colour {
-  if (overdue || workingDaysLeft < 0) return 'red';
-  return workingDaysLeft >= 2 ? 'blue' : 'yellow';
-}
-
-/**
- * The rung a unit is on after `nagCount` overdue nags, `daysOverdue` working days late. `rung4`:
- * whether the ladder reaches rung 4 at all (false: it stops at 3); `threshold4` a level's own
- * rung-4 threshold (the escalation's by default).
- */
-export function rungFor(escalation: EscalationPolicy, nagCount: number, daysOverdue: number, rung4: boolean, threshold4: RungThreshold = escalation.rung4): number {
-  const reached = (t: RungThreshold) => nagCount >= t.nags || daysOverdue >= t.daysOverdue;
-  if (rung4 && reached(threshold4)) return 4;
-  if (reached(escalation.rung3)) return 3;
-  if (reached(escalation.rung2)) return 2;
-  return 1;
-}
 
 /** The reminders due for one item now, and when to look at it next. */
 export function planReminders(input: ReminderInput): ReminderPlan {
@@ -293,10 +200,6 @@ export function computeNextCheckAt(input: Omit<ReminderInput, 'planned' | 'disci
   if (plan.due.length === 0) return plan.nextCheckAt;
   const now = input.now.getTime();
   return new Date(Math.min(now, plan.nextCheckAt?.getTime() ?? now));
-}
-
-export function slotKey(r: { unitId: number; kind: ReminderKind; slot: string }): string {
-  return `${r.unitId}|${r.kind}|${r.slot}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,7 +374,7 @@ function ackNags(t: Time, unit: ItemUnitState, policy: LevelPolicy, now: Date, d
 }
 
 /**
- * The report a unit owes on fixed days (src/items/report-rhythm.ts). The latest due day that has
+ * The report a unit owes on fixed days (src/items/model/report-rhythm.ts). The latest due day that has
  * passed (nagged at the next working day's opening) is missed when the unit made no report since
  * the due day before it (or since its assignment); a report made late, before the nag, still
  * counts. One nag per missed due day; the due days do not move. A report whose nag would fall
@@ -635,11 +538,6 @@ function milestoneNags(t: Time, state: ItemState, unit: ItemUnitState, policy: L
     };
     return [{ due: [reminder], next }];
   });
-}
-
-/** A level's rung-4 (移交) threshold: its own, else the escalation's; null when its ladder stops at rung 3. */
-export function rung4Threshold(policy: LevelPolicy, escalation: EscalationPolicy): RungThreshold | null {
-  return policy.rung4 === undefined ? escalation.rung4 : policy.rung4;
 }
 
 /** Who a rung adds (rung 1, the unit, hears every nag). */
