@@ -32,11 +32,7 @@ const levelPolicy = z.object({
    * 限时报告 when the instruction names no rhythm: 'week' (by Friday), 'week:N' (weekday N, 1 =
    * Monday), 'half-month', 'month' (by its last day), 'month:N', 'quarter', 'day', or null for none.
    */
-  reportEvery: z
-    .string()
-    .refine(isReportEvery, "use day, week, week:1..7, half-month, month, month:1..31 or quarter (or null)")
-    .nullable()
-    .default(null),
+  reportEvery: z.string().refine(isReportEvery, 'use day, week, week:1..7, half-month, month, month:1..31 or quarter (or null)').nullable().default(null),
   /** 调查复核: a complete result waits for a supervisor's 核实属实 before a leader may confirm it. */
   verify: z.boolean().default(false),
   /** With `verify`: 核实属实 needs at least one file or photo (on the results or added by the supervisor). */
@@ -50,9 +46,36 @@ const rungThreshold = z.object({ nags: z.number().int().positive(), daysOverdue:
 const levelPolicyWithRung4 = levelPolicy.extend({ rung4: rungThreshold.nullable().optional() });
 
 export const DEFAULT_LEVEL_POLICIES = {
-  key: { warnDays: [3, 1, 0], ackNagHours: 4, ackNagLimit: 4, overdueNagEveryDays: 1, confirmNagDays: 1, reportEvery: 'week' as ReportEvery | null, verify: true, evidence: false },
-  special: { warnDays: [2, 0], ackNagHours: 8, ackNagLimit: 3, overdueNagEveryDays: 1, confirmNagDays: 2, reportEvery: null as ReportEvery | null, verify: false, evidence: false },
-  routine: { warnDays: [1], ackNagHours: 16, ackNagLimit: 2, overdueNagEveryDays: 2, confirmNagDays: 3, reportEvery: null as ReportEvery | null, verify: false, evidence: false },
+  key: {
+    warnDays: [3, 1, 0],
+    ackNagHours: 4,
+    ackNagLimit: 4,
+    overdueNagEveryDays: 1,
+    confirmNagDays: 1,
+    reportEvery: 'week' as ReportEvery | null,
+    verify: true,
+    evidence: false,
+  },
+  special: {
+    warnDays: [2, 0],
+    ackNagHours: 8,
+    ackNagLimit: 3,
+    overdueNagEveryDays: 1,
+    confirmNagDays: 2,
+    reportEvery: null as ReportEvery | null,
+    verify: false,
+    evidence: false,
+  },
+  routine: {
+    warnDays: [1],
+    ackNagHours: 16,
+    ackNagLimit: 2,
+    overdueNagEveryDays: 2,
+    confirmNagDays: 3,
+    reportEvery: null as ReportEvery | null,
+    verify: false,
+    evidence: false,
+  },
 };
 /** 屡推不动 before the deadline: report due days missed in a row (rung 2, rung 3), results returned (rung 3). */
 const stalledPolicy = z.object({
@@ -67,104 +90,104 @@ export const DEFAULT_ESCALATION = {
   stalled: DEFAULT_STALLED,
 };
 
-export const configSchema = z.object({
-  botToken: z.string().min(1).optional(),
-  botApiRoot: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
-  databaseUrl: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/dbname')
-    .optional(),
-  dataDir: z.string().min(1).default('./data'),
-  adminIds: z.array(z.number().int().positive()).default([]),
-  timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-  locale: z.enum(LOCALES).default('zh'),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Invite links expire after this many hours. */
-  inviteTtlHours: z.number().int().positive().default(72),
-  /** Without BOT_TOKEN, `npm start` serves the sandbox page here, on 127.0.0.1 only (0 = any free port). */
-  sandboxPort: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
-  /**
-   * all: take updates from Telegram (long polling, or the webhook when WEBHOOK_URL is set) and run
-   * the scheduler and the outbox dispatcher. worker: only the scheduler and the dispatcher
-   * (Telegram allows one poller per token; without a webhook, run more instances as workers).
-   */
-  role: z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
-  /** The operators' HTTP endpoints (/healthz, /readyz, /metrics); off when unset (0 = any free port). */
-  metricsPort: z.number({ error: 'must be a port number, e.g. 9464' }).int().min(0).max(65535).optional(),
-  /** Where those endpoints listen: loopback unless the operator opens them up. */
-  metricsHost: z.string().min(1).default('127.0.0.1'),
-  /**
-   * Set: an instance with ROLE=all does not poll; Telegram posts updates to this URL (a load
-   * balancer in front of any number of instances) and the instance serves them on HOST:PORT.
-   */
-  webhookUrl: z.url({ protocol: /^https$/, error: 'must be an https URL (Telegram posts only to https), e.g. https://bot.example.org/telegram' }).optional(),
-  /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every update; a request without it is refused. */
-  webhookSecret: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)')
-    .optional(),
-  /** The webhook's HTTP server (with WEBHOOK_URL): port (0 = any free port) and address. */
-  port: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
-  host: z.string().min(1).default('0.0.0.0'),
-  items: z
-    .object({
-      codePrefix: z.string().min(1).max(10).default('督办'),
-      /** Used when an instruction names no deadline, in working days from assignment. */
-      defaultDeadlineWorkingDays: z
-        .object({ key: z.number().int().positive(), special: z.number().int().positive(), routine: z.number().int().positive() })
-        .default({ key: 5, special: 10, routine: 15 }),
-    })
-    .default({ codePrefix: '督办', defaultDeadlineWorkingDays: { key: 5, special: 10, routine: 15 } }),
-  workingHours: z
-    .object({ start: hhmm, end: hhmm })
-    .refine((w) => w.start < w.end, 'start must be before end')
-    .default({ start: '09:00', end: '18:00' }),
-  reminders: z
-    .object({
-      /** node-cron expression of the sweep that plans warnings, nags and escalations. */
-      sweepCron: z.string().min(9).default('* * * * *'),
-      /**
-       * Local times of the reminder bundles after the morning message (working days only): what fell
-       * due since the last bundle goes to each chat as one message. The morning's reminders go with
-       * the daily digest (digests.dailyTime).
-       */
-      bundleTimes: z.array(hhmm).max(4).default(['15:00']),
-      levels: z
-        .object({ key: levelPolicyWithRung4, special: levelPolicyWithRung4, routine: levelPolicyWithRung4 })
-        .default(DEFAULT_LEVEL_POLICIES),
-      /**
-       * The escalation ladder: rung 1 is the unit's staff (every nag); a higher rung is reached when
-       * the item's overdue nags reach `nags` or its working days overdue reach `daysOverdue`.
-       * 2 = the unit head and the unit group, 3 = the leaders group and the leader in charge,
-       * 4 = 移交 to the discipline group (屡督不办; the referral waits when none is bound). A level
-       * may set its own rung 4 (levels.<level>.rung4), or null to stop its ladder at rung 3.
-       */
-      escalation: z
-        .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold, stalled: stalledPolicy.default(DEFAULT_STALLED) })
-        .default(DEFAULT_ESCALATION),
-    })
-    .default({ sweepCron: '* * * * *', bundleTimes: ['15:00'], levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),
-  digests: z
-    .object({
-      /** Daily digest to each leaders group and each unit group, local time, working days only. */
-      dailyTime: hhmm.default('08:30'),
-      /** Weekly bulletin (通报): node-cron expression in the organisation's timezone. */
-      bulletinCron: z.string().min(9).default('0 9 * * 1'),
-      /** A digest missed (bot down) by less than this is sent late with a note; older ones are skipped. */
-      lateWindowMinutes: z.number().int().min(0).default(120),
-      /**
-       * Who reads 通报: the weekly bulletin and 点名通报 (/notify). 'leaders': the leaders groups (a
-       * 点名通报 also reaches the named item's own units); 'all': the leaders groups and every unit group.
-       */
-      bulletinAudience: z.enum(['leaders', 'all']).default('leaders'),
-    })
-    .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120, bulletinAudience: 'leaders' }),
-}).refine((config) => config.webhookUrl === undefined || config.webhookSecret !== undefined, {
-  path: ['webhookSecret'],
-  message: 'required when WEBHOOK_URL is set: 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)',
-  // Checked even when other settings are wrong, so that every problem is listed at once.
-  when: ({ value }) => typeof value === 'object' && value !== null,
-});
+export const configSchema = z
+  .object({
+    botToken: z.string().min(1).optional(),
+    botApiRoot: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.telegram.org' }).default('https://api.telegram.org'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/dbname')
+      .optional(),
+    dataDir: z.string().min(1).default('./data'),
+    adminIds: z.array(z.number().int().positive()).default([]),
+    timezone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+    locale: z.enum(LOCALES).default('zh'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Invite links expire after this many hours. */
+    inviteTtlHours: z.number().int().positive().default(72),
+    /** Without BOT_TOKEN, `npm start` serves the sandbox page here, on 127.0.0.1 only (0 = any free port). */
+    sandboxPort: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
+    /**
+     * all: take updates from Telegram (long polling, or the webhook when WEBHOOK_URL is set) and run
+     * the scheduler and the outbox dispatcher. worker: only the scheduler and the dispatcher
+     * (Telegram allows one poller per token; without a webhook, run more instances as workers).
+     */
+    role: z.enum(['all', 'worker'], { error: 'must be all or worker' }).default('all'),
+    /** The operators' HTTP endpoints (/healthz, /readyz, /metrics); off when unset (0 = any free port). */
+    metricsPort: z.number({ error: 'must be a port number, e.g. 9464' }).int().min(0).max(65535).optional(),
+    /** Where those endpoints listen: loopback unless the operator opens them up. */
+    metricsHost: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Set: an instance with ROLE=all does not poll; Telegram posts updates to this URL (a load
+     * balancer in front of any number of instances) and the instance serves them on HOST:PORT.
+     */
+    webhookUrl: z.url({ protocol: /^https$/, error: 'must be an https URL (Telegram posts only to https), e.g. https://bot.example.org/telegram' }).optional(),
+    /** Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every update; a request without it is refused. */
+    webhookSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)')
+      .optional(),
+    /** The webhook's HTTP server (with WEBHOOK_URL): port (0 = any free port) and address. */
+    port: z.number({ error: 'must be a port number, e.g. 8080' }).int().min(0).max(65535).default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    items: z
+      .object({
+        codePrefix: z.string().min(1).max(10).default('督办'),
+        /** Used when an instruction names no deadline, in working days from assignment. */
+        defaultDeadlineWorkingDays: z
+          .object({ key: z.number().int().positive(), special: z.number().int().positive(), routine: z.number().int().positive() })
+          .default({ key: 5, special: 10, routine: 15 }),
+      })
+      .default({ codePrefix: '督办', defaultDeadlineWorkingDays: { key: 5, special: 10, routine: 15 } }),
+    workingHours: z
+      .object({ start: hhmm, end: hhmm })
+      .refine((w) => w.start < w.end, 'start must be before end')
+      .default({ start: '09:00', end: '18:00' }),
+    reminders: z
+      .object({
+        /** node-cron expression of the sweep that plans warnings, nags and escalations. */
+        sweepCron: z.string().min(9).default('* * * * *'),
+        /**
+         * Local times of the reminder bundles after the morning message (working days only): what fell
+         * due since the last bundle goes to each chat as one message. The morning's reminders go with
+         * the daily digest (digests.dailyTime).
+         */
+        bundleTimes: z.array(hhmm).max(4).default(['15:00']),
+        levels: z.object({ key: levelPolicyWithRung4, special: levelPolicyWithRung4, routine: levelPolicyWithRung4 }).default(DEFAULT_LEVEL_POLICIES),
+        /**
+         * The escalation ladder: rung 1 is the unit's staff (every nag); a higher rung is reached when
+         * the item's overdue nags reach `nags` or its working days overdue reach `daysOverdue`.
+         * 2 = the unit head and the unit group, 3 = the leaders group and the leader in charge,
+         * 4 = 移交 to the discipline group (屡督不办; the referral waits when none is bound). A level
+         * may set its own rung 4 (levels.<level>.rung4), or null to stop its ladder at rung 3.
+         */
+        escalation: z
+          .object({ rung2: rungThreshold, rung3: rungThreshold, rung4: rungThreshold, stalled: stalledPolicy.default(DEFAULT_STALLED) })
+          .default(DEFAULT_ESCALATION),
+      })
+      .default({ sweepCron: '* * * * *', bundleTimes: ['15:00'], levels: DEFAULT_LEVEL_POLICIES, escalation: DEFAULT_ESCALATION }),
+    digests: z
+      .object({
+        /** Daily digest to each leaders group and each unit group, local time, working days only. */
+        dailyTime: hhmm.default('08:30'),
+        /** Weekly bulletin (通报): node-cron expression in the organisation's timezone. */
+        bulletinCron: z.string().min(9).default('0 9 * * 1'),
+        /** A digest missed (bot down) by less than this is sent late with a note; older ones are skipped. */
+        lateWindowMinutes: z.number().int().min(0).default(120),
+        /**
+         * Who reads 通报: the weekly bulletin and 点名通报 (/notify). 'leaders': the leaders groups (a
+         * 点名通报 also reaches the named item's own units); 'all': the leaders groups and every unit group.
+         */
+        bulletinAudience: z.enum(['leaders', 'all']).default('leaders'),
+      })
+      .default({ dailyTime: '08:30', bulletinCron: '0 9 * * 1', lateWindowMinutes: 120, bulletinAudience: 'leaders' }),
+  })
+  .refine((config) => config.webhookUrl === undefined || config.webhookSecret !== undefined, {
+    path: ['webhookSecret'],
+    message: 'required when WEBHOOK_URL is set: 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. the output of `openssl rand -hex 32`)',
+    // Checked even when other settings are wrong, so that every problem is listed at once.
+    when: ({ value }) => typeof value === 'object' && value !== null,
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -206,7 +229,10 @@ function fromEnv(env: Env): { values: Record<string, unknown>; problems: string[
     if (raw === undefined || raw.trim() === '') continue;
     const value = raw.trim();
     if (key === 'adminIds') {
-      const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const bad = parts.filter((p) => !/^\d+$/.test(p));
       if (bad.length > 0) {
         problems.push(`ADMIN_IDS: "${bad.join('", "')}" is not a Telegram user id; give numeric ids separated by commas, e.g. ADMIN_IDS=123456789,987654321`);

@@ -20,7 +20,14 @@ const entry = (command: string, key = `command-${command}`): MenuEntry => ({ com
 /** What unit staff use on items, in private chats and in groups alike. */
 const ITEM_COMMANDS = ['list', 'task', 'ack', 'progress', 'result', 'extend', 'handler', 'coordinate', 'node', 'verify', 'check'].map((c) => entry(c));
 
-const PRIVATE: MenuEntry[] = [entry('start'), entry('whoami'), ...ITEM_COMMANDS, entry('digest', 'command-digest-in-private'), entry('bulletin'), entry('help')];
+const PRIVATE: MenuEntry[] = [
+  entry('start'),
+  entry('whoami'),
+  ...ITEM_COMMANDS,
+  entry('digest', 'command-digest-in-private'),
+  entry('bulletin'),
+  entry('help'),
+];
 
 const GROUP: MenuEntry[] = [
   entry('help'),
@@ -28,7 +35,9 @@ const GROUP: MenuEntry[] = [
   ...ITEM_COMMANDS,
   ...['assign', 'confirm', 'return', 'approve', 'reject', 'transfer', 'cancel', 'notify', 'waive', 'excuse', 'ledger'].map((c) => entry(c)),
   entry('digest', 'command-digest-in-group'),
-  ...['bulletin', 'bind', 'unbind', 'unit', 'invite', 'leader', 'admin', 'supervisor', 'calendar', 'coordinated', 'coordup', 'received', 'feedback'].map((c) => entry(c)),
+  ...['bulletin', 'bind', 'unbind', 'unit', 'invite', 'leader', 'admin', 'supervisor', 'calendar', 'coordinated', 'coordup', 'received', 'feedback'].map((c) =>
+    entry(c),
+  ),
 ];
 
 export const COMMAND_MENUS = { private: PRIVATE, group: GROUP } as const;

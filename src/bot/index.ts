@@ -1,6 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, BotError, GrammyError, type BotConfig } from 'grammy';
+import { Bot, type BotError, GrammyError, type BotConfig } from 'grammy';
 import { countSendFailure, createMetrics, SEND_METHODS, updateKind } from '../shared/metrics.js';
 import { loadActor, recordPerson } from '../org/org.usecases.js';
 import type { Sleep } from '../outbox/dispatcher.js';
@@ -121,7 +121,8 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     ctx.deps = handlerDeps;
     ctx.logger = deps.logger.child({ updateId: ctx.update.update_id, chatId: ctx.chat?.id });
     let actor: ReturnType<BotContext['actor']> | undefined;
-    ctx.actor = () => (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
+    ctx.actor = () =>
+      (actor ??= ctx.from ? loadActor(deps, { personId: ctx.from.id }) : Promise.resolve({ personId: 0, isAdmin: false, isLeader: false, unitIds: [] }));
     try {
       await next();
     } catch (error) {
@@ -129,7 +130,12 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
       throw error;
     } finally {
       endTimer();
-      (deferredUpdates.has(ctx.update) ? metrics.updatesDeferred : failed || failedUpdates.has(ctx.update) ? metrics.updatesFailed : metrics.updatesHandled).inc({ kind });
+      (deferredUpdates.has(ctx.update)
+        ? metrics.updatesDeferred
+        : failed || failedUpdates.has(ctx.update)
+          ? metrics.updatesFailed
+          : metrics.updatesHandled
+      ).inc({ kind });
       options.onUpdateHandled?.(ctx.update.update_id);
     }
   });
@@ -234,7 +240,22 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: ctx.t('err-internal'), show_alert: true }).catch(() => {});
     else if (ctx.chat) await say(ctx, ctx.t('err-internal')).catch(() => {});
   });
-  features.use(inputGuardFeature, buttonGuardFeature, chatMigrationFeature, startFeature, whoamiFeature, adminFeature, unboundFeature, viewFeature, itemsFeature, lookupFeature, ledgerFeature, digestsFeature, calendarFeature, unhandledFeature);
+  features.use(
+    inputGuardFeature,
+    buttonGuardFeature,
+    chatMigrationFeature,
+    startFeature,
+    whoamiFeature,
+    adminFeature,
+    unboundFeature,
+    viewFeature,
+    itemsFeature,
+    lookupFeature,
+    ledgerFeature,
+    digestsFeature,
+    calendarFeature,
+    unhandledFeature,
+  );
 
   bot.catch((error: BotError<BotContext>) => {
     deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, 'unhandled bot error');

@@ -41,13 +41,15 @@ function troubleOf(error: unknown): { kind: string; message: string; level: 'war
   if (isConflict(error) && /webhook/i.test((error as GrammyError).description))
     return {
       kind: '409-webhook',
-      message: 'a webhook is set for this bot token, so Telegram refuses polling (409); set WEBHOOK_URL here too, or remove the webhook (deleteWebhook) to poll; this one keeps running as a worker and tries again later',
+      message:
+        'a webhook is set for this bot token, so Telegram refuses polling (409); set WEBHOOK_URL here too, or remove the webhook (deleteWebhook) to poll; this one keeps running as a worker and tries again later',
       level: 'error',
     };
   if (isConflict(error))
     return {
       kind: '409',
-      message: 'another instance is polling this bot token (409 Conflict); this one keeps running as a worker (scheduler, outbox) and tries polling again later',
+      message:
+        'another instance is polling this bot token (409 Conflict); this one keeps running as a worker (scheduler, outbox) and tries polling again later',
       level: 'warn',
     };
   if (error instanceof GrammyError && error.error_code === 429) return { kind: '429', message: 'Telegram asks us to slow down; waiting', level: 'warn' };
@@ -209,7 +211,10 @@ export function startPolling(bot: Bot<any>, options: PollingOptions): Poller {
         failures++;
         const waitMs = reconnectDelayMs(failures, options.policy);
         if (failures === 1)
-          options.logger.warn({ err: error, updates: updates.length, retryInMs: waitMs }, 'cannot store updates (database unavailable?); holding them and retrying every few seconds');
+          options.logger.warn(
+            { err: error, updates: updates.length, retryInMs: waitMs },
+            'cannot store updates (database unavailable?); holding them and retrying every few seconds',
+          );
         await sleep(waitMs, signal);
         // Stopping: the offset has not moved, so Telegram gives these to the next poller.
         if (signal.aborted) throw error;

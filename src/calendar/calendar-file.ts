@@ -161,7 +161,8 @@ export function parseCalendarJson(content: string, options: { year?: number } = 
   const problems: string[] = [];
   let year: number | null = options.year ?? null;
   if (o.year !== undefined) {
-    if (!Number.isInteger(o.year) || (o.year as number) < 1000 || (o.year as number) > 9999) problems.push(`"year" must be a year such as 2027 (got ${JSON.stringify(o.year)})`);
+    if (!Number.isInteger(o.year) || (o.year as number) < 1000 || (o.year as number) > 9999)
+      problems.push(`"year" must be a year such as 2027 (got ${JSON.stringify(o.year)})`);
     else if (year !== null && year !== o.year) problems.push(`"year" is ${String(o.year)}, but ${year} was asked for`);
     else year = o.year as number;
   }

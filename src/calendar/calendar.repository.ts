@@ -13,12 +13,7 @@ export type StoredSchedule = ImportedSchedule & { record: CalendarYearRecord };
 export function createCalendarRepository({ db, clock }: { db: DbOrTx; clock: Clock }) {
   return {
     /** Replaces a year whole: its row and all its days. Run inside a transaction. */
-    async replaceYear(input: {
-      schedule: ImportedSchedule;
-      source: string;
-      via: 'cli' | 'telegram';
-      importedBy: number | null;
-    }): Promise<CalendarYearRecord> {
+    async replaceYear(input: { schedule: ImportedSchedule; source: string; via: 'cli' | 'telegram'; importedBy: number | null }): Promise<CalendarYearRecord> {
       const { schedule } = input;
       await db.delete(calendarYears).where(eq(calendarYears.year, schedule.year));
       const [record] = await db

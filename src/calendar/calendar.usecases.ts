@@ -5,13 +5,7 @@ import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.rep
 import type { Clock } from '../shared/clock.js';
 import { appError } from '../shared/errors.js';
 import type { CalendarFile } from './calendar-file.js';
-import {
-  installCalendarSchedules,
-  installedScheduleVersion,
-  isCoveredYear,
-  yearArrangement,
-  type YearArrangement,
-} from './model/working-calendar.js';
+import { installCalendarSchedules, installedScheduleVersion, isCoveredYear, yearArrangement, type YearArrangement } from './model/working-calendar.js';
 import { createCalendarRepository, type CalendarYearRecord } from './calendar.repository.js';
 import { parseYMD, type YMD } from './model/ymd.js';
 import { zonedParts } from './model/zoned-time.js';

@@ -24,9 +24,7 @@ async function withDeps<T>(fn: (deps: CalendarDeps) => Promise<T>): Promise<T> {
 
 function reportRefusal(file: string, error: AppError): void {
   const detail =
-    error.code === 'calendar.file_type'
-      ? `only ${error.params.expected} files can be imported`
-      : String(error.params.problems ?? error.params.reason ?? '');
+    error.code === 'calendar.file_type' ? `only ${error.params.expected} files can be imported` : String(error.params.problems ?? error.params.reason ?? '');
   process.stderr.write(`duban: ${file} was not imported (${error.code})${detail ? `:\n${detail}` : ''}\nNothing was changed.\n`);
   process.exitCode = 1;
 }

@@ -29,11 +29,17 @@ export function registerLedgerCommand(program: Command): void {
         await runMigrations(database);
         const deps = { db: database.db, clock: systemClock, config, translator: createTranslator() };
         const filter = parseLedgerFilter(filters, await createOrgRepository(deps).listUnits());
-        const result = await exportLedger(deps, { filter, out: options.out, ...(options.locale && isLocale(options.locale) ? { locale: options.locale } : {}) });
+        const result = await exportLedger(deps, {
+          filter,
+          out: options.out,
+          ...(options.locale && isLocale(options.locale) ? { locale: options.locale } : {}),
+        });
         process.stdout.write(`wrote ${options.out}: ${result.itemRows} items, ${result.eventRows} events\n`);
       } catch (error) {
         if (!isAppError(error)) throw error;
-        process.stderr.write(`duban: ${error.code} ${JSON.stringify(error.params)}\nUsage: duban ledger export --out FILE.xlsx [overdue|open|closed] [unit NAME] [YYYY-MM] [level key|special|routine]\n`);
+        process.stderr.write(
+          `duban: ${error.code} ${JSON.stringify(error.params)}\nUsage: duban ledger export --out FILE.xlsx [overdue|open|closed] [unit NAME] [YYYY-MM] [level key|special|routine]\n`,
+        );
         process.exitCode = 2;
       } finally {
         await database.close();

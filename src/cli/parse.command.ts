@@ -23,7 +23,10 @@ export function registerParseCommand(program: Command): void {
     .command('parse')
     .description('read an instruction (批示) and print lead/cooperating units, deadline and milestones as one JSON object')
     .argument('<text...>', 'the instruction text (several words are joined with spaces)')
-    .option('--now <time>', 'the time to read relative dates from, ISO 8601 (e.g. 2024-07-19T10:00:00+08:00); without an offset it is wall time in the time zone (default: now)')
+    .option(
+      '--now <time>',
+      'the time to read relative dates from, ISO 8601 (e.g. 2024-07-19T10:00:00+08:00); without an offset it is wall time in the time zone (default: now)',
+    )
     .option('--units <file>', 'unit registry as CSV with the header name,aliases (aliases separated by ;); default: the units in the database')
     .option('--timezone <zone>', 'IANA time zone (default: TIMEZONE from the configuration, Asia/Shanghai)')
     .showHelpAfterError(PARSE_USAGE)

@@ -34,8 +34,17 @@ function pglitePackageDir(): string {
 /** What the migrations folder holds that drizzle's migrator reads: the journal and the SQL files. */
 function migrationsHash(folder: string): string {
   const hash = createHash('sha256');
-  const files = ['meta/_journal.json', ...readdirSync(folder).filter((name) => name.endsWith('.sql')).sort()];
-  for (const file of files) hash.update(`${file}\0`).update(readFileSync(path.join(folder, file))).update('\0');
+  const files = [
+    'meta/_journal.json',
+    ...readdirSync(folder)
+      .filter((name) => name.endsWith('.sql'))
+      .sort(),
+  ];
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(folder, file)))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -197,10 +206,7 @@ async function makeFileOnce(target: string, make: () => Promise<Buffer>): Promis
  * database already, or when no template can be had (e.g. a read-only node_modules): PGlite's own
  * initdb then runs, as before, only slower.
  */
-export async function seedFromPgliteTemplate(
-  dir: string,
-  options: { paths?: TemplatePaths; onError?: (error: unknown) => void } = {},
-): Promise<boolean> {
+export async function seedFromPgliteTemplate(dir: string, options: { paths?: TemplatePaths; onError?: (error: unknown) => void } = {}): Promise<boolean> {
   if (hasDatabase(dir)) return false;
   let copying = false;
   try {

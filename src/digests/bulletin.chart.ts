@@ -39,10 +39,7 @@ function rowStep(units: number): number {
  */
 export function sortBulletinRows(rows: BulletinChartRow[]): BulletinChartRow[] {
   return [...rows].sort(
-    (a, b) =>
-      (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1) ||
-      a.overdue - b.overdue ||
-      (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0),
+    (a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1) || a.overdue - b.overdue || (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0),
   );
 }
 

@@ -185,8 +185,11 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         fold.deadline = str(data.deadline);
         fold.deadlineTime = str(data.deadlineTime);
         for (const unitId of numbers(data.leadUnitIds)) fold.assignments.push({ unitId, role: 'lead', assignedAt: e.at, removedAt: null, ackAt: null });
-        for (const unitId of numbers(data.cooperatingUnitIds)) fold.assignments.push({ unitId, role: 'cooperating', assignedAt: e.at, removedAt: null, ackAt: null });
-        fold.milestones = (Array.isArray(data.milestones) ? data.milestones : []).map((m) => ({ due: str(obj(m).due) ?? '', done: false })).filter((m) => m.due !== '');
+        for (const unitId of numbers(data.cooperatingUnitIds))
+          fold.assignments.push({ unitId, role: 'cooperating', assignedAt: e.at, removedAt: null, ackAt: null });
+        fold.milestones = (Array.isArray(data.milestones) ? data.milestones : [])
+          .map((m) => ({ due: str(obj(m).due) ?? '', done: false }))
+          .filter((m) => m.due !== '');
         break;
       }
       case 'milestone_reported': {
@@ -278,7 +281,19 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
     if (!f) units.set(id, (f = emptyFigures(id)));
     return f;
   };
-  const totals: FiguresTotals = { opened: 0, closed: 0, closedOnTime: 0, overdue: 0, returned: 0, nags: 0, excused: 0, cancelled: 0, lenient: 0, mitigated: 0, milestonesOverdue: 0 };
+  const totals: FiguresTotals = {
+    opened: 0,
+    closed: 0,
+    closedOnTime: 0,
+    overdue: 0,
+    returned: 0,
+    nags: 0,
+    excused: 0,
+    cancelled: 0,
+    lenient: 0,
+    mitigated: 0,
+    milestonesOverdue: 0,
+  };
 
   const byItem = new Map<number, HistoryEvent[]>();
   for (const e of input.events) {

@@ -115,8 +115,10 @@ function componentsOf(glyph: Buffer): number[] {
     const flags = glyph.readUInt16BE(at);
     ids.push(glyph.readUInt16BE(at + 2));
     at += 4 + (flags & 0x0001 ? 4 : 2); // arguments are words or bytes
-    if (flags & 0x0008) at += 2; // a scale
-    else if (flags & 0x0040) at += 4; // an x and a y scale
+    if (flags & 0x0008)
+      at += 2; // a scale
+    else if (flags & 0x0040)
+      at += 4; // an x and a y scale
     else if (flags & 0x0080) at += 8; // a 2x2 matrix
     if (!(flags & 0x0020)) return ids; // no more components
   }

@@ -77,7 +77,6 @@ export type DigestCounts = {
   unacknowledged: number;
 };
 
-
 /** What happened since the last digest, from the history (item_events in the window). */
 export type DigestChanges = {
   /** Counted from the items (opened or closed in the window), as in DigestCounts. */
@@ -232,7 +231,6 @@ export function itemColour(item: Pick<DigestItem, 'deadline' | 'deadlineAt' | 's
   return workingDaysBetween(window.date, item.deadline) >= 2 ? 'blue' : 'yellow';
 }
 
-
 export type RenderContext = {
   t: Translate;
   timezone: string;
@@ -336,7 +334,12 @@ function workingDaysCounter(window: DigestWindow, timezone: string): (at: Date |
 function unitCountParts(ctx: RenderContext, c: DigestCounts): string {
   const parts: string[] = [];
   if (c.unacknowledged > 0) parts.push(ctx.t('digest-count-unacknowledged', { count: c.unacknowledged }));
-  if (c.overdue > 0) parts.push(c.overdueSevere > 0 ? ctx.t('digest-count-overdue-severe', { count: c.overdue, severe: c.overdueSevere }) : ctx.t('digest-count-overdue', { count: c.overdue }));
+  if (c.overdue > 0)
+    parts.push(
+      c.overdueSevere > 0
+        ? ctx.t('digest-count-overdue-severe', { count: c.overdue, severe: c.overdueSevere })
+        : ctx.t('digest-count-overdue', { count: c.overdue }),
+    );
   if (c.waiting > 0) parts.push(ctx.t('digest-count-waiting', { count: c.waiting }));
   if (c.dueSoon > 0) parts.push(ctx.t('digest-count-due-soon', { count: c.dueSoon }));
   parts.push(ctx.t('digest-count-open', { count: c.open }));
@@ -372,9 +375,7 @@ function unitBlock(ctx: RenderContext, u: LeadersDigestUnit, since: (at: Date | 
   const { t } = ctx;
   const lines = [t('digest-unit-line', { unit: escapeHtml(ctx.unitNames.get(u.unitId) ?? `#${u.unitId}`), counts: unitCountParts(ctx, u.counts) })];
   if (u.counts.unacknowledged > 0) {
-    const text = listed(ctx, u.unacknowledged, u.counts.unacknowledged, (item) =>
-      t('digest-unacknowledged-for', { days: since(item.since) }),
-    );
+    const text = listed(ctx, u.unacknowledged, u.counts.unacknowledged, (item) => t('digest-unacknowledged-for', { days: since(item.since) }));
     lines.push(t('digest-unit-unacknowledged', { items: text }));
   }
   if (u.counts.overdue > 0) {
@@ -436,7 +437,13 @@ function decisionLine(ctx: RenderContext, n: number, item: DecisionItem): string
       }),
     );
   }
-  return ctx.t('digest-decision-line', { n, code: escapeHtml(item.code), units: unitList(ctx, item.leadUnitIds), asks: asks.join(' · '), text: snippet(item.text) });
+  return ctx.t('digest-decision-line', {
+    n,
+    code: escapeHtml(item.code),
+    units: unitList(ctx, item.leadUnitIds),
+    asks: asks.join(' · '),
+    text: snippet(item.text),
+  });
 }
 
 function coordinationLine(ctx: RenderContext, c: CoordinationLine): string {
@@ -458,7 +465,9 @@ export function decisionButtons(t: Translate, items: DecisionItem[]): DigestButt
     if (item.result) {
       // Awaiting verification, the leader cannot confirm yet: return and view only.
       rows.push([
-        ...(item.awaitingVerification ? [] : [{ text: t('digest-btn-confirm', { n }), callback_data: encodeButton({ action: 'cfm', itemId: item.id, version: item.version }) }]),
+        ...(item.awaitingVerification
+          ? []
+          : [{ text: t('digest-btn-confirm', { n }), callback_data: encodeButton({ action: 'cfm', itemId: item.id, version: item.version }) }]),
         { text: t('digest-btn-return', { n }), callback_data: encodeButton({ action: 'ret', itemId: item.id, version: item.version }) },
         view,
       ]);
@@ -518,7 +527,12 @@ export type DigestReader = { kind: 'group' } | { kind: 'leader'; personId: numbe
 export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & { reader?: DigestReader }): DigestMessage[] {
   const { t, window } = ctx;
   const lines: string[] = [t('digest-title', { date: window.date }), ...lateNote(ctx)];
-  lines.push(t(window.sinceInstall ? 'digest-period-install' : 'digest-period', { since: localDateTime(window.since, ctx.timezone), until: localDateTime(window.at, ctx.timezone) }));
+  lines.push(
+    t(window.sinceInstall ? 'digest-period-install' : 'digest-period', {
+      since: localDateTime(window.since, ctx.timezone),
+      until: localDateTime(window.at, ctx.timezone),
+    }),
+  );
   const c = digest.totals;
   const split = (all: string[]) => splitMessages(all, (part, parts) => t('digest-continued', { part, parts }));
   const changes = changeParts(t, digest.changes);
@@ -526,7 +540,16 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     lines.push('', t('digest-nothing'));
     return split(lines).map((text) => ({ text }));
   }
-  lines.push(t('digest-summary', { open: c.open, unacknowledged: c.unacknowledged, overdue: c.overdue, decisions: digest.decisions.total, dueSoon: c.dueSoon, days: DUE_SOON_WORKING_DAYS }));
+  lines.push(
+    t('digest-summary', {
+      open: c.open,
+      unacknowledged: c.unacknowledged,
+      overdue: c.overdue,
+      decisions: digest.decisions.total,
+      dueSoon: c.dueSoon,
+      days: DUE_SOON_WORKING_DAYS,
+    }),
+  );
   if (changes) lines.push(t('digest-changes', { changes }));
   if (c.overdueExcused > 0) lines.push(t('digest-excused-note', { count: c.overdueExcused }));
 
@@ -550,7 +573,8 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
   const coordinations = digest.coordinations;
   if (coordinations && coordinations.total > 0) {
     lines.push('', t('digest-section-coordinations', { count: coordinations.total }), ...coordinations.items.map((c) => coordinationLine(ctx, c)));
-    if (coordinations.total > coordinations.items.length) lines.push(t('digest-more', { count: coordinations.total - coordinations.items.length, command: '/list open' }));
+    if (coordinations.total > coordinations.items.length)
+      lines.push(t('digest-more', { count: coordinations.total - coordinations.items.length, command: '/list open' }));
   }
 
   const units = unitsByUrgency(digest.units, ctx.unitNames);
@@ -565,7 +589,15 @@ export function renderLeadersDigest(digest: LeadersDigest, ctx: RenderContext & 
     const rest = units.slice(UNIT_BLOCK_LIMIT);
     if (rest.length > 0) {
       const sum = (key: 'open' | 'overdue' | 'unacknowledged' | 'waiting') => rest.reduce((n, u) => n + u.counts[key], 0);
-      lines.push(t('digest-units-more', { count: rest.length, open: sum('open'), overdue: sum('overdue'), unacknowledged: sum('unacknowledged'), waiting: sum('waiting') }));
+      lines.push(
+        t('digest-units-more', {
+          count: rest.length,
+          open: sum('open'),
+          overdue: sum('overdue'),
+          unacknowledged: sum('unacknowledged'),
+          waiting: sum('waiting'),
+        }),
+      );
     }
   }
 
@@ -593,8 +625,18 @@ function milestoneLines(ctx: RenderContext, rows: OverdueMilestoneRow[], limit: 
   const { t } = ctx;
   const lines = ['', t('digest-milestones-overdue', { count: rows.length })];
   for (const m of rows.slice(0, limit)) {
-    const units = withUnits && m.leadUnitIds.length ? ` · ${escapeHtml(m.leadUnitIds.map((id) => ctx.unitNames.get(id) ?? `#${id}`).join(t('list-separator')))}` : '';
-    lines.push(t('digest-milestone-line', { code: escapeHtml(m.code), index: m.index, due: m.due, milestone: escapeHtml(snippet(m.text)), late: latenessText(t, lateness(m.due, ctx.window.date)), units }));
+    const units =
+      withUnits && m.leadUnitIds.length ? ` · ${escapeHtml(m.leadUnitIds.map((id) => ctx.unitNames.get(id) ?? `#${id}`).join(t('list-separator')))}` : '';
+    lines.push(
+      t('digest-milestone-line', {
+        code: escapeHtml(m.code),
+        index: m.index,
+        due: m.due,
+        milestone: escapeHtml(snippet(m.text)),
+        late: latenessText(t, lateness(m.due, ctx.window.date)),
+        units,
+      }),
+    );
   }
   if (rows.length > limit) lines.push(t('digest-more', { count: rows.length - limit, command: '/list overdue' }));
   return lines;
@@ -617,7 +659,10 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
   }
   lines.push(t('unit-digest-summary', { open: c.open, lead: c.lead, cooperating: c.cooperating }));
   const flags: string[] = [];
-  if (c.overdue > 0) flags.push(c.overdueSevere > 0 ? t('digest-count-overdue-severe', { count: c.overdue, severe: c.overdueSevere }) : t('digest-count-overdue', { count: c.overdue }));
+  if (c.overdue > 0)
+    flags.push(
+      c.overdueSevere > 0 ? t('digest-count-overdue-severe', { count: c.overdue, severe: c.overdueSevere }) : t('digest-count-overdue', { count: c.overdue }),
+    );
   if (c.dueSoon > 0) flags.push(t('digest-count-due-soon', { count: c.dueSoon }));
   if (c.unacknowledged > 0) flags.push(t('unit-digest-count-unacknowledged', { count: c.unacknowledged }));
   if (c.waiting > 0) flags.push(t('digest-count-waiting', { count: c.waiting }));
@@ -627,7 +672,15 @@ export function renderUnitDigest(digest: UnitDigest, ctx: RenderContext & { unit
   if (digest.coordinations?.length) {
     lines.push('', t('unit-digest-coordinations'));
     for (const c of digest.coordinations) {
-      lines.push(t('unit-digest-coordination-line', { code: escapeHtml(c.code), id: c.id, since: localDateTime(c.since, ctx.timezone), level: t(`coordination-level-${c.level}`), text: snippet(c.text) }));
+      lines.push(
+        t('unit-digest-coordination-line', {
+          code: escapeHtml(c.code),
+          id: c.id,
+          since: localDateTime(c.since, ctx.timezone),
+          level: t(`coordination-level-${c.level}`),
+          text: snippet(c.text),
+        }),
+      );
     }
   }
   if (digest.items.length > 0) lines.push('');
@@ -774,9 +827,7 @@ export function renderBulletin(
   const period = { weekFrom: periods.week.firstDay, weekTo: periods.week.lastDay, yearFrom: periods.year.firstDay, yearTo: periods.year.lastDay };
   const lines: string[] = [
     t('bulletin-title', { week: isoWeekKey(periods.week.lastDay) }),
-    periods.asOf
-      ? t('bulletin-period-now', { ...period, now: `${periods.today} ${localTime(periods.asOf, input.timezone)}` })
-      : t('bulletin-period', period),
+    periods.asOf ? t('bulletin-period-now', { ...period, now: `${periods.today} ${localTime(periods.asOf, input.timezone)}` }) : t('bulletin-period', period),
     t('bulletin-week', {
       opened: week.totals.opened,
       closed: week.totals.closed,
@@ -805,7 +856,14 @@ export function renderBulletin(
  * 通报's responsible persons: for each overdue item, each lead unit still owing its own result
  * (共同牵头: not the one that delivered), with the unit's head (单位负责人) and its 承办人.
  */
-export type OverdueResponsible = { code: string; deadline: YMD; unit: string; head: string | null; handler: string | null; lenience?: 'lenient' | 'mitigated' | null };
+export type OverdueResponsible = {
+  code: string;
+  deadline: YMD;
+  unit: string;
+  head: string | null;
+  handler: string | null;
+  lenience?: 'lenient' | 'mitigated' | null;
+};
 
 /** The bulletin's part naming who answers for the overdue items, or null when none is overdue. */
 export function renderOverdueResponsibles(rows: OverdueResponsible[], more: number, today: YMD, t: Translate): string | null {

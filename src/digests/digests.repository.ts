@@ -328,8 +328,14 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function unitLists(w: DigestWindow, limit: number, unitIds: number[]) {
     if (unitIds.length === 0) return [];
     const at = ts(w.at);
-    const ids = sql.join(unitIds.map((id) => sql`(${id}::int)`), sql`, `);
-    const idList = sql.join(unitIds.map((id) => sql`${id}::int`), sql`, `);
+    const ids = sql.join(
+      unitIds.map((id) => sql`(${id}::int)`),
+      sql`, `,
+    );
+    const idList = sql.join(
+      unitIds.map((id) => sql`${id}::int`),
+      sql`, `,
+    );
     return run(sql`
       with u (id) as (values ${ids})
       select 'overdue' as kind, u.id as unit_id, x.* from u cross join lateral (
@@ -408,7 +414,12 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           result: item.status === 'result_submitted',
           extension:
             ext && typeof ext === 'object' && 'until' in ext
-              ? { unitId: Number(ext.unitId), until: String(ext.until), untilTime: (ext.untilTime as string | null) ?? null, requestedAt: ext.requestedAt ? new Date(String(ext.requestedAt)) : null }
+              ? {
+                  unitId: Number(ext.unitId),
+                  until: String(ext.until),
+                  untilTime: (ext.untilTime as string | null) ?? null,
+                  requestedAt: ext.requestedAt ? new Date(String(ext.requestedAt)) : null,
+                }
               : null,
           mine: r.mine === true || r.mine === 't',
           awaitingVerification: item.status === 'result_submitted' && awaitsVerification(r.verification),
@@ -425,7 +436,12 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
    * Reads the open items' JSON state (requests are few; items without any are skipped cheaply).
    */
   async function openCoordinations(input: { limit: number; codePrefix: string; unitIds?: number[] }): Promise<{ items: CoordinationLine[]; total: number }> {
-    const units = input.unitIds ? sql`and (e ->> 'unitId')::bigint in (${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+    const units = input.unitIds
+      ? sql`and (e ->> 'unitId')::bigint in (${sql.join(
+          input.unitIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`
+      : sql``;
     const rows = await run(sql`
       with c as materialized (
         select i.id, i.code_year, i.code_number, (e ->> 'id')::int as cid, (e ->> 'unitId')::bigint as unit_id, e ->> 'text' as text,
@@ -448,10 +464,12 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     };
   }
 
-
   /** What changed per unit in the window, from the history: counts per unit and kind. */
   async function changesIn(w: DigestWindow): Promise<{ unitId: number; change: keyof DigestChanges; count: number }[]> {
-    const types = sql.join(Object.keys(CHANGE_EVENTS).map((k) => sql`${k}`), sql`, `);
+    const types = sql.join(
+      Object.keys(CHANGE_EVENTS).map((k) => sql`${k}`),
+      sql`, `,
+    );
     const rows = await run(sql`
       select unit_id, type, count(*)::int as n from item_events
       where at > ${ts(w.since)} and at <= ${ts(w.at)} and unit_id is not null and type in (${types})
@@ -466,7 +484,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
    */
   async function overdueMilestones(input: { date: string; codePrefix: string; unitIds?: number[] }): Promise<OverdueMilestoneRow[]> {
     const units = input.unitIds
-      ? sql`and exists (select 1 from item_units f where f.item_id = i.id and f.role = 'lead' and f.unit_id in (${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)}))`
+      ? sql`and exists (select 1 from item_units f where f.item_id = i.id and f.role = 'lead' and f.unit_id in (${sql.join(
+          input.unitIds.map((id) => sql`${id}`),
+          sql`, `,
+        )}))`
       : sql``;
     const rows = await run(sql`
       select i.id, i.code_year, i.code_number, m.ord::int as ord, m.value ->> 'due' as due, m.value ->> 'text' as text,
@@ -635,7 +656,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
      */
     async unitDigests(input: { window: DigestWindow; unitIds: number[]; limit: number; codePrefix: string }): Promise<UnitDigest[]> {
       if (input.unitIds.length === 0) return [];
-      const ids = sql`(${sql.join(input.unitIds.map((id) => sql`${id}`), sql`, `)})`;
+      const ids = sql`(${sql.join(
+        input.unitIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`;
       const rows = await runDigest(sql`
         with ${scope(input.window)},
         r0 as (
@@ -679,7 +703,16 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           const digest = byUnit.get(unitId);
           if (digest) digest.counts = { ...countsOf(row), lead: Number(row.lead_open), cooperating: Number(row.cooperating_open) };
         } else {
-          items.push({ unitId, rn: Number(r.rn), item: { ...itemOf(row, input.codePrefix), role: r.role === 'lead' ? 'lead' : 'cooperating', acknowledged: Boolean(r.acknowledged), ...(r.delivered ? { delivered: true } : {}) } });
+          items.push({
+            unitId,
+            rn: Number(r.rn),
+            item: {
+              ...itemOf(row, input.codePrefix),
+              role: r.role === 'lead' ? 'lead' : 'cooperating',
+              acknowledged: Boolean(r.acknowledged),
+              ...(r.delivered ? { delivered: true } : {}),
+            },
+          });
         }
       }
       items.sort((a, b) => a.rn - b.rn);
@@ -730,7 +763,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
                          'result_returned', 'result_confirmed', 'item_cancelled', 'item_excused', 'lead_waived', 'milestone_reported')
           and (e.at < ${to} or e.type = 'item_excused')
         order by e.item_id, e.id`);
-      const kinds = sql.join(NAG_KINDS.map((k) => sql`${k}`), sql`, `);
+      const kinds = sql.join(
+        NAG_KINDS.map((k) => sql`${k}`),
+        sql`, `,
+      );
       const nagRows = await run(sql`
         select item_id, unit_id, kind, ${epoch(sql`planned_at`)} as planned_at from reminders
         where planned_at >= ${from} and planned_at < ${to} and unit_id <> 0 and kind in (${kinds})`);

@@ -110,7 +110,12 @@ export async function leadersDigestMessages(
 export async function unitDigestMessages(deps: AppDeps, input: { unitId: number; at?: Date; locale?: Locale }): Promise<string[]> {
   const at = input.at ?? deps.clock.now();
   const window = await windowAt(deps, at);
-  const [digest] = await createDigestsRepository(deps).unitDigests({ window, unitIds: [input.unitId], limit: UNIT_LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  const [digest] = await createDigestsRepository(deps).unitDigests({
+    window,
+    unitIds: [input.unitId],
+    limit: UNIT_LIST_LIMIT,
+    codePrefix: deps.config.items.codePrefix,
+  });
   const names = await unitNamesOf(deps);
   const t = deps.translator.for(input.locale ?? deps.config.locale);
   return renderUnitDigest(digest!, { t, timezone: deps.config.timezone, unitNames: names, window, unitName: names.get(input.unitId) ?? `#${input.unitId}` });
@@ -153,11 +158,22 @@ export async function runDailyDigests(deps: AppDeps, input: { scheduledAt: Date;
     const parts = renderLeadersDigest(digest, { ...render, reader: { kind: 'group' } });
     for (const chat of leadersChats) {
       parts.forEach((part, i) =>
-        messages.push({ key: partKey(`digest:${chatRef(chat)}:${date}`, i), chatId: chat.chatId, threadId: chat.threadId, payload: { ...part, ...NO_PREVIEW }, purpose: 'digest' }),
+        messages.push({
+          key: partKey(`digest:${chatRef(chat)}:${date}`, i),
+          chatId: chat.chatId,
+          threadId: chat.threadId,
+          payload: { ...part, ...NO_PREVIEW },
+          purpose: 'digest',
+        }),
       );
     }
   }
-  const unitDigests = await repo.unitDigests({ window, unitIds: unitChats.map((c) => c.unitId!), limit: UNIT_LIST_LIMIT, codePrefix: deps.config.items.codePrefix });
+  const unitDigests = await repo.unitDigests({
+    window,
+    unitIds: unitChats.map((c) => c.unitId!),
+    limit: UNIT_LIST_LIMIT,
+    codePrefix: deps.config.items.codePrefix,
+  });
   let unitChatsSent = 0;
   for (const digest of unitDigests) {
     if (!unitDigestHasContent(digest)) continue;

@@ -91,7 +91,7 @@ export function createTranslator(options: TranslatorOptions = {}) {
     const errors: Error[] = [];
     const text = found.bundle.formatPattern(found.message.value, args, errors);
     if (errors.length > 0) {
-      if (strict) throw new MissingMessageError(key, locale, errors.map((e) => e.message).join('; ') + ' in');
+      if (strict) throw new MissingMessageError(key, locale, `${errors.map((e) => e.message).join('; ')} in`);
       log().warn({ key, locale, errors: errors.map((e) => e.message) }, 'i18n: message formatted with errors');
     }
     return text;
@@ -99,7 +99,10 @@ export function createTranslator(options: TranslatorOptions = {}) {
   return {
     t,
     /** A translate function bound to one locale. */
-    for: (locale: Locale): Translate => (key, params) => t(locale, key, params),
+    for:
+      (locale: Locale): Translate =>
+      (key, params) =>
+        t(locale, key, params),
     has: (locale: Locale, key: string) => bundles.get(locale)?.hasMessage(key) ?? false,
   };
 }

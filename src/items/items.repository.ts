@@ -7,7 +7,6 @@ import { activeUnits } from './model/queries.js';
 import type { ItemRow, StoredEvent, StoredItem } from './model/stored.js';
 import type { ItemEvent, ItemState } from './model/types.js';
 
-
 export type ItemSource = { chatId: number; threadId: number; messageId: number | null };
 
 /** A message the bot sent about an item (a draft, a prompt, a card posted directly). */
@@ -212,11 +211,7 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
 
     /** Items whose referral (移交) waits for a discipline group to be bound, oldest first. */
     async waitingReferralIds(): Promise<number[]> {
-      const rows = await db
-        .select({ id: items.id })
-        .from(items)
-        .where(sql`${items.state}->'referral'->>'status' = 'waiting_chat'`)
-        .orderBy(asc(items.id));
+      const rows = await db.select({ id: items.id }).from(items).where(sql`${items.state}->'referral'->>'status' = 'waiting_chat'`).orderBy(asc(items.id));
       return rows.map((r) => r.id);
     },
 
@@ -272,7 +267,14 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
 
     async rememberMessage(input: ItemMessageInput) {
       const card = input.card ? { audience: input.card.audience, locale: input.card.locale, renderedHash: input.card.hash, threadId: input.card.threadId } : {};
-      const values = { chatId: input.chatId, messageId: input.messageId, itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null };
+      const values = {
+        chatId: input.chatId,
+        messageId: input.messageId,
+        itemId: input.itemId,
+        purpose: input.purpose,
+        unitId: input.unitId ?? null,
+        personId: input.personId ?? null,
+      };
       await db
         .insert(itemMessages)
         .values({ ...values, ...card, createdAt: clock.now() })
@@ -281,8 +283,6 @@ export function createItemsRepository({ db, clock, timezone }: { db: DbOrTx; clo
           set: { itemId: input.itemId, purpose: input.purpose, unitId: input.unitId ?? null, personId: input.personId ?? null, ...card },
         });
     },
-
-
 
     async events(itemId: number): Promise<StoredEvent[]> {
       return db.select().from(itemEvents).where(eq(itemEvents.itemId, itemId)).orderBy(asc(itemEvents.id));

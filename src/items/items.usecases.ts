@@ -22,7 +22,17 @@ import { buildView } from './item-view.js';
 import { requireAllowed } from './model/authorization.js';
 import { activeUnits } from './model/queries.js';
 import { createDraft, decide, referItem, sendWaitingReferral, type ReferralInput } from './model/transitions.js';
-import { ITEM_LEVELS, type DraftPatch, type FileRef, type ItemCommand, type ItemCommandType, type ItemEvent, type ItemEventData, type ItemLevel, type ItemState } from './model/types.js';
+import {
+  ITEM_LEVELS,
+  type DraftPatch,
+  type FileRef,
+  type ItemCommand,
+  type ItemCommandType,
+  type ItemEvent,
+  type ItemEventData,
+  type ItemLevel,
+  type ItemState,
+} from './model/types.js';
 import { planItemNotifications } from '../notifications/item-notices.js';
 import { planCardRefresh } from '../notifications/cards.js';
 import { planDisciplineUnboundNotices, planReferralMessages } from '../notifications/referral.js';
@@ -51,10 +61,15 @@ function nextCheckFor(deps: Pick<AppDeps, 'clock' | 'config'>, state: ItemState)
  */
 export async function recordSweep(
   deps: { db: DbOrTx; clock: Clock; config: Pick<Config, 'timezone'> },
-  input: { escalations: { itemId: number; unitId: number; at: Date; data: ItemEventData['escalated'] }[]; nextChecks: { id: number; nextCheckAt: Date | null }[] },
+  input: {
+    escalations: { itemId: number; unitId: number; at: Date; data: ItemEventData['escalated'] }[];
+    nextChecks: { id: number; nextCheckAt: Date | null }[];
+  },
 ): Promise<void> {
   const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
-  await repo.appendSystemEvents(input.escalations.map((e) => ({ itemId: e.itemId, type: 'escalated' as const, at: e.at, actorId: 0, unitId: e.unitId, data: e.data })));
+  await repo.appendSystemEvents(
+    input.escalations.map((e) => ({ itemId: e.itemId, type: 'escalated' as const, at: e.at, actorId: 0, unitId: e.unitId, data: e.data })),
+  );
   await repo.setNextChecks(input.nextChecks);
 }
 
@@ -66,7 +81,11 @@ export async function recordSweep(
  */
 export async function recordReferrals(
   deps: { db: DbOrTx; clock: Clock; config: Pick<Config, 'timezone' | 'locale' | 'adminIds' | 'items'>; translator: Translator },
-  input: { referrals: { item: StoredItem; input: Omit<ReferralInput, 'chatId'>; nextCheckAt: Date | null }[]; discipline: { chatId: number; threadId: number } | null; at: Date },
+  input: {
+    referrals: { item: StoredItem; input: Omit<ReferralInput, 'chatId'>; nextCheckAt: Date | null }[];
+    discipline: { chatId: number; threadId: number } | null;
+    at: Date;
+  },
 ): Promise<number> {
   const repo = createItemsRepository({ db: deps.db, clock: deps.clock, timezone: deps.config.timezone });
   const outbox = createOutboxRepository({ db: deps.db, clock: deps.clock });
@@ -106,7 +125,13 @@ export async function sendWaitingReferrals(
       if (!item) return 0;
       const decision = sendWaitingReferral(item.state, input.chat.chatId, deps.clock.now());
       if (decision.events.length === 0) return 0;
-      const saved = await repo.save({ id, previousVersion: item.state.version, state: decision.state, events: decision.events, nextCheckAt: item.row.nextCheckAt });
+      const saved = await repo.save({
+        id,
+        previousVersion: item.state.version,
+        state: decision.state,
+        events: decision.events,
+        nextCheckAt: item.row.nextCheckAt,
+      });
       const view = await buildView(txDeps, saved);
       const outbox = createOutboxRepository({ db: tx, clock: deps.clock });
       await outbox.enqueue(await planReferralMessages(txDeps, { view, events: await repo.events(id), chat: input.chat }));
@@ -124,7 +149,12 @@ export async function sendWaitingReferrals(
  */
 export async function runReferralCommand(
   deps: AppDeps,
-  input: { actorId: number; itemId: number; chat: { chatId: number; threadId: number } | null; command: Extract<ItemCommand, { type: 'receive_referral' | 'referral_feedback' }> },
+  input: {
+    actorId: number;
+    itemId: number;
+    chat: { chatId: number; threadId: number } | null;
+    command: Extract<ItemCommand, { type: 'receive_referral' | 'referral_feedback' }>;
+  },
 ): Promise<CommandResult> {
   const inDisciplineChat = await isDisciplineChat(deps, input.chat);
   return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: input.command, inDisciplineChat });
@@ -220,7 +250,7 @@ export async function startAssignment(
   }
   if (!actor.isLeader && !actor.isAdmin) throw appError('items.forbidden', { action: 'assign' });
   const binding = await chatBinding(deps, input.chat);
-  if (!binding || binding.kind !== 'leaders') throw appError('items.leaders_chat_only');
+  if (binding?.kind !== 'leaders') throw appError('items.leaders_chat_only');
   const text = input.text.trim();
   if (!text) throw appError('items.instruction_required');
   checkLength(text, 'instruction');
@@ -260,7 +290,13 @@ export async function startAssignment(
   const notes: DraftNotes = { unresolved, warnings };
   const item = await deps.db.transaction(async (tx) => {
     const repo = items({ ...deps, db: tx });
-    return repo.insert({ state: decision.state, events: decision.events, source: input.source, draft: { deadlineDefaulted, notes }, nextCheckAt: nextCheckFor(deps, decision.state) });
+    return repo.insert({
+      state: decision.state,
+      events: decision.events,
+      source: input.source,
+      draft: { deadlineDefaulted, notes },
+      nextCheckAt: nextCheckFor(deps, decision.state),
+    });
   });
   return { item, notes };
 }
@@ -358,7 +394,10 @@ export async function changeDraftDeadline(deps: AppDeps, input: { actorId: numbe
  * Draft: the deadline falls on a day off; move it to the working day before (the button under the
  * warning). The day is worked out here from the item as it is now, never taken from the button.
  */
-export async function moveDraftDeadlineToWorkingDay(deps: AppDeps, input: { actorId: number; itemId: number; expectedVersion?: number }): Promise<CommandResult> {
+export async function moveDraftDeadlineToWorkingDay(
+  deps: AppDeps,
+  input: { actorId: number; itemId: number; expectedVersion?: number },
+): Promise<CommandResult> {
   const current = await items(deps).get(input.itemId);
   if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
   const deadline = current.state.deadline;
@@ -384,7 +423,13 @@ export async function changeDraftUnits(deps: AppDeps, input: { actorId: number; 
   const parsed = parseInstruction(input.text, parseOptions(deps, all));
   const { leadIds, coopIds, unresolved } = resolveNames(all, parsed.lead, parsed.cooperating);
   const placed = new Set([...parsed.lead, ...parsed.cooperating]);
-  const unplaced = [...new Set(matcherOf(all).findAll(foldText(input.text)).map((m) => m.unit))].filter((name) => !placed.has(name));
+  const unplaced = [
+    ...new Set(
+      matcherOf(all)
+        .findAll(foldText(input.text))
+        .map((m) => m.unit),
+    ),
+  ].filter((name) => !placed.has(name));
   if (unresolved.length === 1 && unplaced.length === 0) {
     const first = unresolved[0]!;
     if (first.suggestions.length) throw appError('units.not_found_suggest', { name: first.name, suggestions: first.suggestions.map((s) => s.name).join('、') });
@@ -408,7 +453,10 @@ export async function changeDraftUnits(deps: AppDeps, input: { actorId: number; 
 }
 
 /** Draft: takes a suggested unit for an unknown name (from the draft card's pick list). */
-export async function pickDraftUnit(deps: AppDeps, input: { actorId: number; itemId: number; unitId: number; role: 'lead' | 'cooperating' }): Promise<CommandResult> {
+export async function pickDraftUnit(
+  deps: AppDeps,
+  input: { actorId: number; itemId: number; unitId: number; role: 'lead' | 'cooperating' },
+): Promise<CommandResult> {
   const current = await items(deps).get(input.itemId);
   if (!current) throw appError('items.not_found', { ref: String(input.itemId) });
   const unit = await createOrgRepository(deps).getUnit(input.unitId);
@@ -421,7 +469,12 @@ export async function pickDraftUnit(deps: AppDeps, input: { actorId: number; ite
     input.role === 'lead'
       ? { leadUnitIds: [...new Set([...lead, unit.id])], cooperatingUnitIds: coop.filter((id) => id !== unit.id) }
       : { cooperatingUnitIds: [...new Set([...coop, unit.id])], leadUnitIds: lead.filter((id) => id !== unit.id) };
-  return runItemCommand(deps, { actorId: input.actorId, itemId: input.itemId, command: { type: 'update_draft', patch }, draftNotes: { ...notes, unresolved: remaining } });
+  return runItemCommand(deps, {
+    actorId: input.actorId,
+    itemId: input.itemId,
+    command: { type: 'update_draft', patch },
+    draftNotes: { ...notes, unresolved: remaining },
+  });
 }
 
 /** Draft: names the leader in charge (分管领导), who may then confirm and decide like the issuer. */
@@ -567,10 +620,7 @@ export async function setItemHandler(
   return { ...result, personId, unitId };
 }
 
-export async function rememberItemMessage(
-  deps: Pick<AppDeps, 'clock' | 'config' | 'db'>,
-  input: ItemMessageInput,
-) {
+export async function rememberItemMessage(deps: Pick<AppDeps, 'clock' | 'config' | 'db'>, input: ItemMessageInput) {
   const repo = items(deps);
   await repo.rememberMessage(input);
   if (input.purpose === 'draft') await repo.setDraftMessage({ id: input.itemId, messageId: input.messageId });

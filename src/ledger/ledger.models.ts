@@ -117,10 +117,18 @@ export function toLedgerItemRow(input: {
     acknowledgements: activeUnits(s).map((u) => ({ unit: input.names.unit(u.unitId), at: u.acknowledgedAt })),
     handlers: activeUnits(s).map((u) => {
       const head = input.names.unitHead?.(u.unitId) ?? null;
-      return { unit: input.names.unit(u.unitId), handler: u.handlerId !== null ? input.names.person(u.handlerId) : null, head: head !== null ? input.names.person(head) : null };
+      return {
+        unit: input.names.unit(u.unitId),
+        handler: u.handlerId !== null ? input.names.person(u.handlerId) : null,
+        head: head !== null ? input.names.person(head) : null,
+      };
     }),
     lastProgress: input.lastProgress
-      ? { at: input.lastProgress.at, unit: input.lastProgress.unitId !== null ? input.names.unit(input.lastProgress.unitId) : '', text: input.lastProgress.text }
+      ? {
+          at: input.lastProgress.at,
+          unit: input.lastProgress.unitId !== null ? input.names.unit(input.lastProgress.unitId) : '',
+          text: input.lastProgress.text,
+        }
       : null,
     result: resultText(s, input.names),
     confirmedAt: s.status === 'closed' ? (s.response?.at ?? s.closedAt) : null,
@@ -133,7 +141,11 @@ export function toLedgerItemRow(input: {
     coordinations: { open: s.coordinations.filter((c) => c.resolved === null).length, resolved: s.coordinations.filter((c) => c.resolved !== null).length },
     milestones: s.milestones.length ? milestoneCounts(s, input.today) : null,
     referral: s.referral
-      ? { status: s.referral.status, at: s.referral.feedback?.at ?? s.referral.receivedAt ?? s.referral.sentAt ?? s.referral.at, feedback: s.referral.feedback?.text ?? null }
+      ? {
+          status: s.referral.status,
+          at: s.referral.feedback?.at ?? s.referral.receivedAt ?? s.referral.sentAt ?? s.referral.at,
+          feedback: s.referral.feedback?.text ?? null,
+        }
       : null,
     verification: verificationOf(s, input.names),
   };
@@ -143,6 +155,7 @@ export function toLedgerItemRow(input: {
 function verificationOf(s: ItemState, names: LedgerNames): LedgerItemRow['verification'] {
   const v = s.verification;
   if (v) return { verdict: v.verdict ?? 'pending', by: v.by !== null ? names.person(v.by) : null, at: v.at, note: v.note };
-  if (s.status === 'open' && s.lastReturn?.byVerification) return { verdict: 'false', by: names.person(s.lastReturn.by), at: s.lastReturn.at, note: s.lastReturn.reason };
+  if (s.status === 'open' && s.lastReturn?.byVerification)
+    return { verdict: 'false', by: names.person(s.lastReturn.by), at: s.lastReturn.at, note: s.lastReturn.reason };
   return null;
 }

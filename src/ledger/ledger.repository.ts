@@ -19,10 +19,13 @@ export function createLedgerRepository({ db }: { db: DbOrTx }) {
     if (filter.status === 'open') c.push(inArray(items.status, ['open', 'result_submitted']));
     if (filter.status === 'closed') c.push(eq(items.status, 'closed'));
     // An excused (容错) item no longer counts as overdue.
-    if (filter.status === 'overdue') c.push(eq(items.status, 'open'), eq(items.excused, false), sql`${items.deadlineAt} < ${input.now.toISOString()}::timestamptz`);
+    if (filter.status === 'overdue')
+      c.push(eq(items.status, 'open'), eq(items.excused, false), sql`${items.deadlineAt} < ${input.now.toISOString()}::timestamptz`);
     if (filter.level) c.push(eq(items.level, filter.level));
     if (input.monthRange) {
-      c.push(sql`${items.openedAt} >= ${input.monthRange[0].toISOString()}::timestamptz and ${items.openedAt} < ${input.monthRange[1].toISOString()}::timestamptz`);
+      c.push(
+        sql`${items.openedAt} >= ${input.monthRange[0].toISOString()}::timestamptz and ${items.openedAt} < ${input.monthRange[1].toISOString()}::timestamptz`,
+      );
     }
     if (filter.unitId !== undefined) {
       c.push(sql`exists (select 1 from ${itemUnits} iu where iu.item_id = ${items.id} and iu.unit_id = ${filter.unitId})`);

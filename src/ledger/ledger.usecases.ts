@@ -40,10 +40,19 @@ function details(event: LedgerEvent, unitName: (id: number) => string, t: (key: 
   if (event.type === 'item_opened' || event.type === 'draft_created') {
     const lead = (d.leadUnitIds as number[] | undefined)?.map(unitName).join('、') ?? '';
     const coop = (d.cooperatingUnitIds as number[] | undefined)?.map(unitName).join('、') ?? '';
-    parts.push([lead && `${t('ledger-lead')}: ${lead}`, coop && `${t('ledger-cooperating')}: ${coop}`, typeof d.deadline === 'string' ? `${t('ledger-deadline')}: ${d.deadline}` : ''].filter(Boolean).join('；'));
+    parts.push(
+      [
+        lead && `${t('ledger-lead')}: ${lead}`,
+        coop && `${t('ledger-cooperating')}: ${coop}`,
+        typeof d.deadline === 'string' ? `${t('ledger-deadline')}: ${d.deadline}` : '',
+      ]
+        .filter(Boolean)
+        .join('；'),
+    );
   }
   // 承办人: who the unit answers through, named on acknowledgement or changed later.
-  const handlerId = event.type === 'handler_set' ? (d.handlerId as { after?: unknown } | undefined)?.after : event.type === 'unit_acknowledged' ? d.handlerId : undefined;
+  const handlerId =
+    event.type === 'handler_set' ? (d.handlerId as { after?: unknown } | undefined)?.after : event.type === 'unit_acknowledged' ? d.handlerId : undefined;
   if (typeof handlerId === 'number') parts.push(`${t('ledger-handler')}: ${person(handlerId)}`);
   if (event.type === 'lead_waived' || event.type === 'result_submitted') {
     const pending = Array.isArray(d.pendingLeadUnitIds) ? (d.pendingLeadUnitIds as number[]) : [];

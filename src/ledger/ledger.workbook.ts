@@ -106,9 +106,31 @@ const labels = {
     generated: '生成于',
     page: '第 &P 页，共 &N 页',
     itemHeaders: [
-      '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
-      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
-      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
+      '编号',
+      '批示内容',
+      '交办领导',
+      '分管领导',
+      '牵头单位',
+      '协同配合单位',
+      '督办类别',
+      '交办时间',
+      '办理时限',
+      '原定时限',
+      '延期次数',
+      '办理状态',
+      '签收情况',
+      '承办人（单位负责人）',
+      '最新进展时间',
+      '最新进展',
+      '办理结果',
+      '确认办结时间',
+      '逾期天数',
+      '办结较时限（天，负数为提前）',
+      '催办次数',
+      '退回次数',
+      '容错程度',
+      '容错说明',
+      '预警等级',
       '协调',
       '时间节点（已完成/逾期/共）',
       '移交',
@@ -137,16 +159,48 @@ const labels = {
     generated: 'generated',
     page: 'Page &P of &N',
     itemHeaders: [
-      'Code', 'Instruction', 'Issued by', 'Leader in charge', 'Lead units', 'Cooperating units', 'Level', 'Assigned at',
-      'Deadline', 'Original deadline', 'Extensions', 'Status', 'Acknowledgements', 'Handling person (unit head)', 'Last progress at', 'Last progress', 'Result',
-      'Confirmed at', 'Days overdue', 'Closed vs deadline (days, negative = early)', 'Nags', 'Times returned', 'Excused (degree)', 'Excused (reason)', 'Warning',
+      'Code',
+      'Instruction',
+      'Issued by',
+      'Leader in charge',
+      'Lead units',
+      'Cooperating units',
+      'Level',
+      'Assigned at',
+      'Deadline',
+      'Original deadline',
+      'Extensions',
+      'Status',
+      'Acknowledgements',
+      'Handling person (unit head)',
+      'Last progress at',
+      'Last progress',
+      'Result',
+      'Confirmed at',
+      'Days overdue',
+      'Closed vs deadline (days, negative = early)',
+      'Nags',
+      'Times returned',
+      'Excused (degree)',
+      'Excused (reason)',
+      'Warning',
       'Coordination',
       'Milestones (done/overdue/total)',
       'Referral',
       'Verification',
     ],
     eventHeaders: ['Code', 'When', 'Who', 'Unit', 'What', 'Details'],
-    unitHeaders: ['Unit', 'Items', 'On-time acknowledgement', 'On-time closing', 'Overdue', 'Nags', 'Returned', 'Excused (not counted)', 'Excused lenient/mitigated (counted)'],
+    unitHeaders: [
+      'Unit',
+      'Items',
+      'On-time acknowledgement',
+      'On-time closing',
+      'Overdue',
+      'Nags',
+      'Returned',
+      'Excused (not counted)',
+      'Excused lenient/mitigated (counted)',
+    ],
     level: { key: 'Key', special: 'Special', routine: 'Routine' },
     status: { open: 'Open', result_submitted: 'Result submitted', closed: 'Closed', cancelled: 'Cancelled' },
     warning: { blue: 'Blue', yellow: 'Yellow', red: 'Red' },
@@ -165,10 +219,34 @@ const labels = {
 } as const;
 
 const itemColumnKinds: ColumnKind[] = [
-  'text', 'long', 'text', 'text', 'text', 'text', 'text', 'datetime',
-  'date', 'date', 'number', 'text', 'long', 'long', 'datetime', 'long', 'long',
-  'datetime', 'number', 'number', 'number', 'number', 'text', 'long', 'text',
-  'text', 'text', 'long',
+  'text',
+  'long',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'datetime',
+  'date',
+  'date',
+  'number',
+  'text',
+  'long',
+  'long',
+  'datetime',
+  'long',
+  'long',
+  'datetime',
+  'number',
+  'number',
+  'number',
+  'number',
+  'text',
+  'long',
+  'text',
+  'text',
+  'text',
+  'long',
   'long',
 ];
 const eventColumnKinds: ColumnKind[] = ['text', 'datetime', 'text', 'text', 'text', 'long'];
@@ -208,9 +286,7 @@ function styleFor(kind: ColumnKind, fill: Fill): Partial<ExcelJS.Style> {
 
 const fills: Fill[] = ['none', 'blue', 'yellow', 'red'];
 const kinds: ColumnKind[] = ['text', 'long', 'datetime', 'date', 'number'];
-const cellStyles = new Map<string, Partial<ExcelJS.Style>>(
-  fills.flatMap((fill) => kinds.map((kind) => [`${kind}/${fill}`, styleFor(kind, fill)] as const)),
-);
+const cellStyles = new Map<string, Partial<ExcelJS.Style>>(fills.flatMap((fill) => kinds.map((kind) => [`${kind}/${fill}`, styleFor(kind, fill)] as const)));
 
 function cellStyle(kind: ColumnKind, fill: Fill): Partial<ExcelJS.Style> {
   return cellStyles.get(`${kind}/${fill}`)!;
@@ -269,9 +345,7 @@ type CellValue = string | number | Date | null;
 type Labels = (typeof labels)[Locale];
 
 function itemValues(item: LedgerItemRow, l: Labels, tz: string): CellValue[] {
-  const acknowledgements = item.acknowledgements
-    .map((a) => `${a.unit} ${a.at ? shortStamp(wallClock(tz, a.at)) : l.notAcknowledged}`)
-    .join(l.entrySeparator);
+  const acknowledgements = item.acknowledgements.map((a) => `${a.unit} ${a.at ? shortStamp(wallClock(tz, a.at)) : l.notAcknowledged}`).join(l.entrySeparator);
   return [
     item.code,
     item.instruction,
@@ -286,9 +360,7 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: string): CellValue[] {
     item.extensionCount,
     l.status[item.status],
     acknowledgements,
-    item.handlers
-      .map((h) => `${h.unit}${l.unitTextSeparator}${h.handler ?? l.noHandler}${h.head ? `（${l.head} ${h.head}）` : ''}`)
-      .join(l.entrySeparator),
+    item.handlers.map((h) => `${h.unit}${l.unitTextSeparator}${h.handler ?? l.noHandler}${h.head ? `（${l.head} ${h.head}）` : ''}`).join(l.entrySeparator),
     item.lastProgress && wallClock(tz, item.lastProgress.at),
     item.lastProgress && `${item.lastProgress.unit}${l.unitTextSeparator}${item.lastProgress.text}`,
     item.result,
@@ -304,7 +376,9 @@ function itemValues(item: LedgerItemRow, l: Labels, tz: string): CellValue[] {
       ? `${l.coordination.open} ${item.coordinations.open} / ${l.coordination.resolved} ${item.coordinations.resolved}`
       : null,
     item.milestones && item.milestones.total > 0 ? `${item.milestones.done}/${item.milestones.overdue}/${item.milestones.total}` : null,
-    item.referral ? `${l.referral[item.referral.status]} ${shortStamp(wallClock(tz, item.referral.at))}${item.referral.feedback ? `${l.unitTextSeparator}${item.referral.feedback}` : ''}` : null,
+    item.referral
+      ? `${l.referral[item.referral.status]} ${shortStamp(wallClock(tz, item.referral.at))}${item.referral.feedback ? `${l.unitTextSeparator}${item.referral.feedback}` : ''}`
+      : null,
     item.verification ? verificationText(item.verification, l, tz) : null,
   ];
 }
@@ -567,7 +641,14 @@ export async function writeLedgerWorkbook(input: WriteLedgerWorkbookInput): Prom
   workbook.modified = input.generatedAt;
   workbook.title = title;
 
-  const sheetSetup = (name: string, headers: readonly string[], widths: number[]): SheetSetup => ({ workbook, name, headers, widths, title, pageFooter: l.page });
+  const sheetSetup = (name: string, headers: readonly string[], widths: number[]): SheetSetup => ({
+    workbook,
+    name,
+    headers,
+    widths,
+    title,
+    pageFooter: l.page,
+  });
   const zip = (workbook as unknown as { zip: NodeJS.EventEmitter & { abort(): void } }).zip;
   let fail: (error: Error) => void = () => {};
   const failure: Failure = new Promise<never>((_, reject) => {
@@ -582,7 +663,10 @@ export async function writeLedgerWorkbook(input: WriteLedgerWorkbookInput): Prom
     // The sheets are written one after the other, each opened only when the one before is
     // committed: archiver zips entries in order, so a sheet opened early would sit in memory
     // until the one before it is done.
-    const itemStyles = Object.fromEntries(fills.map((fill) => [fill, itemColumnKinds.map((kind) => cellStyle(kind, fill))])) as Record<Fill, Partial<ExcelJS.Style>[]>;
+    const itemStyles = Object.fromEntries(fills.map((fill) => [fill, itemColumnKinds.map((kind) => cellStyle(kind, fill))])) as Record<
+      Fill,
+      Partial<ExcelJS.Style>[]
+    >;
     const itemRows = await writeSheetSeries(sheetSetup, limits, {
       source: input.items,
       name: l.sheets.items,

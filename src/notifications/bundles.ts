@@ -110,7 +110,12 @@ export async function takeBundles(
   const dayStart = startOfZonedDay(zonedParts(input.now, deps.timezone).ymd, deps.timezone);
   const chatIds = [...new Set(waiting.map((w) => w.chatId))];
   const told = await db
-    .select({ chatId: noticeQueue.chatId, threadId: noticeQueue.threadId, itemId: noticeQueue.itemId, severity: sql<number>`max(${noticeQueue.severity})`.mapWith(Number) })
+    .select({
+      chatId: noticeQueue.chatId,
+      threadId: noticeQueue.threadId,
+      itemId: noticeQueue.itemId,
+      severity: sql<number>`max(${noticeQueue.severity})`.mapWith(Number),
+    })
     .from(noticeQueue)
     .where(and(inArray(noticeQueue.chatId, chatIds), gte(noticeQueue.bundledAt, dayStart), sql`${noticeQueue.bundleKey} <> 'dropped'`))
     .groupBy(noticeQueue.chatId, noticeQueue.threadId, noticeQueue.itemId);
@@ -120,7 +125,12 @@ export async function takeBundles(
   // Items closed or cancelled since their line was queued are not nagged about.
   const itemIds = [...new Set(waiting.map((w) => w.itemId))];
   const live = new Set(
-    (await db.select({ id: items.id }).from(items).where(and(inArray(items.id, itemIds), inArray(items.status, ['open', 'result_submitted'])))).map((r) => r.id),
+    (
+      await db
+        .select({ id: items.id })
+        .from(items)
+        .where(and(inArray(items.id, itemIds), inArray(items.status, ['open', 'result_submitted'])))
+    ).map((r) => r.id),
   );
 
   const byChat = new Map<string, typeof waiting>();

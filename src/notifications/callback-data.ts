@@ -186,7 +186,8 @@ const LEGACY: { [A in ButtonAction]: (old: Legacy) => Omit<DataOf<A>, 'action'> 
   dun: ({ itemId }) => ({ draftId: itemId }),
   dlc: ({ itemId }) => ({ draftId: itemId }),
   dwd: ({ itemId, version }) => ({ draftId: itemId, version }),
-  dpk: ({ itemId, unitId, version }) => (version === 1 || version === 2 ? { draftId: itemId, unitId, role: version === 1 ? 'lead' : 'cooperating' } : undefined),
+  dpk: ({ itemId, unitId, version }) =>
+    version === 1 || version === 2 ? { draftId: itemId, unitId, role: version === 1 ? 'lead' : 'cooperating' } : undefined,
   lst: ({ itemId, unitId, version, personId }) => {
     const list = LIST_FILTERS[unitId];
     if (!list) return undefined;

@@ -47,7 +47,13 @@ export type CardMeta = {
 export type CardSpec = { audience: Audience; headline: string; compact: boolean; headlineStatus: string | null };
 
 /** The spec of a stored card (an item_messages row, or an outbox row's card meta with its unit). */
-export function cardSpec(card: { audience: string | null; unitId: number | null; headline?: string | null; compact?: boolean | null; headlineStatus?: string | null }): CardSpec {
+export function cardSpec(card: {
+  audience: string | null;
+  unitId: number | null;
+  headline?: string | null;
+  compact?: boolean | null;
+  headlineStatus?: string | null;
+}): CardSpec {
   return { audience: audienceOf(card), headline: card.headline ?? '', compact: card.compact ?? false, headlineStatus: card.headlineStatus ?? null };
 }
 
@@ -83,7 +89,9 @@ export function renderLivingCard(view: ItemView, spec: CardSpec, t: T): Rendered
   if (audience.kind === 'discipline') return renderReferralCard(view, t);
   if (compact) {
     const finished = !['open', 'result_submitted'].includes(view.state.status);
-    const buttons = finished ? [] : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton({ action: 'viw', itemId: view.id }) }]];
+    const buttons = finished
+      ? []
+      : [...cardButtons(view, audience, t), [{ text: t('btn-view'), callback_data: encodeButton({ action: 'viw', itemId: view.id }) }]];
     return {
       text: clip(`${headline}\n${t('card-status-now', { status: t(`status-${view.state.status}`) })}`, 4000),
       ...(buttons.length ? { reply_markup: { inline_keyboard: buttons } } : {}),
@@ -147,10 +155,7 @@ export type CardRefreshResult = { edits: number; rewritten: number; unchanged: n
  * caller's transaction (the one that changed the item). Pending (unsent) cards of the item are
  * rewritten in the outbox. Returns what it did.
  */
-export async function planCardRefresh(
-  deps: { db: DbOrTx; clock: Clock; translator: Translator },
-  input: { view: ItemView },
-): Promise<CardRefreshResult> {
+export async function planCardRefresh(deps: { db: DbOrTx; clock: Clock; translator: Translator }, input: { view: ItemView }): Promise<CardRefreshResult> {
   const { db } = deps;
   const { view } = input;
   const now = deps.clock.now();
@@ -169,7 +174,10 @@ export async function planCardRefresh(
     const payload: Record<string, unknown> = { ...(row.payload as Record<string, unknown>), text: rendered.text };
     if (rendered.reply_markup) payload.reply_markup = rendered.reply_markup;
     else delete payload.reply_markup;
-    await db.update(outbox).set({ payload, card: { ...meta, hash } }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending')));
+    await db
+      .update(outbox)
+      .set({ payload, card: { ...meta, hash } })
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending')));
     result.rewritten++;
   }
 
@@ -230,4 +238,3 @@ export async function liveCards(db: DbOrTx, itemIds: number[]) {
     .where(and(inArray(itemMessages.itemId, itemIds), isNotNull(itemMessages.audience), isNull(itemMessages.goneAt)))
     .orderBy(itemMessages.itemId, itemMessages.chatId, itemMessages.messageId);
 }
-

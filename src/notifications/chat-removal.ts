@@ -14,10 +14,7 @@ import type { AppDeps } from '../deps.js';
  * messages were planned; an unbound group gives none. `eventAt` (the update's date) keys the
  * notice, so a redelivered update plans nothing twice.
  */
-export async function planBotRemovedNotices(
-  deps: AppDeps,
-  input: { chatId: number; title: string | null; eventAt: number },
-): Promise<number> {
+export async function planBotRemovedNotices(deps: AppDeps, input: { chatId: number; title: string | null; eventAt: number }): Promise<number> {
   const org = createOrgRepository({ db: deps.db, clock: deps.clock });
   const bound = (await org.listBindings()).filter((b) => b.chatId === input.chatId);
   if (bound.length === 0) return 0;

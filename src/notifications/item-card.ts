@@ -120,7 +120,8 @@ function unitLines(view: ItemView, t: Translate): string[] {
     const name = escapeHtml(unitName(view, u.unitId));
     const role = t(u.role === 'lead' ? 'role-lead-short' : 'role-cooperating-short');
     const ack = u.acknowledgedAt ? t('card-unit-acked') : t('card-unit-not-acked');
-    const contribution = u.role === 'cooperating' ? (u.contribution ? ` · ${t('card-unit-contributed')}` : u.contributionWaived ? ` · ${t('card-unit-waived')}` : '') : '';
+    const contribution =
+      u.role === 'cooperating' ? (u.contribution ? ` · ${t('card-unit-contributed')}` : u.contributionWaived ? ` · ${t('card-unit-waived')}` : '') : '';
     // 共同牵头: each lead unit's own part, so everyone sees who has delivered and who still owes.
     const leadPart =
       u.role === 'lead' && joint
@@ -173,20 +174,29 @@ function statusLines(view: ItemView, t: Translate, countLateness: boolean): stri
   }
   lines.push(...verificationLines(view, t));
   if (s.lastReturn && s.status === 'open') {
-    lines.push(t(s.lastReturn.byVerification ? 'card-verify-false' : 'card-last-return', { reason: escapeHtml(clip(s.lastReturn.reason, 300)), count: s.returnCount }));
+    lines.push(
+      t(s.lastReturn.byVerification ? 'card-verify-false' : 'card-last-return', { reason: escapeHtml(clip(s.lastReturn.reason, 300)), count: s.returnCount }),
+    );
   }
-  if (s.response) lines.push(t('card-response', { name: escapeHtml(personName(view, s.response.by)), text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default') }));
+  if (s.response)
+    lines.push(
+      t('card-response', {
+        name: escapeHtml(personName(view, s.response.by)),
+        text: s.response.text ? escapeHtml(clip(s.response.text, 500)) : t('response-default'),
+      }),
+    );
   if (s.cancellation) lines.push(t('card-cancelled', { reason: escapeHtml(clip(s.cancellation.reason, 300)) }));
   if (s.excused) lines.push(t('card-excused', { degree: t(`excuse-degree-${s.excused.degree}`), reason: escapeHtml(clip(s.excused.reason, 300)) }));
   if (s.referral) lines.push(t('card-referral', { status: t(`referral-short-${s.referral.status}`) }));
   // A living card says "overdue" and stays put; how late, a figure that changes every day, is
   // for answers read once (/task) and for the daily messages, not for cards edited in place.
   if (s.status === 'open' && s.deadline && s.deadline < view.today) {
-    lines.push(countLateness ? t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }) : t('card-overdue-since', { deadline: s.deadline }));
+    lines.push(
+      countLateness ? t('card-overdue', { late: latenessText(t, lateness(s.deadline, view.today)) }) : t('card-overdue-since', { deadline: s.deadline }),
+    );
   }
   return lines;
 }
-
 
 /** 调查复核 on the result card: awaiting a supervisor (with the evidence counted), or found true by whom. */
 function verificationLines(view: ItemView, t: Translate): string[] {
@@ -194,7 +204,8 @@ function verificationLines(view: ItemView, t: Translate): string[] {
   const v = s.verification;
   if (!v || (s.status !== 'result_submitted' && s.status !== 'closed')) return [];
   const count = evidenceOf(s);
-  if (v.verdict === null) return s.status === 'result_submitted' ? [t(v.evidenceRequired ? 'card-verify-pending-evidence' : 'card-verify-pending', { count })] : [];
+  if (v.verdict === null)
+    return s.status === 'result_submitted' ? [t(v.evidenceRequired ? 'card-verify-pending-evidence' : 'card-verify-pending', { count })] : [];
   return [t('card-verify-true', { name: escapeHtml(personName(view, v.by)), note: escapeHtml(clip(v.note ?? '', 300)), count })];
 }
 
@@ -230,9 +241,16 @@ export function audienceActor(view: Pick<ItemView, 'state'>, audience: Audience)
  */
 type CardButton = { label: (role: 'lead' | 'cooperating') => string; namesUnit?: boolean; data: (view: ItemView, unitId: number | null) => ButtonData | null };
 // An action taken for a unit has no button without one (the model always names it).
-const forUnit = (action: 'ack' | 'prg' | 'res' | 'ext') => (view: ItemView, unitId: number | null): ButtonData | null => (unitId === null ? null : { action, itemId: view.id, unitId });
-const versioned = (action: 'cfm' | 'ret' | 'exa' | 'exr') => (view: ItemView): ButtonData => ({ action, itemId: view.id, version: view.state.version });
-const ofItem = (action: 'rrc' | 'rfb') => (view: ItemView): ButtonData => ({ action, itemId: view.id });
+const forUnit =
+  (action: 'ack' | 'prg' | 'res' | 'ext') =>
+  (view: ItemView, unitId: number | null): ButtonData | null =>
+    unitId === null ? null : { action, itemId: view.id, unitId };
+const versioned =
+  (action: 'cfm' | 'ret' | 'exa' | 'exr') =>
+  (view: ItemView): ButtonData => ({ action, itemId: view.id, version: view.state.version });
+const ofItem =
+  (action: 'rrc' | 'rfb') =>
+  (view: ItemView): ButtonData => ({ action, itemId: view.id });
 const ACTION_BUTTONS: Partial<Record<ItemCommandType, CardButton>> = {
   acknowledge: { label: () => 'btn-ack', data: forUnit('ack') },
   report_progress: { label: () => 'btn-progress', data: forUnit('prg') },
@@ -243,7 +261,11 @@ const ACTION_BUTTONS: Partial<Record<ItemCommandType, CardButton>> = {
   return_result: { label: () => 'btn-return', data: versioned('ret') },
   approve_extension: { label: () => 'btn-extension-approve', data: versioned('exa') },
   reject_extension: { label: () => 'btn-extension-reject', data: versioned('exr') },
-  waive_lead: { label: () => 'btn-waive-lead', namesUnit: true, data: (view, unitId) => (unitId === null ? null : { action: 'wvl', itemId: view.id, unitId, version: view.state.version }) },
+  waive_lead: {
+    label: () => 'btn-waive-lead',
+    namesUnit: true,
+    data: (view, unitId) => (unitId === null ? null : { action: 'wvl', itemId: view.id, unitId, version: view.state.version }),
+  },
   receive_referral: { label: () => 'btn-referral-receive', data: ofItem('rrc') },
   referral_feedback: { label: () => 'btn-referral-feedback', data: ofItem('rfb') },
 };
@@ -257,7 +279,11 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
     if (allowed.action === 'report_milestone') {
       // 时间节点: one button for the next unreported milestone.
       const next = nextPendingMilestone(view.state);
-      if (next && allowed.unitId !== null) buttons.push({ text: t('btn-milestone', { index: next.index }), callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: allowed.unitId, milestone: next.index }) });
+      if (next && allowed.unitId !== null)
+        buttons.push({
+          text: t('btn-milestone', { index: next.index }),
+          callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: allowed.unitId, milestone: next.index }),
+        });
       continue;
     }
     const spec = ACTION_BUTTONS[allowed.action];
@@ -265,7 +291,10 @@ export function cardButtons(view: ItemView, audience: Audience, t: Translate): I
     if (!spec || !data) continue;
     const unit = allowed.unitId !== null ? activeUnits(view.state).find((u) => u.unitId === allowed.unitId) : undefined;
     buttons.push({
-      text: spec.namesUnit && allowed.unitId !== null ? t(spec.label(unit?.role ?? 'lead'), { unit: unitName(view, allowed.unitId) }) : t(spec.label(unit?.role ?? 'lead')),
+      text:
+        spec.namesUnit && allowed.unitId !== null
+          ? t(spec.label(unit?.role ?? 'lead'), { unit: unitName(view, allowed.unitId) })
+          : t(spec.label(unit?.role ?? 'lead')),
       callback_data: encodeButton(data),
     });
   }
@@ -283,7 +312,13 @@ export function renderItemCard(view: ItemView, audience: Audience, t: Translate,
   if (audience.kind === 'unit' && view.state.status === 'open') {
     const u = activeUnits(view.state).find((x) => x.unitId === audience.unitId);
     if (u) {
-      const hint = u.acknowledgedAt ? (u.role === 'lead' ? 'card-hint-lead-acked' : 'card-hint-cooperating-acked') : u.role === 'lead' ? 'card-hint-lead' : 'card-hint-cooperating';
+      const hint = u.acknowledgedAt
+        ? u.role === 'lead'
+          ? 'card-hint-lead-acked'
+          : 'card-hint-cooperating-acked'
+        : u.role === 'lead'
+          ? 'card-hint-lead'
+          : 'card-hint-cooperating';
       const done = u.role === 'cooperating' && (u.contribution !== null || u.contributionWaived !== null);
       if (u.role === 'lead' && (u.result !== null || u.resultWaived !== null)) {
         if (u.result !== null) lines.push('', t('card-hint-lead-submitted'));
@@ -307,11 +342,7 @@ export type UnresolvedMention = { name: string; role: 'lead' | 'cooperating'; su
 export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolved: UnresolvedMention[]; warnings: ParserNote[] }): Rendered {
   const lines = header(view, t);
   for (const u of extra.unresolved) {
-    lines.push(
-      u.suggestions.length
-        ? t('draft-unresolved-suggest', { name: escapeHtml(u.name) })
-        : t('draft-unresolved', { name: escapeHtml(u.name) }),
-    );
+    lines.push(u.suggestions.length ? t('draft-unresolved-suggest', { name: escapeHtml(u.name) }) : t('draft-unresolved', { name: escapeHtml(u.name) }));
   }
   for (const w of extra.warnings) lines.push(`⚠️ ${parserNoteText(w, t)}`);
   lines.push('', t('draft-hint'));
@@ -324,7 +355,10 @@ export function renderDraftCard(view: ItemView, t: Translate, extra: { unresolve
     if (picks.length) rows.push(picks);
   }
   const dayOff = extra.warnings.find((w) => w.code === 'deadlineOnDayOff');
-  if (dayOff) rows.push([{ text: t('btn-draft-workday', { date: dayOff.args[1] }), callback_data: encodeButton({ action: 'dwd', draftId: view.id, version: view.state.version }) }]);
+  if (dayOff)
+    rows.push([
+      { text: t('btn-draft-workday', { date: dayOff.args[1] }), callback_data: encodeButton({ action: 'dwd', draftId: view.id, version: view.state.version }) },
+    ]);
   rows.push([{ text: t('btn-draft-confirm'), callback_data: encodeButton({ action: 'dok', draftId: view.id, version: view.state.version }) }]);
   rows.push([
     { text: t('btn-draft-deadline'), callback_data: encodeButton({ action: 'ddl', draftId: view.id }) },

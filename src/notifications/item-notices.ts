@@ -147,7 +147,8 @@ export async function planItemNotifications(
           text: escapeHtml(clip(c.text, 1500)),
           instruction: escapeHtml(clip(item.state.instruction, 200)),
           by: escapeHtml(view.personNames.get(forwardedBy ?? 0) ?? String(forwardedBy ?? '')),
-          note: forwardedBy !== null && c.forwards.at(-1)?.note ? tt('coordination-forward-note', { note: escapeHtml(clip(c.forwards.at(-1)!.note!, 500)) }) : '',
+          note:
+            forwardedBy !== null && c.forwards.at(-1)?.note ? tt('coordination-forward-note', { note: escapeHtml(clip(c.forwards.at(-1)!.note!, 500)) }) : '',
           asked,
         }),
         4000,
@@ -156,7 +157,14 @@ export async function planItemNotifications(
         inline_keyboard: [
           [
             { text: tt('btn-coordination-resolve'), callback_data: encodeButton({ action: 'cok', itemId: item.id, coordination: c.id }) },
-            ...(next ? [{ text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }), callback_data: encodeButton({ action: 'cup', itemId: item.id, coordination: c.id }) }] : []),
+            ...(next
+              ? [
+                  {
+                    text: tt('btn-coordination-forward', { level: tt(`coordination-level-${next}`) }),
+                    callback_data: encodeButton({ action: 'cup', itemId: item.id, coordination: c.id }),
+                  },
+                ]
+              : []),
           ],
         ],
       },
@@ -221,7 +229,11 @@ export async function planItemNotifications(
         payload: { text: clip(text, 4000), ...NO_PREVIEW, reply_markup: { inline_keyboard: [verifyButtons(view, tt)] } },
         itemId: item.id,
         purpose: 'notice',
-        fallback: { chatId: leaders.chatId, threadId: leaders.threadId, text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }) },
+        fallback: {
+          chatId: leaders.chatId,
+          threadId: leaders.threadId,
+          text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }),
+        },
       });
       filesTo(`verify:p${p.id}`, target, files, tt('notice-attachment', { unit: escapeHtml(units.join(tt('list-separator'))), code }), null);
     }
@@ -231,7 +243,11 @@ export async function planItemNotifications(
     const unit = event.unitId !== null ? escapeHtml(unitName(view, event.unitId)) : '';
     switch (event.type) {
       case 'item_opened': {
-        cardToLeaders('opened', '', item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {});
+        cardToLeaders(
+          'opened',
+          '',
+          item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {},
+        );
         for (const u of activeUnits(item.state)) await cardToUnit('opened', u.unitId, () => '');
         break;
       }
@@ -245,7 +261,9 @@ export async function planItemNotifications(
         const text = t('notice-contribution', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) });
         toLeaders(`contribution:${event.unitId}`, text);
         for (const lead of leadUnitIds()) {
-          await toUnit(`contribution:${event.unitId}`, lead, (tt) => ({ text: tt('notice-contribution', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) }) }));
+          await toUnit(`contribution:${event.unitId}`, lead, (tt) => ({
+            text: tt('notice-contribution', { unit, code, text: escapeHtml(clip(event.data.text, 2500)) }),
+          }));
           for (const target of await targetsOf(lead)) filesTo(`contribution:${lead}`, target, event.data.files, t('notice-attachment', { unit, code }), lead);
         }
         break;
@@ -277,12 +295,20 @@ export async function planItemNotifications(
       }
       case 'lead_waived': {
         const reason = escapeHtml(clip(event.data.reason, 1000));
-        for (const lead of leadUnitIds()) await toUnit(`lead-waived:${event.unitId}`, lead, (tt) => ({ text: tt('notice-lead-waived', { unit, code, reason }) }));
+        for (const lead of leadUnitIds())
+          await toUnit(`lead-waived:${event.unitId}`, lead, (tt) => ({ text: tt('notice-lead-waived', { unit, code, reason }) }));
         if (event.data.status.after === 'result_submitted') {
           const people = await org.peopleByIds([item.state.issuedBy, item.state.leaderInCharge].filter((x): x is number => x !== null));
           const last = item.state.result?.unitId ?? event.unitId ?? 0;
           const verify = verificationPending(item.state);
-          cardToLeaders('result', t(verify ? 'notice-result-verify' : 'notice-results-complete', { unit: escapeHtml(unitName(view, last)), code, leaders: people.map((p) => mention(p)).join(' ') }));
+          cardToLeaders(
+            'result',
+            t(verify ? 'notice-result-verify' : 'notice-results-complete', {
+              unit: escapeHtml(unitName(view, last)),
+              code,
+              leaders: people.map((p) => mention(p)).join(' '),
+            }),
+          );
           if (verify) await askSupervisors();
         }
         break;
@@ -299,18 +325,29 @@ export async function planItemNotifications(
         // A leader who confirms with one tap writes no words: the response then says it was confirmed.
         const response = event.data.response ? escapeHtml(clip(event.data.response, 1500)) : t('response-default');
         const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
-        toLeaders('response', t('notice-response', { code, by, response }), {
-          ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
-        }, 'response');
+        toLeaders(
+          'response',
+          t('notice-response', { code, by, response }),
+          {
+            ...(item.row.sourceMessageId ? { reply_parameters: { message_id: item.row.sourceMessageId, allow_sending_without_reply: true } } : {}),
+          },
+          'response',
+        );
         for (const u of activeUnits(item.state)) {
-          await toUnit('response', u.unitId, (tt) => ({ text: tt('notice-response', { code, by, response: event.data.response ? response : tt('response-default') }) }));
+          await toUnit('response', u.unitId, (tt) => ({
+            text: tt('notice-response', { code, by, response: event.data.response ? response : tt('response-default') }),
+          }));
         }
         break;
       }
       case 'result_returned': {
         const reason = escapeHtml(clip(event.data.reason, 1500));
         // Back to every lead unit that owes a result again (a waived one has nothing to redo).
-        const waived = new Set(activeUnits(item.state, 'lead').filter((u) => u.resultWaived !== null).map((u) => u.unitId));
+        const waived = new Set(
+          activeUnits(item.state, 'lead')
+            .filter((u) => u.resultWaived !== null)
+            .map((u) => u.unitId),
+        );
         for (const lead of leadUnitIds()) if (!waived.has(lead)) await cardToUnit('returned', lead, (tt) => tt('notice-returned', { code, reason }));
         break;
       }
@@ -323,7 +360,10 @@ export async function planItemNotifications(
         break;
       }
       case 'extension_requested': {
-        cardToLeaders('ext-request', t('notice-extension-requested', { unit, code, until: event.data.requested.date, reason: escapeHtml(clip(event.data.reason, 1000)) }));
+        cardToLeaders(
+          'ext-request',
+          t('notice-extension-requested', { unit, code, until: event.data.requested.date, reason: escapeHtml(clip(event.data.reason, 1000)) }),
+        );
         break;
       }
       case 'extension_approved': {
@@ -343,7 +383,9 @@ export async function planItemNotifications(
         const to = event.data.toUnitId;
         const reason = escapeHtml(clip(event.data.reason, 1000));
         await cardToUnit('transfer-in', to, (tt) => tt('notice-transferred-in', { code, reason }));
-        await toUnit('transfer-out', event.data.fromUnitId, (tt) => ({ text: tt('notice-transferred-out', { code, to: escapeHtml(unitName(view, to)), reason }) }));
+        await toUnit('transfer-out', event.data.fromUnitId, (tt) => ({
+          text: tt('notice-transferred-out', { code, to: escapeHtml(unitName(view, to)), reason }),
+        }));
         break;
       }
       case 'item_cancelled': {
@@ -362,7 +404,9 @@ export async function planItemNotifications(
         if (!c) break;
         await coordinationRequest(`coordination-up:${c.id}`, c, event.actorId);
         const level = event.data.level.after;
-        await toUnit(`coordination-up:${c.id}`, c.unitId, (tt) => ({ text: tt('notice-coordination-forwarded', { code, id: c.id, level: tt(`coordination-level-${level}`), text: escapeHtml(clip(c.text, 300)) }) }));
+        await toUnit(`coordination-up:${c.id}`, c.unitId, (tt) => ({
+          text: tt('notice-coordination-forwarded', { code, id: c.id, level: tt(`coordination-level-${level}`), text: escapeHtml(clip(c.text, 300)) }),
+        }));
         break;
       }
       case 'coordination_resolved': {
@@ -371,7 +415,13 @@ export async function planItemNotifications(
         const by = escapeHtml(view.personNames.get(event.actorId) ?? String(event.actorId));
         const note = event.data.note ? escapeHtml(clip(event.data.note, 1500)) : '';
         await toUnit(`coordination-done:${c.id}`, event.unitId, (tt) => ({
-          text: tt('notice-coordination-resolved', { code, id: c.id, by, text: escapeHtml(clip(c.text, 300)), note: note ? tt('coordination-result-note', { note }) : '' }),
+          text: tt('notice-coordination-resolved', {
+            code,
+            id: c.id,
+            by,
+            text: escapeHtml(clip(c.text, 300)),
+            note: note ? tt('coordination-result-note', { note }) : '',
+          }),
         }));
         break;
       }
@@ -391,7 +441,11 @@ export async function planItemNotifications(
         const notifier = (await org.peopleByIds([event.actorId]))[0];
         const by = escapeHtml(notifier ? displayName(notifier) : String(event.actorId));
         const render = (tt: Translate) =>
-          [tt('notice-notified', { code, reason: escapeHtml(clip(event.data.reason, 1000)), by }), '', renderItemCard(view, { kind: 'none' }, tt, { countLateness: true }).text].join('\n');
+          [
+            tt('notice-notified', { code, reason: escapeHtml(clip(event.data.reason, 1000)), by }),
+            '',
+            renderItemCard(view, { kind: 'none' }, tt, { countLateness: true }).text,
+          ].join('\n');
         toLeaders('notified', render(t));
         const reached = new Set<string>();
         for (const u of activeUnits(item.state)) {

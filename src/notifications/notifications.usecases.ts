@@ -70,8 +70,8 @@ export async function foldMorningBundles(
     if (lastText.length + digestText.length + 2 <= 4000) {
       // One message: the reminders' rows of buttons, then the digest's (the leaders' decisions).
       const rows = [
-        ...(((last.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard) ?? []),
-        ...(((message.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard) ?? []),
+        ...((last.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard ?? []),
+        ...((message.payload as { reply_markup?: { inline_keyboard: unknown[][] } }).reply_markup?.inline_keyboard ?? []),
       ];
       last.payload = { ...last.payload, text: `${lastText}\n\n${digestText}`, ...(rows.length ? { reply_markup: { inline_keyboard: rows } } : {}) };
       out.push(...parts);

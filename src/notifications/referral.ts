@@ -47,7 +47,7 @@ export function renderReferralCard(view: ItemView, t: Translate): Rendered {
     t('card-issued-by', { name: escapeHtml(personName(view, s.issuedBy)) }) +
       (s.leaderInCharge ? ` · ${t('card-leader-in-charge', { name: escapeHtml(personName(view, s.leaderInCharge)) })}` : ''),
     t('card-lead', { units: leads.length ? leads.join(sep) : t('card-none') }),
-    t('card-deadline', { deadline: deadlineText(s.deadline, s.deadlineTime) || t('card-none') }) + ` · ${t(`status-${s.status}`)}`,
+    `${t('card-deadline', { deadline: deadlineText(s.deadline, s.deadlineTime) || t('card-none') })} · ${t(`status-${s.status}`)}`,
     t('referral-late', { late }),
   ];
   if (r) {
@@ -68,9 +68,15 @@ export function referralStatusLine(view: ItemView, t: Translate): string {
     case 'sent':
       return t('referral-status-sent');
     case 'received':
-      return t('referral-status-received', { name: escapeHtml(personName(view, r.receivedBy)), date: r.receivedAt ? zonedParts(r.receivedAt, view.timezone ?? 'Asia/Shanghai').ymd : '' });
+      return t('referral-status-received', {
+        name: escapeHtml(personName(view, r.receivedBy)),
+        date: r.receivedAt ? zonedParts(r.receivedAt, view.timezone ?? 'Asia/Shanghai').ymd : '',
+      });
     case 'answered':
-      return t('referral-status-answered', { name: escapeHtml(personName(view, r.feedback?.by ?? null)), text: escapeHtml(clip(r.feedback?.text ?? '', 1500)) });
+      return t('referral-status-answered', {
+        name: escapeHtml(personName(view, r.feedback?.by ?? null)),
+        text: escapeHtml(clip(r.feedback?.text ?? '', 1500)),
+      });
   }
 }
 
@@ -122,7 +128,15 @@ export async function planReferralMessages(
   const lines = historyLines({ view, events, names, t, timezone: deps.config.timezone });
   const title = t('referral-history-title', { code: view.code ?? '' });
   const out: OutboxMessage[] = [
-    newCardMessage({ key: `referral:${view.id}:card`, view, audience: { kind: 'discipline' }, locale, translator: deps.translator, target: chat, purpose: 'referral' }),
+    newCardMessage({
+      key: `referral:${view.id}:card`,
+      view,
+      audience: { kind: 'discipline' },
+      locale,
+      translator: deps.translator,
+      target: chat,
+      purpose: 'referral',
+    }),
   ];
   const parts = splitLines(lines);
   if (parts.length <= MAX_PARTS) {
@@ -143,7 +157,10 @@ export async function planReferralMessages(
       chatId: chat.chatId,
       threadId: chat.threadId,
       method: 'sendDocument',
-      payload: { document: inlineFile(new TextEncoder().encode(file), `${(view.code ?? String(view.id)).replace(/[\\/:*?"<>|〔〕\s]/g, '-')}-history.txt`), caption: escapeHtml(t('referral-history-file', { code: view.code ?? '', count: lines.length })) },
+      payload: {
+        document: inlineFile(new TextEncoder().encode(file), `${(view.code ?? String(view.id)).replace(/[\\/:*?"<>|〔〕\s]/g, '-')}-history.txt`),
+        caption: escapeHtml(t('referral-history-file', { code: view.code ?? '', count: lines.length })),
+      },
       itemId: view.id,
       purpose: 'referral_history',
     });

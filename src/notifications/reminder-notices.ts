@@ -42,9 +42,7 @@ export async function renderReminders(
   const { item, directory } = input;
   const s = item.state;
   const t = deps.translator.for(deps.defaultLocale);
-  const code = escapeHtml(
-    item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.codePrefix, item.row.codeYear, item.row.codeNumber) : `#${item.id}`,
-  );
+  const code = escapeHtml(item.row.codeYear && item.row.codeNumber ? formatItemCode(deps.codePrefix, item.row.codeYear, item.row.codeNumber) : `#${item.id}`);
   const ref = item.row.codeYear && item.row.codeNumber ? `${item.row.codeYear}-${item.row.codeNumber}` : String(item.id);
   const title = escapeHtml(clip(s.instruction.replace(/\s+/g, ' '), 80));
   const leadersChat = { chatId: item.row.sourceChatId, threadId: item.row.sourceThreadId };
@@ -76,7 +74,13 @@ export async function renderReminders(
         case 'warning':
           return r.target === 'deadline'
             ? tt('reminder-warning', { ...common, mark: COLOUR_MARK[r.colour!], deadline: deadlineText(r.date, r.time), days: r.workingDaysLeft })
-            : tt('reminder-milestone', { ...common, mark: COLOUR_MARK[r.colour!], date: r.date, milestone: escapeHtml(clip(r.texts.join('；'), 300)), days: r.workingDaysLeft });
+            : tt('reminder-milestone', {
+                ...common,
+                mark: COLOUR_MARK[r.colour!],
+                date: r.date,
+                milestone: escapeHtml(clip(r.texts.join('；'), 300)),
+                days: r.workingDaysLeft,
+              });
         case 'ack_nag':
           return withHandler(tt, tt('reminder-ack-nag', { ...common, assigned: local(r.assignedAt), hours: r.workingHours }));
         case 'report_nag':
@@ -105,7 +109,12 @@ export async function renderReminders(
             const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
             return tt('reminder-ack-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' });
           }
-          const facts = { ...common, late: latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue }), count: r.nagCount, deadline: deadlineText(r.date, r.time) };
+          const facts = {
+            ...common,
+            late: latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue }),
+            count: r.nagCount,
+            deadline: deadlineText(r.date, r.time),
+          };
           if (r.rung === 2) return withHandler(tt, tt('reminder-escalation-head', facts));
           const leader = who(s.leaderInCharge) ?? who(s.issuedBy);
           if (r.rung === 3) return withHandler(tt, tt('reminder-escalation-leaders', { ...facts, leaders: leader ? mention(leader) : '' }), false);
@@ -115,16 +124,32 @@ export async function renderReminders(
         case 'confirm_nag': {
           const deciders = [...new Set([s.issuedBy, s.leaderInCharge].filter((x): x is number => x !== null))];
           const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
-          return tt('reminder-confirm-nag', { ...common, unit: unitLabel(r.resultUnitId), submitted: local(r.resultAt), days: r.workingDaysWaiting, leaders: names });
+          return tt('reminder-confirm-nag', {
+            ...common,
+            unit: unitLabel(r.resultUnitId),
+            submitted: local(r.resultAt),
+            days: r.workingDaysWaiting,
+            leaders: names,
+          });
         }
         case 'milestone_nag': {
           const late = latenessText(tt, { workingDays: r.daysOverdue, calendarDays: r.calendarDaysOverdue });
-          return withHandler(tt, tt('reminder-milestone-nag', { ...common, date: r.date, milestone: escapeHtml(clip(r.text, 300)), late, count: r.nagCount, index: r.index }));
+          return withHandler(
+            tt,
+            tt('reminder-milestone-nag', { ...common, date: r.date, milestone: escapeHtml(clip(r.text, 300)), late, count: r.nagCount, index: r.index }),
+          );
         }
         case 'extension_nag': {
           const deciders = [...new Set([s.issuedBy, s.leaderInCharge].filter((x): x is number => x !== null))];
           const names = deciders.map((id) => (who(id) ? mention(who(id)!) : String(id))).join(' ');
-          return tt('reminder-extension-nag', { ...common, unit: unitLabel(r.requestUnitId), requested: local(r.requestedAt), until: r.until, days: r.workingDaysWaiting, leaders: names });
+          return tt('reminder-extension-nag', {
+            ...common,
+            unit: unitLabel(r.requestUnitId),
+            requested: local(r.requestedAt),
+            until: r.until,
+            days: r.workingDaysWaiting,
+            leaders: names,
+          });
         }
       }
     };
@@ -133,7 +158,10 @@ export async function renderReminders(
     const toPerson = (person: Person | null) => {
       if (!person?.startedBot) return;
       const locale = localeFor(person.languageCode, deps.defaultLocale);
-      push({ key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(deps.translator.for(locale)), 4000), ...NO_PREVIEW } }, locale);
+      push(
+        { key: `${base}:c${person.id}`, chatId: person.id, threadId: 0, payload: { text: clip(text(deps.translator.for(locale)), 4000), ...NO_PREVIEW } },
+        locale,
+      );
     };
     const toChat = (chat: { chatId: number; threadId: number }, fallback: OutboxMessage['fallback'] = null) =>
       push({ key: `${base}:c${chat.chatId}`, chatId: chat.chatId, threadId: chat.threadId, payload: { text: clip(text(t), 4000), ...NO_PREVIEW }, fallback });
@@ -143,7 +171,12 @@ export async function renderReminders(
       const targets = directory.targets.get(r.unitId) ?? [];
       if (targets.length === 0) {
         recipient = 'unreachable';
-        push({ key: `${base}:unreachable`, chatId: leadersChat.chatId, threadId: leadersChat.threadId, payload: { text: t('notice-unit-unreachable', { unit, code }), ...NO_PREVIEW } });
+        push({
+          key: `${base}:unreachable`,
+          chatId: leadersChat.chatId,
+          threadId: leadersChat.threadId,
+          payload: { text: t('notice-unit-unreachable', { unit, code }), ...NO_PREVIEW },
+        });
         return;
       }
       for (const target of targets) {
@@ -151,13 +184,16 @@ export async function renderReminders(
           ? t('notice-dm-failed', { person: mention({ id: target.personId }), unit, code })
           : t('notice-group-failed', { unit, code });
         const tt = deps.translator.for(target.locale);
-        push({
-          key: `${base}:c${target.chatId}`,
-          chatId: target.chatId,
-          threadId: target.threadId,
-          payload: { text: clip([text(tt), extra(tt)].filter(Boolean).join('\n'), 4000), ...NO_PREVIEW },
-          fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
-        }, target.locale);
+        push(
+          {
+            key: `${base}:c${target.chatId}`,
+            chatId: target.chatId,
+            threadId: target.threadId,
+            payload: { text: clip([text(tt), extra(tt)].filter(Boolean).join('\n'), 4000), ...NO_PREVIEW },
+            fallback: { chatId: leadersChat.chatId, threadId: leadersChat.threadId, text: fallbackText },
+          },
+          target.locale,
+        );
       }
     };
 

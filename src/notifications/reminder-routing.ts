@@ -50,7 +50,10 @@ export function bundleButtons(
     }
     // 时间节点 overdue: the nag carries the button that reports that milestone done.
     if (r.kind === 'milestone_nag' && view.state.status === 'open' && unit && !view.state.milestones[r.index - 1]?.done) {
-      buttons.push({ text: t('btn-milestone', { index: r.index }), callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: r.unitId, milestone: r.index }) });
+      buttons.push({
+        text: t('btn-milestone', { index: r.index }),
+        callback_data: encodeButton({ action: 'mnd', itemId: view.id, unitId: r.unitId, milestone: r.index }),
+      });
     }
   }
   if (recipient === 'deciders' || recipient === 'leaders') {

@@ -91,7 +91,10 @@ export function createReadiness(deps: {
 
     let migrations: CheckResult;
     try {
-      const row = await query<{ applied: string | number | null }>(sql`select max(created_at) as applied from drizzle.__drizzle_migrations`, 'the migrations table');
+      const row = await query<{ applied: string | number | null }>(
+        sql`select max(created_at) as applied from drizzle.__drizzle_migrations`,
+        'the migrations table',
+      );
       const applied = row?.applied === null || row?.applied === undefined ? 0 : Number(row.applied);
       migrations = { ok: applied >= expectedMigration, applied, expected: expectedMigration };
     } catch (error) {

@@ -10,7 +10,10 @@ import type { DbOrTx } from '../db/client.js';
  */
 export function createChatMigrationRepository({ db }: { db: DbOrTx }) {
   return {
-    async moveChat(input: { fromChatId: number; toChatId: number }): Promise<{ bindings: number; cards: number; outbox: number; notices: number; items: number }> {
+    async moveChat(input: {
+      fromChatId: number;
+      toChatId: number;
+    }): Promise<{ bindings: number; cards: number; outbox: number; notices: number; items: number }> {
       const from = input.fromChatId;
       const to = input.toChatId;
       const count = (result: unknown) => {

@@ -93,7 +93,12 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
         .select({ role: sql<string | null>`${roles.role}`, unitId: sql<number | null>`null::integer` })
         .from(roles)
         .where(eq(roles.personId, personId))
-        .unionAll(db.select({ role: sql<string | null>`null::text`, unitId: sql<number | null>`${unitMembers.unitId}` }).from(unitMembers).where(eq(unitMembers.personId, personId)));
+        .unionAll(
+          db
+            .select({ role: sql<string | null>`null::text`, unitId: sql<number | null>`${unitMembers.unitId}` })
+            .from(unitMembers)
+            .where(eq(unitMembers.personId, personId)),
+        );
       return {
         roles: rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])),
         unitIds: rows.flatMap((r) => (r.unitId === null ? [] : [Number(r.unitId)])),
@@ -115,7 +120,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
         .returning({ personId: roles.personId });
       return rows.length > 0;
     },
-
 
     /**
      * Every unit with its aliases, by id: the cached list while the registry's version has not
@@ -170,10 +174,7 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
 
     async unitSummaries(): Promise<UnitSummary[]> {
       const list = await this.listUnits();
-      const counts = await db
-        .select({ unitId: unitMembers.unitId, n: count() })
-        .from(unitMembers)
-        .groupBy(unitMembers.unitId);
+      const counts = await db.select({ unitId: unitMembers.unitId, n: count() }).from(unitMembers).groupBy(unitMembers.unitId);
       const chats = await db.select().from(boundChats).where(eq(boundChats.kind, 'unit'));
       return list.map((u) => {
         const chat = chats.find((c) => c.unitId === u.id);
@@ -227,7 +228,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return rows.length > 0;
     },
 
-
     async unitIdsOf(personId: number): Promise<number[]> {
       const rows = await db.select({ unitId: unitMembers.unitId }).from(unitMembers).where(eq(unitMembers.personId, personId));
       return rows.map((r) => r.unitId);
@@ -251,7 +251,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       return row ?? null;
     },
 
-
     async listBindings(kind?: ChatKind): Promise<BoundChat[]> {
       const q = db.select().from(boundChats);
       return kind ? q.where(eq(boundChats.kind, kind)) : q;
@@ -266,9 +265,7 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
     },
 
     /** Replaces whatever this chat (or topic) was bound to. */
-    async bind(
-      input: { chatId: number; threadId: number; kind: ChatKind; unitId: number | null; title: string | null; boundBy: number },
-    ): Promise<void> {
+    async bind(input: { chatId: number; threadId: number; kind: ChatKind; unitId: number | null; title: string | null; boundBy: number }): Promise<void> {
       await db.delete(boundChats).where(and(eq(boundChats.chatId, input.chatId), eq(boundChats.threadId, input.threadId)));
       if (input.kind === 'unit') {
         await db.delete(boundChats).where(and(eq(boundChats.kind, 'unit'), eq(boundChats.unitId, input.unitId!)));
@@ -298,7 +295,10 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
     },
 
     async countInviteUse(token: string): Promise<void> {
-      await db.update(invites).set({ uses: sql`${invites.uses} + 1` }).where(eq(invites.token, token));
+      await db
+        .update(invites)
+        .set({ uses: sql`${invites.uses} + 1` })
+        .where(eq(invites.token, token));
     },
 
     /** Revokes every live invite of a unit; returns how many. */
@@ -322,7 +322,13 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
 
     /** Everyone holding a role (the leaders an instruction may name as leader in charge). */
     async peopleWithRole(role: Role): Promise<Person[]> {
-      return db.select({ person: people }).from(people).innerJoin(roles, eq(roles.personId, people.id)).where(eq(roles.role, role)).orderBy(asc(people.id)).then((rows) => rows.map((r) => r.person));
+      return db
+        .select({ person: people })
+        .from(people)
+        .innerJoin(roles, eq(roles.personId, people.id))
+        .where(eq(roles.role, role))
+        .orderBy(asc(people.id))
+        .then((rows) => rows.map((r) => r.person));
     },
 
     async peopleByIds(ids: number[]): Promise<Person[]> {

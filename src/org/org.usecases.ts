@@ -48,7 +48,11 @@ export async function loadAdmins(deps: { db: DbOrTx; clock: Clock; config: { adm
 }
 
 /** Who hears an admin notice: admins who started the bot, privately; without any, the leaders groups. */
-export async function adminTargets(deps: { db: DbOrTx; clock: Clock; config: { adminIds: readonly number[]; locale: Locale } }): Promise<{ chatId: number; threadId: number; locale: Locale }[]> {
+export async function adminTargets(deps: {
+  db: DbOrTx;
+  clock: Clock;
+  config: { adminIds: readonly number[]; locale: Locale };
+}): Promise<{ chatId: number; threadId: number; locale: Locale }[]> {
   const reachable = (await loadAdmins(deps)).filter((p) => p.startedBot);
   if (reachable.length > 0) return reachable.map((p) => ({ chatId: p.id, threadId: 0, locale: localeFor(p.languageCode, deps.config.locale) }));
   return (await repo(deps).listBindings('leaders')).map((c) => ({ chatId: c.chatId, threadId: c.threadId, locale: deps.config.locale }));
@@ -274,9 +278,7 @@ export async function whoami(deps: OrgDeps, input: { personId: number }) {
   const org = repo(deps);
   const actor = await loadActor(deps, input);
   const all = await org.listUnits();
-  const units = all
-    .filter((u) => actor.unitIds.includes(u.id))
-    .map((u) => ({ name: u.name, isHead: u.headPersonId === input.personId }));
+  const units = all.filter((u) => actor.unitIds.includes(u.id)).map((u) => ({ name: u.name, isHead: u.headPersonId === input.personId }));
   return { actor, units };
 }
 

@@ -46,7 +46,8 @@ function checkUnitRows(rows: SheetRow[]): UnitImportRow[] {
     }
   });
   columns.forEach((c, i) => {
-    if (c !== '' && columns.indexOf(c) !== i) problems.push({ row: header.row, column: columnLetter(i), message: `the column "${header.cells[i]}" appears twice` });
+    if (c !== '' && columns.indexOf(c) !== i)
+      problems.push({ row: header.row, column: columnLetter(i), message: `the column "${header.cells[i]}" appears twice` });
   });
   const nameAt = columns.indexOf('name');
   if (nameAt < 0) problems.push({ row: header.row, column: '', message: 'the header has no "name" column' });
@@ -59,7 +60,13 @@ function checkUnitRows(rows: SheetRow[]): UnitImportRow[] {
   for (const { row, cells } of body) {
     const name = nameAt >= 0 ? (cells[nameAt] ?? '') : '';
     if (nameAt >= 0 && !name) problems.push({ row, column: at(nameAt), message: 'the name is empty' });
-    const aliases = aliasesAt >= 0 ? (cells[aliasesAt] ?? '').split(/[;；]/).map((a) => a.trim()).filter(Boolean) : [];
+    const aliases =
+      aliasesAt >= 0
+        ? (cells[aliasesAt] ?? '')
+            .split(/[;；]/)
+            .map((a) => a.trim())
+            .filter(Boolean)
+        : [];
     const headRaw = headAt >= 0 ? (cells[headAt] ?? '') : '';
     const headValid = /^\d+$/.test(headRaw) && Number.isSafeInteger(Number(headRaw));
     if (headRaw && !headValid) problems.push({ row, column: at(headAt), message: `"${headRaw}" is not a Telegram user id` });

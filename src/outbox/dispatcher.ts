@@ -289,7 +289,14 @@ export function createDispatcher(deps: {
       // alongside.
       const rule = ruleFor(row.chatId);
       let gap = globalGap();
-      let slot = await repo.reserve({ id: row.id, owner, now: clock.now(), leaseMs: limits.leaseMs, globalGapMs: gap, chat: rule ? { chatId: row.chatId, rule } : null });
+      let slot = await repo.reserve({
+        id: row.id,
+        owner,
+        now: clock.now(),
+        leaseMs: limits.leaseMs,
+        globalGapMs: gap,
+        chat: rule ? { chatId: row.chatId, rule } : null,
+      });
       if (!slot) {
         logger.warn(where, 'lost the row before sending it: another dispatcher took it after our lease');
         return;
@@ -416,7 +423,10 @@ export function createDispatcher(deps: {
         await recordSent(row, row.editMessageId, new Date(ms(now) + limits.leaseMs), null, null);
         return;
       }
-      if (row.editMessageId !== null && (code === 403 || (code === 400 && /message to edit not found|can't be edited|message_id_invalid|chat not found/i.test(error.description)))) {
+      if (
+        row.editMessageId !== null &&
+        (code === 403 || (code === 400 && /message to edit not found|can't be edited|message_id_invalid|chat not found/i.test(error.description)))
+      ) {
         const payload = row.payload as { reply_markup?: { inline_keyboard?: unknown[] } };
         const resend = code === 400 && (payload.reply_markup?.inline_keyboard?.length ?? 0) > 0;
         const ours = await repo.cardGone({ row, owner, error: reason, now, resend });

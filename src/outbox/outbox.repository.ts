@@ -4,7 +4,19 @@ import { rowsOf } from '../db/rows.js';
 import { chatSendState, itemMessages, outbox } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
 import { redactTokenShapes, type Redact } from '../shared/redact.js';
-import { asOfNow, CLOCK_SKEW_MS, holdSql, instant, millis, reserveSlotCtes, ringAsOfNow, settleSql, slotOf, type ChatPaceRule, type ChatSlot } from './pacing.repository.js';
+import {
+  asOfNow,
+  CLOCK_SKEW_MS,
+  holdSql,
+  instant,
+  millis,
+  reserveSlotCtes,
+  ringAsOfNow,
+  settleSql,
+  slotOf,
+  type ChatPaceRule,
+  type ChatSlot,
+} from './pacing.repository.js';
 
 export type OutboxMethod = 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'editMessageText';
 
@@ -230,7 +242,14 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
      * before `at + gap` nor break the window. One statement, so the three happen together or not
      * at all.
      */
-    async markSent(input: { row: OutboxRow; owner: string; at: Date; messageId: number | null; pace: ChatPaceRule; reservedAt: Date | null }): Promise<MarkSentOutcome> {
+    async markSent(input: {
+      row: OutboxRow;
+      owner: string;
+      at: Date;
+      messageId: number | null;
+      pace: ChatPaceRule;
+      reservedAt: Date | null;
+    }): Promise<MarkSentOutcome> {
       const { row } = input;
       const card = row.card as { audience: string; locale: string; headline: string; hash: string; compact?: boolean; headlineStatus?: string | null } | null;
       const track = input.messageId !== null && row.itemId !== null && (card !== null || isTracked(row.purpose));
@@ -327,7 +346,11 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
               key: `${row.key}:fallback`,
               chatId: fallback.chatId,
               threadId: fallback.threadId ?? 0,
-              payload: { text: fallback.text, link_preview_options: { is_disabled: true }, ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}) },
+              payload: {
+                text: fallback.text,
+                link_preview_options: { is_disabled: true },
+                ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}),
+              },
               itemId: row.itemId,
               unitId: row.unitId,
               purpose: `${row.purpose}_fallback`,

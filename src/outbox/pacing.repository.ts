@@ -27,7 +27,10 @@ export type PacingLimits = {
 
 /** The rule for one chat: groups and channels (negative ids) get the window, private chats a gap only. Null when nothing paces it. */
 export function paceRuleFor(limits: PacingLimits, chatId: number): ChatPaceRule | null {
-  const rule = chatId < 0 ? { gapMs: limits.groupGapMs, windowMax: limits.groupWindowMax, windowMs: limits.groupWindowMs } : { gapMs: limits.privateGapMs, windowMax: 0, windowMs: 0 };
+  const rule =
+    chatId < 0
+      ? { gapMs: limits.groupGapMs, windowMax: limits.groupWindowMax, windowMs: limits.groupWindowMs }
+      : { gapMs: limits.privateGapMs, windowMax: 0, windowMs: 0 };
   return rule.gapMs > 0 || rule.windowMax > 0 ? rule : null;
 }
 

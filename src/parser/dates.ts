@@ -1,17 +1,6 @@
 import { nationalCalendar } from '../calendar/model/working-calendar.js';
 import { STATUTORY_HOLIDAY_KEYS, type StatutoryHolidayKey } from '../calendar/model/statutory.js';
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  formatYMD,
-  isValidDate,
-  lastDayOfMonth,
-  mondayOf,
-  parseYMD,
-  weekday,
-  type YMD,
-} from '../calendar/model/ymd.js';
+import { addDays, addMonths, daysBetween, formatYMD, isValidDate, lastDayOfMonth, mondayOf, parseYMD, weekday, type YMD } from '../calendar/model/ymd.js';
 import { zonedParts } from '../calendar/model/zoned-time.js';
 import type { Locale } from '../i18n/translator.js';
 import { EN_NUM, EN_ORDINAL, NUM, parseEnglishNumber, parseEnglishOrdinal, parseNumber } from './numerals.js';
@@ -146,12 +135,22 @@ type Pattern = {
 
 const NOT_NUM_BEFORE = '(?<![\\d零〇一二两三四五六七八九十百千])';
 const YEAR = '(?:(\\d{4}|[零〇一二三四五六七八九]{4})年|(今|本|明|次|后|去)年)';
-const MONTHS_EN =
-  'january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec';
+const MONTHS_EN = 'january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|may|jun|jul|aug|sept|sep|oct|nov|dec';
 const WEEKDAYS_EN = 'monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri';
 
 const EN_MONTH_INDEX: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 const ZH_WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
 const EN_WEEKDAY: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
@@ -328,7 +327,8 @@ function time(hour: number, minute: number, period: Candidate['period'], strong:
 }
 
 /** What may not follow a month.day: amounts, percentages, counts, sections (1.5亿, 3.5倍, 2.1节). */
-const SHORT_DATE_NOT_AFTER = /^\s*(?:[%‰亿万千百元角倍个件项家台套吨米斤辆条节款章版级度层楼户人次批]|公里|平方|亩|分钟|小时|\s*(?:percent|million|billion|times|%))/i;
+const SHORT_DATE_NOT_AFTER =
+  /^\s*(?:[%‰亿万千百元角倍个件项家台套吨米斤辆条节款章版级度层楼户人次批]|公里|平方|亩|分钟|小时|\s*(?:percent|million|billion|times|%))/i;
 /** A month.day is a date when a deadline word follows (3.15前, 3.15完成) ... */
 const SHORT_DATE_AFTER = /^\s*(?:日|号|之前|以前|前|为止|止|完成|办结|报送|上报|报|提交|反馈|答复)/;
 /** Never a date after a word that introduces a quantity (增长3.15, 达到3.5, 第3.1). */
@@ -564,15 +564,13 @@ const PATTERNS: Pattern[] = [
   {
     re: new RegExp(`\\b(?:the\\s+)?(${EN_ORDINAL})(?:\\s+of)?\\s+(${MONTHS_EN})\\b\\.?(?:,?\\s+(\\d{4})\\b)?`, 'gi'),
     lang: 'en',
-    read: (m, ctx) =>
-      monthDay(m[0].trim(), m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[2]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[1]!), ctx),
+    read: (m, ctx) => monthDay(m[0].trim(), m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[2]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[1]!), ctx),
   },
   // English: July 30, July 30th, 2025
   {
     re: new RegExp(`\\b(${MONTHS_EN})\\.?\\s+(?:the\\s+)?(${EN_ORDINAL})\\b(?:,?\\s+(\\d{4})\\b)?`, 'gi'),
     lang: 'en',
-    read: (m, ctx) =>
-      monthDay(m[0], m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[1]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[2]!), ctx),
+    read: (m, ctx) => monthDay(m[0], m[3] ? Number(m[3]) : undefined, EN_MONTH_INDEX[m[1]!.toLowerCase().slice(0, 3)]!, parseEnglishOrdinal(m[2]!), ctx),
   },
   // English: end of (this|next) month/year/week/quarter, month-end, year-end
   {
@@ -717,8 +715,10 @@ const DONE_BEFORE = /(?:已于|已在|已经于|已经在|曾于|已)\s*$/;
 const RESTATED_BEFORE = /(?:即|也就是|\bi\.e\.,?)\s*$/i;
 
 /** A date that introduces a basis: 根据3月1日市委常委会精神, 按照6月5日会议要求, "in line with the 1 March meeting". */
-const BASIS_BEFORE = /(?:根据|按照|依据|遵照|落实|贯彻|对照|传达|学习|参照|结合)[^,;:。!?\n]{0,10}$|\b(?:according\s+to|in\s+line\s+with|pursuant\s+to|as\s+(?:decided|agreed|required)\s+(?:at|by|in)|following|implementing|per)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$/i;
-const BASIS_AFTER = /^[^,;:。!?\n]{0,20}?(?:精神|要求|部署|会议|讲话|批示|指示|通知|文件|纪要|决定|意见)|^[^,;:.!?\n]{0,40}?\b(?:meeting|session|spirit|instructions?|requirements?|decisions?|notice|circular|speech|minutes)\b/i;
+const BASIS_BEFORE =
+  /(?:根据|按照|依据|遵照|落实|贯彻|对照|传达|学习|参照|结合)[^,;:。!?\n]{0,10}$|\b(?:according\s+to|in\s+line\s+with|pursuant\s+to|as\s+(?:decided|agreed|required)\s+(?:at|by|in)|following|implementing|per)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$/i;
+const BASIS_AFTER =
+  /^[^,;:。!?\n]{0,20}?(?:精神|要求|部署|会议|讲话|批示|指示|通知|文件|纪要|决定|意见)|^[^,;:.!?\n]{0,40}?\b(?:meeting|session|spirit|instructions?|requirements?|decisions?|notice|circular|speech|minutes)\b/i;
 /**
  * What may follow a bare period (一季度, 上半年) that is a deadline: 前/内, a verb of completing,
  * or the end of the clause. 一季度重点项目投资完成情况 names a period inside the object instead.
@@ -739,7 +739,8 @@ function isDeadline(text: string, c: Candidate, next: Candidate | undefined): bo
   if (RHYTHM_BEFORE.test(before)) return false;
   if (c.bare && !BARE_PERIOD_DEADLINE_AFTER.test(after)) return false;
   if (ATTRIBUTIVE_AFTER.test(after)) return false;
-  if (!DEADLINE_AFTER.test(after) && BASIS_BEFORE.test(text.slice(Math.max(0, c.start - 30), c.start)) && BASIS_AFTER.test(text.slice(c.end, c.end + 48))) return false;
+  if (!DEADLINE_AFTER.test(after) && BASIS_BEFORE.test(text.slice(Math.max(0, c.start - 30), c.start)) && BASIS_AFTER.test(text.slice(c.end, c.end + 48)))
+    return false;
   if (START_BEFORE.test(before) || START_AFTER.test(after)) return false;
   if (EVENT_AFTER.test(after) || DONE_BEFORE.test(before) || RESTATED_BEFORE.test(before)) return false;
   if (next) {
@@ -756,7 +757,10 @@ const EN_WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'sa
 const RHYTHMS: { re: RegExp; lang: Locale }[] = [
   {
     // 每周五, 每星期三, 每月25日, 每月底, 每半月, 每季度末 ... (the day, when written, right after the period).
-    re: new RegExp(`(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(${NUM})[日号]|(底|末)))?`, 'g'),
+    re: new RegExp(
+      `(?:每|按)个?(个?工作日|天|日|周|星期|礼拜|旬|半个?月|两周|双周|月|季度|季|半年|年)(?:(?<=周|星期|礼拜)([一二三四五六日天1-7]))?(?:(?<=月)(?:(${NUM})[日号]|(底|末)))?`,
+      'g',
+    ),
     lang: 'zh',
   },
   {
@@ -799,7 +803,14 @@ function readRhythm(text: string, warnings: ParserNote[]): { every: ReportEvery 
       if (/^(?:个?工作日|天|日|day|working day|business day|daily)$/.test(unit)) every = 'day';
       else if (/^(?:周|星期|礼拜|week|weekly)$/.test(unit)) {
         const written = lang === 'zh' ? m[2] : EN_ON_WEEKDAY.exec(around)?.[1];
-        const day = written === undefined ? null : lang === 'zh' ? (/^\d$/.test(written) ? Number(written) : ZH_WEEKDAYS[written]!) : EN_WEEKDAYS.indexOf(written.toLowerCase()) + 1;
+        const day =
+          written === undefined
+            ? null
+            : lang === 'zh'
+              ? /^\d$/.test(written)
+                ? Number(written)
+                : ZH_WEEKDAYS[written]!
+              : EN_WEEKDAYS.indexOf(written.toLowerCase()) + 1;
         every = day === null ? 'week' : `week:${day}`;
       } else if (EN_WEEKDAYS.includes(unit)) every = `week:${EN_WEEKDAYS.indexOf(unit) + 1}`;
       else if (/^(?:半个?月|semi-monthly|twice a month)$/.test(unit)) every = 'half-month';
@@ -877,4 +888,3 @@ export function readDates(text: string, context: DateContext): DateReading {
   const rhythm = readRhythm(text, warnings);
   return { due, spans, reportEvery: rhythm.every, reportsFrom: rhythm.from, warnings };
 }
-

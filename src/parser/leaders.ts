@@ -17,14 +17,12 @@ const ZH_TITLES = '常务副市长|副市长|市长|常务副区长|副区长|�
 /** Verbs of a leader overseeing or deciding, right after the name (同志 may stand between). */
 const ZH_OVERSEE = '牵头督办|牵头协调|牵头负责|负责督办|跟踪督办|督办|阅示|阅批|阅知|阅处|阅|审定|审阅|审签|审核|审批|批示|把关|分管|协调|统筹|亲自';
 
-const ZH_LEADER = new RegExp(
-  `(?:^|(?<=[请报呈送经由交,;:。!?、\\s]))([\\u4e00-\\u9fff]{1,6}?)(${ZH_TITLES})(?:同志)?(?=${ZH_OVERSEE})`,
-  'g',
-);
+const ZH_LEADER = new RegExp(`(?:^|(?<=[请报呈送经由交,;:。!?、\\s]))([\\u4e00-\\u9fff]{1,6}?)(${ZH_TITLES})(?:同志)?(?=${ZH_OVERSEE})`, 'g');
 // Mayor Li, Vice Mayor Wang; "for Mayor Li's review", "Vice Mayor Wang to oversee", "Vice Mayor Wang in charge".
 const EN_LEADER =
   /\b((?:Executive\s+)?(?:Vice|Deputy)\s+(?:Mayor|Governor|Secretary)|Mayor|Governor|Secretary-General|Party\s+Secretary|Director)\s+([A-Z][a-z]{1,20})(?:'s\s+(?:review|approval|attention|instructions)|\s+(?:to\s+(?:oversee|supervise|review|approve|coordinate)|in\s+charge|overseeing|supervising|for\s+(?:review|approval)))\b/g;
-const EN_LEADER_BEFORE = /\b(?:for|to|by)\s+((?:Executive\s+)?(?:Vice|Deputy)\s+(?:Mayor|Governor)|Mayor|Governor)\s+([A-Z][a-z]{1,20})(?:'s)?\s+(?:review|approval)\b/g;
+const EN_LEADER_BEFORE =
+  /\b(?:for|to|by)\s+((?:Executive\s+)?(?:Vice|Deputy)\s+(?:Mayor|Governor)|Mayor|Governor)\s+([A-Z][a-z]{1,20})(?:'s)?\s+(?:review|approval)\b/g;
 
 /** Words that end a Chinese name grab: 请市政府王副市长 reads 王, not 市政府王. */
 const NOT_IN_NAME = /[市区县省镇政府委局办的和与及请报由]/;
@@ -58,7 +56,11 @@ const TITLE_ANYWHERE = new RegExp(`(?:${ZH_TITLES})?(?:同志)?$`);
  * Wang", "Wang". Gives the name part to match against registered leaders, or null for nothing.
  */
 export function leaderNameOf(typed: string): string | null {
-  const t = typed.trim().replace(/^[@请由]+/, '').replace(/[。.!！]+$/, '').trim();
+  const t = typed
+    .trim()
+    .replace(/^[@请由]+/, '')
+    .replace(/[。.!！]+$/, '')
+    .trim();
   if (!t) return null;
   const en = /^(?:(?:Executive\s+)?(?:Vice|Deputy)\s+\w+|Mayor|Governor|Director|Secretary-General)\s+([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)?)$/i.exec(t);
   if (en) return en[1]!;

@@ -93,7 +93,8 @@ export function parseInstruction(text: string, options: ParseOptions): ParsedIns
 export function readInstruction(text: string, options: ParseOptions): InstructionReading {
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) throw new RangeError('parseInstruction: `now` must be a valid Date');
   if (!isValidTimeZone(options.timezone)) throw new RangeError(`parseInstruction: unknown time zone ${JSON.stringify(options.timezone)}`);
-  if (options.workdayEnd !== undefined && !/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(options.workdayEnd)) throw new RangeError(`parseInstruction: workdayEnd must be 'HH:mm', got ${JSON.stringify(options.workdayEnd)}`);
+  if (options.workdayEnd !== undefined && !/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(options.workdayEnd))
+    throw new RangeError(`parseInstruction: workdayEnd must be 'HH:mm', got ${JSON.stringify(options.workdayEnd)}`);
   const matcher = matcherFor(options.units);
   const raw = typeof text === 'string' ? text : '';
   try {
@@ -105,7 +106,19 @@ export function readInstruction(text: string, options: ParseOptions): Instructio
 }
 
 function emptyResult(): InstructionReading {
-  return { lead: [], cooperating: [], deadline: null, deadlineTime: null, level: 'routine', milestones: [], reportEvery: null, leaderInCharge: null, unresolved: [], warnings: [], notes: [] };
+  return {
+    lead: [],
+    cooperating: [],
+    deadline: null,
+    deadlineTime: null,
+    level: 'routine',
+    milestones: [],
+    reportEvery: null,
+    leaderInCharge: null,
+    unresolved: [],
+    warnings: [],
+    notes: [],
+  };
 }
 
 function withNotes(result: InstructionReading, notes: ParserNote[]): InstructionReading {
@@ -145,20 +158,23 @@ function read(raw: string, options: ParseOptions, matcher: UnitMatcher): Instruc
   const cooperating = roles.cooperating.map((u) => u.name);
   const unresolved = [...new Set([...roles.lead, ...roles.cooperating].filter((u) => !u.known).map((u) => u.name))];
 
-  return withNotes({
-    lead,
-    cooperating,
-    deadline: last?.ymd ?? null,
-    deadlineTime: last && last.minute !== null ? formatHHmm(last.minute) : null,
-    level: readLevel(folded),
-    milestones,
-    reportEvery: dates.reportEvery,
-    ...(dates.reportEvery !== null && dates.reportsFrom === 'all' ? { reportsFrom: 'all' as const } : {}),
-    leaderInCharge: readLeaderInCharge(folded),
-    unresolved,
-    warnings: [],
-    notes: [],
-  }, [...warnings, ...roles.warnings, ...dates.warnings, ...dayOff]);
+  return withNotes(
+    {
+      lead,
+      cooperating,
+      deadline: last?.ymd ?? null,
+      deadlineTime: last && last.minute !== null ? formatHHmm(last.minute) : null,
+      level: readLevel(folded),
+      milestones,
+      reportEvery: dates.reportEvery,
+      ...(dates.reportEvery !== null && dates.reportsFrom === 'all' ? { reportsFrom: 'all' as const } : {}),
+      leaderInCharge: readLeaderInCharge(folded),
+      unresolved,
+      warnings: [],
+      notes: [],
+    },
+    [...warnings, ...roles.warnings, ...dates.warnings, ...dayOff],
+  );
 }
 
 /** The same date written twice (7月30日前, 即下周二前) is one due date; the first wording stays. */

@@ -36,9 +36,9 @@ type Direction = 'back' | 'forward' | 'both' | 'label';
 type Marker = { start: number; end: number; role: Role; dir: Direction };
 type Span = { start: number; end: number };
 
-const LEAD_LABELS = '牵头负责单位|牵头单位|牵头部门|主送单位|主送|责任单位|责任部门|主办单位|主办部门|承办单位|承办部门|主责单位|主责部门|负责单位|负责部门|办理单位';
-const COOP_LABELS =
-  '协同配合单位|协同配合部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|协助单位|协助部门|参与单位|参与部门|参加单位|会办单位';
+const LEAD_LABELS =
+  '牵头负责单位|牵头单位|牵头部门|主送单位|主送|责任单位|责任部门|主办单位|主办部门|承办单位|承办部门|主责单位|主责部门|负责单位|负责部门|办理单位';
+const COOP_LABELS = '协同配合单位|协同配合部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|协助单位|协助部门|参与单位|参与部门|参加单位|会办单位';
 const LEAD_POST_ZH =
   '共同牵头负责|共同牵头|牵头负责|牵头落实|牵头办理|牵头推进|牵头抓总|牵头组织|负责牵头|负责落实|负责办理|负责|牵头|阅处|阅办|研处|研办|办理|承办|主办|落实|处理';
 const COOP_POST_ZH = '共同配合|积极配合|全力配合|密切配合|做好配合|协同配合|配合|协助|协同|协办|会办|参与|参加';
@@ -46,7 +46,8 @@ const LEAD_POST_EN =
   '(?:to|will|shall|should|must)\\s+(?:jointly\\s+)?(?:lead|take\\s+the\\s+lead|handle\\s+it|handle|be\\s+responsible)|jointly\\s+lead|leads|takes\\s+the\\s+lead|(?:is|are)\\s+(?:the\\s+)?(?:lead|leads|responsible)|as\\s+(?:the\\s+)?lead(?:\\s+unit)?|\\(lead\\)';
 const COOP_POST_EN =
   '(?:to|will|shall|should|must)\\s+(?:assist|support|cooperate|help|participate)|assisting|supporting|cooperating|helping|participating|assists|supports|cooperates|participates|assist|support|cooperate|participate|\\((?:support|supporting|assist|assisting|cooperating)\\)';
-const LEAD_FORWARD_EN = 'lead(?:\\s+(?:unit|units|agency|department))?\\s*:|responsible(?:\\s+(?:unit|units))?\\s*:|owner\\s*:|assigned\\s+to|led\\s+by|handled\\s+by';
+const LEAD_FORWARD_EN =
+  'lead(?:\\s+(?:unit|units|agency|department))?\\s*:|responsible(?:\\s+(?:unit|units))?\\s*:|owner\\s*:|assigned\\s+to|led\\s+by|handled\\s+by';
 const COOP_FORWARD_EN =
   '(?:support(?:ing)?|cooperating|co-?operation|assist(?:ing)?|assistance)(?:\\s+(?:unit|units))?\\s*:|(?:assisted|supported|helped)\\s+by|(?:together|jointly|in\\s+cooperation|in\\s+coordination)\\s+with|with\\s+(?:the\\s+)?(?:support|help|assistance|cooperation)\\s+(?:of|from)|with\\b';
 
@@ -106,9 +107,9 @@ const TRAILING_FILLER =
   /(?:\s|等单位|等部门|等|各自|分别|共同|一起|一并|负责|要|须|需|必须|应当|应|抓紧|认真|迅速|尽快|立即|马上|具体|统筹|积极|全力|做好|按职责|依职责|按照职责|进一步|切实|研究|予以|于|在|自己|及时|按时|限时|限期|依法|依规|妥善|主动|继续|\b(?:jointly|will|shall|should|must|to|is|are|the|and|by|on|before|due)\b)+$/i;
 const CUT_WORDS = /(?:请|由|交由|(?:交|转)(?=市)|决定|要求|责成|指定|明确|同意|安排|建议|指示|批示)/g;
 
-const ZH_UNIT_SUFFIX =
-  /(?:局|委|委员会|办|办公室|厅|院|中心|公司|集团|所|站|队|处|科|室|会|街道|镇|乡|区|县|馆|校|署|府|组|社|行|园|专班|指挥部|部门|部)$/;
-const ZH_NOT_UNIT = /的|了|是|对|把|被|将|让|使|进行|执行|实行|问题|情况|意见|方案|完成|推进|开展|加强|会议|社会|机会|全部|到处|好处|马上|立即|结果|(?:督|交|转|承|催|查|领|帮|就|代)办$/;
+const ZH_UNIT_SUFFIX = /(?:局|委|委员会|办|办公室|厅|院|中心|公司|集团|所|站|队|处|科|室|会|街道|镇|乡|区|县|馆|校|署|府|组|社|行|园|专班|指挥部|部门|部)$/;
+const ZH_NOT_UNIT =
+  /的|了|是|对|把|被|将|让|使|进行|执行|实行|问题|情况|意见|方案|完成|推进|开展|加强|会议|社会|机会|全部|到处|好处|马上|立即|结果|(?:督|交|转|承|催|查|领|帮|就|代)办$/;
 const EN_UNIT_SUFFIX =
   /^(?:bureau|office|department|dept|commission|committee|agency|authority|administration|center|centre|council|ministry|team|group|division|unit|company|corporation|service|services|police|court|institute|station|branch|section|board|government|district|township|town|village|hospital|school|university|bank|headquarters|taskforce|force)$/i;
 const EN_CONNECTORS = new Set(['of', 'and', 'for', '&', 'on']);
@@ -161,19 +162,14 @@ function splitPieces(text: string, span: Span, mentions: UnitMention[]): Piece[]
   const out: Piece[] = [];
   for (const piece of pieces) {
     // Soft separators only split when both halves are units: 市住房和城乡建设局 stays whole.
-    out.push(...splitAt(text, piece, /以及|和|及|与|\band\b/gi, mentions, (l, r) => isUnitPiece(text, l, mentions) && isUnitPiece(text, r, mentions), piece.sepBefore));
+    out.push(
+      ...splitAt(text, piece, /以及|和|及|与|\band\b/gi, mentions, (l, r) => isUnitPiece(text, l, mentions) && isUnitPiece(text, r, mentions), piece.sepBefore),
+    );
   }
   return out;
 }
 
-function splitAt(
-  text: string,
-  span: Span,
-  re: RegExp,
-  mentions: UnitMention[],
-  accept: (left: Span, right: Span) => boolean,
-  firstSep: string,
-): Piece[] {
+function splitAt(text: string, span: Span, re: RegExp, mentions: UnitMention[], accept: (left: Span, right: Span) => boolean, firstSep: string): Piece[] {
   const pieces: Piece[] = [];
   const segment = text.slice(span.start, span.end);
   let from = span.start;
@@ -209,7 +205,7 @@ function insideMention(at: number, mentions: UnitMention[]): boolean {
 }
 
 function clean(s: string): string {
-  let out = s.replace(/\([^()]{0,60}\)/g, ' ').replace(/[()“”"'‘’《》\[\]【】]/g, ' ');
+  let out = s.replace(/\([^()]{0,60}\)/g, ' ').replace(/[()“”"'‘’《》[\]【】]/g, ' ');
   for (let i = 0; i < 4; i++) {
     const before = out;
     out = out.replace(LEADING_FILLER, '').replace(TRAILING_FILLER, '').trim();
@@ -229,7 +225,7 @@ function residue(text: string, piece: Span, inside: UnitMention[]): string {
   let s = '';
   let at = piece.start;
   for (const m of inside) {
-    s += text.slice(at, m.start) + ' ';
+    s += `${text.slice(at, m.start)} `;
     at = m.end;
   }
   s += text.slice(at, piece.end);
@@ -413,7 +409,13 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
       leadUnits = [fallback[0]!];
       const others = fallback.slice(1);
       coopUnits = dedupe([...coopUnits, ...others]);
-      warnings.push(note('leadAssumed', fallback[0]!.name, others.map((o) => o.name)));
+      warnings.push(
+        note(
+          'leadAssumed',
+          fallback[0]!.name,
+          others.map((o) => o.name),
+        ),
+      );
     } else {
       warnings.push(note('noLead'));
     }

@@ -26,7 +26,8 @@ export const parserWarnings = {
   deadlineOnDayOff: (date: string, previous: string) => `the deadline ${date} is a day off; the working day before it is ${previous}`,
   uncoveredCalendar: (years: number[]) =>
     `the ${years.join(', ')} holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar`,
-  unsupportedRhythm: (written: string) => `"${written}" is not a supported report rhythm (daily, weekly on a weekday, half-monthly, monthly by a day, quarterly); none was set`,
+  unsupportedRhythm: (written: string) =>
+    `"${written}" is not a supported report rhythm (daily, weekly on a weekday, half-monthly, monthly by a day, quarterly); none was set`,
   unreadable: (reason: string) => `the text could not be read (${reason})`,
 } as const;
 

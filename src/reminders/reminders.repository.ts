@@ -69,13 +69,9 @@ export function createRemindersRepository({ db, clock }: { db: DbOrTx; clock: Cl
     /** Names and heads of the units a batch of reminders is about. */
     async unitsByIds(unitIds: number[]): Promise<Map<number, { name: string; headPersonId: number | null }>> {
       if (unitIds.length === 0) return new Map();
-      const rows = await db
-        .select({ id: units.id, name: units.name, headPersonId: units.headPersonId })
-        .from(units)
-        .where(inArray(units.id, unitIds));
+      const rows = await db.select({ id: units.id, name: units.name, headPersonId: units.headPersonId }).from(units).where(inArray(units.id, unitIds));
       return new Map(rows.map((u) => [u.id, { name: u.name, headPersonId: u.headPersonId }]));
     },
-
 
     /** The discipline group (屡督不办 goes there), if one is bound. */
     async disciplineChat(): Promise<{ chatId: number; threadId: number } | null> {

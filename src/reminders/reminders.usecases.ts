@@ -172,7 +172,12 @@ async function sweepBatch(
               : r.cause === 'returns'
                 ? t('reminder-returns-escalated-event', { rung: r.rung, to, count: r.nagCount })
                 : t('reminder-escalated-event', { rung: r.rung, to, late, count: r.nagCount });
-        return { itemId, unitId: r.unitId, at: now, data: { rung: r.rung, cause: r.cause, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to: targets, chats, text } };
+        return {
+          itemId,
+          unitId: r.unitId,
+          at: now,
+          data: { rung: r.rung, cause: r.cause, nagCount: r.nagCount, daysOverdue: r.daysOverdue, to: targets, chats, text },
+        };
       });
     // The item tables are the items module's: escalations and check times are written through it.
     await recordSweep({ db: tx, clock: deps.clock, config: deps.config }, { escalations: events, nextChecks });
@@ -187,7 +192,9 @@ async function sweepBatch(
         input: { rung: e.data.rung, cause: e.data.cause, unitId: e.unitId, reason: e.data.text, nagCount: e.data.nagCount, daysOverdue: e.data.daysOverdue },
         nextCheckAt: nextById.get(e.itemId) ?? null,
       }));
-    const referralMessages = referrals.length ? await recordReferrals({ db: tx, clock: deps.clock, config: deps.config, translator: deps.translator }, { referrals, discipline, at: now }) : 0;
+    const referralMessages = referrals.length
+      ? await recordReferrals({ db: tx, clock: deps.clock, config: deps.config, translator: deps.translator }, { referrals, discipline, at: now })
+      : 0;
 
     // Cards show an item overdue from the moment its deadline passes: refresh the cards of
     // claimed items that are past their deadline and not nagged yet (a handful; the refresh
@@ -209,7 +216,9 @@ async function sweepBatch(
  * bound, the admins are told (once a day at most, however often the bot starts): referrals would
  * wait for one. Returns the outbox rows planned.
  */
-export async function warnIfNoDisciplineChat(deps: Pick<AppDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> }): Promise<number> {
+export async function warnIfNoDisciplineChat(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'translator' | 'logger'> & { config: Pick<Config, 'timezone' | 'locale' | 'reminders' | 'adminIds'> },
+): Promise<number> {
   const { levels, escalation } = deps.config.reminders;
   if (!ITEM_LEVELS.some((level) => rung4Threshold(levels[level], escalation) !== null)) return 0;
   if ((await createRemindersRepository({ db: deps.db, clock: deps.clock }).disciplineChat()) !== null) return 0;
@@ -230,10 +239,7 @@ async function loadDirectory(
 ): Promise<ReminderDirectory> {
   const repo = createRemindersRepository(deps);
   const unitIds = [...new Set(input.items.flatMap((item) => activeUnits(item.state).map((u) => u.unitId)))];
-  const [units, targets] = await Promise.all([
-    repo.unitsByIds(unitIds),
-    resolveUnitTargets(deps.db, { unitIds, defaultLocale: deps.defaultLocale }),
-  ]);
+  const [units, targets] = await Promise.all([repo.unitsByIds(unitIds), resolveUnitTargets(deps.db, { unitIds, defaultLocale: deps.defaultLocale })]);
   const personIds = new Set<number>();
   for (const item of input.items) {
     personIds.add(item.state.issuedBy);

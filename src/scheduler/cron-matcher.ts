@@ -80,11 +80,7 @@ export function matchesDate(fields: CronFields, date: YMD): boolean {
 export function matchesInstant(fields: CronFields, at: Date, timezone: string): boolean {
   const p = zonedParts(at, timezone);
   return (
-    p.millisecond === 0 &&
-    fields.seconds.includes(p.second) &&
-    fields.minutes.includes(p.minute) &&
-    fields.hours.includes(p.hour) &&
-    matchesDate(fields, p.ymd)
+    p.millisecond === 0 && fields.seconds.includes(p.second) && fields.minutes.includes(p.minute) && fields.hours.includes(p.hour) && matchesDate(fields, p.ymd)
   );
 }
 

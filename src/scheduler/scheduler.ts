@@ -195,7 +195,8 @@ export function createScheduler(deps: {
     if (job.name.includes(':') || job.name === '') throw new Error(`job name "${job.name}" must be non-empty and without ':'`);
     if (jobs.has(job.name)) throw new Error(`job "${job.name}" is registered twice`);
     const fields = parseCron(job.cron);
-    if (fields.seconds.length !== 1 || fields.seconds[0] !== 0) throw new Error(`job "${job.name}": the scheduler ticks once a minute, so "${job.cron}" must fire at second 0`);
+    if (fields.seconds.length !== 1 || fields.seconds[0] !== 0)
+      throw new Error(`job "${job.name}": the scheduler ticks once a minute, so "${job.cron}" must fire at second 0`);
     jobs.set(job.name, { job, fields });
   }
   const slotOf = (job: ScheduledJob, instant: Date) => job.slotOf?.(instant) ?? instant.toISOString();
@@ -240,7 +241,11 @@ export function createScheduler(deps: {
       // The clock skipped over these fires: each earlier slot within the horizon is recorded
       // skipped (once: skip() leaves a slot someone has alone), the latest goes as usual.
       const from = Math.max(jump.from.getTime(), notBefore.getTime()) + 1;
-      for (let f = previousFire(fields, new Date(fire.getTime() - 1), deps.timezone, new Date(from)); f; f = previousFire(fields, new Date(f.getTime() - 1), deps.timezone, new Date(from))) {
+      for (
+        let f = previousFire(fields, new Date(fire.getTime() - 1), deps.timezone, new Date(from));
+        f;
+        f = previousFire(fields, new Date(f.getTime() - 1), deps.timezone, new Date(from))
+      ) {
         const slot = slotOf(job, f);
         if (slot !== slotOf(job, fire) && (await coordinator.skip({ name: job.name, slot }))) jump.report.skipped.push({ job: job.name, slot });
       }
@@ -251,7 +256,13 @@ export function createScheduler(deps: {
       if (!job.reportMissed || !(await coordinator.skip({ name: job.name, slot }))) return { job: job.name, slot, action: 'none' };
       if (jump) jump.report.skipped.push({ job: job.name, slot });
       else {
-        const facts = { job: job.name, slot, scheduledAt: fire.toISOString(), lateMinutes: Math.round(lateMs / 60_000), windowMinutes: Math.round(window / 60_000) };
+        const facts = {
+          job: job.name,
+          slot,
+          scheduledAt: fire.toISOString(),
+          lateMinutes: Math.round(lateMs / 60_000),
+          windowMinutes: Math.round(window / 60_000),
+        };
         // A fresh installation's slots before its first start were never anyone's to run, and after
         // the clock was set back an earlier slot is history: neither is a miss worth a warning.
         if ((await coordinator.wasMissed?.(job.name, slot)) ?? true) logger.warn(facts, 'missed run is too old; skipped');

@@ -24,13 +24,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   let inboxSource: (() => Promise<{ count: number }>) | null = null;
   let backlog: Promise<OutboxBacklog | null> | null = null;
   /** One outbox query per scrape, shared by both gauges; a failure leaves them as they were. */
-  const readBacklog = () =>
-    (backlog ??= (backlogSource?.() ?? Promise.resolve(null)).catch(() => null).finally(() => setTimeout(() => (backlog = null), 0)));
+  const readBacklog = () => (backlog ??= (backlogSource?.() ?? Promise.resolve(null)).catch(() => null).finally(() => setTimeout(() => (backlog = null), 0)));
 
   return {
     registry,
-    updatesReceived: new Counter({ name: 'duban_updates_received_total', help: 'Telegram updates that reached the bot, by kind', labelNames: ['kind'], registers }),
-    updatesHandled: new Counter({ name: 'duban_updates_handled_total', help: 'Updates handled without an unexpected error (refusals included), by kind', labelNames: ['kind'], registers }),
+    updatesReceived: new Counter({
+      name: 'duban_updates_received_total',
+      help: 'Telegram updates that reached the bot, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    updatesHandled: new Counter({
+      name: 'duban_updates_handled_total',
+      help: 'Updates handled without an unexpected error (refusals included), by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
     updatesDeferred: new Counter({
       name: 'duban_updates_deferred_total',
       help: 'Updates whose handler met an unavailable database: kept in the inbox and handled again later, by kind',
@@ -46,7 +55,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
         if (value) this.set(value.count);
       },
     }),
-    updatesFailed: new Counter({ name: 'duban_updates_failed_total', help: 'Updates whose handler failed with an unexpected error, by kind', labelNames: ['kind'], registers }),
+    updatesFailed: new Counter({
+      name: 'duban_updates_failed_total',
+      help: 'Updates whose handler failed with an unexpected error, by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
     handlerSeconds: new Histogram({
       name: 'duban_update_handler_duration_seconds',
       help: 'Time from an update entering the bot to its handler finishing (per-chat queueing included), by kind',
@@ -54,15 +68,30 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    messagesSent: new Counter({ name: 'duban_messages_sent_total', help: 'Messages sent or edited through the Bot API, by source (outbox | reply) and method', labelNames: ['source', 'method'], registers }),
+    messagesSent: new Counter({
+      name: 'duban_messages_sent_total',
+      help: 'Messages sent or edited through the Bot API, by source (outbox | reply) and method',
+      labelNames: ['source', 'method'],
+      registers,
+    }),
     messagesFailed: new Counter({
       name: 'duban_messages_failed_total',
       help: 'Failed Bot API send attempts, by source and reason (a message retried counts once per failed attempt)',
       labelNames: ['source', 'reason'],
       registers,
     }),
-    rateLimited: new Counter({ name: 'duban_telegram_rate_limited_total', help: 'Bot API answers 429 Too Many Requests, by source', labelNames: ['source'], registers }),
-    retryAfterSeconds: new Counter({ name: 'duban_telegram_retry_after_seconds_total', help: 'Seconds of retry_after Telegram asked for in its 429 answers, by source', labelNames: ['source'], registers }),
+    rateLimited: new Counter({
+      name: 'duban_telegram_rate_limited_total',
+      help: 'Bot API answers 429 Too Many Requests, by source',
+      labelNames: ['source'],
+      registers,
+    }),
+    retryAfterSeconds: new Counter({
+      name: 'duban_telegram_retry_after_seconds_total',
+      help: 'Seconds of retry_after Telegram asked for in its 429 answers, by source',
+      labelNames: ['source'],
+      registers,
+    }),
     outboxDue: new Gauge({
       name: 'duban_outbox_backlog',
       help: 'Outbox messages due now and not yet sent (all instances)',
@@ -88,7 +117,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     }),
-    pollingConflicts: new Counter({ name: 'duban_polling_conflicts_total', help: 'getUpdates answered 409 Conflict: another instance polls this bot token', registers }),
+    pollingConflicts: new Counter({
+      name: 'duban_polling_conflicts_total',
+      help: 'getUpdates answered 409 Conflict: another instance polls this bot token',
+      registers,
+    }),
     polling: new Gauge({ name: 'duban_polling', help: '1 while this instance polls Telegram for updates, else 0', registers }),
     /** Where the outbox gauges read from (main.ts sets the repository query). */
     setOutboxBacklogSource(source: () => Promise<OutboxBacklog>) {

@@ -176,7 +176,9 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
 
       t0 = performance.now();
       const digests = await repo.unitDigests({ window, unitIds, limit: UNIT_LIST_LIMIT, codePrefix: config.items.codePrefix });
-      unitMessages = digests.map((d) => renderUnitDigest(d, { t, timezone: config.timezone, unitNames: names, window, unitName: names.get(d.unitId)! }).length).reduce((a, b) => a + b, 0);
+      unitMessages = digests
+        .map((d) => renderUnitDigest(d, { t, timezone: config.timezone, unitNames: names, window, unitName: names.get(d.unitId)! }).length)
+        .reduce((a, b) => a + b, 0);
       const unitMs = performance.now() - t0;
 
       // The scheduled run: each run a new day's keys, so every row is really written.

@@ -62,7 +62,12 @@ function parseArgs(argv: string[]): { json: boolean; only: string[] | null } {
   let only: string[] | null = null;
   for (const arg of argv) {
     if (arg === '--json') json = true;
-    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (arg.startsWith('--only='))
+      only = arg
+        .slice('--only='.length)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else throw new Error(`unknown argument ${arg}`);
   }
   const unknown = (only ?? []).filter((name) => !SECTIONS.some((s) => s.name === name));

@@ -20,7 +20,6 @@ const LEADERS = ['张市长', '李副市长', '王副市长', '赵秘书长'];
 const START = Date.UTC(2026, 0, 5, 1, 0);
 const HOUR = 3_600_000;
 
-
 const pick = <T>(r: () => number, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
 const ymd = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
 

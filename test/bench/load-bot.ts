@@ -78,7 +78,9 @@ export async function seedLoad(database: Database, seed: LoadSeed, config: Param
   const members = seed.units.flatMap((unit, i) => unit.memberIds.map((id) => [i + 1, id]));
   await db.execute(sql`insert into unit_members (unit_id, person_id, added_by, joined_at)
     select (m->>0)::int, (m->>1)::bigint, null, now() from jsonb_array_elements(${JSON.stringify(members)}::jsonb) m`);
-  await db.execute(sql`insert into bound_chats (chat_id, thread_id, kind, title, bound_at) values (${seed.leadersChatId}, 0, 'leaders', '市领导督办群', now())`);
+  await db.execute(
+    sql`insert into bound_chats (chat_id, thread_id, kind, title, bound_at) values (${seed.leadersChatId}, 0, 'leaders', '市领导督办群', now())`,
+  );
   const chats = seed.units.map((unit, i) => [unit.chatId, i + 1]);
   await db.execute(sql`insert into bound_chats (chat_id, thread_id, kind, unit_id, title, bound_at)
     select (c->>0)::bigint, 0, 'unit', (c->>1)::int, '市第' || (c->>1) || '局工作群', now() from jsonb_array_elements(${JSON.stringify(chats)}::jsonb) c`);
@@ -108,8 +110,10 @@ export async function seedLoad(database: Database, seed: LoadSeed, config: Param
       }
       return `t.${c}`;
     });
-    await db.execute(sql.raw(`insert into items (${itemColumns.join(', ')})
-      select ${values.join(', ')} from items t, generate_series(2, ${n}) n where t.id = ${template.id} order by n`));
+    await db.execute(
+      sql.raw(`insert into items (${itemColumns.join(', ')})
+      select ${values.join(', ')} from items t, generate_series(2, ${n}) n where t.id = ${template.id} order by n`),
+    );
     // Each clone's units and history: the template's rows with unit 1 -> the lead, unit 2 -> the cooperating unit.
     const unitMap = (column: string) => `case ${column} when 1 then ${lead('i.code_number')} when 2 then ${coop('i.code_number')} else ${column} end`;
     const unitColumns = await writableColumns(db, 'item_units');
@@ -132,7 +136,13 @@ export async function seedLoad(database: Database, seed: LoadSeed, config: Param
   await db.execute(sql`delete from outbox`);
   await db.execute(sql`analyze`);
   const list = await rows(db, sql`select id, code_year, code_number, lead_unit, version from items where status = 'open' order by id`);
-  return list.map((r) => ({ id: Number(r.id), year: Number(r.code_year), number: Number(r.code_number), lead: Number(r.lead_unit), version: Number(r.version) }));
+  return list.map((r) => ({
+    id: Number(r.id),
+    year: Number(r.code_year),
+    number: Number(r.code_number),
+    lead: Number(r.lead_unit),
+    version: Number(r.version),
+  }));
 }
 
 async function main(): Promise<void> {
@@ -155,12 +165,10 @@ async function main(): Promise<void> {
   const timer = setInterval(stats, 200);
   process.on('message', (message: { type: string }) => {
     if (message.type === 'outboxSent') {
-      void app.database.db
-        .execute(sql`select chat_id, message_id from outbox where message_id is not null`)
-        .then((result) => {
-          const list = Array.isArray(result) ? (result as Row[]) : (result as unknown as { rows: Row[] }).rows;
-          send({ type: 'outboxSent', pairs: list.map((r) => [Number(r.chat_id), Number(r.message_id)]) });
-        });
+      void app.database.db.execute(sql`select chat_id, message_id from outbox where message_id is not null`).then((result) => {
+        const list = Array.isArray(result) ? (result as Row[]) : (result as unknown as { rows: Row[] }).rows;
+        send({ type: 'outboxSent', pairs: list.map((r) => [Number(r.chat_id), Number(r.message_id)]) });
+      });
     }
     if (message.type === 'stop') {
       clearInterval(timer);

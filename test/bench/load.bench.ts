@@ -79,8 +79,10 @@ export type RateResult = {
 export const benchTarget = {
   description: 'p99 < 50 ms at 500 updates/s on PostgreSQL (one instance), p99 < 50 ms at 50/s on PGlite, bot RSS < 200 MB at 100,000 open items',
   met: (f: Record<string, number>) =>
-    (f.pg_r500_p99Ms ?? Infinity) < 50 && (f.pg_r500_handledPerS ?? 0) >= 475 &&
-    (f.pglite_r50_p99Ms ?? Infinity) < 50 && (f.pglite_r50_handledPerS ?? 0) >= 47.5 &&
+    (f.pg_r500_p99Ms ?? Infinity) < 50 &&
+    (f.pg_r500_handledPerS ?? 0) >= 475 &&
+    (f.pglite_r50_p99Ms ?? Infinity) < 50 &&
+    (f.pglite_r50_handledPerS ?? 0) >= 47.5 &&
     (f.rss100k_MB ?? Infinity) < 200,
 };
 
@@ -162,7 +164,14 @@ const WEBHOOK_SECRET = 'load-bench-secret';
  * (WEBHOOK_URL, as behind a load balancer) and this process plays Telegram and the balancer:
  * each update the fake queues is posted, with the secret token, to the next instance in turn.
  */
-async function startWorld(options: { storage: Storage; databaseUrl?: string; units: number; openItems: number; profileDir?: string; instances?: number }): Promise<World> {
+async function startWorld(options: {
+  storage: Storage;
+  databaseUrl?: string;
+  units: number;
+  openItems: number;
+  profileDir?: string;
+  instances?: number;
+}): Promise<World> {
   const instances = options.instances ?? 1;
   const webhook = instances > 1;
   const tg = await startFakeTelegram({ token: TOKEN, botUsername: 'duban_load_bot', botFirstName: '督办' });
@@ -258,7 +267,11 @@ async function startWorld(options: { storage: Storage; databaseUrl?: string; uni
     const response = await fetch(`${tg.apiRoot}/bot${TOKEN}/sendMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chat_id: unit.chatId, text: `督办〔${item.year}〕${item.number}号`, reply_markup: { inline_keyboard: [[{ text: '报告进展', callback_data: unit.cardData }]] } }),
+      body: JSON.stringify({
+        chat_id: unit.chatId,
+        text: `督办〔${item.year}〕${item.number}号`,
+        reply_markup: { inline_keyboard: [[{ text: '报告进展', callback_data: unit.cardData }]] },
+      }),
     });
     unit.cardMessageId = ((await response.json()) as { result: { message_id: number } }).result.message_id;
   }
@@ -297,7 +310,12 @@ async function startWorld(options: { storage: Storage; databaseUrl?: string; uni
 type Pending = { t0: number; t1?: number };
 
 /** One rung of the ladder: `rate` updates/s for `seconds`, then up to `drainSeconds` for the last answers. */
-async function runRate(world: World, rate: number, seconds: number, options: { admin: postgres.Sql | null; database: string; seedOffset: number }): Promise<RateResult> {
+async function runRate(
+  world: World,
+  rate: number,
+  seconds: number,
+  options: { admin: postgres.Sql | null; database: string; seedOffset: number },
+): Promise<RateResult> {
   const { tg, units } = world;
   const total = Math.max(1, Math.round(rate * seconds));
   const random = prng(rate * 7919 + options.seedOffset);
@@ -352,7 +370,9 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
     if (process.env.LOAD_DEBUG !== '1' || !options.admin) return new Map<string, number[]>();
     const url = withDatabase(process.env.TEST_DATABASE_URL ?? DEFAULT_URL, options.database);
     const c = postgres(url, { max: 1, onnotice: () => {} });
-    const list = await c<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string; idx_tup_fetch: string }[]>`select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) as idx_scan, coalesce(idx_tup_fetch, 0) as idx_tup_fetch from pg_stat_user_tables`;
+    const list = await c<
+      { relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string; idx_tup_fetch: string }[]
+    >`select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) as idx_scan, coalesce(idx_tup_fetch, 0) as idx_tup_fetch from pg_stat_user_tables`;
     await c.end();
     return new Map(list.map((r) => [r.relname, [Number(r.seq_scan), Number(r.seq_tup_read), Number(r.idx_scan), Number(r.idx_tup_fetch)]]));
   };
@@ -390,14 +410,17 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
   const counters1 = await pgCounters(options.admin, options.database);
   if (process.env.LOAD_DEBUG === '1') {
     const tables1 = await tableStats();
-    const lines = [...tables1].map(([name, v]) => [name, ...v.map((x, i) => x - (tables0.get(name)?.[i] ?? 0))] as const).filter((r) => r.slice(1).some((x) => Number(x) > 0));
+    const lines = [...tables1]
+      .map(([name, v]) => [name, ...v.map((x, i) => x - (tables0.get(name)?.[i] ?? 0))] as const)
+      .filter((r) => r.slice(1).some((x) => Number(x) > 0));
     process.stderr.write(`load debug tables (seq_scan, seq_tup_read, idx_scan, idx_tup_fetch):\n${lines.map((l) => `  ${l.join(' ')}`).join('\n')}\n`);
   }
   // Before the next rung: the answers still owed to this one (when it fell behind) must not land
   // in the next one's count. Wait until no reply or answer has come for 1.5 s (at most a minute).
   let lastReply = performance.now();
   const quiet = tg.onCall((call) => {
-    if (call.method === 'answerCallbackQuery' || (call.method === 'sendMessage' && units.some((u) => u.chatId === Number(call.params.chat_id)))) lastReply = performance.now();
+    if (call.method === 'answerCallbackQuery' || (call.method === 'sendMessage' && units.some((u) => u.chatId === Number(call.params.chat_id))))
+      lastReply = performance.now();
   });
   const settleDeadline = performance.now() + 60_000;
   while (performance.now() - lastReply < 1500 && performance.now() < settleDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -418,7 +441,10 @@ async function runRate(world: World, rate: number, seconds: number, options: { a
     });
   }
   const all = [...[...texts.values()].flat(), ...presses.values()];
-  const latencies = all.filter((p) => p.t1 !== undefined).map((p) => p.t1! - p.t0).sort((a, b) => a - b);
+  const latencies = all
+    .filter((p) => p.t1 !== undefined)
+    .map((p) => p.t1! - p.t0)
+    .sort((a, b) => a - b);
   // The handled rate: answers per second between the first answer and the last. A bot that keeps
   // up answers at the offered rate; one that falls behind, at the rate it can serve.
   const answerTimes = all.filter((p) => p.t1 !== undefined).map((p) => p.t1!);
@@ -470,14 +496,32 @@ async function withStorage<T>(storage: Storage, fn: (db: { url?: string; admin: 
   }
 }
 
-export async function runLadder(options: { storage: Storage; rates: number[]; seconds: number; units: number; openItems: number; instances?: number; profileDir?: string; log?: (line: string) => void }): Promise<RateResult[]> {
+export async function runLadder(options: {
+  storage: Storage;
+  rates: number[];
+  seconds: number;
+  units: number;
+  openItems: number;
+  instances?: number;
+  profileDir?: string;
+  log?: (line: string) => void;
+}): Promise<RateResult[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   return withStorage(options.storage, async (db) => {
     const started = performance.now();
     const instances = options.instances ?? 1;
-    const world = await startWorld({ storage: options.storage, ...(db.url ? { databaseUrl: db.url } : {}), units: options.units, openItems: options.openItems, instances, ...(options.profileDir ? { profileDir: options.profileDir } : {}) });
+    const world = await startWorld({
+      storage: options.storage,
+      ...(db.url ? { databaseUrl: db.url } : {}),
+      units: options.units,
+      openItems: options.openItems,
+      instances,
+      ...(options.profileDir ? { profileDir: options.profileDir } : {}),
+    });
     const label = instances > 1 ? `${options.storage} x${instances} (webhook)` : options.storage;
-    log(`load: ${label}: ${options.units} units, ${options.openItems} open items, bot ready in ${Math.round(performance.now() - started)} ms (RSS ${Math.round(world.stats.rss / 1048576)} MB)`);
+    log(
+      `load: ${label}: ${options.units} units, ${options.openItems} open items, bot ready in ${Math.round(performance.now() - started)} ms (RSS ${Math.round(world.stats.rss / 1048576)} MB)`,
+    );
     const results: RateResult[] = [];
     try {
       // A warm-up at a low rate (not reported): the first queries of each kind, JIT.
@@ -499,7 +543,13 @@ export async function runLadder(options: { storage: Storage; rates: number[]; se
 }
 
 const list = (value: string | undefined, fallback: number[]) =>
-  value === undefined ? fallback : value.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  value === undefined
+    ? fallback
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(Number);
 
 export async function runLoadBench(): Promise<Record<string, number>> {
   const quick = process.env.LOAD_QUICK === '1';
@@ -533,7 +583,8 @@ export async function runLoadBench(): Promise<Record<string, number>> {
     // The highest offered rate handled in full with p99 under 50 ms.
     figures[`${prefix}_maxRateP99Under50`] = best;
   };
-  if (pgRates.length > 0) record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
+  if (pgRates.length > 0)
+    record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
   if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems }));
   if (webhookRates.length > 0) {
     figures.webhook_instances = webhookInstances;

@@ -41,7 +41,10 @@ function templateState(deadline: string): string {
   const staff: Actor = { personId: 10, isAdmin: false, isLeader: false, unitIds: [0] };
   const at = new Date('2026-06-01T10:00:00+08:00');
   const ctx = (actor: Actor, when: Date) => ({ actor, at: when, today: '2026-06-01', timeOfDay: '10:00' });
-  const draft = createDraft({ instruction: '请牵头研究落实老旧小区改造工作，按时报送办理结果。', leadUnitIds: [0], deadline, level: 'routine' }, ctx(issuer, at)).state;
+  const draft = createDraft(
+    { instruction: '请牵头研究落实老旧小区改造工作，按时报送办理结果。', leadUnitIds: [0], deadline, level: 'routine' },
+    ctx(issuer, at),
+  ).state;
   const open = decide(draft, { type: 'confirm_draft' }, ctx(issuer, at)).state;
   const acked = decide(open, { type: 'acknowledge' }, ctx(staff, new Date(at.getTime() + 600_000))).state;
   return JSON.stringify(serializeState(acked));
@@ -128,7 +131,9 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
       await raw.unsafe(`delete from reminders; delete from outbox;`);
       const chosen =
         ids ??
-        (await raw.unsafe<{ id: number }[]>(`select id from items where next_check_at > $1::timestamptz order by random() limit ${count}`, [NOW.toISOString()])).map((r) => Number(r.id));
+        (
+          await raw.unsafe<{ id: number }[]>(`select id from items where next_check_at > $1::timestamptz order by random() limit ${count}`, [NOW.toISOString()])
+        ).map((r) => Number(r.id));
       await raw.unsafe(
         `update items set deadline = $1, deadline_at = $2::timestamptz, next_check_at = $3::timestamptz,
            state = jsonb_set($4::text::jsonb, '{units,0,unitId}', state->'units'->0->'unitId')
@@ -145,7 +150,10 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
       warm = await makeDue(warm);
       await runSweep(deps);
     }
-    await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [warm!]);
+    await raw.unsafe(
+      `update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`,
+      [warm!],
+    );
 
     let built = Math.min(1000, sizes[0] ?? 1000);
     for (const size of sizes) {
@@ -182,7 +190,10 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
       out[`dueSweepMinMs_${size}`] = round(Math.min(...dueRuns));
       out[`dueSweepMsPerItem_${size}`] = round(median(dueRuns) / due);
       // Put them back among the not-due, so the next size has exactly `due` due items again.
-      await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [ids!]);
+      await raw.unsafe(
+        `update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`,
+        [ids!],
+      );
     }
     // The other axis: ten times the due items, at the largest size, cost about ten times as much.
     const many = due * 10;
@@ -190,8 +201,12 @@ export async function runSweepBench(options: SweepBenchOptions = {}): Promise<Re
     const t0 = performance.now();
     const manyResult = await runSweep(deps);
     out[`dueSweepMs_${built}_x10due`] = round(performance.now() - t0);
-    if (manyResult.items !== many || manyResult.messages !== many) throw new Error(`expected ${many} due items planned once each, got ${JSON.stringify(manyResult)}`);
-    await raw.unsafe(`update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`, [manyIds]);
+    if (manyResult.items !== many || manyResult.messages !== many)
+      throw new Error(`expected ${many} due items planned once each, got ${JSON.stringify(manyResult)}`);
+    await raw.unsafe(
+      `update items set next_check_at = '${future.nextCheck}', deadline = '${future.deadline}', deadline_at = '${futureAt}' where id = any($1::int[])`,
+      [manyIds],
+    );
 
     const plan = await raw.unsafe<{ 'QUERY PLAN': string }[]>(
       `explain select * from items where next_check_at <= $1::timestamptz order by next_check_at limit 100 for update skip locked`,

@@ -56,7 +56,10 @@ function templateState(deadline: string): string {
   const staff: Actor = { personId: 10, isAdmin: false, isLeader: false, unitIds: [0] };
   const at = new Date('2026-06-01T10:00:00+08:00');
   const ctx = (actor: Actor, when: Date) => ({ actor, at: when, today: '2026-06-01', timeOfDay: '10:00' });
-  const draft = createDraft({ instruction: '请牵头研究落实老旧小区改造工作，按时报送办理结果。', leadUnitIds: [0], deadline, level: 'routine' }, ctx(issuer, at)).state;
+  const draft = createDraft(
+    { instruction: '请牵头研究落实老旧小区改造工作，按时报送办理结果。', leadUnitIds: [0], deadline, level: 'routine' },
+    ctx(issuer, at),
+  ).state;
   const open = decide(draft, { type: 'confirm_draft' }, ctx(issuer, at)).state;
   const acked = decide(open, { type: 'acknowledge' }, ctx(staff, new Date(at.getTime() + 600_000))).state;
   return JSON.stringify(serializeState(acked));

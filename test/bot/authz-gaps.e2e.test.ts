@@ -48,7 +48,8 @@ describe(`authorization gaps: reading items and pressing buttons (${kind})`, () 
     await h.stop();
   });
 
-  const version = async (itemId: number) => (await createItemsRepository({ db: h.database.db, clock: h.clock, timezone: 'Asia/Shanghai' }).get(itemId))!.state.version;
+  const version = async (itemId: number) =>
+    (await createItemsRepository({ db: h.database.db, clock: h.clock, timezone: 'Asia/Shanghai' }).get(itemId))!.state.version;
   const edits = () => h.tg.callsTo('editMessageText').length + h.tg.callsTo('editMessageReplyMarkup').length;
   const lastAlert = () => h.callbackAnswers().at(-1)!;
 
@@ -119,7 +120,9 @@ describe(`authorization gaps: reading items and pressing buttons (${kind})`, () 
       const before = h.tg.message(org.leadersGroup.id, list.message_id)!;
       const sentEdits = edits();
       await h.press(org.housingStaff, org.leadersGroup, list.message_id, { data: `lst:0:0:0:${org.housingStaff.id}`, forged: true });
-      expect(lastAlert()).toEqual(expect.objectContaining({ show_alert: true, text: '这个按钮已失效或不属于这条消息，什么也没有改变。请使用消息上现有的按钮，或重新发送命令。' }));
+      expect(lastAlert()).toEqual(
+        expect.objectContaining({ show_alert: true, text: '这个按钮已失效或不属于这条消息，什么也没有改变。请使用消息上现有的按钮，或重新发送命令。' }),
+      );
       expect(edits()).toBe(sentEdits);
       expect(h.tg.message(org.leadersGroup.id, list.message_id)).toEqual(before);
     });
@@ -138,7 +141,10 @@ describe(`authorization gaps: reading items and pressing buttons (${kind})`, () 
       const card = h.botMessages(org.housingGroup).find((m) => buttonsOf(m).some((b) => b.text === '✅ 签收'))!;
       const other = ids.find((id) => !buttonsOf(card).some((b) => b.data === encodeButton({ action: 'ack', itemId: id, unitId: org.units.housing })))!;
       const [beforeOther, sentEdits] = [await version(other), edits()];
-      await h.press(org.housingStaff, org.housingGroup, card.message_id, { data: encodeButton({ action: 'ack', itemId: other, unitId: org.units.housing }), forged: true });
+      await h.press(org.housingStaff, org.housingGroup, card.message_id, {
+        data: encodeButton({ action: 'ack', itemId: other, unitId: org.units.housing }),
+        forged: true,
+      });
       expect(lastAlert()).toEqual(expect.objectContaining({ show_alert: true, text: expect.stringContaining('这个按钮已失效或不属于这条消息') }));
       expect(await version(other)).toBe(beforeOther);
       expect(edits()).toBe(sentEdits);
@@ -160,7 +166,12 @@ describe(`authorization gaps: reading items and pressing buttons (${kind})`, () 
       h.tg.addMember(org.leadersGroup.id, englishStranger);
       const next = buttonsOf(fresh).find((b) => b.text.includes('下一页'))!;
       await h.press(englishStranger, org.leadersGroup, fresh.message_id, next);
-      expect(lastAlert()).toEqual(expect.objectContaining({ show_alert: true, text: 'Someone else asked for this list, so only they can turn its pages. Send /list yourself to see it.' }));
+      expect(lastAlert()).toEqual(
+        expect.objectContaining({
+          show_alert: true,
+          text: 'Someone else asked for this list, so only they can turn its pages. Send /list yourself to see it.',
+        }),
+      );
       expect(h.tg.message(org.leadersGroup.id, fresh.message_id)).toEqual(fresh);
     });
   });

@@ -82,13 +82,15 @@ describe(`/calendar through the bot (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于2027年1月15日前报送方案。');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('⚠️ 尚未导入 2027 年的节假日安排：暂按法定节假日计算，调休未知。管理员可用 /calendar 导入。');
-    const data = (draft.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!.callback_data!;
+    const data = (draft.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!
+      .callback_data!;
     await h.press(org.leader, org.leadersGroup, draft.message_id, { data });
 
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于12月18日前报送方案。');
     const second = h.lastBotMessage(org.leadersGroup);
     expect(second.text).not.toContain('尚未导入');
-    const data2 = (second.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!.callback_data!;
+    const data2 = (second.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!
+      .callback_data!;
     await h.press(org.leader, org.leadersGroup, second.message_id, { data: data2 });
 
     await h.say(org.housingStaff, org.housingGroup, '/extend 2 2027-01-08 需要补充材料');

@@ -23,7 +23,11 @@ describe(`the bot removed from a group (${kind})`, () => {
     englishAdmin = h.tg.createUser({ firstName: 'Ada', lastName: 'Office', languageCode: 'en' });
     await grantRole(
       { db: h.database.db, clock: h.clock, config: h.config },
-      { actor: { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] }, person: { id: englishAdmin.id, firstName: 'Ada', lastName: 'Office', languageCode: 'en' }, role: 'admin' },
+      {
+        actor: { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] },
+        person: { id: englishAdmin.id, firstName: 'Ada', lastName: 'Office', languageCode: 'en' },
+        role: 'admin',
+      },
     );
     for (const user of [h.admin, englishAdmin]) await h.say(user, 'private', '/start');
   });
@@ -42,7 +46,8 @@ describe(`the bot removed from a group (${kind})`, () => {
     const since = h.tg.callsTo('sendMessage').length;
     h.tg.botKickedFrom(org.housingGroup.id, { by: org.housingStaff });
     await h.settle();
-    const zh = '⚠️ 机器人已被移出「住建局工作群」（市住房和城乡建设局的工作群）。此后该群收不到事项卡片、提醒和日报。请管理员把机器人重新拉进该群；如果该群不再使用，请在新群里用 /bind 重新绑定。';
+    const zh =
+      '⚠️ 机器人已被移出「住建局工作群」（市住房和城乡建设局的工作群）。此后该群收不到事项卡片、提醒和日报。请管理员把机器人重新拉进该群；如果该群不再使用，请在新群里用 /bind 重新绑定。';
     expect(sentTo(org.leadersGroup.id, since)).toEqual([zh]);
     expect(sentTo(h.admin.id, since)).toEqual([zh]);
     expect(sentTo(englishAdmin.id, since)).toEqual([
@@ -102,12 +107,16 @@ for (const storage of storageKinds()) {
       const cardsBefore = (await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).length;
       expect(cardsBefore).toBeGreaterThan(0);
       const date = Math.floor(Date.now() / 1000);
-      const first = h.tg.injectUpdate({ message: { message_id: 900, date, chat: { id: old, type: 'group', title: '住建局工作群' }, from: org.housingStaff, migrate_to_chat_id: upgraded.id } });
+      const first = h.tg.injectUpdate({
+        message: { message_id: 900, date, chat: { id: old, type: 'group', title: '住建局工作群' }, from: org.housingStaff, migrate_to_chat_id: upgraded.id },
+      });
       await h.settle(first!.update_id);
       const second = h.tg.injectUpdate({ message: { message_id: 1, date, chat: upgraded, from: org.housingStaff, migrate_from_chat_id: old } as never });
       await h.settle(second!.update_id);
 
-      expect(await db.select({ kind: boundChats.kind, unitId: boundChats.unitId }).from(boundChats).where(eq(boundChats.chatId, upgraded.id))).toEqual([{ kind: 'unit', unitId: org.units.housing }]);
+      expect(await db.select({ kind: boundChats.kind, unitId: boundChats.unitId }).from(boundChats).where(eq(boundChats.chatId, upgraded.id))).toEqual([
+        { kind: 'unit', unitId: org.units.housing },
+      ]);
       expect(await db.select().from(boundChats).where(eq(boundChats.chatId, old))).toEqual([]);
       expect((await db.select().from(itemMessages).where(eq(itemMessages.chatId, upgraded.id))).length).toBe(cardsBefore);
       expect(await db.select().from(itemMessages).where(eq(itemMessages.chatId, old))).toEqual([]);
@@ -160,7 +169,9 @@ describe(`a basic group upgraded while the bot is running (${kind})`, () => {
     await h.say(h.admin, basic, '/bind leaders');
     // Upgraded while the bot was down: the service messages never came.
     const upgraded = h.tg.upgradeToSupergroup(basic.id, { from: h.admin, serviceMessages: false });
-    await createOutboxRepository({ db: h.database.db, clock: h.clock }).enqueue([{ key: 'test:upgraded', chatId: basic.id, payload: { text: '发往旧群的消息' }, purpose: 'notice' }]);
+    await createOutboxRepository({ db: h.database.db, clock: h.clock }).enqueue([
+      { key: 'test:upgraded', chatId: basic.id, payload: { text: '发往旧群的消息' }, purpose: 'notice' },
+    ]);
     await h.dispatcher.drain();
     await h.dispatcher.drain();
     expect(h.lastBotMessage(upgraded.id).text).toBe('发往旧群的消息');

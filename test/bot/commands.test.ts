@@ -9,13 +9,16 @@ const LOCALES: Locale[] = ['zh', 'en'];
 const SCOPES = { private: { type: 'all_private_chats' }, group: { type: 'all_group_chats' } } as const;
 
 describe('command menus', () => {
-  it.each(Object.keys(COMMAND_MENUS) as (keyof typeof COMMAND_MENUS)[])('gives every command of the %s menu a description of its own in both languages', (scope) => {
-    for (const { command, key } of COMMAND_MENUS[scope]) {
-      // The translator falls back to Chinese, so a missing English text would pass unseen without `has`.
-      for (const locale of LOCALES) expect(translator.has(locale, key), `${locale}: ${key} (/${command})`).toBe(true);
-      expect(translator.t('en', key), `/${command}`).not.toBe(translator.t('zh', key));
-    }
-  });
+  it.each(Object.keys(COMMAND_MENUS) as (keyof typeof COMMAND_MENUS)[])(
+    'gives every command of the %s menu a description of its own in both languages',
+    (scope) => {
+      for (const { command, key } of COMMAND_MENUS[scope]) {
+        // The translator falls back to Chinese, so a missing English text would pass unseen without `has`.
+        for (const locale of LOCALES) expect(translator.has(locale, key), `${locale}: ${key} (/${command})`).toBe(true);
+        expect(translator.t('en', key), `/${command}`).not.toBe(translator.t('zh', key));
+      }
+    },
+  );
 
   it('lists each command once per menu, in both languages alike', () => {
     for (const scope of ['private', 'group'] as const) {

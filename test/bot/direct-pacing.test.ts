@@ -24,9 +24,13 @@ it("counts the bot's direct replies in a group's window shared with the outbox",
   try {
     const [group] = groups(tg, 1);
     const config = createConfig({ env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot }, file: {} });
-    const bot = createBot(TOKEN, { db: database.db, clock: time.clock, config, logger: silentLogger, translator: createTranslator() }, {
-      pacing: { clock: time.clock, sleep: time.sleep },
-    });
+    const bot = createBot(
+      TOKEN,
+      { db: database.db, clock: time.clock, config, logger: silentLogger, translator: createTranslator() },
+      {
+        pacing: { clock: time.clock, sleep: time.sleep },
+      },
+    );
     for (let i = 0; i < 20; i++) await bot.api.sendMessage(group!, `reply-${i}`);
     const replies = tg.callsTo('sendMessage').map((call) => call.at.getTime());
     expect(replies.slice(1).map((t, i) => t - replies[i]!)).toEqual(Array.from({ length: 19 }, () => 1000));

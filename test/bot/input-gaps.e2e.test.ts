@@ -144,7 +144,14 @@ describe(`input gaps: long quotes, invisible names, unstorable text, huge ids, i
     it('ignores a command posted in a channel', async () => {
       const channel = { id: -1_009_000_000_001, type: 'channel' as const, title: '通知频道' };
       const sent = h.tg.calls.length;
-      const post = { message_id: 1, date: 1_772_413_200, chat: channel, sender_chat: channel, text: `/task ${code}`, entities: [{ type: 'bot_command' as const, offset: 0, length: 5 }] };
+      const post = {
+        message_id: 1,
+        date: 1_772_413_200,
+        chat: channel,
+        sender_chat: channel,
+        text: `/task ${code}`,
+        entities: [{ type: 'bot_command' as const, offset: 0, length: 5 }],
+      };
       // The bot's allowed_updates leave channel posts out, so Telegram never delivers one ...
       expect(h.tg.injectUpdate({ channel_post: post })).toBeUndefined();
       // ... and one handed to its handlers anyway (an older allowed_updates) is ignored.

@@ -67,17 +67,30 @@ type Row = {
 
 const MATRIX: Row[] = [
   {
-    action: 'acknowledge', what: 'acknowledge', command: '/ack {code}', item: 'open', refusal: { default: /不是 .* 的成员/ },
+    action: 'acknowledge',
+    what: 'acknowledge',
+    command: '/ack {code}',
+    item: 'open',
+    refusal: { default: /不是 .* 的成员/ },
     reply: /已签收 督办〔2026〕\d+号/,
     changed: (after, who) => expect(after.units.map((u) => u.acknowledgedBy)).toContain(who.id),
   },
   {
-    action: 'progress', what: 'report progress', command: '/progress {code} 进展顺利', item: 'open', refusal: { default: /不是 .* 的成员/ },
+    action: 'progress',
+    what: 'report progress',
+    command: '/progress {code} 进展顺利',
+    item: 'open',
+    refusal: { default: /不是 .* 的成员/ },
     reply: /进展已记录/,
     changed: (after) => expect(after.units.some((u) => u.acknowledgedAt !== null)).toBe(true),
   },
   {
-    action: 'result', what: 'submit a result or contribution', command: '/result {code} 办理完毕', item: 'open', successItem: { leadStaff: 'solo' }, refusal: { default: /不是 .* 的成员/ },
+    action: 'result',
+    what: 'submit a result or contribution',
+    command: '/result {code} 办理完毕',
+    item: 'open',
+    successItem: { leadStaff: 'solo' },
+    refusal: { default: /不是 .* 的成员/ },
     reply: (role) => (role === 'leadStaff' ? /办理结果已提交/ : /配合意见已提交/),
     changed: (after, _who, role) =>
       role === 'leadStaff'
@@ -85,64 +98,112 @@ const MATRIX: Row[] = [
         : expect(after.units.find((u) => u.role === 'cooperating')?.contribution?.text).toBe('办理完毕'),
   },
   {
-    action: 'extend', what: 'request an extension', command: '/extend {code} 2026-04-30 需要更多时间', item: 'open', refusal: { coopStaff: /只有牵头单位/, default: /不是 .* 的成员/ },
+    action: 'extend',
+    what: 'request an extension',
+    command: '/extend {code} 2026-04-30 需要更多时间',
+    item: 'open',
+    refusal: { coopStaff: /只有牵头单位/, default: /不是 .* 的成员/ },
     reply: /延期申请已提交/,
     changed: (after) => expect(after.pendingExtension?.until).toBe('2026-04-30'),
   },
   {
-    action: 'coordinate', what: 'ask for coordination', command: '/coordinate {code} 用地指标需协调', item: 'open', refusal: { coopStaff: /只有牵头单位可以提请协调/, default: /不是 .* 的成员/ },
+    action: 'coordinate',
+    what: 'ask for coordination',
+    command: '/coordinate {code} 用地指标需协调',
+    item: 'open',
+    refusal: { coopStaff: /只有牵头单位可以提请协调/, default: /不是 .* 的成员/ },
     reply: /协调请求 #1 已报送/,
     changed: (after) => expect(after.coordinations.map((c) => c.text)).toEqual(['用地指标需协调']),
   },
   {
-    action: 'transfer', what: 'transfer', command: '/transfer {code} 教育局 职能调整', item: 'open', refusal: { default: /只有.*可以/ },
+    action: 'transfer',
+    what: 'transfer',
+    command: '/transfer {code} 教育局 职能调整',
+    item: 'open',
+    refusal: { default: /只有.*可以/ },
     reply: /已转办/,
     changed: (after) => expect(after.units.filter((u) => u.role === 'lead' && u.removedAt === null).map((u) => u.unitId)).toEqual([educationUnitId]),
   },
   {
-    action: 'cancel', what: 'cancel', command: '/cancel {code} 不再需要', item: 'open', refusal: { default: /只有.*可以/ },
+    action: 'cancel',
+    what: 'cancel',
+    command: '/cancel {code} 不再需要',
+    item: 'open',
+    refusal: { default: /只有.*可以/ },
     reply: /已撤销/,
     changed: (after) => expect(after.status).toBe('cancelled'),
   },
   {
-    action: 'waive', what: 'waive contributions', command: '/waive {code}', item: 'open', refusal: { default: /只有.*可以/ },
+    action: 'waive',
+    what: 'waive contributions',
+    command: '/waive {code}',
+    item: 'open',
+    refusal: { default: /只有.*可以/ },
     reply: /已免于等待配合意见/,
     changed: (after) => expect(after.units.find((u) => u.role === 'cooperating')?.contributionWaived).not.toBeNull(),
   },
   {
-    action: 'confirm', what: 'confirm a result', command: '/confirm {code} 同意', item: 'submitted', refusal: { default: /只有.*可以/ },
+    action: 'confirm',
+    what: 'confirm a result',
+    command: '/confirm {code} 同意',
+    item: 'submitted',
+    refusal: { default: /只有.*可以/ },
     reply: /已确认办结/,
     changed: (after) => expect(after).toMatchObject({ status: 'closed', response: { text: '同意' } }),
   },
   {
-    action: 'return', what: 'return a result', command: '/return {code} 请补充', item: 'submitted', refusal: { default: /只有.*可以/ },
+    action: 'return',
+    what: 'return a result',
+    command: '/return {code} 请补充',
+    item: 'submitted',
+    refusal: { default: /只有.*可以/ },
     reply: /已退回/,
     changed: (after) => expect(after).toMatchObject({ status: 'open', returnCount: 1, lastReturn: { reason: '请补充' } }),
   },
   {
-    action: 'approve', what: 'approve an extension', command: '/approve {code}', item: 'extension', refusal: { default: /只有.*可以/ },
+    action: 'approve',
+    what: 'approve an extension',
+    command: '/approve {code}',
+    item: 'extension',
+    refusal: { default: /只有.*可以/ },
     reply: /已批准延期/,
     changed: (after) => expect(after).toMatchObject({ deadline: '2026-04-10', pendingExtension: null, extensionCount: 1 }),
   },
   {
-    action: 'reject', what: 'reject an extension', command: '/reject {code} 不同意', item: 'extension', refusal: { default: /只有.*可以/ },
+    action: 'reject',
+    what: 'reject an extension',
+    command: '/reject {code} 不同意',
+    item: 'extension',
+    refusal: { default: /只有.*可以/ },
     reply: /已驳回延期/,
     changed: (after) => expect(after).toMatchObject({ deadline: '2026-03-20', pendingExtension: null, extensionCount: 0 }),
   },
   {
-    action: 'excuse', what: 'excuse', command: '/excuse {code} 客观原因', item: 'overdue', refusal: { default: /只有督查室（管理员）可以容错/ },
+    action: 'excuse',
+    what: 'excuse',
+    command: '/excuse {code} 客观原因',
+    item: 'overdue',
+    refusal: { default: /只有督查室（管理员）可以容错/ },
     reply: /已容错（免责）/,
     changed: (after) => expect(after.excused).toMatchObject({ degree: 'exempt', reason: '客观原因' }),
   },
   {
-    action: 'notify', what: 'name the item in a notice (点名通报)', command: '/notify {code} 进度滞后', item: 'open', refusal: { default: /只有领导、督查员或督查室（管理员）可以点名通报/ },
+    action: 'notify',
+    what: 'name the item in a notice (点名通报)',
+    command: '/notify {code} 进度滞后',
+    item: 'open',
+    refusal: { default: /只有领导、督查员或督查室（管理员）可以点名通报/ },
     reply: /已点名通报/,
     // 点名通报 changes nothing on the item but its history (a new version); the leaders are told.
     changed: () => {},
     told: { chat: 'leadersGroup', text: /点名通报/ },
   },
   {
-    action: 'task', what: 'see the item', command: '/task {code}', item: 'open', refusal: { default: /只有领导、管理员和承办该事项的单位可以查看此事项/ },
+    action: 'task',
+    what: 'see the item',
+    command: '/task {code}',
+    item: 'open',
+    refusal: { default: /只有领导、管理员和承办该事项的单位可以查看此事项/ },
     reply: /督办〔2026〕\d+号/,
     changed: 'nothing',
   },
@@ -164,15 +225,30 @@ type ButtonRow = {
 };
 const BUTTONS: ButtonRow[] = [
   {
-    what: 'acknowledge with the lead unit card’s button', button: '✅ 签收', chat: 'housingGroup', item: 'open', allowed: ['leadStaff'], refusal: /不是 市住房和城乡建设局 的成员/,
+    what: 'acknowledge with the lead unit card’s button',
+    button: '✅ 签收',
+    chat: 'housingGroup',
+    item: 'open',
+    allowed: ['leadStaff'],
+    refusal: /不是 市住房和城乡建设局 的成员/,
     changed: (after, who) => expect(after.units.find((u) => u.role === 'lead')?.acknowledgedBy).toBe(who.id),
   },
   {
-    what: 'confirm a result with its button', button: '✅ 确认办结', chat: 'leadersGroup', item: 'submitted', allowed: ['admin', 'leader'], refusal: /只有.*可以/,
+    what: 'confirm a result with its button',
+    button: '✅ 确认办结',
+    chat: 'leadersGroup',
+    item: 'submitted',
+    allowed: ['admin', 'leader'],
+    refusal: /只有.*可以/,
     changed: (after) => expect(after.status).toBe('closed'),
   },
   {
-    what: 'reject an extension with its button', button: '✖️ 驳回延期', chat: 'leadersGroup', item: 'extension', allowed: ['admin', 'leader'], refusal: /只有.*可以/,
+    what: 'reject an extension with its button',
+    button: '✖️ 驳回延期',
+    chat: 'leadersGroup',
+    item: 'extension',
+    allowed: ['admin', 'leader'],
+    refusal: /只有.*可以/,
     changed: (after) => expect(after).toMatchObject({ pendingExtension: null, extensionCount: 0 }),
   },
 ];
@@ -192,19 +268,41 @@ describe(`authorization of every item action for every role (${kind})`, () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
     deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator() };
-    people = { admin: h.admin, leader: org.leader, otherLeader: org.otherLeader, leadStaff: org.housingStaff, coopStaff: org.urbanStaff, otherUnitStaff: org.otherUnitStaff, stranger: org.stranger };
+    people = {
+      admin: h.admin,
+      leader: org.leader,
+      otherLeader: org.otherLeader,
+      leadStaff: org.housingStaff,
+      coopStaff: org.urbanStaff,
+      otherUnitStaff: org.otherUnitStaff,
+      stranger: org.stranger,
+    };
     educationUnitId = (await listUnits(deps)).find((u) => u.name === '市教育局')!.id;
     for (const user of Object.values(people)) await h.say(user, 'private', '/start');
     const make = async (name: string, stage: Stage) => {
       const text =
-        stage === 'open' ? '请市住建局牵头，市城管局配合，于3月20日前完成。' : stage === 'overdue' ? '请市住建局牵头，于3月3日前完成。' : '请市住建局牵头，于3月20日前完成。';
-      const { item } = await startAssignment(deps, { actorId: org.leader.id, text, source: { chatId: org.leadersGroup.id, threadId: 0, messageId: null }, chat: { chatId: org.leadersGroup.id, threadId: 0 } });
+        stage === 'open'
+          ? '请市住建局牵头，市城管局配合，于3月20日前完成。'
+          : stage === 'overdue'
+            ? '请市住建局牵头，于3月3日前完成。'
+            : '请市住建局牵头，于3月20日前完成。';
+      const { item } = await startAssignment(deps, {
+        actorId: org.leader.id,
+        text,
+        source: { chatId: org.leadersGroup.id, threadId: 0, messageId: null },
+        chat: { chatId: org.leadersGroup.id, threadId: 0 },
+      });
       const opened = await runItemCommand(deps, { actorId: org.leader.id, itemId: item.id, command: { type: 'confirm_draft' } });
       ids[name] = item.id;
       codes[name] = opened.item.row.codeNumber!;
-      if (stage === 'submitted') await runItemCommand(deps, { actorId: org.housingStaff.id, itemId: item.id, command: { type: 'submit_result', text: '已完成' } });
+      if (stage === 'submitted')
+        await runItemCommand(deps, { actorId: org.housingStaff.id, itemId: item.id, command: { type: 'submit_result', text: '已完成' } });
       if (stage === 'extension') {
-        await runItemCommand(deps, { actorId: org.housingStaff.id, itemId: item.id, command: { type: 'request_extension', until: '2026-04-10', reason: '等待批复' } });
+        await runItemCommand(deps, {
+          actorId: org.housingStaff.id,
+          itemId: item.id,
+          command: { type: 'request_extension', until: '2026-04-10', reason: '等待批复' },
+        });
       }
     };
     for (const stage of ['open', 'solo', 'submitted', 'extension', 'overdue'] as const) await make(stage, stage);

@@ -8,7 +8,12 @@ const kind = storageKinds()[0]!;
 
 function button(message: Message, text: string) {
   const found = buttonsOf(message).find((b) => b.text.includes(text));
-  if (!found) throw new Error(`no button "${text}" on: ${message.text}\nbuttons: ${buttonsOf(message).map((b) => b.text).join(' | ')}`);
+  if (!found)
+    throw new Error(
+      `no button "${text}" on: ${message.text}\nbuttons: ${buttonsOf(message)
+        .map((b) => b.text)
+        .join(' | ')}`,
+    );
   return found;
 }
 
@@ -52,7 +57,11 @@ describe(`the draft card and what the parser read (${kind})`, () => {
     const moved = h.tg.message(org.leadersGroup.id, draft.message_id)!;
     expect(moved.text).toContain('办理时限：2026-03-20');
     expect(moved.text).not.toContain('是休息日');
-    expect(buttonsOf(moved).map((b) => b.text).join(' ')).not.toContain('改到前一个工作日');
+    expect(
+      buttonsOf(moved)
+        .map((b) => b.text)
+        .join(' '),
+    ).not.toContain('改到前一个工作日');
   });
 
   it('warns again when 改时限 puts the deadline on a day off', async () => {
@@ -61,7 +70,11 @@ describe(`the draft card and what the parser read (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '3月22日', { replyTo: prompt.message_id });
     const changed = h.tg.message(org.leadersGroup.id, draft.message_id)!;
     expect(changed.text).toContain('时限 2026-03-22 是休息日，前一个工作日是 2026-03-20');
-    expect(buttonsOf(changed).map((b) => b.text).join(' ')).toContain('改到前一个工作日 2026-03-20');
+    expect(
+      buttonsOf(changed)
+        .map((b) => b.text)
+        .join(' '),
+    ).toContain('改到前一个工作日 2026-03-20');
   });
 
   it('applies both units of a 牵头：X；配合：Y reply', async () => {

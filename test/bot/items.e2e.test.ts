@@ -9,7 +9,12 @@ const kind = storageKinds()[0]!;
 
 function button(message: Message, text: string) {
   const found = buttonsOf(message).find((b) => b.text.includes(text));
-  if (!found) throw new Error(`no button "${text}" on: ${message.text}\nbuttons: ${buttonsOf(message).map((b) => b.text).join(' | ')}`);
+  if (!found)
+    throw new Error(
+      `no button "${text}" on: ${message.text}\nbuttons: ${buttonsOf(message)
+        .map((b) => b.text)
+        .join(' | ')}`,
+    );
   return found;
 }
 
@@ -68,7 +73,11 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
       await h.say(org.leader, org.leadersGroup, '/approve 1');
     }
     if (reached('submitted')) {
-      await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
+      await h.sendFile(org.housingStaff, org.housingGroup, {
+        fileName: '整改方案.docx',
+        content: Buffer.from('方案'),
+        caption: '/result 1 整改方案已完成，请审阅。',
+      });
     }
     if (reached('returned')) await h.say(org.leader, org.leadersGroup, '/return 1 请补充资金测算。');
     if (reached('closed')) {
@@ -172,9 +181,16 @@ describe(`an item's whole life in Chinese (${kind})`, () => {
 
   it('sends a submitted result to the leaders with confirm and return buttons; a return needs a reason', async () => {
     await storyAt('extended');
-    await h.sendFile(org.housingStaff, org.housingGroup, { fileName: '整改方案.docx', content: Buffer.from('方案'), caption: '/result 1 整改方案已完成，请审阅。' });
+    await h.sendFile(org.housingStaff, org.housingGroup, {
+      fileName: '整改方案.docx',
+      content: Buffer.from('方案'),
+      caption: '/result 1 整改方案已完成，请审阅。',
+    });
     expect(h.lastBotMessage(org.housingGroup).text).toContain('办理结果已提交');
-    const resultCard = h.botMessages(org.leadersGroup).reverse().find((m) => m.text?.includes('提交了 督办〔2026〕1号 的办理结果'))!;
+    const resultCard = h
+      .botMessages(org.leadersGroup)
+      .reverse()
+      .find((m) => m.text?.includes('提交了 督办〔2026〕1号 的办理结果'))!;
     expect(resultCard.text).toContain('李市长');
     expect(buttonsOf(resultCard).map((b) => b.text)).toEqual(['✅ 确认办结', '↩️ 退回']);
     expect(h.botMessages(org.leadersGroup).some((m) => m.document?.file_name === '整改方案.docx')).toBe(true);
@@ -310,7 +326,11 @@ describe(`an item's whole life in English, in an English-speaking office (${kind
   });
 
   it('goes from an instruction to a closed item with a response, all in English', async () => {
-    const instruction = await h.say(org.leader, org.leadersGroup, 'Housing Bureau to lead, with Urban Management assisting. Due 2026-03-20. Report progress weekly.');
+    const instruction = await h.say(
+      org.leader,
+      org.leadersGroup,
+      'Housing Bureau to lead, with Urban Management assisting. Due 2026-03-20. Report progress weekly.',
+    );
     await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('Draft assignment');
@@ -365,6 +385,7 @@ describe(`an item's whole life in English, in an English-speaking office (${kind
 
     await h.say(org.leader, org.leadersGroup, '/task 1');
     const task = h.lastBotMessage(org.leadersGroup).text!;
-    for (const step of ['assigned', 'acknowledged', 'progress', 'contribution', 'extension approved', 'returned', 'confirmed, closed']) expect(task).toContain(step);
+    for (const step of ['assigned', 'acknowledged', 'progress', 'contribution', 'extension approved', 'returned', 'confirmed, closed'])
+      expect(task).toContain(step);
   });
 });

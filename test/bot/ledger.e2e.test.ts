@@ -15,7 +15,8 @@ describe(`/ledger through the bot (${kind})`, () => {
     org = await seedOrg(h);
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于3月20日前完成。');
     const draft = h.lastBotMessage(org.leadersGroup);
-    const data = (draft.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!.callback_data!;
+    const data = (draft.reply_markup!.inline_keyboard.flat() as { text: string; callback_data?: string }[]).find((b) => b.text.includes('确认交办'))!
+      .callback_data!;
     await h.press(org.leader, org.leadersGroup, draft.message_id, { data });
   });
   afterAll(async () => {

@@ -30,7 +30,9 @@ describe(`buttons written by the bot before the codec (${kind})`, () => {
 
   /** Gives a message the keyboard an older bot would have drawn: one button per [text, data]. */
   async function oldKeyboard(message: Message, buttons: [string, string][]) {
-    await api.editMessageReplyMarkup(message.chat.id, message.message_id, { reply_markup: { inline_keyboard: buttons.map(([text, data]) => [{ text, callback_data: data }]) } });
+    await api.editMessageReplyMarkup(message.chat.id, message.message_id, {
+      reply_markup: { inline_keyboard: buttons.map(([text, data]) => [{ text, callback_data: data }]) },
+    });
   }
 
   function dataOf(message: Message, text: string) {

@@ -69,7 +69,9 @@ describe('calling the Bot API until it answers', () => {
     tg.failNext({ method: 'getMe', error: { code: 401 } });
     const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
 
-    await expect(callUntilAnswered(() => api.getMe(), { logger: logger(), what: 'getMe', sleep, retryable: reachabilityOnly })).rejects.toBeInstanceOf(GrammyError);
+    await expect(callUntilAnswered(() => api.getMe(), { logger: logger(), what: 'getMe', sleep, retryable: reachabilityOnly })).rejects.toBeInstanceOf(
+      GrammyError,
+    );
     expect(slept).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ describe(`replies to the bot's messages about an item (${kind})`, () => {
   const items = () => createItemsRepository({ db: h.database.db, clock: h.clock, timezone: 'Asia/Shanghai' });
   const item = async (number: number) => (await items().findByCode({ year: 2026, number }))!;
   const card = (chat: Chat, number: number) => h.botMessages(chat).find((m) => m.text?.startsWith(`📌 督办〔2026〕${number}号`))!;
-  const lastWith = (chat: Chat, text: string): Message => h.botMessages(chat).reverse().find((m) => m.text?.includes(text))!;
+  const lastWith = (chat: Chat, text: string): Message =>
+    h
+      .botMessages(chat)
+      .reverse()
+      .find((m) => m.text?.includes(text))!;
 
   async function assign(text: string): Promise<void> {
     await h.say(org.leader, org.leadersGroup, `/assign ${text}`);
@@ -89,7 +93,9 @@ describe(`replies to the bot's messages about an item (${kind})`, () => {
   it('says a reply to a closed item’s notice is no progress report, and why', async () => {
     const notice = lastWith(org.housingGroup, '督办〔2026〕1号 已办结');
     await h.say(org.housingStaff, org.housingGroup, '收到。', { replyTo: notice.message_id });
-    expect(h.lastBotMessage(org.housingGroup).text).toBe('您的回复没有记录为进展：督办〔2026〕1号 当前为「已办结」，不再接收进展。如有新情况，请联系交办领导或督查室。');
+    expect(h.lastBotMessage(org.housingGroup).text).toBe(
+      '您的回复没有记录为进展：督办〔2026〕1号 当前为「已办结」，不再接收进展。如有新情况，请联系交办领导或督查室。',
+    );
   });
 
   it('counts lateness in working days with calendar days in brackets, in /list and on the card of the replied item', async () => {

@@ -50,7 +50,10 @@ describe('calendar files', () => {
 
   it('accepts Chinese day types (休/班) and a byte-order mark', () => {
     const text = csv(...offRun('02', 5, 11).map((l) => l.replace(',off,', ',休,春节')), '2027-02-20,班,春节调休上班');
-    expect(parseCalendarFile('x.CSV', Buffer.from(`\uFEFF${text}`, 'utf8'))).toMatchObject({ workdays: ['2027-02-20'], names: { '2027-02-20': '春节调休上班' } });
+    expect(parseCalendarFile('x.CSV', Buffer.from(`\uFEFF${text}`, 'utf8'))).toMatchObject({
+      workdays: ['2027-02-20'],
+      names: { '2027-02-20': '春节调休上班' },
+    });
   });
 
   it('lists every problem with its row and refuses the whole file', () => {

@@ -5,12 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCalendarCsv } from '../../src/calendar/calendar-file.js';
 import { dayInfo, installCalendarSchedules, isWorkingDay } from '../../src/calendar/model/working-calendar.js';
-import {
-  calendarYearStatus,
-  importCalendarYear,
-  loadCalendarSchedules,
-  refreshCalendarSchedules,
-} from '../../src/calendar/calendar.usecases.js';
+import { calendarYearStatus, importCalendarYear, loadCalendarSchedules, refreshCalendarSchedules } from '../../src/calendar/calendar.usecases.js';
 import { createCalendarRepository } from '../../src/calendar/calendar.repository.js';
 import { runCli } from '../../src/cli/index.js';
 import { createManualClock } from '../../src/shared/clock.js';
@@ -71,7 +66,11 @@ describe('imported schedules in the database', () => {
     expect(dayInfo('2027-02-09')).toMatchObject({ source: 'imported', covered: true, name: '春节' });
 
     clock.advanceBy(60_000);
-    const again = await importCalendarYear(deps(), { file: parseCalendarCsv(schedule2027.replace('2027-02-20,work', '2027-02-21,work')), fileName: 'c2027b.csv', via: 'cli' });
+    const again = await importCalendarYear(deps(), {
+      file: parseCalendarCsv(schedule2027.replace('2027-02-20,work', '2027-02-21,work')),
+      fileName: 'c2027b.csv',
+      via: 'cli',
+    });
     expect(again).toMatchObject({ replaced: true, record: { via: 'cli', importedBy: null } });
     expect(isWorkingDay('2027-02-20')).toBe(false);
     expect(isWorkingDay('2027-02-21')).toBe(true);
@@ -93,7 +92,12 @@ describe('imported schedules in the database', () => {
     // Another instance imports 2028: it writes the database; this process has not installed it.
     clock.advanceBy(60_000);
     const days2028 = ['2028-01-24', '2028-01-25', '2028-01-26', '2028-01-27', '2028-01-28', '2028-01-31'];
-    await createCalendarRepository(deps()).replaceYear({ schedule: { year: 2028, daysOff: days2028, workdays: [] }, source: 'x.csv', via: 'cli', importedBy: null });
+    await createCalendarRepository(deps()).replaceYear({
+      schedule: { year: 2028, daysOff: days2028, workdays: [] },
+      source: 'x.csv',
+      via: 'cli',
+      importedBy: null,
+    });
     expect(isWorkingDay('2028-01-31')).toBe(true);
     expect(await refreshCalendarSchedules(deps())).toBe(true);
     expect(isWorkingDay('2028-01-31')).toBe(false);

@@ -85,9 +85,24 @@ describe('the statutory holidays, computed from the State Council rules', () => 
       midautumn: ['2027-09-15'],
       national: ['2027-10-01', '2027-10-02', '2027-10-03'],
     });
-    expect(byKey(2028)).toMatchObject({ spring: range('2028-01-25', '2028-01-28'), qingming: ['2028-04-04'], dragonboat: ['2028-05-28'], midautumn: ['2028-10-03'] });
-    expect(byKey(2029)).toMatchObject({ spring: range('2029-02-12', '2029-02-15'), qingming: ['2029-04-04'], dragonboat: ['2029-06-16'], midautumn: ['2029-09-22'] });
-    expect(byKey(2030)).toMatchObject({ spring: range('2030-02-02', '2030-02-05'), qingming: ['2030-04-05'], dragonboat: ['2030-06-05'], midautumn: ['2030-09-12'] });
+    expect(byKey(2028)).toMatchObject({
+      spring: range('2028-01-25', '2028-01-28'),
+      qingming: ['2028-04-04'],
+      dragonboat: ['2028-05-28'],
+      midautumn: ['2028-10-03'],
+    });
+    expect(byKey(2029)).toMatchObject({
+      spring: range('2029-02-12', '2029-02-15'),
+      qingming: ['2029-04-04'],
+      dragonboat: ['2029-06-16'],
+      midautumn: ['2029-09-22'],
+    });
+    expect(byKey(2030)).toMatchObject({
+      spring: range('2030-02-02', '2030-02-05'),
+      qingming: ['2030-04-05'],
+      dragonboat: ['2030-06-05'],
+      midautumn: ['2030-09-12'],
+    });
     expect(statutoryHolidays(2027).map((h) => h.nameZh)).toEqual(['元旦', '春节', '清明节', '劳动节', '端午节', '中秋节', '国庆节']);
   });
 

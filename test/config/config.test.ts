@@ -32,7 +32,9 @@ describe('configuration', () => {
     expect(createConfig({ env: {} }).metricsPort).toBeUndefined();
     const config = createConfig({ env: { ROLE: 'worker', METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' } });
     expect(config).toMatchObject({ role: 'worker', metricsPort: 9464, metricsHost: '0.0.0.0' });
-    expect(() => createConfig({ env: { ROLE: 'poller', METRICS_PORT: 'nine' } })).toThrow(/ROLE: must be all or worker[\s\S]*METRICS_PORT: must be a port number/);
+    expect(() => createConfig({ env: { ROLE: 'poller', METRICS_PORT: 'nine' } })).toThrow(
+      /ROLE: must be all or worker[\s\S]*METRICS_PORT: must be a port number/,
+    );
   });
 
   it('polls unless WEBHOOK_URL is set; the webhook server listens on 0.0.0.0:8080 unless HOST and PORT say otherwise', () => {
@@ -61,8 +63,12 @@ describe('configuration', () => {
       ]);
     }
     expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 'x'.repeat(256) })).toEqual([]);
-    expect(problems({ WEBHOOK_URL: 'http://bot.example.org/telegram', WEBHOOK_SECRET: 's' })).toEqual([expect.stringMatching(/^WEBHOOK_URL: must be an https URL/)]);
-    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 's', PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: must be a port number/)]);
+    expect(problems({ WEBHOOK_URL: 'http://bot.example.org/telegram', WEBHOOK_SECRET: 's' })).toEqual([
+      expect.stringMatching(/^WEBHOOK_URL: must be an https URL/),
+    ]);
+    expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', WEBHOOK_SECRET: 's', PORT: 'eighty' })).toEqual([
+      expect.stringMatching(/^PORT: must be a port number/),
+    ]);
     // Listed together with the other wrong settings, not only once they are fixed.
     expect(problems({ WEBHOOK_URL: 'https://bot.example.org/telegram', LOCALE: 'fr' })).toEqual([
       expect.stringMatching(/^LOCALE:/),

@@ -86,7 +86,10 @@ describe('the PGlite data directory template', () => {
     symlinkSync(path.join(root, 'nowhere'), path.join(broken, 'dangling'));
     const errors: unknown[] = [];
     const dir = path.join(root, 'half', 'pglite');
-    const seeded = await seedFromPgliteTemplate(dir, { paths: { bare: path.join(root, 'broken', 'pglite-b'), migrated: broken }, onError: (e) => errors.push(e) });
+    const seeded = await seedFromPgliteTemplate(dir, {
+      paths: { bare: path.join(root, 'broken', 'pglite-b'), migrated: broken },
+      onError: (e) => errors.push(e),
+    });
     expect(seeded).toBe(false);
     expect(errors).toHaveLength(1);
     expect(readdirSync(dir)).toEqual([]);

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  BULLETIN_MARKS,
-  buildBulletinChartSvg,
-  renderBulletinChart,
-  renderSvgToPng,
-  sortBulletinRows,
-} from '../../src/digests/bulletin.chart.js';
+import { BULLETIN_MARKS, buildBulletinChartSvg, renderBulletinChart, renderSvgToPng, sortBulletinRows } from '../../src/digests/bulletin.chart.js';
 import type { BulletinChartRow } from '../../src/deps.js';
 import { CHART_FONT_FILE, subsetTrueTypeFont } from '../../src/digests/chart-font.js';
 

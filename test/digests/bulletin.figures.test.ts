@@ -25,7 +25,13 @@ function history(itemId: number) {
         type: 'item_opened',
         at: at(when),
         unitId: null,
-        data: { leadUnitIds: lead, cooperatingUnitIds: extra.cooperating ?? [], deadline, deadlineTime: extra.deadlineTime ?? null, level: extra.level ?? 'routine' },
+        data: {
+          leadUnitIds: lead,
+          cooperatingUnitIds: extra.cooperating ?? [],
+          deadline,
+          deadlineTime: extra.deadlineTime ?? null,
+          level: extra.level ?? 'routine',
+        },
       });
       return api;
     },
@@ -100,7 +106,11 @@ describe('bulletin figures from the history', () => {
       // Result Thursday, deadline Thursday, confirmed next Monday (in the period): on time.
       ...history(1).opened('2026-03-02 09:00', [1], '2026-03-12').result('2026-03-12 17:00', 1).confirmed('2026-03-13 10:00', '2026-03-12 17:00', 1).events,
       // Extended from the 10th to the 20th, result the 13th: on time.
-      ...history(2).opened('2026-03-02 09:00', [1], '2026-03-10').extended('2026-03-09 09:00', '2026-03-20').result('2026-03-13 09:00', 1).confirmed('2026-03-13 10:00', '2026-03-13 09:00', 1).events,
+      ...history(2)
+        .opened('2026-03-02 09:00', [1], '2026-03-10')
+        .extended('2026-03-09 09:00', '2026-03-20')
+        .result('2026-03-13 09:00', 1)
+        .confirmed('2026-03-13 10:00', '2026-03-13 09:00', 1).events,
       // A returned result, resubmitted late: late.
       ...history(3)
         .opened('2026-03-02 09:00', [2], '2026-03-10')
@@ -128,7 +138,9 @@ describe('bulletin figures from the history', () => {
     const events = [
       ...history(1).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-20 09:00').events,
       ...history(2).opened('2026-03-02 09:00', [1], '2026-03-10').cancelled('2026-03-12 09:00').events,
-      ...history(3).opened('2026-03-09 09:00', [1], '2026-03-10', { cooperating: [2] }).excused('2026-03-12 09:00').events,
+      ...history(3)
+        .opened('2026-03-09 09:00', [1], '2026-03-10', { cooperating: [2] })
+        .excused('2026-03-12 09:00').events,
     ];
     const nags: NagRecord[] = [
       { itemId: 1, unitId: 1, kind: 'overdue_nag', plannedAt: at('2026-03-11 09:00') },
@@ -143,7 +155,9 @@ describe('bulletin figures from the history', () => {
   it('keeps items excused 从轻 or 减轻 in every figure, marked; a later 免责 takes one out, a later 从轻 puts a 免责 one back', () => {
     const events = [
       ...history(1).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00', 'lenient').events,
-      ...history(2).opened('2026-03-02 09:00', [1], '2026-03-10', { cooperating: [2] }).excused('2026-03-12 09:00', 'mitigated').events,
+      ...history(2)
+        .opened('2026-03-02 09:00', [1], '2026-03-10', { cooperating: [2] })
+        .excused('2026-03-12 09:00', 'mitigated').events,
       ...history(3).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00', 'lenient').excused('2026-03-13 09:00', 'exempt').events,
       ...history(4).opened('2026-03-02 09:00', [1], '2026-03-10').excused('2026-03-12 09:00').excused('2026-03-13 09:00', 'mitigated').events,
     ];
@@ -175,7 +189,18 @@ describe('bulletin figures from the history', () => {
         type: 'item_opened',
         at: at('2026-03-02 09:00'),
         unitId: null,
-        data: { leadUnitIds: [1, 2], cooperatingUnitIds: [3], deadline: '2026-03-31', deadlineTime: null, level: 'routine', milestones: [{ due: '2026-03-10', text: '初稿' }, { due: '2026-03-12', text: '征求意见' }, { due: '2026-03-20', text: '定稿' }] },
+        data: {
+          leadUnitIds: [1, 2],
+          cooperatingUnitIds: [3],
+          deadline: '2026-03-31',
+          deadlineTime: null,
+          level: 'routine',
+          milestones: [
+            { due: '2026-03-10', text: '初稿' },
+            { due: '2026-03-12', text: '征求意见' },
+            { due: '2026-03-20', text: '定稿' },
+          ],
+        },
       },
       { itemId: 7, type: 'milestone_reported', at: at('2026-03-11 10:00'), unitId: 1, data: { index: 1 } },
       // Reported after the period: still overdue at its end.
@@ -189,7 +214,11 @@ describe('bulletin figures from the history', () => {
   });
 
   it('does not depend on the order of the rows', () => {
-    const events = history(1).opened('2026-03-09 09:00', [1], '2026-03-20').ack('2026-03-09 10:00', 1).result('2026-03-11 10:00', 1).returned('2026-03-11 11:00', 1).events;
+    const events = history(1)
+      .opened('2026-03-09 09:00', [1], '2026-03-20')
+      .ack('2026-03-09 10:00', 1)
+      .result('2026-03-11 10:00', 1)
+      .returned('2026-03-11 11:00', 1).events;
     expect(figures([...events].reverse())).toEqual(figures(events));
   });
 
@@ -244,10 +273,13 @@ describe('joint lead units (共同牵头) in the bulletin figures', () => {
         type: 'result_confirmed',
         at: at('2026-03-13 10:00'),
         unitId: 2,
-        data: { result: { at: at('2026-03-12 10:00').toISOString(), unitId: 2 }, results: [
-          { unitId: 1, at: at('2026-03-10 10:00').toISOString() },
-          { unitId: 2, at: at('2026-03-12 10:00').toISOString() },
-        ] },
+        data: {
+          result: { at: at('2026-03-12 10:00').toISOString(), unitId: 2 },
+          results: [
+            { unitId: 1, at: at('2026-03-10 10:00').toISOString() },
+            { unitId: 2, at: at('2026-03-12 10:00').toISOString() },
+          ],
+        },
       },
     ];
     const f = figures(events);

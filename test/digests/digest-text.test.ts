@@ -84,7 +84,12 @@ describe('what a digest covers', () => {
     expect(isoWeekKey('2027-01-01')).toBe('2026-W53');
     expect(isoWeekKey('2024-12-30')).toBe('2025-W01');
     const p = bulletinPeriods(new Date('2026-03-16T01:00:00Z'), TZ);
-    expect(p.week).toMatchObject({ firstDay: '2026-03-09', lastDay: '2026-03-15', from: new Date('2026-03-09T00:00:00+08:00'), to: new Date('2026-03-16T00:00:00+08:00') });
+    expect(p.week).toMatchObject({
+      firstDay: '2026-03-09',
+      lastDay: '2026-03-15',
+      from: new Date('2026-03-09T00:00:00+08:00'),
+      to: new Date('2026-03-16T00:00:00+08:00'),
+    });
     expect(p.year.from).toEqual(new Date('2026-01-01T00:00:00+08:00'));
     // The first bulletin of a year still ranks the year just ended.
     expect(bulletinPeriods(new Date('2026-01-01T09:00:00+08:00'), TZ).year.firstDay).toBe('2025-01-01');
@@ -114,8 +119,16 @@ describe('how long digests are cut', () => {
 
   it('lists at most ten items a section with a pointer to the rest; of 500 units, the 30 most urgent in full and the others summed in one line, in a few messages', () => {
     const w = window('2026-03-11T08:30:00');
-    const dueSoon = Array.from({ length: LIST_LIMIT }, (_, i) => item(i + 1, { text: '很长的批示'.repeat(40), deadline: '2026-03-12', deadlineAt: new Date('2026-03-12T23:59:59.999+08:00') }));
-    const listedItem = (n: number): UnitListedItem => ({ id: n, code: `督办〔2026〕${n}号`, role: 'lead', since: new Date('2026-03-02T09:00:00+08:00'), deadline: '2026-03-05' });
+    const dueSoon = Array.from({ length: LIST_LIMIT }, (_, i) =>
+      item(i + 1, { text: '很长的批示'.repeat(40), deadline: '2026-03-12', deadlineAt: new Date('2026-03-12T23:59:59.999+08:00') }),
+    );
+    const listedItem = (n: number): UnitListedItem => ({
+      id: n,
+      code: `督办〔2026〕${n}号`,
+      role: 'lead',
+      since: new Date('2026-03-02T09:00:00+08:00'),
+      deadline: '2026-03-05',
+    });
     const units: LeadersDigestUnit[] = Array.from({ length: 500 }, (_, i) => ({
       unitId: i + 1,
       counts: { ...emptyCounts(), open: 200, overdue: 3, dueSoon: 4, waiting: 1, unacknowledged: 5 },
@@ -147,7 +160,13 @@ describe('how long digests are cut', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    const digest: LeadersDigest = { totals: emptyCounts(), changes: emptyChanges(), decisions: { items: [], total: 0, mine: 0 }, sections: { dueSoon: [], opened: [] }, units: [] };
+    const digest: LeadersDigest = {
+      totals: emptyCounts(),
+      changes: emptyChanges(),
+      decisions: { items: [], total: 0, mine: 0 },
+      sections: { dueSoon: [], opened: [] },
+      units: [],
+    };
     const [message] = renderLeadersDigest(digest, { t, timezone: TZ, unitNames: new Map(), window: window('2026-03-11T08:30:00') });
     expect(message!.text).toContain('目前没有在办事项');
     expect(message!.reply_markup).toBeUndefined();

@@ -117,7 +117,11 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     await runItemCommand(deps, { actorId: org.urbanStaff.id, itemId: others, command: { type: 'submit_result', text: '已清理完毕' } });
     h.clock.set('2026-03-10T11:00:00+08:00');
     await runItemCommand(deps, { actorId: org.housingStaff.id, itemId: mineResult, command: { type: 'submit_result', text: '已排查完毕' } });
-    await runItemCommand(deps, { actorId: org.urbanStaff.id, itemId: mineExtension, command: { type: 'request_extension', until: '2026-04-10', reason: '需要协调街道' } });
+    await runItemCommand(deps, {
+      actorId: org.urbanStaff.id,
+      itemId: mineExtension,
+      command: { type: 'request_extension', until: '2026-04-10', reason: '需要协调街道' },
+    });
     await h.dispatcher.drain();
     h.clock.set('2026-03-11T09:00:00+08:00');
 
@@ -126,13 +130,17 @@ describe(`/digest and /bulletin through the bot (${kind})`, () => {
     const digest = h.lastBotMessage(org.leadersGroup);
     const text = digest.text!;
     expect(text).toContain('⏳ 待领导决定（3 件）');
-    expect(text).toMatch(/1\. 督办〔2026〕3号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）[^\n]*\n2\. 督办〔2026〕1号 [^\n]*\n3\. 督办〔2026〕2号 市城市管理执法局 · 市城市管理执法局申请延期至 2026-04-10/);
+    expect(text).toMatch(
+      /1\. 督办〔2026〕3号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）[^\n]*\n2\. 督办〔2026〕1号 [^\n]*\n3\. 督办〔2026〕2号 市城市管理执法局 · 市城市管理执法局申请延期至 2026-04-10/,
+    );
     expect(text.indexOf('待领导决定')).toBeLessThan(text.indexOf('各单位'));
     const rows = digest.reply_markup!.inline_keyboard;
-    const decoded = rows.map((row) => row.map((b) => {
-      const data = decodeButton((b as { callback_data: string }).callback_data) as { action: string; itemId: number };
-      return `${b.text}=${data.action}:${data.itemId}`;
-    }));
+    const decoded = rows.map((row) =>
+      row.map((b) => {
+        const data = decodeButton((b as { callback_data: string }).callback_data) as { action: string; itemId: number };
+        return `${b.text}=${data.action}:${data.itemId}`;
+      }),
+    );
     expect(decoded).toEqual([
       ['1 确认办结=cfm:3', '1 退回=ret:3', '1 查看=viw:3'],
       ['2 确认办结=cfm:1', '2 退回=ret:1', '2 查看=viw:1'],

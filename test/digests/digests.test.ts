@@ -1,13 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronRuns, reminders } from '../../src/db/schema/index.js';
-import {
-  bulletinFiguresFor,
-  leadersDigestMessages,
-  runDailyDigests,
-  runWeeklyBulletin,
-  unitDigestMessages,
-} from '../../src/digests/digests.usecases.js';
+import { bulletinFiguresFor, leadersDigestMessages, runDailyDigests, runWeeklyBulletin, unitDigestMessages } from '../../src/digests/digests.usecases.js';
 import { decodeButton } from '../../src/notifications/callback-data.js';
 import { createManualClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
@@ -31,7 +25,9 @@ import {
 type OutboxRow = { key: string; chat_id: number; purpose: string; method: string; payload: { text?: string; caption?: string } };
 
 async function outboxRows(database: TestDatabase, purposePrefix: string): Promise<OutboxRow[]> {
-  const result = await database.db.execute(sql`select key, chat_id, purpose, method, payload from outbox where purpose like ${`${purposePrefix}%`} order by id`);
+  const result = await database.db.execute(
+    sql`select key, chat_id, purpose, method, payload from outbox where purpose like ${`${purposePrefix}%`} order by id`,
+  );
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: OutboxRow[] }).rows) as OutboxRow[];
   return rows.map((r) => ({ ...r, chat_id: Number(r.chat_id), payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload }));
 }
@@ -108,8 +104,16 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     expect(text.indexOf('待领导决定</b>')).toBeLessThan(text.indexOf('<b>各单位</b>'));
     expect(text).toContain('1. 督办〔2026〕5号 市城市管理执法局 · 办理结果待确认（03-10 10:00 报送）');
     const buttons = (rows[0]!.payload as { reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } }).reply_markup!.inline_keyboard;
-    expect(buttons.map((row) => row.map((b) => [b.text, decodeButton(b.callback_data)?.action, (decodeButton(b.callback_data) as { itemId?: number } | undefined)?.itemId]))).toEqual([
-      [['1 确认办结', 'cfm', ids.E], ['1 退回', 'ret', ids.E], ['1 查看', 'viw', ids.E]],
+    expect(
+      buttons.map((row) =>
+        row.map((b) => [b.text, decodeButton(b.callback_data)?.action, (decodeButton(b.callback_data) as { itemId?: number } | undefined)?.itemId]),
+      ),
+    ).toEqual([
+      [
+        ['1 确认办结', 'cfm', ids.E],
+        ['1 退回', 'ret', ids.E],
+        ['1 查看', 'viw', ids.E],
+      ],
     ]);
     // Per unit, the most urgent first (severe overdue before plain overdue), each with its lists.
     const urbanBlock = [
@@ -128,7 +132,9 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     const resourcesBlock = ['<b>市自然资源局</b>：⚪未签收 1 · 在办 1', '  ⚪ 未签收：督办〔2026〕10号 1 个工作日', '  🔄 变化：新交办 1'].join('\n');
     expect(text).toContain(`${urbanBlock}\n${housingBlock}\n${resourcesBlock}`);
     // Then what falls due soon (colours as in the reminders) and what is new.
-    expect(text).toMatch(/🟡 督办〔2026〕4号 市城市管理执法局 · 2026-03-11 到期（还有 0 个工作日）[^\n]*\n🔵 督办〔2026〕3号 市住房和城乡建设局 · 2026-03-13 到期（还有 2 个工作日）/);
+    expect(text).toMatch(
+      /🟡 督办〔2026〕4号 市城市管理执法局 · 2026-03-11 到期（还有 0 个工作日）[^\n]*\n🔵 督办〔2026〕3号 市住房和城乡建设局 · 2026-03-13 到期（还有 2 个工作日）/,
+    );
     expect(text).toContain('🆕 督办〔2026〕10号 市自然资源局 · 时限 2026-03-31 · 请市自然资源局牵头完成新的整改任务。');
     // H closed on Monday, before the last digest; J was cancelled: neither is in this one.
     expect(text).not.toContain('督办〔2026〕7号');
@@ -176,7 +182,7 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     const leaders = await leadersDigestMessages(deps, { locale: 'en' });
     const english = leaders.map((m) => m.text).join('\n');
     expect(english).toContain('Open 7 · unacknowledged 5 · overdue 2 · awaiting a leader 1 · due within 3 working days 2');
-    expect(english).toContain('<b>⏳ Awaiting a leader\'s decision</b> (1)');
+    expect(english).toContain("<b>⏳ Awaiting a leader's decision</b> (1)");
     expect(english).toContain('  ⚪ Unacknowledged: 督办〔2026〕2号 7 working day(s), 督办〔2026〕4号 7 working day(s)');
     expect(english).toContain('  🔴 Overdue: 督办〔2026〕2号 7 working days (9 days) late');
     expect(leaders[0]!.reply_markup!.inline_keyboard[0]!.map((b) => b.text)).toEqual(['1 Confirm', '1 Return', '1 View']);
@@ -218,7 +224,17 @@ describe.each(storageKinds())('daily digests and the weekly bulletin (%s)', (kin
     });
     // B and D never acknowledged, E by its result a week late, H by its result in time; H closed on
     // time; B and D overdue; E's result waits for the leader and its deadline is later.
-    expect(year.units.get(org.urban)).toMatchObject({ assigned: 4, ackCounted: 4, ackOnTime: 1, closeCounted: 3, closedOnTime: 1, overdue: 2, nags: 2, returned: 0, excusedExcluded: 0 });
+    expect(year.units.get(org.urban)).toMatchObject({
+      assigned: 4,
+      ackCounted: 4,
+      ackOnTime: 1,
+      closeCounted: 3,
+      closedOnTime: 1,
+      overdue: 2,
+      nags: 2,
+      returned: 0,
+      excusedExcluded: 0,
+    });
     expect(year.units.get(org.education)).toBeUndefined();
     expect(year.totals).toMatchObject({ excused: 1, cancelled: 1 });
 

@@ -22,9 +22,7 @@ describe.each(storageKinds())('the running tallies of the leaders digest (%s)', 
   const query = async (q: ReturnType<typeof sql>) => rowsOf(await database.db.execute(q));
   /** The tallies as the triggers keep them, summed per key, zeros left out; as sorted text. */
   const tallied = async () =>
-    (
-      await query(sql`select kind, unit_id, status, unacked, sum(n)::int as n from item_tallies group by 1, 2, 3, 4 having sum(n) <> 0`)
-    )
+    (await query(sql`select kind, unit_id, status, unacked, sum(n)::int as n from item_tallies group by 1, 2, 3, 4 having sum(n) <> 0`))
       .map((r) => `${r.kind}:${r.unit_id}:${r.status}:${r.unacked === true || r.unacked === 't'}=${r.n}`)
       .sort();
   /** The same counts computed from the items now. */

@@ -37,7 +37,11 @@ describe.each(storageKinds())('the leaders digest with several lead units (%s)',
     expect(text).toContain('在办 1 件 · 未签收 1 件 · 逾期 1 件');
     expect(text).toContain('<b>市住房和城乡建设局</b>：🔴逾期 1 · 在办 1');
     expect(text).toContain(
-      ['<b>市城市管理执法局</b>：⚪未签收 1 · 🔴逾期 1 · 在办 1', '  ⚪ 未签收：督办〔2026〕1号 7 个工作日', '  🔴 逾期：督办〔2026〕1号 晚 4 个工作日（6 天）'].join('\n'),
+      [
+        '<b>市城市管理执法局</b>：⚪未签收 1 · 🔴逾期 1 · 在办 1',
+        '  ⚪ 未签收：督办〔2026〕1号 7 个工作日',
+        '  🔴 逾期：督办〔2026〕1号 晚 4 个工作日（6 天）',
+      ].join('\n'),
     );
     expect(text).toContain(['<b>市住房和城乡建设局</b>：🔴逾期 1 · 在办 1', '  🔴 逾期：督办〔2026〕1号 晚 4 个工作日（6 天）'].join('\n'));
     expect(text).toContain('<b>市教育局</b>：⚪未签收 1 · 在办 0');

@@ -22,7 +22,14 @@ describe.each(storageKinds())('overdue milestones in digests and the bulletin (%
     org = await seedDigestOrg(deps);
     at(clock, '2026-03-02 09:00');
     // 住建局: two milestones (Wed 4 and Fri 6 March), neither reported.
-    await openItem(deps, { lead: [org.housing], deadline: '2026-03-31', milestones: [{ due: '2026-03-04', text: '完成现场排查' }, { due: '2026-03-06', text: '拿出方案初稿' }] });
+    await openItem(deps, {
+      lead: [org.housing],
+      deadline: '2026-03-31',
+      milestones: [
+        { due: '2026-03-04', text: '完成现场排查' },
+        { due: '2026-03-06', text: '拿出方案初稿' },
+      ],
+    });
     // 城管局: one milestone, reported on time.
     const urbanItem = await openItem(deps, { lead: [org.urban], deadline: '2026-03-31', milestones: [{ due: '2026-03-05', text: '摸清底数' }] });
     at(clock, '2026-03-04 10:00');
@@ -41,7 +48,7 @@ describe.each(storageKinds())('overdue milestones in digests and the bulletin (%
     expect(text).not.toContain('摸清底数');
   });
 
-  it('lists them in the lead unit\'s own digest, and not in another unit\'s', async () => {
+  it("lists them in the lead unit's own digest, and not in another unit's", async () => {
     at(clock, '2026-03-09 15:00');
     const housing = (await unitDigestMessages(deps, { unitId: org.housing })).join('\n');
     expect(housing).toContain('⏰ 节点逾期 2 个：');

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'vitest';
 import { createOutboxRepository } from '../../src/outbox/outbox.repository.js';
-import { systemClock } from '../../src/shared/clock.js';
 import { createPgTestDatabase } from '../helpers/db.js';
 import { LEVEL, report, Scope, until, type BotProcess, type LogLine } from './harness.js';
 
@@ -14,9 +13,11 @@ import { LEVEL, report, Scope, until, type BotProcess, type LogLine } from './ha
  * timers) stays real, as when an operator or NTP sets the clock. The fake Bot API and PostgreSQL
  * keep the real time.
  */
-const LIBFAKETIME = ['/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1'].find((file) =>
-  existsSync(file),
-);
+const LIBFAKETIME = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/faketime/libfaketime.so.1',
+].find((file) => existsSync(file));
 // In CI a missing libfaketime is a failure (the test must run there); elsewhere it is skipped with this note.
 const runs = LIBFAKETIME !== undefined || process.env.CI === 'true';
 if (!runs) process.stderr.write('[faults] libfaketime is not installed (apt-get install faketime): the clock tests are skipped\n');
@@ -91,34 +92,40 @@ export function clockFaults(): void {
     };
   }
 
-  const sweepAfter = (bot: BotProcess, from: number) => (line: LogLine) =>
-    line.msg === 'job ran' && line.job === 'sweep' && bot.lines.indexOf(line) >= from;
+  const sweepAfter = (bot: BotProcess, from: number) => (line: LogLine) => line.msg === 'job ran' && line.job === 'sweep' && bot.lines.indexOf(line) >= from;
 
-  it.skipIf(!runs)('set back an hour and forward two weeks: the scheduler keeps ticking, pacing holds nothing, one line per jump', async ({ onTestFinished, expect }) => {
-    const scope = new Scope(onTestFinished);
-    const back = await botWithClock(scope, 'back', '7100000031:FAULTS-clock-back');
-    const forward = await botWithClock(scope, 'forward', '7100000032:FAULTS-clock-fwd');
-    await Promise.all([back.bot.ready(), forward.bot.ready()]);
-    // Messages to the group before the jump: its pacing is stamped with the clock before it.
-    await Promise.all([back.send(['before-1', 'before-2']), forward.send(['before-1', 'before-2'])]);
+  it.skipIf(!runs)(
+    'set back an hour and forward two weeks: the scheduler keeps ticking, pacing holds nothing, one line per jump',
+    async ({ onTestFinished, expect }) => {
+      const scope = new Scope(onTestFinished);
+      const back = await botWithClock(scope, 'back', '7100000031:FAULTS-clock-back');
+      const forward = await botWithClock(scope, 'forward', '7100000032:FAULTS-clock-fwd');
+      await Promise.all([back.bot.ready(), forward.bot.ready()]);
+      // Messages to the group before the jump: its pacing is stamped with the clock before it.
+      await Promise.all([back.send(['before-1', 'before-2']), forward.send(['before-1', 'before-2'])]);
 
-    const [backFigures, forwardFigures] = await Promise.all([scenario(back, -60 * MINUTE, /clock set back/), scenario(forward, 14 * 24 * 60 * MINUTE, /clock jumped forward/)]);
-    report('the clock moved under a running bot', { setBackAnHour: backFigures, forwardTwoWeeks: forwardFigures });
+      const [backFigures, forwardFigures] = await Promise.all([
+        scenario(back, -60 * MINUTE, /clock set back/),
+        scenario(forward, 14 * 24 * 60 * MINUTE, /clock jumped forward/),
+      ]);
+      report('the clock moved under a running bot', { setBackAnHour: backFigures, forwardTwoWeeks: forwardFigures });
 
-    for (const figures of [backFigures, forwardFigures]) {
-      expect(figures.jumpLines).toBe(1);
-      // The sweep runs again at the next minute of the new time (set back, the old code stopped for an hour).
-      expect(figures.sweepSecondsAfterJump).toBeLessThan(75);
-      // Three messages to the one group, 1 s apart: not held by pacing stamped before the jump.
-      expect(figures.groupMessagesSeconds).toBeLessThan(8);
-      // A jump is one warning, not one per skipped minute (20,026 lines before).
-      expect(figures.warnLinesAfterJump).toBeLessThanOrEqual(3);
-    }
-    // Two weeks forward: each missed digest slot within the look-back is recorded once (skipped), not run.
-    expect(forwardFigures.skippedSlots.length).toBe(new Set(forwardFigures.skippedSlots).size);
-    expect(forwardFigures.skippedSlots.length).toBeGreaterThan(0);
-    for (const { bot } of [back, forward]) expect(await bot.stop()).toMatchObject({ code: 0 });
-  }, 200_000);
+      for (const figures of [backFigures, forwardFigures]) {
+        expect(figures.jumpLines).toBe(1);
+        // The sweep runs again at the next minute of the new time (set back, the old code stopped for an hour).
+        expect(figures.sweepSecondsAfterJump).toBeLessThan(75);
+        // Three messages to the one group, 1 s apart: not held by pacing stamped before the jump.
+        expect(figures.groupMessagesSeconds).toBeLessThan(8);
+        // A jump is one warning, not one per skipped minute (20,026 lines before).
+        expect(figures.warnLinesAfterJump).toBeLessThanOrEqual(3);
+      }
+      // Two weeks forward: each missed digest slot within the look-back is recorded once (skipped), not run.
+      expect(forwardFigures.skippedSlots.length).toBe(new Set(forwardFigures.skippedSlots).size);
+      expect(forwardFigures.skippedSlots.length).toBeGreaterThan(0);
+      for (const { bot } of [back, forward]) expect(await bot.stop()).toMatchObject({ code: 0 });
+    },
+    200_000,
+  );
 
   async function scenario(bot: Awaited<ReturnType<typeof botWithClock>>, byMs: number, jumpLine: RegExp) {
     const from = bot.bot.lines.length;

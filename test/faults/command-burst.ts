@@ -48,10 +48,16 @@ export async function seedBurst(db: Db, tg: FakeTelegram, options: { token: stri
   for (let start = 0; start < jobs.length; start += 8) {
     await Promise.all(
       jobs.slice(start, start + 8).map(async ({ unit, i }) => {
-        const { item } = await startAssignment(deps, { actorId: leader.id, text: `请${unit.name}牵头，落实第${i + 1}项工作，于2027年6月30日前完成。`, source, chat });
+        const { item } = await startAssignment(deps, {
+          actorId: leader.id,
+          text: `请${unit.name}牵头，落实第${i + 1}项工作，于2027年6月30日前完成。`,
+          source,
+          chat,
+        });
         // (The parser may already have read the unit as the lead from the text.)
         const leads = item.state.units.filter((x) => x.role === 'lead').map((x) => x.unitId);
-        if (leads.length !== 1 || leads[0] !== unit.unitId) await pickDraftUnit(deps, { actorId: leader.id, itemId: item.id, unitId: unit.unitId, role: 'lead' });
+        if (leads.length !== 1 || leads[0] !== unit.unitId)
+          await pickDraftUnit(deps, { actorId: leader.id, itemId: item.id, unitId: unit.unitId, role: 'lead' });
         const opened = await runItemCommand(deps, { actorId: leader.id, itemId: item.id, command: { type: 'confirm_draft' } });
         unit.items.push({ id: item.id, code: opened.item.row.codeNumber! });
       }),
@@ -67,12 +73,15 @@ export async function seedBurst(db: Db, tg: FakeTelegram, options: { token: stri
 
 /** The burst arrives: every staff member types `/ack <code>` in their unit's group (or a part of the burst: commands from..to). */
 export function sendBurst(tg: FakeTelegram, burst: Burst, from = 0, to = burst.commands.length): void {
-  for (const command of burst.commands.slice(from, to)) command.message = tg.sendText({ from: command.unit.staff, chat: command.unit.group.id, text: `/ack ${command.code}` });
+  for (const command of burst.commands.slice(from, to))
+    command.message = tg.sendText({ from: command.unit.staff, chat: command.unit.group.id, text: `/ack ${command.code}` });
 }
 
 /** Acknowledgements recorded in the items' history, per item. */
 export async function effects(db: Db): Promise<Map<number, number>> {
-  const rows = await db.execute<{ item_id: number; n: string }>(sql`select item_id, count(*) as n from item_events where type = 'unit_acknowledged' group by item_id`);
+  const rows = await db.execute<{ item_id: number; n: string }>(
+    sql`select item_id, count(*) as n from item_events where type = 'unit_acknowledged' group by item_id`,
+  );
   return new Map((rows as unknown as { item_id: number; n: string }[]).map((r) => [Number(r.item_id), Number(r.n)]));
 }
 

@@ -91,7 +91,10 @@ export function commandFaults(): void {
     expect(await bot.stop()).toMatchObject({ code: 0 });
   }, 120_000);
 
-  it(`kill -9 ${KILLS_AT.length} times during a burst of ${COMMANDS} /ack: none lost, none twice, every sender answered`, async ({ onTestFinished, expect }) => {
+  it(`kill -9 ${KILLS_AT.length} times during a burst of ${COMMANDS} /ack: none lost, none twice, every sender answered`, async ({
+    onTestFinished,
+    expect,
+  }) => {
     const { tg, db, burst, start, restart } = await setUp(new Scope(onTestFinished), '7100000042:FAULTS-commands-kill');
     let bot = start();
     await bot.ready();
@@ -107,7 +110,10 @@ export function commandFaults(): void {
     expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });
   }, 240_000);
 
-  it(`SIGTERM during each half of a burst of ${COMMANDS} /ack: clean exits, none lost, none twice, every sender answered`, async ({ onTestFinished, expect }) => {
+  it(`SIGTERM during each half of a burst of ${COMMANDS} /ack: clean exits, none lost, none twice, every sender answered`, async ({
+    onTestFinished,
+    expect,
+  }) => {
     const { tg, db, burst, start, restart } = await setUp(new Scope(onTestFinished), '7100000043:FAULTS-commands-term');
     let bot = start();
     await bot.ready();
@@ -117,7 +123,10 @@ export function commandFaults(): void {
     const exits: (number | null)[] = [];
     const stoppedAt: number[] = [];
     const into = Math.min(30, Math.floor(half / 3));
-    for (const [from, at] of [[0, into], [half, half + into]] as const) {
+    for (const [from, at] of [
+      [0, into],
+      [half, half + into],
+    ] as const) {
       if (from > 0) await effectsReach(db, from);
       sendBurst(tg, burst, from, from + half);
       stoppedAt.push(await effectsReach(db, at));
@@ -140,7 +149,10 @@ export function commandFaults(): void {
       await bot.ready();
       sendBurst(tg, burst);
       const outages: { mode: string; atEffects: number }[] = [];
-      for (const [mode, at] of [['fast', OUTAGES_AT[0]!], ['immediate', OUTAGES_AT[1]!]] as const) {
+      for (const [mode, at] of [
+        ['fast', OUTAGES_AT[0]!],
+        ['immediate', OUTAGES_AT[1]!],
+      ] as const) {
         const atEffects = await effectsReach(db, at);
         await pg!.stop(mode);
         await new Promise((resolve) => setTimeout(resolve, 5_000)); // the outage itself
@@ -149,7 +161,13 @@ export function commandFaults(): void {
       }
       const settledMs = await settle(db, tg, burst);
       const figures = await outcome(db, tg, burst);
-      report('PostgreSQL stopped twice during a burst of /ack', { ...figures, outages, settledSeconds: settledMs / 1000, processAlive: bot.alive, exit: bot.exit });
+      report('PostgreSQL stopped twice during a burst of /ack', {
+        ...figures,
+        outages,
+        settledSeconds: settledMs / 1000,
+        processAlive: bot.alive,
+        exit: bot.exit,
+      });
       if (!bot.alive) process.stderr.write(`[faults] the bot process ended during the database outage:\n${bot.tail(20)}\n`);
       expect(bot.alive).toBe(true);
       expect(figures).toMatchObject({ commands: COMMANDS, lost: 0, doubled: 0, unanswered: 0 });

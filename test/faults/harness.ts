@@ -327,9 +327,14 @@ export class BotProcess {
       const listener = (line: LogLine) => {
         if (test(line)) done(null, line);
       };
-      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for a log line ${String(match)}; last lines:\n${this.tail()}`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`timed out after ${timeoutMs} ms waiting for a log line ${String(match)}; last lines:\n${this.tail()}`)),
+        timeoutMs,
+      );
       this.#listeners.add(listener);
-      void this.exited.then((exit) => done(new Error(`the bot exited (${exit.code ?? exit.signal}) before logging ${String(match)}; last lines:\n${this.tail()}`)));
+      void this.exited.then((exit) =>
+        done(new Error(`the bot exited (${exit.code ?? exit.signal}) before logging ${String(match)}; last lines:\n${this.tail()}`)),
+      );
     });
   }
 

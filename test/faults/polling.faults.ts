@@ -37,7 +37,11 @@ export function pollingFaults(): void {
     for (const user of people) tg.sendText({ from: user, chat: 'private', text: '/start' });
     await until(() => people.every((user) => answered(tg, user) > 0), 'every /start to be answered', 20_000);
     // Telegram forgets updates only when the poller confirms them (the offset of its next poll).
-    const lastUpdateId = Math.max(...tg.calls.filter((c) => c.method === 'getUpdates' && c.response?.ok).flatMap((c) => (c.response as { result: { update_id: number }[] }).result.map((u) => u.update_id)));
+    const lastUpdateId = Math.max(
+      ...tg.calls
+        .filter((c) => c.method === 'getUpdates' && c.response?.ok)
+        .flatMap((c) => (c.response as { result: { update_id: number }[] }).result.map((u) => u.update_id)),
+    );
     const confirmed = () => [viaA, viaB].some((g) => g.callsTo('getUpdates').some((c) => Number(c.params.offset) > lastUpdateId));
     await until(confirmed, 'the updates to be confirmed', 10_000);
     const windowEnd = Date.now() + 1;
@@ -78,7 +82,12 @@ export function pollingFaults(): void {
     expect(firstLine.level).toBe(LEVEL.warn);
     tg.sendText({ from: early!, chat: 'private', text: '/start' });
     await outage(6_000);
-    const figures = await recover(via, () => via.up(), () => answered(tg, early!) > 0, bot);
+    const figures = await recover(
+      via,
+      () => via.up(),
+      () => answered(tg, early!) > 0,
+      bot,
+    );
     report('the Bot API out of reach at start-up', { outageSeconds: 6, ...figures });
     expect(figures.unreachableLines).toBe(1);
     expect(figures.recoveredLines).toBe(1);
@@ -100,7 +109,10 @@ export function pollingFaults(): void {
     expect(exit).toMatchObject({ code: 0, signal: null });
   }, 90_000);
 
-  it('the Bot API unreachable while running (refused, then 502): answers and sends resume within ~5 s of it coming back, one log line per outage', async ({ onTestFinished, expect }) => {
+  it('the Bot API unreachable while running (refused, then 502): answers and sends resume within ~5 s of it coming back, one log line per outage', async ({
+    onTestFinished,
+    expect,
+  }) => {
     const { tg, database, gateway, start, users } = await setUp(new Scope(onTestFinished), '7100000025:FAULTS-running-outage');
     const via = await gateway();
     const group = tg.createGroup({ title: '住建局工作群' });
@@ -141,9 +153,18 @@ export function pollingFaults(): void {
       await createOutboxRepository({ db: database.db, clock: systemClock }).enqueue([{ key, chatId, payload: { text: key }, purpose: 'notice' }]);
       await outage(ms);
       const sent = () => tg.callsTo('sendMessage').some((c) => c.status === 200 && c.params.text === key);
-      const figures = await recover(via, () => via.up(), () => answered(tg, user) > 0, bot, from);
+      const figures = await recover(
+        via,
+        () => via.up(),
+        () => answered(tg, user) > 0,
+        bot,
+        from,
+      );
       await until(sent, `the outbox message ${key} to be sent`, 10_000);
-      const sentAt = tg.callsTo('sendMessage').find((c) => c.status === 200 && c.params.text === key)!.at.getTime();
+      const sentAt = tg
+        .callsTo('sendMessage')
+        .find((c) => c.status === 200 && c.params.text === key)!
+        .at.getTime();
       return { ...figures, sendSecondsAfterBack: (sentAt - figures.backAt) / 1000 };
     }
   }, 90_000);

@@ -60,12 +60,27 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const pgCtl = (args: string[]) => run(...asServerUser(path.join(bin, 'pg_ctl'), ['-D', data, ...args]));
   // fsync off is safe here (a crashed server, not a crashed machine, keeps what the OS was given);
   // synchronous_commit must stay on: off, a crash loses commits already confirmed to the bot.
-  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=60'].join(' ');
+  const options = [
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=60',
+  ].join(' ');
   const start = async () => {
     try {
       await pgCtl(['start', '-w', '-t', '30', '-l', path.join(dir, 'server.log'), '-o', options]);
     } catch (error) {
-      throw new Error(`the private PostgreSQL did not start: ${(error as Error).message}\n${existsSync(path.join(dir, 'server.log')) ? readFileSync(path.join(dir, 'server.log'), 'utf8').slice(-2000) : ''}`);
+      throw new Error(
+        `the private PostgreSQL did not start: ${(error as Error).message}\n${existsSync(path.join(dir, 'server.log')) ? readFileSync(path.join(dir, 'server.log'), 'utf8').slice(-2000) : ''}`,
+      );
     }
   };
   const stop = async (mode: 'fast' | 'immediate') => {

@@ -46,8 +46,14 @@ export function sendFaults(): void {
      */
     const inTransit = async () => {
       const rows = await database.db.execute<{ key: string; status: string }>(sql`select key, status from outbox where key like 'digest:%'`);
-      const delivered = new Set(tg.callsTo('sendMessage').filter((c) => c.status === 200).map((c) => String(c.params.text)));
-      return (rows as unknown as { key: string; status: string }[]).filter((r) => r.status !== 'sent' && delivered.has(`日报 ${r.key.slice('digest:'.length)}`)).length;
+      const delivered = new Set(
+        tg
+          .callsTo('sendMessage')
+          .filter((c) => c.status === 200)
+          .map((c) => String(c.params.text)),
+      );
+      return (rows as unknown as { key: string; status: string }[]).filter((r) => r.status !== 'sent' && delivered.has(`日报 ${r.key.slice('digest:'.length)}`))
+        .length;
     };
     const start = () => scope.processes.start(env);
     /** Sends whose answer the bot has not heard (yet): on the wire. */
@@ -55,7 +61,10 @@ export function sendFaults(): void {
     return { gateway, fanOut, deliveries, start, onTheWire, inTransit };
   }
 
-  it('kill -9 with sends on the wire: after a restart none is lost, at most the ones in transit are sent twice, within seconds', async ({ onTestFinished, expect }) => {
+  it('kill -9 with sends on the wire: after a restart none is lost, at most the ones in transit are sent twice, within seconds', async ({
+    onTestFinished,
+    expect,
+  }) => {
     const scope = new Scope(onTestFinished);
     const { gateway, fanOut, deliveries, start, onTheWire, inTransit } = await setUp(scope, '7100000021:FAULTS-sends-kill');
     const first = start();
@@ -99,7 +108,10 @@ export function sendFaults(): void {
     expect(await second.stop()).toMatchObject({ code: 0 });
   }, 90_000);
 
-  it('SIGTERM during a send burst: exits 0 after finishing the sends on the wire; nothing lost or sent twice after a restart', async ({ onTestFinished, expect }) => {
+  it('SIGTERM during a send burst: exits 0 after finishing the sends on the wire; nothing lost or sent twice after a restart', async ({
+    onTestFinished,
+    expect,
+  }) => {
     const scope = new Scope(onTestFinished);
     const { gateway, fanOut, deliveries, start, onTheWire } = await setUp(scope, '7100000022:FAULTS-sends-term');
     const first = start();

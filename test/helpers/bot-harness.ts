@@ -122,21 +122,43 @@ export async function startHarness(
     admin,
     settle,
     async say(from, chat, text, opts = {}) {
-      const msg = tg.sendText({ from, chat: chat === 'private' ? 'private' : chatId(chat), text, ...(opts.replyTo ? { replyTo: opts.replyTo } : {}), ...(opts.threadId ? { threadId: opts.threadId } : {}) });
+      const msg = tg.sendText({
+        from,
+        chat: chat === 'private' ? 'private' : chatId(chat),
+        text,
+        ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+        ...(opts.threadId ? { threadId: opts.threadId } : {}),
+      });
       await settle();
       return msg;
     },
     async sendFile(from, chat, opts) {
-      const msg = tg.sendDocument({ from, chat: chatId(chat), content: opts.content, fileName: opts.fileName, ...(opts.caption ? { caption: opts.caption } : {}), ...(opts.replyTo ? { replyTo: opts.replyTo } : {}) });
+      const msg = tg.sendDocument({
+        from,
+        chat: chatId(chat),
+        content: opts.content,
+        fileName: opts.fileName,
+        ...(opts.caption ? { caption: opts.caption } : {}),
+        ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+      });
       await settle();
       return msg;
     },
     async press(from, chat, messageId, button) {
-      tg.pressButton({ from, chat: chatId(chat), messageId, ...(button.data ? { data: button.data } : { text: button.text! }), ...(button.forged ? { forged: true } : {}) } as never);
+      tg.pressButton({
+        from,
+        chat: chatId(chat),
+        messageId,
+        ...(button.data ? { data: button.data } : { text: button.text! }),
+        ...(button.forged ? { forged: true } : {}),
+      } as never);
       await settle();
     },
     botMessages(chat) {
-      return tg.chatHistory(chatId(chat)).filter((e) => e.byBot && !e.deleted).map((e) => e.message);
+      return tg
+        .chatHistory(chatId(chat))
+        .filter((e) => e.byBot && !e.deleted)
+        .map((e) => e.message);
     },
     lastBotMessage(chat) {
       const all = tg.chatHistory(chatId(chat)).filter((e) => e.byBot && !e.deleted);

@@ -10,8 +10,7 @@ export type TestDatabase = Database & { url?: string; drop(): Promise<void> };
 export const pgAvailable = (): boolean => inject('pgTemplate') !== null;
 
 /** Runs a describe block only when a real PostgreSQL answers (see global-setup). */
-export const describePg: typeof describe = ((...args: Parameters<typeof describe>) =>
-  (pgAvailable() ? describe : describe.skip)(...args)) as typeof describe;
+export const describePg: typeof describe = ((...args: Parameters<typeof describe>) => (pgAvailable() ? describe : describe.skip)(...args)) as typeof describe;
 
 /** A fresh PostgreSQL database copied from the migrated template; drop() removes it. */
 export async function createPgTestDatabase(options: { empty?: boolean; max?: number } = {}): Promise<TestDatabase> {

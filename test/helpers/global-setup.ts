@@ -29,7 +29,9 @@ export default async function setup(project: TestProject) {
     if (process.env.CI === 'true') {
       throw new Error(`${message} CI=true requires a real PostgreSQL; start it or set TEST_DATABASE_URL.`);
     }
-    process.stderr.write(`\n[duban tests] ${message}\n[duban tests] Running on the embedded PGlite only; PostgreSQL-only tests are skipped. Set TEST_DATABASE_URL to run them.\n\n`);
+    process.stderr.write(
+      `\n[duban tests] ${message}\n[duban tests] Running on the embedded PGlite only; PostgreSQL-only tests are skipped. Set TEST_DATABASE_URL to run them.\n\n`,
+    );
     project.provide('pgTemplate', null);
     return;
   }

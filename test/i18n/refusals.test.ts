@@ -11,7 +11,34 @@ function errorCodes(locale: string): string[] {
   return [...text.matchAll(/^err-([a-z]+)-([a-z_]+) =/gm)].map((m) => `${m[1]}.${m[2]}`);
 }
 
-const SAMPLE = { code: '督办〔2026〕1号', name: '住建局', unit: '市住房和城乡建设局', units: '市城市管理执法局', unitIds: '2,3', value: '2026-02-30', deadline: '2026-03-20', due: '2026-03-10', until: '2026-03-31', count: 2, ref: '99', text: '某一天', length: 5000, max: 4000, what: 'text', problems: '第 2 行：缺少名称', reason: 'bad', word: 'soon', suggestions: '市住建局', mb: 60, year: 2027, names: '公安交警部门', id: '1', ids: '1,2', index: 3, date: '2026-03-09' };
+const SAMPLE = {
+  code: '督办〔2026〕1号',
+  name: '住建局',
+  unit: '市住房和城乡建设局',
+  units: '市城市管理执法局',
+  unitIds: '2,3',
+  value: '2026-02-30',
+  deadline: '2026-03-20',
+  due: '2026-03-10',
+  until: '2026-03-31',
+  count: 2,
+  ref: '99',
+  text: '某一天',
+  length: 5000,
+  max: 4000,
+  what: 'text',
+  problems: '第 2 行：缺少名称',
+  reason: 'bad',
+  word: 'soon',
+  suggestions: '市住建局',
+  mb: 60,
+  year: 2027,
+  names: '公安交警部门',
+  id: '1',
+  ids: '1,2',
+  index: 3,
+  date: '2026-03-09',
+};
 const ACTIONS = ['assign', ...ITEM_COMMAND_TYPES];
 
 describe('refusals', () => {
@@ -45,14 +72,20 @@ describe('refusals', () => {
     const zh = translator.for('zh');
     const en = translator.for('en');
     expect(refusalText(zh, { code: 'items.forbidden', params: { action: 'confirm_result' } })).toContain('只有交办领导、分管领导或督查室可以确认办结');
-    expect(refusalText(en, { code: 'items.forbidden', params: { action: 'confirm_result' } })).toContain('Only the issuing leader, the leader in charge or the supervision office can confirm the result');
+    expect(refusalText(en, { code: 'items.forbidden', params: { action: 'confirm_result' } })).toContain(
+      'Only the issuing leader, the leader in charge or the supervision office can confirm the result',
+    );
     expect(refusalText(zh, { code: 'items.forbidden', params: { action: 'assign' } })).toContain('只有领导或督查室（管理员）可以交办事项');
-    expect(refusalText(zh, { code: 'items.wrong_status', params: { action: 'confirm_result', status: 'open' } })).toContain('事项当前状态为「办理中」，不能确认办结');
+    expect(refusalText(zh, { code: 'items.wrong_status', params: { action: 'confirm_result', status: 'open' } })).toContain(
+      '事项当前状态为「办理中」，不能确认办结',
+    );
   });
 
   it('give the usage example of the refused action, not of another command', () => {
     const zh = translator.for('zh');
-    expect(refusalText(zh, { code: 'items.reason_required', params: { action: 'transfer' } })).toBe('请写明转办的理由。用法：/transfer 编号 [原牵头单位] 新牵头单位 理由');
+    expect(refusalText(zh, { code: 'items.reason_required', params: { action: 'transfer' } })).toBe(
+      '请写明转办的理由。用法：/transfer 编号 [原牵头单位] 新牵头单位 理由',
+    );
     expect(refusalText(zh, { code: 'items.reason_required', params: { action: 'cancel' } })).toContain('/cancel 编号 理由');
     expect(refusalText(zh, { code: 'items.content_required', params: { action: 'report_progress' } })).toContain('/progress 编号 [单位] 进展内容');
     expect(refusalText(zh, { code: 'items.unit_ambiguous', params: { units: '住建局、城管局', unitIds: '1,2', action: 'report_progress' } })).toBe(

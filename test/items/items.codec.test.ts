@@ -36,7 +36,6 @@ describe('item state codec: coordination requests (逐级协调)', () => {
   });
 });
 
-
 /** A snapshot as saved before 移交: no `referral` key at all. */
 const oldSnapshot = {
   status: 'open',
@@ -52,7 +51,20 @@ const oldSnapshot = {
   milestones: [],
   reportEvery: null,
   units: [
-    { unitId: 100, role: 'lead', assignedAt: '2026-03-02T01:00:00.000Z', removedAt: null, acknowledgedAt: null, acknowledgedBy: null, lastProgressAt: null, contribution: null, contributionWaived: null, result: null, resultWaived: null, handlerId: null },
+    {
+      unitId: 100,
+      role: 'lead',
+      assignedAt: '2026-03-02T01:00:00.000Z',
+      removedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      lastProgressAt: null,
+      contribution: null,
+      contributionWaived: null,
+      result: null,
+      resultWaived: null,
+      handlerId: null,
+    },
   ],
   result: null,
   response: null,
@@ -74,10 +86,20 @@ describe('item state snapshots and 移交', () => {
 
   it('keeps a referral through a save, with its instants as dates', () => {
     const state = deserializeState(oldSnapshot);
-    const referred = referItem(state, { rung: 4, cause: 'overdue', unitId: 100, reason: '逾期', nagCount: 6, daysOverdue: 6, chatId: -1009 }, new Date('2026-03-12T01:00:00Z')).state;
+    const referred = referItem(
+      state,
+      { rung: 4, cause: 'overdue', unitId: 100, reason: '逾期', nagCount: 6, daysOverdue: 6, chatId: -1009 },
+      new Date('2026-03-12T01:00:00Z'),
+    ).state;
     const answered: ItemState = {
       ...referred,
-      referral: { ...referred.referral!, status: 'answered', receivedBy: 7, receivedAt: new Date('2026-03-13T01:00:00Z'), feedback: { text: '已约谈', by: 7, at: new Date('2026-03-14T01:00:00Z') } },
+      referral: {
+        ...referred.referral!,
+        status: 'answered',
+        receivedBy: 7,
+        receivedAt: new Date('2026-03-13T01:00:00Z'),
+        feedback: { text: '已约谈', by: 7, at: new Date('2026-03-14T01:00:00Z') },
+      },
     };
     const back = deserializeState(serializeState(answered));
     expect(back.referral).toEqual(answered.referral);

@@ -43,10 +43,12 @@ describePg('items under concurrency (PostgreSQL)', () => {
 
   it('when 50 leaders confirm 50 drafts at the same moment, the codes are 1 to 50 with no gap and no duplicate', async () => {
     const drafts = await Promise.all(Array.from({ length: 50 }, (_, i) => assign(i + 1)));
-    const results = await Promise.allSettled(drafts.map(({ item }) => runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_draft' } })));
+    const results = await Promise.allSettled(
+      drafts.map(({ item }) => runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_draft' } })),
+    );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     const rows = await database.db.execute(sql`select code_number from items where code_year = 2026 order by code_number`);
-    const numbers = ((rows as unknown as { code_number: number }[]).map((r) => Number(r.code_number)));
+    const numbers = (rows as unknown as { code_number: number }[]).map((r) => Number(r.code_number));
     expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
@@ -56,7 +58,9 @@ describePg('items under concurrency (PostgreSQL)', () => {
     await runItemCommand(deps, { actorId: STAFF, itemId: item.id, command: { type: 'submit_result', text: '已完成' } });
     const version = (await createItemsRepository({ db: database.db, clock: deps.clock, timezone: 'Asia/Shanghai' }).get(item.id))!.state.version;
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_result' }, expectedVersion: version })),
+      Array.from({ length: 50 }, () =>
+        runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_result' }, expectedVersion: version }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -73,13 +77,19 @@ describePg('items under concurrency (PostgreSQL)', () => {
     const { item } = await assign(100);
     await runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_draft' } });
     await runItemCommand(deps, { actorId: STAFF, itemId: item.id, command: { type: 'submit_result', text: '已完成' } });
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => runItemCommand(deps, { actorId: ADMIN, itemId: item.id, command: { type: 'confirm_result' } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => runItemCommand(deps, { actorId: ADMIN, itemId: item.id, command: { type: 'confirm_result' } })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected' && isAppError(r.reason, 'items.already_closed'))).toHaveLength(19);
   });
 
   it('refuses to change the append-only history', async () => {
-    const refusal = (q: Promise<unknown>) => q.then(() => 'accepted', (e: Error & { cause?: Error }) => String(e.cause?.message ?? e.message));
+    const refusal = (q: Promise<unknown>) =>
+      q.then(
+        () => 'accepted',
+        (e: Error & { cause?: Error }) => String(e.cause?.message ?? e.message),
+      );
     expect(await refusal(database.db.execute(sql`update item_events set type = 'x'`))).toMatch(/append-only/);
     expect(await refusal(database.db.execute(sql`delete from item_events`))).toMatch(/append-only/);
   });

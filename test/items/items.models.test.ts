@@ -4,7 +4,18 @@ import { daysOverdue, deadlinePassed, isOverdue } from '../../src/items/model/de
 import { ITEM_ERROR_CODES, type ItemErrorCode } from '../../src/items/model/errors.js';
 import { activeUnits, missingContributions, unitsAwaitingAck } from '../../src/items/model/queries.js';
 import { createDraft, decide, referItem, sendWaitingReferral } from '../../src/items/model/transitions.js';
-import { ITEM_COMMAND_TYPES, ITEM_STATUSES, UNIT_COMMAND_TYPES, type DraftInput, type ItemCommand, type ItemCommandType, type ItemContext, type ItemDecision, type ItemEvent, type ItemState, type ItemStatus } from '../../src/items/model/types.js';
+import {
+  ITEM_COMMAND_TYPES,
+  ITEM_STATUSES,
+  type DraftInput,
+  type ItemCommand,
+  type ItemCommandType,
+  type ItemContext,
+  type ItemDecision,
+  type ItemEvent,
+  type ItemState,
+  type ItemStatus,
+} from '../../src/items/model/types.js';
 import type { Actor } from '../../src/org/org.models.js';
 import { AppError } from '../../src/shared/errors.js';
 import { deserializeState, serializeState } from '../../src/items/model/codec.js';
@@ -224,7 +235,8 @@ const fixtures = {
 /** 移交 (rung 4): the item referred to the discipline body, sent to its bound group (or waiting for one). */
 const DISCIPLINE_CHAT = -1009;
 const referralInput = { rung: 4, cause: 'overdue' as const, unitId: LEAD, reason: '逾期6个工作日，催办6次', nagCount: 6, daysOverdue: 6 };
-const referred = (state: ItemState, chatId: number | null = DISCIPLINE_CHAT) => referItem(state, { ...referralInput, chatId }, new Date('2026-01-28T01:00:00Z')).state;
+const referred = (state: ItemState, chatId: number | null = DISCIPLINE_CHAT) =>
+  referItem(state, { ...referralInput, chatId }, new Date('2026-01-28T01:00:00Z')).state;
 
 const stateIn: Record<ItemStatus, () => ItemState> = {
   draft: fixtures.draft,
@@ -293,11 +305,7 @@ const leadUnitMember: Rule['roles'] = { ...anyUnitMember, coopMember: 'items.not
 const cooperatingUnitMember: Rule['roles'] = { ...anyUnitMember, leadMember: 'items.not_cooperating_unit' };
 
 const withPending = (status: ItemStatus) =>
-  status === 'open'
-    ? fixtures.openWithPendingExtension()
-    : status === 'result_submitted'
-      ? fixtures.submittedWithPendingExtension()
-      : stateIn[status]();
+  status === 'open' ? fixtures.openWithPendingExtension() : status === 'result_submitted' ? fixtures.submittedWithPendingExtension() : stateIn[status]();
 
 /** An item of that status with one open coordination request of the lead unit (none where one cannot be raised). */
 const withCoordination = (status: ItemStatus) =>
@@ -586,14 +594,27 @@ const TABLE: Record<ItemCommandType, TableRow> = {
     kind: 'person',
     who: { ...everyone('items.forbidden'), admin: 'ok' },
     when: whileOpenOrSubmitted('items.not_overdue'),
-    whenLate: { open: 'ok', contributed: 'ok', openWithPendingExtension: 'ok', openWithCoordination: 'ok', jointOpen: 'ok', referred: 'ok', submitted: 'ok', submittedWithPendingExtension: 'ok', awaitingVerification: 'ok' },
+    whenLate: {
+      open: 'ok',
+      contributed: 'ok',
+      openWithPendingExtension: 'ok',
+      openWithCoordination: 'ok',
+      jointOpen: 'ok',
+      referred: 'ok',
+      submitted: 'ok',
+      submittedWithPendingExtension: 'ok',
+      awaitingVerification: 'ok',
+    },
   },
   waive_contributions: { kind: 'person', who: whoDeciders, when: { ...whileOpen(), contributed: 'items.no_missing_contributions' } },
   // 共同牵头: a leader stops waiting for one lead unit, never the last one that delivers.
   waive_lead: {
     kind: 'aboutUnit',
     who: (p) => whoDeciders[p],
-    when: { ...whileOpen({ lead: 'items.waive_last_lead', cooperating: 'items.not_lead_unit' }), jointOpen: { lead: 'ok', cooperating: 'items.not_lead_unit' } },
+    when: {
+      ...whileOpen({ lead: 'items.waive_last_lead', cooperating: 'items.not_lead_unit' }),
+      jointOpen: { lead: 'ok', cooperating: 'items.not_lead_unit' },
+    },
   },
   // 承办人: a member names their own unit's; an admin any unit's.
   set_handler: {
@@ -662,21 +683,35 @@ function tableCases(): TableCase[] {
               push(undefined, who === 'admin' || who === 'disciplineMember' ? row.when[state] : 'items.referral_forbidden');
               break;
             case 'person':
-              push(undefined, live(row.who[who], () => timed(row.when, undefined, row.whenLate)));
+              push(
+                undefined,
+                live(row.who[who], () => timed(row.when, undefined, row.whenLate)),
+              );
               break;
             case 'aboutUnit':
-              for (const unitId of ITEM_UNITS[state]) push(unitId, live(row.who(who, unitId), () => timed(row.when, unitId)));
+              for (const unitId of ITEM_UNITS[state])
+                push(
+                  unitId,
+                  live(row.who(who, unitId), () => timed(row.when, unitId)),
+                );
               break;
             case 'unit': {
               const units = tablePeople[who].unitIds;
               const onItem = units.filter((u) => ITEM_UNITS[state].includes(u));
               for (const unitId of units) {
                 const role = ITEM_UNITS[state].includes(unitId) ? UNIT_ROLE_OF[unitId]! : null;
-                push(unitId, live(role ? row.unit[role] : 'items.unit_not_in_item', () => timed(row.when, unitId)));
+                push(
+                  unitId,
+                  live(role ? row.unit[role] : 'items.unit_not_in_item', () => timed(row.when, unitId)),
+                );
               }
               const none = row.none?.[who];
               const noUnit = none ? (state === 'jointOpen' ? none.jointLead : none.oneLead) : 'items.not_a_member';
-              if (onItem.length === 0) push(undefined, live(noUnit, () => timed(row.when, undefined)));
+              if (onItem.length === 0)
+                push(
+                  undefined,
+                  live(noUnit, () => timed(row.when, undefined)),
+                );
               break;
             }
           }
@@ -696,8 +731,14 @@ describe('the permissions table: decide and allowedActions against a table writt
   it(`covers every action, every person and every state, with successes and refusals for each action (${cases.length} cases)`, () => {
     for (const action of ITEM_COMMAND_TYPES) {
       const rows = cases.filter((c) => c.action === action);
-      expect(rows.some((c) => c.expected === 'ok'), `${action}: some case allowed`).toBe(true);
-      expect(rows.some((c) => c.expected !== 'ok'), `${action}: some case refused`).toBe(true);
+      expect(
+        rows.some((c) => c.expected === 'ok'),
+        `${action}: some case allowed`,
+      ).toBe(true);
+      expect(
+        rows.some((c) => c.expected !== 'ok'),
+        `${action}: some case refused`,
+      ).toBe(true);
     }
     expect(new Set(cases.map((c) => c.who)).size).toBe(PERSON_NAMES.length);
     expect(new Set(cases.map((c) => c.state)).size).toBe(STATE_NAMES.length);
@@ -920,13 +961,13 @@ describe('drafting an item', () => {
     expectRefusal(() => createDraft(draftInput, ctxFor(leadMember)), 'items.forbidden', { action: 'assign' });
   });
 
-  it('lets an admin draft on a leader\'s behalf, and that leader then manages the draft', () => {
+  it("lets an admin draft on a leader's behalf, and that leader then manages the draft", () => {
     const state = fixtures.draft({ issuedBy: issuer.personId }, admin);
     expect(state).toMatchObject({ issuedBy: issuer.personId, draftedBy: admin.personId });
     expect(act(state, issuer, cmd.confirmDraft).state.status).toBe('open');
   });
 
-  it('refuses a leader drafting in another leader\'s name', () => {
+  it("refuses a leader drafting in another leader's name", () => {
     expectRefusal(() => createDraft({ ...draftInput, issuedBy: issuer.personId }, ctxFor(otherLeader)), 'items.forbidden');
   });
 
@@ -940,11 +981,9 @@ describe('drafting an item', () => {
   });
 
   it('refuses a unit that is both lead and cooperating, naming it', () => {
-    expectRefusal(
-      () => createDraft({ ...draftInput, leadUnitIds: [LEAD], cooperatingUnitIds: [COOP, LEAD] }, ctxFor(issuer)),
-      'items.unit_both_roles',
-      { unit: '住建局' },
-    );
+    expectRefusal(() => createDraft({ ...draftInput, leadUnitIds: [LEAD], cooperatingUnitIds: [COOP, LEAD] }, ctxFor(issuer)), 'items.unit_both_roles', {
+      unit: '住建局',
+    });
   });
 
   it('names the same unit once even if it was listed twice', () => {
@@ -1058,11 +1097,10 @@ describe('drafting an item', () => {
   });
 
   it('refuses to confirm with a milestone after the deadline or already past', () => {
-    expectRefusal(
-      () => act(fixtures.draft({ milestones: [{ due: '2026-01-21', text: 'x' }] }), issuer, cmd.confirmDraft),
-      'items.milestone_after_deadline',
-      { due: '2026-01-21', deadline: DEADLINE },
-    );
+    expectRefusal(() => act(fixtures.draft({ milestones: [{ due: '2026-01-21', text: 'x' }] }), issuer, cmd.confirmDraft), 'items.milestone_after_deadline', {
+      due: '2026-01-21',
+      deadline: DEADLINE,
+    });
     expectRefusal(() => act(fixtures.draft({ milestones: [{ due: '2026-01-04', text: 'x' }] }), issuer, cmd.confirmDraft), 'items.milestone_in_past', {
       due: '2026-01-04',
     });
@@ -1298,7 +1336,13 @@ describe('submitting the result', () => {
 describe('extensions', () => {
   it('records a request with the current and the requested deadline', () => {
     const { state, events } = act(fixtures.open(), leadMember, cmd.requestExtension);
-    expect(state.pendingExtension).toMatchObject({ unitId: LEAD, requestedBy: leadMember.personId, until: '2026-02-10', untilTime: null, reason: '需等待财政评审' });
+    expect(state.pendingExtension).toMatchObject({
+      unitId: LEAD,
+      requestedBy: leadMember.personId,
+      until: '2026-02-10',
+      untilTime: null,
+      reason: '需等待财政评审',
+    });
     expect(types(events)).toEqual(['unit_acknowledged', 'extension_requested']);
     expect(events[1]).toMatchObject({
       unitId: LEAD,
@@ -1436,7 +1480,7 @@ describe('extensions', () => {
 describe('transfer', () => {
   const acked = () => run(fixtures.open(), [leadMember, cmd.acknowledge]);
 
-  it('hands the lead to another unit, which must acknowledge, and keeps the old unit\'s record', () => {
+  it("hands the lead to another unit, which must acknowledge, and keeps the old unit's record", () => {
     const ctx = ctxFor(issuer);
     const { state, events } = decide(acked(), cmd.transfer, ctx);
     const old = state.units.find((u) => u.unitId === LEAD);
@@ -1514,7 +1558,12 @@ describe('点名通报 (notify)', () => {
     const before = fixtures.open();
     const { state, events } = act(before, supervisor, cmd.notify, { today: LATE });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'item_notified', actorId: 20, unitId: null, data: { reason: '进度严重滞后', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 } }),
+      expect.objectContaining({
+        type: 'item_notified',
+        actorId: 20,
+        unitId: null,
+        data: { reason: '进度严重滞后', deadline: { date: DEADLINE, time: null }, daysOverdue: 5 },
+      }),
     ]);
     expect({ ...state, version: before.version }).toEqual(before);
   });
@@ -1588,9 +1637,12 @@ describe('excusing (容错)', () => {
     expect(allowedActions(exempt, admin, LATE).map((a) => a.action)).not.toContain('excuse');
   });
 
-  it.each(['issuer', 'leaderInCharge', 'otherLeader', 'leadMember', 'coopMember', 'otherMember', 'stranger'] as const)('refuses any degree to %s (admins only)', (role) => {
-    expectRefusal(() => act(fixtures.open(), roles[role], { ...cmd.excuse, degree: 'lenient' }, { today: LATE }), 'items.forbidden', { action: 'excuse' });
-  });
+  it.each(['issuer', 'leaderInCharge', 'otherLeader', 'leadMember', 'coopMember', 'otherMember', 'stranger'] as const)(
+    'refuses any degree to %s (admins only)',
+    (role) => {
+      expectRefusal(() => act(fixtures.open(), roles[role], { ...cmd.excuse, degree: 'lenient' }, { today: LATE }), 'items.forbidden', { action: 'excuse' });
+    },
+  );
 
   it.each([
     ['draft', () => fixtures.draft(), 'items.wrong_status'],
@@ -1707,12 +1759,16 @@ describe('joint leads (共同牵头)', () => {
     expectRefusal(() => act(joint.oneSubmitted(), leadMember, { type: 'submit_result', unitId: LEAD2, text: 'x' }), 'items.not_a_member', { unit: '城管局' });
   });
 
-  it('lets a leader waive the lead unit still owing its result, with a reason; the others\' result then awaits confirmation', () => {
+  it("lets a leader waive the lead unit still owing its result, with a reason; the others' result then awaits confirmation", () => {
     const one = joint.oneSubmitted();
     expectRefusal(() => act(one, issuer, { type: 'waive_lead', unitId: LEAD2, reason: ' ' }), 'items.reason_required', { action: 'waive_lead' });
     const { state, events } = act(one, issuer, { type: 'waive_lead', reason: '城管局职责已调整' });
     expect(events).toEqual([
-      expect.objectContaining({ type: 'lead_waived', unitId: LEAD2, data: { reason: '城管局职责已调整', status: { before: 'open', after: 'result_submitted' }, pendingLeadUnitIds: [] } }),
+      expect.objectContaining({
+        type: 'lead_waived',
+        unitId: LEAD2,
+        data: { reason: '城管局职责已调整', status: { before: 'open', after: 'result_submitted' }, pendingLeadUnitIds: [] },
+      }),
     ]);
     expect(state.status).toBe('result_submitted');
     expect(state.result).toMatchObject({ unitId: LEAD, text: '改造方案已印发' });
@@ -1733,7 +1789,10 @@ describe('joint leads (共同牵头)', () => {
     expectRefusal(() => act(joint.oneSubmitted(), issuer, { type: 'waive_lead', unitId: LEAD, reason: 'x' }), 'items.lead_not_pending', { unit: '住建局' });
     expectRefusal(() => act(fixtures.open(), issuer, { type: 'waive_lead', reason: 'x' }), 'items.waive_last_lead', { unit: '住建局' });
     expectRefusal(() => act(joint.open(), issuer, { type: 'waive_lead', unitId: COOP, reason: 'x' }), 'items.not_lead_unit', { unit: '交通局' });
-    expectRefusal(() => act(joint.open(), issuer, { type: 'waive_lead', reason: 'x' }), 'items.lead_unit_unnamed', { units: '住建局、城管局', unitIds: '100,101' });
+    expectRefusal(() => act(joint.open(), issuer, { type: 'waive_lead', reason: 'x' }), 'items.lead_unit_unnamed', {
+      units: '住建局、城管局',
+      unitIds: '100,101',
+    });
   });
 
   it('a return goes back to every lead unit that had submitted: each must submit again', () => {
@@ -1785,20 +1844,35 @@ describe('the handling person (承办人)', () => {
 
   it('refuses a person outside the unit, the same person again, and a member of another unit naming it', () => {
     const acked = run(joint.open(), [lead2Member, cmd.acknowledge]);
-    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: leadMember.personId, personUnitIds: [LEAD] }), 'items.handler_not_member', { unit: '城管局' });
-    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: lead2Member.personId, personUnitIds: [LEAD2] }), 'items.handler_unchanged', { unit: '城管局' });
-    expectRefusal(() => act(acked, leadMember, { type: 'set_handler', unitId: LEAD2, personId: lead2Colleague.personId, personUnitIds: [LEAD2] }), 'items.not_a_member', { unit: '城管局' });
+    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: leadMember.personId, personUnitIds: [LEAD] }), 'items.handler_not_member', {
+      unit: '城管局',
+    });
+    expectRefusal(() => act(acked, lead2Member, { type: 'set_handler', personId: lead2Member.personId, personUnitIds: [LEAD2] }), 'items.handler_unchanged', {
+      unit: '城管局',
+    });
+    expectRefusal(
+      () => act(acked, leadMember, { type: 'set_handler', unitId: LEAD2, personId: lead2Colleague.personId, personUnitIds: [LEAD2] }),
+      'items.not_a_member',
+      { unit: '城管局' },
+    );
   });
 
   it('an admin names it for any unit of the item, which they name when there are several', () => {
     const { state } = act(joint.open(), admin, { type: 'set_handler', unitId: LEAD2, personId: lead2Colleague.personId, personUnitIds: [LEAD2] });
     expect(unitOf(state, LEAD2)?.handlerId).toBe(lead2Colleague.personId);
-    expectRefusal(() => act(joint.open(), admin, { type: 'set_handler', unitId: OTHER, personId: otherMember.personId, personUnitIds: [OTHER] }), 'items.unit_not_in_item', { unit: '教育局' });
+    expectRefusal(
+      () => act(joint.open(), admin, { type: 'set_handler', unitId: OTHER, personId: otherMember.personId, personUnitIds: [OTHER] }),
+      'items.unit_not_in_item',
+      { unit: '教育局' },
+    );
   });
 
   it('may be named while the result awaits confirmation, not on a closed item', () => {
     expect(outcome(() => act(joint.submitted(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }))).toBe('ok');
-    expectRefusal(() => act(joint.closed(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }), 'items.already_closed');
+    expectRefusal(
+      () => act(joint.closed(), lead2Member, { type: 'set_handler', personId: lead2Colleague.personId, personUnitIds: [LEAD2] }),
+      'items.already_closed',
+    );
   });
 });
 
@@ -1811,9 +1885,22 @@ describe('逐级协调: coordination requests', () => {
     const { state, events } = act(fixtures.open(), leadMember, ask('  用地指标需协调  '));
     expect(types(events)).toEqual(['unit_acknowledged', 'coordination_requested']);
     expect(events[0]!.data).toMatchObject({ via: 'request_coordination' });
-    expect(events[1]).toMatchObject({ unitId: LEAD, actorId: leadMember.personId, data: { coordinationId: 1, text: '用地指标需协调', level: 'leader_in_charge' } });
+    expect(events[1]).toMatchObject({
+      unitId: LEAD,
+      actorId: leadMember.personId,
+      data: { coordinationId: 1, text: '用地指标需协调', level: 'leader_in_charge' },
+    });
     expect(state.coordinations).toEqual([
-      { id: 1, unitId: LEAD, raisedBy: leadMember.personId, raisedAt: events[1]!.at, text: '用地指标需协调', level: 'leader_in_charge', forwards: [], resolved: null },
+      {
+        id: 1,
+        unitId: LEAD,
+        raisedBy: leadMember.personId,
+        raisedAt: events[1]!.at,
+        text: '用地指标需协调',
+        level: 'leader_in_charge',
+        forwards: [],
+        resolved: null,
+      },
     ]);
   });
 
@@ -1836,10 +1923,15 @@ describe('逐级协调: coordination requests', () => {
     for (const actor of [issuer, leaderInCharge, admin]) {
       const { state, events } = act(open(), actor, { type: 'resolve_coordination', note: ' 已协调 ' });
       expect(state.coordinations[0]!.resolved).toEqual({ by: actor.personId, at: events[0]!.at, note: '已协调' });
-      expect(events[0]).toMatchObject({ type: 'coordination_resolved', unitId: LEAD, data: { coordinationId: 1, level: 'leader_in_charge', note: '已协调', text: cmd.requestCoordination.text } });
+      expect(events[0]).toMatchObject({
+        type: 'coordination_resolved',
+        unitId: LEAD,
+        data: { coordinationId: 1, level: 'leader_in_charge', note: '已协调', text: cmd.requestCoordination.text },
+      });
     }
     expect(act(open(), issuer, { type: 'resolve_coordination' }).state.coordinations[0]!.resolved?.note).toBeNull();
-    for (const actor of [otherLeader, leadMember, coopMember, stranger]) expectRefusal(() => act(open(), actor, cmd.resolveCoordination), 'items.forbidden', { action: 'resolve_coordination' });
+    for (const actor of [otherLeader, leadMember, coopMember, stranger])
+      expectRefusal(() => act(open(), actor, cmd.resolveCoordination), 'items.forbidden', { action: 'resolve_coordination' });
   });
 
   it('转交 moves it one step up the route: office → leader in charge → city government, and no further', () => {
@@ -1847,7 +1939,11 @@ describe('逐级协调: coordination requests', () => {
     expect(withLeader.coordinations[0]!.level).toBe('office');
     const { state, events } = act(withLeader, admin, { type: 'forward_coordination', note: '办公室协调不了' });
     expect(state.coordinations[0]!.level).toBe('government');
-    expect(events[0]).toMatchObject({ type: 'coordination_forwarded', unitId: LEAD, data: { coordinationId: 1, level: { before: 'office', after: 'government' }, note: '办公室协调不了' } });
+    expect(events[0]).toMatchObject({
+      type: 'coordination_forwarded',
+      unitId: LEAD,
+      data: { coordinationId: 1, level: { before: 'office', after: 'government' }, note: '办公室协调不了' },
+    });
     expect(state.coordinations[0]!.forwards).toEqual([{ by: admin.personId, at: events[0]!.at, from: 'office', to: 'government', note: '办公室协调不了' }]);
     expectRefusal(() => act(state, issuer, cmd.forwardCoordination), 'items.coordination_at_top', { id: '1' });
     expectRefusal(() => act(state, issuer, { type: 'forward_coordination', coordinationId: 1 }), 'items.coordination_at_top', { id: '1' });
@@ -1899,7 +1995,11 @@ describe('milestones (时间节点)', () => {
     closed: () => run(withNodes.submitted(), [issuer, cmd.confirmResult]),
     cancelled: () => run(withNodes.open(), [issuer, cmd.cancel]),
   };
-  const node = (index: number, extra: Partial<Extract<ItemCommand, { type: 'report_milestone' }>> = {}): ItemCommand => ({ type: 'report_milestone', index, ...extra });
+  const node = (index: number, extra: Partial<Extract<ItemCommand, { type: 'report_milestone' }>> = {}): ItemCommand => ({
+    type: 'report_milestone',
+    index,
+    ...extra,
+  });
 
   it.each([
     ['issuer', issuer, 'items.not_a_member'],
@@ -1994,13 +2094,24 @@ describe('milestones (时间节点)', () => {
 });
 
 describe('milestone helpers', () => {
-  const open = () => run(fixtures.draft({ milestones: [{ due: '2026-01-09', text: '初稿' }, { due: '2026-01-14', text: '定稿' }] }), [issuer, cmd.confirmDraft]);
+  const open = () =>
+    run(
+      fixtures.draft({
+        milestones: [
+          { due: '2026-01-09', text: '初稿' },
+          { due: '2026-01-14', text: '定稿' },
+        ],
+      }),
+      [issuer, cmd.confirmDraft],
+    );
 
   it('an unreported milestone is overdue from the day after its date, with its lateness counted like a deadline', async () => {
     const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../src/items/model/milestones.js');
     expect(overdueMilestones(open(), '2026-01-09')).toEqual([]);
     // Friday the 9th: on Monday the 12th it is 1 working day (3 days) late.
-    expect(overdueMilestones(open(), '2026-01-12')).toEqual([expect.objectContaining({ index: 1, status: 'overdue', late: { workingDays: 1, calendarDays: 3 } })]);
+    expect(overdueMilestones(open(), '2026-01-12')).toEqual([
+      expect.objectContaining({ index: 1, status: 'overdue', late: { workingDays: 1, calendarDays: 3 } }),
+    ]);
     const reported = run(open(), [leadMember, { type: 'report_milestone', index: 1 }]);
     expect(overdueMilestones(reported, '2026-01-12')).toEqual([]);
     expect(milestoneViews(reported, '2026-01-15').map((m) => m.status)).toEqual(['done', 'overdue']);
@@ -2045,7 +2156,12 @@ describe('移交 to the discipline body (rung 4)', () => {
   });
 
   const expected = {
-    receive_referral: { waiting_chat: 'items.referral_not_sent', sent: 'ok', received: 'items.referral_already_received', answered: 'items.referral_already_answered' },
+    receive_referral: {
+      waiting_chat: 'items.referral_not_sent',
+      sent: 'ok',
+      received: 'items.referral_already_received',
+      answered: 'items.referral_already_answered',
+    },
     referral_feedback: { waiting_chat: 'items.referral_not_sent', sent: 'ok', received: 'ok', answered: 'items.referral_already_answered' },
   } as const;
   const cases = (['receive_referral', 'referral_feedback'] as const).flatMap((type) =>
@@ -2074,8 +2190,15 @@ describe('移交 to the discipline body (rung 4)', () => {
     expect(r.state.referral).toMatchObject({ status: 'received', receivedBy: inDiscipline.personId });
     const direct = act(sent(), admin, cmd.referralFeedback);
     expect(types(direct.events)).toEqual(['referral_answered']);
-    expect(direct.events[0]).toMatchObject({ actorId: admin.personId, data: { text: cmd.referralFeedback.text, status: { before: 'sent', after: 'answered' } } });
-    expect(direct.state.referral).toMatchObject({ status: 'answered', receivedBy: admin.personId, feedback: { text: cmd.referralFeedback.text, by: admin.personId } });
+    expect(direct.events[0]).toMatchObject({
+      actorId: admin.personId,
+      data: { text: cmd.referralFeedback.text, status: { before: 'sent', after: 'answered' } },
+    });
+    expect(direct.state.referral).toMatchObject({
+      status: 'answered',
+      receivedBy: admin.personId,
+      feedback: { text: cmd.referralFeedback.text, by: admin.personId },
+    });
   });
 
   it('needs a text for the feedback', () => {
@@ -2088,7 +2211,10 @@ describe('移交 to the discipline body (rung 4)', () => {
   });
 
   it('shows 已接收 and 反馈 to the discipline group while they apply, and to nobody else but an admin', () => {
-    const actions = (state: ItemState, actor: Actor) => allowedActions(state, actor, TODAY).map((a) => a.action).filter((a) => a.includes('referral'));
+    const actions = (state: ItemState, actor: Actor) =>
+      allowedActions(state, actor, TODAY)
+        .map((a) => a.action)
+        .filter((a) => a.includes('referral'));
     expect(actions(sent(), inDiscipline)).toEqual(['receive_referral', 'referral_feedback']);
     expect(actions(received(), inDiscipline)).toEqual(['referral_feedback']);
     expect(actions(answered(), inDiscipline)).toEqual([]);
@@ -2124,7 +2250,7 @@ describe('调查复核 (verification) and field checks', () => {
     otherMember: 'items.forbidden',
     stranger: 'items.forbidden',
   };
-  it.each(Object.keys(everyone))('verify_result by %s is decided from who the actor is (the office, never the item\'s own units)', (name) => {
+  it.each(Object.keys(everyone))("verify_result by %s is decided from who the actor is (the office, never the item's own units)", (name) => {
     const key = name as keyof typeof everyone;
     expect(outcome(() => act(awaiting(), everyone[key], cmd.verifyTrue))).toBe(verifyBy[key]);
     expect(outcome(() => act(fixtures.open(), everyone[key], cmd.fieldCheck))).toBe(verifyBy[key]);
@@ -2175,10 +2301,14 @@ describe('调查复核 (verification) and field checks', () => {
     expect(closed.verification?.verdict).toBe('true');
   });
 
-  it('核实不实 returns the item to the lead unit like a leader\'s return, with the note as reason', () => {
+  it("核实不实 returns the item to the lead unit like a leader's return, with the note as reason", () => {
     const { state, events } = act(awaiting(), supervisor, cmd.verifyFalse);
     expect(types(events)).toEqual(['result_verified', 'result_returned']);
-    expect(events[1]).toMatchObject({ actorId: supervisor.personId, unitId: LEAD, data: { reason: '现场核实，改造尚未开工', byVerification: true, returnCount: { before: 0, after: 1 } } });
+    expect(events[1]).toMatchObject({
+      actorId: supervisor.personId,
+      unitId: LEAD,
+      data: { reason: '现场核实，改造尚未开工', byVerification: true, returnCount: { before: 0, after: 1 } },
+    });
     expect(state.status).toBe('open');
     expect(state.result).toBeNull();
     expect(state.returnCount).toBe(1);
@@ -2230,7 +2360,9 @@ describe('调查复核 (verification) and field checks', () => {
   });
 
   it('a verdict needs a note', () => {
-    expectRefusal(() => act(awaiting(), supervisor, { type: 'verify_result', verdict: 'true', note: '  ' }), 'items.reason_required', { action: 'verify_result' });
+    expectRefusal(() => act(awaiting(), supervisor, { type: 'verify_result', verdict: 'true', note: '  ' }), 'items.reason_required', {
+      action: 'verify_result',
+    });
     expectRefusal(() => act(awaiting(), supervisorInLead, cmd.verifyTrue), 'items.own_unit_item', { unit: '住建局', action: 'verify_result' });
   });
 
@@ -2238,10 +2370,18 @@ describe('调查复核 (verification) and field checks', () => {
     const open = fixtures.open();
     const { state, events } = act(open, supervisor, cmd.fieldCheck);
     expect(events).toEqual([
-      expect.objectContaining({ type: 'field_checked', actorId: supervisor.personId, unitId: null, data: { text: '明察暗访：工地已围挡', files: [{ fileId: 'photo-1' }], status: 'open' } }),
+      expect.objectContaining({
+        type: 'field_checked',
+        actorId: supervisor.personId,
+        unitId: null,
+        data: { text: '明察暗访：工地已围挡', files: [{ fileId: 'photo-1' }], status: 'open' },
+      }),
     ]);
     expect({ ...state, version: 0 }).toEqual({ ...open, version: 0 });
-    expect(act(awaiting(), supervisor, { type: 'field_check', note: '', files: [{ fileId: 'p' }] }).events[0]?.data).toMatchObject({ text: '', status: 'result_submitted' });
+    expect(act(awaiting(), supervisor, { type: 'field_check', note: '', files: [{ fileId: 'p' }] }).events[0]?.data).toMatchObject({
+      text: '',
+      status: 'result_submitted',
+    });
     expectRefusal(() => act(open, supervisor, { type: 'field_check', note: ' ' }), 'items.content_required', { action: 'field_check' });
     expectRefusal(() => act(fixtures.closed(), supervisor, cmd.fieldCheck), 'items.already_closed');
     expectRefusal(() => act(fixtures.draft(), supervisor, cmd.fieldCheck), 'items.wrong_status');

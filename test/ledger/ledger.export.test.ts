@@ -31,12 +31,18 @@ describe.each(storageKinds())('the ledger exported from the history (%s)', (kind
   let ledger: ExcelJS.Workbook;
 
   const make = async (name: string, text: string) => {
-    const { item } = await startAssignment(deps, { actorId: LEADER, text, source: { chatId: CHAT, threadId: 0, messageId: null }, chat: { chatId: CHAT, threadId: 0 } });
+    const { item } = await startAssignment(deps, {
+      actorId: LEADER,
+      text,
+      source: { chatId: CHAT, threadId: 0, messageId: null },
+      chat: { chatId: CHAT, threadId: 0 },
+    });
     await runItemCommand(deps, { actorId: LEADER, itemId: item.id, command: { type: 'confirm_draft' } });
     ids[name] = item.id;
     return item.id;
   };
-  const run = (actorId: number, name: string, command: Parameters<typeof runItemCommand>[1]['command']) => runItemCommand(deps, { actorId, itemId: ids[name]!, command });
+  const run = (actorId: number, name: string, command: Parameters<typeof runItemCommand>[1]['command']) =>
+    runItemCommand(deps, { actorId, itemId: ids[name]!, command });
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -118,7 +124,9 @@ describe.each(storageKinds())('the ledger exported from the history (%s)', (kind
     const at = header().indexOf('编号') + 1;
     const fill = rowOf(5).getCell(at).fill as ExcelJS.FillPattern | undefined;
     expect(fill?.fgColor?.argb).toMatch(/^FF/);
-    expect(rowOf(1).getCell(at).fill).toSatisfy((f: ExcelJS.Fill | undefined) => !f || (f as ExcelJS.FillPattern).pattern === 'none' || !(f as ExcelJS.FillPattern).fgColor);
+    expect(rowOf(1).getCell(at).fill).toSatisfy(
+      (f: ExcelJS.Fill | undefined) => !f || (f as ExcelJS.FillPattern).pattern === 'none' || !(f as ExcelJS.FillPattern).fgColor,
+    );
   });
 
   it('writes the whole history on the timeline sheet, one row per event', async () => {
@@ -131,7 +139,12 @@ describe.each(storageKinds())('the ledger exported from the history (%s)', (kind
 
   it('filters by status, unit, month and level, and refuses a word it does not know', async () => {
     const units = await createOrgRepository(deps).listUnits();
-    expect(parseLedgerFilter(['overdue', 'unit', '城管局', '2026-03', 'level', 'key'], units)).toEqual({ status: 'overdue', unitId: 2, month: '2026-03', level: 'key' });
+    expect(parseLedgerFilter(['overdue', 'unit', '城管局', '2026-03', 'level', 'key'], units)).toEqual({
+      status: 'overdue',
+      unitId: 2,
+      month: '2026-03',
+      level: 'key',
+    });
     expect(() => parseLedgerFilter(['someday'], units)).toThrow(expect.objectContaining({ code: 'ledger.bad_filter' }));
     const file = path.join(dir, 'overdue.xlsx');
     const result = await exportLedger(deps, { filter: { status: 'overdue' }, out: file });
@@ -148,7 +161,19 @@ describe.each(storageKinds())('the ledger exported from the history (%s)', (kind
   (soffice || process.env.CI === 'true' ? it : it.skip)('opens in LibreOffice, and the numbers it reads agree with the items', () => {
     if (!soffice) throw new Error('LibreOffice is not installed (apt-get install libreoffice-calc-nogui); .ci/run installs it');
     const out = mkdtempSync(path.join(tmpdir(), 'duban-lo-'));
-    execFileSync(soffice, ['--headless', `-env:UserInstallation=file://${out}/profile`, '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76', '--outdir', out, path.join(dir, 'ledger.xlsx')], { timeout: 120_000, stdio: 'pipe' });
+    execFileSync(
+      soffice,
+      [
+        '--headless',
+        `-env:UserInstallation=file://${out}/profile`,
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76',
+        '--outdir',
+        out,
+        path.join(dir, 'ledger.xlsx'),
+      ],
+      { timeout: 120_000, stdio: 'pipe' },
+    );
     const csv = readFileSync(path.join(out, 'ledger.csv'), 'utf8');
     rmSync(out, { recursive: true, force: true });
     const lines = csv.trim().split('\n');

@@ -65,7 +65,13 @@ describe(`milestones in the ledger (${kind})`, () => {
   it('records the milestone report on the timeline sheet', () => {
     const rows: string[] = [];
     ledger.worksheets[1]!.eachRow((row, n) => {
-      if (n > 1) rows.push((row.values as unknown[]).slice(1).map((v) => (v instanceof Date ? '' : String(v ?? ''))).join(' | '));
+      if (n > 1)
+        rows.push(
+          (row.values as unknown[])
+            .slice(1)
+            .map((v) => (v instanceof Date ? '' : String(v ?? '')))
+            .join(' | '),
+        );
     });
     expect(rows.find((r) => r.includes('报告节点完成'))).toContain('时间节点 1（2026-03-04 完成现场排查）；排查完毕');
   });

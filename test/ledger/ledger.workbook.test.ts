@@ -155,9 +155,31 @@ describe('the ledger workbook', () => {
     const sheet = workbook.getWorksheet('台账')!;
     expect(sheet.rowCount).toBe(7);
     expect(rowValues(sheet, 1, 25)).toEqual([
-      '编号', '批示内容', '交办领导', '分管领导', '牵头单位', '协同配合单位', '督办类别', '交办时间',
-      '办理时限', '原定时限', '延期次数', '办理状态', '签收情况', '承办人（单位负责人）', '最新进展时间', '最新进展', '办理结果',
-      '确认办结时间', '逾期天数', '办结较时限（天，负数为提前）', '催办次数', '退回次数', '容错程度', '容错说明', '预警等级',
+      '编号',
+      '批示内容',
+      '交办领导',
+      '分管领导',
+      '牵头单位',
+      '协同配合单位',
+      '督办类别',
+      '交办时间',
+      '办理时限',
+      '原定时限',
+      '延期次数',
+      '办理状态',
+      '签收情况',
+      '承办人（单位负责人）',
+      '最新进展时间',
+      '最新进展',
+      '办理结果',
+      '确认办结时间',
+      '逾期天数',
+      '办结较时限（天，负数为提前）',
+      '催办次数',
+      '退回次数',
+      '容错程度',
+      '容错说明',
+      '预警等级',
     ]);
     const instruction = '请市住建局牵头，市城管局配合，于11月20日前完成老旧小区改造方案。';
     const assigned = cellDate('2026-11-03T09:00:00');
@@ -166,39 +188,171 @@ describe('the ledger workbook', () => {
     const handlers = '市住建局：王承办（负责人 赵局长）；市城管局：未定';
     // open, overdue, red
     expect(rowValues(sheet, 2, 25)).toEqual([
-      '督办〔2026〕12号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '办理中', acks, handlers, cellDate('2026-11-15T16:45:00'), '市住建局：方案初稿已完成，正在征求意见。', null,
-      null, 9, null, 3, 0, null, null, '红色预警',
+      '督办〔2026〕12号',
+      instruction,
+      '张市长',
+      '李副市长',
+      '市住建局',
+      '市城管局',
+      '重点督办',
+      assigned,
+      deadline,
+      null,
+      0,
+      '办理中',
+      acks,
+      handlers,
+      cellDate('2026-11-15T16:45:00'),
+      '市住建局：方案初稿已完成，正在征求意见。',
+      null,
+      null,
+      9,
+      null,
+      3,
+      0,
+      null,
+      null,
+      '红色预警',
     ]);
     // extended: the original deadline is kept; an acknowledgement just before midnight is on the local day
     expect(rowValues(sheet, 3, 25)).toEqual([
-      '督办〔2026〕13号', instruction, '张市长', null, '市住建局', null, '专项督办', assigned,
-      cellDate('2026-12-15T00:00:00'), cellDate('2026-11-30T00:00:00'), 1, '办理中', '市住建局 11-03 23:50', handlers, null, null, null,
-      null, null, null, 0, 0, null, null, null,
+      '督办〔2026〕13号',
+      instruction,
+      '张市长',
+      null,
+      '市住建局',
+      null,
+      '专项督办',
+      assigned,
+      cellDate('2026-12-15T00:00:00'),
+      cellDate('2026-11-30T00:00:00'),
+      1,
+      '办理中',
+      '市住建局 11-03 23:50',
+      handlers,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      0,
+      0,
+      null,
+      null,
+      null,
     ]);
     // returned once, then closed two days late
     expect(rowValues(sheet, 4, 25)).toEqual([
-      '督办〔2026〕14号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '常规督办', assigned,
-      deadline, null, 0, '已办结', acks, handlers, null, null, '已完成改造方案并印发实施。',
-      cellDate('2026-11-22T08:05:00'), null, 2, 1, 1, null, null, null,
+      '督办〔2026〕14号',
+      instruction,
+      '张市长',
+      '李副市长',
+      '市住建局',
+      '市城管局',
+      '常规督办',
+      assigned,
+      deadline,
+      null,
+      0,
+      '已办结',
+      acks,
+      handlers,
+      null,
+      null,
+      '已完成改造方案并印发实施。',
+      cellDate('2026-11-22T08:05:00'),
+      null,
+      2,
+      1,
+      1,
+      null,
+      null,
+      null,
     ]);
     // transferred: the new lead unit, the old one now cooperates; every unit's acknowledgement
     expect(rowValues(sheet, 5, 25)).toEqual([
-      '督办〔2026〕15号', instruction, '张市长', '李副市长', '市城管局', '市住建局、市财政局', '重点督办', assigned,
-      deadline, null, 0, '办理中', '市城管局 11-05 14:00；市住建局 11-03 10:20；市财政局 未签收', handlers, null, null, null,
-      null, null, null, 0, 0, null, null, null,
+      '督办〔2026〕15号',
+      instruction,
+      '张市长',
+      '李副市长',
+      '市城管局',
+      '市住建局、市财政局',
+      '重点督办',
+      assigned,
+      deadline,
+      null,
+      0,
+      '办理中',
+      '市城管局 11-05 14:00；市住建局 11-03 10:20；市财政局 未签收',
+      handlers,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      0,
+      0,
+      null,
+      null,
+      null,
     ]);
     // excused 从轻, with its degree and reason
     expect(rowValues(sheet, 6, 25)).toEqual([
-      '督办〔2026〕16号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '办理中', acks, handlers, null, null, null,
-      null, 4, null, 0, 0, '从轻', '上级政策调整，客观原因无法按期完成', null,
+      '督办〔2026〕16号',
+      instruction,
+      '张市长',
+      '李副市长',
+      '市住建局',
+      '市城管局',
+      '重点督办',
+      assigned,
+      deadline,
+      null,
+      0,
+      '办理中',
+      acks,
+      handlers,
+      null,
+      null,
+      null,
+      null,
+      4,
+      null,
+      0,
+      0,
+      '从轻',
+      '上级政策调整，客观原因无法按期完成',
+      null,
     ]);
     // cancelled
     expect(rowValues(sheet, 7, 25)).toEqual([
-      '督办〔2026〕17号', instruction, '张市长', '李副市长', '市住建局', '市城管局', '重点督办', assigned,
-      deadline, null, 0, '已撤销', null, handlers, null, null, null,
-      null, null, null, 0, 0, null, null, null,
+      '督办〔2026〕17号',
+      instruction,
+      '张市长',
+      '李副市长',
+      '市住建局',
+      '市城管局',
+      '重点督办',
+      assigned,
+      deadline,
+      null,
+      0,
+      '已撤销',
+      null,
+      handlers,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      0,
+      0,
+      null,
+      null,
+      null,
     ]);
   });
 
@@ -327,7 +481,17 @@ describe('the ledger workbook', () => {
   it('has the units with rates as percentages, and a dash where there is no rate', async () => {
     const { workbook } = await writeAndRead('zh');
     const sheet = workbook.getWorksheet('单位汇总')!;
-    expect(rowValues(sheet, 1, 9)).toEqual(['单位', '督办事项数', '按时签收率', '按时办结率', '逾期件数', '催办次数', '退回次数', '容错不计件数', '容错从轻减轻件数']);
+    expect(rowValues(sheet, 1, 9)).toEqual([
+      '单位',
+      '督办事项数',
+      '按时签收率',
+      '按时办结率',
+      '逾期件数',
+      '催办次数',
+      '退回次数',
+      '容错不计件数',
+      '容错从轻减轻件数',
+    ]);
     expect(rowValues(sheet, 2, 9)).toEqual(['市住建局', 5, 0.8, 0.5, 1, 4, 1, 1, 1]);
     expect(rowValues(sheet, 3, 9)).toEqual(['市财政局', 1, 0, '—', 0, 0, 0, 0, 0]);
     expect(sheet.getCell('C2').numFmt).toBe('0.0%');
@@ -372,7 +536,9 @@ describe('the ledger workbook', () => {
       yield openOverdue;
       throw new Error('the cursor was closed');
     }
-    await expect(writeLedgerWorkbook({ items: failing(), events: [], units, locale: 'zh', timezone: TZ, out: file, generatedAt })).rejects.toThrow('the cursor was closed');
+    await expect(writeLedgerWorkbook({ items: failing(), events: [], units, locale: 'zh', timezone: TZ, out: file, generatedAt })).rejects.toThrow(
+      'the cursor was closed',
+    );
     expect(existsSync(file)).toBe(false);
   });
 
@@ -429,7 +595,11 @@ describe('the ledger workbook', () => {
 
 describe('the 核实 column (调查复核)', () => {
   it('shows the verdict, who, the local date and the note; pending and untrue too; nothing when no verification', async () => {
-    const verified = item({ code: '督办〔2026〕20号', status: 'result_submitted', verification: { verdict: 'true', by: '督查员甲', at: sh('2026-11-21T23:30:00'), note: '现场核实' } });
+    const verified = item({
+      code: '督办〔2026〕20号',
+      status: 'result_submitted',
+      verification: { verdict: 'true', by: '督查员甲', at: sh('2026-11-21T23:30:00'), note: '现场核实' },
+    });
     const pending = item({ code: '督办〔2026〕21号', status: 'result_submitted', verification: { verdict: 'pending', by: null, at: null, note: null } });
     const untrue = item({ code: '督办〔2026〕22号', verification: { verdict: 'false', by: '督查员乙', at: sh('2026-11-22T10:00:00'), note: '尚未开工' } });
     const none = item({ code: '督办〔2026〕23号' });

@@ -63,12 +63,18 @@ describePg('the operator endpoints of a running instance (METRICS_PORT)', () => 
     await trigger.fire();
     const after = await fetch(url('/readyz'));
     expect(after.status).toBe(200);
-    expect((await scrape())).toMatch(/duban_job_duration_seconds_count\{job="sweep",result="done"\} 1/);
+    expect(await scrape()).toMatch(/duban_job_duration_seconds_count\{job="sweep",result="done"\} 1/);
   });
 
   it('counts an update handled, the reply it sent, and an outbox message sent', async () => {
     const first = await scrape();
-    for (const name of ['duban_updates_received_total', 'duban_messages_failed_total', 'duban_telegram_rate_limited_total', 'duban_telegram_retry_after_seconds_total', 'duban_polling_conflicts_total']) {
+    for (const name of [
+      'duban_updates_received_total',
+      'duban_messages_failed_total',
+      'duban_telegram_rate_limited_total',
+      'duban_telegram_retry_after_seconds_total',
+      'duban_polling_conflicts_total',
+    ]) {
       expect(first).toContain(`# TYPE ${name} counter`);
     }
     expect(sample(first, 'duban_polling')).toBe(1);
@@ -100,7 +106,9 @@ describePg('the operator endpoints of a running instance (METRICS_PORT)', () => 
 
   it('counts a refused send by its reason, and a 429 with its retry_after', async () => {
     tg.failNext({ method: 'sendMessage', error: { code: 429, retryAfter: 1 } });
-    await createOutboxRepository({ db: database.db, clock: systemClock }).enqueue([{ key: 'ops-test:2', chatId: group.id, payload: { text: '限流之后' }, purpose: 'notice' }]);
+    await createOutboxRepository({ db: database.db, clock: systemClock }).enqueue([
+      { key: 'ops-test:2', chatId: group.id, payload: { text: '限流之后' }, purpose: 'notice' },
+    ]);
     app.dispatcher.wake();
     await expect.poll(() => tg.sentMessages(group.id).some((m) => m.text === '限流之后'), { timeout: 10_000 }).toBe(true);
     const text = await scrape();

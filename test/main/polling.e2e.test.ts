@@ -57,7 +57,12 @@ describePg('a second poller, or a 409 Conflict, does not end the instance', () =
     const config = createConfig({ env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, ADMIN_IDS: String(admin.id), DATABASE_URL: database.url!, ...env } });
     const { logger, lines } = capturedLogger();
     const metrics = createMetrics();
-    const app = await startApp(config, { logger, metrics, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, polling: { timeoutSeconds: 1, firstRetryMs: 200, maxRetryMs: 400 } });
+    const app = await startApp(config, {
+      logger,
+      metrics,
+      schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */,
+      polling: { timeoutSeconds: 1, firstRetryMs: 200, maxRetryMs: 400 },
+    });
     apps.push(app);
     return { app, lines, metrics };
   };

@@ -30,7 +30,11 @@ describePg('stopping while updates are being handled', () => {
     const config = createConfig({ env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, DATABASE_URL: database.url! } });
     const users: User[] = Array.from({ length: 30 }, (_, i) => tg.createUser({ firstName: `用户${i + 1}` }));
     const handled: number[] = [];
-    const app = await startApp(config, { logger: silentLogger, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, onUpdateHandled: (id) => handled.push(id) });
+    const app = await startApp(config, {
+      logger: silentLogger,
+      schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */,
+      onUpdateHandled: (id) => handled.push(id),
+    });
     try {
       // The burst arrives together: one getUpdates hands the bot all 30.
       for (const user of users) tg.sendText({ from: user, chat: 'private', text: '/start' });
@@ -42,6 +46,12 @@ describePg('stopping while updates are being handled', () => {
       await app.stop();
     }
     expect(handled).toHaveLength(30);
-    for (const user of users) expect(tg.sentMessages(user.id).map((m) => m.text ?? '').join('\n')).toContain('督办');
+    for (const user of users)
+      expect(
+        tg
+          .sentMessages(user.id)
+          .map((m) => m.text ?? '')
+          .join('\n'),
+      ).toContain('督办');
   });
 });

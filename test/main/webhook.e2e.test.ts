@@ -36,7 +36,11 @@ describePg('webhook mode', () => {
     const config = createConfig({
       env: { BOT_TOKEN: TOKEN, BOT_API_ROOT: tg.apiRoot, DATABASE_URL: database.url!, WEBHOOK_URL, WEBHOOK_SECRET: SECRET, PORT: '0', HOST: '127.0.0.1' },
     });
-    const app = await startApp(config, { logger: silentLogger, schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */, ...options });
+    const app = await startApp(config, {
+      logger: silentLogger,
+      schedulerTrigger: { start() {}, stop() {} } /* never ticks: not a scheduler test */,
+      ...options,
+    });
     apps.push(app);
     return app;
   };
@@ -113,7 +117,7 @@ describePg('webhook mode', () => {
     expect(tg.callsTo('getUpdates')).toHaveLength(0);
   });
 
-  it('answers 500, and does not handle the update, while the inbox cannot store it; Telegram\'s repost is then handled once', async () => {
+  it("answers 500, and does not handle the update, while the inbox cannot store it; Telegram's repost is then handled once", async () => {
     const app = await start();
     const dave = tg.createUser({ firstName: 'Dave' });
     const update = startUpdate(dave);

@@ -6,32 +6,110 @@ const MAX_PERSON = Number.MAX_SAFE_INTEGER;
 
 /** One button of every action with ordinary values, and one with the largest each field takes. */
 const EXAMPLES: Record<ButtonAction, [ButtonData, ButtonData]> = {
-  ack: [{ action: 'ack', itemId: 12, unitId: 3 }, { action: 'ack', itemId: MAX_ID, unitId: MAX_ID }],
-  prg: [{ action: 'prg', itemId: 12, unitId: 3 }, { action: 'prg', itemId: MAX_ID, unitId: MAX_ID }],
-  res: [{ action: 'res', itemId: 12, unitId: 3 }, { action: 'res', itemId: MAX_ID, unitId: MAX_ID }],
-  ext: [{ action: 'ext', itemId: 12, unitId: 3 }, { action: 'ext', itemId: MAX_ID, unitId: MAX_ID }],
-  cfm: [{ action: 'cfm', itemId: 12, version: 4 }, { action: 'cfm', itemId: MAX_ID, version: MAX_ID }],
-  ret: [{ action: 'ret', itemId: 12, version: 4 }, { action: 'ret', itemId: MAX_ID, version: MAX_ID }],
-  exa: [{ action: 'exa', itemId: 12, version: 4 }, { action: 'exa', itemId: MAX_ID, version: MAX_ID }],
-  exr: [{ action: 'exr', itemId: 12, version: 4 }, { action: 'exr', itemId: MAX_ID, version: MAX_ID }],
-  wvl: [{ action: 'wvl', itemId: 12, unitId: 3, version: 4 }, { action: 'wvl', itemId: MAX_ID, unitId: MAX_ID, version: MAX_ID }],
-  vft: [{ action: 'vft', itemId: 12, version: 4 }, { action: 'vft', itemId: MAX_ID, version: MAX_ID }],
-  vff: [{ action: 'vff', itemId: 12, version: 4 }, { action: 'vff', itemId: MAX_ID, version: MAX_ID }],
-  dok: [{ action: 'dok', draftId: 12, version: 1 }, { action: 'dok', draftId: MAX_ID, version: MAX_ID }],
-  dno: [{ action: 'dno', draftId: 12 }, { action: 'dno', draftId: MAX_ID }],
-  dlv: [{ action: 'dlv', draftId: 12 }, { action: 'dlv', draftId: MAX_ID }],
-  ddl: [{ action: 'ddl', draftId: 12 }, { action: 'ddl', draftId: MAX_ID }],
-  dun: [{ action: 'dun', draftId: 12 }, { action: 'dun', draftId: MAX_ID }],
-  dlc: [{ action: 'dlc', draftId: 12 }, { action: 'dlc', draftId: MAX_ID }],
-  dwd: [{ action: 'dwd', draftId: 12, version: 2 }, { action: 'dwd', draftId: MAX_ID, version: MAX_ID }],
-  dpk: [{ action: 'dpk', draftId: 12, unitId: 3, role: 'lead' }, { action: 'dpk', draftId: MAX_ID, unitId: MAX_ID, role: 'cooperating' }],
-  lst: [{ action: 'lst', list: 'mine', page: 0, owner: 42 }, { action: 'lst', list: 'waiting', page: MAX_ID, unitId: MAX_ID, owner: MAX_PERSON }],
-  viw: [{ action: 'viw', itemId: 12 }, { action: 'viw', itemId: MAX_ID }],
-  cok: [{ action: 'cok', itemId: 12, coordination: 1 }, { action: 'cok', itemId: MAX_ID, coordination: MAX_ID }],
-  cup: [{ action: 'cup', itemId: 12, coordination: 2 }, { action: 'cup', itemId: MAX_ID, coordination: MAX_ID }],
-  mnd: [{ action: 'mnd', itemId: 12, unitId: 3, milestone: 2 }, { action: 'mnd', itemId: MAX_ID, unitId: MAX_ID, milestone: MAX_ID }],
-  rrc: [{ action: 'rrc', itemId: 12 }, { action: 'rrc', itemId: MAX_ID }],
-  rfb: [{ action: 'rfb', itemId: 12 }, { action: 'rfb', itemId: MAX_ID }],
+  ack: [
+    { action: 'ack', itemId: 12, unitId: 3 },
+    { action: 'ack', itemId: MAX_ID, unitId: MAX_ID },
+  ],
+  prg: [
+    { action: 'prg', itemId: 12, unitId: 3 },
+    { action: 'prg', itemId: MAX_ID, unitId: MAX_ID },
+  ],
+  res: [
+    { action: 'res', itemId: 12, unitId: 3 },
+    { action: 'res', itemId: MAX_ID, unitId: MAX_ID },
+  ],
+  ext: [
+    { action: 'ext', itemId: 12, unitId: 3 },
+    { action: 'ext', itemId: MAX_ID, unitId: MAX_ID },
+  ],
+  cfm: [
+    { action: 'cfm', itemId: 12, version: 4 },
+    { action: 'cfm', itemId: MAX_ID, version: MAX_ID },
+  ],
+  ret: [
+    { action: 'ret', itemId: 12, version: 4 },
+    { action: 'ret', itemId: MAX_ID, version: MAX_ID },
+  ],
+  exa: [
+    { action: 'exa', itemId: 12, version: 4 },
+    { action: 'exa', itemId: MAX_ID, version: MAX_ID },
+  ],
+  exr: [
+    { action: 'exr', itemId: 12, version: 4 },
+    { action: 'exr', itemId: MAX_ID, version: MAX_ID },
+  ],
+  wvl: [
+    { action: 'wvl', itemId: 12, unitId: 3, version: 4 },
+    { action: 'wvl', itemId: MAX_ID, unitId: MAX_ID, version: MAX_ID },
+  ],
+  vft: [
+    { action: 'vft', itemId: 12, version: 4 },
+    { action: 'vft', itemId: MAX_ID, version: MAX_ID },
+  ],
+  vff: [
+    { action: 'vff', itemId: 12, version: 4 },
+    { action: 'vff', itemId: MAX_ID, version: MAX_ID },
+  ],
+  dok: [
+    { action: 'dok', draftId: 12, version: 1 },
+    { action: 'dok', draftId: MAX_ID, version: MAX_ID },
+  ],
+  dno: [
+    { action: 'dno', draftId: 12 },
+    { action: 'dno', draftId: MAX_ID },
+  ],
+  dlv: [
+    { action: 'dlv', draftId: 12 },
+    { action: 'dlv', draftId: MAX_ID },
+  ],
+  ddl: [
+    { action: 'ddl', draftId: 12 },
+    { action: 'ddl', draftId: MAX_ID },
+  ],
+  dun: [
+    { action: 'dun', draftId: 12 },
+    { action: 'dun', draftId: MAX_ID },
+  ],
+  dlc: [
+    { action: 'dlc', draftId: 12 },
+    { action: 'dlc', draftId: MAX_ID },
+  ],
+  dwd: [
+    { action: 'dwd', draftId: 12, version: 2 },
+    { action: 'dwd', draftId: MAX_ID, version: MAX_ID },
+  ],
+  dpk: [
+    { action: 'dpk', draftId: 12, unitId: 3, role: 'lead' },
+    { action: 'dpk', draftId: MAX_ID, unitId: MAX_ID, role: 'cooperating' },
+  ],
+  lst: [
+    { action: 'lst', list: 'mine', page: 0, owner: 42 },
+    { action: 'lst', list: 'waiting', page: MAX_ID, unitId: MAX_ID, owner: MAX_PERSON },
+  ],
+  viw: [
+    { action: 'viw', itemId: 12 },
+    { action: 'viw', itemId: MAX_ID },
+  ],
+  cok: [
+    { action: 'cok', itemId: 12, coordination: 1 },
+    { action: 'cok', itemId: MAX_ID, coordination: MAX_ID },
+  ],
+  cup: [
+    { action: 'cup', itemId: 12, coordination: 2 },
+    { action: 'cup', itemId: MAX_ID, coordination: MAX_ID },
+  ],
+  mnd: [
+    { action: 'mnd', itemId: 12, unitId: 3, milestone: 2 },
+    { action: 'mnd', itemId: MAX_ID, unitId: MAX_ID, milestone: MAX_ID },
+  ],
+  rrc: [
+    { action: 'rrc', itemId: 12 },
+    { action: 'rrc', itemId: MAX_ID },
+  ],
+  rfb: [
+    { action: 'rfb', itemId: 12 },
+    { action: 'rfb', itemId: MAX_ID },
+  ],
 };
 
 describe('button data', () => {

@@ -159,7 +159,9 @@ describe(`a coordination request without a leader in charge (${kind})`, () => {
     const request = h.botMessages(org.leadersGroup).find((m) => m.text?.includes('协调请求 #2'))!;
     await h.say(org.leader, org.leadersGroup, '/coordinated #2 已协调自然资源局下达指标', { replyTo: request.message_id });
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('督办〔2026〕1号 的协调请求 #2 已标记为已协调');
-    expect(h.botMessages(org.housingGroup).some((m) => m.text?.includes('协调请求 #2 已由 李市长 协调') && m.text.includes('已协调自然资源局下达指标'))).toBe(true);
+    expect(h.botMessages(org.housingGroup).some((m) => m.text?.includes('协调请求 #2 已由 李市长 协调') && m.text.includes('已协调自然资源局下达指标'))).toBe(
+      true,
+    );
   });
 });
 

@@ -24,7 +24,9 @@ describe(`容错 with degrees (${kind})`, () => {
   const card = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
   const current = (m: Message) => h.tg.message(m.chat.id, m.message_id)!;
   const bulletin = async () =>
-    (await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) })).texts.join('\n');
+    (
+      await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) })
+    ).texts.join('\n');
   const figures = () =>
     bulletinFiguresFor(
       { db: h.database.db, config: h.config },

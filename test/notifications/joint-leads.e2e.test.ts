@@ -40,7 +40,7 @@ describe(`joint lead units and the handling person (${kind})`, () => {
   let scheduler: Scheduler;
   let urbanDeputy: User;
   let urbanHead: User;
-  const card = (chat: Parameters<Harness["botMessages"]>[0]) => h.botMessages(chat).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
+  const card = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
   const current = (m: Message) => h.tg.message(m.chat.id, m.message_id)!;
   const tickAt = async (local: string) => {
     const at = new Date(`${local.replace(' ', 'T')}:00+08:00`);
@@ -53,7 +53,13 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
     const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({ db: h.database.db, clock: h.clock, logger: silentLogger, timezone: h.config.timezone, jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }) });
+    scheduler = createScheduler({
+      db: h.database.db,
+      clock: h.clock,
+      logger: silentLogger,
+      timezone: h.config.timezone,
+      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
+    });
     const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
     urbanDeputy = h.tg.createUser({ firstName: '程二', lastName: '科员', languageCode: 'zh' });
     urbanHead = h.tg.createUser({ firstName: '城', lastName: '局长', languageCode: 'zh' });
@@ -99,7 +105,9 @@ describe(`joint lead units and the handling person (${kind})`, () => {
 
   it('one lead unit submitting leaves the item open: the other still submits, is told, and the leaders cannot confirm yet', async () => {
     await h.say(org.housingStaff, org.housingGroup, '/result 1 住建局部分：改造方案已印发');
-    expect(h.botMessages(org.housingGroup).some((m) => m.text === '✅ 本单位的办理结果已提交。尚待共同牵头单位 市城市管理执法局 报送，全部报齐后再请领导确认。')).toBe(true);
+    expect(
+      h.botMessages(org.housingGroup).some((m) => m.text === '✅ 本单位的办理结果已提交。尚待共同牵头单位 市城市管理执法局 报送，全部报齐后再请领导确认。'),
+    ).toBe(true);
     const told = h.botMessages(org.urbanGroup).filter((m) => m.text?.includes('共同牵头单位 市住房和城乡建设局 已报送'));
     expect(told).toHaveLength(1);
     const leaders = current(card(org.leadersGroup));
@@ -123,7 +131,12 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(nags.length).toBeGreaterThan(0);
     expect(nags.at(-1)!.text).toContain('承办人 程二科员');
     expect(mentioned(nags.at(-1)!)).toContain(urbanDeputy.id);
-    expect(h.botMessages(org.housingGroup).slice(housingBefore).filter((m) => m.text?.includes('催办'))).toEqual([]);
+    expect(
+      h
+        .botMessages(org.housingGroup)
+        .slice(housingBefore)
+        .filter((m) => m.text?.includes('催办')),
+    ).toEqual([]);
     // The units' own digests: overdue for the urban bureau, not for the housing bureau that delivered.
     await h.say(org.urbanStaff, org.urbanGroup, '/digest');
     const urbanDigest = h.lastBotMessage(org.urbanGroup).text!;
@@ -139,7 +152,13 @@ describe(`joint lead units and the handling person (${kind})`, () => {
     expect(leadersDigest).toContain('市城市管理执法局：🔴逾期 1 · 在办 1');
     expect(leadersDigest).toMatch(/市住房和城乡建设局：在办 1(\n|$)/);
     // The bulletin names who answers for the overdue item: the lead unit still owing, its head and its 承办人.
-    const bulletin = await buildBulletin({ db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), renderChart: async () => Buffer.alloc(0) });
+    const bulletin = await buildBulletin({
+      db: h.database.db,
+      clock: h.clock,
+      config: h.config,
+      translator: createTranslator(),
+      renderChart: async () => Buffer.alloc(0),
+    });
     const named = bulletin.texts.at(-1)!;
     expect(named).toContain('逾期事项及责任人');
     expect(named).toContain('督办〔2026〕1号 · <b>市城市管理执法局</b> · 负责人 城局长 · 承办人 程二科员 · 逾期 1 个工作日（3 天）');

@@ -25,7 +25,10 @@ describe(`living cards (${kind})`, () => {
   let housingCard: Message;
 
   const edits = async (chatId: number, messageId: number) =>
-    h.tg.callsTo('editMessageText').filter((c) => Number((c.params as { chat_id: unknown }).chat_id) === chatId && Number((c.params as { message_id: unknown }).message_id) === messageId).length;
+    h.tg
+      .callsTo('editMessageText')
+      .filter((c) => Number((c.params as { chat_id: unknown }).chat_id) === chatId && Number((c.params as { message_id: unknown }).message_id) === messageId)
+      .length;
   const advance = async (seconds: number) => {
     h.clock.set(new Date(h.clock.now().getTime() + seconds * 1000));
     await h.dispatcher.drain();
@@ -63,7 +66,9 @@ describe(`living cards (${kind})`, () => {
     await h.say(org.urbanStaff, org.urbanGroup, '/progress 1 已开始排查');
     await h.say(org.urbanStaff, org.urbanGroup, '/result 1 已配合完成排查');
     expect(await edits(org.leadersGroup.id, leadersCard.message_id)).toBe(before);
-    const pending = await h.database.db.execute(sql`select count(*)::int as n from outbox where status = 'pending' and edit_message_id = ${leadersCard.message_id} and chat_id = ${org.leadersGroup.id}`);
+    const pending = await h.database.db.execute(
+      sql`select count(*)::int as n from outbox where status = 'pending' and edit_message_id = ${leadersCard.message_id} and chat_id = ${org.leadersGroup.id}`,
+    );
     expect(((pending as unknown as { rows?: { n: number }[] }).rows ?? (pending as unknown as { n: number }[]))[0]!.n).toBe(1);
     await advance(61);
     expect(await edits(org.leadersGroup.id, leadersCard.message_id)).toBe(before + 1);

@@ -40,7 +40,13 @@ describe(`milestones (时间节点) (${kind})`, () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
     const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({ db: h.database.db, clock: h.clock, logger: silentLogger, timezone: h.config.timezone, jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }) });
+    scheduler = createScheduler({
+      db: h.database.db,
+      clock: h.clock,
+      logger: silentLogger,
+      timezone: h.config.timezone,
+      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
+    });
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，3月4日前完成现场排查，3月6日前拿出方案初稿，3月20日前报送整改结果。');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('2026-03-04 完成现场排查');
@@ -82,7 +88,7 @@ describe(`milestones (时间节点) (${kind})`, () => {
     expect(h.lastBotMessage(org.housingGroup).text).toMatch(/牵头|不是/);
   });
 
-  it('node 2, past its day and unreported, is nagged in the unit\'s bundle with how late; /task shows it overdue', async () => {
+  it("node 2, past its day and unreported, is nagged in the unit's bundle with how late; /task shows it overdue", async () => {
     await tickAt('2026-03-09 08:30');
     await tickAt('2026-03-09 15:00');
     const nags = nagsIn(org.housingGroup);

@@ -56,7 +56,9 @@ describe(`a month of the bot's clock (${kind})`, () => {
       const shown = h.tg.message(card.chatId, card.messageId)!;
       const where = `${step}: card ${card.messageId} of item ${card.itemId} in chat ${card.chatId}`;
       expect(shown.text, where).toBe(expected);
-      expect(buttonsOf(shown), where).toEqual((fresh.reply_markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: 'callback_data' in b ? b.callback_data : '' })));
+      expect(buttonsOf(shown), where).toEqual(
+        (fresh.reply_markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: 'callback_data' in b ? b.callback_data : '' })),
+      );
       checks++;
     }
   }
@@ -97,7 +99,13 @@ describe(`a month of the bot's clock (${kind})`, () => {
     h = await startHarness({ kind, clock: '2026-12-07T09:00:00+08:00', dispatchOnBusinessClock: true });
     org = await seedOrg(h);
     const d = deps();
-    scheduler = createScheduler({ db: d.db, clock: d.clock, logger: silentLogger, timezone: TZ, jobs: createAppJobs(d, { sweep: ({ now }) => runSweep(d, { now }) }) });
+    scheduler = createScheduler({
+      db: d.db,
+      clock: d.clock,
+      logger: silentLogger,
+      timezone: TZ,
+      jobs: createAppJobs(d, { sweep: ({ now }) => runSweep(d, { now }) }),
+    });
   });
   afterAll(async () => {
     await h?.stop();
@@ -115,7 +123,10 @@ describe(`a month of the bot's clock (${kind})`, () => {
 
     // Monday: the units acknowledge everything but the key item; one by the card's button.
     const overdueCard = h.botMessages(org.urbanGroup).find((m) => m.text?.includes(`〔2026〕${overdue}号`));
-    if (!overdueCard) throw new Error(`no card ${overdue} in ${JSON.stringify(h.botMessages(org.urbanGroup).map((m) => m.text?.slice(0, 40)))} leaders: ${JSON.stringify(h.botMessages(org.leadersGroup).map((m) => m.text?.slice(0, 60)))}`);
+    if (!overdueCard)
+      throw new Error(
+        `no card ${overdue} in ${JSON.stringify(h.botMessages(org.urbanGroup).map((m) => m.text?.slice(0, 40)))} leaders: ${JSON.stringify(h.botMessages(org.leadersGroup).map((m) => m.text?.slice(0, 60)))}`,
+      );
     await press(org.urbanStaff, org.urbanGroup, overdueCard, '签收');
     for (const n of [joint, extended, moved, early]) await step(org.housingStaff, org.housingGroup, `/ack ${n}`);
     for (const n of [joint, weekly, cancelled]) await step(org.urbanStaff, org.urbanGroup, `/ack ${n}`);
@@ -166,10 +177,11 @@ describe(`a month of the bot's clock (${kind})`, () => {
       for (const time of times) {
         if (day === '2026-12-07' && time < '10:00') continue;
         await tick(`${day} ${time}`);
-        if (time === '10:00') for (const action of actions[day] ?? []) {
-          h.clock.set(at(`${day} 10:30`));
-          await action();
-        }
+        if (time === '10:00')
+          for (const action of actions[day] ?? []) {
+            h.clock.set(at(`${day} 10:30`));
+            await action();
+          }
       }
     }
 
@@ -187,7 +199,9 @@ describe(`a month of the bot's clock (${kind})`, () => {
       ['urban', org.urbanGroup.id],
     ] as const;
     const report: Record<string, { own: number; escalations: number; immediate: number; edits: number; maxOwnPerWorkingDay: number }> = {};
-    const edits = (await h.database.db.execute(sql`select chat_id from outbox where status = 'sent' and edit_message_id is not null`)) as unknown as { rows?: unknown[] };
+    const edits = (await h.database.db.execute(sql`select chat_id from outbox where status = 'sent' and edit_message_id is not null`)) as unknown as {
+      rows?: unknown[];
+    };
     const editRows = ((edits.rows ?? edits) as { chat_id: string | number }[]).map((r) => Number(r.chat_id));
     for (const [name, chatId] of chats) {
       const mine = rows.filter((r) => r.chatId === chatId);
@@ -201,15 +215,22 @@ describe(`a month of the bot's clock (${kind})`, () => {
         maxOwnPerWorkingDay: Math.max(0, ...[...ownPerDay].filter(([d]) => isWorkingDay(d)).map(([, n]) => n)),
       };
       const offDays = [...ownPerDay].filter(([d]) => !isWorkingDay(d));
-      expect(offDays, `${name}: nothing of its own on a day off`).toEqual(name === 'leaders' ? offDays.filter(([d]) => new Date(`${d}T12:00:00+08:00`).getUTCDay() === 1) : []);
+      expect(offDays, `${name}: nothing of its own on a day off`).toEqual(
+        name === 'leaders' ? offDays.filter(([d]) => new Date(`${d}T12:00:00+08:00`).getUTCDay() === 1) : [],
+      );
     }
-    console.log(`month 2026-12-07..2027-01-05, messages per chat (own = digests, bundles, bulletins):\n${JSON.stringify(report, null, 1)}\ncard checks: ${checks}`);
+    console.log(
+      `month 2026-12-07..2027-01-05, messages per chat (own = digests, bundles, bulletins):\n${JSON.stringify(report, null, 1)}\ncard checks: ${checks}`,
+    );
     expect(report.housing!.maxOwnPerWorkingDay).toBeLessThanOrEqual(2);
     expect(report.urban!.maxOwnPerWorkingDay).toBeLessThanOrEqual(2);
     expect(checks).toBeGreaterThan(500);
 
     // The key item was never acknowledged: the leaders heard of it (rung 3), and the unit was not nagged forever.
-    const leadersText = h.botMessages(org.leadersGroup).map((m) => m.text ?? '').join('\n');
+    const leadersText = h
+      .botMessages(org.leadersGroup)
+      .map((m) => m.text ?? '')
+      .join('\n');
     expect(leadersText).toContain(`〔2026〕${unacked}号`);
     const ackNags = h.botMessages(org.housingGroup).filter((m) => m.text?.includes('催签收') && m.text.includes(`〔2026〕${unacked}号`));
     expect(ackNags.length).toBeLessThanOrEqual(4);

@@ -22,7 +22,10 @@ async function setUp(audience: 'leaders' | 'all'): Promise<{ h: Harness; org: Or
   const org = await seedOrg(h);
   const supervisor = h.tg.createUser({ firstName: '督', lastName: '查员', languageCode: 'zh' });
   const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
-  await grantRole({ db: h.database.db, clock: h.clock, config: h.config }, { actor: admin, person: { id: supervisor.id, firstName: '督', lastName: '查员' }, role: 'supervisor' });
+  await grantRole(
+    { db: h.database.db, clock: h.clock, config: h.config },
+    { actor: admin, person: { id: supervisor.id, firstName: '督', lastName: '查员' }, role: 'supervisor' },
+  );
   await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，于3月4日前报送整改方案。');
   const draft = h.lastBotMessage(org.leadersGroup);
   await h.press(org.leader, org.leadersGroup, draft.message_id, button(draft, '确认交办'));
@@ -78,7 +81,14 @@ describe(`点名通报 to the leaders and the named units (${kind})`, () => {
   });
 
   it('the weekly bulletin goes to the leaders groups only', async () => {
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger, renderChart: async () => Buffer.alloc(0) };
+    const deps = {
+      db: h.database.db,
+      clock: h.clock,
+      config: h.config,
+      translator: createTranslator(),
+      logger: silentLogger,
+      renderChart: async () => Buffer.alloc(0),
+    };
     const result = await runWeeklyBulletin(deps, { scheduledAt: h.clock.now() });
     expect(result.chats).toBe(1);
     await h.dispatcher.drain();
@@ -106,7 +116,14 @@ describe(`通报 to every unit group with bulletinAudience: all (${kind})`, () =
   });
 
   it('the weekly bulletin goes to the leaders group and every unit group, naming the overdue item’s 承办人', async () => {
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger, renderChart: async () => Buffer.alloc(0) };
+    const deps = {
+      db: h.database.db,
+      clock: h.clock,
+      config: h.config,
+      translator: createTranslator(),
+      logger: silentLogger,
+      renderChart: async () => Buffer.alloc(0),
+    };
     const result = await runWeeklyBulletin(deps, { scheduledAt: h.clock.now() });
     expect(result.chats).toBe(3);
     await h.dispatcher.drain();

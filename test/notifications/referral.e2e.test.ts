@@ -111,7 +111,10 @@ describe(`移交 to the discipline body (${kind})`, () => {
     await h.press(inspector, disciplineGroup, card.message_id, button(card, '反馈'));
     const prompt = h.lastBotMessage(disciplineGroup);
     expect(prompt.text).toContain('问责结果');
-    const asked = h.tg.callsTo('sendMessage').filter((c) => String(c.params.text).includes('问责结果')).at(-1)!;
+    const asked = h.tg
+      .callsTo('sendMessage')
+      .filter((c) => String(c.params.text).includes('问责结果'))
+      .at(-1)!;
     expect(asked.params.reply_markup).toMatchObject({ force_reply: true });
     await h.say(inspector, disciplineGroup, '已约谈市住建局主要负责人，责令三日内整改到位', { replyTo: prompt.message_id });
     expect(h.lastBotMessage(disciplineGroup).text).toContain('已记录');

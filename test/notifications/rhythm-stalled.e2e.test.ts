@@ -39,7 +39,7 @@ describe(`fixed reporting days and stalled work through the bot (${kind})`, { ti
       // Hourly in the working day; from 18:00 straight to 08:30 the next morning (the scheduler
       // catches up what fell due overnight once, as after any pause).
       const localHour = new Date(at + 8 * HOUR).getUTCHours();
-      const next = localHour >= 18 || localHour < 8 ? at + ((24 + 8.5 - localHour) % 24) * HOUR - (new Date(at).getUTCMinutes() * 60_000) : at + HOUR;
+      const next = localHour >= 18 || localHour < 8 ? at + ((24 + 8.5 - localHour) % 24) * HOUR - new Date(at).getUTCMinutes() * 60_000 : at + HOUR;
       at = Math.min(end, next);
       h.clock.set(new Date(at));
       await scheduler.tick(new Date(at));
@@ -64,7 +64,13 @@ describe(`fixed reporting days and stalled work through the bot (${kind})`, { ti
     const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
     await setUnitHead(orgDeps, { actor: admin, unit: '住建局', person: { id: housingHead.id, firstName: '张', lastName: '局长' } });
     const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({ db: h.database.db, clock: h.clock, logger: silentLogger, timezone: h.config.timezone, jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }) });
+    scheduler = createScheduler({
+      db: h.database.db,
+      clock: h.clock,
+      logger: silentLogger,
+      timezone: h.config.timezone,
+      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
+    });
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，每周五报送进展，于4月30日前完成老旧小区改造。');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('进展报送：每周五报送');

@@ -37,7 +37,11 @@ describe(`verification of results and field checks (${kind})`, () => {
     supervisor = h.tg.createUser({ firstName: '督', lastName: '查员', languageCode: 'zh' });
     insider = h.tg.createUser({ firstName: '住', lastName: '督查员', languageCode: 'zh' });
     for (const user of [supervisor, insider]) {
-      await grantRole(deps, { actor: admin, person: { id: user.id, firstName: user.first_name, lastName: user.last_name ?? null, languageCode: 'zh' }, role: 'supervisor' });
+      await grantRole(deps, {
+        actor: admin,
+        person: { id: user.id, firstName: user.first_name, lastName: user.last_name ?? null, languageCode: 'zh' },
+        role: 'supervisor',
+      });
       await recordPerson(deps, { id: user.id, startedBot: true });
       await h.say(user, 'private', '/start');
     }
@@ -59,7 +63,7 @@ describe(`verification of results and field checks (${kind})`, () => {
     expect(h.lastBotMessage(insider.id).text).toContain('您属于本事项的承办单位（市住房和城乡建设局），不能记录督查调研');
   });
 
-  it('the key item\'s result awaits verification: the leaders card says so without 确认办结, and the supervisor is asked privately', async () => {
+  it("the key item's result awaits verification: the leaders card says so without 确认办结, and the supervisor is asked privately", async () => {
     const insiderBefore = h.botMessages(insider.id).length;
     await h.say(org.housingStaff, org.housingGroup, '/result 1 排查方案已报送');
     expect(texts(org.leadersGroup).some((t) => t.includes('提交了 督办〔2026〕1号 的办理结果，待督查员核实（调查复核）后请 李市长 确认'))).toBe(true);
@@ -113,10 +117,18 @@ describe(`verification of results and field checks (${kind})`, () => {
     await h.say(org.leader, org.leadersGroup, '/confirm 1');
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('须经督查员核实');
 
-    h.tg.sendPhoto({ from: supervisor, chat: supervisor.id, content: Buffer.from('photo'), fileName: 'site.jpg', caption: '/verify 1 属实 现场查看管道已更换' });
+    h.tg.sendPhoto({
+      from: supervisor,
+      chat: supervisor.id,
+      content: Buffer.from('photo'),
+      fileName: 'site.jpg',
+      caption: '/verify 1 属实 现场查看管道已更换',
+    });
     await h.settle();
     expect(h.lastBotMessage(supervisor.id).text).toBe('✅ 已记录核实属实：督办〔2026〕1号。领导现在可以确认办结。');
-    expect(texts(org.leadersGroup).some((t) => t.includes('督办〔2026〕1号 经督查员 督查员 核实属实：现场查看管道已更换') && t.includes('请 李市长 确认办结'))).toBe(true);
+    expect(
+      texts(org.leadersGroup).some((t) => t.includes('督办〔2026〕1号 经督查员 督查员 核实属实：现场查看管道已更换') && t.includes('请 李市长 确认办结')),
+    ).toBe(true);
     const leaders = current(card(org.leadersGroup));
     expect(leaders.text).toContain('✅ 核实属实（督查员）：现场查看管道已更换 · 佐证 1 件');
     expect(buttonsOf(leaders).map((b) => b.text)).toContain('✅ 确认办结');

@@ -64,7 +64,14 @@ describe('bot metrics', () => {
       const from = { id: 5, is_bot: false, first_name: 'A' };
       await bot.handleUpdate({
         update_id: 8,
-        message: { message_id: 3, date: 0, chat: { id: 5, type: 'private', first_name: 'A' }, from, text: '/start abcdefghijklmnopqrstuv', entities: [{ type: 'bot_command', offset: 0, length: 6 }] },
+        message: {
+          message_id: 3,
+          date: 0,
+          chat: { id: 5, type: 'private', first_name: 'A' },
+          from,
+          text: '/start abcdefghijklmnopqrstuv',
+          entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+        },
       });
       expect(sent).toContain('sendMessage'); // the apology
       expect((await metrics.updatesFailed.get()).values.find((v) => v.labels.kind === 'message')?.value).toBe(1);

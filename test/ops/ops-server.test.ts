@@ -40,7 +40,10 @@ describe('the operators’ HTTP endpoints', () => {
     const { url } = await start({ ready: false, checks: { database: { ok: true }, migrations: { ok: true }, sweep: { ok: false, lastRunAt: null } } });
     const response = await fetch(url('/readyz'));
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'not ready', checks: { database: { ok: true }, migrations: { ok: true }, sweep: { ok: false, lastRunAt: null } } });
+    expect(await response.json()).toEqual({
+      status: 'not ready',
+      checks: { database: { ok: true }, migrations: { ok: true }, sweep: { ok: false, lastRunAt: null } },
+    });
   });
 
   it('answers other paths with 404 and other methods with 405', async () => {

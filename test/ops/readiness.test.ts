@@ -19,7 +19,9 @@ describe.each(storageKinds())('readiness on %s', (kind) => {
   const clock = createManualClock('2026-03-02T10:05:30+08:00');
   const readiness = () => createReadiness({ db: database.db, clock, timezone: 'Asia/Shanghai', sweepCron: '* * * * *' })();
   const sweepRan = (at: string) =>
-    database.db.insert(cronRuns).values({ name: 'sweep', slot: new Date(at).toISOString(), instance: 'test', startedAt: new Date(at), finishedAt: new Date(at), outcome: 'done' });
+    database.db
+      .insert(cronRuns)
+      .values({ name: 'sweep', slot: new Date(at).toISOString(), instance: 'test', startedAt: new Date(at), finishedAt: new Date(at), outcome: 'done' });
 
   it('is ready when the database answers, the migrations are applied and a sweep ran within the grace period', async () => {
     await sweepRan('2026-03-02T10:04:00+08:00');
@@ -66,7 +68,14 @@ describe.each(storageKinds())('readiness on %s', (kind) => {
     answers = true;
     expect((await check()).ready).toBe(false);
     expect(calls).toBe(1);
-    const fresh = createReadiness({ db: database.db, clock, timezone: 'Asia/Shanghai', sweepCron: '* * * * *', botApiCacheMs: 0, botApi: async () => ({ ok: true }) });
+    const fresh = createReadiness({
+      db: database.db,
+      clock,
+      timezone: 'Asia/Shanghai',
+      sweepCron: '* * * * *',
+      botApiCacheMs: 0,
+      botApi: async () => ({ ok: true }),
+    });
     const up = await fresh();
     expect(up.ready).toBe(true);
     expect(up.checks.botApi).toEqual({ ok: true });

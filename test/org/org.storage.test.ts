@@ -55,7 +55,9 @@ describe.each(storageKinds())('organisation registry on %s', (kind) => {
   });
 
   it('suggests the closest unit when a name does not match', async () => {
-    await expect(bindChat(deps, { actor: admin, chat: { chatId: -100, threadId: 0, title: 'g', type: 'supergroup' }, kind: 'unit', unit: '住房城乡局' })).rejects.toMatchObject({
+    await expect(
+      bindChat(deps, { actor: admin, chat: { chatId: -100, threadId: 0, title: 'g', type: 'supergroup' }, kind: 'unit', unit: '住房城乡局' }),
+    ).rejects.toMatchObject({
       code: 'units.not_found_suggest',
       params: { suggestions: '市住房和城乡建设局' },
     });
@@ -69,7 +71,9 @@ describe.each(storageKinds())('organisation registry on %s', (kind) => {
     // Binding the unit to another group moves it: one group per unit.
     await bindChat(deps, { actor: admin, chat: { chatId: -1003, threadId: 0, title: 'Other', type: 'group' }, kind: 'unit', unit: '市住建局' });
     expect(await chatBinding(deps, { chatId: -1002, threadId: 7 })).toBeNull();
-    await expect(bindChat(deps, { actor: admin, chat: { chatId: 5, threadId: 0, title: null, type: 'private' }, kind: 'leaders' })).rejects.toMatchObject({ code: 'chats.group_only' });
+    await expect(bindChat(deps, { actor: admin, chat: { chatId: 5, threadId: 0, title: null, type: 'private' }, kind: 'leaders' })).rejects.toMatchObject({
+      code: 'chats.group_only',
+    });
   });
 
   it('grants roles once and knows config admins from the start', async () => {
@@ -111,7 +115,14 @@ describe.each(storageKinds())('organisation registry on %s', (kind) => {
     expect(await importUnits(deps, { rows })).toEqual({ added: 2, updated: 0, unchanged: 0 });
     expect(await importUnits(deps, { rows })).toEqual({ added: 0, updated: 0, unchanged: 2 });
     const before = await listUnits(deps);
-    await expect(importUnits(deps, { rows: [{ name: '市教育局', aliases: [], headId: null }, { name: '市水务局', aliases: ['城管局'], headId: null }] })).rejects.toMatchObject({
+    await expect(
+      importUnits(deps, {
+        rows: [
+          { name: '市教育局', aliases: [], headId: null },
+          { name: '市水务局', aliases: ['城管局'], headId: null },
+        ],
+      }),
+    ).rejects.toMatchObject({
       code: 'units.name_taken',
     });
     expect(await listUnits(deps)).toEqual(before);

@@ -63,7 +63,13 @@ describe('units files', () => {
     const csvFile = join(dir, 'units.csv');
     writeFileSync(csvFile, 'name,aliases\n市财政局,财政局\n');
     const xlsxFile = join(dir, 'units.XLSX');
-    writeFileSync(xlsxFile, await xlsx([['name', 'aliases'], ['市财政局', '财政局']]));
+    writeFileSync(
+      xlsxFile,
+      await xlsx([
+        ['name', 'aliases'],
+        ['市财政局', '财政局'],
+      ]),
+    );
     const expected = [{ name: '市财政局', aliases: ['财政局'], headId: null }];
     expect(await parseUnitsFile(csvFile)).toEqual(expected);
     expect(await parseUnitsFile(xlsxFile)).toEqual(expected);
@@ -90,7 +96,11 @@ describe('units files', () => {
   });
 
   it('refuses an alias used twice, pointing at the aliases column', async () => {
-    const buffer = await xlsx([['name', 'aliases'], ['市住建局', '住建局'], ['市城管局', '城管局;住建局']]);
+    const buffer = await xlsx([
+      ['name', 'aliases'],
+      ['市住建局', '住建局'],
+      ['市城管局', '城管局;住建局'],
+    ]);
     expect(await problemsOf(() => parseUnitsXlsx(buffer))).toEqual(['row 3, column B (aliases): "住建局" already appears in row 2']);
   });
 
@@ -102,12 +112,21 @@ describe('units files', () => {
       'row 1: the header has no "name" column',
     ];
     expect(await problemsOf(() => parseUnitsCsv(csv))).toEqual(expected);
-    const buffer = await xlsx([['unit', 'aliases', 'phone'], ['市住建局', '住建局', 123]]);
+    const buffer = await xlsx([
+      ['unit', 'aliases', 'phone'],
+      ['市住建局', '住建局', 123],
+    ]);
     expect(await problemsOf(() => parseUnitsXlsx(buffer))).toEqual(expected);
   });
 
   it('counts rows as the spreadsheet shows them when the sheet starts lower down', async () => {
-    const buffer = await xlsx([['name', 'aliases'], ['', '住建局']], { skipRows: 2 });
+    const buffer = await xlsx(
+      [
+        ['name', 'aliases'],
+        ['', '住建局'],
+      ],
+      { skipRows: 2 },
+    );
     expect(await problemsOf(() => parseUnitsXlsx(buffer))).toEqual(['row 4, column A (name): the name is empty']);
   });
 
@@ -120,7 +139,12 @@ describe('units files', () => {
       'row 4, column C (head_id): "1.5" is not a Telegram user id',
     ];
     expect(await problemsOf(() => parseUnitsCsv(csv))).toEqual(expected);
-    const buffer = await xlsx([['aliases', 'name', 'head_id'], ['住建局', null, '12ab'], ['城管局', '市城管局', -5], ['财政局', '市财政局', 1.5]]);
+    const buffer = await xlsx([
+      ['aliases', 'name', 'head_id'],
+      ['住建局', null, '12ab'],
+      ['城管局', '市城管局', -5],
+      ['财政局', '市财政局', 1.5],
+    ]);
     expect(await problemsOf(() => parseUnitsXlsx(buffer))).toEqual(expected);
   });
 
@@ -146,7 +170,11 @@ describe('units files', () => {
     const fromCsv = parseUnitsCsv(csv);
     const csvSeconds = (performance.now() - started) / 1000;
     expect(fromCsv).toHaveLength(lines.length - 1);
-    expect(fromCsv.at(-1)).toEqual({ name: `市第${lines.length - 1}工作局`, aliases: [`第${lines.length - 1}局`, `工作${lines.length - 1}局`], headId: 100000000 + lines.length - 1 });
+    expect(fromCsv.at(-1)).toEqual({
+      name: `市第${lines.length - 1}工作局`,
+      aliases: [`第${lines.length - 1}局`, `工作${lines.length - 1}局`],
+      headId: 100000000 + lines.length - 1,
+    });
     expect(csvSeconds).toBeLessThan(10);
 
     // The same rows as a workbook: far smaller once zipped, the same work to read.

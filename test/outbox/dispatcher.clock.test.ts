@@ -18,16 +18,20 @@ const MINUTE = 60_000;
 const LEASE = DEFAULT_LIMITS.leaseMs;
 const HOUR = 60 * MINUTE;
 
-
 describe.each(storageKinds())('pacing and leases when the clock goes back (%s)', (kind) => {
   const h = useOutboxHarness(kind);
 
-  const dispatcher = (owner?: string) => dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: MANUAL, ...(owner ? { owner } : {}) });
+  const dispatcher = (owner?: string) =>
+    dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: MANUAL, ...(owner ? { owner } : {}) });
   const goBack = (ms: number) => h.time.clock.set(new Date(h.time.clock.now().getTime() - ms));
 
   it('sends the next message to a group within the pacing gap after the clock is set back an hour, not an hour later', async () => {
     const [group] = groups(h.tg, 1);
-    await plan(h.db, h.time.clock, Array.from({ length: 5 }, (_, i) => textRow(`before-${i}`, group!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 5 }, (_, i) => textRow(`before-${i}`, group!)),
+    );
     await dispatcher().drain();
 
     goBack(HOUR);
@@ -61,12 +65,20 @@ describe.each(storageKinds())('pacing and leases when the clock goes back (%s)',
 
   it('holds a group whose window was full at most a window after the jump, and keeps it to 20 a minute', async () => {
     const [group] = groups(h.tg, 1);
-    await plan(h.db, h.time.clock, Array.from({ length: 20 }, (_, i) => textRow(`burst-${i}`, group!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 20 }, (_, i) => textRow(`burst-${i}`, group!)),
+    );
     await dispatcher().drain();
 
     goBack(HOUR);
     const jumpedAt = h.time.clock.now().getTime();
-    await plan(h.db, h.time.clock, Array.from({ length: 3 }, (_, i) => textRow(`later-${i}`, group!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 3 }, (_, i) => textRow(`later-${i}`, group!)),
+    );
     await dispatcher().drain();
 
     const at = arrivals(h.tg, group!);

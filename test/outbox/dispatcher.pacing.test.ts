@@ -76,7 +76,11 @@ describePg('pacing with three dispatchers', () => {
   it('keeps three dispatchers together under the global limit through the shared slot, with no 429', async () => {
     const tg = await startTelegram({ enforceLimits: true });
     const chats = privateChats(tg, 90);
-    await plan(database.db, systemClock, chats.map((chat) => textRow(`p-${chat}`, chat)));
+    await plan(
+      database.db,
+      systemClock,
+      chats.map((chat) => textRow(`p-${chat}`, chat)),
+    );
     const dispatchers = clients.map((client) => dispatcherFor({ db: client.db, tg, clock: systemClock }));
     const started = Date.now();
     for (const d of dispatchers) d.start();

@@ -29,7 +29,11 @@ describe.each(storageKinds())('on %s, the dispatcher recovers', (kind) => {
 
   it('while the Bot API is unreachable, retries every row at most 5 s apart, logs it once, and once more when it is back', async () => {
     const chats = privateChats(h.tg, 3);
-    await plan(h.db, h.time.clock, chats.map((chat) => textRow(`row-${chat}`, chat)));
+    await plan(
+      h.db,
+      h.time.clock,
+      chats.map((chat) => textRow(`row-${chat}`, chat)),
+    );
     h.tg.failNext({ method: 'sendMessage', error: { disconnect: true }, times: 30 });
     const lines: Record<string, unknown>[] = [];
     const d = createDispatcher({

@@ -74,7 +74,8 @@ describe.each(storageKinds())('on %s, the dispatcher', (kind) => {
       apiRoot: 'https://api.telegram.org',
       // what node-fetch throws when the host cannot be reached; then Telegram is back
       fetch: (async (url: string, init: unknown) => {
-        if (failures-- > 0) throw Object.assign(new Error(`request to ${url} failed, reason: getaddrinfo ENOTFOUND api.telegram.org`), { type: 'system', code: 'ENOTFOUND' });
+        if (failures-- > 0)
+          throw Object.assign(new Error(`request to ${url} failed, reason: getaddrinfo ENOTFOUND api.telegram.org`), { type: 'system', code: 'ENOTFOUND' });
         return fetch(String(url).replace('https://api.telegram.org', h.tg.apiRoot), init as RequestInit);
       }) as never,
     });

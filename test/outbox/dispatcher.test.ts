@@ -83,10 +83,7 @@ describe.each(storageKinds())('on %s', (kind) => {
       const [group] = groups(tg, 1);
       const chats = [alice!, bob!, group!];
       const rows = [0, 1, 2, 3].flatMap((i) => chats.map((chat) => textRow(`c${chat}-m${i}`, chat)));
-      await plan(database.db, time.clock, [
-        ...rows,
-        textRow('tomorrow', alice!, { notBefore: new Date(time.clock.now().getTime() + 24 * 3600_000) }),
-      ]);
+      await plan(database.db, time.clock, [...rows, textRow('tomorrow', alice!, { notBefore: new Date(time.clock.now().getTime() + 24 * 3600_000) })]);
 
       await dispatcher().drain();
 
@@ -415,7 +412,11 @@ describe.each(storageKinds())('on %s', (kind) => {
 
     it('stop() finishes the send on the wire, gives back the rows still waiting for their slot, then returns', async () => {
       const chats = privateChats(tg, 10);
-      await plan(database.db, systemClock, chats.map((chat, i) => textRow(`row-${i}`, chat)));
+      await plan(
+        database.db,
+        systemClock,
+        chats.map((chat, i) => textRow(`row-${i}`, chat)),
+      );
       const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
       let entered = 0;
       let release!: () => void;

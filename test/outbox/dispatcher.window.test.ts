@@ -12,7 +12,21 @@ import { pacedDirectSends } from '../../src/outbox/direct-pacing.js';
 import type { DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createChatPacingRepository } from '../../src/outbox/pacing.repository.js';
 import { createPgTestDatabase, describePg, storageKinds, type TestDatabase } from '../helpers/db.js';
-import { allRows, arrivals, deliveries, dispatcherFor, groups, plan, privateChats, textRow, textsIn, TOKEN, manualTime, startTelegram, useOutboxHarness } from './fixture.js';
+import {
+  allRows,
+  arrivals,
+  deliveries,
+  dispatcherFor,
+  groups,
+  plan,
+  privateChats,
+  textRow,
+  textsIn,
+  TOKEN,
+  manualTime,
+  startTelegram,
+  useOutboxHarness,
+} from './fixture.js';
 
 /** On a manual clock a "late" global slot means nothing: concurrent sleepers all move one clock. */
 const MANUAL: Partial<DispatcherLimits> = { lateSlotMs: Number.POSITIVE_INFINITY };
@@ -37,17 +51,24 @@ const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
   const h = useOutboxHarness(kind);
 
-  const dispatcher = (limits: Partial<DispatcherLimits> = {}) => dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: { ...MANUAL, ...limits } });
+  const dispatcher = (limits: Partial<DispatcherLimits> = {}) =>
+    dispatcherFor({ db: h.db, tg: h.tg, clock: h.time.clock, sleep: h.time.sleep, limits: { ...MANUAL, ...limits } });
   /** A bot API whose calls go through the direct-reply pacing, on the test's clock. */
   const handlerApi = (maxWaitMs?: number) => {
     const api = new Api(TOKEN, { apiRoot: h.tg.apiRoot });
-    api.config.use(pacedDirectSends({ db: h.db, clock: h.time.clock, sleep: h.time.sleep, logger: silentLogger, ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) }));
+    api.config.use(
+      pacedDirectSends({ db: h.db, clock: h.time.clock, sleep: h.time.sleep, logger: silentLogger, ...(maxWaitMs !== undefined ? { maxWaitMs } : {}) }),
+    );
     return api;
   };
 
   it('sends a burst of 25 to one group about 1 a second, 20 in the first 20 s, and the 21st once the first is a minute old', async () => {
     const [group] = groups(h.tg, 1);
-    await plan(h.db, h.time.clock, Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 25 }, (_, i) => textRow(`g-${i}`, group!)),
+    );
 
     await dispatcher().drain();
 
@@ -63,7 +84,11 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
 
   it('sends to a private chat about 1 a second, with no window', async () => {
     const [alice] = privateChats(h.tg, 1);
-    await plan(h.db, h.time.clock, Array.from({ length: 25 }, (_, i) => textRow(`p-${i}`, alice!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 25 }, (_, i) => textRow(`p-${i}`, alice!)),
+    );
 
     await dispatcher().drain();
 
@@ -96,7 +121,11 @@ describe.each(storageKinds())('per-chat pacing on %s', (kind) => {
 
   it('holds a direct reply at most maxWaitMs when the window is full, then sends it anyway, and the outbox waits for it too', async () => {
     const [group] = groups(h.tg, 1);
-    await plan(h.db, h.time.clock, Array.from({ length: 20 }, (_, i) => textRow(`g-${i}`, group!)));
+    await plan(
+      h.db,
+      h.time.clock,
+      Array.from({ length: 20 }, (_, i) => textRow(`g-${i}`, group!)),
+    );
     await dispatcher().drain();
     const outboxFirst = arrivals(h.tg, group!)[0]!;
 
@@ -179,9 +208,17 @@ describePg('per-chat pacing with two dispatchers on one PostgreSQL', () => {
       const two = dispatcherFor({ db: other.db, tg, clock: time.clock, sleep: time.sleep, limits: MANUAL, owner: 'two' });
 
       // one sends 15, then two gets 10 more: 5 fit in the minute, the 6th waits for one's first to be a minute old
-      await plan(database.db, time.clock, Array.from({ length: 15 }, (_, i) => textRow(`h-${i}`, handOff!)));
+      await plan(
+        database.db,
+        time.clock,
+        Array.from({ length: 15 }, (_, i) => textRow(`h-${i}`, handOff!)),
+      );
       await one.drain();
-      await plan(database.db, time.clock, Array.from({ length: 10 }, (_, i) => textRow(`h-${15 + i}`, handOff!)));
+      await plan(
+        database.db,
+        time.clock,
+        Array.from({ length: 10 }, (_, i) => textRow(`h-${15 + i}`, handOff!)),
+      );
       await two.drain();
       const handed = arrivals(tg, handOff!);
       expect(handed).toHaveLength(25);
@@ -192,7 +229,11 @@ describePg('per-chat pacing with two dispatchers on one PostgreSQL', () => {
       expect(owners.get('h-20')).toBe('two');
 
       // both at once on 30 rows to one group
-      await plan(database.db, time.clock, Array.from({ length: 30 }, (_, i) => textRow(`t-${i}`, together!)));
+      await plan(
+        database.db,
+        time.clock,
+        Array.from({ length: 30 }, (_, i) => textRow(`t-${i}`, together!)),
+      );
       await Promise.all([one.drain(), two.drain()]);
       const at = arrivals(tg, together!);
       expect(textsIn(tg, together!)).toEqual(Array.from({ length: 30 }, (_, i) => `t-${i}`));

@@ -70,14 +70,32 @@ describe('duban parse', () => {
   });
 
   it('prints the draft card’s warnings too: a deadline on a day off, 今天下班前 written on a Sunday, the leader in charge', async () => {
-    const saturday = await run(['parse', '--now', '2024-07-19T10:00:00+08:00', '--timezone', 'Asia/Shanghai', '--units', UNITS_CSV, '请王副市长牵头督办,市住建局负责,7月27日前报送。']);
+    const saturday = await run([
+      'parse',
+      '--now',
+      '2024-07-19T10:00:00+08:00',
+      '--timezone',
+      'Asia/Shanghai',
+      '--units',
+      UNITS_CSV,
+      '请王副市长牵头督办,市住建局负责,7月27日前报送。',
+    ]);
     expect(saturday.code).toBe(0);
     expect(JSON.parse(saturday.stdout)).toMatchObject({
       deadline: '2024-07-27',
       leaderInCharge: { name: '王', title: '副市长' },
       warnings: ['the deadline 2024-07-27 is a day off; the working day before it is 2024-07-26'],
     });
-    const sunday = await run(['parse', '--now', '2024-07-21T10:00:00+08:00', '--timezone', 'Asia/Shanghai', '--units', UNITS_CSV, '请市应急局牵头,今天下班前报送。']);
+    const sunday = await run([
+      'parse',
+      '--now',
+      '2024-07-21T10:00:00+08:00',
+      '--timezone',
+      'Asia/Shanghai',
+      '--units',
+      UNITS_CSV,
+      '请市应急局牵头,今天下班前报送。',
+    ]);
     expect(JSON.parse(sunday.stdout)).toMatchObject({
       deadline: '2024-07-22',
       deadlineTime: '18:00',
@@ -86,7 +104,17 @@ describe('duban parse', () => {
   });
 
   it('reads --now without an offset as wall time in the time zone, and joins several words', async () => {
-    const { code, stdout } = await run(['parse', '--now', '2024-07-19T23:30', '--timezone', 'Asia/Shanghai', '--units', UNITS_CSV, '请市住建局牵头,', '明天下午5点前报送']);
+    const { code, stdout } = await run([
+      'parse',
+      '--now',
+      '2024-07-19T23:30',
+      '--timezone',
+      'Asia/Shanghai',
+      '--units',
+      UNITS_CSV,
+      '请市住建局牵头,',
+      '明天下午5点前报送',
+    ]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ lead: ['市住房和城乡建设局'], deadline: '2024-07-20', deadlineTime: '17:00' });
   });
@@ -141,10 +169,14 @@ describe('duban parse', () => {
   it('as a separate process (npx tsx) keeps stdout to the JSON object and exits 2 on a usage error', async () => {
     const exec = promisify(execFile);
     const cli = path.join(ROOT, 'src/cli/index.ts');
-    const ok = await exec('npx', ['tsx', cli, 'parse', '--now', '2024-07-19T10:00:00+08:00', '--units', UNITS_CSV, 'Housing Bureau to lead, due 2024-08-15'], { cwd: ROOT });
+    const ok = await exec('npx', ['tsx', cli, 'parse', '--now', '2024-07-19T10:00:00+08:00', '--units', UNITS_CSV, 'Housing Bureau to lead, due 2024-08-15'], {
+      cwd: ROOT,
+    });
     expect(ok.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(ok.stdout)).toMatchObject({ lead: ['市住房和城乡建设局'], deadline: '2024-08-15' });
-    const failed = await exec('npx', ['tsx', cli, 'parse', '--now', 'yesterday', '--units', UNITS_CSV, 'x'], { cwd: ROOT }).catch((error: unknown) => error as { code: number; stdout: string; stderr: string });
+    const failed = await exec('npx', ['tsx', cli, 'parse', '--now', 'yesterday', '--units', UNITS_CSV, 'x'], { cwd: ROOT }).catch(
+      (error: unknown) => error as { code: number; stdout: string; stderr: string },
+    );
     expect(failed).toMatchObject({ code: 2, stdout: '' });
     expect((failed as { stderr: string }).stderr).toMatch(USAGE);
   }, 60_000);

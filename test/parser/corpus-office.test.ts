@@ -52,9 +52,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市民政局'],
-      warnings: [
-        'unit "市民政局" is not in the registry',
-      ],
+      warnings: ['unit "市民政局" is not in the registry'],
     },
   },
   {
@@ -143,7 +141,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: '国庆节后第一个工作日 is a day, not \'within one working day\'',
+    name: "国庆节后第一个工作日 is a day, not 'within one working day'",
     now: FRIDAY,
     text: '请市住建局牵头,国庆节后第一个工作日报送整改情况。',
     expected: {
@@ -194,7 +192,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: '元旦前 in summer is this year\'s 31 December',
+    name: "元旦前 in summer is this year's 31 December",
     now: FRIDAY,
     text: '请市人社局牵头，元旦前完成农民工工资清欠。',
     expected: {
@@ -329,9 +327,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2025-03-15 is a day off; the working day before it is 2025-03-14',
-      ],
+      warnings: ['the deadline 2025-03-15 is a day off; the working day before it is 2025-03-14'],
     },
   },
   {
@@ -382,10 +378,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市统计局'],
-      warnings: [
-        'no deadline found',
-        'unit "市统计局" is not in the registry',
-      ],
+      warnings: ['no deadline found', 'unit "市统计局" is not in the registry'],
     },
   },
   {
@@ -436,9 +429,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市统计局'],
-      warnings: [
-        'unit "市统计局" is not in the registry',
-      ],
+      warnings: ['unit "市统计局" is not in the registry'],
     },
   },
   {
@@ -489,9 +480,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -508,9 +497,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-      ],
+      warnings: ['no deadline found'],
     },
   },
   {
@@ -561,9 +548,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['公安交警部门'],
-      warnings: [
-        'unit "公安交警部门" is not in the registry (did you mean "市公安局"?)',
-      ],
+      warnings: ['unit "公安交警部门" is not in the registry (did you mean "市公安局"?)'],
     },
   },
   {
@@ -580,9 +565,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -667,9 +650,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -712,7 +693,7 @@ const cases: Case[] = [
     text: '牵头单位：市交通局，配合单位：市公安局、市财政局，办结时限：2024年9月30日。',
     expected: {
       lead: ['市交通运输局'],
-      cooperating: ['市公安局','市财政局'],
+      cooperating: ['市公安局', '市财政局'],
       deadline: '2024-09-30',
       deadlineTime: null,
       level: 'routine',
@@ -729,7 +710,7 @@ const cases: Case[] = [
     text: '负责：市应急局；协助：市消防救援支队、市公安局；本周内报送。',
     expected: {
       lead: ['市应急管理局'],
-      cooperating: ['市消防救援支队','市公安局'],
+      cooperating: ['市消防救援支队', '市公安局'],
       deadline: '2024-07-19',
       deadlineTime: null,
       level: 'routine',
@@ -737,9 +718,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市消防救援支队'],
-      warnings: [
-        'unit "市消防救援支队" is not in the registry',
-      ],
+      warnings: ['unit "市消防救援支队" is not in the registry'],
     },
   },
   {
@@ -756,9 +735,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-27 is a day off; the working day before it is 2024-07-26',
-      ],
+      warnings: ['the deadline 2024-07-27 is a day off; the working day before it is 2024-07-26'],
     },
   },
   {
@@ -775,9 +752,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-10-03 is a day off; the working day before it is 2024-09-30',
-      ],
+      warnings: ['the deadline 2024-10-03 is a day off; the working day before it is 2024-09-30'],
     },
   },
   {
@@ -794,9 +769,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"今天下班前" was written on a day off; read as the end of the next working day, 2024-07-22',
-      ],
+      warnings: ['"今天下班前" was written on a day off; read as the end of the next working day, 2024-07-22'],
     },
   },
   {
@@ -813,9 +786,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"今天之内" was written on a day off; read as the end of the next working day, 2024-10-08',
-      ],
+      warnings: ['"今天之内" was written on a day off; read as the end of the next working day, 2024-10-08'],
     },
   },
   {
@@ -849,9 +820,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"close of business today" was written on a day off; read as the end of the next working day, 2024-07-22',
-      ],
+      warnings: ['"close of business today" was written on a day off; read as the end of the next working day, 2024-07-22'],
     },
   },
   {
@@ -868,9 +837,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-28 is a day off; the working day before it is 2024-07-26',
-      ],
+      warnings: ['the deadline 2024-07-28 is a day off; the working day before it is 2024-07-26'],
     },
   },
   {
@@ -887,13 +854,11 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19',
-      ],
+      warnings: ['the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19'],
     },
   },
   {
-    name: '下班前 alone, written on a Sunday, is the next working day\'s',
+    name: "下班前 alone, written on a Sunday, is the next working day's",
     now: '2024-07-21T10:00:00+08:00',
     text: '请市应急局牵头,下班前报送值班安排。',
     expected: {
@@ -906,9 +871,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"下班前" was written on a day off; read as the end of the next working day, 2024-07-22',
-      ],
+      warnings: ['"下班前" was written on a day off; read as the end of the next working day, 2024-07-22'],
     },
   },
   {
@@ -959,9 +922,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市商务局'],
-      warnings: [
-        'unit "市商务局" is not in the registry',
-      ],
+      warnings: ['unit "市商务局" is not in the registry'],
     },
   },
 ];

@@ -20,7 +20,7 @@ type Case = { name: string; now: string; text: string; expected: ParsedInstructi
 
 const cases: Case[] = [
   {
-    name: 'the issue\'s example: lead, two cooperating units, a date without a year',
+    name: "the issue's example: lead, two cooperating units, a date without a year",
     now: FRIDAY,
     text: '请市住建局牵头,市自然资源局、市城管执法局配合,于7月30日前报送办理结果。',
     expected: {
@@ -67,9 +67,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -86,9 +84,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-      ],
+      warnings: ['no deadline found'],
     },
   },
   {
@@ -122,9 +118,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-03 is a day off; the working day before it is 2024-08-02',
-      ],
+      warnings: ['the deadline 2024-08-03 is a day off; the working day before it is 2024-08-02'],
     },
   },
   {
@@ -158,9 +152,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -319,9 +311,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市交通委'],
-      warnings: [
-        'unit "市交通委" is not in the registry (did you mean "市交通运输局"?)',
-      ],
+      warnings: ['unit "市交通委" is not in the registry (did you mean "市交通运输局"?)'],
     },
   },
   {
@@ -389,9 +379,7 @@ const cases: Case[] = [
       reportEvery: 'week',
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -446,9 +434,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"6月30日" has already passed this year; read as 2025-06-30',
-      ],
+      warnings: ['"6月30日" has already passed this year; read as 2025-06-30'],
     },
   },
   {
@@ -524,9 +510,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-11-30 is a day off; the working day before it is 2024-11-29',
-      ],
+      warnings: ['the deadline 2024-11-30 is a day off; the working day before it is 2024-11-29'],
     },
   },
   {
@@ -628,13 +612,11 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19',
-      ],
+      warnings: ['the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19'],
     },
   },
   {
-    name: '抓紧落实 leads; 下周内 is next week\'s Friday',
+    name: "抓紧落实 leads; 下周内 is next week's Friday",
     now: FRIDAY,
     text: '请市卫健委抓紧落实,下周内报送。',
     expected: {
@@ -681,9 +663,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"7月18日" has already passed this year; read as 2025-07-18',
-      ],
+      warnings: ['"7月18日" has already passed this year; read as 2025-07-18'],
     },
   },
   {
@@ -700,9 +680,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"2024年1月10日" (2024-01-10) is already past',
-      ],
+      warnings: ['"2024年1月10日" (2024-01-10) is already past'],
     },
   },
   {
@@ -740,9 +718,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-      ],
+      warnings: ['no deadline found'],
     },
   },
   {
@@ -759,9 +735,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)',
-      ],
+      warnings: ['no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)'],
     },
   },
   {
@@ -795,9 +769,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        '"本周五" has already passed this week; read as 2024-07-26',
-      ],
+      warnings: ['"本周五" has already passed this week; read as 2024-07-26'],
     },
   },
   {
@@ -954,9 +926,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市商务局'],
-      warnings: [
-        'unit "市商务局" is not in the registry',
-      ],
+      warnings: ['unit "市商务局" is not in the registry'],
     },
   },
   {
@@ -1024,9 +994,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the 2027 holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar',
-      ],
+      warnings: ['the 2027 holiday schedule is not loaded; statutory holidays assumed, 调休 unknown; an admin can load it with /calendar'],
     },
   },
   {
@@ -1128,9 +1096,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['City Traffic Bureau'],
-      warnings: [
-        'unit "City Traffic Bureau" is not in the registry',
-      ],
+      warnings: ['unit "City Traffic Bureau" is not in the registry'],
     },
   },
   {
@@ -1147,9 +1113,7 @@ const cases: Case[] = [
       reportEvery: 'week',
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -1187,9 +1151,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19',
-      ],
+      warnings: ['the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19'],
     },
   },
   {
@@ -1257,9 +1219,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no role word (牵头, 负责, 配合 ...) next to the unit names; "市教育局", named first, is taken as the lead unit',
-      ],
+      warnings: ['no role word (牵头, 负责, 配合 ...) next to the unit names; "市教育局", named first, is taken as the lead unit'],
     },
   },
   {
@@ -1293,9 +1253,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['Housng Bureau'],
-      warnings: [
-        'unit "Housng Bureau" is not in the registry (did you mean "市住房和城乡建设局"?)',
-      ],
+      warnings: ['unit "Housng Bureau" is not in the registry (did you mean "市住房和城乡建设局"?)'],
     },
   },
   {
@@ -1312,9 +1270,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the instruction text is empty',
-      ],
+      warnings: ['the instruction text is empty'],
     },
   },
   {
@@ -1331,10 +1287,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-        'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)',
-      ],
+      warnings: ['no deadline found', 'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)'],
     },
   },
   {
@@ -1351,14 +1304,11 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市规划研究中心'],
-      warnings: [
-        'unit "市规划研究中心" is not in the registry',
-        'the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09',
-      ],
+      warnings: ['unit "市规划研究中心" is not in the registry', 'the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09'],
     },
   },
   {
-    name: 'an unknown 厅 gets the registry\'s 局 as a suggestion',
+    name: "an unknown 厅 gets the registry's 局 as a suggestion",
     now: FRIDAY,
     text: '请市财政厅牵头,年底前完成。',
     expected: {
@@ -1371,9 +1321,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市财政厅'],
-      warnings: [
-        'unit "市财政厅" is not in the registry (did you mean "市财政局"?)',
-      ],
+      warnings: ['unit "市财政厅" is not in the registry (did you mean "市财政局"?)'],
     },
   },
   {
@@ -1407,9 +1355,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19',
-      ],
+      warnings: ['the deadline 2024-07-20 is a day off; the working day before it is 2024-07-19'],
     },
   },
   {
@@ -1426,9 +1372,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市交通委'],
-      warnings: [
-        'unit "市交通委" is not in the registry (did you mean "市交通运输局"?)',
-      ],
+      warnings: ['unit "市交通委" is not in the registry (did you mean "市交通运输局"?)'],
     },
   },
   {
@@ -1445,10 +1389,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['市交通委'],
-      warnings: [
-        'no deadline found',
-        'unit "市交通委" is not in the registry (did you mean "市交通运输局"?)',
-      ],
+      warnings: ['no deadline found', 'unit "市交通委" is not in the registry (did you mean "市交通运输局"?)'],
     },
   },
   {
@@ -1465,9 +1406,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-10-01 is a day off; the working day before it is 2024-09-30',
-      ],
+      warnings: ['the deadline 2024-10-01 is a day off; the working day before it is 2024-09-30'],
     },
   },
   {
@@ -1484,9 +1423,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -1503,9 +1440,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no role word (牵头, 负责, 配合 ...) next to the unit names; "市住房和城乡建设局", named first, is taken as the lead unit',
-      ],
+      warnings: ['no role word (牵头, 负责, 配合 ...) next to the unit names; "市住房和城乡建设局", named first, is taken as the lead unit'],
     },
   },
   {
@@ -1522,10 +1457,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-        'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)',
-      ],
+      warnings: ['no deadline found', 'no lead unit found (no 牵头/负责/办理 or "to lead" next to a unit name)'],
     },
   },
   {
@@ -1559,9 +1491,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: ['City Parks Office'],
-      warnings: [
-        'unit "City Parks Office" is not in the registry',
-      ],
+      warnings: ['unit "City Parks Office" is not in the registry'],
     },
   },
   {
@@ -1657,7 +1587,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: '每季度 is a quarterly rhythm (by the quarter\'s end)',
+    name: "每季度 is a quarterly rhythm (by the quarter's end)",
     now: FRIDAY,
     text: '请市水利局牵头,每季度报送一次进展,年底前完成。',
     expected: {
@@ -1710,9 +1640,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09',
-      ],
+      warnings: ['the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09'],
     },
   },
   {
@@ -1797,9 +1725,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-03 is a day off; the working day before it is 2024-08-02',
-      ],
+      warnings: ['the deadline 2024-08-03 is a day off; the working day before it is 2024-08-02'],
     },
   },
   {
@@ -1820,7 +1746,7 @@ const cases: Case[] = [
     },
   },
   {
-    name: '30日前 is this month\'s 30th',
+    name: "30日前 is this month's 30th",
     now: FRIDAY,
     text: '请市经信局牵头,30日前报送。',
     expected: {
@@ -1952,9 +1878,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09',
-      ],
+      warnings: ['the deadline 2024-08-10 is a day off; the working day before it is 2024-08-09'],
     },
   },
   {
@@ -1991,9 +1915,7 @@ const cases: Case[] = [
       reportEvery: 'day',
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30',
-      ],
+      warnings: ['the deadline 2024-08-31 is a day off; the working day before it is 2024-08-30'],
     },
   },
   {
@@ -2027,10 +1949,7 @@ const cases: Case[] = [
       reportEvery: null,
       leaderInCharge: null,
       unresolved: [],
-      warnings: [
-        'no deadline found',
-        '"开学前" was not read as a date',
-      ],
+      warnings: ['no deadline found', '"开学前" was not read as a date'],
     },
   },
   {

@@ -13,9 +13,11 @@ const units = [
 const now = new Date('2024-07-19T10:00:00+08:00');
 
 function expectWellFormed(result: ParsedInstruction): void {
-  expect(Object.keys(result).filter((k) => k !== 'reportsFrom').sort()).toEqual(
-    ['cooperating', 'deadline', 'deadlineTime', 'lead', 'leaderInCharge', 'level', 'milestones', 'reportEvery', 'unresolved', 'warnings'].sort(),
-  );
+  expect(
+    Object.keys(result)
+      .filter((k) => k !== 'reportsFrom')
+      .sort(),
+  ).toEqual(['cooperating', 'deadline', 'deadlineTime', 'lead', 'leaderInCharge', 'level', 'milestones', 'reportEvery', 'unresolved', 'warnings'].sort());
   if ('reportsFrom' in result) expect(result.reportsFrom === 'all' && result.reportEvery !== null).toBe(true);
   for (const list of [result.lead, result.cooperating, result.unresolved, result.warnings]) {
     expect(list.every((s) => typeof s === 'string' && s.length > 0)).toBe(true);

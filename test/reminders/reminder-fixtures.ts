@@ -110,7 +110,8 @@ export function simulate(
       sent.push({ ...r, at: local(now) });
     }
     nextCheckAt = plan.nextCheckAt;
-    if (plan.nextCheckAt !== null && plan.nextCheckAt.getTime() <= now.getTime()) throw new Error(`nextCheckAt ${local(plan.nextCheckAt)} is not after ${local(now)}`);
+    if (plan.nextCheckAt !== null && plan.nextCheckAt.getTime() <= now.getTime())
+      throw new Error(`nextCheckAt ${local(plan.nextCheckAt)} is not after ${local(now)}`);
     const candidates = [input.everyMinutes ? now.getTime() + input.everyMinutes * 60_000 : (plan.nextCheckAt?.getTime() ?? Infinity)];
     if (changes.length > 0) candidates.push(changes[0]!.at.getTime());
     const next = Math.min(...candidates);

@@ -38,7 +38,13 @@ describe(`reminders arrive in the right chats of the real bot (${kind})`, () => 
     h = await startHarness({ kind, clock: '2026-09-21T10:00:00+08:00' });
     org = await seedOrg(h);
     const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({ db: h.database.db, clock: h.clock, logger: silentLogger, timezone: h.config.timezone, jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }) });
+    scheduler = createScheduler({
+      db: h.database.db,
+      clock: h.clock,
+      logger: silentLogger,
+      timezone: h.config.timezone,
+      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
+    });
     const instruction = await h.say(org.leader, org.leadersGroup, '请市住建局牵头，于9月30日前完成老旧小区改造方案。列为重点督办。');
     await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
     const draft = h.lastBotMessage(org.leadersGroup);

@@ -28,7 +28,7 @@ for (const kind of storageKinds()) {
       const itemId = await w.assign({ level: 'key', deadline: '2026-09-30', cooperating: true });
 
       // Monday 21 Sep, 14:00: four working hours without acknowledgement.
-      let sweep = await w.sweepAt('2026-09-21 14:00');
+      const sweep = await w.sweepAt('2026-09-21 14:00');
       expect(sweep).toMatchObject({ items: 1, reminders: 2, messages: 0, queued: 2 });
       const ackNags = await w.outbox(itemId);
       expect(where(ackNags)).toEqual([`reminder_ack_nag -> ${CHATS.housing}`, `reminder_ack_nag -> ${PEOPLE.urbanStaff}`]);
@@ -39,7 +39,8 @@ for (const kind of storageKinds()) {
 
       // Warnings 3, 1 and 0 working days before Wednesday 30 Sep: 24 Sep (25-27 are the Mid-autumn holiday), 29 and 30 Sep.
       const before = (await w.outbox(itemId)).length;
-      for (const at of ['2026-09-22 10:00', '2026-09-24 09:00', '2026-09-24 09:01', '2026-09-26 10:00', '2026-09-29 09:00', '2026-09-30 09:00']) await w.sweepAt(at);
+      for (const at of ['2026-09-22 10:00', '2026-09-24 09:00', '2026-09-24 09:01', '2026-09-26 10:00', '2026-09-29 09:00', '2026-09-30 09:00'])
+        await w.sweepAt(at);
       const warnings = (await w.reminders(itemId)).filter((r) => r.kind === 'warning');
       expect(warnings.map((r) => `${r.unitId === housing ? 'housing' : 'urban'} ${r.slot} ${r.colour}`)).toEqual([
         'housing d:2026-09-30:3 blue',
@@ -83,7 +84,11 @@ for (const kind of storageKinds()) {
       expect(later.filter((r) => r.unitId === urban && r.purpose === 'reminder_overdue_nag').map((r) => r.chatId)).toEqual(Array(6).fill(PEOPLE.urbanStaff));
 
       const events = await w.escalatedEvents(itemId);
-      expect(events.filter((e) => e.unitId === housing).map((e) => ({ actor: e.actorId, rung: e.data.rung, nags: e.data.nagCount, days: e.data.daysOverdue, chats: e.data.chats }))).toEqual([
+      expect(
+        events
+          .filter((e) => e.unitId === housing)
+          .map((e) => ({ actor: e.actorId, rung: e.data.rung, nags: e.data.nagCount, days: e.data.daysOverdue, chats: e.data.chats })),
+      ).toEqual([
         { actor: 0, rung: 2, nags: 2, days: 2, chats: [PEOPLE.housingHead] },
         { actor: 0, rung: 3, nags: 4, days: 4, chats: [CHATS.leaders, PEOPLE.leaderInCharge] },
         { actor: 0, rung: 4, nags: 6, days: 6, chats: [CHATS.discipline] },
@@ -97,7 +102,6 @@ for (const kind of storageKinds()) {
 const kind = storageKinds()[0]!;
 
 describe(`the reminder sweep (${kind})`, () => {
-
   it('nags the issuing leader and the leader in charge about a result waiting 3 working days, in the leaders group and privately to whoever started the bot', async () => {
     const w = (world = await createSweepWorld(kind, { start: '2026-04-20T10:00:00+08:00' }));
     const itemId = await w.assign({ level: 'routine', deadline: '2026-05-29' });
@@ -172,9 +176,14 @@ describe(`the reminder sweep (${kind})`, () => {
     const repo = createRemindersRepository({ db: w.database.db, clock: w.clock });
     const row = { itemId, unitId: w.units.housing, kind: 'overdue_nag' as const, slot: '2026-03-20/2026-03-23', rung: 1, colour: 'red' as const };
     expect([...(await repo.insert({ rows: [row] }))]).toEqual([`${itemId}|${w.units.housing}|overdue_nag|2026-03-20/2026-03-23`]);
-    expect([...(await repo.insert({ rows: [{ ...row, rung: 2 }, { ...row, slot: '2026-03-20/2026-03-24' }] }))]).toEqual([
-      `${itemId}|${w.units.housing}|overdue_nag|2026-03-20/2026-03-24`,
-    ]);
+    expect([
+      ...(await repo.insert({
+        rows: [
+          { ...row, rung: 2 },
+          { ...row, slot: '2026-03-20/2026-03-24' },
+        ],
+      })),
+    ]).toEqual([`${itemId}|${w.units.housing}|overdue_nag|2026-03-20/2026-03-24`]);
   });
 
   it('sets the first check time of a freshly assigned item on save, and a sweep keeps it', async () => {
@@ -192,7 +201,13 @@ describe(`the reminder sweep (${kind})`, () => {
     // Given the time the use-case computed from the policy, the repository stores it as it is.
     const item = (await bare.get(itemId))!;
     const next = computeNextCheckAt({ state: item.state, now: w.clock.now(), schedule: reminderSchedule(w.config) });
-    await bare.save({ id: itemId, previousVersion: item.state.version, state: { ...item.state, version: item.state.version + 1 }, events: [], nextCheckAt: next });
+    await bare.save({
+      id: itemId,
+      previousVersion: item.state.version,
+      state: { ...item.state, version: item.state.version + 1 },
+      events: [],
+      nextCheckAt: next,
+    });
     expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 14:00').toISOString());
   });
 });
@@ -250,7 +265,9 @@ describePg('the reminder sweep on PostgreSQL, several at once and after downtime
     const counts = await createRemindersRepository({ db: w.database.db, clock: w.clock }).nagCounts();
     const byUnit = Object.fromEntries(counts);
     // Each unit: one acknowledgement nag per 4 working hours until the deadline, then two overdue nags.
-    const housingNags = (await w.reminders(itemId)).filter((r) => r.unitId === w.units.housing && ['ack_nag', 'overdue_nag', 'report_nag'].includes(r.kind)).length;
+    const housingNags = (await w.reminders(itemId)).filter(
+      (r) => r.unitId === w.units.housing && ['ack_nag', 'overdue_nag', 'report_nag'].includes(r.kind),
+    ).length;
     expect(byUnit[w.units.housing]).toBe(housingNags);
     expect(byUnit[w.units.urban]).toBe(housingNags);
     expect(housingNags).toBeGreaterThanOrEqual(3);
@@ -315,7 +332,13 @@ describe(`移交: rung 4 refers the item to the discipline body (${kind})`, () =
     expect(await warnIfNoDisciplineChat(w.deps)).toBe(0);
     expect(await startupRows()).toEqual([CHATS.leaders]);
     const levels = w.config.reminders.levels;
-    const noRung4 = { ...w.config, reminders: { ...w.config.reminders, levels: { key: { ...levels.key, rung4: null }, special: { ...levels.special, rung4: null }, routine: { ...levels.routine, rung4: null } } } };
+    const noRung4 = {
+      ...w.config,
+      reminders: {
+        ...w.config.reminders,
+        levels: { key: { ...levels.key, rung4: null }, special: { ...levels.special, rung4: null }, routine: { ...levels.routine, rung4: null } },
+      },
+    };
     w.clock.set(bj('2026-09-22 10:00'));
     expect(await warnIfNoDisciplineChat({ ...w.deps, config: noRung4 })).toBe(0);
     const admin = { personId: PEOPLE.admin, isAdmin: true, isLeader: false, unitIds: [] };

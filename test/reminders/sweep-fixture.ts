@@ -59,7 +59,14 @@ export async function createSweepWorld(kind: StorageKind, options: { discipline?
     units: { housing: housing.id, urban: urban.id },
 
     /** The leader assigns an item to 住建局 (and 城管局 cooperating) and confirms it now. */
-    async assign(input: { level?: ItemLevel; deadline: string; deadlineTime?: string; leaderInCharge?: boolean; cooperating?: boolean; reportEvery?: ReportEvery }) {
+    async assign(input: {
+      level?: ItemLevel;
+      deadline: string;
+      deadlineTime?: string;
+      leaderInCharge?: boolean;
+      cooperating?: boolean;
+      reportEvery?: ReportEvery;
+    }) {
       counter++;
       const { item } = await startAssignment(deps, {
         actorId: PEOPLE.leader,
@@ -136,8 +143,12 @@ export async function createSweepWorld(kind: StorageKind, options: { discipline?
       }));
     },
 
-    async escalatedEvents(itemId: number): Promise<{ unitId: number; actorId: number; data: { rung: number; nagCount: number; daysOverdue: number; to: string[]; chats: number[] } }[]> {
-      const result = await database.db.execute(sql`select unit_id, actor_id, data from item_events where item_id = ${itemId} and type = 'escalated' order by id`);
+    async escalatedEvents(
+      itemId: number,
+    ): Promise<{ unitId: number; actorId: number; data: { rung: number; nagCount: number; daysOverdue: number; to: string[]; chats: number[] } }[]> {
+      const result = await database.db.execute(
+        sql`select unit_id, actor_id, data from item_events where item_id = ${itemId} and type = 'escalated' order by id`,
+      );
       return rowsOf<{ unit_id: number; actor_id: number | string; data: unknown }>(result).map((r) => ({
         unitId: Number(r.unit_id),
         actorId: Number(r.actor_id),

@@ -19,7 +19,6 @@ const EXPRESSIONS = [
   '* * * * *',
 ];
 
-
 describe('cron matching, apart from the timer', () => {
   const tasks: ReturnType<typeof cron.createTask>[] = [];
   afterAll(async () => {
@@ -38,7 +37,9 @@ describe('cron matching, apart from the timer', () => {
     const wednesday = new Date('2026-03-04T12:00:00+08:00');
     expect(previousFire(fields, wednesday, TZ, new Date('2026-02-25T00:00:00+08:00'))).toEqual(new Date('2026-03-02T09:00:00+08:00'));
     expect(previousFire(fields, wednesday, TZ, new Date('2026-03-02T09:00:01+08:00'))).toBeNull();
-    expect(previousFire(fields, new Date('2026-03-02T09:00:00+08:00'), TZ, new Date('2026-03-02T09:00:00+08:00'))).toEqual(new Date('2026-03-02T09:00:00+08:00'));
+    expect(previousFire(fields, new Date('2026-03-02T09:00:00+08:00'), TZ, new Date('2026-03-02T09:00:00+08:00'))).toEqual(
+      new Date('2026-03-02T09:00:00+08:00'),
+    );
   });
 
   it('refuses tokens it could misread rather than guess', () => {

@@ -9,7 +9,16 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { zonedParts } from '../../src/calendar/model/zoned-time.js';
-import { clockJumpOf, createScheduler, manualTrigger, minuteTimer, type JobRun, type ManualTrigger, type Scheduler, type ScheduledJob } from '../../src/scheduler/scheduler.js';
+import {
+  clockJumpOf,
+  createScheduler,
+  manualTrigger,
+  minuteTimer,
+  type JobRun,
+  type ManualTrigger,
+  type Scheduler,
+  type ScheduledJob,
+} from '../../src/scheduler/scheduler.js';
 import { createPgRunCoordinator, type RunCoordinator } from '../../src/scheduler/run-coordinator.js';
 import { createManualClock, systemClock, type ManualClock } from '../../src/shared/clock.js';
 import { createTestDatabase, storageKinds, type TestDatabase } from '../helpers/db.js';
@@ -79,7 +88,16 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
     schedulers = [];
     for (let i = 0; i < instances; i++) {
       const trigger = manualTrigger();
-      const scheduler = createScheduler({ db: database.db, clock, logger: log.logger, timezone: TZ, jobs: testJobs(runs), instance: `i${i}`, monotonic: () => mono, trigger });
+      const scheduler = createScheduler({
+        db: database.db,
+        clock,
+        logger: log.logger,
+        timezone: TZ,
+        jobs: testJobs(runs),
+        instance: `i${i}`,
+        monotonic: () => mono,
+        trigger,
+      });
       await scheduler.start();
       triggers.push(trigger);
       schedulers.push(scheduler);
@@ -114,7 +132,10 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
     // The 08:30 digest is 40 minutes late, within its hour: it runs now, once. The sweep does not
     // replay the 70 minutes it missed (its next run finds the same due items): it runs for 09:10.
     expect(ran()).toEqual(['sweep:2026-03-10T01:10:00.000Z', 'digest:2026-03-10', 'sweep:2026-03-10T01:11:00.000Z']);
-    expect(runs.find((r) => r.name === 'digest')).toMatchObject({ scheduledAt: new Date('2026-03-10T08:30:00+08:00'), at: new Date('2026-03-10T09:10:00+08:00') });
+    expect(runs.find((r) => r.name === 'digest')).toMatchObject({
+      scheduledAt: new Date('2026-03-10T08:30:00+08:00'),
+      at: new Date('2026-03-10T09:10:00+08:00'),
+    });
     expect(results.filter((r) => r.job === 'digest').map((r) => r.action)).toEqual(['ran', 'taken']);
     expect(log.warnings()).toEqual([]);
   });
@@ -197,7 +218,12 @@ describe.each(storageKinds())('the scheduler when the clock is set (%s)', (kind)
     // Wednesday's 08:30 digest is 31 minutes late (within its hour): it runs, on one instance.
     expect(ran().sort()).toEqual(['digest:2026-03-11', 'sweep:2026-03-11T01:01:00.000Z']);
     expect(results.filter((r) => r.action === 'ran')).toHaveLength(2);
-    expect(results.filter((r) => r.action === 'taken').map((r) => r.job).sort()).toEqual(['digest', 'sweep']);
+    expect(
+      results
+        .filter((r) => r.action === 'taken')
+        .map((r) => r.job)
+        .sort(),
+    ).toEqual(['digest', 'sweep']);
     const digestRows = await query(database.db, sql`select slot, outcome from cron_runs where name = 'digest' order by slot`);
     expect(digestRows).toEqual([
       { slot: '2026-03-10', outcome: 'done' },

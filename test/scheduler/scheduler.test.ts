@@ -81,7 +81,13 @@ describePg('three scheduler instances on one PostgreSQL', () => {
     }
     const api = new Api(TOKEN, { apiRoot: tg.apiRoot });
     api.config.use(inlineFilePayloads());
-    dispatcher = createDispatcher({ db: database.db, api, logger: silentLogger, clock: systemClock, limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0 } });
+    dispatcher = createDispatcher({
+      db: database.db,
+      api,
+      logger: silentLogger,
+      clock: systemClock,
+      limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0, globalPerSecond: 0 },
+    });
   });
   afterAll(async () => {
     for (const scheduler of schedulers) await scheduler.stop();
@@ -202,7 +208,9 @@ describe.each(storageKinds())('digests missed while down, and days off (%s)', (k
     const results = await tickAt('2026-03-11 11:00');
     expect(only(results, 'digest')).toMatchObject({ action: 'missed', slot: '2026-03-11', outcome: 'skipped' });
     expect(await digestRows('2026-03-11')).toHaveLength(0);
-    expect(log.lines.some((l) => l.msg === 'missed run is too old; skipped' && l.job === 'digest' && l.slot === '2026-03-11' && l.lateMinutes === 150)).toBe(true);
+    expect(log.lines.some((l) => l.msg === 'missed run is too old; skipped' && l.job === 'digest' && l.slot === '2026-03-11' && l.lateMinutes === 150)).toBe(
+      true,
+    );
     // Once recorded, the missed slot is not reported again.
     expect(only(await tickAt('2026-03-11 11:01'), 'digest').action).toBe('none');
 

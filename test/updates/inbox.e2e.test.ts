@@ -86,24 +86,33 @@ for (const kind of storageKinds()) {
       const raw = h.database.db;
       const flaky = new Proxy(raw, {
         get(target, property) {
-          if (property === 'transaction' && down) return () => Promise.reject(Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }));
+          if (property === 'transaction' && down)
+            return () => Promise.reject(Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' }));
           const value = Reflect.get(target, property, target) as unknown;
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       }) as Db;
       const leaseClock = createManualClock('2026-03-02T10:00:00+08:00');
       const inbox = createUpdateInbox({ db: raw, logger: silentLogger, clock: leaseClock });
-      const bot = createBot(BOT_TOKEN, { db: flaky, clock: h.clock, config: h.config, logger: silentLogger, translator: createTranslator() }, {
-        apiRoot: h.tg.apiRoot,
-        inbox,
-        pacing: { limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0 } },
-      });
+      const bot = createBot(
+        BOT_TOKEN,
+        { db: flaky, clock: h.clock, config: h.config, logger: silentLogger, translator: createTranslator() },
+        {
+          apiRoot: h.tg.apiRoot,
+          inbox,
+          pacing: { limits: { privateGapMs: 0, groupGapMs: 0, groupWindowMax: 0 } },
+        },
+      );
       await bot.init();
       // The shape of a real update, taken from the fake, with an id of its own.
       const sent = nextUpdate();
       await h.say(org.housingStaff, org.housingGroup, '/whoami');
       const template = await sent;
-      const update = { ...template, update_id: 9_000_001, message: { ...template.message!, text: '/progress 2026-1 管道已全部排查', entities: [{ type: 'bot_command', offset: 0, length: 9 }] } } as Update;
+      const update = {
+        ...template,
+        update_id: 9_000_001,
+        message: { ...template.message!, text: '/progress 2026-1 管道已全部排查', entities: [{ type: 'bot_command', offset: 0, length: 9 }] },
+      } as Update;
       const before = await progressCount();
       const messagesBefore = h.botMessages(org.housingGroup).length;
 
@@ -139,7 +148,10 @@ for (const kind of storageKinds()) {
       const leaseClock = createManualClock('2026-03-02T11:00:00+08:00');
       const dead = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const alive = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
-      const update = { update_id: 9_000_002, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi\u0000 \ud800' } } as Update;
+      const update = {
+        update_id: 9_000_002,
+        message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi\u0000 \ud800' },
+      } as Update;
       expect(await dead.receive([update])).toHaveLength(1);
       const seen: Update[] = [];
       const handle = async (u: Update) => {

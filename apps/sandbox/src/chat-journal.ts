@@ -156,7 +156,10 @@ export async function replayJournal(input: {
       if (m.text !== undefined) return tg.sendText({ from, chat, text: m.text, ...reply, ...(m.entities ? { entities: m.entities } : {}) });
       if (m.document && content) {
         return tg.sendDocument({
-          from, chat, content, ...reply,
+          from,
+          chat,
+          content,
+          ...reply,
           ...(m.document.file_name ? { fileName: m.document.file_name } : {}),
           ...(m.document.mime_type ? { mimeType: m.document.mime_type } : {}),
           ...(m.caption ? { caption: m.caption } : {}),

@@ -73,7 +73,10 @@ async function script(sandbox: Sandbox, out: Out): Promise<void> {
     sandbox.sendText({ as: id(who), chatId: chat(where), text, ...(replyTo ? { replyTo } : {}) });
   /** Presses the newest button whose label contains `label` in a chat. */
   const press = async (who: PersonaKey, where: GroupKey, label: string) => {
-    const history = sandbox.history(chat(where)).filter((e) => e.byBot).reverse();
+    const history = sandbox
+      .history(chat(where))
+      .filter((e) => e.byBot)
+      .reverse();
     for (const { message } of history) {
       const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text.includes(label) && 'callback_data' in b);
       if (button && 'callback_data' in button) {
@@ -85,9 +88,15 @@ async function script(sandbox: Sandbox, out: Out): Promise<void> {
     }
     throw new Error(`no button "${label}" in ${group(where).title}`);
   };
-  const lastBot = (where: GroupKey) => sandbox.history(chat(where)).filter((e) => e.byBot).at(-1)!.message;
-  const seen = (pattern: RegExp) => [chat('leaders'), chat('housing'), chat('urban'), id('housingHead'), id('urbanHead'), id('supervisor')]
-    .some((c) => sandbox.history(c).some((e) => e.byBot && pattern.test(e.message.text ?? e.message.caption ?? '')));
+  const lastBot = (where: GroupKey) =>
+    sandbox
+      .history(chat(where))
+      .filter((e) => e.byBot)
+      .at(-1)!.message;
+  const seen = (pattern: RegExp) =>
+    [chat('leaders'), chat('housing'), chat('urban'), id('housingHead'), id('urbanHead'), id('supervisor')].some((c) =>
+      sandbox.history(c).some((e) => e.byBot && pattern.test(e.message.text ?? e.message.caption ?? '')),
+    );
   /** Jumps the clock from one due moment to the next until `until` shows up (at most `max` jumps). */
   const jumpUntil = async (what: string, until: RegExp, max = 40) => {
     for (let i = 0; i < max && !seen(until); i++) await sandbox.advance('next');

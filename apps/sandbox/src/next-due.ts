@@ -18,7 +18,10 @@ export type Due = { at: Date; kind: DueKind };
  */
 export async function nextDue(deps: { db: Db; config: Config }, after: Date): Promise<Due | null> {
   const candidates: Due[] = [];
-  const [row] = await deps.db.select({ at: min(items.nextCheckAt) }).from(items).where(gt(items.nextCheckAt, after));
+  const [row] = await deps.db
+    .select({ at: min(items.nextCheckAt) })
+    .from(items)
+    .where(gt(items.nextCheckAt, after));
   if (row?.at) candidates.push({ at: new Date(row.at), kind: 'reminder' });
 
   const { timezone, digests } = deps.config;

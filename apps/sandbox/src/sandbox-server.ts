@@ -184,7 +184,10 @@ async function serveStatic(res: ServerResponse, entry: { file: string; type: str
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
     ...(entry.file === 'index.html'
-      ? { 'content-security-policy': "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'" }
+      ? {
+          'content-security-policy':
+            "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        }
       : {}),
   });
   res.end(content);

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createFakeTelegram, type FakeTelegram, type HistoryEntry, type MessageEvent, type StoredFile } from '@duban/fake-telegram';
 import { and, count, inArray, lte, sql } from 'drizzle-orm';
-import type { BotCommand, Message, User } from 'grammy/types';
+import type { Message, User } from 'grammy/types';
 import { startApp, type App } from '../../../src/app.js';
 import type { Config } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
@@ -99,7 +99,16 @@ export type Sandbox = {
   /** A person says something; resolves when the bot has handled it and sent what it planned. */
   sendText(input: { as: number; chatId: number; text: string; replyTo?: number; lang?: string }): Promise<Message>;
   /** A person sends a file (an image as a photo), with an optional caption. */
-  sendFile(input: { as: number; chatId: number; content: Buffer; fileName: string; mimeType?: string; caption?: string; replyTo?: number; lang?: string }): Promise<Message>;
+  sendFile(input: {
+    as: number;
+    chatId: number;
+    content: Buffer;
+    fileName: string;
+    mimeType?: string;
+    caption?: string;
+    replyTo?: number;
+    lang?: string;
+  }): Promise<Message>;
   /** A person presses an inline button; resolves with the bot's answer (the toast). */
   press(input: { as: number; chatId: number; messageId: number; data: string; lang?: string }): Promise<{ text?: string; alert?: boolean }>;
   /** Moves the clock and runs, in order, whatever falls due on the way. */
@@ -172,7 +181,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
 
   let sandbox: Sandbox | undefined;
-  const server: Server = createServer(createRequestHandler(() => sandbox, () => runtime?.tg));
+  const server: Server = createServer(
+    createRequestHandler(
+      () => sandbox,
+      () => runtime?.tg,
+    ),
+  );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -198,7 +212,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const tg = createFakeTelegram({ token, botUsername: SANDBOX_BOT.username, botFirstName: SANDBOX_BOT.firstName, clock, callbackQueryTtlMs: 60_000 });
     const byKey = createDemoChats(tg);
     const users = new Map([...byKey.values()].map((u) => [u.id, u]));
-    const rt: Runtime = { tg, app: undefined as unknown as App, trigger: manualTrigger(), users, journal, lastUpdateId: 0, handled: new Set(), waiters: new Map(), offs: [] };
+    const rt: Runtime = {
+      tg,
+      app: undefined as unknown as App,
+      trigger: manualTrigger(),
+      users,
+      journal,
+      lastUpdateId: 0,
+      handled: new Set(),
+      waiters: new Map(),
+      offs: [],
+    };
     runtime = rt;
     rt.offs.push(journal.follow(tg));
     if (saved && saved.entries.length > 0) {

@@ -26,7 +26,9 @@ const available = existsSync(CHROMIUM);
 const inCi = process.env.CI === 'true';
 
 if (!available && !inCi) {
-  process.stderr.write(`\n[duban tests] ${CHROMIUM} is missing: the browser test of the sandbox page is skipped. Install it with: apt-get install -y chromium\n\n`);
+  process.stderr.write(
+    `\n[duban tests] ${CHROMIUM} is missing: the browser test of the sandbox page is skipped. Install it with: apt-get install -y chromium\n\n`,
+  );
 }
 
 describe.skipIf(!available && !inCi)('the sandbox page in Chromium', () => {

@@ -29,7 +29,10 @@ describe('the sandbox', () => {
   const press = (as: number, chatId: number, message: Message, label: string) => {
     const button = buttons(message).find((b) => b.text.includes(label));
     if (!button) throw new Error(`no button ${label} on ${message.text}`);
-    return callApi<{ answer: { text?: string }; error?: string }>(sb, 'POST', `/chats/${chatId}/messages/${message.message_id}/press`, { as, data: button.data });
+    return callApi<{ answer: { text?: string }; error?: string }>(sb, 'POST', `/chats/${chatId}/messages/${message.message_id}/press`, {
+      as,
+      data: button.data,
+    });
   };
 
   beforeAll(async () => {
@@ -91,7 +94,12 @@ describe('the sandbox', () => {
     const { body: info } = await callApi<SandboxInfo>(sb, 'GET', '/state');
     expect(info.status).toBe('ready');
     expect(info.people.map((p) => p.role)).toEqual(['leader', 'staff', 'head', 'staff', 'head', 'stranger', 'supervisor']);
-    expect(info.groups.map((g) => `${g.title}:${g.kind}`)).toEqual(['市领导督办群:leaders', '市住房和城乡建设局:unit', '市城市管理执法局:unit', '市纪委监委:discipline']);
+    expect(info.groups.map((g) => `${g.title}:${g.kind}`)).toEqual([
+      '市领导督办群:leaders',
+      '市住房和城乡建设局:unit',
+      '市城市管理执法局:unit',
+      '市纪委监委:discipline',
+    ]);
     const supervisor = info.people.find((p) => p.role === 'supervisor')!.id;
     await say(supervisor, leaders, '/whoami');
     expect((await lastBot(leaders)).text).toContain('督查员');
@@ -170,7 +178,8 @@ describe('the sandbox', () => {
     const first = (await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' })).body;
     expect(first.ran[0]).toEqual({ at: new Date('2026-03-02T15:00:00+08:00').toISOString(), kind: 'bundle' });
     const ran: AdvanceResult['ran'] = [];
-    for (let i = 0; i < 5 && !ran.some((r) => r.kind === 'digest'); i++) ran.push(...(await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' })).body.ran);
+    for (let i = 0; i < 5 && !ran.some((r) => r.kind === 'digest'); i++)
+      ran.push(...(await callApi<AdvanceResult>(sb, 'POST', '/clock', { step: 'next' })).body.ran);
     expect(ran.find((r) => r.kind === 'digest')).toEqual({ at: new Date('2026-03-03T08:30:00+08:00').toISOString(), kind: 'digest' });
     expect((await lastBot(leaders)).text).toContain('每日督办摘要 2026-03-03');
   });

@@ -27,8 +27,16 @@ export class Upload implements UploadedFile {
 
 /** Form fields whose value is a JSON-serialized object, decoded so recorded calls show objects. */
 const JSON_FIELDS = new Set([
-  'reply_markup', 'reply_parameters', 'entities', 'caption_entities', 'commands', 'scope',
-  'allowed_updates', 'link_preview_options', 'media', 'reaction',
+  'reply_markup',
+  'reply_parameters',
+  'entities',
+  'caption_entities',
+  'commands',
+  'scope',
+  'allowed_updates',
+  'link_preview_options',
+  'media',
+  'reaction',
 ]);
 
 export function parseBody(contentType: string | undefined, body: Buffer, query: URLSearchParams): Record<string, unknown> {

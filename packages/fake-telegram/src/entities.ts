@@ -30,12 +30,7 @@ export type FormatOptions = {
  * and trims surrounding whitespace, as Telegram does before storing a message or caption.
  * Throws a 400 ApiError with Telegram's "can't parse entities" description for malformed markup.
  */
-export function formatText(
-  input: string,
-  parseMode: string | undefined,
-  explicit: MessageEntity[] | undefined,
-  options: FormatOptions,
-): FormattedText {
+export function formatText(input: string, parseMode: string | undefined, explicit: MessageEntity[] | undefined, options: FormatOptions): FormattedText {
   let parsed: { text: string; entities: Entity[] };
   const mode = parseMode?.toLowerCase();
   if (mode === undefined || mode === '') {
@@ -130,10 +125,7 @@ function linkEntity(url: string, offset: number, length: number, options: Format
 // ---------------------------------------------------------------------------------------------
 // HTML (tdlib's parse_html)
 
-const HTML_TAGS = new Set([
-  'a', 'b', 'strong', 'i', 'em', 's', 'strike', 'del', 'u', 'ins',
-  'tg-spoiler', 'tg-emoji', 'span', 'pre', 'code', 'blockquote',
-]);
+const HTML_TAGS = new Set(['a', 'b', 'strong', 'i', 'em', 's', 'strike', 'del', 'u', 'ins', 'tg-spoiler', 'tg-emoji', 'span', 'pre', 'code', 'blockquote']);
 
 function decodeHtmlEntity(text: string, pos: number): { char: string; end: number } | undefined {
   let end = pos + 1;
@@ -211,9 +203,7 @@ function parseHtml(text: string, options: FormatOptions): { text: string; entiti
         }
         while (at(i) !== '' && isSpace(at(i))) i++;
         if (at(i) !== '=') {
-          throw err(
-            `Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${byteOffset(text, begin)}`,
-          );
+          throw err(`Expected equal sign in declaration of an attribute of the tag "${tag}" at byte offset ${byteOffset(text, begin)}`);
         }
         i++;
         while (at(i) !== '' && isSpace(at(i))) i++;
@@ -261,9 +251,7 @@ function parseHtml(text: string, options: FormatOptions): { text: string; entiti
       if (at(i) !== '>') throw err(`Unclosed end tag at byte offset ${byteOffset(text, begin)}`);
       const open = nested.pop()!;
       if (endTag !== '' && endTag !== open.tag) {
-        throw err(
-          `Unmatched end tag at byte offset ${byteOffset(text, begin)}, expected "</${open.tag}>", found "</${endTag}>"`,
-        );
+        throw err(`Unmatched end tag at byte offset ${byteOffset(text, begin)}, expected "</${open.tag}>", found "</${endTag}>"`);
       }
       const offset = open.offset;
       const length = result.length - offset;
@@ -334,8 +322,15 @@ function parseHtml(text: string, options: FormatOptions): { text: string; entiti
 // MarkdownV2 (tdlib's parse_markdown_v2)
 
 const MD2_NAMES: Record<string, string> = {
-  bold: 'Bold', italic: 'Italic', underline: 'Underline', strikethrough: 'Strikethrough',
-  spoiler: 'Spoiler', code: 'Code', pre: 'Pre', text_link: 'TextUrl', custom_emoji: 'CustomEmoji',
+  bold: 'Bold',
+  italic: 'Italic',
+  underline: 'Underline',
+  strikethrough: 'Strikethrough',
+  spoiler: 'Spoiler',
+  code: 'Code',
+  pre: 'Pre',
+  text_link: 'TextUrl',
+  custom_emoji: 'CustomEmoji',
 };
 
 function parseMarkdownV2(text: string, options: FormatOptions): { text: string; entities: Entity[] } {
@@ -377,15 +372,33 @@ function parseMarkdownV2(text: string, options: FormatOptions): { text: string; 
     let isEnd = false;
     if (top) {
       switch (top.type) {
-        case 'bold': isEnd = c === '*'; break;
-        case 'italic': isEnd = c === '_' && at(i + 1) !== '_'; break;
-        case 'code': isEnd = c === '`'; break;
-        case 'pre': isEnd = c === '`' && at(i + 1) === '`' && at(i + 2) === '`'; break;
-        case 'text_link': isEnd = c === ']'; break;
-        case 'underline': isEnd = c === '_' && at(i + 1) === '_'; break;
-        case 'strikethrough': isEnd = c === '~'; break;
-        case 'spoiler': isEnd = c === '|' && at(i + 1) === '|'; break;
-        case 'custom_emoji': isEnd = c === ']'; break;
+        case 'bold':
+          isEnd = c === '*';
+          break;
+        case 'italic':
+          isEnd = c === '_' && at(i + 1) !== '_';
+          break;
+        case 'code':
+          isEnd = c === '`';
+          break;
+        case 'pre':
+          isEnd = c === '`' && at(i + 1) === '`' && at(i + 2) === '`';
+          break;
+        case 'text_link':
+          isEnd = c === ']';
+          break;
+        case 'underline':
+          isEnd = c === '_' && at(i + 1) === '_';
+          break;
+        case 'strikethrough':
+          isEnd = c === '~';
+          break;
+        case 'spoiler':
+          isEnd = c === '|' && at(i + 1) === '|';
+          break;
+        case 'custom_emoji':
+          isEnd = c === ']';
+          break;
       }
     }
     const reservedError = () => err(`Character '${text[i]}' is reserved and must be escaped with the preceding '\\'`);
@@ -400,14 +413,20 @@ function parseMarkdownV2(text: string, options: FormatOptions): { text: string; 
             i++;
           } else type = 'italic';
           break;
-        case '*': type = 'bold'; break;
-        case '~': type = 'strikethrough'; break;
+        case '*':
+          type = 'bold';
+          break;
+        case '~':
+          type = 'strikethrough';
+          break;
         case '|':
           if (at(i + 1) !== '|') throw reservedError();
           i++;
           type = 'spoiler';
           break;
-        case '[': type = 'text_link'; break;
+        case '[':
+          type = 'text_link';
+          break;
         case '`':
           if (at(i + 1) === '`' && at(i + 2) === '`') {
             i += 3;
@@ -483,9 +502,7 @@ function parseMarkdownV2(text: string, options: FormatOptions): { text: string; 
         }
       }
       if (!skip) {
-        entities.push(
-          entity ?? { type: open.type, offset, length, ...(open.language ? { language: open.language } : {}) },
-        );
+        entities.push(entity ?? { type: open.type, offset, length, ...(open.language ? { language: open.language } : {}) });
       }
     }
   }
@@ -580,13 +597,51 @@ function parseMarkdown(text: string, options: FormatOptions): { text: string; en
 
 /** Entities that automatic detection never overlaps. */
 const OPAQUE = new Set([
-  'code', 'pre', 'text_link', 'text_mention', 'custom_emoji', 'url', 'email', 'mention', 'hashtag',
-  'cashtag', 'bot_command', 'phone_number',
+  'code',
+  'pre',
+  'text_link',
+  'text_mention',
+  'custom_emoji',
+  'url',
+  'email',
+  'mention',
+  'hashtag',
+  'cashtag',
+  'bot_command',
+  'phone_number',
 ]);
 
 const BARE_TLDS = new Set([
-  'com', 'org', 'net', 'io', 'ru', 'cn', 'gov', 'edu', 'info', 'me', 'dev', 'app', 'ai', 'co', 'uk',
-  'de', 'fr', 'jp', 'us', 'tv', 'xyz', 'top', 'site', 'online', 'tech', 'cc', 'hk', 'tw', 'org.cn', 'gov.cn',
+  'com',
+  'org',
+  'net',
+  'io',
+  'ru',
+  'cn',
+  'gov',
+  'edu',
+  'info',
+  'me',
+  'dev',
+  'app',
+  'ai',
+  'co',
+  'uk',
+  'de',
+  'fr',
+  'jp',
+  'us',
+  'tv',
+  'xyz',
+  'top',
+  'site',
+  'online',
+  'tech',
+  'cc',
+  'hk',
+  'tw',
+  'org.cn',
+  'gov.cn',
 ]);
 
 const DETECTORS: { type: string; pattern: RegExp }[] = [
@@ -594,8 +649,7 @@ const DETECTORS: { type: string; pattern: RegExp }[] = [
   { type: 'email', pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?![A-Za-z0-9])/g },
   {
     type: 'url',
-    pattern:
-      /(?<![A-Za-z0-9_@/.-])(?:https?:\/\/)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?::\d{1,5})?(?:[/?#][^\s，。；：！？、（）【】《》“”‘’<>"]*)?/gi,
+    pattern: /(?<![A-Za-z0-9_@/.-])(?:https?:\/\/)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}(?::\d{1,5})?(?:[/?#][^\s，。；：！？、（）【】《》“”‘’<>"]*)?/gi,
   },
   { type: 'mention', pattern: /(?<![A-Za-z0-9_@])@[A-Za-z0-9_]{4,32}(?![A-Za-z0-9_@])/g },
   { type: 'hashtag', pattern: /(?<![\p{L}\p{N}_#])#(?=[\p{L}\p{N}_]*[\p{L}_])[\p{L}\p{N}_]{1,256}/gu },
@@ -604,8 +658,7 @@ const DETECTORS: { type: string; pattern: RegExp }[] = [
 function detectEntities(text: string, existing: Entity[]): Entity[] {
   const taken: Entity[] = existing.filter((e) => OPAQUE.has(e.type));
   const found: Entity[] = [];
-  const overlaps = (offset: number, length: number) =>
-    taken.some((e) => offset < e.offset + e.length && e.offset < offset + length);
+  const overlaps = (offset: number, length: number) => taken.some((e) => offset < e.offset + e.length && e.offset < offset + length);
   for (const { type, pattern } of DETECTORS) {
     pattern.lastIndex = 0;
     for (const match of text.matchAll(pattern)) {
@@ -613,7 +666,10 @@ function detectEntities(text: string, existing: Entity[]): Entity[] {
       if (type === 'url') {
         value = value.replace(/[.,:;!?'")\]]+$/, '');
         const hasScheme = /^https?:\/\//i.test(value);
-        const host = value.replace(/^https?:\/\//i, '').split(/[/:?#]/)[0]!.toLowerCase();
+        const host = value
+          .replace(/^https?:\/\//i, '')
+          .split(/[/:?#]/)[0]!
+          .toLowerCase();
         const labels = host.split('.');
         const tld = labels[labels.length - 1]!;
         const tld2 = labels.slice(-2).join('.');

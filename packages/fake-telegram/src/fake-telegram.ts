@@ -13,15 +13,7 @@ import { DEFAULT_LIMITS, SendLog } from './limits.js';
 import { commandsKey, findMethod, FORUM_ICON_COLORS, type MethodContext } from './methods.js';
 import { Params } from './params.js';
 import { createRequestListener, type BotApi, type HttpAnswer } from './server.js';
-import {
-  groupActor,
-  setBotStatus,
-  userEditsText,
-  userPressesButton,
-  userSendsFile,
-  userSendsText,
-  type SimulationContext,
-} from './simulate.js';
+import { groupActor, setBotStatus, userEditsText, userPressesButton, userSendsFile, userSendsText, type SimulationContext } from './simulate.js';
 import { FakeTelegramState, type ChatRecord } from './state.js';
 import type {
   ApiCall,
@@ -185,11 +177,7 @@ export class FakeTelegram {
    * Creates a forum topic as a user would: a forum_topic_created service message (delivered to
    * the bot) whose id is the topic's message_thread_id. `from` defaults to the group's owner.
    */
-  createTopic(
-    chatId: number,
-    name: string,
-    options: { from?: User; iconColor?: number } = {},
-  ): { messageThreadId: number; message: Message } {
+  createTopic(chatId: number, name: string, options: { from?: User; iconColor?: number } = {}): { messageThreadId: number; message: Message } {
     const chat = this.#chat(chatId);
     const from = options.from ?? groupActor(chat);
     if (!from) throw new Error(`createTopic in ${chatId} needs { from }: the group has no members`);
@@ -385,12 +373,8 @@ export class FakeTelegram {
    * method name or a predicate; rejects after `timeoutMs` (5 s) listing the last calls. For tests
    * that must not sleep.
    */
-  waitFor(
-    match: string | ((call: ApiCall) => boolean),
-    options: { timeoutMs?: number; since?: number } = {},
-  ): Promise<ApiCall> {
-    const predicate =
-      typeof match === 'string' ? (call: ApiCall) => call.method.toLowerCase() === match.toLowerCase() : match;
+  waitFor(match: string | ((call: ApiCall) => boolean), options: { timeoutMs?: number; since?: number } = {}): Promise<ApiCall> {
+    const predicate = typeof match === 'string' ? (call: ApiCall) => call.method.toLowerCase() === match.toLowerCase() : match;
     const { timeoutMs = 5000, since = 0 } = options;
     try {
       const found = this.#calls.slice(since).find(predicate);
@@ -452,12 +436,7 @@ export class FakeTelegram {
     };
   }
 
-  async #call(request: {
-    token: string;
-    method: string;
-    params: Record<string, unknown> | ApiError;
-    closed: AbortSignal;
-  }): Promise<HttpAnswer> {
+  async #call(request: { token: string; method: string; params: Record<string, unknown> | ApiError; closed: AbortSignal }): Promise<HttpAnswer> {
     const at = this.#clock.now();
     const params = request.params instanceof ApiError ? {} : request.params;
     let answer: HttpAnswer;

@@ -7,7 +7,13 @@ import type { LimitViolation, RateLimits, SendLogEntry } from './types.js';
 
 export const DEFAULT_LIMITS: RateLimits = { perChatPerSecond: 1, perGroupPerMinute: 20, globalPerSecond: 30 };
 
-type Window = { rule: keyof RateLimits; ms: number; max: number; applies: (entry: Pick<SendLogEntry, 'chatId' | 'chatType'>, other: SendLogEntry) => boolean; groupsOnly: boolean };
+type Window = {
+  rule: keyof RateLimits;
+  ms: number;
+  max: number;
+  applies: (entry: Pick<SendLogEntry, 'chatId' | 'chatType'>, other: SendLogEntry) => boolean;
+  groupsOnly: boolean;
+};
 
 export class SendLog {
   readonly entries: SendLogEntry[] = [];

@@ -19,14 +19,7 @@ import { Upload } from './body.js';
 import { characterCount, checkLink, formatText } from './entities.js';
 import type { SendLog } from './limits.js';
 import type { Params } from './params.js';
-import {
-  chatMemberShape,
-  type ChatRecord,
-  type FakeTelegramState,
-  type FileKind,
-  type FileRecord,
-  type StoredMessage,
-} from './state.js';
+import { chatMemberShape, type ChatRecord, type FakeTelegramState, type FileKind, type FileRecord, type StoredMessage } from './state.js';
 
 export type MethodContext = {
   state: FakeTelegramState;
@@ -45,12 +38,29 @@ const MAX_CAPTION = 1024;
 const MAX_DOWNLOAD = 20 * 1024 * 1024;
 const FORUM_ICON_COLORS = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f];
 const CHAT_ACTIONS = new Set([
-  'typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
-  'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note',
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
 ]);
 const BUTTON_ACTIONS = [
-  'url', 'callback_data', 'web_app', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat',
-  'switch_inline_query_chosen_chat', 'copy_text', 'callback_game', 'pay',
+  'url',
+  'callback_data',
+  'web_app',
+  'login_url',
+  'switch_inline_query',
+  'switch_inline_query_current_chat',
+  'switch_inline_query_chosen_chat',
+  'copy_text',
+  'callback_game',
+  'pay',
 ] as const;
 
 // --- shared checks ------------------------------------------------------------------------------
@@ -70,7 +80,8 @@ function resolveChat(ctx: MethodContext, p: Params, options: { write: boolean },
     if (options.write && chat.botStatus === 'kicked') throw forbidden('bot was blocked by the user');
     return chat;
   }
-  if (chat.migratedTo !== undefined) throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
+  if (chat.migratedTo !== undefined)
+    throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
   const kind = chat.type === 'group' ? 'group chat' : 'supergroup chat';
   if (chat.botStatus === 'kicked') throw forbidden(`bot was kicked from the ${kind}`);
   if (chat.botStatus === 'left') throw forbidden(`bot is not a member of the ${kind}`);
@@ -195,12 +206,7 @@ function throttle(ctx: MethodContext, chat: ChatRecord): void {
  * the limits, storing the message and logging the send. `content` validates and returns the
  * message's own fields (text, document...).
  */
-function send(
-  ctx: MethodContext,
-  p: Params,
-  method: string,
-  content: (chat: ChatRecord) => Partial<Message>,
-): Message {
+function send(ctx: MethodContext, p: Params, method: string, content: (chat: ChatRecord) => Partial<Message>): Message {
   const chat = resolveChat(ctx, p, { write: true });
   const threadId = topicOf(chat, p);
   const replyTo = replyTarget(ctx, chat, p);
@@ -208,18 +214,23 @@ function send(
   const body = content(chat);
   throttle(ctx, chat);
   const threading = ctx.state.threading(chat, threadId, replyTo);
-  const message = ctx.state.addMessage(chat, true, (header) => ({
-    message_id: header.message_id,
-    ...(threading.message_thread_id !== undefined ? { message_thread_id: threading.message_thread_id } : {}),
-    from: ctx.botUser,
-    chat: header.chat,
-    date: header.date,
-    ...(threading.is_topic_message ? { is_topic_message: true } : {}),
-    ...(threading.reply_to_message ? { reply_to_message: threading.reply_to_message } : {}),
-    ...(p.bool('protect_content') ? { has_protected_content: true as const } : {}),
-    ...body,
-    ...(markup ? { reply_markup: markup } : {}),
-  }) as Message);
+  const message = ctx.state.addMessage(
+    chat,
+    true,
+    (header) =>
+      ({
+        message_id: header.message_id,
+        ...(threading.message_thread_id !== undefined ? { message_thread_id: threading.message_thread_id } : {}),
+        from: ctx.botUser,
+        chat: header.chat,
+        date: header.date,
+        ...(threading.is_topic_message ? { is_topic_message: true } : {}),
+        ...(threading.reply_to_message ? { reply_to_message: threading.reply_to_message } : {}),
+        ...(p.bool('protect_content') ? { has_protected_content: true as const } : {}),
+        ...body,
+        ...(markup ? { reply_markup: markup } : {}),
+      }) as Message,
+  );
   ctx.sendLog.record({
     chatId: chat.id,
     chatType: chat.type,
@@ -237,9 +248,7 @@ function inputFile(ctx: MethodContext, p: Params, kind: FileKind): FileRecord {
   if (input === undefined) throw badRequest(`there is no ${kind} in the request`);
   if (input instanceof Upload) {
     if (input.size === 0) throw badRequest('file must be non-empty');
-    return kind === 'document'
-      ? ctx.state.storeFile('document', input.content, input.fileName, input.mimeType)
-      : storePhoto(ctx.state, input.content);
+    return kind === 'document' ? ctx.state.storeFile('document', input.content, input.fileName, input.mimeType) : storePhoto(ctx.state, input.content);
   }
   if (/^https?:\/\//i.test(input)) throw badRequest('failed to get HTTP URL content');
   const record = ctx.state.files.get(input.trim());
@@ -277,10 +286,7 @@ export function photoSizes(state: FakeTelegramState, record: FileRecord): PhotoS
   const thumb = state.storeFile('photo', record.content, undefined, 'image/jpeg');
   thumb.width = Math.round(width * scale);
   thumb.height = Math.round(height * scale);
-  return [
-    { file_id: thumb.fileId, file_unique_id: thumb.fileUniqueId, file_size: thumb.content.length, width: thumb.width, height: thumb.height },
-    full,
-  ];
+  return [{ file_id: thumb.fileId, file_unique_id: thumb.fileUniqueId, file_size: thumb.content.length, width: thumb.width, height: thumb.height }, full];
 }
 
 export function documentShape(record: FileRecord): NonNullable<Message['document']> {
@@ -589,10 +595,20 @@ const methods: Record<string, Method> = {
       ...(ctx.state.chatShape(chat) as object),
       ...common,
       permissions: {
-        can_send_messages: true, can_send_audios: true, can_send_documents: true, can_send_photos: true,
-        can_send_videos: true, can_send_video_notes: true, can_send_voice_notes: true, can_send_polls: true,
-        can_send_other_messages: true, can_add_web_page_previews: true, can_change_info: false,
-        can_invite_users: true, can_pin_messages: false, can_manage_topics: false,
+        can_send_messages: true,
+        can_send_audios: true,
+        can_send_documents: true,
+        can_send_photos: true,
+        can_send_videos: true,
+        can_send_video_notes: true,
+        can_send_voice_notes: true,
+        can_send_polls: true,
+        can_send_other_messages: true,
+        can_add_web_page_previews: true,
+        can_change_info: false,
+        can_invite_users: true,
+        can_pin_messages: false,
+        can_manage_topics: false,
       },
     } as ChatFullInfo;
   },

@@ -8,22 +8,14 @@ import { parseBody } from './body.js';
 import type { ApiResponse } from './types.js';
 
 /** What the API side answers: JSON, an HTML error page (as nginx gives for 502), or nothing at all. */
-export type HttpAnswer =
-  | { status: number; json: ApiResponse }
-  | { status: number; html: string }
-  | { disconnect: true };
+export type HttpAnswer = { status: number; json: ApiResponse } | { status: number; html: string } | { disconnect: true };
 
 export type BotApi = {
   /**
    * Answers one method call. `params` is an ApiError when the request could not be parsed, so that
    * the failed call is still recorded. `closed` aborts when the client goes away (long polling).
    */
-  call(request: {
-    token: string;
-    method: string;
-    params: Record<string, unknown> | ApiError;
-    closed: AbortSignal;
-  }): Promise<HttpAnswer>;
+  call(request: { token: string; method: string; params: Record<string, unknown> | ApiError; closed: AbortSignal }): Promise<HttpAnswer>;
   /** A stored file's bytes for the download route, if the token is right and the path exists. */
   download(token: string, filePath: string): Buffer | undefined;
 };

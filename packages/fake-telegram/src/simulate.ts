@@ -93,11 +93,17 @@ export function userSendsText(sim: SimulationContext, options: UserTextOptions):
   const place = placement(sim, chat, options.replyTo, options.threadId);
   if (options.text.trim() === '') throw new Error('a message text cannot be empty');
   const entities = options.entities ?? detectTextEntities(options.text);
-  return post(sim, chat, options.from, (base) => ({
-    ...header(base, place),
-    text: options.text,
-    ...(entities.length > 0 ? { entities } : {}),
-  }) as Message);
+  return post(
+    sim,
+    chat,
+    options.from,
+    (base) =>
+      ({
+        ...header(base, place),
+        text: options.text,
+        ...(entities.length > 0 ? { entities } : {}),
+      }) as Message,
+  );
 }
 
 export function userSendsFile(sim: SimulationContext, kind: 'document' | 'photo', options: UserFileOptions): Message {
@@ -105,9 +111,7 @@ export function userSendsFile(sim: SimulationContext, kind: 'document' | 'photo'
   const place = placement(sim, chat, options.replyTo, options.threadId);
   const content = typeof options.content === 'string' ? Buffer.from(options.content) : Buffer.from(options.content);
   const captionEntities = options.caption ? detectTextEntities(options.caption) : [];
-  const captionFields = options.caption
-    ? { caption: options.caption, ...(captionEntities.length > 0 ? { caption_entities: captionEntities } : {}) }
-    : {};
+  const captionFields = options.caption ? { caption: options.caption, ...(captionEntities.length > 0 ? { caption_entities: captionEntities } : {}) } : {};
   let media: Partial<Message>;
   if (kind === 'document') {
     const fileName = options.fileName ?? 'file.dat';
@@ -120,10 +124,7 @@ export function userSendsFile(sim: SimulationContext, kind: 'document' | 'photo'
 }
 
 /** A user edits the text of one of their messages: the bot gets an edited_message update. */
-export function userEditsText(
-  sim: SimulationContext,
-  options: { from: User; chat: ChatTarget; messageId: number; text: string },
-): Message {
+export function userEditsText(sim: SimulationContext, options: { from: User; chat: ChatTarget; messageId: number; text: string }): Message {
   const chat = chatFor(sim, options.from, options.chat);
   const stored = sim.state.liveMessage(chat, options.messageId);
   if (!stored || stored.byBot || stored.message.from?.id !== options.from.id) {
@@ -150,9 +151,7 @@ export function userPressesButton(sim: SimulationContext, options: PressButtonOp
   if (!stored) throw new Error(`message ${options.messageId} does not exist in chat ${chat.id}`);
   if (!stored.byBot) throw new Error(`message ${options.messageId} is not the bot's`);
   const buttons = stored.message.reply_markup?.inline_keyboard.flat() ?? [];
-  const button = buttons.find((b) =>
-    options.data !== undefined ? 'callback_data' in b && b.callback_data === options.data : b.text === options.text,
-  );
+  const button = buttons.find((b) => (options.data !== undefined ? 'callback_data' in b && b.callback_data === options.data : b.text === options.text));
   const wanted = options.data !== undefined ? `callback_data ${JSON.stringify(options.data)}` : `text ${JSON.stringify(options.text)}`;
   if (options.forged) {
     if (options.data === undefined) throw new Error('a forged press needs { data }');

@@ -6,14 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BotCommand, CallbackQuery, Chat, ChatMember, Message, Update, User } from 'grammy/types';
 import type { Clock } from './clock.js';
-import type {
-  CreateGroupOptions,
-  CreateUserOptions,
-  FakeTelegramEvents,
-  HistoryEntry,
-  MemberStatus,
-  StoredFile,
-} from './types.js';
+import type { CreateGroupOptions, CreateUserOptions, FakeTelegramEvents, HistoryEntry, MemberStatus, StoredFile } from './types.js';
 
 export type ChatType = 'private' | 'group' | 'supergroup';
 
@@ -57,10 +50,26 @@ export type CallbackRecord = {
 
 /** The update types delivered when allowed_updates is empty or was never given. */
 const DEFAULT_ALLOWED = new Set([
-  'message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection',
-  'business_message', 'edited_business_message', 'deleted_business_messages', 'inline_query',
-  'chosen_inline_result', 'callback_query', 'shipping_query', 'pre_checkout_query', 'purchased_paid_media',
-  'poll', 'poll_answer', 'my_chat_member', 'chat_join_request', 'chat_boost', 'removed_chat_boost',
+  'message',
+  'edited_message',
+  'channel_post',
+  'edited_channel_post',
+  'business_connection',
+  'business_message',
+  'edited_business_message',
+  'deleted_business_messages',
+  'inline_query',
+  'chosen_inline_result',
+  'callback_query',
+  'shipping_query',
+  'pre_checkout_query',
+  'purchased_paid_media',
+  'poll',
+  'poll_answer',
+  'my_chat_member',
+  'chat_join_request',
+  'chat_boost',
+  'removed_chat_boost',
 ]);
 
 /** First ids; above 2^32 like real ones, so a 32-bit column or a JS bitwise op shows up at once. */
@@ -191,11 +200,7 @@ export class FakeTelegramState {
    * Stores a new message in a chat: assigns message_id and date, fills `chat`, and emits a
    * 'message' event. `build` receives the header fields and returns the whole message.
    */
-  addMessage(
-    chat: ChatRecord,
-    byBot: boolean,
-    build: (header: { message_id: number; date: number; chat: Chat }) => Message,
-  ): Message {
+  addMessage(chat: ChatRecord, byBot: boolean, build: (header: { message_id: number; date: number; chat: Chat }) => Message): Message {
     const message = build({ message_id: chat.nextMessageId++, date: this.unixNow(), chat: this.chatShape(chat) });
     chat.messages.set(message.message_id, { message, byBot, deleted: false, sequence: this.nextSequence++ });
     this.emit('message', { kind: 'new', chatId: chat.id, message, byBot });
@@ -339,11 +344,7 @@ export class FakeTelegramState {
     return `${BigInt(this.bot.id) * 1000n + BigInt(this.nextCallbackQuery++)}${randomBytes(2).readUInt16BE()}`;
   }
 
-  private newChat(
-    id: number,
-    type: ChatType,
-    extra: { title?: string; isForum?: boolean; user?: User },
-  ): ChatRecord {
+  private newChat(id: number, type: ChatType, extra: { title?: string; isForum?: boolean; user?: User }): ChatRecord {
     return {
       id,
       type,

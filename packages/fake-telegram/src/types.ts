@@ -118,17 +118,15 @@ export type PressButtonOptions = {
   chat: ChatTarget;
   messageId: number;
 } & ({ data: string; text?: never } | { text: string; data?: never }) & {
-  /**
-   * A modified client: send `data` even though no button on the message carries it (Telegram
-   * delivers whatever callback data a client sends, with the message as it really is).
-   */
-  forged?: boolean;
-};
+    /**
+     * A modified client: send `data` even though no button on the message carries it (Telegram
+     * delivers whatever callback data a client sends, with the message as it really is).
+     */
+    forged?: boolean;
+  };
 
 /** The JSON body Telegram answers with. */
-export type ApiResponse =
-  | { ok: true; result: unknown }
-  | { ok: false; error_code: number; description: string; parameters?: ResponseParameters };
+export type ApiResponse = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: ResponseParameters };
 
 /** A file part of a multipart request, as recorded in {@link ApiCall.params}. */
 export type UploadedFile = {

@@ -36,32 +36,18 @@ describe('formatted text', () => {
 
   it('decodes HTML entities, keeps code languages on pre, and resolves user links', () => {
     expect(html('a &lt;b&gt; &amp; &#20013; &nbsp;')).toEqual({ text: 'a <b> & 中 &nbsp;', entities: [] });
-    expect(html('<pre><code class="language-ts">let x</code></pre>').entities).toEqual([
-      { type: 'pre', offset: 0, length: 5, language: 'ts' },
-    ]);
+    expect(html('<pre><code class="language-ts">let x</code></pre>').entities).toEqual([{ type: 'pre', offset: 0, length: 5, language: 'ts' }]);
     expect(html('<code>x</code>').entities).toEqual([{ type: 'code', offset: 0, length: 1 }]);
-    expect(html(`<a href="tg://user?id=${alice.id}">Alice</a>`).entities).toEqual([
-      { type: 'text_mention', offset: 0, length: 5, user: alice },
-    ]);
-    expect(html('<a href="example.com">site</a>').entities).toEqual([
-      { type: 'text_link', offset: 0, length: 4, url: 'http://example.com/' },
-    ]);
+    expect(html(`<a href="tg://user?id=${alice.id}">Alice</a>`).entities).toEqual([{ type: 'text_mention', offset: 0, length: 5, user: alice }]);
+    expect(html('<a href="example.com">site</a>').entities).toEqual([{ type: 'text_link', offset: 0, length: 4, url: 'http://example.com/' }]);
   });
 
   it('refuses malformed HTML with tdlib messages and byte offsets', () => {
-    expect(parseError(() => html('<b>x'))).toBe(
-      `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`,
-    );
-    expect(parseError(() => html('中 <x>y</x>'))).toBe(
-      `Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 4`,
-    );
-    expect(parseError(() => html('<b>x</i>'))).toBe(
-      `Bad Request: can't parse entities: Unmatched end tag at byte offset 4, expected "</b>", found "</i>"`,
-    );
+    expect(parseError(() => html('<b>x'))).toBe(`Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`);
+    expect(parseError(() => html('中 <x>y</x>'))).toBe(`Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 4`);
+    expect(parseError(() => html('<b>x</i>'))).toBe(`Bad Request: can't parse entities: Unmatched end tag at byte offset 4, expected "</b>", found "</i>"`);
     expect(parseError(() => html('x</b>'))).toBe(`Bad Request: can't parse entities: Unexpected end tag at byte offset 1`);
-    expect(parseError(() => html('1 < 2'))).toBe(
-      `Bad Request: can't parse entities: Unsupported start tag "" at byte offset 2`,
-    );
+    expect(parseError(() => html('1 < 2'))).toBe(`Bad Request: can't parse entities: Unsupported start tag "" at byte offset 2`);
   });
 
   it('parses MarkdownV2 and demands escaping of reserved characters', () => {

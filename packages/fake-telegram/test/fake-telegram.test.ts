@@ -163,9 +163,7 @@ describe('fake Telegram with a grammY bot', () => {
     expect(pressed).toEqual([`${card.message_id}:${alice.id}`]);
     expect(query.message?.reply_markup?.inline_keyboard[0]?.[0]).toEqual({ text: 'Acknowledge', callback_data: 'ack:7' });
     expect(tg.callbackAnswer(query.id)).toEqual({ text: 'Acknowledged' });
-    expect(() => tg.pressButton({ from: alice, chat: group.id, messageId: card.message_id, data: 'nope' })).toThrow(
-      /no button with callback_data "nope"/,
-    );
+    expect(() => tg.pressButton({ from: alice, chat: group.id, messageId: card.message_id, data: 'nope' })).toThrow(/no button with callback_data "nope"/);
     // a query can be answered once
     const again = await rejection(bot.api.answerCallbackQuery(query.id));
     expect(again.description).toBe('Bad Request: query is too old and response timeout expired or query ID is invalid');
@@ -178,9 +176,7 @@ describe('fake Telegram with a grammY bot', () => {
     const keyboard = new InlineKeyboard().text('Done', 'done');
     const sent = await bot.api.sendMessage(group.id, 'Item <b>7</b>', { parse_mode: 'HTML', reply_markup: keyboard });
 
-    const error = await rejection(
-      bot.api.editMessageText(group.id, sent.message_id, 'Item <b>7</b>', { parse_mode: 'HTML', reply_markup: keyboard }),
-    );
+    const error = await rejection(bot.api.editMessageText(group.id, sent.message_id, 'Item <b>7</b>', { parse_mode: 'HTML', reply_markup: keyboard }));
     expect(error.error_code).toBe(400);
     expect(error.description).toBe(
       'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
@@ -460,7 +456,12 @@ describe('fake Telegram with a grammY bot', () => {
     tg.sendText({ from: alice, chat: group.id, text: 'a' });
     tg.sendText({ from: alice, chat: group.id, text: 'b' });
     await tg.waitFor(() => tg.sentMessages(group.id).length === 2);
-    expect(tg.sentMessages(group.id).map((m) => m.text).sort()).toEqual(['echo a', 'echo b']);
+    expect(
+      tg
+        .sentMessages(group.id)
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['echo a', 'echo b']);
   });
 
   it('waitFor resolves on a future call and rejects with the last calls after its timeout', async () => {
@@ -469,9 +470,7 @@ describe('fake Telegram with a grammY bot', () => {
     const waiting = tg.waitFor((call) => call.method === 'getMe' && call.status === 200, { since });
     await bot.api.getMe();
     expect((await waiting).response).toMatchObject({ ok: true, result: { username: 'duban_bot' } });
-    await expect(tg.waitFor('sendMessage', { timeoutMs: 30 })).rejects.toThrow(
-      /waitFor\(sendMessage\) timed out after 30 ms; last calls: getMe -> 200/,
-    );
+    await expect(tg.waitFor('sendMessage', { timeoutMs: 30 })).rejects.toThrow(/waitFor\(sendMessage\) timed out after 30 ms; last calls: getMe -> 200/);
   });
 
   it('validates texts, parse modes, replies and buttons like Telegram', async () => {
@@ -489,23 +488,17 @@ describe('fake Telegram with a grammY bot', () => {
     expect(await describe(bot.api.sendMessage(group.id, 'Done.', { parse_mode: 'MarkdownV2' }))).toBe(
       `Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'`,
     );
-    expect(await describe(bot.api.sendMessage(group.id, 'x', { reply_parameters: { message_id: 999 } }))).toBe(
-      'Bad Request: message to be replied not found',
-    );
+    expect(await describe(bot.api.sendMessage(group.id, 'x', { reply_parameters: { message_id: 999 } }))).toBe('Bad Request: message to be replied not found');
     const unreplied = await bot.api.sendMessage(group.id, 'x', {
       reply_parameters: { message_id: 999, allow_sending_without_reply: true },
     });
     expect(unreplied).not.toHaveProperty('reply_to_message');
     const long = new InlineKeyboard().text('too long', 'x'.repeat(65));
-    expect(await describe(bot.api.sendMessage(group.id, 'x', { reply_markup: long }))).toBe(
-      'Bad Request: BUTTON_DATA_INVALID',
-    );
+    expect(await describe(bot.api.sendMessage(group.id, 'x', { reply_markup: long }))).toBe('Bad Request: BUTTON_DATA_INVALID');
 
-    const formatted = await bot.api.sendMessage(
-      group.id,
-      '<b>Item 7</b> &amp; <a href="https://example.com/x">details</a> for @alice_w, see https://gov.cn',
-      { parse_mode: 'HTML' },
-    );
+    const formatted = await bot.api.sendMessage(group.id, '<b>Item 7</b> &amp; <a href="https://example.com/x">details</a> for @alice_w, see https://gov.cn', {
+      parse_mode: 'HTML',
+    });
     expect(formatted.text).toBe('Item 7 & details for @alice_w, see https://gov.cn');
     expect(formatted.entities).toEqual([
       { type: 'bold', offset: 0, length: 6 },
@@ -528,13 +521,9 @@ describe('fake Telegram with a grammY bot', () => {
       language_code: 'zh',
     });
     expect(await bot.api.getMyCommands()).toEqual([{ command: 'start', description: 'Start' }]);
-    expect(await bot.api.getMyCommands({ scope: { type: 'all_group_chats' }, language_code: 'zh' })).toEqual([
-      { command: 'ledger', description: '台账' },
-    ]);
+    expect(await bot.api.getMyCommands({ scope: { type: 'all_group_chats' }, language_code: 'zh' })).toEqual([{ command: 'ledger', description: '台账' }]);
     expect(tg.commands({ scope: { type: 'all_group_chats' }, languageCode: 'zh' })).toHaveLength(1);
-    expect((await rejection(bot.api.setMyCommands([{ command: 'Bad-Name', description: 'x' }]))).description).toBe(
-      'Bad Request: BOT_COMMAND_INVALID',
-    );
+    expect((await rejection(bot.api.setMyCommands([{ command: 'Bad-Name', description: 'x' }]))).description).toBe('Bad Request: BOT_COMMAND_INVALID');
     await bot.api.deleteMyCommands();
     expect(await bot.api.getMyCommands()).toEqual([]);
 
@@ -560,13 +549,9 @@ describe('fake Telegram with a grammY bot', () => {
       ['hello', false, false],
       ['reminder', true, true],
     ]);
-    expect((await rejection(bot.api.deleteMessage(group.id, ours.message_id))).description).toBe(
-      'Bad Request: message to delete not found',
-    );
+    expect((await rejection(bot.api.deleteMessage(group.id, ours.message_id))).description).toBe('Bad Request: message to delete not found');
     // not an administrator: cannot delete other people's messages in a group
-    expect((await rejection(bot.api.deleteMessage(group.id, hers.message_id))).description).toBe(
-      "Bad Request: message can't be deleted",
-    );
+    expect((await rejection(bot.api.deleteMessage(group.id, hers.message_id))).description).toBe("Bad Request: message can't be deleted");
   });
 
   it('dates messages by the injected clock', async () => {

@@ -35,9 +35,18 @@ function bindingLabel(ctx: BotContext, kind: ChatKind, unitName: string | null):
 
 adminFeature.command('bind', async (ctx) => {
   const [kindWord, ...rest] = words(ctx.match);
-  const kind = ({ leaders: 'leaders', leader: 'leaders', 领导: 'leaders', 领导群: 'leaders', unit: 'unit', 单位: 'unit', discipline: 'discipline', 纪委: 'discipline' } as Record<string, ChatKind>)[
-    (kindWord ?? '').toLowerCase()
-  ];
+  const kind = (
+    {
+      leaders: 'leaders',
+      leader: 'leaders',
+      领导: 'leaders',
+      领导群: 'leaders',
+      unit: 'unit',
+      单位: 'unit',
+      discipline: 'discipline',
+      纪委: 'discipline',
+    } as Record<string, ChatKind>
+  )[(kindWord ?? '').toLowerCase()];
   if (!kind) {
     // Refuse non-admins first so strangers learn nothing else.
     const actor = await ctx.actor();

@@ -50,7 +50,10 @@ async function download(ctx: BotContext, document: Document): Promise<Buffer> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     bytes = await response.arrayBuffer();
   } catch (error) {
-    ctx.logger.warn({ reason: error instanceof Error && error.message.startsWith('HTTP') ? error.message : 'download failed' }, 'calendar file download failed');
+    ctx.logger.warn(
+      { reason: error instanceof Error && error.message.startsWith('HTTP') ? error.message : 'download failed' },
+      'calendar file download failed',
+    );
     throw appError('calendar.download_failed');
   }
   if (bytes.byteLength > MAX_CALENDAR_FILE_BYTES) throw appError('calendar.file_too_big');

@@ -53,7 +53,10 @@ function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
 }
 
 async function run(ctx: BotContext, itemId: number, command: ItemCommand, expectedVersion?: number) {
-  return planned(ctx, await runItemCommand(ctx.deps, { actorId: ctx.from!.id, itemId, command, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }));
+  return planned(
+    ctx,
+    await runItemCommand(ctx.deps, { actorId: ctx.from!.id, itemId, command, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }),
+  );
 }
 
 /**
@@ -95,17 +98,18 @@ itemsFeature.command('assign', async (ctx) => {
     chat: { chatId: ctx.chat.id, threadId: threadIdOf(ctx.msg) },
   });
   const card = await renderDraft(ctx, item);
-  const sent = await say(ctx, card.text, { reply_markup: card.reply_markup, reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } });
+  const sent = await say(ctx, card.text, {
+    reply_markup: card.reply_markup,
+    reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+  });
   await rememberItemMessage(ctx.deps, { chatId: sent.chat.id, messageId: sent.message_id, itemId: item.id, purpose: 'draft', personId: ctx.from!.id });
 });
 
 /** Replaces the pressed card's text and buttons; an unchanged card is not an error. */
 async function editPressed(ctx: BotContext, text: string, replyMarkup?: unknown) {
-  await ctx
-    .editMessageText(text, { ...NO_PREVIEW, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never })
-    .catch((error: unknown) => {
-      if (!String((error as Error).message).includes('message is not modified')) throw error;
-    });
+  await ctx.editMessageText(text, { ...NO_PREVIEW, reply_markup: (replyMarkup ?? { inline_keyboard: [] }) as never }).catch((error: unknown) => {
+    if (!String((error as Error).message).includes('message is not modified')) throw error;
+  });
 }
 
 /** The item a button of a message acts on, if it is one of ours about an item. */
@@ -184,7 +188,10 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       return;
     }
     case 'dwd': {
-      const { item: changed } = planned(ctx, await moveDraftDeadlineToWorkingDay(ctx.deps, { actorId: ctx.from.id, itemId: item.id, expectedVersion: data.version }));
+      const { item: changed } = planned(
+        ctx,
+        await moveDraftDeadlineToWorkingDay(ctx.deps, { actorId: ctx.from.id, itemId: item.id, expectedVersion: data.version }),
+      );
       const card = await renderDraft(ctx, changed);
       await editPressed(ctx, card.text, card.reply_markup);
       await ctx.answerCallbackQuery({ text: changed.state.deadline ?? '' });
@@ -201,7 +208,13 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'dun':
     case 'dlc': {
       await preflight(ctx, item, 'update_draft');
-      const [purpose, prompt] = ({ ddl: ['draft_deadline', 'prompt-draft-deadline'], dun: ['draft_units', 'prompt-draft-units'], dlc: ['draft_incharge', 'prompt-draft-incharge'] } as const)[data.action];
+      const [purpose, prompt] = (
+        {
+          ddl: ['draft_deadline', 'prompt-draft-deadline'],
+          dun: ['draft_units', 'prompt-draft-units'],
+          dlc: ['draft_incharge', 'prompt-draft-incharge'],
+        } as const
+      )[data.action];
       await sendPrompt(ctx, item, purpose, ctx.t(prompt), null);
       await ctx.answerCallbackQuery();
       return;
@@ -219,7 +232,9 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       const unit = item.state.units.find((u) => u.unitId === data.unitId && u.removedAt === null);
       const role = unit?.role ?? 'lead';
       const kind = data.action === 'prg' ? 'progress' : data.action === 'ext' ? 'extension' : role === 'lead' ? 'result' : 'contribution';
-      const action = ({ progress: 'report_progress', result: 'submit_result', contribution: 'submit_contribution', extension: 'request_extension' } as const)[kind];
+      const action = ({ progress: 'report_progress', result: 'submit_result', contribution: 'submit_contribution', extension: 'request_extension' } as const)[
+        kind
+      ];
       await preflight(ctx, item, action, data.unitId);
       const v = await view(item);
       await sendPrompt(ctx, item, kind, ctx.t(`prompt-${kind}`, { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
@@ -243,7 +258,13 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
       if (item.state.version !== data.version) throw appError('items.stale', { status: item.state.status });
       await preflight(ctx, item, 'waive_lead', data.unitId);
       const v = await view(item);
-      await sendPrompt(ctx, item, 'waive_lead', ctx.t('prompt-waive-lead', { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }), data.unitId);
+      await sendPrompt(
+        ctx,
+        item,
+        'waive_lead',
+        ctx.t('prompt-waive-lead', { unit: escapeHtml(unitName(v, data.unitId)), code: escapeHtml(code(item)) }),
+        data.unitId,
+      );
       await ctx.answerCallbackQuery();
       return;
     }
@@ -267,13 +288,18 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
     case 'cok':
     case 'cup': {
       // 逐级协调: the button names the request (its number on the item); who may decide is judged on the server.
-      const command: ItemCommand = data.action === 'cok' ? { type: 'resolve_coordination', coordinationId: data.coordination } : { type: 'forward_coordination', coordinationId: data.coordination };
+      const command: ItemCommand =
+        data.action === 'cok'
+          ? { type: 'resolve_coordination', coordinationId: data.coordination }
+          : { type: 'forward_coordination', coordinationId: data.coordination };
       const { item: changed } = await run(ctx, item.id, command);
       // The request's buttons go (the forwarded request arrives again, with its own, at the next step).
       await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch((error: unknown) => {
         if (!String((error as Error).message).includes('message is not modified')) throw error;
       });
-      await ctx.answerCallbackQuery({ text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.coordination, code(changed)) });
+      await ctx.answerCallbackQuery({
+        text: coordinationDone(ctx, changed.state, data.action === 'cok' ? 'resolved' : 'forwarded', data.coordination, code(changed)),
+      });
       return;
     }
 
@@ -287,7 +313,10 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
 
     case 'rrc': {
       // 移交 已接收: the chat binding (not the button) says whether this is the discipline group.
-      const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+      const { item: changed } = planned(
+        ctx,
+        await runReferralCommand(ctx.deps, { actorId: ctx.from.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }),
+      );
       await ctx.answerCallbackQuery({ text: ctx.t('referral-received-done', { code: code(changed) }) });
       return;
     }
@@ -306,7 +335,9 @@ itemsFeature.on('callback_query:data', async (ctx, next) => {
 /** What the person who resolved or passed on a coordination request is told. */
 function coordinationDone(ctx: BotContext, state: ItemState, what: 'resolved' | 'forwarded', id: number, code: string): string {
   const c = state.coordinations.find((x) => x.id === id);
-  return what === 'resolved' ? ctx.t('coordination-resolved-done', { code, id }) : ctx.t('coordination-forwarded-done', { code, id, level: ctx.t(`coordination-level-${c?.level ?? 'government'}`) });
+  return what === 'resolved'
+    ? ctx.t('coordination-resolved-done', { code, id })
+    : ctx.t('coordination-forwarded-done', { code, id, level: ctx.t(`coordination-level-${c?.level ?? 'government'}`) });
 }
 
 /** What a unit is told after reporting milestone `index`. */
@@ -401,7 +432,10 @@ itemsFeature.on('message', async (ctx, next) => {
         await say(ctx, ctx.t('return-done'));
         return;
       case 'referral_feedback': {
-        const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId, itemId, chat: pressedChat(ctx), command: { type: 'referral_feedback', text } }));
+        const { item: changed } = planned(
+          ctx,
+          await runReferralCommand(ctx.deps, { actorId, itemId, chat: pressedChat(ctx), command: { type: 'referral_feedback', text } }),
+        );
         await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
         return;
       }
@@ -468,7 +502,10 @@ itemsFeature.command('ack', async (ctx) => {
   const { item: changed, events, view: v } = await run(ctx, item.id, { type: 'acknowledge', ...(unitId ? { unitId } : {}) });
   const acked = activeUnits(changed.state).find((u) => u.unitId === events[0]?.unitId);
   const handler = acked?.handlerId ? ctx.t('ack-handler', { name: escapeHtml(personNameOf(v, acked.handlerId)), ref: refOf(changed) }) : '';
-  await say(ctx, [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'));
+  await say(
+    ctx,
+    [ctx.t('ack-done', { unit: escapeHtml(unitName(v, events[0]?.unitId ?? 0)), code: escapeHtml(v.code ?? '') }), handler].filter(Boolean).join('\n'),
+  );
 });
 
 /** What a lead unit is told after submitting: awaiting the supervisors' verification or the leader, or (共同牵头) still awaiting the other lead units. */
@@ -499,7 +536,10 @@ itemsFeature.command('handler', async (ctx) => {
   const person = await handlerNamed(ctx, who);
   const result = planned(ctx, await setItemHandler(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, ...(unitId ? { unitId } : {}), person }));
   const v = await viewOf(ctx, result.item);
-  await say(ctx, ctx.t('handler-done', { unit: escapeHtml(unitName(v, result.unitId)), code: escapeHtml(v.code ?? ''), name: escapeHtml(personNameOf(v, result.personId)) }));
+  await say(
+    ctx,
+    ctx.t('handler-done', { unit: escapeHtml(unitName(v, result.unitId)), code: escapeHtml(v.code ?? ''), name: escapeHtml(personNameOf(v, result.personId)) }),
+  );
 });
 
 /** Who a /handler message names: a text mention, an @username we know, a numeric id, or a name to match among the unit's members. */
@@ -535,7 +575,13 @@ itemsFeature.command('result', async (ctx) => {
   const asLead = mine.some((u) => u.role === 'lead') || mine.length === 0;
   const files = filesOf(ctx.msg);
   const unit = unitId ?? (mine.length === 1 ? mine[0]!.unitId : undefined);
-  const done = await run(ctx, item.id, asLead ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files } : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files });
+  const done = await run(
+    ctx,
+    item.id,
+    asLead
+      ? { type: 'submit_result', ...(unit ? { unitId: unit } : {}), text, files }
+      : { type: 'submit_contribution', ...(unit ? { unitId: unit } : {}), text, files },
+  );
   await say(ctx, asLead ? await resultDone(ctx, done) : ctx.t('contribution-done'));
 });
 
@@ -553,7 +599,11 @@ itemsFeature.command('approve', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-approve');
   const [dateText, ...comment] = words(rest);
   const date = dateText ? readDate(ctx.deps, dateText) : null;
-  const { events } = await run(ctx, item.id, { type: 'approve_extension', ...(date ? { until: date.date, untilTime: date.time } : {}), ...(comment.length ? { comment: comment.join(' ') } : {}) });
+  const { events } = await run(ctx, item.id, {
+    type: 'approve_extension',
+    ...(date ? { until: date.date, untilTime: date.time } : {}),
+    ...(comment.length ? { comment: comment.join(' ') } : {}),
+  });
   const approved = events.find((e) => e.type === 'extension_approved');
   const until = approved?.type === 'extension_approved' ? approved.data.deadline.after.date : date?.date;
   await say(ctx, ctx.t('extension-approved-short', { code: itemCodeText(ctx, item) }) + calendarWarning(ctx, until));
@@ -666,7 +716,10 @@ itemsFeature.command('coordinate', async (ctx) => {
   const requested = events.find((e) => e.type === 'coordination_requested');
   const id = requested?.type === 'coordination_requested' ? requested.data.coordinationId : 0;
   const level = requested?.type === 'coordination_requested' ? requested.data.level : 'office';
-  const who = level === 'leader_in_charge' && changed.state.leaderInCharge !== null ? escapeHtml(personNameOf(v, changed.state.leaderInCharge)) : ctx.t(`coordination-level-${level}`);
+  const who =
+    level === 'leader_in_charge' && changed.state.leaderInCharge !== null
+      ? escapeHtml(personNameOf(v, changed.state.leaderInCharge))
+      : ctx.t(`coordination-level-${level}`);
   await say(ctx, ctx.t('coordination-requested', { code: escapeHtml(v.code ?? ''), id, who }));
 });
 
@@ -727,13 +780,19 @@ itemsFeature.command('node', async (ctx) => {
 
 itemsFeature.command('received', async (ctx) => {
   const { item } = await itemFromArgs(ctx, ctx.match, 'usage-received');
-  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }));
+  const { item: changed } = planned(
+    ctx,
+    await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'receive_referral' } }),
+  );
   await say(ctx, ctx.t('referral-received-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
 });
 
 itemsFeature.command('feedback', async (ctx) => {
   const { item, rest } = await itemFromArgs(ctx, ctx.match, 'usage-feedback');
-  const { item: changed } = planned(ctx, await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'referral_feedback', text: rest } }));
+  const { item: changed } = planned(
+    ctx,
+    await runReferralCommand(ctx.deps, { actorId: ctx.from!.id, itemId: item.id, chat: pressedChat(ctx), command: { type: 'referral_feedback', text: rest } }),
+  );
   await say(ctx, ctx.t('referral-feedback-done', { code: escapeHtml(itemCodeText(ctx, changed)) }));
 });
 

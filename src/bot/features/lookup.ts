@@ -46,7 +46,11 @@ async function timelineLines(ctx: BotContext, view: ItemView, events: StoredEven
     const verified = e.type === 'result_verified' ? ctx.t('timeline-verdict', { verdict: ctx.t(`verdict-${data.verdict}`), note: data.note ?? '' }) : undefined;
     const detail = milestone
       ? ctx.t('timeline-milestone', { index: milestone.index ?? '', milestone: milestone.milestone ?? '', text: milestone.text ?? '' }).trim()
-      : (verified ?? coordinationDetail(ctx, e) ?? (data.text || undefined) ?? data.reason ?? (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : ''));
+      : (verified ??
+        coordinationDetail(ctx, e) ??
+        (data.text || undefined) ??
+        data.reason ??
+        (handler !== null ? ctx.t('timeline-handler', { name: names.get(handler) ?? String(handler) }) : ''));
     const unit = e.unitId !== null ? ` · ${escapeHtml(unitName(view, e.unitId))}` : '';
     const actor = e.actorId === 0 ? ctx.t('ledger-system') : (names.get(e.actorId) ?? String(e.actorId));
     return `${localTime(ctx, e.at)} ${ctx.t(`event-${e.type}`, eventLabelArgs(e.data))}${unit} · ${escapeHtml(actor)}${detail ? `：${escapeHtml(clip(detail, 80))}` : ''}`;
@@ -105,7 +109,9 @@ async function renderList(ctx: BotContext, name: ListFilterName, unitId: number,
   const title = ctx.t(`list-title-${name}`, { unit: escapeHtml(unitNames.get(unitId) ?? ''), total });
   if (total === 0) return { text: `${title}\n${ctx.t('list-empty')}`, keyboard: undefined };
   const lines = items.map((item) => {
-    const lead = activeUnits(item.state, 'lead').map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`).join(ctx.t('list-separator'));
+    const lead = activeUnits(item.state, 'lead')
+      .map((u) => unitNames.get(u.unitId) ?? `#${u.unitId}`)
+      .join(ctx.t('list-separator'));
     const late = item.state.deadline && isOverdue(item.state, today) ? lateness(item.state.deadline, today) : null;
     const code = itemCode(ctx.deps, item) ?? '';
     return ctx.t('list-line', {
@@ -129,7 +135,20 @@ async function renderList(ctx: BotContext, name: ListFilterName, unitId: number,
 
 lookupFeature.command('list', async (ctx) => {
   const [first, ...rest] = words(ctx.match);
-  const aliases: Record<string, ListFilterName> = { mine: 'mine', 我的: 'mine', unit: 'unit', 单位: 'unit', overdue: 'overdue', 逾期: 'overdue', waiting: 'waiting', 待确认: 'waiting', all: 'all', 全部: 'all', open: 'open', 在办: 'open' };
+  const aliases: Record<string, ListFilterName> = {
+    mine: 'mine',
+    我的: 'mine',
+    unit: 'unit',
+    单位: 'unit',
+    overdue: 'overdue',
+    逾期: 'overdue',
+    waiting: 'waiting',
+    待确认: 'waiting',
+    all: 'all',
+    全部: 'all',
+    open: 'open',
+    在办: 'open',
+  };
   const name: ListFilterName | undefined = first ? aliases[first.toLowerCase()] : 'mine';
   if (!name) {
     await say(ctx, ctx.t('usage-list'));
@@ -149,7 +168,7 @@ lookupFeature.command('list', async (ctx) => {
 
 lookupFeature.on('callback_query:data', async (ctx, next) => {
   const data = decodeButton(ctx.callbackQuery.data);
-  if (!data || data.action !== 'lst') return next();
+  if (data?.action !== 'lst') return next();
   // The button is the bot's own (buttonGuardFeature), so its sender field is believed. Lists from
   // before it was written have none: in a private chat the presser is the sender anyway.
   const owner = data.owner ?? (ctx.chat?.type === 'private' ? ctx.chat.id : undefined);

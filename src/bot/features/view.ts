@@ -16,7 +16,7 @@ export const viewFeature = new Composer<BotContext>();
 
 viewFeature.on('callback_query:data', async (ctx, next) => {
   const data = decodeButton(ctx.callbackQuery.data);
-  if (!data || data.action !== 'viw' || !ctx.chat) return next();
+  if (data?.action !== 'viw' || !ctx.chat) return next();
   const thread = threadIdOf(ctx.callbackQuery.message);
   // Refused before answering, so the refusal is the answer (errorBoundary); then answer at once.
   const { view, audience } = await itemCardFor(ctx.deps, {

@@ -9,7 +9,11 @@ whoamiFeature.command('whoami', async (ctx) => {
   if (!ctx.from) return;
   const { actor, units } = await whoami(ctx.deps, { personId: ctx.from.id });
   const sep = ctx.t('list-separator');
-  const roles = [actor.isAdmin ? ctx.t('role-admin') : null, actor.isLeader ? ctx.t('role-leader') : null, actor.isSupervisor ? ctx.t('role-supervisor') : null].filter(Boolean);
+  const roles = [
+    actor.isAdmin ? ctx.t('role-admin') : null,
+    actor.isLeader ? ctx.t('role-leader') : null,
+    actor.isSupervisor ? ctx.t('role-supervisor') : null,
+  ].filter(Boolean);
   const lines = [
     ctx.t('whoami-title', { name: escapeHtml(displayName(personOf(ctx.from))), id: String(ctx.from.id) }),
     roles.length ? ctx.t('whoami-roles', { roles: roles.join(sep) }) : ctx.t('whoami-no-roles'),

@@ -42,5 +42,8 @@ export function say(ctx: BotContext, text: string, extra: Record<string, unknown
 
 /** Splits a command's argument text into words (both ASCII and full-width spaces). */
 export function words(text: string | RegExpMatchArray | undefined | null): string[] {
-  return (typeof text === 'string' ? text : '').trim().split(/[\s\u3000]+/).filter(Boolean);
+  return (typeof text === 'string' ? text : '')
+    .trim()
+    .split(/[\s\u3000]+/)
+    .filter(Boolean);
 }

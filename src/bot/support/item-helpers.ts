@@ -17,7 +17,14 @@ export function tr(ctx: BotContext): Translate {
 export function filesOf(msg: Message | undefined): FileRef[] {
   if (!msg) return [];
   if (msg.document) {
-    return [{ fileId: msg.document.file_id, fileUniqueId: msg.document.file_unique_id, ...(msg.document.file_name ? { name: msg.document.file_name } : {}), ...(msg.document.mime_type ? { mimeType: msg.document.mime_type } : {}) }];
+    return [
+      {
+        fileId: msg.document.file_id,
+        fileUniqueId: msg.document.file_unique_id,
+        ...(msg.document.file_name ? { name: msg.document.file_name } : {}),
+        ...(msg.document.mime_type ? { mimeType: msg.document.mime_type } : {}),
+      },
+    ];
   }
   if (msg.photo?.length) {
     const p = msg.photo[msg.photo.length - 1]!;

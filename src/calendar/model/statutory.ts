@@ -35,15 +35,7 @@ export type StatutoryHoliday = {
   days: YMD[];
 };
 
-export const STATUTORY_HOLIDAY_KEYS: readonly StatutoryHolidayKey[] = [
-  'newyear',
-  'spring',
-  'qingming',
-  'labour',
-  'dragonboat',
-  'midautumn',
-  'national',
-];
+export const STATUTORY_HOLIDAY_KEYS: readonly StatutoryHolidayKey[] = ['newyear', 'spring', 'qingming', 'labour', 'dragonboat', 'midautumn', 'national'];
 
 export const STATUTORY_HOLIDAY_NAMES: Record<StatutoryHolidayKey, { zh: string; en: string }> = {
   newyear: { zh: '元旦', en: "New Year's Day" },
@@ -140,8 +132,7 @@ export function statutoryHolidays(year: number): StatutoryHoliday[] {
     throw new RangeError(`statutory holidays are computed for 1901-2099, not ${year}`);
   }
   const chuyi = solarFromLunar(year, 1, 1);
-  const spring =
-    year >= 2025 ? run(lunarNewYearsEve(year), 4) : year >= 2014 ? run(chuyi, 3) : run(lunarNewYearsEve(year), 3);
+  const spring = year >= 2025 ? run(lunarNewYearsEve(year), 4) : year >= 2014 ? run(chuyi, 3) : run(lunarNewYearsEve(year), 3);
   const list = [
     holiday('newyear', [formatYMD(year, 1, 1)]),
     holiday('spring', spring),

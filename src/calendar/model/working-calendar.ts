@@ -364,7 +364,6 @@ export const {
   workingHoursBetween,
 } = nationalCalendar;
 
-
 /** A year's days off and make-up working days on the national calendar, and where they came from. */
 export type YearArrangement = {
   year: number;

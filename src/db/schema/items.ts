@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -61,10 +76,18 @@ export const items = pgTable(
      * first lead unit; `lead_count` says when there are more (共同牵头), which the digest then
      * reads from item_units; `unacked_units` are the units on the item that have not acknowledged.
      */
-    leadUnit: integer('lead_unit').generatedAlwaysAs(sql`(jsonb_path_query_first(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null).unitId'))::integer`),
-    leadCount: integer('lead_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null)'))`),
-    unackedUnits: jsonb('unacked_units').generatedAlwaysAs(sql`jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null).unitId')`),
-    unackedCount: integer('unacked_count').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null)'))`),
+    leadUnit: integer('lead_unit').generatedAlwaysAs(
+      sql`(jsonb_path_query_first(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null).unitId'))::integer`,
+    ),
+    leadCount: integer('lead_count').generatedAlwaysAs(
+      sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.role == "lead" && @.removedAt == null)'))`,
+    ),
+    unackedUnits: jsonb('unacked_units').generatedAlwaysAs(
+      sql`jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null).unitId')`,
+    ),
+    unackedCount: integer('unacked_count').generatedAlwaysAs(
+      sql`jsonb_array_length(jsonb_path_query_array(state, '$.units[*] ? (@.acknowledgedAt == null && @.removedAt == null)'))`,
+    ),
     /*
      * 时间节点 not reported yet, and coordination requests (逐级协调) not resolved yet: the digests
      * list the overdue milestones and the open requests through the partial indexes below, which
@@ -73,7 +96,9 @@ export const items = pgTable(
     milestonesPending: integer('milestones_pending').generatedAlwaysAs(
       sql`jsonb_array_length(jsonb_path_query_array(state, '$.milestones[*] ? (!(exists(@.done)) || @.done == null)'))`,
     ),
-    openCoordinations: integer('open_coordinations').generatedAlwaysAs(sql`jsonb_array_length(jsonb_path_query_array(state, '$.coordinations[*] ? (@.resolved == null)'))`),
+    openCoordinations: integer('open_coordinations').generatedAlwaysAs(
+      sql`jsonb_array_length(jsonb_path_query_array(state, '$.coordinations[*] ? (@.resolved == null)'))`,
+    ),
   },
   (t) => [
     index('items_next_check_idx').on(t.nextCheckAt).where(sql`${t.nextCheckAt} is not null`),
@@ -82,7 +107,9 @@ export const items = pgTable(
     // The digest: per unit the oldest overdue and waiting items, what opened or closed in its
     // window, and the extension requests.
     // The code and the deadline are in the key so that the listed items are read from the index alone.
-    index('items_lead_overdue_idx').on(t.leadUnit, t.deadlineAt, t.id, t.codeYear, t.codeNumber, t.deadline).where(sql`${t.status} = 'open' and not ${t.excused}`),
+    index('items_lead_overdue_idx')
+      .on(t.leadUnit, t.deadlineAt, t.id, t.codeYear, t.codeNumber, t.deadline)
+      .where(sql`${t.status} = 'open' and not ${t.excused}`),
     index('items_waiting_idx').on(t.resultSubmittedAt, t.id).where(sql`${t.status} = 'result_submitted'`),
     index('items_due_idx').on(t.deadlineAt, t.id).where(sql`${t.status} = 'open'`),
     // The leaders digest's deadline counts (overdue, severe, excused, due soon) per lead unit: an
@@ -95,7 +122,9 @@ export const items = pgTable(
     index('items_closed_at_idx').on(t.closedAt, t.leadUnit, t.status, t.codeNumber),
     index('items_multi_lead_idx').on(t.id).where(sql`${t.leadCount} > 1 and ${t.status} in ('open', 'result_submitted', 'closed')`),
     // code_number in the predicate: the digest counts the requests from this index alone.
-    index('items_pending_extension_idx').on(t.extensionRequestedAt, t.id).where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null and ${t.codeNumber} is not null`),
+    index('items_pending_extension_idx')
+      .on(t.extensionRequestedAt, t.id)
+      .where(sql`${t.status} = 'open' and ${t.extensionRequestedAt} is not null and ${t.codeNumber} is not null`),
     // /list mine: the items a leader issued or is in charge of, beside those of the person's units
     // (item_units): three index scans OR-ed, instead of reading every open item.
     index('items_issued_by_idx').on(t.issuedBy, t.id).where(sql`${t.status} in ('open', 'result_submitted')`),

@@ -140,8 +140,5 @@ export const processedUpdates = pgTable(
     appliedAt: ts('applied_at'),
     handledAt: ts('handled_at'),
   },
-  (t) => [
-    index('processed_updates_received_idx').on(t.receivedAt),
-    index('processed_updates_pending_idx').on(t.leaseUntil).where(sql`${t.handledAt} is null`),
-  ],
+  (t) => [index('processed_updates_received_idx').on(t.receivedAt), index('processed_updates_pending_idx').on(t.leaseUntil).where(sql`${t.handledAt} is null`)],
 );

@@ -1,4 +1,3 @@
-
 import { bigserial, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { items } from './items.js';
 
@@ -27,10 +26,7 @@ export const reminders = pgTable(
     colour: text('colour'),
     plannedAt: ts('planned_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('reminders_unique').on(t.itemId, t.unitId, t.kind, t.slot),
-    index('reminders_unit_idx').on(t.unitId, t.kind, t.plannedAt),
-  ],
+  (t) => [uniqueIndex('reminders_unique').on(t.itemId, t.unitId, t.kind, t.slot), index('reminders_unit_idx').on(t.unitId, t.kind, t.plannedAt)],
 );
 
 /**
@@ -50,4 +46,3 @@ export const cronRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.name, t.slot] }), index('cron_runs_started_idx').on(t.name, t.startedAt)],
 );
-

@@ -7,7 +7,18 @@ import { AppError } from '../../shared/errors.js';
 import { deadlinePassed, formatDeadline, hasPassed } from './deadlines.js';
 import { refuse, unitName, unitNames } from './errors.js';
 import { activeUnits, missingContributions, nextCoordinationLevel, openCoordinations, pendingLeads, verificationPending } from './queries.js';
-import { ITEM_COMMAND_TYPES, type ItemAction, type ItemCommandType, type ItemContext, type ItemState, type ItemStatus, type ItemUnitState, type JudgeContext, UNIT_COMMAND_TYPES, type UnitRole } from './types.js';
+import {
+  ITEM_COMMAND_TYPES,
+  type ItemAction,
+  type ItemCommandType,
+  type ItemContext,
+  type ItemState,
+  type ItemStatus,
+  type ItemUnitState,
+  type JudgeContext,
+  UNIT_COMMAND_TYPES,
+  type UnitRole,
+} from './types.js';
 
 /**
  * The actions this person could take on the item now, one per unit for unit actions (a person in
@@ -46,7 +57,6 @@ export function allowedActions(state: ItemState, actor: Actor, today: string, ti
 export function requireAllowed(state: ItemState, action: ItemCommandType, ctx: Omit<ItemContext, 'at'>, unitId?: number): void {
   judge(state, action, ctx, unitId);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Judgement: who may do what, when (everything that does not depend on the command's content)
@@ -224,7 +234,13 @@ function waivableLead(state: ItemState, ctx: JudgeContext, unitId: number | unde
     if (unit.role !== 'lead') throw refuse('items.not_lead_unit', { unit: unitName(ctx, unitId), action: 'waive_lead' });
     return unit;
   }
-  if (leads.length <= 1) throw refuse('items.waive_last_lead', { unit: unitNames(ctx, leads.map((u) => u.unitId)) });
+  if (leads.length <= 1)
+    throw refuse('items.waive_last_lead', {
+      unit: unitNames(
+        ctx,
+        leads.map((u) => u.unitId),
+      ),
+    });
   const pending = pendingLeads(state);
   if (pending.length === 1) return pending[0]!;
   const ids = (pending.length ? pending : leads).map((u) => u.unitId);
@@ -256,7 +272,8 @@ function handlerUnit(state: ItemState, ctx: JudgeContext, unitId: number | undef
  */
 function milestoneUnit(state: ItemState, ctx: JudgeContext, unitId: number | undefined): ItemUnitState {
   const memberOfLead = activeUnits(state, 'lead').some((u) => ctx.actor.unitIds.includes(u.unitId));
-  if (!ctx.actor.isAdmin || memberOfLead || (unitId !== undefined && ctx.actor.unitIds.includes(unitId))) return resolveUnit(state, ctx, unitId, 'lead', 'report_milestone');
+  if (!ctx.actor.isAdmin || memberOfLead || (unitId !== undefined && ctx.actor.unitIds.includes(unitId)))
+    return resolveUnit(state, ctx, unitId, 'lead', 'report_milestone');
   const leads = activeUnits(state, 'lead');
   if (unitId !== undefined) {
     const unit = activeUnits(state).find((u) => u.unitId === unitId);
@@ -308,7 +325,14 @@ function requireSupervisor(state: ItemState, ctx: JudgeContext, action: ItemComm
   const { actor } = ctx;
   if (!actor.isSupervisor && !actor.isAdmin) throw refuse('items.forbidden', { action });
   const own = activeUnits(state).filter((u) => actor.unitIds.includes(u.unitId));
-  if (own.length > 0) throw refuse('items.own_unit_item', { unit: unitNames(ctx, own.map((u) => u.unitId)), action });
+  if (own.length > 0)
+    throw refuse('items.own_unit_item', {
+      unit: unitNames(
+        ctx,
+        own.map((u) => u.unitId),
+      ),
+      action,
+    });
 }
 
 function requireReadyToOpen(state: ItemState, ctx: JudgeContext): void {
@@ -327,13 +351,7 @@ function requireReadyToOpen(state: ItemState, ctx: JudgeContext): void {
  * unit and the unit must be on the item in the right role; without it, the actor's only unit on
  * the item that fits is taken, and several are ambiguous.
  */
-function resolveUnit(
-  state: ItemState,
-  ctx: JudgeContext,
-  unitId: number | undefined,
-  role: UnitRole | null,
-  action: ItemCommandType,
-): ItemUnitState {
+function resolveUnit(state: ItemState, ctx: JudgeContext, unitId: number | undefined, role: UnitRole | null, action: ItemCommandType): ItemUnitState {
   const { actor } = ctx;
   const wrongRole = (unit: ItemUnitState) =>
     role === 'lead'
@@ -361,4 +379,3 @@ function resolveUnit(
   const candidates = activeUnits(state, role ?? undefined).map((u) => u.unitId);
   throw refuse('items.not_a_member', { unit: unitNames(ctx, candidates), unitIds: candidates.join(',') });
 }
-

@@ -38,7 +38,6 @@ export function formatDeadlineJson(deadline: DeadlineJson): string {
   return deadline.time === null ? deadline.date : `${deadline.date} ${deadline.time}`;
 }
 
-
 /**
  * Whether the item's deadline has passed at `today` (and `timeOfDay`, for a deadline with a
  * time), whatever its status. A deadline without a time lasts the whole day.

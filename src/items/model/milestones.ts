@@ -29,7 +29,11 @@ export function milestoneOverdue(state: Pick<ItemState, 'status'>, m: Milestone,
 }
 
 /** Every milestone of the item with its number and status on `today`. */
-export function milestoneViews(state: Pick<ItemState, 'status' | 'milestones'>, today: string, calendar?: Pick<WorkingCalendar, 'workingDaysBetween'>): MilestoneView[] {
+export function milestoneViews(
+  state: Pick<ItemState, 'status' | 'milestones'>,
+  today: string,
+  calendar?: Pick<WorkingCalendar, 'workingDaysBetween'>,
+): MilestoneView[] {
   return state.milestones.map((m, i) => {
     const overdue = milestoneOverdue(state, m, today);
     return {
@@ -44,7 +48,11 @@ export function milestoneViews(state: Pick<ItemState, 'status' | 'milestones'>, 
 }
 
 /** The overdue milestones of the item on `today` (none unless it is open). */
-export function overdueMilestones(state: Pick<ItemState, 'status' | 'milestones'>, today: string, calendar?: Pick<WorkingCalendar, 'workingDaysBetween'>): MilestoneView[] {
+export function overdueMilestones(
+  state: Pick<ItemState, 'status' | 'milestones'>,
+  today: string,
+  calendar?: Pick<WorkingCalendar, 'workingDaysBetween'>,
+): MilestoneView[] {
   return milestoneViews(state, today, calendar).filter((m) => m.status === 'overdue');
 }
 

@@ -42,7 +42,13 @@ export function readItemRef(text: string): { ref: ItemRef; rest: string } | null
     if (m) {
       const ref = make(m);
       if (ref.number < 1) return null;
-      return { ref, rest: chars.slice([...m[0]].length).join('').trim() };
+      return {
+        ref,
+        rest: chars
+          .slice([...m[0]].length)
+          .join('')
+          .trim(),
+      };
     }
   }
   return null;

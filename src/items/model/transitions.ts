@@ -42,10 +42,48 @@
  * an admin, naming a member of that unit).
  */
 import { judge } from './authorization.js';
-import { calendarDaysBetween, currentDeadline, daysOverdue, formatDeadline, formatDeadlineJson, hasPassed, isAfter, must } from './deadlines.js';
+import { calendarDaysBetween, currentDeadline, formatDeadline, formatDeadlineJson, hasPassed, isAfter, must } from './deadlines.js';
 import { refuse, unitName } from './errors.js';
-import { activeUnits, evidenceOf, firstCoordinationLevel, leadResults, missingContributions, nextCoordinationLevel, openCoordinations, pendingLeads } from './queries.js';
-import type { Change, Coordination, DeadlineJson, DraftFields, DraftInput, DraftPatch, ExtensionJson, FileRef, ItemCommand, ItemCommandType, ItemContext, ItemDecision, ItemEvent, ItemEventData, ItemEventType, ItemResult, ItemState, ItemUnitState, JudgeContext, MilestoneDone, PendingExtension, Referral, ReferralStatus, Submission, SubmissionJson, UnitAction, UnitRole, Verification } from './types.js';
+import {
+  activeUnits,
+  evidenceOf,
+  firstCoordinationLevel,
+  leadResults,
+  missingContributions,
+  nextCoordinationLevel,
+  openCoordinations,
+  pendingLeads,
+} from './queries.js';
+import type {
+  Change,
+  Coordination,
+  DeadlineJson,
+  DraftFields,
+  DraftInput,
+  DraftPatch,
+  ExtensionJson,
+  FileRef,
+  ItemCommand,
+  ItemCommandType,
+  ItemContext,
+  ItemDecision,
+  ItemEvent,
+  ItemEventData,
+  ItemEventType,
+  ItemResult,
+  ItemState,
+  ItemUnitState,
+  JudgeContext,
+  MilestoneDone,
+  PendingExtension,
+  Referral,
+  ReferralStatus,
+  Submission,
+  SubmissionJson,
+  UnitAction,
+  UnitRole,
+  Verification,
+} from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public functions
@@ -160,7 +198,15 @@ export function referItem(state: ItemState, input: ReferralInput, at: Date): Ite
     receivedAt: null,
     feedback: null,
   };
-  const data = { rung: input.rung, cause: input.cause, reason: input.reason, nagCount: input.nagCount, daysOverdue: input.daysOverdue, chatId: input.chatId, status };
+  const data = {
+    rung: input.rung,
+    cause: input.cause,
+    reason: input.reason,
+    nagCount: input.nagCount,
+    daysOverdue: input.daysOverdue,
+    chatId: input.chatId,
+    status,
+  };
   return {
     state: { ...state, referral, version: state.version + 1 },
     events: [{ type: 'item_referred', at, actorId: 0, unitId: input.unitId, data }],
@@ -296,7 +342,10 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
         const returned = returnResult(state, note, ctx, true);
         return { state: returned.state, events: [verified, ...returned.events] };
       }
-      const next: ItemState = { ...state, verification: { ...verification, verdict: 'true', by: actorId, at: ctx.at, note, files: [...verification.files, ...files] } };
+      const next: ItemState = {
+        ...state,
+        verification: { ...verification, verdict: 'true', by: actorId, at: ctx.at, note, files: [...verification.files, ...files] },
+      };
       return { state: next, events: [verified] };
     }
 
@@ -325,8 +374,7 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
     case 'approve_extension': {
       const pending = must(state.pendingExtension);
       const requested = { date: pending.until, time: pending.untilTime };
-      const granted =
-        command.until === undefined ? requested : requireNewDeadline(state, command.until, command.untilTime ?? null, ctx);
+      const granted = command.until === undefined ? requested : requireNewDeadline(state, command.until, command.untilTime ?? null, ctx);
       const before = currentDeadline(state);
       const original = state.originalDeadline === null ? before : { date: state.originalDeadline, time: state.originalDeadlineTime };
       const next: ItemState = {
@@ -451,7 +499,11 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const target = pickCoordination(state, command.coordinationId, true);
       const to = must(nextCoordinationLevel(state, target.level));
       const note = optionalText(command.note);
-      const next = replaceCoordination(state, { ...target, level: to, forwards: [...target.forwards, { by: actorId, at: ctx.at, from: target.level, to, note }] });
+      const next = replaceCoordination(state, {
+        ...target,
+        level: to,
+        forwards: [...target.forwards, { by: actorId, at: ctx.at, from: target.level, to, note }],
+      });
       const data = { coordinationId: target.id, text: target.text, level: change(target.level, to), note };
       return { state: next, events: [event('coordination_forwarded', ctx, target.unitId, data)] };
     }
@@ -463,7 +515,11 @@ function apply(state: ItemState, command: ItemCommand, unit: ItemUnitState | nul
       const milestone = Number.isInteger(index) && index >= 1 ? state.milestones[index - 1] : undefined;
       if (!milestone) throw refuse('items.milestone_not_found', { index: String(index), count });
       if (milestone.done) {
-        throw refuse('items.milestone_already_reported', { index, unit: unitName(ctx, milestone.done.unitId), date: milestone.done.day ?? milestone.done.at.toISOString().slice(0, 10) });
+        throw refuse('items.milestone_already_reported', {
+          index,
+          unit: unitName(ctx, milestone.done.unitId),
+          date: milestone.done.day ?? milestone.done.at.toISOString().slice(0, 10),
+        });
       }
       const text = optionalText(command.text);
       const files = [...(command.files ?? [])];
@@ -733,10 +789,7 @@ function draftFieldsOf(state: ItemState): DraftFields {
 }
 
 function draftUnits(fields: DraftFields): ItemUnitState[] {
-  return [
-    ...fields.leadUnitIds.map((id) => blankUnit(id, 'lead')),
-    ...fields.cooperatingUnitIds.map((id) => blankUnit(id, 'cooperating')),
-  ];
+  return [...fields.leadUnitIds.map((id) => blankUnit(id, 'lead')), ...fields.cooperatingUnitIds.map((id) => blankUnit(id, 'cooperating'))];
 }
 
 function blankUnit(unitId: number, role: UnitRole): ItemUnitState {

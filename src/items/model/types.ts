@@ -25,7 +25,14 @@ export type FileRef = { fileId: string; fileUniqueId?: string; name?: string; mi
  */
 export type Milestone = { due: string; text: string; done?: MilestoneDone | null };
 /** A reported milestone: when, by whom, for which unit, with what. */
-export type MilestoneDone = { at: Date; by: number; unitId: number; text: string; files: FileRef[]; /** The organisation's local date it was reported (absent in older snapshots). */ day?: string };
+export type MilestoneDone = {
+  at: Date;
+  by: number;
+  unitId: number;
+  text: string;
+  files: FileRef[] /** The organisation's local date it was reported (absent in older snapshots). */;
+  day?: string;
+};
 
 /** A text with attachments handed in by a person: a contribution or a result. */
 export type Submission = { text: string; files: FileRef[]; by: number; at: Date };
@@ -409,7 +416,15 @@ export type ItemEventData = {
    */
   /** 点名通报 of this item (`reason` is the leader's or supervisor's); sent to the bulletin's audience. */
   item_notified: { reason: string; deadline: DeadlineJson; daysOverdue: number };
-  escalated: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; nagCount: number; daysOverdue: number; to: string[]; chats: number[]; text: string };
+  escalated: {
+    rung: number;
+    cause: 'overdue' | 'ack' | 'report' | 'returns';
+    nagCount: number;
+    daysOverdue: number;
+    to: string[];
+    chats: number[];
+    text: string;
+  };
   /** 逐级协调: a lead unit (unitId of the event) raised request `coordinationId`, first put before `level`. */
   coordination_requested: { coordinationId: number; text: string; level: CoordinationLevel };
   /** 已协调: request `coordinationId` of the unit (unitId of the event) was resolved at `level`. */
@@ -426,7 +441,15 @@ export type ItemEventData = {
    * 移交: rung 4 handed the item to the discipline body (system, actor 0; unitId = the unit that
    * reached it). `chatId` null: no discipline group bound, the referral waits for one.
    */
-  item_referred: { rung: number; cause: 'overdue' | 'ack' | 'report' | 'returns'; reason: string; nagCount: number; daysOverdue: number; chatId: number | null; status: ReferralStatus };
+  item_referred: {
+    rung: number;
+    cause: 'overdue' | 'ack' | 'report' | 'returns';
+    reason: string;
+    nagCount: number;
+    daysOverdue: number;
+    chatId: number | null;
+    status: ReferralStatus;
+  };
   /** A waiting referral went out when a discipline group was bound (system, actor 0). */
   referral_sent: { chatId: number; status: Change<ReferralStatus> };
   /** 已接收 by the discipline body. */

@@ -28,7 +28,14 @@ export type RungThreshold = { nags: number; daysOverdue: number };
  * `rung4`: this level's threshold for rung 4 (移交) instead of the escalation's, or null when the
  * level's ladder stops at rung 3; absent = the escalation's.
  */
-export type LevelPolicy = { warnDays: readonly number[]; ackNagHours: number; ackNagLimit: number; overdueNagEveryDays: number; confirmNagDays: number; rung4?: RungThreshold | null | undefined };
+export type LevelPolicy = {
+  warnDays: readonly number[];
+  ackNagHours: number;
+  ackNagLimit: number;
+  overdueNagEveryDays: number;
+  confirmNagDays: number;
+  rung4?: RungThreshold | null | undefined;
+};
 /**
  * 屡推不动: work that stalls before its deadline climbs the ladder too. `missedReports`: the unit
  * head hears after so many report due days missed in a row (rung 2), the leaders after so many
@@ -52,11 +59,7 @@ export type WorkingTime = {
 export type ReminderSchedule = { policy: ReminderPolicy; time: WorkingTime };
 
 /** Builds the schedule from the application config. */
-export function reminderSchedule(config: {
-  timezone: string;
-  workingHours: { start: string; end: string };
-  reminders: ReminderPolicy;
-}): ReminderSchedule {
+export function reminderSchedule(config: { timezone: string; workingHours: { start: string; end: string }; reminders: ReminderPolicy }): ReminderSchedule {
   return {
     policy: { levels: config.reminders.levels, escalation: config.reminders.escalation },
     time: { timezone: config.timezone, workingHours: config.workingHours },
@@ -82,9 +85,30 @@ export type ReminderFacts =
   | { kind: 'report_nag'; every: ReportEvery; dueDate: YMD; lastReportAt: Date | null }
   | { kind: 'overdue_nag'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
   | { kind: 'escalation'; cause: 'overdue'; date: YMD; time: string | null; daysOverdue: number; calendarDaysOverdue: number; nagCount: number }
-  | { kind: 'escalation'; cause: 'ack'; assignedAt: Date; workingHours: number; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
+  | {
+      kind: 'escalation';
+      cause: 'ack';
+      assignedAt: Date;
+      workingHours: number;
+      nagCount: number;
+      date: YMD;
+      time: string | null;
+      daysOverdue: 0;
+      calendarDaysOverdue: 0;
+    }
   /** Report due days missed in a row (nagCount), the first of them (since), before the deadline (date). */
-  | { kind: 'escalation'; cause: 'report'; every: ReportEvery; since: YMD; lastReportAt: Date | null; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
+  | {
+      kind: 'escalation';
+      cause: 'report';
+      every: ReportEvery;
+      since: YMD;
+      lastReportAt: Date | null;
+      nagCount: number;
+      date: YMD;
+      time: string | null;
+      daysOverdue: 0;
+      calendarDaysOverdue: 0;
+    }
   /** The result returned so many times (nagCount) while the item is still open. */
   | { kind: 'escalation'; cause: 'returns'; nagCount: number; date: YMD; time: string | null; daysOverdue: 0; calendarDaysOverdue: 0 }
   | { kind: 'confirm_nag'; resultAt: Date; resultUnitId: number; workingDaysWaiting: number; nagNumber: number }
@@ -109,7 +133,13 @@ export function colourFor(workingDaysLeft: number, overdue = false): Colour {
  * whether the ladder reaches rung 4 at all (false: it stops at 3); `threshold4` a level's own
  * rung-4 threshold (the escalation's by default).
  */
-export function rungFor(escalation: EscalationPolicy, nagCount: number, daysOverdue: number, rung4: boolean, threshold4: RungThreshold = escalation.rung4): number {
+export function rungFor(
+  escalation: EscalationPolicy,
+  nagCount: number,
+  daysOverdue: number,
+  rung4: boolean,
+  threshold4: RungThreshold = escalation.rung4,
+): number {
   const reached = (t: RungThreshold) => nagCount >= t.nags || daysOverdue >= t.daysOverdue;
   if (rung4 && reached(threshold4)) return 4;
   if (reached(escalation.rung3)) return 3;

@@ -58,7 +58,7 @@
  */
 import { lateness } from '../../calendar/model/lateness.js';
 import { nationalCalendar, type WorkingCalendar } from '../../calendar/model/working-calendar.js';
-import { addDays, addMonths, type YMD } from '../../calendar/model/ymd.js';
+import type { YMD } from '../../calendar/model/ymd.js';
 import { endOfZonedDay, parseHHmm } from '../../calendar/model/zoned-time.js';
 import type { WorkingClock } from '../../calendar/model/working-clock.js';
 import { deadlineInstant } from '../../items/model/codec.js';
@@ -490,7 +490,16 @@ function overdueNags(
   const daysOverdue = late.workingDays;
   const threshold4 = rung4Threshold(policy, escalation);
   const rung = rungFor(escalation, nagCount, daysOverdue, threshold4 !== null, threshold4 ?? escalation.rung4);
-  const base = { date, time: state.deadlineTime, daysOverdue, calendarDaysOverdue: late.calendarDays, nagCount, unitId: unit.unitId, rung, colour: 'red' as const };
+  const base = {
+    date,
+    time: state.deadlineTime,
+    daysOverdue,
+    calendarDaysOverdue: late.calendarDays,
+    nagCount,
+    unitId: unit.unitId,
+    rung,
+    colour: 'red' as const,
+  };
   const due: DueReminder[] = [{ ...base, kind: 'overdue_nag', slot, to: ['unit'] }];
   for (let r = 2; r <= rung; r++) {
     const rungSlot = `${key}/r${r}`;
@@ -506,7 +515,15 @@ function overdueNags(
  * to each lead unit still owing its result, until the milestone is reported or the item's
  * deadline passes. No escalation ladder: the deadline's own overdue nags climb it.
  */
-function milestoneNags(t: Time, state: ItemState, unit: ItemUnitState, policy: LevelPolicy, now: Date, deadlineAt: Date, planned: readonly PlannedSlot[]): Stream[] {
+function milestoneNags(
+  t: Time,
+  state: ItemState,
+  unit: ItemUnitState,
+  policy: LevelPolicy,
+  now: Date,
+  deadlineAt: Date,
+  planned: readonly PlannedSlot[],
+): Stream[] {
   if (unit.assignedAt === null) return [];
   return state.milestones.flatMap((m, i): Stream[] => {
     if (m.done) return [];
@@ -547,7 +564,13 @@ const RUNG_RECIPIENT: Record<number, Recipient> = { 2: 'unit_head', 3: 'leaders'
  * Something waiting for the deciding leaders since `since` (a result, an extension request): they
  * are reminded every `confirmNagDays` working days (of working hours) until they decide.
  */
-function deciderNags(t: Time, since: Date, policy: LevelPolicy, now: Date, facts: (waited: { workingDaysWaiting: number; nagNumber: number }) => ReminderFacts): Stream {
+function deciderNags(
+  t: Time,
+  since: Date,
+  policy: LevelPolicy,
+  now: Date,
+  facts: (waited: { workingDaysWaiting: number; nagNumber: number }) => ReminderFacts,
+): Stream {
   const { k, next } = everyWorkingHours(t, since, policy.confirmNagDays * t.dayHours, now);
   if (k === 0) return { due: [], next };
   const waited = { workingDaysWaiting: Math.floor(t.clock.workingHoursBetween(since, now) / t.dayHours + 1e-9), nagNumber: k };
@@ -565,5 +588,11 @@ function confirmNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date):
 /** A pending extension request waits for the deciding leaders: they are reminded like for a result. */
 function extensionNags(t: Time, state: ItemState, policy: LevelPolicy, now: Date): Stream {
   const request = state.pendingExtension!;
-  return deciderNags(t, request.requestedAt, policy, now, (waited) => ({ kind: 'extension_nag', requestedAt: request.requestedAt, requestUnitId: request.unitId, until: request.until, ...waited }));
+  return deciderNags(t, request.requestedAt, policy, now, (waited) => ({
+    kind: 'extension_nag',
+    requestedAt: request.requestedAt,
+    requestUnitId: request.unitId,
+    until: request.until,
+    ...waited,
+  }));
 }

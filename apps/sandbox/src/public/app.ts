@@ -7,42 +7,111 @@ import type { Message, MessageEntity, User } from '@grammyjs/types';
 import type { AdvanceResultJson, ChatEntry, DueKind, Persona, PressAnswer, SandboxEventData, SandboxInfo, SandboxStatus } from '../wire.js';
 
 const zh = {
-  actingAs: '当前身份', switchPerson: '切换身份', botTime: '机器人时钟', clockNext: '下一个提醒 »', clockHour: '+1 小时',
-  clockDay: '+1 天', reset: '↺ 重置沙盒', tryThis: '试试：', replyingTo: '回复', captionHint: '（输入框里的文字作为说明）',
-  notMember: '你不是本群成员，只能查看。', placeholder: '输入消息…（Enter 发送，Shift+Enter 换行）', send: '发送',
-  roleLeader: '市领导 · 管理员', roleStaff: '承办人', roleHead: '单位负责人', roleStranger: '路人（未登记）', roleSupervisor: '督查员（督查室）',
-  privateChat: '与机器人私聊', members: (n: number) => `${n} 位成员`, notJoined: '未加入', bot: '机器人',
-  leadersGroup: '领导群', unitGroup: '单位群', disciplineGroup: '纪委群', empty: '还没有消息', emptyPrivate: '还没有消息。发送 /start 打开与机器人的私聊。',
-  edited: '已编辑', reply: '回复', download: '下载', starting: '沙盒正在启动…', firstStart: '首次启动：正在创建内置数据库（几秒钟）。准备好后自动显示聊天。', resetting: '正在重置沙盒…',
-  confirmReset: '重置会清空所有事项和聊天记录，重新开始。确定吗？', resetDone: '沙盒已重置',
-  clockMoved: (to: string, ran: string) => `时钟已拨到 ${to}` + (ran ? `\n运行了：${ran}` : '\n这段时间没有到期的提醒'),
+  actingAs: '当前身份',
+  switchPerson: '切换身份',
+  botTime: '机器人时钟',
+  clockNext: '下一个提醒 »',
+  clockHour: '+1 小时',
+  clockDay: '+1 天',
+  reset: '↺ 重置沙盒',
+  tryThis: '试试：',
+  replyingTo: '回复',
+  captionHint: '（输入框里的文字作为说明）',
+  notMember: '你不是本群成员，只能查看。',
+  placeholder: '输入消息…（Enter 发送，Shift+Enter 换行）',
+  send: '发送',
+  roleLeader: '市领导 · 管理员',
+  roleStaff: '承办人',
+  roleHead: '单位负责人',
+  roleStranger: '路人（未登记）',
+  roleSupervisor: '督查员（督查室）',
+  privateChat: '与机器人私聊',
+  members: (n: number) => `${n} 位成员`,
+  notJoined: '未加入',
+  bot: '机器人',
+  leadersGroup: '领导群',
+  unitGroup: '单位群',
+  disciplineGroup: '纪委群',
+  empty: '还没有消息',
+  emptyPrivate: '还没有消息。发送 /start 打开与机器人的私聊。',
+  edited: '已编辑',
+  reply: '回复',
+  download: '下载',
+  starting: '沙盒正在启动…',
+  firstStart: '首次启动：正在创建内置数据库（几秒钟）。准备好后自动显示聊天。',
+  resetting: '正在重置沙盒…',
+  confirmReset: '重置会清空所有事项和聊天记录，重新开始。确定吗？',
+  resetDone: '沙盒已重置',
+  clockMoved: (to: string, ran: string) => `时钟已拨到 ${to}${ran ? `\n运行了：${ran}` : '\n这段时间没有到期的提醒'}`,
   kinds: { reminder: '检查', digest: '早间消息', bundle: '提醒汇总', bulletin: '通报' } satisfies Record<DueKind, string>,
   errors: {
-    not_a_member: '你不是本群成员', not_your_chat: '这是别人的私聊', starting: '沙盒正在启动，请稍候', button_gone: '这个按钮已经不在了',
-    no_such_message: '被回复的消息不存在', empty_text: '消息不能为空', too_large: '文件太大（最大 20 MB）', network: '连接不上沙盒',
+    not_a_member: '你不是本群成员',
+    not_your_chat: '这是别人的私聊',
+    starting: '沙盒正在启动，请稍候',
+    button_gone: '这个按钮已经不在了',
+    no_such_message: '被回复的消息不存在',
+    empty_text: '消息不能为空',
+    too_large: '文件太大（最大 20 MB）',
+    network: '连接不上沙盒',
   } as Record<string, string>,
   weekdays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
-  file: '文件', photo: '图片', attach: '发送文件',
+  file: '文件',
+  photo: '图片',
+  attach: '发送文件',
 };
 /** The English page: the same keys as the Chinese one (the type says so). */
 const en: typeof zh = {
-  actingAs: 'Acting as', switchPerson: 'Switch person', botTime: "Bot's clock", clockNext: 'Next reminder »', clockHour: '+1 hour',
-  clockDay: '+1 day', reset: '↺ Reset sandbox', tryThis: 'Try:', replyingTo: 'Reply to', captionHint: '(the text box is the caption)',
-  notMember: 'You are not a member of this group; you can only read it.', placeholder: 'Message… (Enter sends, Shift+Enter new line)', send: 'Send',
-  roleLeader: 'Leader · admin', roleStaff: 'Staff', roleHead: 'Unit head', roleStranger: 'Stranger (not registered)', roleSupervisor: 'Supervisor (督查员)',
-  privateChat: 'Private chat with the bot', members: (n) => `${n} members`, notJoined: 'not a member', bot: 'bot',
-  leadersGroup: 'leaders group', unitGroup: 'unit group', disciplineGroup: 'discipline group', empty: 'No messages yet', emptyPrivate: 'No messages yet. Send /start to open the private chat with the bot.',
-  edited: 'edited', reply: 'Reply', download: 'Download', starting: 'The sandbox is starting…', firstStart: 'First start: creating the embedded database (a few seconds). The chats appear when it is ready.', resetting: 'Resetting the sandbox…',
-  confirmReset: 'Reset deletes every item and every chat and starts over. Sure?', resetDone: 'The sandbox was reset',
-  clockMoved: (to, ran) => `The clock is now ${to}` + (ran ? `\nRan: ${ran}` : '\nNothing fell due in between'),
+  actingAs: 'Acting as',
+  switchPerson: 'Switch person',
+  botTime: "Bot's clock",
+  clockNext: 'Next reminder »',
+  clockHour: '+1 hour',
+  clockDay: '+1 day',
+  reset: '↺ Reset sandbox',
+  tryThis: 'Try:',
+  replyingTo: 'Reply to',
+  captionHint: '(the text box is the caption)',
+  notMember: 'You are not a member of this group; you can only read it.',
+  placeholder: 'Message… (Enter sends, Shift+Enter new line)',
+  send: 'Send',
+  roleLeader: 'Leader · admin',
+  roleStaff: 'Staff',
+  roleHead: 'Unit head',
+  roleStranger: 'Stranger (not registered)',
+  roleSupervisor: 'Supervisor (督查员)',
+  privateChat: 'Private chat with the bot',
+  members: (n) => `${n} members`,
+  notJoined: 'not a member',
+  bot: 'bot',
+  leadersGroup: 'leaders group',
+  unitGroup: 'unit group',
+  disciplineGroup: 'discipline group',
+  empty: 'No messages yet',
+  emptyPrivate: 'No messages yet. Send /start to open the private chat with the bot.',
+  edited: 'edited',
+  reply: 'Reply',
+  download: 'Download',
+  starting: 'The sandbox is starting…',
+  firstStart: 'First start: creating the embedded database (a few seconds). The chats appear when it is ready.',
+  resetting: 'Resetting the sandbox…',
+  confirmReset: 'Reset deletes every item and every chat and starts over. Sure?',
+  resetDone: 'The sandbox was reset',
+  clockMoved: (to, ran) => `The clock is now ${to}${ran ? `\nRan: ${ran}` : '\nNothing fell due in between'}`,
   kinds: { reminder: 'check', digest: 'morning message', bundle: 'reminder bundle', bulletin: 'bulletin' },
   errors: {
-    not_a_member: 'You are not a member of this group', not_your_chat: "This is someone else's private chat", starting: 'The sandbox is starting, one moment',
-    button_gone: 'That button is gone', no_such_message: 'The message you reply to is gone', empty_text: 'A message cannot be empty',
-    too_large: 'The file is too large (20 MB at most)', network: 'Cannot reach the sandbox',
+    not_a_member: 'You are not a member of this group',
+    not_your_chat: "This is someone else's private chat",
+    starting: 'The sandbox is starting, one moment',
+    button_gone: 'That button is gone',
+    no_such_message: 'The message you reply to is gone',
+    empty_text: 'A message cannot be empty',
+    too_large: 'The file is too large (20 MB at most)',
+    network: 'Cannot reach the sandbox',
   },
   weekdays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-  file: 'file', photo: 'photo', attach: 'Send a file',
+  file: 'file',
+  photo: 'photo',
+  attach: 'Send a file',
 };
 const I18N = { zh, en };
 type Strings = typeof zh;
@@ -209,25 +278,37 @@ const single = (node: HTMLElement): EntityNode => ({ outer: node, inner: node })
 
 function entityElement(entity: MessageEntity, content: string): EntityNode {
   switch (entity.type) {
-    case 'bold': return single(el('strong'));
-    case 'italic': return single(el('em'));
-    case 'underline': return single(el('u'));
-    case 'strikethrough': return single(el('s'));
-    case 'code': return single(el('code'));
+    case 'bold':
+      return single(el('strong'));
+    case 'italic':
+      return single(el('em'));
+    case 'underline':
+      return single(el('u'));
+    case 'strikethrough':
+      return single(el('s'));
+    case 'code':
+      return single(el('code'));
     case 'pre': {
       const pre = el('pre');
       const code = el('code');
       pre.append(code);
       return { outer: pre, inner: code };
     }
-    case 'blockquote': case 'expandable_blockquote': return single(el('blockquote'));
+    case 'blockquote':
+    case 'expandable_blockquote':
+      return single(el('blockquote'));
     case 'spoiler': {
       const span = el('span', 'spoiler');
       span.addEventListener('click', () => span.classList.add('shown'));
       return single(span);
     }
-    case 'text_link': case 'url': case 'email': {
-      const href = entity.type === 'email' ? `mailto:${content}` : safeUrl(entity.type === 'text_link' ? entity.url : /^[a-z]+:/i.test(content) ? content : `http://${content}`);
+    case 'text_link':
+    case 'url':
+    case 'email': {
+      const href =
+        entity.type === 'email'
+          ? `mailto:${content}`
+          : safeUrl(entity.type === 'text_link' ? entity.url : /^[a-z]+:/i.test(content) ? content : `http://${content}`);
       if (!href) return single(el('span'));
       const a = el('a');
       a.href = href;
@@ -252,9 +333,14 @@ function entityElement(entity: MessageEntity, content: string): EntityNode {
       span.addEventListener('click', () => insertText(`${content.split('@')[0]} `));
       return single(span);
     }
-    case 'mention': case 'text_mention': return single(el('span', 'mention'));
-    case 'hashtag': case 'cashtag': return single(el('span', 'hashtag'));
-    default: return single(el('span'));
+    case 'mention':
+    case 'text_mention':
+      return single(el('span', 'mention'));
+    case 'hashtag':
+    case 'cashtag':
+      return single(el('span', 'hashtag'));
+    default:
+      return single(el('span'));
   }
 }
 
@@ -278,12 +364,19 @@ function avatar(nameOrUser: string | User, id: number, size = ''): HTMLSpanEleme
 
 const formatters: Record<string, Intl.DateTimeFormat> = {};
 function formatter(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  formatters[key] ||= new Intl.DateTimeFormat(LANG === 'en' ? 'en-GB' : 'zh-CN', { timeZone: state.info?.timezone || 'Asia/Shanghai', hourCycle: 'h23', ...options });
+  formatters[key] ||= new Intl.DateTimeFormat(LANG === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: state.info?.timezone || 'Asia/Shanghai',
+    hourCycle: 'h23',
+    ...options,
+  });
   return formatters[key];
 }
 function parts(date: Date): Partial<Record<Intl.DateTimeFormatPartTypes, string>> {
   const out: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const p of formatter('parts', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' }).formatToParts(date)) out[p.type] = p.value;
+  for (const p of formatter('parts', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' }).formatToParts(
+    date,
+  ))
+    out[p.type] = p.value;
   return out;
 }
 function weekday(date: Date): string {
@@ -340,13 +433,15 @@ function fullName(p: Persona): string {
 }
 
 function visibleChats(): Chat[] {
-  const groups = info().groups.map((g): Chat => ({
-    id: g.id,
-    title: g.title,
-    kind: g.kind,
-    member: g.members.includes(state.me),
-    members: g.members.length,
-  }));
+  const groups = info().groups.map(
+    (g): Chat => ({
+      id: g.id,
+      title: g.title,
+      kind: g.kind,
+      member: g.members.includes(state.me),
+      members: g.members.length,
+    }),
+  );
   return [...groups, { id: state.me, title: info().bot.name, kind: 'private', member: true }];
 }
 
@@ -385,7 +480,10 @@ function renderChatList() {
       const text = el('div', 'info');
       text.append(el('div', 'title', chat.title));
       const last = lastMessage(chat.id);
-      const tag = chat.kind === 'private' ? T.privateChat : `${chat.kind === 'leaders' ? T.leadersGroup : chat.kind === 'discipline' ? T.disciplineGroup : T.unitGroup}${chat.member ? '' : ` · ${T.notJoined}`}`;
+      const tag =
+        chat.kind === 'private'
+          ? T.privateChat
+          : `${chat.kind === 'leaders' ? T.leadersGroup : chat.kind === 'discipline' ? T.disciplineGroup : T.unitGroup}${chat.member ? '' : ` · ${T.notJoined}`}`;
       text.append(el('div', 'preview', last ? `${last.byBot ? '' : `${displayName(last.message.from)}: `}${summary(last.message)}` : ''));
       text.append(el('div', 'tag', tag));
       li.append(text);
@@ -638,7 +736,11 @@ async function press(messageId: number, data: string, button: HTMLButtonElement)
   button.disabled = true;
   state.lastAction = { chatId: currentChat().id, at: Date.now() };
   try {
-    const { answer } = await api<{ answer?: PressAnswer }>('POST', `/chats/${currentChat().id}/messages/${messageId}/press`, { as: state.me, data, lang: LANG });
+    const { answer } = await api<{ answer?: PressAnswer }>('POST', `/chats/${currentChat().id}/messages/${messageId}/press`, {
+      as: state.me,
+      data,
+      lang: LANG,
+    });
     if (answer?.text) toast(answer.text, Boolean(answer.alert));
   } catch (error) {
     toast(errorText(error), true);
