@@ -1,5 +1,5 @@
 import { createConcurrentSink, createRunner, createSource, type RunnerHandle } from '@grammyjs/runner';
-import { GrammyError, HttpError, type Bot } from 'grammy';
+import { GrammyError, HttpError, type Bot, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -152,7 +152,7 @@ export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', '
  * (scheduler, outbox dispatcher) and tries again after CONFLICT_RETRY's longer waits. The bot must
  * be initialized (bot.init()) before.
  */
-export function startPolling(bot: Bot<any>, options: PollingOptions): Poller {
+export function startPolling<C extends Context>(bot: Bot<C>, options: PollingOptions): Poller {
   let offset = 0;
   const conflictPolicy: ReconnectPolicy = { baseMs: options.firstRetryMs ?? CONFLICT_RETRY.baseMs, maxMs: options.maxRetryMs ?? CONFLICT_RETRY.maxMs };
   const setPolling = (polling: boolean) => options.metrics?.polling.set(polling ? 1 : 0);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhookCallback, type Bot } from 'grammy';
+import { webhookCallback, type Bot, type Context } from 'grammy';
 import type { Logger } from '../logger.js';
 import type { UpdateInbox } from '../updates/inbox.js';
 import { ALLOWED_UPDATES, callUntilAnswered, reachabilityOnly } from './polling.js';
@@ -47,7 +47,7 @@ export type WebhookOptions = {
  * same webhook, which is harmless, and a changed secret takes effect (getWebhookInfo does not show
  * the secret, so comparing first could not notice it). The bot must be initialized (bot.init()).
  */
-export async function startWebhook(bot: Bot<any>, options: WebhookOptions): Promise<WebhookServer> {
+export async function startWebhook<C extends Context>(bot: Bot<C>, options: WebhookOptions): Promise<WebhookServer> {
   const logger = options.logger.child({ component: 'webhook' });
   // Counted around handleUpdate itself, which webhookCallback calls, not around the request: the
   // request may be answered before its handler ends (answerAfterMs).

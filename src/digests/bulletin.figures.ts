@@ -243,7 +243,8 @@ function foldItem(events: HistoryEvent[], to: number): ItemFold {
         fold.leadResults.clear();
         // Every lead unit whose result went back counts a return (older events name only one).
         const returned = Array.isArray(data.results) ? data.results.map((r) => numbers([obj(r).unitId])[0]).filter((id): id is number => id !== undefined) : [];
-        (returned.length ? returned : e.unitId !== null ? [e.unitId] : []).forEach((unitId, i) => fold.returns.push({ unitId, at: e.at, first: i === 0 }));
+        for (const [i, unitId] of (returned.length ? returned : e.unitId !== null ? [e.unitId] : []).entries())
+          fold.returns.push({ unitId, at: e.at, first: i === 0 });
         break;
       }
       case 'result_confirmed': {
@@ -278,7 +279,10 @@ export function bulletinFigures(input: { events: Iterable<HistoryEvent>; nags: I
   const units = new Map<number, UnitFigures>();
   const unit = (id: number) => {
     let f = units.get(id);
-    if (!f) units.set(id, (f = emptyFigures(id)));
+    if (!f) {
+      f = emptyFigures(id);
+      units.set(id, f);
+    }
     return f;
   };
   const totals: FiguresTotals = {

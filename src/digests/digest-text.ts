@@ -786,7 +786,7 @@ function percent(rate: number | null): string {
 
 function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[] {
   const lines = ranked.length === 0 ? [t('bulletin-ranking-empty')] : [];
-  ranked.forEach((u, i) =>
+  for (const [i, u] of ranked.entries()) {
     lines.push(
       t('bulletin-line', {
         rank: i + 1,
@@ -803,8 +803,8 @@ function rankingLines(ranked: RankedUnit[], idle: number, t: Translate): string[
       }) +
         (u.milestonesOverdue > 0 ? ` · ${t('bulletin-milestones-overdue', { count: u.milestonesOverdue })}` : '') +
         (u.lenient > 0 ? t('bulletin-line-lenient', { count: u.lenient }) : ''),
-    ),
-  );
+    );
+  }
   if (idle > 0) lines.push(t('bulletin-idle', { count: idle }));
   return lines;
 }

@@ -157,15 +157,15 @@ export async function runDailyDigests(deps: AppDeps, input: { scheduledAt: Date;
     });
     const parts = renderLeadersDigest(digest, { ...render, reader: { kind: 'group' } });
     for (const chat of leadersChats) {
-      parts.forEach((part, i) =>
+      for (const [i, part] of parts.entries()) {
         messages.push({
           key: partKey(`digest:${chatRef(chat)}:${date}`, i),
           chatId: chat.chatId,
           threadId: chat.threadId,
           payload: { ...part, ...NO_PREVIEW },
           purpose: 'digest',
-        }),
-      );
+        });
+      }
     }
   }
   const unitDigests = await repo.unitDigests({
@@ -180,7 +180,7 @@ export async function runDailyDigests(deps: AppDeps, input: { scheduledAt: Date;
     const chat = unitChats.find((c) => c.unitId === digest.unitId)!;
     const texts = renderUnitDigest(digest, { ...render, unitName: names.get(digest.unitId) ?? `#${digest.unitId}` });
     unitChatsSent++;
-    texts.forEach((text, i) =>
+    for (const [i, text] of texts.entries()) {
       messages.push({
         key: partKey(`digest:${chatRef(chat)}:${date}`, i),
         chatId: chat.chatId,
@@ -188,8 +188,8 @@ export async function runDailyDigests(deps: AppDeps, input: { scheduledAt: Date;
         payload: { text, ...NO_PREVIEW },
         unitId: digest.unitId,
         purpose: 'unit_digest',
-      }),
-    );
+      });
+    }
   }
 
   // The morning's reminders travel with the digest: one message per chat (notifications/bundles.ts).
@@ -316,9 +316,9 @@ export async function runWeeklyBulletin(deps: AppDeps, input: { scheduledAt: Dat
   const messages: OutboxMessage[] = [];
   for (const chat of chats) {
     const base = `bulletin:${chatRef(chat)}:${bulletin.week}`;
-    bulletin.texts.forEach((text, i) =>
-      messages.push({ key: partKey(base, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...NO_PREVIEW }, purpose: 'bulletin' }),
-    );
+    for (const [i, text] of bulletin.texts.entries()) {
+      messages.push({ key: partKey(base, i), chatId: chat.chatId, threadId: chat.threadId, payload: { text, ...NO_PREVIEW }, purpose: 'bulletin' });
+    }
     if (bulletin.chart) {
       const { png, asDocument, filename, caption } = bulletin.chart;
       messages.push({

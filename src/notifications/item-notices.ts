@@ -115,7 +115,7 @@ export async function planItemNotifications(
   };
 
   const filesTo = (kind: string, target: { chatId: number; threadId: number }, files: FileRef[], caption: string, unitId: number | null) => {
-    files.slice(0, 10).forEach((f, i) =>
+    for (const [i, f] of files.slice(0, 10).entries()) {
       out.push({
         key: `i${item.id}:v${version}:${kind}:file${i}:c${target.chatId}`,
         chatId: target.chatId,
@@ -125,8 +125,8 @@ export async function planItemNotifications(
         itemId: item.id,
         unitId,
         purpose: 'attachment',
-      }),
-    );
+      });
+    }
   };
 
   /**

@@ -140,7 +140,7 @@ export async function planReferralMessages(
   ];
   const parts = splitLines(lines);
   if (parts.length <= MAX_PARTS) {
-    parts.forEach((part, i) =>
+    for (const [i, part] of parts.entries()) {
       out.push({
         key: `referral:${view.id}:history:${i}`,
         chatId: chat.chatId,
@@ -148,8 +148,8 @@ export async function planReferralMessages(
         payload: { text: `${escapeHtml(title)}${parts.length > 1 ? ` (${i + 1}/${parts.length})` : ''}\n${escapeHtml(part)}`, ...NO_PREVIEW },
         itemId: view.id,
         purpose: 'referral_history',
-      }),
-    );
+      });
+    }
   } else {
     const file = `${title}\n\n${lines.join('\n')}\n`;
     out.push({

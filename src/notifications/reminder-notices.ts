@@ -235,7 +235,11 @@ export async function renderReminders(
 /** A person can be both the unit head and a member who gets the unit's DMs: one message each. */
 function dedupeByKey(messages: ReminderMessage[]): ReminderMessage[] {
   const seen = new Set<string>();
-  return messages.filter((m) => (seen.has(m.key) ? false : (seen.add(m.key), true)));
+  return messages.filter((m) => {
+    if (seen.has(m.key)) return false;
+    seen.add(m.key);
+    return true;
+  });
 }
 
 /** Where an escalation went, for the history: recipient names and the chats written to. */

@@ -29,6 +29,7 @@ export function validateUnitName(name: string): 'empty' | 'too_long' | 'bad_char
   const n = normalizeUnitName(name);
   if (n.length === 0) return 'empty';
   if (n.length > 40) return 'too_long';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a unit name must not contain.
   if (/^[/@#]/.test(n) || /[\u0000-\u001f\u007f,，;；、]/.test(n)) return 'bad_chars';
   if (n.replace(INVISIBLE, '').length === 0) return 'invisible';
   return null;

@@ -423,7 +423,7 @@ export function readRoles(text: string, mentions: UnitMention[], blockers: Span[
 
   // "Did you mean" costs a comparison with every registry name: asked for the first few only.
   const unknown = [...leadUnits, ...coopUnits].filter((u) => !u.known);
-  unknown.forEach((u, i) => warnings.push(note('unknownUnit', u.name, i < MAX_SUGGESTED ? matcher.suggest(u.name) : [])));
+  for (const [i, u] of unknown.entries()) warnings.push(note('unknownUnit', u.name, i < MAX_SUGGESTED ? matcher.suggest(u.name) : []));
   return { lead: leadUnits, cooperating: coopUnits, warnings };
 }
 
@@ -455,7 +455,11 @@ function lowerBound(sorted: readonly number[], pos: number): number {
 
 function dedupe(units: RoleUnit[]): RoleUnit[] {
   const seen = new Set<string>();
-  return units.filter((u) => (seen.has(u.name) ? false : (seen.add(u.name), true)));
+  return units.filter((u) => {
+    if (seen.has(u.name)) return false;
+    seen.add(u.name);
+    return true;
+  });
 }
 
 /**

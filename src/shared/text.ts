@@ -1,3 +1,4 @@
+// biome-ignore lint/suspicious/noControlCharactersInRegex: folding control characters away is this expression's job.
 const FOLD_RE = /[\uff01-\uff5e\u3000\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200d\ufeff\u2028\u2029]/g;
 
 /**

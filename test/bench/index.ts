@@ -93,7 +93,7 @@ function table(results: [string, Outcome][]): string {
         outcome.target === null ? 'none declared (export benchTarget from the section)' : `${outcome.target}: ${outcome.met ? 'met' : 'NOT met'}`,
       ]);
     }
-    lines.forEach(([figure, value], i) => rows.push([i === 0 ? name : '', figure, value]));
+    for (const [i, [figure, value]] of lines.entries()) rows.push([i === 0 ? name : '', figure, value]);
   }
   const header: [string, string, string] = ['section', 'figure', 'value'];
   const widths = [0, 1].map((c) => Math.max(header[c]!.length, ...rows.map((r) => r[c]!.length)));

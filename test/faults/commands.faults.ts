@@ -1,5 +1,5 @@
 import { it } from 'vitest';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { createPgTestDatabase } from '../helpers/db.js';
 import { effectsReach, outcome, seedBurst, sendBurst, settle } from './command-burst.js';
@@ -45,7 +45,7 @@ export function commandFaults(): void {
   async function setUp(scope: Scope, token: string, options: { units?: number; database?: 'scratch' | 'private' } = {}) {
     const tg = await scope.telegram(token);
     const gateway = await scope.gateway(tg);
-    let db;
+    let db: Database['db'];
     let url: string;
     let pg: PrivatePostgres | null = null;
     if (options.database === 'private') {

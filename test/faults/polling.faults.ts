@@ -174,7 +174,7 @@ export function pollingFaults(): void {
 const outage = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Brings the Bot API back and measures how soon `answered` holds; counts the outage's log lines. */
-async function recover(via: Gateway, bringBack: () => Promise<void>, answered: () => boolean, bot: BotProcess, from = 0) {
+async function recover(_via: Gateway, bringBack: () => Promise<void>, answered: () => boolean, bot: BotProcess, from = 0) {
   await bringBack();
   const backAt = Date.now();
   await until(answered, 'the answer after the outage', 20_000);

@@ -1735,7 +1735,7 @@ describe('joint leads (共同牵头)', () => {
     const closed = act(done.state, issuer, cmd.confirmResult);
     expect(closed.state.status).toBe('closed');
     expect(activeUnits(closed.state, 'lead').every((u) => u.acknowledgedAt !== null)).toBe(true);
-    const results = (closed.events[0]?.data as { results: { unitId: number; text: string }[] }).results;
+    const results = (closed.events[0]!.data as { results: { unitId: number; text: string }[] }).results;
     expect(results.map((r) => [r.unitId, r.text])).toEqual([
       [LEAD, '改造方案已印发'],
       [LEAD2, '城管局部分已完成'],
@@ -1799,7 +1799,7 @@ describe('joint leads (共同牵头)', () => {
     const { state, events } = act(joint.submitted(), issuer, cmd.returnResult);
     expect(state.status).toBe('open');
     expect(activeUnits(state, 'lead').map((u) => u.result)).toEqual([null, null]);
-    expect((events[0]?.data as { results: { unitId: number }[] }).results.map((r) => r.unitId)).toEqual([LEAD, LEAD2]);
+    expect((events[0]!.data as { results: { unitId: number }[] }).results.map((r) => r.unitId)).toEqual([LEAD, LEAD2]);
     const one = act(state, leadMember, { type: 'submit_result', text: '补充资金测算' }).state;
     expect(one.status).toBe('open');
     expect(act(one, lead2Member, { type: 'submit_result', text: '补充' }).state.status).toBe('result_submitted');

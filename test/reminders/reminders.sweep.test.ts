@@ -23,7 +23,8 @@ afterEach(async () => {
 for (const kind of storageKinds()) {
   describe(`the reminder sweep over a key item's life (${kind})`, () => {
     it('warns on working days only, nags, climbs every rung to the right chat, and writes each rung into the history', async () => {
-      const w = (world = await createSweepWorld(kind, { discipline: true, start: '2026-09-21T10:00:00+08:00' }));
+      world = await createSweepWorld(kind, { discipline: true, start: '2026-09-21T10:00:00+08:00' });
+      const w = world;
       const { housing, urban } = w.units;
       const itemId = await w.assign({ level: 'key', deadline: '2026-09-30', cooperating: true });
 
@@ -103,7 +104,8 @@ const kind = storageKinds()[0]!;
 
 describe(`the reminder sweep (${kind})`, () => {
   it('nags the issuing leader and the leader in charge about a result waiting 3 working days, in the leaders group and privately to whoever started the bot', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-04-20T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-04-20T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'routine', deadline: '2026-05-29' });
     await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
     w.clock.set(bj('2026-04-29 15:00'));
@@ -122,7 +124,8 @@ describe(`the reminder sweep (${kind})`, () => {
   });
 
   it('leaves an excused item alone: no overdue nag, no escalation, nothing more to check', async () => {
-    const w = (world = await createSweepWorld(kind, { discipline: true, start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { discipline: true, start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-03-04' });
     await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
     await w.sweepAt('2026-03-04 09:00');
@@ -137,7 +140,8 @@ describe(`the reminder sweep (${kind})`, () => {
   });
 
   it('plans nothing twice when the sweep runs again over the same items', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await w.assign({ level: 'key', deadline: '2026-03-20' }));
     const first = await w.sweepAt('2026-03-02 14:00');
@@ -156,7 +160,8 @@ describe(`the reminder sweep (${kind})`, () => {
   });
 
   it('at start-up gives live items saved without a check time one, so the sweep sees them; finished items stay unchecked', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const live = await w.assign({ level: 'key', deadline: '2026-03-20' });
     const closed = await w.assign({ level: 'key', deadline: '2026-03-20' });
     await w.act(PEOPLE.housingStaff, closed, { type: 'submit_result', text: '已完成' });
@@ -171,7 +176,8 @@ describe(`the reminder sweep (${kind})`, () => {
   });
 
   it('records a reminder once: inserting the same (item, unit, kind, slot) again, even with another rung, reports nothing new', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-03-20' });
     const repo = createRemindersRepository({ db: w.database.db, clock: w.clock });
     const row = { itemId, unitId: w.units.housing, kind: 'overdue_nag' as const, slot: '2026-03-20/2026-03-23', rung: 1, colour: 'red' as const };
@@ -187,7 +193,8 @@ describe(`the reminder sweep (${kind})`, () => {
   });
 
   it('sets the first check time of a freshly assigned item on save, and a sweep keeps it', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-03-20' });
     // The acknowledgement nag of a key item falls due 4 working hours after assignment.
     expect((await w.nextCheckAt(itemId))!.toISOString()).toBe(bj('2026-03-02 14:00').toISOString());
@@ -214,7 +221,8 @@ describe(`the reminder sweep (${kind})`, () => {
 
 describePg('the reminder sweep on PostgreSQL, several at once and after downtime', () => {
   it('when three sweeps run at once over 40 due items, each item is judged once and each nag planned once', async () => {
-    const w = (world = await createSweepWorld('postgres', { start: '2026-09-21T10:00:00+08:00' }));
+    world = await createSweepWorld('postgres', { start: '2026-09-21T10:00:00+08:00' });
+    const w = world;
     const ids: number[] = [];
     for (let i = 0; i < 40; i++) ids.push(await w.assign({ level: 'routine', deadline: '2026-09-22' }));
     for (const id of ids) await w.act(PEOPLE.housingStaff, id, { type: 'acknowledge' });
@@ -234,7 +242,8 @@ describePg('the reminder sweep on PostgreSQL, several at once and after downtime
   });
 
   it('after three days down, plans one message per item and kind, not one per missed day or minute', async () => {
-    const w = (world = await createSweepWorld('postgres', { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld('postgres', { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) ids.push(await w.assign({ level: 'key', deadline: '2026-03-04', reportEvery: 'day' }));
     for (const id of ids) await w.act(PEOPLE.housingStaff, id, { type: 'acknowledge' });
@@ -259,7 +268,8 @@ describePg('the reminder sweep on PostgreSQL, several at once and after downtime
   });
 
   it('counts each unit’s nags for the bulletin', async () => {
-    const w = (world = await createSweepWorld('postgres', { start: '2026-03-02T10:00:00+08:00' }));
+    world = await createSweepWorld('postgres', { start: '2026-03-02T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-03-04', cooperating: true });
     for (const at of ['2026-03-02 14:00', '2026-03-05 09:00', '2026-03-06 09:00']) await w.sweepAt(at);
     const counts = await createRemindersRepository({ db: w.database.db, clock: w.clock }).nagCounts();
@@ -276,7 +286,8 @@ describePg('the reminder sweep on PostgreSQL, several at once and after downtime
 
 describe(`移交: rung 4 refers the item to the discipline body (${kind})`, () => {
   it('refers an item once however many sweeps and units reach rung 4, with its card and history in the discipline group', async () => {
-    const w = (world = await createSweepWorld(kind, { discipline: true, start: '2026-09-21T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { discipline: true, start: '2026-09-21T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-09-30', cooperating: true });
     await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
     await w.act(PEOPLE.urbanStaff, itemId, { type: 'acknowledge' });
@@ -301,7 +312,8 @@ describe(`移交: rung 4 refers the item to the discipline body (${kind})`, () =
   });
 
   it('without a discipline group the referral waits, the admins are told, and /bind discipline sends it', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' });
+    const w = world;
     const itemId = await w.assign({ level: 'key', deadline: '2026-09-30' });
     await w.act(PEOPLE.housingStaff, itemId, { type: 'acknowledge' });
     for (const day of ['2026-10-08', '2026-10-09', '2026-10-10', '2026-10-12', '2026-10-13', '2026-10-14', '2026-10-15']) await w.sweepAt(`${day} 09:00`);
@@ -323,7 +335,8 @@ describe(`移交: rung 4 refers the item to the discipline body (${kind})`, () =
   });
 
   it('tells the admins at start-up when a level reaches rung 4 and no discipline group is bound, once a day; not when none does or one is bound', async () => {
-    const w = (world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' }));
+    world = await createSweepWorld(kind, { start: '2026-09-21T10:00:00+08:00' });
+    const w = world;
     const startupRows = async () => {
       const result = await w.deps.db.execute(sql`select chat_id from outbox where purpose = 'discipline_unbound'`);
       return ((result as unknown as { rows?: { chat_id: number }[] }).rows ?? (result as unknown as { chat_id: number }[])).map((r) => Number(r.chat_id));

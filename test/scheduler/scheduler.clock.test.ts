@@ -43,7 +43,10 @@ function capturingLogger() {
 /** A minutely sweep, a daily digest at 08:30 and a Monday bulletin at 09:00, as the app has them. */
 function testJobs(runs: JobRun[]): ScheduledJob[] {
   const localDate = (at: Date) => zonedParts(at, TZ).ymd;
-  const record = async (run: JobRun) => (runs.push(run), 'done' as const);
+  const record = async (run: JobRun) => {
+    runs.push(run);
+    return 'done' as const;
+  };
   return [
     { name: 'sweep', cron: '* * * * *', lateWindowMs: 59_999, keepRunsMs: 2 * DAY, run: record },
     { name: 'digest', cron: '30 8 * * *', slotOf: localDate, lateWindowMs: HOUR, reportMissed: true, run: record },
@@ -265,10 +268,18 @@ describe('the minute timer when the machine clock is set', () => {
     const key = (name: string, slot: string) => `${name}|${slot}`;
     return {
       instance: 'memory',
-      claim: async ({ name, slot, now }) => (rows.has(key(name, slot)) ? null : (rows.add(key(name, slot)), now ?? new Date())),
+      claim: async ({ name, slot, now }) => {
+        if (rows.has(key(name, slot))) return null;
+        rows.add(key(name, slot));
+        return now ?? new Date();
+      },
       finish: async () => {},
       release: async ({ name, slot }) => void rows.delete(key(name, slot)),
-      skip: async ({ name, slot }) => (rows.has(key(name, slot)) ? false : (rows.add(key(name, slot)), true)),
+      skip: async ({ name, slot }) => {
+        if (rows.has(key(name, slot))) return false;
+        rows.add(key(name, slot));
+        return true;
+      },
       prune: async () => 0,
     };
   }
@@ -290,7 +301,16 @@ describe('the minute timer when the machine clock is set', () => {
       trigger: minuteTimer({ clock: systemClock }),
       monotonic: () => performance.now(),
       coordinator: memoryCoordinator(),
-      jobs: [{ name: 'sweep', cron: '* * * * *', run: async ({ slot }) => (swept.push(slot), 'done') }],
+      jobs: [
+        {
+          name: 'sweep',
+          cron: '* * * * *',
+          run: async ({ slot }) => {
+            swept.push(slot);
+            return 'done';
+          },
+        },
+      ],
     });
     try {
       await scheduler.start(); // the start-up tick, in 01:00

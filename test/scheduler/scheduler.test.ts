@@ -363,7 +363,13 @@ describe('the production start (the minute timer)', () => {
       clock,
       logger: silentLogger,
       timezone: TZ,
-      jobs: createAppJobs(deps).map((job) => ({ ...job, run: async (run) => (ran.push(`${job.name}:${run.slot}`), job.run(run)) })),
+      jobs: createAppJobs(deps).map((job) => ({
+        ...job,
+        run: async (run) => {
+          ran.push(`${job.name}:${run.slot}`);
+          return job.run(run);
+        },
+      })),
     });
     await scheduler.start();
     await scheduler.stop();

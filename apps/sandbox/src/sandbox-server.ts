@@ -86,14 +86,15 @@ async function handle(sandbox: Sandbox, getTg: () => FakeTelegram | undefined, r
   if (req.method === 'POST' && req.headers['x-sandbox'] !== '1') return sendJson(res, 403, { error: 'missing_header' });
 
   const path = url.pathname.slice(4);
-  let match: RegExpExecArray | null;
   if (req.method === 'GET' && path === '/state') return sendJson(res, 200, sandbox.info());
   if (req.method === 'GET' && path === '/events') return streamEvents(sandbox, req, res);
-  if (req.method === 'GET' && (match = /^\/chats\/(-?\d+)\/messages$/.exec(path))) {
-    return sendJson(res, 200, { messages: sandbox.history(Number(match[1])) });
+  const chatHistory = req.method === 'GET' ? /^\/chats\/(-?\d+)\/messages$/.exec(path) : null;
+  if (chatHistory) {
+    return sendJson(res, 200, { messages: sandbox.history(Number(chatHistory[1])) });
   }
-  if (req.method === 'GET' && (match = /^\/files\/([A-Za-z0-9_-]+)$/.exec(path))) {
-    const file = sandbox.file(match[1]!);
+  const storedFile = req.method === 'GET' ? /^\/files\/([A-Za-z0-9_-]+)$/.exec(path) : null;
+  if (storedFile) {
+    const file = sandbox.file(storedFile[1]!);
     if (!file) return sendJson(res, 404, { error: 'no_such_file' });
     const name = file.fileName ?? file.filePath.split('/').pop() ?? 'file';
     const inline = url.searchParams.get('inline') === '1';
@@ -107,18 +108,20 @@ async function handle(sandbox: Sandbox, getTg: () => FakeTelegram | undefined, r
     res.end(file.content);
     return;
   }
-  if (req.method === 'POST' && (match = /^\/chats\/(-?\d+)\/messages$/.exec(path))) {
+  const sentText = req.method === 'POST' ? /^\/chats\/(-?\d+)\/messages$/.exec(path) : null;
+  if (sentText) {
     const body = await readJson(req);
     const message = await sandbox.sendText({
       as: int(body.as),
-      chatId: Number(match[1]),
+      chatId: Number(sentText[1]),
       text: str(body.text),
       ...(body.replyTo ? { replyTo: int(body.replyTo) } : {}),
       ...(typeof body.lang === 'string' ? { lang: body.lang } : {}),
     });
     return sendJson(res, 200, { message });
   }
-  if (req.method === 'POST' && (match = /^\/chats\/(-?\d+)\/files$/.exec(path))) {
+  const sentFile = req.method === 'POST' ? /^\/chats\/(-?\d+)\/files$/.exec(path) : null;
+  if (sentFile) {
     const content = await readBody(req, MAX_UPLOAD);
     const q = url.searchParams;
     const caption = q.get('caption');
@@ -126,7 +129,7 @@ async function handle(sandbox: Sandbox, getTg: () => FakeTelegram | undefined, r
     const lang = q.get('lang');
     const message = await sandbox.sendFile({
       as: int(q.get('as')),
-      chatId: Number(match[1]),
+      chatId: Number(sentFile[1]),
       content,
       fileName: (q.get('name') || 'file').slice(0, 200),
       ...(req.headers['content-type'] ? { mimeType: req.headers['content-type'].split(';')[0]!.trim() } : {}),
@@ -136,12 +139,13 @@ async function handle(sandbox: Sandbox, getTg: () => FakeTelegram | undefined, r
     });
     return sendJson(res, 200, { message });
   }
-  if (req.method === 'POST' && (match = /^\/chats\/(-?\d+)\/messages\/(\d+)\/press$/.exec(path))) {
+  const pressed = req.method === 'POST' ? /^\/chats\/(-?\d+)\/messages\/(\d+)\/press$/.exec(path) : null;
+  if (pressed) {
     const body = await readJson(req);
     const answer = await sandbox.press({
       as: int(body.as),
-      chatId: Number(match[1]),
-      messageId: Number(match[2]),
+      chatId: Number(pressed[1]),
+      messageId: Number(pressed[2]),
       data: str(body.data),
       ...(typeof body.lang === 'string' ? { lang: body.lang } : {}),
     });

@@ -6,6 +6,7 @@ import type { BotContext } from '../support/context.js';
  * Text PostgreSQL cannot keep: NUL, and UTF-16 surrogates without their pair (a client may send
  * them as \ud800 in JSON). Storing either fails deep in a query; better to say so first.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses (PostgreSQL cannot store it in text).
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -101,7 +101,10 @@ const offsetMemos = new Map<string, OffsetMemo>();
 /** zoneOffsetMs at the instant `ms` (epoch milliseconds), from the memo above. */
 export function cachedZoneOffsetMs(ms: number, timezone: string): number {
   let memo = offsetMemos.get(timezone);
-  if (!memo) offsetMemos.set(timezone, (memo = { days: new Map(), quarterHours: new Map() }));
+  if (!memo) {
+    memo = { days: new Map(), quarterHours: new Map() };
+    offsetMemos.set(timezone, memo);
+  }
   const day = Math.floor(ms / DAY_MS);
   let uniform = memo.days.get(day);
   if (uniform === undefined) {

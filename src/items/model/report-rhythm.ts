@@ -67,7 +67,7 @@ function* nominalDays(rhythm: Rhythm, after: YMD): Generator<YMD> {
     case 'half-month':
     case 'month':
     case 'quarter': {
-      for (let year = start.year, month = start.month; ; month === 12 ? ((month = 1), year++) : month++) {
+      for (let year = start.year, month = start.month; ; year += month === 12 ? 1 : 0, month = (month % 12) + 1) {
         const last = daysInMonth(year, month);
         const days =
           rhythm.period === 'half-month' ? [15, last] : rhythm.period === 'month' ? [Math.min(rhythm.on ?? MONTH_END, last)] : month % 3 === 0 ? [last] : [];

@@ -413,7 +413,7 @@ function reportNags(t: Time, state: ItemState, unit: ItemUnitState, every: Repor
   const colour = colourFor(t.cal.workingDaysBetween(today, deadline));
   const due: DueReminder[] = [];
   // 屡推不动: due days missed in a row (since the last report) climb the ladder.
-  const missed = passed.filter((d, i) => reported === null || (i === 0 ? reported < assigned : reported <= passed[i - 1]!));
+  const missed = passed.filter((_due, i) => reported === null || (i === 0 ? reported < assigned : reported <= passed[i - 1]!));
   const streak = missed.length;
   const stalled = escalation.stalled ?? DEFAULT_STALLED;
   const rung = streak >= stalled.missedReports.rung3 ? 3 : streak >= stalled.missedReports.rung2 ? 2 : 1;
