@@ -189,7 +189,7 @@ export function createBot(token: string, deps: BotDeps, options: CreateBotOption
     }
     await next();
   });
-  bot.use(createI18n(deps.config.locale));
+  bot.use(createI18n(deps.config.locale, { logger: deps.logger }));
   // A command typed as the caption of a file ("/result 12 方案见附件") arrives in caption_entities,
   // which grammY's command() does not read. Let such a message count as the command; the file
   // stays on the message for the handler.

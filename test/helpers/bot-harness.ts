@@ -2,7 +2,7 @@ import type { Chat, Message, User } from 'grammy/types';
 import { startApp, type App } from '../../src/app.js';
 import { createConfig, type Config } from '../../src/config.js';
 import { startFakeTelegram, type FakeTelegram } from '@duban/fake-telegram';
-import { silentLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import type { Dispatcher, DispatcherLimits } from '../../src/outbox/dispatcher.js';
 import { createMetrics } from '../../src/shared/metrics.js';
 import { manualTrigger, type ManualTrigger } from '../../src/scheduler/scheduler.js';
@@ -65,13 +65,17 @@ export async function startHarness(
   const config = createConfig({ env: { BOT_TOKEN, BOT_API_ROOT: tg.apiRoot, ADMIN_IDS: String(admin.id) }, file: options.config ?? {} });
   const handled = new Set<number>();
   const waiters = new Map<number, (() => void)[]>();
+  // Errors only, kept: a reply that reached for a message missing in a language (the bot's i18n
+  // throws under the tests) fails the test at stop(), even if the test never read that reply.
+  const errorLines: string[] = [];
+  const logger = createLogger({ level: 'error', destination: { write: (line: string) => errorLines.push(line) } });
   // The app as main.ts starts it (src/app.ts): migrations, the durable update inbox, long polling,
   // the command menus, the outbox dispatcher and the scheduler, on this test's database and clock.
   const trigger = manualTrigger();
   const app = await startApp(config, {
     database,
     clock,
-    logger: silentLogger,
+    logger,
     metrics: createMetrics(),
     // The outbox and the direct replies on real time, unpaced (the fake enforces no limits), unless
     // the story is set in the future: rows planned then must be due then.
@@ -171,6 +175,11 @@ export async function startHarness(
     async stop() {
       await app.stop();
       await tg.stop();
+      const missing = errorLines.filter((line) => line.includes('MissingMessageError'));
+      if (missing.length > 0) {
+        await database.drop();
+        throw new Error(`the bot reached for a message missing in a language: ${missing[0]}`);
+      }
       await database.drop();
     },
   };
