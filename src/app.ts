@@ -107,7 +107,7 @@ export async function startApp(config: Config, options: StartAppOptions = {}): P
   const outboxReads = createOutboxDispatchRepository({ db: database.db });
   metrics.setOutboxBacklogSource(() => outboxReads.backlog({ now: dispatcherClock.now() }));
   metrics.setInboxSource(() => createUpdatesRepository({ db: database.db, clock: dispatcherClock }).pending());
-  const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator(), onPlanned: () => dispatcher.wake() };
+  const deps = { db: database.db, clock, config, logger, metrics, translator: createTranslator({ logger }), onPlanned: () => dispatcher.wake() };
   // The office's imported holiday schedules, before anything counts a working day (see
   // src/calendar/model/working-calendar.ts); refreshed below when another instance imports a year.
   const calendarYears = await loadCalendarSchedules(deps);

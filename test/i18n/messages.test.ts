@@ -364,3 +364,14 @@ describe('a missing message', () => {
     expect(lines.at(-1)).toMatchObject({ obj: { key: 'both', locale: 'zh' }, msg: expect.stringContaining('errors') });
   });
 });
+
+describe('the message files', () => {
+  it('hold no message the code never produces (nor one only another message refers to)', () => {
+    const produced = new Set(ALL_IDS);
+    const text = ['zh', 'en'].map((l) => readFileSync(path.join(LOCALES_DIR, `${l}.ftl`), 'utf8')).join('\n');
+    // A message may be placed inside another: { other-message }.
+    const referenced = new Set([...text.matchAll(/\{\s*([a-z][\w-]*)\s*\}/g)].map((m) => m[1]!));
+    const unused = [...new Set([...zhIds, ...ftlIds('en')])].filter((id) => !produced.has(id) && !referenced.has(id));
+    expect(unused.sort()).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import { createFakeTelegram, type FakeTelegram, type HistoryEntry, type MessageE
 import { and, count, inArray, lte, sql } from 'drizzle-orm';
 import type { Message, User } from 'grammy/types';
 import { startApp, type App } from '../../../src/app.js';
+import { localeFor } from '../../../src/i18n/translator.js';
 import type { Config } from '../../../src/config.js';
 import type { Database } from '../../../src/db/client.js';
 import { runMigrations } from '../../../src/db/migrate.js';
@@ -340,7 +341,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (!group.members.some((key) => persona(key).id === as)) throw new SandboxError(403, 'not_a_member');
     }
     // The visitor's language is the person's Telegram language, so the bot answers in it.
-    const from = lang ? { ...user, language_code: lang.startsWith('en') ? 'en' : 'zh-hans' } : user;
+    const from = lang ? { ...user, language_code: localeFor(lang, 'zh') === 'en' ? 'en' : 'zh-hans' } : user;
     return { from, chat: chatId > 0 ? 'private' : chatId };
   }
 

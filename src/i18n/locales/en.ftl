@@ -197,7 +197,6 @@ err-items-reply_finished = Your reply was not recorded as progress: { $code } is
 err-items-reply_to_draft = This is a draft that has not been assigned yet, so your reply was not recorded. Please use the buttons on the draft card to change or confirm it.
 err-items-date_unreadable = I cannot read the date “{ $text }”. Write it as 2026-12-15, “15 December” or “next Friday”.
 err-items-transfer_from_required = This item has several lead units; say which one hands it over. Usage: { $usage }
-err-items-bad_button = This button no longer works. Send /task CODE for the current card.
 err-units-file_empty = The file is empty: its first row must be the header name,aliases,head_id.
 err-units-file_invalid = The file has problems, so no unit was imported:
     { $problems }
@@ -608,7 +607,6 @@ digest-section-due-soon = <b>⏰ Due within { $days } working days</b> ({ $count
 digest-section-opened = <b>🆕 Newly assigned</b> ({ $count })
 digest-line-due-soon = { $mark } { $code } { $units } · due { $deadline } ({ $left } working day(s) left) · { $text }
 digest-line-opened = 🆕 { $code } { $units } · due { $deadline } · { $text }
-digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
 digest-overdue-days = { $late } overdue
 digest-overdue-today = due today, time passed
 digest-more = …and { $count } more: { $command }
@@ -790,7 +788,6 @@ digest-section-coordinations = 🧩 <b>Awaiting coordination</b> ({ $count })
 digest-coordination-line = · { $code } { $unit } · since { $since } · { $level } · { $text }
 unit-digest-coordinations = 🧩 Awaiting coordination:
 unit-digest-coordination-line = · { $code } #{ $id } since { $since } · { $level } · { $text }
-ledger-coordinations = { $open } open / { $resolved } resolved
 
 ## Milestones (时间节点): /node, the card's milestone lines, reminders, counts
 
@@ -860,7 +857,6 @@ event-item_referred = referred to the discipline body
 event-referral_sent = referral sent
 event-referral_received = referral received
 event-referral_answered = discipline body's feedback
-ledger-referral = Referral
 ## Verification and field checks (verify_result, field_check)
 
 err-items-verification_pending = ⏳ This result must be verified by a supervisor first (调查复核); it can be confirmed once found true. If it is plainly not good enough, return it: /return CODE REASON.

@@ -197,7 +197,6 @@ err-items-reply_finished = 您的回复没有记录为进展：{ $code } 当前�
 err-items-reply_to_draft = 这是一份交办草稿，还没有交办，您的回复没有记录。请用草稿卡片上的按钮修改或确认交办。
 err-items-date_unreadable = 看不懂日期「{ $text }」。请写成 2026-12-15、12月15日 或 下周五。
 err-items-transfer_from_required = 本事项有多个牵头单位，请写明从哪个单位转出。用法：{ $usage }
-err-items-bad_button = 这个按钮已失效。发送 /task 编号 查看最新的卡片。
 err-units-file_empty = 文件是空的：第一行应是表头 name,aliases,head_id。
 err-units-file_invalid = 文件有问题，一个单位也没有导入：
     { $problems }
@@ -597,7 +596,6 @@ digest-section-due-soon = <b>⏰ { $days } 个工作日内到期</b>（{ $count 
 digest-section-opened = <b>🆕 新交办</b>（{ $count } 件）
 digest-line-due-soon = { $mark } { $code } { $units } · { $deadline } 到期（还有 { $left } 个工作日）· { $text }
 digest-line-opened = 🆕 { $code } { $units } · 时限 { $deadline } · { $text }
-digest-line-closed = ✅ { $code } { $units } · { $verdict } · { $text }
 digest-overdue-days = 逾期 { $late }
 digest-overdue-today = 今天到期，已超时
 digest-more = …另有 { $count } 件，查看：{ $command }
@@ -779,7 +777,6 @@ digest-section-coordinations = 🧩 <b>待协调</b>（{ $count }）
 digest-coordination-line = · { $code } { $unit } · { $since } 起 · { $level } · { $text }
 unit-digest-coordinations = 🧩 待协调：
 unit-digest-coordination-line = · { $code } #{ $id } { $since } 起 · { $level } · { $text }
-ledger-coordinations = 待协调 { $open } / 已协调 { $resolved }
 
 ## Milestones (时间节点): /node, the card's milestone lines, reminders, counts
 
@@ -849,7 +846,6 @@ event-item_referred = 移交纪检监察
 event-referral_sent = 移交已发出
 event-referral_received = 纪委已接收移交
 event-referral_answered = 纪委反馈问责结果
-ledger-referral = 移交
 ## 调查复核 and field checks (verify_result, field_check)
 
 err-items-verification_pending = ⏳ 该事项的办理结果须经督查员核实（调查复核），核实属实后才能确认办结。如结果明显不合格，可以直接退回：/return 编号 理由。
