@@ -62,10 +62,11 @@ export async function registerCommands(api: Api, translator: Translator, default
 }
 
 /**
- * A command's short name in words, from its private-chat menu entry: ack -> 签收 / Acknowledge;
+ * A command's short name in words, from its menu entry (private or group): ack -> 签收 / Acknowledge;
  * null when it has none.
  */
 export function commandLabel(translator: Translator, command: string, locale: Locale): string | null {
-  const found = PRIVATE.find((e) => e.command === command);
-  return found ? translator.t(locale, found.key).split(/[:：]/)[0]!.trim() : null;
+  const found = [...PRIVATE, ...GROUP].find((e) => e.command === command);
+  // The description's head: before its colon or its bracket ("督办摘要（领导：全局…）" -> 督办摘要).
+  return found ? translator.t(locale, found.key).split(/[:：（(]/)[0]!.trim() : null;
 }

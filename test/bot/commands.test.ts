@@ -41,6 +41,9 @@ describe('command menus', () => {
   it('names a command in words from its menu entry', () => {
     expect(commandLabel(translator, 'ack', 'zh')).toBe('签收');
     expect(commandLabel(translator, 'progress', 'en')).toBe('Report progress');
+    // The head of the description, not a cut through its brackets; group-only commands too.
+    expect(commandLabel(translator, 'digest', 'zh')).toBe('督办摘要');
+    expect(commandLabel(translator, 'assign', 'zh')).toBe('交办');
     expect(commandLabel(translator, 'no_such_command', 'zh')).toBeNull();
   });
 });
