@@ -20,7 +20,7 @@ import { addDays, formatYMD, fromDayNumber, toDayNumber, type YMD } from './ymd.
  * parse and format dates in the machine's zone and come out a day early west of UTC. We use only
  * its pure number tables (monthDays, getYearLeapMonth: the lengths of lunar months) and do the
  * date arithmetic on day numbers; 清明 uses the same solar-term formula the package uses.
- * test/calendar/statutory.test.ts cross-checks both against the package under TZ=UTC.
+ * test/calendar/model/statutory.test.ts cross-checks both against the package under TZ=UTC.
  */
 
 const { monthDays, getYearLeapMonth } = chineseDays;

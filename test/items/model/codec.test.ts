@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deserializeState, serializeState } from '../../src/items/model/codec.js';
-import { createDraft, decide, referItem } from '../../src/items/model/transitions.js';
-import type { ItemState } from '../../src/items/model/types.js';
-import type { Actor } from '../../src/org/org.models.js';
+import { deserializeState, serializeState } from '../../../src/items/model/codec.js';
+import { createDraft, decide, referItem } from '../../../src/items/model/transitions.js';
+import type { ItemState } from '../../../src/items/model/types.js';
+import type { Actor } from '../../../src/org/org.models.js';
 
 const issuer: Actor = { personId: 2, isAdmin: false, isLeader: true, unitIds: [] };
 const member: Actor = { personId: 10, isAdmin: false, isLeader: false, unitIds: [100] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkingCalendar } from '../../src/calendar/model/working-calendar.js';
-import { lateness, latenessText } from '../../src/calendar/model/lateness.js';
-import { createTranslator } from '../../src/i18n/translator.js';
+import { createWorkingCalendar } from '../../../src/calendar/model/working-calendar.js';
+import { lateness, latenessText } from '../../../src/calendar/model/lateness.js';
+import { createTranslator } from '../../../src/i18n/translator.js';
 
 describe('lateness', () => {
   it('counts working days and calendar days after the deadline, up to and including today', () => {

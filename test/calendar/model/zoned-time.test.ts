@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, mondayOf, weekday } from '../../src/calendar/model/ymd.js';
-import { endOfZonedDay, isValidTimeZone, zonedInstant, zonedParts } from '../../src/calendar/model/zoned-time.js';
+import { addMonths, mondayOf, weekday } from '../../../src/calendar/model/ymd.js';
+import { endOfZonedDay, isValidTimeZone, zonedInstant, zonedParts } from '../../../src/calendar/model/zoned-time.js';
 
 describe('zoned time', () => {
   it('reads the local date and time of an instant in a zone, whatever the machine zone', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatItemCode, readItemRef } from '../../src/items/model/refs.js';
+import { formatItemCode, readItemRef } from '../../../src/items/model/refs.js';
 
 describe('item codes', () => {
   it('formats the readable code', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isWorkingDay } from '../../src/calendar/model/working-calendar.js';
-import { decide } from '../../src/items/model/transitions.js';
-import type { ItemState } from '../../src/items/model/types.js';
-import { computeNextCheckAt, planReminders } from '../../src/reminders/model/rules.js';
-import { colourFor, rungFor, type PlannedSlot } from '../../src/reminders/model/policy.js';
-import { DEFAULT_ESCALATION } from '../../src/config.js';
-import { COOP, LEAD, actors, apply, bj, lines, local, openItem, schedule, simulate, type Sent } from './reminder-fixtures.js';
+import { isWorkingDay } from '../../../src/calendar/model/working-calendar.js';
+import { decide } from '../../../src/items/model/transitions.js';
+import type { ItemState } from '../../../src/items/model/types.js';
+import { computeNextCheckAt, planReminders } from '../../../src/reminders/model/rules.js';
+import { colourFor, rungFor, type PlannedSlot } from '../../../src/reminders/model/policy.js';
+import { DEFAULT_ESCALATION } from '../../../src/config.js';
+import { COOP, LEAD, actors, apply, bj, lines, local, openItem, schedule, simulate, type Sent } from '../reminder-fixtures.js';
 
 const ack = (at: Date, actor = actors.leadMember) => ({ at, change: (s: ItemState) => apply(s, actor, { type: 'acknowledge' }, at) });
 const of = (sent: Sent[], kind: Sent['kind']) => sent.filter((r) => r.kind === kind);

@@ -11,9 +11,9 @@ import {
   isWorkingDay,
   nextWorkingInstant,
   uncoveredYearsBetween,
-} from '../../src/calendar/model/working-calendar.js';
-import { lunarNewYearsEve, qingmingDay, solarFromLunar, statutoryHolidays } from '../../src/calendar/model/statutory.js';
-import { addDays } from '../../src/calendar/model/ymd.js';
+} from '../../../src/calendar/model/working-calendar.js';
+import { lunarNewYearsEve, qingmingDay, solarFromLunar, statutoryHolidays } from '../../../src/calendar/model/statutory.js';
+import { addDays } from '../../../src/calendar/model/ymd.js';
 
 const range = (first: string, last: string): string[] => {
   const days: string[] = [];

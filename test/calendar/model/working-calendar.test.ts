@@ -17,8 +17,8 @@ import {
   workingDayOnOrAfter,
   workingDaysBetween,
   workingHoursBetween,
-} from '../../src/calendar/model/working-calendar.js';
-import { addDays } from '../../src/calendar/model/ymd.js';
+} from '../../../src/calendar/model/working-calendar.js';
+import { addDays } from '../../../src/calendar/model/ymd.js';
 
 const shanghai = { timezone: 'Asia/Shanghai' };
 const at = (iso: string) => new Date(iso);

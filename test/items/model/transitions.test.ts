@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions } from '../../src/items/model/authorization.js';
-import { daysOverdue, deadlinePassed, isOverdue } from '../../src/items/model/deadlines.js';
-import { ITEM_ERROR_CODES, type ItemErrorCode } from '../../src/items/model/errors.js';
-import { activeUnits, missingContributions, unitsAwaitingAck } from '../../src/items/model/queries.js';
-import { createDraft, decide, referItem, sendWaitingReferral } from '../../src/items/model/transitions.js';
+import { allowedActions } from '../../../src/items/model/authorization.js';
+import { daysOverdue, deadlinePassed, isOverdue } from '../../../src/items/model/deadlines.js';
+import { ITEM_ERROR_CODES, type ItemErrorCode } from '../../../src/items/model/errors.js';
+import { activeUnits, missingContributions, unitsAwaitingAck } from '../../../src/items/model/queries.js';
+import { createDraft, decide, referItem, sendWaitingReferral } from '../../../src/items/model/transitions.js';
 import {
   ITEM_COMMAND_TYPES,
   ITEM_STATUSES,
@@ -15,11 +15,11 @@ import {
   type ItemEvent,
   type ItemState,
   type ItemStatus,
-} from '../../src/items/model/types.js';
-import type { Actor } from '../../src/org/org.models.js';
-import { AppError } from '../../src/shared/errors.js';
-import { deserializeState, serializeState } from '../../src/items/model/codec.js';
-import { toLedgerItemRow } from '../../src/ledger/ledger.models.js';
+} from '../../../src/items/model/types.js';
+import type { Actor } from '../../../src/org/org.models.js';
+import { AppError } from '../../../src/shared/errors.js';
+import { deserializeState, serializeState } from '../../../src/items/model/codec.js';
+import { toLedgerItemRow } from '../../../src/ledger/ledger.models.js';
 
 // ---------------------------------------------------------------------------------------------
 // The cast: units, people, dates
@@ -2081,7 +2081,7 @@ describe('milestones (时间节点)', () => {
   });
 
   it('a draft change leaves milestones without a state, and a reported milestone survives a JSON round trip', async () => {
-    const { deserializeState, serializeState } = await import('../../src/items/model/codec.js');
+    const { deserializeState, serializeState } = await import('../../../src/items/model/codec.js');
     const reported = run(withNodes.open(), [leadMember, node(1, { text: '好了' })]);
     const revived = deserializeState(serializeState(reported));
     expect(revived.milestones[0]?.done?.at).toBeInstanceOf(Date);
@@ -2106,7 +2106,7 @@ describe('milestone helpers', () => {
     );
 
   it('an unreported milestone is overdue from the day after its date, with its lateness counted like a deadline', async () => {
-    const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../src/items/model/milestones.js');
+    const { overdueMilestones, milestoneViews, milestoneCounts, nextPendingMilestone } = await import('../../../src/items/model/milestones.js');
     expect(overdueMilestones(open(), '2026-01-09')).toEqual([]);
     // Friday the 9th: on Monday the 12th it is 1 working day (3 days) late.
     expect(overdueMilestones(open(), '2026-01-12')).toEqual([
