@@ -68,5 +68,10 @@ export async function registerCommands(api: Api, translator: Translator, default
 export function commandLabel(translator: Translator, command: string, locale: Locale): string | null {
   const found = [...PRIVATE, ...GROUP].find((e) => e.command === command);
   // The description's head: before its colon or its bracket ("督办摘要（领导：全局…）" -> 督办摘要).
-  return found ? translator.t(locale, found.key).split(/[:：（(]/)[0]!.trim() : null;
+  return found
+    ? translator
+        .t(locale, found.key)
+        .split(/[:：（(]/)[0]!
+        .trim()
+    : null;
 }
