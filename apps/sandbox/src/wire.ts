@@ -5,6 +5,9 @@
  */
 import type { BotCommand, Message } from '@grammyjs/types';
 
+/** The bot's Locale (src/i18n/translator.ts), spelled here because that module is Node-only. */
+export type PageLocale = 'zh' | 'en';
+
 export type SandboxStatus = 'starting' | 'ready' | 'resetting' | 'stopped';
 export type PersonaKey = 'leader' | 'housingStaff' | 'housingHead' | 'urbanStaff' | 'urbanHead' | 'stranger' | 'supervisor';
 /** What the clock buttons can run on the way; 'time' marks the end of a move. */
@@ -32,7 +35,7 @@ export type SandboxInfo = {
   groups: { id: number; title: string; members: number[]; unit: string | null; kind: 'leaders' | 'unit' | 'discipline' }[];
   /** Private chats that exist (someone wrote to the bot). */
   privateChats: number[];
-  commands: { group: Record<'zh' | 'en', BotCommand[]>; private: Record<'zh' | 'en', BotCommand[]> };
+  commands: { group: Record<PageLocale, BotCommand[]>; private: Record<PageLocale, BotCommand[]> };
   /** What the page suggests the leader types first. */
   suggestion: string;
 };
