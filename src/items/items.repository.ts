@@ -19,7 +19,7 @@ export type ItemMessageInput = {
   unitId?: number | null;
   personId?: number | null;
   /** A living card posted directly (查看): later changes of the item edit it too. */
-  card?: { audience: 'leaders' | 'unit' | 'discipline'; locale: string; hash: string; threadId: number };
+  card?: { audience: 'leaders' | 'unit' | 'discipline' | 'office'; locale: string; hash: string; threadId: number };
 };
 
 export type ListFilter =

@@ -31,7 +31,7 @@ import { renderReferralCard } from './referral.js';
 
 /** What an outbox row carries for a living card, copied into item_messages once it is sent. */
 export type CardMeta = {
-  audience: 'leaders' | 'unit' | 'discipline';
+  audience: 'leaders' | 'unit' | 'discipline' | 'office';
   locale: Locale;
   /** HTML shown above the card (a notice: "X submitted its result"), or ''. */
   headline: string;
@@ -72,6 +72,7 @@ export function renderHash(rendered: Rendered): string {
 
 export function audienceOf(meta: { audience: string | null; unitId: number | null }): Audience {
   if (meta.audience === 'discipline') return { kind: 'discipline' };
+  if (meta.audience === 'office') return { kind: 'office' };
   return meta.audience === 'unit' && meta.unitId !== null ? { kind: 'unit', unitId: meta.unitId } : { kind: 'leaders' };
 }
 
@@ -128,7 +129,7 @@ export function newCardMessage(input: {
   const headlineStatus = headline && !compact ? input.view.state.status : null;
   const rendered = renderLivingCard(input.view, { audience: input.audience, headline, compact, headlineStatus }, input.translator.for(input.locale));
   const card: CardMeta = {
-    audience: input.audience.kind === 'unit' ? 'unit' : input.audience.kind === 'discipline' ? 'discipline' : 'leaders',
+    audience: input.audience.kind === 'unit' || input.audience.kind === 'discipline' || input.audience.kind === 'office' ? input.audience.kind : 'leaders',
     locale: input.locale,
     headline,
     hash: renderHash(rendered),

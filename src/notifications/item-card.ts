@@ -35,7 +35,11 @@ export type ItemView = {
 export type Rendered = { text: string; reply_markup?: InlineKeyboard };
 
 /** Who the card is for: the leaders group, one unit (its group or its members), or a draft's author. */
-export type Audience = { kind: 'leaders' } | { kind: 'unit'; unitId: number } | { kind: 'none' } | { kind: 'discipline' };
+/**
+ * Who reads a card: the leaders (group), a unit, the discipline body (移交), or a supervisor of the
+ * office privately (调查复核: only the verdict buttons), or nobody in particular (no buttons).
+ */
+export type Audience = { kind: 'leaders' } | { kind: 'unit'; unitId: number } | { kind: 'none' } | { kind: 'discipline' } | { kind: 'office' };
 
 export const unitName = (view: Pick<ItemView, 'unitNames'>, id: number) => view.unitNames.get(id) ?? `#${id}`;
 export const personName = (view: Pick<ItemView, 'personNames'>, id: number | null) => (id === null ? '' : (view.personNames.get(id) ?? String(id)));
@@ -272,6 +276,11 @@ const ACTION_BUTTONS: Partial<Record<ItemCommandType, CardButton>> = {
 
 /** Buttons for an audience: exactly the actions it may take now, two to a row. */
 export function cardButtons(view: ItemView, audience: Audience, t: Translate): InlineButton[][] {
+  // A supervisor's private request: the verdict, while one is asked for; nothing the leaders decide.
+  if (audience.kind === 'office') {
+    const verify = verifyButtons(view, t);
+    return verify.length ? [verify] : [];
+  }
   const actor = audienceActor(view, audience);
   if (!actor || view.state.status === 'draft') return [];
   const buttons: InlineButton[] = [];

@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../db/client.js';
 import type { Translate } from '../i18n/translator.js';
-import { renderItemCard, unitName, verifyButtons, type ItemView } from './item-card.js';
+import { renderItemCard, unitName, type ItemView } from './item-card.js';
 import { newCardMessage } from './cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
@@ -222,19 +222,25 @@ export async function planItemNotifications(
         count: files.length,
         text: escapeHtml(clip(results.map((r) => r.text).join('\n'), 2500)),
       });
-      out.push({
-        key: `i${item.id}:v${version}:verify:p${p.id}`,
-        chatId: target.chatId,
-        threadId: 0,
-        payload: { text: clip(text, 4000), ...NO_PREVIEW, reply_markup: { inline_keyboard: [verifyButtons(view, tt)] } },
-        itemId: item.id,
-        purpose: 'notice',
-        fallback: {
-          chatId: leaders.chatId,
-          threadId: leaders.threadId,
-          text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }),
-        },
-      });
+      // A living notice: its verdict buttons go once a verdict is given (by anyone), and it shows
+      // where the item stands then (see notifications/cards.ts, compact cards).
+      out.push(
+        newCardMessage({
+          key: `i${item.id}:v${version}:verify:p${p.id}`,
+          view,
+          audience: { kind: 'office' },
+          locale: localeFor(p.languageCode, defaultLocale),
+          headline: text,
+          compact: true,
+          translator: deps.translator,
+          target,
+          fallback: {
+            chatId: leaders.chatId,
+            threadId: leaders.threadId,
+            text: t('notice-dm-failed', { person: mention(p), unit: escapeHtml(t('role-supervisor')), code }),
+          },
+        }),
+      );
       filesTo(`verify:p${p.id}`, target, files, tt('notice-attachment', { unit: escapeHtml(units.join(tt('list-separator'))), code }), null);
     }
   };

@@ -75,7 +75,9 @@ describe(`verification of results and field checks (${kind})`, () => {
     const ask = h.lastBotMessage(supervisor.id);
     expect(ask.text).toContain('督办〔2026〕1号 的办理结果待您核实（调查复核）：市住房和城乡建设局 报送，附件 0 件');
     expect(ask.text).toContain('排查方案已报送');
-    expect(buttonsOf(ask).map((b) => b.text)).toEqual(['✅ 核实属实', '❌ 核实不实']);
+    // A living notice: the verdict buttons while a verdict is asked for, and 查看 for the whole card.
+    expect(buttonsOf(ask).map((b) => b.text)).toEqual(['✅ 核实属实', '❌ 核实不实', '📌 查看']);
+    expect(ask.text).toContain('当前状态');
     // The supervisor in the item's own unit is not asked.
     expect(h.botMessages(insider.id)).toHaveLength(insiderBefore);
   });
@@ -113,7 +115,9 @@ describe(`verification of results and field checks (${kind})`, () => {
 
   it('the new result needs a new verification; a photo sent with /verify 属实 is counted as evidence, and then the leader confirms', async () => {
     await h.say(org.housingStaff, org.housingGroup, '/result 1 管道已全部更换');
-    expect(h.lastBotMessage(supervisor.id).text).toContain('管道已全部更换');
+    const ask = h.lastBotMessage(supervisor.id);
+    expect(ask.text).toContain('管道已全部更换');
+    expect(buttonsOf(ask).map((b) => b.text)).toContain('✅ 核实属实');
     await h.say(org.leader, org.leadersGroup, '/confirm 1');
     expect(h.lastBotMessage(org.leadersGroup).text).toContain('须经督查员核实');
 
@@ -126,6 +130,8 @@ describe(`verification of results and field checks (${kind})`, () => {
     });
     await h.settle();
     expect(h.lastBotMessage(supervisor.id).text).toBe('✅ 已记录核实属实：督办〔2026〕1号。领导现在可以确认办结。');
+    // The request asked a verdict that is given: its verdict buttons are gone (查看 stays while the item is open).
+    expect(buttonsOf(current(ask)).map((b) => b.text)).toEqual(['📌 查看']);
     expect(
       texts(org.leadersGroup).some((t) => t.includes('督办〔2026〕1号 经督查员 督查员 核实属实：现场查看管道已更换') && t.includes('请 李市长 确认办结')),
     ).toBe(true);
