@@ -2,11 +2,7 @@ import type { Message, User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBulletin, bulletinFiguresFor } from '../../src/digests/digests.usecases.js';
 import { createTranslator } from '../../src/i18n/translator.js';
-import { silentLogger } from '../../src/logger.js';
 import { addUnitMember, setUnitHead } from '../../src/org/org.usecases.js';
-import { runSweep } from '../../src/reminders/reminders.usecases.js';
-import { createAppJobs } from '../../src/scheduler/jobs.js';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -37,7 +33,6 @@ function mentioned(message: Message): number[] {
 describe(`joint lead units and the handling person (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let scheduler: Scheduler;
   let urbanDeputy: User;
   let urbanHead: User;
   const card = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
@@ -45,21 +40,13 @@ describe(`joint lead units and the handling person (${kind})`, () => {
   const tickAt = async (local: string) => {
     const at = new Date(`${local.replace(' ', 'T')}:00+08:00`);
     h.clock.set(at);
-    await scheduler.tick(at);
+    await h.trigger.fire();
     await h.dispatcher.drain();
   };
 
   beforeAll(async () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({
-      db: h.database.db,
-      clock: h.clock,
-      logger: silentLogger,
-      timezone: h.config.timezone,
-      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
-    });
     const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
     urbanDeputy = h.tg.createUser({ firstName: '程二', lastName: '科员', languageCode: 'zh' });
     urbanHead = h.tg.createUser({ firstName: '城', lastName: '局长', languageCode: 'zh' });

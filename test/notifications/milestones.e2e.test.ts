@@ -1,10 +1,5 @@
 import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTranslator } from '../../src/i18n/translator.js';
-import { silentLogger } from '../../src/logger.js';
-import { runSweep } from '../../src/reminders/reminders.usecases.js';
-import { createAppJobs } from '../../src/scheduler/jobs.js';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -25,28 +20,19 @@ function button(message: Message, text: string) {
 describe(`milestones (时间节点) (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let scheduler: Scheduler;
   const card = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).find((m) => m.text?.startsWith('📌 督办〔2026〕1号'))!;
   const current = (m: Message) => h.tg.message(m.chat.id, m.message_id)!;
   const nagsIn = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).filter((m) => m.text?.includes('节点催办'));
   const tickAt = async (local: string) => {
     const at = new Date(`${local.replace(' ', 'T')}:00+08:00`);
     h.clock.set(at);
-    await scheduler.tick(at);
+    await h.trigger.fire();
     await h.dispatcher.drain();
   };
 
   beforeAll(async () => {
     h = await startHarness({ kind, clock: '2026-03-02T09:00:00+08:00' });
     org = await seedOrg(h);
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({
-      db: h.database.db,
-      clock: h.clock,
-      logger: silentLogger,
-      timezone: h.config.timezone,
-      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
-    });
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，3月4日前完成现场排查，3月6日前拿出方案初稿，3月20日前报送整改结果。');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('2026-03-04 完成现场排查');

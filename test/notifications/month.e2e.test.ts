@@ -9,9 +9,6 @@ import { buildView } from '../../src/items/item-view.js';
 import { createItemsRepository } from '../../src/items/items.repository.js';
 import { silentLogger } from '../../src/logger.js';
 import { cardSpec, liveCards, renderLivingCard } from '../../src/notifications/cards.js';
-import { runSweep } from '../../src/reminders/reminders.usecases.js';
-import { createAppJobs } from '../../src/scheduler/jobs.js';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -35,7 +32,6 @@ const ESCALATION = new Set(['reminder_escalation']);
 describe(`a month of the bot's clock (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let scheduler: Scheduler;
   /** Item ids by name (commands use the code numbers assign returns). */
   const codes = new Map<string, number>();
   let checks = 0;
@@ -66,7 +62,7 @@ describe(`a month of the bot's clock (${kind})`, () => {
   /** The app's jobs at one local instant (sweep; the 08:30 morning message; the 15:00 bundle; Monday's bulletin). */
   async function tick(local: string) {
     h.clock.set(at(local));
-    await scheduler.tick(at(local));
+    await h.trigger.fire();
     await h.dispatcher.drain();
     await expectCardsTrue(`tick ${local}`);
   }
@@ -98,14 +94,6 @@ describe(`a month of the bot's clock (${kind})`, () => {
   beforeAll(async () => {
     h = await startHarness({ kind, clock: '2026-12-07T09:00:00+08:00', dispatchOnBusinessClock: true });
     org = await seedOrg(h);
-    const d = deps();
-    scheduler = createScheduler({
-      db: d.db,
-      clock: d.clock,
-      logger: silentLogger,
-      timezone: TZ,
-      jobs: createAppJobs(d, { sweep: ({ now }) => runSweep(d, { now }) }),
-    });
   });
   afterAll(async () => {
     await h?.stop();

@@ -1,11 +1,6 @@
 import type { Message, User } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTranslator } from '../../src/i18n/translator.js';
-import { silentLogger } from '../../src/logger.js';
 import { setUnitHead } from '../../src/org/org.usecases.js';
-import { runSweep } from '../../src/reminders/reminders.usecases.js';
-import { createAppJobs } from '../../src/scheduler/jobs.js';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -27,7 +22,6 @@ function button(message: Message, text: string) {
 describe(`fixed reporting days and stalled work through the bot (${kind})`, { timeout: 120_000 }, () => {
   let h: Harness;
   let org: Org;
-  let scheduler: Scheduler;
   let housingHead: User;
   const texts = (chat: Parameters<Harness['botMessages']>[0]) => h.botMessages(chat).map((m) => m.text ?? '');
   /** Ticks the scheduler through the working days from the clock's time to `until` (local time unless said). */
@@ -42,7 +36,7 @@ describe(`fixed reporting days and stalled work through the bot (${kind})`, { ti
       const next = localHour >= 18 || localHour < 8 ? at + ((24 + 8.5 - localHour) % 24) * HOUR - new Date(at).getUTCMinutes() * 60_000 : at + HOUR;
       at = Math.min(end, next);
       h.clock.set(new Date(at));
-      await scheduler.tick(new Date(at));
+      await h.trigger.fire();
       await h.dispatcher.drain();
     }
   };
@@ -63,14 +57,6 @@ describe(`fixed reporting days and stalled work through the bot (${kind})`, { ti
     const orgDeps = { db: h.database.db, clock: h.clock, config: h.config };
     const admin = { personId: h.admin.id, isAdmin: true, isLeader: false, unitIds: [] };
     await setUnitHead(orgDeps, { actor: admin, unit: '住建局', person: { id: housingHead.id, firstName: '张', lastName: '局长' } });
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({
-      db: h.database.db,
-      clock: h.clock,
-      logger: silentLogger,
-      timezone: h.config.timezone,
-      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
-    });
     await h.say(org.leader, org.leadersGroup, '/assign 请市住建局牵头，每周五报送进展，于4月30日前完成老旧小区改造。');
     const draft = h.lastBotMessage(org.leadersGroup);
     expect(draft.text).toContain('进展报送：每周五报送');

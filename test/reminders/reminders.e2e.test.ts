@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { createTranslator } from '../../src/i18n/translator.js';
-import { silentLogger } from '../../src/logger.js';
-import { runSweep } from '../../src/reminders/reminders.usecases.js';
-import { createAppJobs } from '../../src/scheduler/jobs.js';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { buttonsOf, startHarness, type Harness } from '../helpers/bot-harness.js';
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
@@ -23,12 +18,11 @@ function mentioned(message: Message): number[] {
 describe(`reminders arrive in the right chats of the real bot (${kind})`, () => {
   let h: Harness;
   let org: Org;
-  let scheduler: Scheduler;
   /** The app's own jobs at a local instant: the minutely sweep, the 08:30 morning message, the 15:00 bundle. */
   const tickAt = async (local: string) => {
     const at = new Date(`${local.replace(' ', 'T')}:00+08:00`);
     h.clock.set(at);
-    const results = await scheduler.tick(at);
+    const results = await h.trigger.fire();
     await h.dispatcher.drain();
     return results;
   };
@@ -37,14 +31,6 @@ describe(`reminders arrive in the right chats of the real bot (${kind})`, () => 
   beforeAll(async () => {
     h = await startHarness({ kind, clock: '2026-09-21T10:00:00+08:00' });
     org = await seedOrg(h);
-    const deps = { db: h.database.db, clock: h.clock, config: h.config, translator: createTranslator(), logger: silentLogger };
-    scheduler = createScheduler({
-      db: h.database.db,
-      clock: h.clock,
-      logger: silentLogger,
-      timezone: h.config.timezone,
-      jobs: createAppJobs(deps, { sweep: ({ now }) => runSweep(deps, { now }) }),
-    });
     const instruction = await h.say(org.leader, org.leadersGroup, '请市住建局牵头，于9月30日前完成老旧小区改造方案。列为重点督办。');
     await h.say(org.leader, org.leadersGroup, '/assign', { replyTo: instruction.message_id });
     const draft = h.lastBotMessage(org.leadersGroup);
