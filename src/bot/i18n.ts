@@ -41,10 +41,9 @@ export function createI18n(defaultLocale: Locale, options: BotI18nOptions = {}):
   composer.use(i18n);
   composer.use((ctx, next) => {
     const translate = ctx.t;
-    const missing = MISSING_MESSAGE_TEXT[localeFor(ctx.from?.language_code, defaultLocale)];
     const t = ((key: string, variables?: Parameters<TranslateFunction>[1]) => {
       const text = translate(key, variables);
-      return text === `{${key}}` ? missing : text;
+      return text === `{${key}}` ? MISSING_MESSAGE_TEXT[localeFor(ctx.from?.language_code, defaultLocale)] : text;
     }) as TranslateFunction;
     ctx.t = t;
     ctx.translate = t;

@@ -33,7 +33,7 @@ import { createDigestsRepository } from './digests.repository.js';
 import { createItemsRepository } from '../items/items.repository.js';
 import { pendingLeads } from '../items/model/queries.js';
 import { formatItemCode } from '../items/model/refs.js';
-import { displayName, escapeHtml } from '../shared/html.js';
+import { displayName, escapeHtml, NO_PREVIEW } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
 import type { AppDeps } from '../deps.js';
 
@@ -43,9 +43,6 @@ export const BULLETIN_JOB = 'bulletin';
 
 /** Charts of more units than this go out as a document: Telegram shrinks tall photos to illegibility. */
 const CHART_PHOTO_MAX_UNITS = 100;
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** Outbox keys name the chat, and the topic when there is one: a chat can hold a leaders topic and a unit topic. */
 function chatRef(chat: Pick<BoundChat, 'chatId' | 'threadId'>): string {
@@ -59,15 +56,14 @@ function partKey(base: string, index: number): string {
 
 async function windowAt(deps: AppDeps, at: Date): Promise<DigestWindow> {
   const repo = createDigestsRepository(deps);
-  // Both at once: the installation date is needed only before the first digest, but reading it
-  // costs less than a second round trip.
-  const [lastDigestAt, installedAt] = await Promise.all([repo.lastDigestAt({ jobName: DIGEST_JOB, before: at }), repo.installedAt()]);
+  const lastDigestAt = await repo.lastDigestAt({ jobName: DIGEST_JOB, before: at });
   return digestWindow({
     at,
     timezone: deps.config.timezone,
     dailyTime: deps.config.digests.dailyTime,
     lastDigestAt,
-    installedAt: lastDigestAt === null ? installedAt : null,
+    // Only before the first digest (then the window starts at the installation).
+    installedAt: lastDigestAt === null ? await repo.installedAt() : null,
     severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
   });
 }

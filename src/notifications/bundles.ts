@@ -1,3 +1,4 @@
+import { NO_PREVIEW } from '../shared/html.js';
 import { and, asc, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { InlineButton } from './keyboard.js';
 import { startOfZonedDay, zonedParts } from '../calendar/model/zoned-time.js';
@@ -199,9 +200,6 @@ export async function takeBundles(
   }
   return bundles;
 }
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** The outbox messages of a bundle, keyed `key`, `key:2`, ... */
 export function bundleMessages(bundle: Bundle, key: string, purpose = 'bundle'): OutboxMessage[] {

@@ -7,7 +7,7 @@ import { encodeButton } from './callback-data.js';
 import { cardButtons, renderItemCard, type Audience, type ItemView, type Rendered } from './item-card.js';
 import { createOutboxRepository, type OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { clip } from '../shared/html.js';
+import { clip, NO_PREVIEW } from '../shared/html.js';
 import { renderReferralCard } from './referral.js';
 
 /**
@@ -56,9 +56,6 @@ export function cardSpec(card: {
 }): CardSpec {
   return { audience: audienceOf(card), headline: card.headline ?? '', compact: card.compact ?? false, headlineStatus: card.headlineStatus ?? null };
 }
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** A stable fingerprint of a render (text and keyboard): equal hashes mean nothing to edit. */
 export function renderHash(rendered: Rendered): string {

@@ -4,7 +4,7 @@ import { renderItemCard, unitName, type ItemView } from './item-card.js';
 import { newCardMessage } from './cards.js';
 import { createOrgRepository } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
+import { clip, displayName, escapeHtml, mention, NO_PREVIEW } from '../shared/html.js';
 import { resolveUnitTargets } from './recipients.js';
 import { activeUnits, leadResults, nextCoordinationLevel, verificationPending } from '../items/model/queries.js';
 import type { Coordination, FileRef, ItemEvent } from '../items/model/types.js';
@@ -12,9 +12,6 @@ import { encodeButton } from './callback-data.js';
 import { localeFor } from '../i18n/translator.js';
 import type { StoredItem } from '../items/model/stored.js';
 import type { AppDeps } from '../deps.js';
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /**
  * Plans, as outbox rows, what the people concerned must be told about the events of one

@@ -8,7 +8,7 @@ import { createOrgRepository } from '../org/org.repository.js';
 import { adminTargets } from '../org/org.usecases.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { clip, displayName, escapeHtml } from '../shared/html.js';
+import { clip, displayName, escapeHtml, NO_PREVIEW } from '../shared/html.js';
 import { inlineFile } from '../outbox/outbox-files.js';
 import { cardButtons, deadlineText, personName, unitName, type ItemView, type Rendered } from './item-card.js';
 import { newCardMessage } from './cards.js';
@@ -20,8 +20,6 @@ import { newCardMessage } from './cards.js';
  * follows it as text (split under Telegram's 4096 characters) or, when long, as a file.
  */
 
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 /** Longest message part we plan (Telegram allows 4096; room for a part counter). */
 const PART_MAX = 3900;
 /** A history longer than this many parts goes as a text file instead. */

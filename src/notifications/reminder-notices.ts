@@ -8,11 +8,8 @@ import { formatItemCode } from '../items/model/refs.js';
 import type { StoredItem } from '../items/model/stored.js';
 import type { Person } from '../org/org.repository.js';
 import type { OutboxMessage } from '../outbox/outbox.repository.js';
-import { clip, displayName, escapeHtml, mention } from '../shared/html.js';
+import { clip, displayName, escapeHtml, mention, NO_PREVIEW } from '../shared/html.js';
 import { COLOUR_MARK, type DueReminder, type Recipient } from '../reminders/model/policy.js';
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 /** What one batch of the sweep knows about the organisation, read once for all its items. */
 export type ReminderDirectory = {

@@ -1,3 +1,4 @@
+import { NO_PREVIEW } from '../shared/html.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
@@ -348,7 +349,7 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
               threadId: fallback.threadId ?? 0,
               payload: {
                 text: fallback.text,
-                link_preview_options: { is_disabled: true },
+                ...NO_PREVIEW,
                 ...(fallback.reply_markup ? { reply_markup: fallback.reply_markup } : {}),
               },
               itemId: row.itemId,

@@ -1,3 +1,9 @@
+/**
+ * Send options for a text without a link preview. Texts are HTML by default (parse_mode is set
+ * once, by src/outbox/html-by-default.ts); a preview would repeat a link's page under the message.
+ */
+export const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
+
 /** Escapes text for Telegram's parse_mode HTML. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

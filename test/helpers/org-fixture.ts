@@ -1,4 +1,5 @@
 import type { Chat, User } from 'grammy/types';
+import { personOf } from '../../src/bot/support/helpers.js';
 import { seedOrganisation, type PersonSpec } from '../../src/org/org.seed.js';
 import type { OrgDeps } from '../../src/org/org.usecases.js';
 import type { Harness } from './bot-harness.js';
@@ -35,13 +36,8 @@ export async function seedOrg(h: Harness, options: { english?: boolean } = {}): 
   const urbanGroup = h.tg.createGroup({ title: '城管局工作群', members: [h.admin, urbanStaff] });
 
   const deps: OrgDeps = { db: h.database.db, clock: h.clock, config: h.config };
-  const person = (user: User, more: Omit<PersonSpec, 'id'> = {}): PersonSpec => ({
-    id: user.id,
-    firstName: user.first_name,
-    lastName: user.last_name ?? null,
-    languageCode: user.language_code ?? null,
-    ...more,
-  });
+  // The person as the bot records anyone who writes to it (personOf), plus their place in the org.
+  const person = (user: User, more: Omit<PersonSpec, 'id'> = {}): PersonSpec => ({ ...personOf(user), ...more });
   const units = await seedOrganisation(deps, {
     admin: { id: h.admin.id, firstName: h.admin.first_name },
     units: [

@@ -1,3 +1,4 @@
+import { NO_PREVIEW } from '../../shared/html.js';
 import type { CommandContext } from 'grammy';
 import { Composer } from 'grammy';
 import { uncoveredYearsBetween } from '../../calendar/model/working-calendar.js';
@@ -43,9 +44,6 @@ import { filesOf, itemFromArgs, repliedItem, textOf, tr, viewOf } from '../suppo
  * use-case call; the pure model decides who may do what, from who pressed, never from the button.
  */
 export const itemsFeature = new Composer<BotContext>();
-
-/** Texts are HTML by default (src/outbox/html-by-default.ts); links stay without a preview. */
-const NO_PREVIEW = { link_preview_options: { is_disabled: true } } as const;
 
 function planned<R extends CommandResult>(ctx: BotContext, result: R): R {
   if (result.planned > 0) ctx.deps.onPlanned?.();

@@ -13,7 +13,7 @@ import { checkItemVisible, itemEvents, listItems } from '../../items/items.useca
 import { localNow } from '../../calendar/model/zoned-time.js';
 import { findUnit, peopleByIds, unitRecords } from '../../org/org.usecases.js';
 import { appError } from '../../shared/errors.js';
-import { clip, displayName, escapeHtml } from '../../shared/html.js';
+import { clip, displayName, escapeHtml, NO_PREVIEW } from '../../shared/html.js';
 import type { BotContext } from '../support/context.js';
 import { say, words } from '../support/helpers.js';
 import { itemFromArgs, tr, viewOf } from '../support/item-helpers.js';
@@ -176,10 +176,8 @@ lookupFeature.on('callback_query:data', async (ctx, next) => {
   const { text, keyboard, forbidden } = await renderList(ctx, data.list, data.unitId ?? 0, data.page);
   // Rights lost since the list was sent: say so, and leave the list as it is.
   if (forbidden) throw appError('list.forbidden');
-  await ctx
-    .editMessageText(text, { link_preview_options: { is_disabled: true }, reply_markup: keyboard ?? { inline_keyboard: [] } })
-    .catch((error: unknown) => {
-      if (!String((error as Error).message).includes('message is not modified')) throw error;
-    });
+  await ctx.editMessageText(text, { ...NO_PREVIEW, reply_markup: keyboard ?? { inline_keyboard: [] } }).catch((error: unknown) => {
+    if (!String((error as Error).message).includes('message is not modified')) throw error;
+  });
   await ctx.answerCallbackQuery();
 });

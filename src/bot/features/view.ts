@@ -1,3 +1,4 @@
+import { NO_PREVIEW } from '../../shared/html.js';
 import { Composer } from 'grammy';
 import { itemCardFor, rememberItemMessage } from '../../items/items.usecases.js';
 import { decodeButton } from '../../notifications/callback-data.js';
@@ -29,7 +30,7 @@ viewFeature.on('callback_query:data', async (ctx, next) => {
   const locale = ctx.chat.type === 'private' ? localeFor(ctx.from.language_code, ctx.deps.config.locale) : ctx.deps.config.locale;
   const card = renderItemCard(view, audience, ctx.deps.translator.for(locale));
   const sent = await ctx.api.sendMessage(ctx.chat.id, card.text, {
-    link_preview_options: { is_disabled: true },
+    ...NO_PREVIEW,
     ...(thread ? { message_thread_id: thread } : {}),
     ...(card.reply_markup ? { reply_markup: card.reply_markup } : {}),
   });

@@ -1,3 +1,4 @@
+import { NO_PREVIEW } from '../../shared/html.js';
 import type { Message, User } from 'grammy/types';
 import type { ChatRef } from '../../org/org.usecases.js';
 import type { PersonInput } from '../../org/org.repository.js';
@@ -34,7 +35,7 @@ export function personOf(user: User): PersonInput {
 export function say(ctx: BotContext, text: string, extra: Record<string, unknown> = {}) {
   const thread = threadIdOf(ctx.msg);
   return ctx.reply(text, {
-    link_preview_options: { is_disabled: true },
+    ...NO_PREVIEW,
     ...(thread ? { message_thread_id: thread } : {}),
     ...extra,
   });
