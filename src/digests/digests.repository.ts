@@ -220,19 +220,23 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
 
   /**
    * The counts of the leaders digest per first lead unit (0: none), in one statement and one
-   * row per unit:
+   * row per unit, none of them a scan of the items:
    * - what does not depend on the time of reading, from the running tallies (item_tallies, kept
    *   by triggers on items): open and waiting items, how many of them some unit has not
    *   acknowledged, and per unit (any role) the open items it has not acknowledged;
-   * - what does: overdue (severe among them), excused and due soon, from an index over the open
-   *   items' deadlines up to the end of the due-soon horizon (the later ones are not read), and
-   *   what opened or closed in the window, from the opening and closing indexes alone.
-   * The tallies are deltas summed per key here; when they have grown to many more rows than
-   * keys (a day of changes), they are folded into one row per key and the counts read again.
+   * - what does: overdue (severe among them), excused and due soon, from the folded deadlines
+   *   (item_deadline_summary: per unit and excused flag, the number due before a moment is one
+   *   binary search in its running counts) plus the deadlines appended since the fold; and what
+   *   opened or closed in the window, from the opening and closing indexes alone.
+   * Both kinds of tallies are deltas summed here; when they have grown to many more rows than
+   * keys (a day of changes), they are folded and the counts read again.
    */
   async function unitCounts(w: DigestWindow) {
     const at = ts(w.at);
     const since = ts(w.since);
+    // The number of deadlines strictly before a moment: width_bucket counts the deadlines at or
+    // before its operand, and timestamps are whole microseconds.
+    const before = (moment: Date) => sql`coalesce(s.counts[width_bucket(${ts(moment)}::timestamptz - interval '1 microsecond', s.deadlines)], 0)`;
     const read = () =>
       run(sql`
         with t as (
@@ -245,14 +249,23 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
           from item_tallies group by unit_id
         ),
         d as (
-          select coalesce(i.lead_unit, 0) as unit_id,
-            count(*) filter (where i.deadline_at < ${at} and not i.excused) as overdue,
-            count(*) filter (where i.deadline_at < ${ts(w.severeBefore)} and not i.excused) as severe,
-            count(*) filter (where i.deadline_at < ${at} and i.excused) as excused,
-            count(*) filter (where i.deadline_at >= ${at}) as due_soon
-          from items i
-          where i.status = 'open' and i.code_number is not null and i.deadline_at < ${ts(w.dueSoonBefore)}
-          group by 1
+          select unit_id, sum(overdue) as overdue, sum(severe) as severe, sum(excused) as excused, sum(due_soon) as due_soon
+          from (
+            select s.unit_id,
+              case when s.excused then 0 else ${before(w.at)} end as overdue,
+              case when s.excused then 0 else ${before(w.severeBefore)} end as severe,
+              case when s.excused then ${before(w.at)} else 0 end as excused,
+              ${before(w.dueSoonBefore)} - ${before(w.at)} as due_soon
+            from item_deadline_summary s
+            union all
+            select unit_id,
+              case when deadline_at < ${at} and not excused then n else 0 end,
+              case when deadline_at < ${ts(w.severeBefore)} and not excused then n else 0 end,
+              case when deadline_at < ${at} and excused then n else 0 end,
+              case when deadline_at >= ${at} then n else 0 end
+            from item_deadline_tallies where deadline_at < ${ts(w.dueSoonBefore)}
+          ) x
+          group by unit_id
         ),
         o as (
           select coalesce(i.lead_unit, 0) as unit_id, count(*) as opened from items i
@@ -267,24 +280,27 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         select unit_id,
           coalesce(t.open, 0)::int as open, coalesce(t.waiting, 0)::int as waiting,
           coalesce(t.open_unacked, 0)::int as open_unacked, coalesce(t.unacknowledged, 0)::int as unacknowledged,
-          coalesce(t.parts, 0)::int as parts,
+          coalesce(t.parts, 0)::int as parts, (select count(*) from item_deadline_tallies)::int as deadline_parts,
           coalesce(d.overdue, 0)::int as overdue, coalesce(d.severe, 0)::int as severe,
           coalesce(d.excused, 0)::int as excused, coalesce(d.due_soon, 0)::int as due_soon,
           coalesce(o.opened, 0)::int as opened, coalesce(c.closed, 0)::int as closed
         from t full join d using (unit_id) full join o using (unit_id) full join c using (unit_id)`);
     const rows = await read();
     const parts = rows.reduce((sum, r) => sum + Number(r.parts), 0);
+    const deadlineParts = Number(rows[0]?.deadline_parts ?? 0);
     // At most five keys per unit (kind 1: two statuses by two flags; kind 2: one).
-    if (parts <= tallyFoldAfter + 5 * rows.length) return rows;
+    if (parts <= tallyFoldAfter + 5 * rows.length && deadlineParts <= tallyFoldAfter) return rows;
     await foldTallies();
     return read();
   }
 
   /**
-   * Folds the tallies' deltas into one row per key (zeros dropped), under a lock so that two
-   * folds never overlap: the second waits, then reads the first's rows with a fresh snapshot.
-   * Deltas appended meanwhile by other transactions are not in the snapshot and stay as they
-   * are. Without waiting for the disk at commit: a fold lost in a crash leaves the same sums.
+   * Folds the tallies' deltas into one row per key (zeros dropped), and the deadlines appended
+   * since the last fold into the summary's running counts, under a lock so that two folds never
+   * overlap: the second waits, then reads the first's rows with a fresh snapshot. Deltas
+   * appended meanwhile by other transactions are not in the snapshot and stay as they are. A
+   * reader's one statement sees either the old summary and deltas or the new ones. Without
+   * waiting for the disk at commit: a fold lost in a crash leaves the same sums.
    */
   async function foldTallies() {
     await db.transaction(async (tx) => {
@@ -293,6 +309,25 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         with d as (delete from item_tallies returning kind, unit_id, status, unacked, n)
         insert into item_tallies (kind, unit_id, status, unacked, n)
         select kind, unit_id, status, unacked, sum(n)::int from d group by 1, 2, 3, 4 having sum(n) <> 0`);
+      // The summary back to one count per deadline (the running counts' differences), the new
+      // deadlines added, and the running counts made again. The summary has no unique key: the
+      // rows deleted and the rows inserted by this one statement never clash.
+      await tx.execute(sql`
+        with appended as (delete from item_deadline_tallies returning unit_id, excused, deadline_at, n),
+        old as (delete from item_deadline_summary returning unit_id, excused, deadlines, counts),
+        expanded as (
+          select o.unit_id, o.excused, x.deadline_at, x.cum - coalesce(o.counts[x.ord::int - 1], 0) as n
+          from old o cross join lateral unnest(o.deadlines, o.counts) with ordinality as x(deadline_at, cum, ord)
+        ),
+        merged as (
+          select unit_id, excused, deadline_at, sum(n) as n
+          from (select unit_id, excused, deadline_at, n from expanded union all select unit_id, excused, deadline_at, n from appended) k
+          group by 1, 2, 3 having sum(n) <> 0
+        )
+        insert into item_deadline_summary (unit_id, excused, deadlines, counts)
+        select unit_id, excused, array_agg(deadline_at order by deadline_at), array_agg(cum order by deadline_at)
+        from (select *, (sum(n) over (partition by unit_id, excused order by deadline_at))::int as cum from merged) c
+        group by unit_id, excused`);
     });
   }
 
@@ -531,25 +566,25 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
 
   return {
     /**
-     * When the last scheduled digest ran (its claim time in cron_runs), before `before`; null
-     * before the first one. `jobName` is the scheduler job the digest runs under.
+     * Where a digest's window starts, in one round trip: when the last scheduled digest ran (its
+     * claim time in cron_runs) before `before`, null before the first one (`jobName` is the
+     * scheduler job the digest runs under); and only then when the bot was installed, as far as
+     * the database knows: the first person, unit or chat binding it recorded (an organisation
+     * starts by being set up), null on an empty database. PostgreSQL evaluates the installation's
+     * subqueries only when the CASE needs them.
      */
-    async lastDigestAt(input: { jobName: string; before: Date }): Promise<Date | null> {
+    async windowStart(input: { jobName: string; before: Date }): Promise<{ lastDigestAt: Date | null; installedAt: Date | null }> {
       const rows = await run(sql`
-        select ${epoch(sql`started_at`)} as at from cron_runs
-        where name = ${input.jobName} and outcome in ('sent', 'late') and started_at < ${ts(input.before)}
-        order by started_at desc limit 1`);
-      return toDate(rows[0]?.at);
-    },
-
-    /**
-     * When the bot was installed, as far as the database knows: the first person, unit or chat
-     * binding it recorded (an organisation starts by being set up). Null on an empty database.
-     */
-    async installedAt(): Promise<Date | null> {
-      const rows = await run(sql`
-        select ${epoch(sql`least((select min(created_at) from people), (select min(created_at) from units), (select min(bound_at) from bound_chats))`)} as at`);
-      return toDate(rows[0]?.at);
+        with last as (
+          select started_at from cron_runs
+          where name = ${input.jobName} and outcome in ('sent', 'late') and started_at < ${ts(input.before)}
+          order by started_at desc limit 1
+        )
+        select ${epoch(sql`(select started_at from last)`)} as last_at,
+          case when (select started_at from last) is null then
+            ${epoch(sql`least((select min(created_at) from people), (select min(created_at) from units), (select min(bound_at) from bound_chats))`)}
+          end as installed_at`);
+      return { lastDigestAt: toDate(rows[0]?.last_at), installedAt: toDate(rows[0]?.installed_at) };
     },
 
     /**
@@ -570,15 +605,17 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       listUnits?: (units: LeadersDigestUnit[]) => number[] | Promise<number[]>;
     }): Promise<LeadersDigest> {
       const w = input.window;
-      const [countRows, jointRows, decisions, changes, picked, coordinations, milestonesOverdue] = await Promise.all([
-        unitCounts(w),
-        jointLeadCounts(w),
+      // What the lists of the units need (their counts and changes) first; the rest meanwhile,
+      // and the lists beside the rest once the units are known.
+      const rest = Promise.all([
         waitingOnLeaders({ ...input, readerId: input.readerId ?? null }),
-        changesIn(w),
         sections(w, input.limit, input.codePrefix),
         openCoordinations({ limit: input.limit, codePrefix: input.codePrefix }),
         overdueMilestones({ date: w.date, codePrefix: input.codePrefix }),
       ]);
+      // Handled here so that a failure of the rest while the counts are read is not unhandled.
+      rest.catch(() => {});
+      const [countRows, jointRows, changes] = await Promise.all([unitCounts(w), jointLeadCounts(w), changesIn(w)]);
 
       const totals = emptyCounts();
       const units = new Map<number, LeadersDigestUnit>();
@@ -619,8 +656,6 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
         }
       }
 
-      // Without a reader the decisions counted only the open items' extension requests.
-      if ((input.readerId ?? null) === null) decisions.total += totals.waiting;
       const totalChanges = { ...emptyChanges(), opened: totals.opened, closed: totals.closed };
       for (const c of changes) {
         unitOf(c.unitId).changes[c.change] += c.count;
@@ -633,7 +668,9 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
 
       // The items of the units the digest shows in full: a few index reads per unit.
       const listed = input.listUnits ? await input.listUnits([...units.values()]) : [...units.keys()];
-      const lists = await unitLists(w, input.unitLimit, listed);
+      const [[decisions, picked, coordinations, milestonesOverdue], lists] = await Promise.all([rest, unitLists(w, input.unitLimit, listed)]);
+      // Without a reader the decisions counted only the open items' extension requests.
+      if ((input.readerId ?? null) === null) decisions.total += totals.waiting;
       lists.sort((a, b) => Number(a.since) - Number(b.since) || Number(a.id) - Number(b.id));
       for (const r of lists) {
         const kind = r.kind as 'unacknowledged' | 'overdue' | 'waiting';

@@ -55,15 +55,14 @@ function partKey(base: string, index: number): string {
 }
 
 async function windowAt(deps: AppDeps, at: Date): Promise<DigestWindow> {
-  const repo = createDigestsRepository(deps);
-  const lastDigestAt = await repo.lastDigestAt({ jobName: DIGEST_JOB, before: at });
+  // Before the first digest the window starts at the installation.
+  const { lastDigestAt, installedAt } = await createDigestsRepository(deps).windowStart({ jobName: DIGEST_JOB, before: at });
   return digestWindow({
     at,
     timezone: deps.config.timezone,
     dailyTime: deps.config.digests.dailyTime,
     lastDigestAt,
-    // Only before the first digest (then the window starts at the installation).
-    installedAt: lastDigestAt === null ? await repo.installedAt() : null,
+    installedAt,
     severeAfterWorkingDays: deps.config.reminders.escalation.rung3.daysOverdue,
   });
 }

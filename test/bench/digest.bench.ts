@@ -78,7 +78,8 @@ export async function seedDigestBench(db: Database['db'], options: { units: numb
   await db.execute(sql`
     insert into bound_chats (chat_id, thread_id, kind, unit_id, title, bound_at)
     select -1001000000000 - u, 0, 'unit', u, '市第' || u || '局工作群', now() from generate_series(1, ${units}::int) u`);
-  // Open items: deadlines from 20 days ago to 40 days ahead (a third overdue), one in twenty
+  // Open items: deadlines from 20 days ago to 40 days ahead (a third overdue; every unit has items
+  // due on each of the 60 days, as a real unit's deadlines spread), one in twenty
   // waiting for confirmation, one in a hundred new since yesterday's digest, one in fifty excused.
   await db.execute(sql`
     insert into items (code_year, code_number, status, level, instruction, issued_by, drafted_by, deadline, deadline_at,
@@ -100,7 +101,7 @@ export async function seedDigestBench(db: Database['db'], options: { units: numb
         case when n % 97 = 3 then jsonb_build_object('unitId', 1 + n % ${units}, 'requestedBy', 3, 'requestedAt', '2026-03-10T02:00:00.000Z',
           'until', '2026-04-30', 'untilTime', null, 'reason', '需要协调的事项较多') end)
     from (
-      select n, date '2026-03-11' + (n % 60 - 20) as d,
+      select n, date '2026-03-11' + ((n / ${units}) % 60 - 20) as d,
         case when n % 100 = 1 then timestamptz '2026-03-10 12:00+08' + (n % 3600) * interval '1 second'
              else timestamptz '2026-03-10 08:00+08' - (1 + n % 30) * interval '1 day' end as opened
       from generate_series(1, ${openItems}::int) n

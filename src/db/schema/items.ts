@@ -194,7 +194,7 @@ export const itemCodeCounters = pgTable('item_code_counters', {
  * acknowledged (status 'open', unacked true). Rows are deltas, appended without locking
  * (concurrent writers never wait on each other); a reader sums them per key and folds them
  * (see foldTallies in digests.repository.ts). Counts that depend on the time of reading
- * (overdue, due soon) are not here: they come from items_open_deadline_lead_idx.
+ * (overdue, due soon) are in itemDeadlineTallies and itemDeadlineSummary.
  */
 export const itemTallies = pgTable('item_tallies', {
   kind: smallint('kind').notNull(),
@@ -202,6 +202,33 @@ export const itemTallies = pgTable('item_tallies', {
   status: text('status').notNull(),
   unacked: boolean('unacked').notNull(),
   n: integer('n').notNull(),
+});
+
+/**
+ * The open items' deadlines per first lead unit (0: none) and excused flag, for the counts of the
+ * leaders digest that depend on the time of reading (overdue, severely overdue, excused, due
+ * soon). Kept like item_tallies by the statement triggers on `items` (drizzle/0015): these rows
+ * are deltas (+1/-1 per deadline), appended without locking; a fold moves them into
+ * itemDeadlineSummary.
+ */
+export const itemDeadlineTallies = pgTable('item_deadline_tallies', {
+  unitId: integer('unit_id').notNull(),
+  excused: boolean('excused').notNull(),
+  deadlineAt: ts('deadline_at').notNull(),
+  n: integer('n').notNull(),
+});
+
+/**
+ * The folded deadlines: per unit and excused flag, the distinct deadlines in order and the running
+ * number of open items due up to each (cumulative). The number due before any moment is then one
+ * binary search (width_bucket) per row, whatever the number of items: the digest reads at most two
+ * rows per unit plus the deltas appended since the last fold.
+ */
+export const itemDeadlineSummary = pgTable('item_deadline_summary', {
+  unitId: integer('unit_id').notNull(),
+  excused: boolean('excused').notNull(),
+  deadlines: ts('deadlines').array().notNull(),
+  counts: integer('counts').array().notNull(),
 });
 
 /** Messages the bot sent about an item (cards, prompts), so replies to them find the item. */
