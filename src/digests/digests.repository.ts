@@ -210,6 +210,16 @@ function awaitsVerification(value: unknown): boolean {
 
 export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER }: { db: DbOrTx; tallyFoldAfter?: number }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
+  /**
+   * Runs one statement on its generic plan, in a transaction of its own: for the statements whose
+   * plan is the same whatever their parameters (index reads per unit, a few rows each), where
+   * PostgreSQL would otherwise plan them anew on every run (planning cost them more than running).
+   */
+  const runGeneric = (query: SQL) =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`);
+      return rowsOf(await tx.execute(query));
+    });
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
   const runDigest = (query: SQL) =>
     db.transaction(async (tx) => {
@@ -363,16 +373,11 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function unitLists(w: DigestWindow, limit: number, unitIds: number[]) {
     if (unitIds.length === 0) return [];
     const at = ts(w.at);
-    const ids = sql.join(
-      unitIds.map((id) => sql`(${id}::int)`),
-      sql`, `,
-    );
-    const idList = sql.join(
-      unitIds.map((id) => sql`${id}::int`),
-      sql`, `,
-    );
-    return run(sql`
-      with u (id) as (values ${ids})
+    // One array parameter: the same statement whatever the number of units, so that it is
+    // prepared once and runs on its generic plan.
+    const ids = sql`${`{${unitIds.map((id) => Math.trunc(id)).join(',')}}`}::int[]`;
+    return runGeneric(sql`
+      with u (id) as (select unnest(${ids}))
       select 'overdue' as kind, u.id as unit_id, x.* from u cross join lateral (
         select i.id, 'lead' as role, ${epoch(sql`i.deadline_at`)} as since, i.code_year, i.code_number, i.deadline from items i
         where i.lead_unit = u.id and i.status = 'open' and not i.excused and i.deadline_at < ${at} and i.code_number is not null
@@ -392,7 +397,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
       select case when i.status = 'result_submitted' then 'waiting' else 'overdue' end, iu.unit_id, i.id, 'lead',
         ${epoch(sql`case when i.status = 'result_submitted' then i.result_submitted_at else i.deadline_at end`)}, i.code_year, i.code_number, i.deadline
       from items i join item_units iu on iu.item_id = i.id and iu.role = 'lead' and iu.unit_id <> i.lead_unit
-      where i.lead_count > 1 and i.code_number is not null and iu.unit_id in (${idList})
+      where i.lead_count > 1 and i.code_number is not null and iu.unit_id = any(${ids})
         and (i.status = 'result_submitted' or (i.status = 'open' and not i.excused and i.deadline_at < ${at}))`);
   }
 
@@ -418,7 +423,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     const totalCount = group
       ? sql`(select count(*) from items i where i.status = 'open' and i.extension_requested_at is not null and i.code_number is not null)`
       : sql`(select count(*) from d where counted)`;
-    const rows = await run(sql`
+    const rows = await runGeneric(sql`
       with d as materialized (${waiting}),
       top as (select * from d order by mine desc, since, id limit ${input.limit})
       select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', ${totalCount}, 'mine', (select count(*) from d where mine)) as row,

@@ -177,7 +177,7 @@ export const itemEvents = pgTable(
     unitId: integer('unit_id'),
     data: jsonb('data').notNull(),
   },
-  (t) => [index('item_events_item_idx').on(t.itemId, t.id), index('item_events_at_idx').on(t.at)],
+  (t) => [index('item_events_item_idx').on(t.itemId, t.id), index('item_events_at_idx').on(t.at, t.type, t.unitId)],
 );
 
 /** Gap-free numbering per year: incremented in the confirming transaction. */
