@@ -553,7 +553,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function sections(w: DigestWindow, limit: number, codePrefix: string): Promise<Record<Section, DigestItem[]>> {
     const at = ts(w.at);
     const since = ts(w.since);
-    const rows = await run(sql`
+    const rows = await runGeneric(sql`
       with picked as (
         (select 'dueSoon' as section, i.id, i.deadline_at as k from items i
          where i.status = 'open' and i.deadline_at >= ${at} and i.deadline_at < ${ts(w.dueSoonBefore)} and i.code_number is not null
