@@ -210,16 +210,6 @@ function awaitsVerification(value: unknown): boolean {
 
 export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER }: { db: DbOrTx; tallyFoldAfter?: number }) {
   const run = async (query: SQL) => rowsOf(await db.execute(query));
-  /**
-   * Runs one statement on its generic plan, in a transaction of its own: for the statements whose
-   * plan is the same whatever their parameters (index reads per unit, a few rows each), where
-   * PostgreSQL would otherwise plan them anew on every run (planning cost them more than running).
-   */
-  const runGeneric = (query: SQL) =>
-    db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('plan_cache_mode', 'force_generic_plan', true)`);
-      return rowsOf(await tx.execute(query));
-    });
   /** Runs one digest statement in a transaction of its own, with the work_mem it needs. */
   const runDigest = (query: SQL) =>
     db.transaction(async (tx) => {
@@ -373,10 +363,10 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function unitLists(w: DigestWindow, limit: number, unitIds: number[]) {
     if (unitIds.length === 0) return [];
     const at = ts(w.at);
-    // One array parameter: the same statement whatever the number of units, so that it is
-    // prepared once and runs on its generic plan.
+    // One array parameter: the same statement whatever the number of units, prepared once, which
+    // PostgreSQL soon runs on its generic plan (planned anew each time, it cost more to plan than to run).
     const ids = sql`${`{${unitIds.map((id) => Math.trunc(id)).join(',')}}`}::int[]`;
-    return runGeneric(sql`
+    return run(sql`
       with u (id) as (select unnest(${ids}))
       select 'overdue' as kind, u.id as unit_id, x.* from u cross join lateral (
         select i.id, 'lead' as role, ${epoch(sql`i.deadline_at`)} as since, i.code_year, i.code_number, i.deadline from items i
@@ -423,7 +413,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
     const totalCount = group
       ? sql`(select count(*) from items i where i.status = 'open' and i.extension_requested_at is not null and i.code_number is not null)`
       : sql`(select count(*) from d where counted)`;
-    const rows = await runGeneric(sql`
+    const rows = await run(sql`
       with d as materialized (${waiting}),
       top as (select * from d order by mine desc, since, id limit ${input.limit})
       select 'total' as kind, 0::bigint as ord, jsonb_build_object('total', ${totalCount}, 'mine', (select count(*) from d where mine)) as row,
@@ -553,7 +543,7 @@ export function createDigestsRepository({ db, tallyFoldAfter = TALLY_FOLD_AFTER 
   async function sections(w: DigestWindow, limit: number, codePrefix: string): Promise<Record<Section, DigestItem[]>> {
     const at = ts(w.at);
     const since = ts(w.since);
-    const rows = await runGeneric(sql`
+    const rows = await run(sql`
       with picked as (
         (select 'dueSoon' as section, i.id, i.deadline_at as k from items i
          where i.status = 'open' and i.deadline_at >= ${at} and i.deadline_at < ${ts(w.dueSoonBefore)} and i.code_number is not null
