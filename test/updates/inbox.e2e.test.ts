@@ -92,7 +92,11 @@ for (const kind of storageKinds()) {
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       }) as Db;
-      const leaseClock = createManualClock('2026-03-02T10:00:00+08:00');
+      // The leases of this test's inboxes run on a clock far ahead of the system's: the harness's
+      // own inbox looks for pending updates every 2 s on the system clock, and would otherwise
+      // take this update between two of the test's steps (applied by the other bot, the test's
+      // retry then answering "applied before").
+      const leaseClock = createManualClock('2099-03-02T10:00:00+08:00');
       const inbox = createUpdateInbox({ db: raw, logger: silentLogger, clock: leaseClock });
       const bot = createBot(
         BOT_TOKEN,
@@ -145,7 +149,7 @@ for (const kind of storageKinds()) {
     });
 
     it('takes over an update whose instance died while handling it once the lease runs out, not before', async () => {
-      const leaseClock = createManualClock('2026-03-02T11:00:00+08:00');
+      const leaseClock = createManualClock('2099-03-02T11:00:00+08:00');
       const dead = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const alive = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const update = {
@@ -170,7 +174,7 @@ for (const kind of storageKinds()) {
     });
 
     it('gives up an update that keeps failing after the set number of tries', async () => {
-      const leaseClock = createManualClock('2026-03-02T12:00:00+08:00');
+      const leaseClock = createManualClock('2099-03-02T12:00:00+08:00');
       const inbox = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock, maxAttempts: 3 });
       const update = { update_id: 9_000_003, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi' } } as Update;
       await inbox.receive([update]);
@@ -189,7 +193,7 @@ for (const kind of storageKinds()) {
     });
 
     it('releases the updates still in flight at shutdown, so the next instance takes them at once', async () => {
-      const leaseClock = createManualClock('2026-03-02T13:00:00+08:00');
+      const leaseClock = createManualClock('2099-03-02T13:00:00+08:00');
       const stopping = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const next = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const update = { update_id: 9_000_004, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi' } } as Update;
