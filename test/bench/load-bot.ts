@@ -11,7 +11,7 @@
  * with the (chat, message) pairs the outbox dispatcher sent (the benchmark leaves those out:
  * it times the handlers' own replies).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/client.js';
@@ -160,7 +160,16 @@ async function main(): Promise<void> {
   });
   const send = (message: unknown) => process.send?.(message);
   send({ type: 'ready', items, port: app.webhook?.address.port ?? null });
-  const stats = () => send({ type: 'stats', cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()), rss: process.memoryUsage().rss });
+  // LOAD_MEMORY_LOG=file: each report's process.memoryUsage() (MB) as a JSON line, to see what the RSS is made of.
+  const memoryLog = process.env.LOAD_MEMORY_LOG;
+  const stats = () => {
+    const memory = process.memoryUsage();
+    if (memoryLog) {
+      const mb = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(v / 104857.6) / 10]));
+      appendFileSync(memoryLog, `${JSON.stringify({ t: Math.round(performance.now()), ...mb })}\n`);
+    }
+    send({ type: 'stats', cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()), rss: memory.rss });
+  };
   stats();
   const timer = setInterval(stats, 200);
   process.on('message', (message: { type: string }) => {
