@@ -11,7 +11,8 @@
  * with the (chat, message) pairs the outbox dispatcher sent (the benchmark leaves those out:
  * it times the handlers' own replies).
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../../src/config.js';
@@ -179,6 +180,18 @@ async function main(): Promise<void> {
   };
   stats();
   const timer = setInterval(stats, 200);
+  // LOAD_HEAP_PROFILE=file: V8's sampling heap profile from here to the stop, counting what was
+  // allocated and since collected too (what the garbage collector has to deal with, not only what lives).
+  const heapProfile = process.env.LOAD_HEAP_PROFILE;
+  const inspector = heapProfile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as never);
+  }
   process.on('message', (message: { type: string }) => {
     if (message.type === 'outboxSent') {
       void app.database.db.execute(sql`select chat_id, message_id from outbox where message_id is not null`).then((result) => {
@@ -188,7 +201,14 @@ async function main(): Promise<void> {
     }
     if (message.type === 'stop') {
       clearInterval(timer);
-      void app.stop().then(() => process.exit(0));
+      void (async () => {
+        if (inspector && heapProfile) {
+          const { profile } = await inspector.post('HeapProfiler.stopSampling');
+          writeFileSync(heapProfile, JSON.stringify(profile));
+        }
+        await app.stop();
+        process.exit(0);
+      })();
     }
   });
 }
