@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { pgliteTemplateTarball, seedFromPgliteTemplate } from './pglite-template.js';
 import * as schema from './schema/index.js';
 
 export { schema };
@@ -67,7 +65,11 @@ export function preparedStatements(sql: postgres.Sql): postgres.Sql {
   });
 }
 
-/** Opens PostgreSQL when a URL is given, else the embedded PGlite in dataDir ('memory://' for a throwaway one). */
+/**
+ * Opens PostgreSQL when a URL is given, else the embedded PGlite in dataDir ('memory://' for a throwaway one).
+ * PGlite and its drizzle driver are imported only for PGlite: a process on PostgreSQL never loads
+ * them (under tsx, loading PGlite's modules with their source maps costs a process ~40 MB of RSS).
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const sql = postgres(options.databaseUrl, {
@@ -77,6 +79,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const db = drizzlePostgres(options.prepare === false ? sql : preparedStatements(sql), { schema }) as unknown as Db;
     return { db, kind: 'postgres', sql, databaseUrl: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
+  const [{ PGlite }, { drizzle: drizzlePglite }, { pgliteTemplateTarball, seedFromPgliteTemplate }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('./pglite-template.js'),
+  ]);
   const dataDir = options.dataDir ?? './data';
   let pglite: PGlite;
   if (dataDir.startsWith('memory://')) {

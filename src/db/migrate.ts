@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -14,6 +12,8 @@ const MIGRATION_LOCK_KEY = 7_203_118_451;
 
 /** Applies the migrations to a PGlite instance (also used to make the template, see pglite-template.ts). */
 export async function runPgliteMigrations(pglite: PGlite): Promise<void> {
+  // Imported here, not above: drizzle's PGlite driver loads PGlite, which a process on PostgreSQL never needs.
+  const [{ drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
   await migratePglite(drizzlePglite(pglite), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 

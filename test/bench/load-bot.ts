@@ -11,7 +11,9 @@
  * with the (chat, message) pairs the outbox dispatcher sent (the benchmark leaves those out:
  * it times the handlers' own replies).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { sql } from 'drizzle-orm';
 import { loadConfigOrExit } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/client.js';
@@ -160,9 +162,36 @@ async function main(): Promise<void> {
   });
   const send = (message: unknown) => process.send?.(message);
   send({ type: 'ready', items, port: app.webhook?.address.port ?? null });
-  const stats = () => send({ type: 'stats', cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()), rss: process.memoryUsage().rss });
+  // Sent (serialised at once): the benchmark's list of 100,000 items would otherwise stay in this
+  // process's heap, counted in the bot's RSS, for as long as the closures below live.
+  items = [];
+  // LOAD_MEMORY_LOG=file: each report's process.memoryUsage() (MB) as a JSON line, to see what the RSS is made of.
+  const memoryLog = process.env.LOAD_MEMORY_LOG;
+  const stats = () => {
+    const memory = process.memoryUsage();
+    if (memoryLog) {
+      const mb = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+      const usage = Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, mb(v)]));
+      // And the V8 heap's spaces (committed MB): what of heapTotal is the young generation.
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name.replace(/_space$/, ''), mb(s.space_size)]));
+      appendFileSync(memoryLog, `${JSON.stringify({ t: Math.round(performance.now()), ...usage, spaces })}\n`);
+    }
+    send({ type: 'stats', cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()), rss: memory.rss });
+  };
   stats();
   const timer = setInterval(stats, 200);
+  // LOAD_HEAP_PROFILE=file: V8's sampling heap profile from here to the stop, counting what was
+  // allocated and since collected too (what the garbage collector has to deal with, not only what lives).
+  const heapProfile = process.env.LOAD_HEAP_PROFILE;
+  const inspector = heapProfile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('HeapProfiler.startSampling', {
+      samplingInterval: 16_384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    } as never);
+  }
   process.on('message', (message: { type: string }) => {
     if (message.type === 'outboxSent') {
       void app.database.db.execute(sql`select chat_id, message_id from outbox where message_id is not null`).then((result) => {
@@ -172,7 +201,14 @@ async function main(): Promise<void> {
     }
     if (message.type === 'stop') {
       clearInterval(timer);
-      void app.stop().then(() => process.exit(0));
+      void (async () => {
+        if (inspector && heapProfile) {
+          const { profile } = await inspector.post('HeapProfiler.stopSampling');
+          writeFileSync(heapProfile, JSON.stringify(profile));
+        }
+        await app.stop();
+        process.exit(0);
+      })();
     }
   });
 }

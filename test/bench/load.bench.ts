@@ -27,6 +27,8 @@
  *                                        LOAD_WEBHOOK_INSTANCES=3); this process posts each update to the next instance
  *   LOAD_UNITS=500 LOAD_ITEMS=2000       LOAD_RSS_ITEMS=100000  ('0' skips the RSS run)
  *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir
+ *   LOAD_MEMORY_LOG=file                 the bot appends its process.memoryUsage() and V8 heap spaces (MB) to file, a JSON line per stats report
+ *   LOAD_HEAP_PROFILE=file               the bot writes V8's sampling heap profile (all allocations, collected ones too) from ready to stop
  *   LOAD_QUICK=1                         a one-minute run: PostgreSQL at 50, 200 and 500/s for 3 s each, nothing else
  *
  *   npm run bench -- --only=load         (table)      npx tsx test/bench/load.bench.ts (this section alone)
