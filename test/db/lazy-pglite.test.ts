@@ -24,6 +24,8 @@ describe('the embedded PGlite', () => {
     expect(urls.some((u) => u.endsWith('/src/db/client.ts'))).toBe(true);
     expect(urls.some((u) => u.includes('/node_modules/grammy/'))).toBe(true);
     // …and none of PGlite's.
-    expect(urls.filter((u) => u.includes('/@electric-sql/pglite/') || u.includes('/drizzle-orm/pglite/') || u.endsWith('/src/db/pglite-template.ts'))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/@electric-sql/pglite/') || u.includes('/drizzle-orm/pglite/') || u.endsWith('/src/db/pglite-template.ts'))).toEqual(
+      [],
+    );
   }, 90_000);
 });
