@@ -11,7 +11,10 @@
  *
  * Each figure is the median of `runs` timed runs after one warm-up run (max alongside). The
  * machine's load and the time of one plain scan of the items table are reported with them: on a
- * shared machine the figures scale with that yardstick.
+ * shared machine the figures scale with that yardstick. The yardstick is timed beside the runs,
+ * one scan just before each leaders digest (so both meet the machine in the same state: after the
+ * previous run's writes), and five more after the runs; calibrationScanAfterMs and
+ * leadersDigestScansAfter are the figures from the five after the runs alone.
  *
  *   npx tsx test/bench/digest.bench.ts            prints a table
  *   npx tsx test/bench/digest.bench.ts --json     prints one JSON object
@@ -169,7 +172,15 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
     const leadersTimes: number[] = [];
     const unitTimes: number[] = [];
     const runTimes: number[] = [];
+    // A yardstick for the machine: one plain scan of the items table (a few ms on an idle server).
+    const scan = async () => {
+      const t0 = performance.now();
+      await db.execute(sql`select count(*) from items`);
+      return performance.now() - t0;
+    };
+    const scansBeside: number[] = [];
     for (let i = 0; i <= runs; i++) {
+      const scanMs = await scan();
       let t0 = performance.now();
       const parts = await leadersDigestMessages(deps, { at });
       const leadersMs = performance.now() - t0;
@@ -188,19 +199,16 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
       await runDailyDigests(deps, { scheduledAt: at, at });
       const runMs = performance.now() - t0;
       if (i > 0) {
+        scansBeside.push(scanMs);
         leadersTimes.push(leadersMs);
         unitTimes.push(unitMs);
         runTimes.push(runMs);
       }
     }
     const [outboxRow] = (await db.execute(sql`select count(*)::int as n from outbox`)) as unknown as { n: number }[];
-    // A yardstick for the machine: one plain scan of the items table (a few ms on an idle server).
-    const scans: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      await db.execute(sql`select count(*) from items`);
-      scans.push(performance.now() - t0);
-    }
+    const scansAfter: number[] = [];
+    for (let i = 0; i < 5; i++) scansAfter.push(await scan());
+    const scans = [...scansBeside, ...scansAfter];
     return {
       units,
       openItems,
@@ -223,6 +231,8 @@ export async function runDigestBench(options: DigestBenchOptions = {}): Promise<
       calibrationScanMs: round(median(scans)),
       // The leaders digest in plain scans of the items: comparable across machines and loads.
       leadersDigestScans: round(median(leadersTimes) / median(scans)),
+      calibrationScanAfterMs: round(median(scansAfter)),
+      leadersDigestScansAfter: round(median(leadersTimes) / median(scansAfter)),
       targetLeadersDigestScans: 5,
     };
   } finally {
