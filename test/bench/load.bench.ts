@@ -26,7 +26,7 @@
  *   LOAD_WEBHOOK_RATES=20,50,100,200,500 three instances in webhook mode on PostgreSQL ('' skips it;
  *                                        LOAD_WEBHOOK_INSTANCES=3); this process posts each update to the next instance
  *   LOAD_UNITS=500 LOAD_ITEMS=2000       LOAD_RSS_ITEMS=100000  ('0' skips the RSS run)
- *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir
+ *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir (PostgreSQL and PGlite ladders)
  *   LOAD_MEMORY_LOG=file                 the bot appends its process.memoryUsage() and V8 heap spaces (MB) to file, a JSON line per stats report
  *   LOAD_HEAP_PROFILE=file               the bot writes V8's sampling heap profile (all allocations, collected ones too) from ready to stop
  *   LOAD_QUICK=1                         a one-minute run: PostgreSQL at 50, 200 and 500/s for 3 s each, nothing else
@@ -587,7 +587,7 @@ export async function runLoadBench(): Promise<Record<string, number>> {
   };
   if (pgRates.length > 0)
     record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
-  if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems }));
+  if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
   if (webhookRates.length > 0) {
     figures.webhook_instances = webhookInstances;
     record('webhook', await runLadder({ storage: 'postgres', rates: webhookRates, seconds, units, openItems, instances: webhookInstances }));
