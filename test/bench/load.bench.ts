@@ -587,7 +587,8 @@ export async function runLoadBench(): Promise<Record<string, number>> {
   };
   if (pgRates.length > 0)
     record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
-  if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
+  if (pgliteRates.length > 0)
+    record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
   if (webhookRates.length > 0) {
     figures.webhook_instances = webhookInstances;
     record('webhook', await runLadder({ storage: 'postgres', rates: webhookRates, seconds, units, openItems, instances: webhookInstances }));
