@@ -585,10 +585,9 @@ export async function runLoadBench(): Promise<Record<string, number>> {
     // The highest offered rate handled in full with p99 under 50 ms.
     figures[`${prefix}_maxRateP99Under50`] = best;
   };
-  if (pgRates.length > 0)
-    record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
-  if (pgliteRates.length > 0)
-    record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...(profileDir ? { profileDir } : {}) }));
+  const profile = profileDir ? { profileDir } : {};
+  if (pgRates.length > 0) record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...profile }));
+  if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...profile }));
   if (webhookRates.length > 0) {
     figures.webhook_instances = webhookInstances;
     record('webhook', await runLadder({ storage: 'postgres', rates: webhookRates, seconds, units, openItems, instances: webhookInstances }));

@@ -12,6 +12,14 @@ import { BOT_TOKEN, buttonsOf, startHarness, type Harness } from '../helpers/bot
 import { storageKinds } from '../helpers/db.js';
 import { seedOrg, type Org } from '../helpers/org-fixture.js';
 
+/**
+ * A clock for the leases of a test's own inboxes, far ahead of the system's: the harness's own
+ * inbox looks for pending updates every 2 s on the system clock, and would otherwise take a test's
+ * update between two of its steps (applied by the other bot, the test's retry then answering
+ * "applied before").
+ */
+const leaseClockAt = (time: string) => createManualClock(`2099-03-02T${time}:00+08:00`);
+
 type InboxRow = { update_id: string | number; applied_at: unknown; handled_at: unknown; lease_until: unknown; payload: string | null; attempts: number };
 
 for (const kind of storageKinds()) {
@@ -92,11 +100,7 @@ for (const kind of storageKinds()) {
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
         },
       }) as Db;
-      // The leases of this test's inboxes run on a clock far ahead of the system's: the harness's
-      // own inbox looks for pending updates every 2 s on the system clock, and would otherwise
-      // take this update between two of the test's steps (applied by the other bot, the test's
-      // retry then answering "applied before").
-      const leaseClock = createManualClock('2099-03-02T10:00:00+08:00');
+      const leaseClock = leaseClockAt('10:00');
       const inbox = createUpdateInbox({ db: raw, logger: silentLogger, clock: leaseClock });
       const bot = createBot(
         BOT_TOKEN,
@@ -149,7 +153,7 @@ for (const kind of storageKinds()) {
     });
 
     it('takes over an update whose instance died while handling it once the lease runs out, not before', async () => {
-      const leaseClock = createManualClock('2099-03-02T11:00:00+08:00');
+      const leaseClock = leaseClockAt('11:00');
       const dead = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const alive = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const update = {
@@ -174,7 +178,7 @@ for (const kind of storageKinds()) {
     });
 
     it('gives up an update that keeps failing after the set number of tries', async () => {
-      const leaseClock = createManualClock('2099-03-02T12:00:00+08:00');
+      const leaseClock = leaseClockAt('12:00');
       const inbox = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock, maxAttempts: 3 });
       const update = { update_id: 9_000_003, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi' } } as Update;
       await inbox.receive([update]);
@@ -193,7 +197,7 @@ for (const kind of storageKinds()) {
     });
 
     it('releases the updates still in flight at shutdown, so the next instance takes them at once', async () => {
-      const leaseClock = createManualClock('2099-03-02T13:00:00+08:00');
+      const leaseClock = leaseClockAt('13:00');
       const stopping = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const next = createUpdateInbox({ db: h.database.db, logger: silentLogger, clock: leaseClock });
       const update = { update_id: 9_000_004, message: { message_id: 1, date: 0, chat: { id: 5, type: 'private', first_name: 'x' }, text: 'hi' } } as Update;
