@@ -30,7 +30,7 @@ export type DatabaseOptions = {
   dataDir?: string;
   /** postgres.js pool size (default 10). */
   max?: number;
-  /** Named prepared statements for drizzle's queries (default true; see preparedStatements). */
+  /** Named prepared statements for drizzle's queries (default true; see preparedStatements, and preparedPglite in pglite-prepared.ts). */
   prepare?: boolean;
 };
 
@@ -79,10 +79,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const db = drizzlePostgres(options.prepare === false ? sql : preparedStatements(sql), { schema }) as unknown as Db;
     return { db, kind: 'postgres', sql, databaseUrl: options.databaseUrl, close: () => sql.end({ timeout: 5 }) };
   }
-  const [{ PGlite }, { drizzle: drizzlePglite }, { pgliteTemplateTarball, seedFromPgliteTemplate }] = await Promise.all([
+  const [{ PGlite }, { drizzle: drizzlePglite }, { pgliteTemplateTarball, seedFromPgliteTemplate }, { preparedPglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
     import('./pglite-template.js'),
+    import('./pglite-prepared.js'),
   ]);
   const dataDir = options.dataDir ?? './data';
   let pglite: PGlite;
@@ -98,6 +99,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await seedFromPgliteTemplate(dir);
     pglite = await PGlite.create(dir);
   }
-  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  const db = drizzlePglite(options.prepare === false ? pglite : preparedPglite(pglite), { schema }) as unknown as Db;
   return { db, kind: 'pglite', pglite, close: () => pglite.close() };
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { boundChats, invites, people, roles, unitAliases, unitMembers, unitRegistryVersion, units } from '../db/schema/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -54,6 +54,16 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
       if (input.username !== undefined) set.username = input.username;
       if (input.languageCode !== undefined) set.languageCode = input.languageCode;
       if (input.startedBot) set.startedBot = true;
+      const changed: SQL[] = [sql`false`];
+      for (const [value, column] of [
+        [input.firstName, people.firstName],
+        [input.lastName, people.lastName],
+        [input.username, people.username],
+        [input.languageCode, people.languageCode],
+      ] as const) {
+        if (value !== undefined) changed.push(sql`${column} is distinct from excluded.${sql.identifier(column.name)}`);
+      }
+      if (input.startedBot) changed.push(sql`not ${people.startedBot}`);
       await db
         .insert(people)
         .values({
@@ -66,7 +76,8 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
           createdAt: now,
           updatedAt: now,
         })
-        .onConflictDoUpdate({ target: people.id, set });
+        // Written only when something changed (most updates come from people already known as they are).
+        .onConflictDoUpdate({ target: people.id, set, setWhere: or(...changed) });
     },
 
     async getPerson(id: number): Promise<Person | null> {

@@ -147,6 +147,72 @@ export async function seedLoad(database: Database, seed: LoadSeed, config: Param
   }));
 }
 
+type SqlStatsTarget = {
+  execProtocolStream: (message: Uint8Array, options?: unknown) => Promise<Array<{ name: string }>>;
+  execProtocol: (message: Uint8Array, options?: unknown) => Promise<{ messages: Array<{ name: string }> }>;
+  _runExclusiveQuery: (fn: () => Promise<unknown>) => Promise<unknown>;
+};
+const sqlStatsTable = new Map<string, { n: number; ms: number; rows: number }>();
+function sqlStats(pg: SqlStatsTarget): void {
+  let current = '';
+  let rowsNow = 0;
+  const named = new Map<string, string>();
+  const look = (message: Uint8Array) => {
+    const cstring = (from: number) => new TextDecoder().decode(message.subarray(from, message.indexOf(0, from)));
+    // A buffer may start with Close messages (statements forgotten) before its Parse.
+    let at = 0;
+    while (message[at] === 0x43) at += 1 + new DataView(message.buffer, message.byteOffset + at + 1, 4).getInt32(0);
+    if (message[at] === 0x50) {
+      // Parse: the statement's name, then its text.
+      const name = cstring(at + 5);
+      current = cstring(at + 5 + Buffer.byteLength(name) + 1)
+        .replace(/\s+/g, ' ')
+        .slice(0, 160);
+      if (name) named.set(name, current);
+    } else if (message[at] === 0x51)
+      current = cstring(at + 5)
+        .replace(/\s+/g, ' ')
+        .slice(0, 160);
+    else if (message[at] === 0x42) {
+      // Bind: the portal's name, then the statement's.
+      const portal = cstring(at + 5);
+      current = named.get(cstring(at + 5 + Buffer.byteLength(portal) + 1)) ?? current;
+    }
+  };
+  const count = (messages: Array<{ name: string }>) => {
+    rowsNow += messages.filter((m) => m.name === 'dataRow').length;
+  };
+  const stream = pg.execProtocolStream.bind(pg);
+  pg.execProtocolStream = async (message, options) => {
+    look(message);
+    const out = await stream(message, options);
+    count(out);
+    return out;
+  };
+  const exec = pg.execProtocol.bind(pg);
+  pg.execProtocol = async (message, options) => {
+    look(message);
+    const out = await exec(message, options);
+    count(out.messages);
+    return out;
+  };
+  const run = pg._runExclusiveQuery.bind(pg);
+  pg._runExclusiveQuery = async (fn) =>
+    run(async () => {
+      const t = performance.now();
+      rowsNow = 0;
+      try {
+        return await fn();
+      } finally {
+        const e = sqlStatsTable.get(current) ?? { n: 0, ms: 0, rows: 0 };
+        e.n += 1;
+        e.ms += performance.now() - t;
+        e.rows += rowsNow;
+        sqlStatsTable.set(current, e);
+      }
+    });
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const seedFile = process.env.LOAD_SEED;
@@ -158,6 +224,7 @@ async function main(): Promise<void> {
       if (!seedFile || process.env.LOAD_SEED_SKIP === '1') return;
       const seed = JSON.parse(readFileSync(seedFile, 'utf8')) as LoadSeed;
       items = await seedLoad(database, seed, config);
+      if (process.env.LOAD_SQL_STATS && database.pglite) sqlStats(database.pglite as unknown as SqlStatsTarget);
     },
   });
   const send = (message: unknown) => process.send?.(message);
@@ -207,6 +274,8 @@ async function main(): Promise<void> {
           writeFileSync(heapProfile, JSON.stringify(profile));
         }
         await app.stop();
+        if (process.env.LOAD_SQL_STATS)
+          writeFileSync(process.env.LOAD_SQL_STATS, JSON.stringify([...sqlStatsTable.entries()].sort((a, b) => b[1].ms - a[1].ms)));
         process.exit(0);
       })();
     }

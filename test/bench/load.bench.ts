@@ -29,6 +29,7 @@
  *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir (PostgreSQL and PGlite ladders)
  *   LOAD_MEMORY_LOG=file                 the bot appends its process.memoryUsage() and V8 heap spaces (MB) to file, a JSON line per stats report
  *   LOAD_HEAP_PROFILE=file               the bot writes V8's sampling heap profile (all allocations, collected ones too) from ready to stop
+ *   LOAD_SQL_STATS=file                  PGlite: the bot writes, per statement text, how often it ran, its time in PGlite (ms) and the rows it returned
  *   LOAD_QUICK=1                         a one-minute run: PostgreSQL at 50, 200 and 500/s for 3 s each, nothing else
  *
  *   npm run bench -- --only=load         (table)      npx tsx test/bench/load.bench.ts (this section alone)

@@ -85,6 +85,24 @@ describe.each(storageKinds())('organisation registry on %s', (kind) => {
     expect((await createOrgRepository(deps).getPerson(10))?.firstName).toBe('Li');
   });
 
+  it('records a person again only when something about them changed', async () => {
+    const org = createOrgRepository(deps);
+    const seen = { id: 11, firstName: 'Wang', lastName: null, username: 'wang_w', languageCode: 'zh-hans' };
+    await org.upsertPerson(seen);
+    const first = await org.getPerson(11);
+    clock.advanceBy(60_000);
+    await org.upsertPerson(seen); // the same person, as every update from them brings them
+    await org.upsertPerson({ id: 11 }); // a mention that knows nothing but the id
+    expect(await org.getPerson(11)).toEqual(first);
+    clock.advanceBy(60_000);
+    await org.upsertPerson({ ...seen, username: 'wang_new' });
+    expect(await org.getPerson(11)).toMatchObject({ username: 'wang_new', firstName: 'Wang', updatedAt: clock.now() });
+    await org.upsertPerson({ id: 11, startedBot: true });
+    expect(await org.getPerson(11)).toMatchObject({ startedBot: true, username: 'wang_new' });
+    await org.upsertPerson({ ...seen, lastName: '伟' });
+    expect(await org.getPerson(11)).toMatchObject({ lastName: '伟', username: 'wang_w', startedBot: true });
+  });
+
   it('an invite adds whoever opens it to the unit, until it expires or is revoked', async () => {
     const { token } = await createInvite(deps, { actor: admin, unit: '住建局' });
     expect(token).toMatch(/^[A-Za-z0-9_-]{16,64}$/);

@@ -1,0 +1,141 @@
+import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
+
+/**
+ * PGlite runs every query as an unnamed statement, in six trips through its WebAssembly
+ * backend (parse, describe the statement, bind, describe the portal, execute, sync): the
+ * backend parses and plans the text each time, and each trip costs its own round of message
+ * parsing on the JavaScript side. drizzle's PGlite driver calls `query` for everything.
+ *
+ * This gives drizzle a PGlite whose queries with parameters (in transactions too) run as named
+ * prepared statements, kept by their text: the first time, one trip parses and describes the
+ * statement (its parameter types and its row description are kept); after that, one trip binds,
+ * executes and syncs, and the kept row description names the columns. PostgreSQL keeps each
+ * statement's plan (a generic one once it pays) and re-plans by itself when a table under it
+ * changes. Reads without parameters are prepared too; other statements without parameters (DDL,
+ * BEGIN, a savepoint, a migration's statements) go as before.
+ *
+ * At most `capacity` statements are kept: the least recently used one is closed when another
+ * is prepared. A statement that PostgreSQL refuses to run again ("cached plan must not change
+ * result type", after a table's columns changed) is forgotten, and run once more outside a
+ * transaction.
+ */
+export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}): PGlite {
+  const capacity = options.capacity ?? 400;
+  type Statement = { name: string; paramTypes: number[]; rowDescription: unknown | null };
+  const statements = new Map<string, Statement>();
+  let counter = 0;
+  let inTransaction = false;
+  /** Statements forgotten (evicted, or refused to run again): closed with the next one prepared. */
+  const toClose: string[] = [];
+
+  const { serialize } = protocol;
+  const concat = (parts: Uint8Array[]): Uint8Array => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+  const wrapError = (error: unknown, text: string, params: unknown[], queryOptions?: QueryOptions): unknown => {
+    if (error && typeof error === 'object' && 'code' in error) Object.assign(error, { query: text, params, queryOptions });
+    return error;
+  };
+
+  async function prepare(text: string, queryOptions?: QueryOptions): Promise<Statement> {
+    const known = statements.get(text);
+    if (known) {
+      statements.delete(text); // most recently used last
+      statements.set(text, known);
+      return known;
+    }
+    if (statements.size >= capacity) {
+      const [oldText, old] = statements.entries().next().value as [string, Statement];
+      statements.delete(oldText);
+      toClose.push(old.name);
+    }
+    const parts = toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
+    const name = `duban_${++counter}`;
+    parts.push(serialize.parse({ name, text, types: queryOptions?.paramTypes ?? [] }), serialize.describe({ type: 'S', name }), serialize.sync());
+    const { messages } = await pg.execProtocol(concat(parts), { syncToFs: false });
+    const statement: Statement = {
+      name,
+      paramTypes: parse.parseDescribeStatementResults(messages),
+      rowDescription: messages.find((m) => m.name === 'rowDescription') ?? null,
+    };
+    statements.set(text, statement);
+    return statement;
+  }
+
+  async function run(text: string, params: unknown[], queryOptions: QueryOptions | undefined, retry: boolean): Promise<Results> {
+    try {
+      return await pg.runExclusive(async () => {
+        const statement = await prepare(text, queryOptions);
+        const values = params.map((value, i) => {
+          if (value === null || value === undefined) return null;
+          const type = statement.paramTypes[i]!;
+          const serializer = queryOptions?.serializers?.[type] ?? pg.serializers[type];
+          return serializer ? serializer(value) : String(value);
+        });
+        const { messages } = await pg.execProtocol(
+          concat([serialize.bind({ statement: statement.name, values: values as never }), serialize.execute({}), serialize.sync()]),
+          { syncToFs: false },
+        );
+        if (!inTransaction) await pg.syncToFs();
+        const all = statement.rowDescription ? [statement.rowDescription, ...messages] : messages;
+        return parse.parseResults(all as never, pg.parsers, queryOptions)[0]!;
+      });
+    } catch (error) {
+      const stale = statements.get(text);
+      if ((error as { code?: string }).code === '0A000' && stale) {
+        // cached plan must not change result type: a table under it changed. Prepared again next time.
+        statements.delete(text);
+        toClose.push(stale.name);
+        if (retry && !inTransaction) return run(text, params, queryOptions, false);
+      }
+      throw wrapError(error, text, params, queryOptions);
+    }
+  }
+
+  // A query with parameters, or a read without any (one statement): the rest (DDL, BEGIN, a
+  // savepoint, a migration's statements) runs as before.
+  const preparable = (text: string, params: unknown[] | undefined) =>
+    (params !== undefined && params.length > 0) || (/^\s*\(?\s*(select|with)\b/i.test(text) && !text.includes(';'));
+  const query = <T>(text: string, params: unknown[] | undefined, queryOptions: QueryOptions | undefined, viaTransactionLock: boolean) =>
+    (preparable(text, params)
+      ? viaTransactionLock
+        ? pg._runExclusiveTransaction(() => run(text, params ?? [], queryOptions, true))
+        : run(text, params ?? [], queryOptions, true)
+      : null) as Promise<Results<T>> | null;
+
+  return new Proxy(pg, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return async <T>(text: string, params?: unknown[], queryOptions?: QueryOptions) =>
+          (await query<T>(text, params, queryOptions, true)) ?? target.query<T>(text, params, queryOptions);
+      }
+      if (property === 'transaction') {
+        return <T>(callback: (tx: Transaction) => Promise<T>) =>
+          target.transaction(async (tx) => {
+            inTransaction = true;
+            try {
+              const wrapped: Transaction = Object.create(tx, {
+                query: {
+                  value: async <R>(text: string, params?: unknown[], queryOptions?: QueryOptions) => {
+                    if (tx.closed) throw new Error('Transaction is closed');
+                    return (await query<R>(text, params, queryOptions, false)) ?? tx.query<R>(text, params, queryOptions);
+                  },
+                },
+              }) as Transaction;
+              return await callback(wrapped);
+            } finally {
+              inTransaction = false;
+            }
+          });
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
