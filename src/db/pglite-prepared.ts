@@ -1,5 +1,47 @@
 import { parse, protocol, type PGlite, type QueryOptions, type Results, type Transaction } from '@electric-sql/pglite';
 
+type Field = { name: string; dataTypeID: number };
+type Parser = (value: string, typeId: number) => unknown;
+
+/**
+ * PGlite's result of one statement from its messages (bind, rows, command complete), as its own
+ * parseResults makes it, given the statement's fields. parseResults merges PGlite's 318 type
+ * parsers with the query's own into a new object on every query; here each column's parser is
+ * looked up once per query.
+ */
+export function readResults(messages: readonly { name: string }[], fields: readonly Field[], parsers: Record<number, Parser>, options?: QueryOptions): Results {
+  const own = options?.parsers as Record<number, Parser> | undefined;
+  const columnParsers = fields.map((f) => own?.[f.dataTypeID] ?? parsers[f.dataTypeID]);
+  const parseValue = (value: string | null, i: number): unknown => {
+    if (value === null) return null;
+    const parser = columnParsers[i];
+    return parser ? parser(value, fields[i]!.dataTypeID) : value;
+  };
+  const asArrays = options?.rowMode === 'array';
+  const rows: Results['rows'] = [];
+  let affectedRows = 0;
+  for (const message of messages) {
+    if (message.name === 'dataRow') {
+      const values = (message as unknown as { fields: (string | null)[] }).fields;
+      if (asArrays) rows.push(values.map(parseValue));
+      else {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < values.length; i++) row[fields[i]!.name] = parseValue(values[i]!, i);
+        rows.push(row);
+      }
+    } else if (message.name === 'commandComplete') {
+      const words = (message as unknown as { text: string }).text.split(' ');
+      const command = words[0]!;
+      const count = Number.parseInt(words[words.length - 1]!, 10);
+      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(command)) affectedRows += count;
+      const result: Results & { command: string } = { rows, fields: fields.map((f) => ({ ...f })), command, affectedRows };
+      if (!Number.isNaN(count)) (result as { rowCount?: number }).rowCount = count;
+      return result;
+    }
+  }
+  return { rows: [], fields: [], affectedRows: 0 };
+}
+
 /**
  * PGlite runs every query as an unnamed statement, in six trips through its WebAssembly
  * backend (parse, describe the statement, bind, describe the portal, execute, sync): the
@@ -21,9 +63,10 @@ import { parse, protocol, type PGlite, type QueryOptions, type Results, type Tra
  */
 export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}): PGlite {
   const capacity = options.capacity ?? 400;
-  type Statement = { name: string; paramTypes: number[]; rowDescription: unknown | null };
+  type Statement = { name: string; paramTypes: number[]; fields: Field[]; used: number };
   const statements = new Map<string, Statement>();
   let counter = 0;
+  let uses = 0;
   let inTransaction = false;
   /** Statements forgotten (evicted, or refused to run again): closed with the next one prepared. */
   const toClose: string[] = [];
@@ -46,14 +89,15 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
   async function prepare(text: string, queryOptions?: QueryOptions): Promise<Statement> {
     const known = statements.get(text);
     if (known) {
-      statements.delete(text); // most recently used last
-      statements.set(text, known);
+      known.used = ++uses; // one lookup of the text (it is long, and a new string each time)
       return known;
     }
     if (statements.size >= capacity) {
-      const [oldText, old] = statements.entries().next().value as [string, Statement];
-      statements.delete(oldText);
-      toClose.push(old.name);
+      // The least recently used goes: a scan, once in a while, rather than reordering a map on every query.
+      let oldest: [string, Statement] | null = null;
+      for (const entry of statements) if (!oldest || entry[1].used < oldest[1].used) oldest = entry;
+      statements.delete(oldest![0]);
+      toClose.push(oldest![1].name);
     }
     const parts = toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
     const name = `duban_${++counter}`;
@@ -61,8 +105,12 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
     const { messages } = await pg.execProtocol(concat(parts), { syncToFs: false });
     const statement: Statement = {
       name,
+      used: ++uses,
       paramTypes: parse.parseDescribeStatementResults(messages),
-      rowDescription: messages.find((m) => m.name === 'rowDescription') ?? null,
+      fields: ((messages.find((m) => m.name === 'rowDescription') as { fields?: Field[] } | undefined)?.fields ?? []).map((f) => ({
+        name: f.name,
+        dataTypeID: f.dataTypeID,
+      })),
     };
     statements.set(text, statement);
     return statement;
@@ -83,8 +131,7 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
           { syncToFs: false },
         );
         if (!inTransaction) await pg.syncToFs();
-        const all = statement.rowDescription ? [statement.rowDescription, ...messages] : messages;
-        return parse.parseResults(all as never, pg.parsers, queryOptions)[0]!;
+        return readResults(messages, statement.fields, pg.parsers, queryOptions);
       });
     } catch (error) {
       const stale = statements.get(text);

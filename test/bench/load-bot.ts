@@ -15,6 +15,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { sql } from 'drizzle-orm';
+import { Bot } from 'grammy';
 import { loadConfigOrExit } from '../../src/config.js';
 import type { Database, Db } from '../../src/db/client.js';
 import { createTranslator } from '../../src/i18n/translator.js';
@@ -213,7 +214,37 @@ function sqlStats(pg: SqlStatsTarget): void {
     });
 }
 
+/**
+ * LOAD_FLOOR=1: not duban but the least a grammY bot can be, the benchmark's yardstick: grammY's
+ * own long polling, no database, each command answered with one message and each button press
+ * with its callback answer (what the benchmark times). Its CPU per update is what the Bot API's
+ * HTTP and grammY cost before any work is done.
+ */
+async function floorMain(): Promise<void> {
+  const seed = JSON.parse(readFileSync(process.env.LOAD_SEED!, 'utf8')) as LoadSeed;
+  const bot = new Bot(process.env.BOT_TOKEN!, { client: { apiRoot: process.env.BOT_API_ROOT! } });
+  bot.on('callback_query', (ctx) => ctx.answerCallbackQuery({ text: '收到' }));
+  bot.on('message', (ctx) => ctx.reply('已收到'));
+  bot.catch(() => {});
+  await bot.init();
+  void bot.start({ drop_pending_updates: true });
+  // Items only for the benchmark's texts and buttons: the floor reads none of them.
+  const items = seed.units.map((_, i) => ({ id: i + 1, year: 2026, number: i + 1, lead: i + 1, version: 1 }));
+  process.send?.({ type: 'ready', items, port: null });
+  const stats = () => process.send?.({ type: 'stats', cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()), rss: process.memoryUsage().rss });
+  stats();
+  const timer = setInterval(stats, 200);
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'outboxSent') process.send?.({ type: 'outboxSent', pairs: [] });
+    if (message.type === 'stop') {
+      clearInterval(timer);
+      void bot.stop().then(() => process.exit(0));
+    }
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.env.LOAD_FLOOR === '1') return floorMain();
   const config = loadConfigOrExit();
   const seedFile = process.env.LOAD_SEED;
   let items: LoadItem[] = [];

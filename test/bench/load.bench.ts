@@ -23,6 +23,8 @@
  *
  *   LOAD_RATES=10,20,40,50,100,200,500   PostgreSQL ladder      LOAD_STEP_SECONDS=8
  *   LOAD_PGLITE_RATES=10,20,40,50,100    PGlite ladder ('' skips it)
+ *   LOAD_FLOOR_RATES=100,200,500         the yardstick: a bare grammY bot (its own long polling, no database, one answer per
+ *                                        update; LOAD_FLOOR in load-bot.ts), what HTTP and grammY cost before any work ('' skips it)
  *   LOAD_WEBHOOK_RATES=20,50,100,200,500 three instances in webhook mode on PostgreSQL ('' skips it;
  *                                        LOAD_WEBHOOK_INSTANCES=3); this process posts each update to the next instance
  *   LOAD_UNITS=500 LOAD_ITEMS=2000       LOAD_RSS_ITEMS=100000  ('0' skips the RSS run)
@@ -52,7 +54,8 @@ const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = '7100000001:LOAD-bench-token';
 const BOT_FILE = fileURLToPath(new URL('./load-bot.ts', import.meta.url));
 
-type Storage = 'postgres' | 'pglite';
+/** 'floor': the yardstick, a bare grammY bot with no database (LOAD_FLOOR in load-bot.ts). */
+type Storage = 'postgres' | 'pglite' | 'floor';
 
 export type RateResult = {
   offered: number;
@@ -217,6 +220,7 @@ async function startWorld(options: {
     PORT: '0',
     METRICS_PORT: '',
     ROLE: 'all',
+    LOAD_FLOOR: options.storage === 'floor' ? '1' : '',
   };
   const stats = { cpuMicros: 0, rss: 0, peakRss: 0 };
   const latest: { cpuMicros: number; rss: number }[] = [];
@@ -486,7 +490,7 @@ async function runRate(
 const fellBehind = (r: RateResult) => r.answered < r.total * 0.99 || r.handledPerS < r.offered * 0.9 || r.p99Ms > 5000;
 
 async function withStorage<T>(storage: Storage, fn: (db: { url?: string; admin: postgres.Sql | null; name: string }) => Promise<T>): Promise<T> {
-  if (storage === 'pglite') return fn({ admin: null, name: '' });
+  if (storage !== 'postgres') return fn({ admin: null, name: '' });
   const baseUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_URL;
   const name = `duban_load_${randomBytes(5).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
@@ -586,7 +590,10 @@ export async function runLoadBench(): Promise<Record<string, number>> {
     // The highest offered rate handled in full with p99 under 50 ms.
     figures[`${prefix}_maxRateP99Under50`] = best;
   };
+  const floorRates = list(process.env.LOAD_FLOOR_RATES, quick ? [] : [100, 200, 500]);
   const profile = profileDir ? { profileDir } : {};
+  // The yardstick first: a bare grammY bot, no database, one answer per update.
+  if (floorRates.length > 0) record('floor', await runLadder({ storage: 'floor', rates: floorRates, seconds, units, openItems, ...profile }));
   if (pgRates.length > 0) record('pg', await runLadder({ storage: 'postgres', rates: pgRates, seconds, units, openItems, ...profile }));
   if (pgliteRates.length > 0) record('pglite', await runLadder({ storage: 'pglite', rates: pgliteRates, seconds, units, openItems, ...profile }));
   if (webhookRates.length > 0) {

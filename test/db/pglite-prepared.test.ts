@@ -52,6 +52,33 @@ describe('PGlite with named prepared statements (src/db/pglite-prepared.ts)', ()
     expect((await preparedNames(pg)).filter((n) => n.startsWith('duban_'))).toHaveLength(4);
   });
 
+  it('gives the same results as PGlite itself: rows, fields, command, affected rows, in either row mode', async () => {
+    const prepared = preparedPglite(pg);
+    const asIs = { [1184]: (value: string) => value }; // drizzle's way: timestamptz as text
+    const queries: [string, unknown[], Record<string, unknown>?][] = [
+      ['insert into things (id, name, at, tags) values ($1, $2, $3, $4) returning *', [1, 'a', new Date('2026-12-07T00:00:00Z'), ['p', 'q']]],
+      ['insert into things (id, name) values ($1, $2), ($3, $4)', [2, 'b', 3, 'c']],
+      ['select id, name, at, tags, data, big from things where id <= $1 order by id', [3]],
+      ['select id, at from things where id = $1', [1], { rowMode: 'array', parsers: asIs }],
+      ['select name from things where id = $1', [99]],
+      ['update things set name = name || $1 where id >= $2', ['!', 2]],
+      ['update things set data = $1 where id = $2 returning id, data', [{ k: 1 }, 1], { rowMode: 'array' }],
+      ['delete from things where id = $1', [3]],
+      ['select count(*)::int as n, max(at) as latest from things', []],
+    ];
+    const results = async (run: (text: string, params: unknown[], options?: Record<string, unknown>) => Promise<unknown>) => {
+      const out: unknown[] = [];
+      await pg.exec('truncate things');
+      for (const [text, params, options] of queries) out.push(await run(text, params, options));
+      return out;
+    };
+    const plain = await results((text, params, options) => pg.query(text, params, options));
+    const mine = await results((text, params, options) => prepared.query(text, params, options));
+    expect(mine).toEqual(plain);
+    expect(plain[1]).toMatchObject({ command: 'INSERT', affectedRows: 2, rowCount: 2 });
+    expect(plain[5]).toMatchObject({ command: 'UPDATE', affectedRows: 2 });
+  });
+
   it('keeps the database error (code, query, parameters), and the statement runs again after it', async () => {
     const db = drizzle(preparedPglite(pg));
     await db.insert(things).values({ id: 1, name: 'a' });
@@ -100,6 +127,10 @@ describe('PGlite with named prepared statements (src/db/pglite-prepared.ts)', ()
     expect(names).toHaveLength(2);
     // The newest two survive: their numbers are the highest.
     expect(names.map((n) => Number(n.slice(6))).sort((a, b) => a - b)).toEqual([5, 6]);
+    // Used again, duban_5 ('+ 4') is kept when the next one comes: duban_6 goes.
+    await prepared.query('select $1::int + 4 as v', [1]);
+    await prepared.query('select $1::int + 6 as v', [1]);
+    expect((await preparedNames(pg)).filter((n) => n.startsWith('duban_'))).toEqual(['duban_5', 'duban_7']);
   });
 
   it('prepares again when a table under a statement changed its columns', async () => {
