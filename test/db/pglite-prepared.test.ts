@@ -54,7 +54,7 @@ describe('PGlite with named prepared statements (src/db/pglite-prepared.ts)', ()
 
   it('gives the same results as PGlite itself: rows, fields, command, affected rows, in either row mode', async () => {
     const prepared = preparedPglite(pg);
-    const asIs = { [1184]: (value: string) => value }; // drizzle's way: timestamptz as text
+    const asIs = { 1184: (value: string) => value }; // drizzle's way: timestamptz as text
     const queries: [string, unknown[], Record<string, unknown>?][] = [
       ['insert into things (id, name, at, tags) values ($1, $2, $3, $4) returning *', [1, 'a', new Date('2026-12-07T00:00:00Z'), ['p', 'q']]],
       ['insert into things (id, name) values ($1, $2), ($3, $4)', [2, 'b', 3, 'c']],
