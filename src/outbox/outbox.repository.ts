@@ -441,10 +441,14 @@ export function createOutboxDispatchRepository({ db, redact = redactTokenShapes 
           (select count(*) from outbox where status = 'pending' and not_before <= ${instant(input.now)})::int as due,
           (select count(*) from outbox where status = 'sending')::int as in_flight,
           (select min(t) from (
-            select greatest(o.not_before, ${asOfNow(sql`c.next_at`, sql`c.as_of`, instant(input.now))}) as t
-            from outbox o left join chat_send_state c on c.chat_id = o.chat_id
-            where o.status = 'pending'
-              and not exists (select 1 from outbox s where s.chat_id = o.chat_id and s.status = 'sending')
+            -- Per chat, its earliest pending row, held by the chat's pacing (the same as each row
+            -- held by it: greatest() with the chat's one next_at keeps the order), unless one of its
+            -- rows is in flight. Grouped first, and the chats in flight hashed once: the rows per
+            -- chat each looked up against every row in flight took time by the square of a backlog.
+            select greatest(h.not_before, ${asOfNow(sql`c.next_at`, sql`c.as_of`, instant(input.now))}) as t
+            from (select chat_id, min(not_before) as not_before from outbox where status = 'pending' group by chat_id) h
+            left join chat_send_state c on c.chat_id = h.chat_id
+            where h.chat_id not in (select chat_id from outbox where status = 'sending')
             union all
             select ${input.leaseMs === undefined ? sql`claimed_until` : sql`least(claimed_until, ${instant(input.now)} + ${millis(input.leaseMs)})`} from outbox where status = 'sending'
           ) waiting) as next_at`);

@@ -153,7 +153,7 @@ type SqlStatsTarget = {
   execProtocol: (message: Uint8Array, options?: unknown) => Promise<{ messages: Array<{ name: string }> }>;
   _runExclusiveQuery: (fn: () => Promise<unknown>) => Promise<unknown>;
 };
-const sqlStatsTable = new Map<string, { n: number; ms: number; rows: number }>();
+const sqlStatsTable = new Map<string, { n: number; ms: number; rows: number; maxMs: number }>();
 function sqlStats(pg: SqlStatsTarget): void {
   let current = '';
   let rowsNow = 0;
@@ -205,9 +205,11 @@ function sqlStats(pg: SqlStatsTarget): void {
       try {
         return await fn();
       } finally {
-        const e = sqlStatsTable.get(current) ?? { n: 0, ms: 0, rows: 0 };
+        const e = sqlStatsTable.get(current) ?? { n: 0, ms: 0, rows: 0, maxMs: 0 };
+        const took = performance.now() - t;
         e.n += 1;
-        e.ms += performance.now() - t;
+        e.ms += took;
+        e.maxMs = Math.max(e.maxMs, took);
         e.rows += rowsNow;
         sqlStatsTable.set(current, e);
       }

@@ -30,8 +30,9 @@
  *   LOAD_UNITS=500 LOAD_ITEMS=2000       LOAD_RSS_ITEMS=100000  ('0' skips the RSS run)
  *   LOAD_PROFILE_DIR=dir                 the bot runs with node --cpu-prof into dir (PostgreSQL and PGlite ladders)
  *   LOAD_MEMORY_LOG=file                 the bot appends its process.memoryUsage() and V8 heap spaces (MB) to file, a JSON line per stats report
+ *   LOAD_BOT_NODE_ARGS='--trace-gc'      more node options for the bot (with LOAD_BOT_STDOUT=1 LOAD_SILENT=1 to see what they print)
  *   LOAD_HEAP_PROFILE=file               the bot writes V8's sampling heap profile (all allocations, collected ones too) from ready to stop
- *   LOAD_SQL_STATS=file                  PGlite: the bot writes, per statement text, how often it ran, its time in PGlite (ms) and the rows it returned
+ *   LOAD_SQL_STATS=file                  PGlite: the bot writes, per statement text, how often it ran, its time in PGlite (ms, and the longest), the rows it returned
  *   LOAD_QUICK=1                         a one-minute run: PostgreSQL at 50, 200 and 500/s for 3 s each, nothing else
  *
  *   npm run bench -- --only=load         (table)      npx tsx test/bench/load.bench.ts (this section alone)
@@ -229,7 +230,12 @@ async function startWorld(options: {
   let items: LoadItem[] = [];
   for (let i = 0; i < instances; i++) {
     const child = fork(BOT_FILE, [], {
-      execArgv: ['--import', 'tsx', ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []),
+        ...(process.env.LOAD_BOT_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ],
       env: { ...env, LOAD_SEED_SKIP: i === 0 ? '' : '1' },
       // The bot's log lines (info, to stdout) are written as in production, to /dev/null.
       stdio: ['ignore', process.env.LOAD_BOT_STDOUT === '1' ? 'inherit' : 'ignore', 'inherit', 'ipc'],
@@ -314,7 +320,7 @@ async function startWorld(options: {
   };
 }
 
-type Pending = { t0: number; t1?: number };
+type Pending = { t0: number; t1?: number; kind?: string };
 
 /** One rung of the ladder: `rate` updates/s for `seconds`, then up to `drainSeconds` for the last answers. */
 async function runRate(
@@ -357,14 +363,14 @@ async function runRate(
     const t0 = performance.now();
     if (r < 0.2 && unit.cardMessageId) {
       const query = tg.pressButton({ from, chat: unit.chatId, messageId: unit.cardMessageId, data: unit.cardData });
-      presses.set(query.id, { t0 });
+      presses.set(query.id, { t0, kind: 'button' });
       return;
     }
     const text =
       r < 0.45 ? `/ack ${code}` : r < 0.7 ? `/progress ${code} 本周已完成现场核查，整改方案正在征求意见，预计下周报送` : r < 0.85 ? `/task ${code}` : '/list';
     tg.sendText({ from, chat: unit.chatId, text });
     const list = texts.get(unit.chatId) ?? [];
-    list.push({ t0 });
+    list.push({ t0, kind: text.split(' ')[0]! });
     texts.set(unit.chatId, list);
   };
   const answeredNow = () => {
@@ -448,6 +454,15 @@ async function runRate(
     });
   }
   const all = [...[...texts.values()].flat(), ...presses.values()];
+  if (process.env.LOAD_DEBUG === '1') {
+    // The slowest answers: when in the rung they were offered (ms), what they were, how long they took.
+    const slowest = all
+      .filter((p) => p.t1 !== undefined)
+      .sort((a, b) => b.t1! - b.t0 - (a.t1! - a.t0))
+      .slice(0, 12)
+      .map((p) => `${Math.round(p.t0 - start)}ms (:${(((performance.timeOrigin + p.t0) % 60_000) / 1000).toFixed(1)}) ${p.kind} ${Math.round(p.t1! - p.t0)}`);
+    process.stderr.write(`load debug slowest: ${slowest.join(' | ')}\n`);
+  }
   const latencies = all
     .filter((p) => p.t1 !== undefined)
     .map((p) => p.t1! - p.t0)
