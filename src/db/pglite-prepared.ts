@@ -9,7 +9,7 @@ type Parser = (value: string, typeId: number) => unknown;
  * parsers with the query's own into a new object on every query; here each column's parser is
  * looked up once per query.
  */
-export function readResults(messages: readonly { name: string }[], fields: readonly Field[], parsers: Record<number, Parser>, options?: QueryOptions): Results {
+function readResults(messages: readonly { name: string }[], fields: readonly Field[], parsers: Record<number, Parser>, options?: QueryOptions): Results {
   const own = options?.parsers as Record<number, Parser> | undefined;
   const columnParsers = fields.map((f) => own?.[f.dataTypeID] ?? parsers[f.dataTypeID]);
   const parseValue = (value: string | null, i: number): unknown => {
@@ -72,15 +72,6 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
   const toClose: string[] = [];
 
   const { serialize } = protocol;
-  const concat = (parts: Uint8Array[]): Uint8Array => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  };
   const wrapError = (error: unknown, text: string, params: unknown[], queryOptions?: QueryOptions): unknown => {
     if (error && typeof error === 'object' && 'code' in error) Object.assign(error, { query: text, params, queryOptions });
     return error;
@@ -102,7 +93,7 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
     const parts = toClose.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
     const name = `duban_${++counter}`;
     parts.push(serialize.parse({ name, text, types: queryOptions?.paramTypes ?? [] }), serialize.describe({ type: 'S', name }), serialize.sync());
-    const { messages } = await pg.execProtocol(concat(parts), { syncToFs: false });
+    const { messages } = await pg.execProtocol(Buffer.concat(parts), { syncToFs: false });
     const statement: Statement = {
       name,
       used: ++uses,
@@ -127,7 +118,7 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
           return serializer ? serializer(value) : String(value);
         });
         const { messages } = await pg.execProtocol(
-          concat([serialize.bind({ statement: statement.name, values: values as never }), serialize.execute({}), serialize.sync()]),
+          Buffer.concat([serialize.bind({ statement: statement.name, values: values as never }), serialize.execute({}), serialize.sync()]),
           { syncToFs: false },
         );
         if (!inTransaction) await pg.syncToFs();
@@ -149,18 +140,24 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
   // savepoint, a migration's statements) runs as before.
   const preparable = (text: string, params: unknown[] | undefined) =>
     (params !== undefined && params.length > 0) || (/^\s*\(?\s*(select|with)\b/i.test(text) && !text.includes(';'));
-  const query = <T>(text: string, params: unknown[] | undefined, queryOptions: QueryOptions | undefined, viaTransactionLock: boolean) =>
-    (preparable(text, params)
-      ? viaTransactionLock
-        ? pg._runExclusiveTransaction(() => run(text, params ?? [], queryOptions, true))
-        : run(text, params ?? [], queryOptions, true)
-      : null) as Promise<Results<T>> | null;
+  /** Prepared when it can be, else PGlite's own way (`plain`); at the top level under PGlite's transaction lock, as its own query. */
+  const query = <T>(
+    text: string,
+    params: unknown[] | undefined,
+    queryOptions: QueryOptions | undefined,
+    plain: () => Promise<Results<T>>,
+    topLevel: boolean,
+  ): Promise<Results<T>> => {
+    if (!preparable(text, params)) return plain();
+    const prepared = () => run(text, params ?? [], queryOptions, true) as Promise<Results<T>>;
+    return topLevel ? pg._runExclusiveTransaction(prepared) : prepared();
+  };
 
   return new Proxy(pg, {
     get(target, property, receiver) {
       if (property === 'query') {
-        return async <T>(text: string, params?: unknown[], queryOptions?: QueryOptions) =>
-          (await query<T>(text, params, queryOptions, true)) ?? target.query<T>(text, params, queryOptions);
+        return <T>(text: string, params?: unknown[], queryOptions?: QueryOptions) =>
+          query<T>(text, params, queryOptions, () => target.query<T>(text, params, queryOptions), true);
       }
       if (property === 'transaction') {
         return <T>(callback: (tx: Transaction) => Promise<T>) =>
@@ -171,7 +168,7 @@ export function preparedPglite(pg: PGlite, options: { capacity?: number } = {}):
                 query: {
                   value: async <R>(text: string, params?: unknown[], queryOptions?: QueryOptions) => {
                     if (tx.closed) throw new Error('Transaction is closed');
-                    return (await query<R>(text, params, queryOptions, false)) ?? tx.query<R>(text, params, queryOptions);
+                    return query<R>(text, params, queryOptions, () => tx.query<R>(text, params, queryOptions), false);
                   },
                 },
               }) as Transaction;

@@ -48,22 +48,19 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
     /** Records (or refreshes) a Telegram user we have seen. Never downgrades what we knew. */
     async upsertPerson(input: PersonInput & { startedBot?: boolean }): Promise<void> {
       const now = clock.now();
+      // What the update says of the person is written, and only when it differs from what we
+      // knew (most updates come from people already known as they are); `false` when it says nothing.
       const set: Partial<typeof people.$inferInsert> = { updatedAt: now };
-      if (input.firstName !== undefined) set.firstName = input.firstName;
-      if (input.lastName !== undefined) set.lastName = input.lastName;
-      if (input.username !== undefined) set.username = input.username;
-      if (input.languageCode !== undefined) set.languageCode = input.languageCode;
-      if (input.startedBot) set.startedBot = true;
       const changed: SQL[] = [sql`false`];
-      for (const [value, column] of [
-        [input.firstName, people.firstName],
-        [input.lastName, people.lastName],
-        [input.username, people.username],
-        [input.languageCode, people.languageCode],
-      ] as const) {
-        if (value !== undefined) changed.push(sql`${column} is distinct from excluded.${sql.identifier(column.name)}`);
+      for (const key of ['firstName', 'lastName', 'username', 'languageCode'] as const) {
+        if (input[key] === undefined) continue;
+        Object.assign(set, { [key]: input[key] });
+        changed.push(sql`${people[key]} is distinct from excluded.${sql.identifier(people[key].name)}`);
       }
-      if (input.startedBot) changed.push(sql`not ${people.startedBot}`);
+      if (input.startedBot) {
+        set.startedBot = true;
+        changed.push(sql`not ${people.startedBot}`);
+      }
       await db
         .insert(people)
         .values({
@@ -76,7 +73,6 @@ export function createOrgRepository({ db, clock }: { db: DbOrTx; clock: Clock })
           createdAt: now,
           updatedAt: now,
         })
-        // Written only when something changed (most updates come from people already known as they are).
         .onConflictDoUpdate({ target: people.id, set, setWhere: or(...changed) });
     },
 
